@@ -1,0 +1,41 @@
+// swift-tools-version:6.1
+// The village side: the registry library and the `registry` CLI. Kept light on purpose: the county's
+// sync-server is its own package (sync-server/) so that a village laptop never builds Hummingbird.
+import PackageDescription
+
+let package = Package(
+    name: "VillageRegistry",
+    products: [
+        .library(name: "RegistryCore", targets: ["RegistryCore"]),
+        .executable(name: "registry", targets: ["RegistryCLI"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        .target(
+            name: "RegistryCore",
+            dependencies: [.product(name: "GRDB", package: "GRDB.swift")],
+            // Sources/RegistryCore/Schema is a link to the top-level schema/ folder: the SQL migrations and
+            // the policy tables are data kept there, and compiled into the binary so it runs from anywhere.
+            resources: [.embedInCode("Schema")]
+        ),
+        .executableTarget(
+            name: "RegistryCLI",
+            dependencies: [
+                "RegistryCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(
+            name: "RegistryCoreTests",
+            dependencies: ["RegistryCore", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        .testTarget(
+            name: "RegistryCLITests",
+            dependencies: ["RegistryCLI", "RegistryCore"]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,154 @@
+import ArgumentParser
+import RegistryCore
+
+extension RegistryCommand {
+    /// `registry intake`: registers one arrival, from flags or, on a terminal with no flags, by asking.
+    struct Intake: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "登记一名返乡人员 / Register one arrival.",
+            discussion: "不带参数在终端运行时逐项提问。 With no flags on a terminal it asks field by field.")
+
+        @OptionGroup var global: GlobalOptions
+        @Option(help: "姓名 / Name.") var name: String?
+        @Option(help: "证件类型 resident_id|passport|other（默认身份证）.") var idType: String?
+        @Option(help: "身份证号 / Id number.") var idNumber: String?
+        @Option(help: "手机号 / Mobile phone.") var phone: String?
+        @Option(help: "来源地区划代码 / Area code of where they came from.") var from: String?
+        @Option(help: "来源地名称 / Name of that place.") var fromName: String?
+        @Option(help: "到达来源地日期 / First day there.") var stayedFrom: String?
+        @Option(help: "离开来源地日期（密接为末次接触日） / Departure (for contacts: last exposure).") var departed: String?
+        @Option(help: "到达本村日期（默认今天） / Arrival date (default today).") var arrived: String?
+        @Option(help: "人员类别（密接、次密接、入境） / close_contact|secondary_contact|inbound.") var category: String?
+        @Option(help: "交通方式 / Transport.") var transport: String?
+        @Option(help: "健康码 green|yellow|red.") var healthCode: String?
+        @Option(help: "疫苗剂次 / Vaccine doses.") var vaccineDoses: String?
+        @Option(help: "住址 / Address in the village.") var address: String?
+        @Option(help: "信息来源 self_report|county_lead|checkpoint|health_feedback.") var source: String?
+        @Option(help: "输出格式 table|json.") var format: OutputFormat = .table
+        @Flag(help: .hidden) var ask = false
+
+        var form: IntakeForm {
+            var form = IntakeForm()
+            form.name = name ?? ""
+            form.idType = idType ?? ""
+            form.idNumber = idNumber ?? ""
+            form.phone = phone ?? ""
+            form.stays = [.init(code: from ?? "", name: fromName ?? "", from: stayedFrom ?? "", to: departed ?? "")]
+            form.arrived = arrived ?? ""
+            form.category = category ?? ""
+            form.transport = transport ?? ""
+            form.healthCode = healthCode ?? ""
+            form.vaccineDoses = vaccineDoses ?? ""
+            form.address = address ?? ""
+            form.source = source ?? ""
+            return form
+        }
+
+        var hasNoFields: Bool {
+            [name, idType, idNumber, phone, from, fromName, stayedFrom, departed, arrived, category, transport,
+             healthCode, vaccineDoses, address, source].allSatisfy { $0 == nil }
+        }
+
+        func run() throws {
+            try global.run { registry in
+                var form = self.form
+                if form.arrived.isEmpty { form.arrived = "\(registry.clock.today)" }
+                if ask || (hasNoFields && Console.isInteractive) {
+                    guard let asked = IntakePrompt(lang: global.lang, today: registry.clock.today).ask(form) else {
+                        throw ExitCode.failure
+                    }
+                    form = asked
+                }
+                let outcome = try registry.intake(form)
+                for warning in outcome.warnings { Console.error((global.lang == .zh ? "注意：" : "Note: ") + warning(global.lang)) }
+                let file = try registry.file(outcome.person.id)
+                if format == .json {
+                    Console.out(JSONText.encode(file.jsonView))
+                    return
+                }
+                Console.out(IntakeSummary.text(outcome, lang: global.lang))
+            }
+        }
+    }
+}
+
+/// The lines printed after an intake: who, new or known, the category and the plan.
+enum IntakeSummary {
+    static func text(_ outcome: IntakeOutcome, lang: Language) -> String {
+        let zh = lang == .zh
+        let p = outcome.person
+        let status: String
+        switch (outcome.isNewPerson, outcome.isNewArrival) {
+        case (true, _): status = zh ? "新建档案" : "new record"
+        case (false, true): status = zh ? "已有档案，新增一次返乡" : "known person, new trip"
+        case (false, false): status = zh ? "该次返乡已登记，未重复写入" : "this trip was already registered; nothing written"
+        }
+        var lines = [(zh ? "已登记：" : "Registered: ") + "\(p.name) \(p.idNumber)（\(status)）"]
+        lines.append((zh ? "类别：" : "Category: ") + outcome.arrival.category.label(lang)
+                     + (zh ? "    第 0 天：" : "    Day 0: ") + "\(outcome.arrival.dayZero)"
+                     + (zh ? "    政策：" : "    Policy: ") + outcome.arrival.policy)
+        lines.append((zh ? "措施：" : "Measure: ") + outcome.measure.summary(lang))
+        if !outcome.tests.isEmpty {
+            lines.append((zh ? "核酸检测日：" : "Test days: ") + outcome.tests.compactMap { $0.dueOn.map { "\($0)" } }.joined(separator: ", "))
+        }
+        return lines.joined(separator: "\n")
+    }
+}
+
+/// Asks for an intake field by field, in the clerk's language, re-asking a field until it passes.
+struct IntakePrompt {
+    let lang: Language
+    let today: Day
+    var readLine: () -> String? = { Swift.readLine(strippingNewline: true) }
+    var write: (String) -> Void = { Swift.print($0, terminator: "") }
+
+    struct Question: Sendable {
+        let field: Field
+        let optional: Bool
+        let get: @Sendable (IntakeForm) -> String
+        let set: @Sendable (inout IntakeForm, String) -> Void
+    }
+
+    static let questions: [Question] = [
+        Question(field: .name, optional: false, get: { $0.name }, set: { $0.name = $1 }),
+        Question(field: .idNumber, optional: false, get: { $0.idNumber }, set: { $0.idNumber = $1 }),
+        Question(field: .phone, optional: true, get: { $0.phone }, set: { $0.phone = $1 }),
+        Question(field: .from, optional: false, get: { $0.stays[0].code }, set: { $0.stays[0].code = $1 }),
+        Question(field: .fromName, optional: true, get: { $0.stays[0].name }, set: { $0.stays[0].name = $1 }),
+        Question(field: .stayedFrom, optional: true, get: { $0.stays[0].from }, set: { $0.stays[0].from = $1 }),
+        Question(field: .departed, optional: false, get: { $0.stays[0].to }, set: { $0.stays[0].to = $1 }),
+        Question(field: .arrived, optional: false, get: { $0.arrived }, set: { $0.arrived = $1 }),
+        Question(field: .category, optional: true, get: { $0.category }, set: { $0.category = $1 }),
+        Question(field: .transport, optional: true, get: { $0.transport }, set: { $0.transport = $1 }),
+        Question(field: .healthCode, optional: true, get: { $0.healthCode }, set: { $0.healthCode = $1 }),
+        Question(field: .address, optional: true, get: { $0.address }, set: { $0.address = $1 }),
+    ]
+
+    /// The form filled in, or nil when input ended (Ctrl-D) before it was complete.
+    func ask(_ start: IntakeForm) -> IntakeForm? {
+        var form = start
+        var pending = IntakePrompt.questions
+        while !pending.isEmpty {
+            let question = pending.removeFirst()
+            let current = question.get(form)
+            let hint = current.isEmpty ? (question.optional ? (lang == .zh ? "（可空）" : " (optional)") : "") : " [\(current)]"
+            write("\(question.field.label(lang))\(hint)：")
+            guard let line = readLine() else { return nil }
+            if !line.isEmpty { question.set(&form, line) }
+            // Fields are validated in the order they are asked, so an error in a later, unanswered field is
+            // expected; an error in this field, or any error once all are answered, re-asks the field at fault.
+            do {
+                _ = try form.validated(today: today)
+            } catch let error as RegistryError {
+                let atFault = IntakePrompt.questions.first { $0.field == error.field }
+                if error.field == question.field || (pending.isEmpty && atFault != nil) {
+                    write(error.message(lang) + "\n")
+                    pending.insert(atFault ?? question, at: 0)
+                }
+            } catch {
+                return nil
+            }
+        }
+        return form
+    }
+}

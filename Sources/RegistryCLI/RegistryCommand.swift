@@ -1,0 +1,12 @@
+import ArgumentParser
+
+/// `registry`: the village clerk's command line. Each subcommand is a thin shell over RegistryCore.
+@main
+struct RegistryCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "registry",
+        abstract: "返乡人员排查登记与管控台账（村级） / Village registry of arrivals from COVID risk areas.",
+        subcommands: [
+            Init.self, Intake.self, List.self, Show.self,
+        ])
+}

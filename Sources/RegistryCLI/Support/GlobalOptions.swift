@@ -1,0 +1,76 @@
+import ArgumentParser
+import Foundation
+import RegistryCore
+
+/// Flags every command takes: which database, which language.
+struct GlobalOptions: ParsableArguments {
+    @Option(name: .long, help: "登记库文件 / Registry file (default: $REGISTRY_DB or ./registry.sqlite).")
+    var db: String?
+
+    @Option(name: .long, help: "输出语言 zh|en / Output language.")
+    var lang: Language = .zh
+
+    /// The database path: the flag, else $REGISTRY_DB, else ./registry.sqlite.
+    var path: String {
+        db ?? ProcessInfo.processInfo.environment["REGISTRY_DB"] ?? "registry.sqlite"
+    }
+
+    /// Opens the registry with the system clock (or $REGISTRY_NOW, for training and tests).
+    func open() throws -> Registry {
+        let fixed = ProcessInfo.processInfo.environment["REGISTRY_NOW"].flatMap(Now.parse)
+        return try Registry.open(path: path, now: { fixed ?? Date() })
+    }
+
+    /// Runs `body` against the registry; a refusal is printed as one line on stderr with a non-zero exit.
+    func run(_ body: (Registry) throws -> Void) throws {
+        do {
+            try body(try open())
+        } catch let exit as ExitCode {
+            throw exit
+        } catch {
+            Console.error(RegistryError.from(error).message(lang))
+            throw ExitCode.failure
+        }
+    }
+}
+
+/// Output formats of the commands that list.
+enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+    case table, json, csv
+}
+
+extension Language: ExpressibleByArgument {}
+
+/// Parsing "now" from `REGISTRY_NOW`: ISO 8601 (`2022-07-01T09:00:00+08:00`) or `YYYY-MM-DD HH:MM` in Asia/Shanghai.
+enum Now {
+    static func parse(_ text: String) -> Date? {
+        if let date = ISO8601DateFormatter().date(from: text) { return date }
+        let parts = text.split(separator: " ")
+        guard let day = Day(String(parts[0])) else { return nil }
+        let time = parts.count > 1 ? (try? LocalTimeOfDay(String(parts[1]), field: .time)) : nil
+        return RegistryClock(timeZone: .shanghai, now: { Date() }).instant(day, hour: time?.hour ?? 9, minute: time?.minute ?? 0)
+    }
+}
+
+/// Printing: results on stdout, refusals and warnings on stderr.
+enum Console {
+    static func out(_ text: String) { print(text) }
+
+    static func error(_ text: String) {
+        FileHandle.standardError.write(Data((text + "\n").utf8))
+    }
+
+    /// Whether stdin is a terminal (a clerk typing) rather than a file or pipe.
+    static var isInteractive: Bool { isatty(0) == 1 }
+}
+
+/// `--date`, for commands that default to today: lets a clerk enter yesterday's paper forms.
+struct DateOption: ParsableArguments {
+    @Option(name: .long, help: "日期 YYYY-MM-DD（默认今天） / Date (default today).")
+    var date: String?
+
+    func day(_ registry: Registry, field: Field = .date) throws -> Day {
+        guard let date else { return registry.clock.today }
+        return try Validate.day(date, field: field)
+    }
+}

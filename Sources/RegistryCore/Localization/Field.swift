@@ -1,0 +1,26 @@
+/// A field a clerk fills in, named in both languages so that every refusal can say which field is wrong.
+public enum Field: String, Sendable, CaseIterable {
+    case village, villageName = "village_name", name, idType = "id_type", idNumber = "id_number", phone, sex
+    case address, from = "from_code", fromName = "from_name", stayedFrom = "stayed_from", departed
+    case arrived, category, transport, healthCode = "health_code", vaccineDoses = "vaccine_doses", source
+    case date, time = "at", temperature, symptom, result, sampled, person, code, level
+    case inForceFrom = "in_force_from", liftedOn = "lifted_on", reason, days, policy, file, lab
+    case lead, outcome, deadline, reporter, remarks, format, timeZone = "time_zone"
+
+    /// The field's name in `language`: the Chinese form label, or the English JSON/CSV column name.
+    public func label(_ language: Language) -> String {
+        language == .zh ? Field.chinese[self] ?? rawValue : rawValue
+    }
+
+    static let chinese: [Field: String] = [
+        .village: "村（社区）代码", .villageName: "村（社区）名称", .name: "姓名", .idType: "证件类型",
+        .idNumber: "身份证号", .phone: "手机号", .sex: "性别", .address: "住址", .from: "来源地代码",
+        .fromName: "来源地", .stayedFrom: "到达来源地日期", .departed: "离开日期", .arrived: "到达日期",
+        .category: "人员类别", .transport: "交通方式", .healthCode: "健康码", .vaccineDoses: "疫苗剂次",
+        .source: "信息来源", .date: "日期", .time: "时间", .temperature: "体温", .symptom: "症状",
+        .result: "检测结果", .sampled: "采样日期", .person: "人员", .code: "区划代码", .level: "风险等级",
+        .inForceFrom: "生效日期", .liftedOn: "解除日期", .reason: "原因", .days: "天数", .policy: "政策版本",
+        .file: "文件", .lab: "检测机构", .lead: "核查任务", .outcome: "核查结果", .deadline: "截止日期",
+        .reporter: "填报人", .remarks: "备注", .format: "格式", .timeZone: "时区",
+    ]
+}

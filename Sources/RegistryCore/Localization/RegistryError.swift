@@ -1,0 +1,43 @@
+/// Why the registry refused to do something: the field at fault (when there is one) and the reason, both in
+/// the clerk's language. Nothing has been written when one of these is thrown.
+public struct RegistryError: Error, Sendable, CustomStringConvertible {
+    /// The field that is wrong, if the problem lies in one field.
+    public let field: Field?
+    /// Why, in both languages.
+    public let reason: Localized
+
+    /// A refusal of `field` for `reason`.
+    public init(_ field: Field?, _ reason: Localized) {
+        self.field = field
+        self.reason = reason
+    }
+
+    /// A refusal with the reason given in both languages.
+    public init(_ field: Field?, zh: String, en: String) {
+        self.init(field, Localized(zh: zh, en: en))
+    }
+
+    /// One line: the field and the reason.
+    public func message(_ language: Language) -> String {
+        guard let field else { return reason(language) }
+        return language == .zh ? "\(field.label(.zh))：\(reason.zh)" : "\(field.label(.en)): \(reason.en)"
+    }
+
+    public var description: String { message(.en) }
+}
+
+extension RegistryError {
+    static func missing(_ field: Field) -> RegistryError {
+        RegistryError(field, zh: "不能为空", en: "is required")
+    }
+
+    static func badDate(_ field: Field, _ text: String) -> RegistryError {
+        RegistryError(field, zh: "“\(text)”不是有效日期（格式 YYYY-MM-DD）",
+                      en: "\"\(text)\" is not a valid date (YYYY-MM-DD)")
+    }
+
+    static func notOneOf(_ field: Field, _ text: String, _ allowed: [String]) -> RegistryError {
+        let list = allowed.joined(separator: ", ")
+        return RegistryError(field, zh: "“\(text)”无效，可选：\(list)", en: "\"\(text)\" is not one of \(list)")
+    }
+}

@@ -1,0 +1,65 @@
+extension Phase {
+    /// `集中隔离医学观察 2022-07-01 至 2022-07-07`.
+    public func text(_ lang: Language) -> String {
+        lang == .zh ? "\(kind.chinese) \(startsOn) 至 \(endsOn)" : "\(kind.rawValue) \(startsOn) to \(endsOn)"
+    }
+}
+
+extension Measure {
+    /// The plan in one line: status and phases, or "no measure".
+    public func summary(_ lang: Language) -> String {
+        if phases.isEmpty { return MeasureStatus.none.label(lang) }
+        let plan = phases.map { $0.text(lang) }.joined(separator: lang == .zh ? "，然后 " : ", then ")
+        var line = "\(status.label(lang))：\(plan)"
+        if lang == .en { line = "\(status.label(lang)): \(plan)" }
+        if let releasedOn { line += lang == .zh ? "（\(releasedOn) 解除）" : " (released \(releasedOn))" }
+        return line
+    }
+}
+
+extension PersonFile {
+    /// The file as a clerk reads it on screen.
+    public func text(_ lang: Language) -> String {
+        let zh = lang == .zh
+        var lines: [String] = []
+        let p = person
+        let sex = p.sex.map { $0.label(lang) } ?? ""
+        lines.append("\(p.name)  \(p.idNumber)  \(sex)  \(p.birthDate.map { "\($0)" } ?? "")")
+        lines.append((zh ? "手机号：" : "Phone: ") + (p.phone ?? "—") + (zh ? "    住址：" : "    Address: ") + (p.address ?? "—"))
+        lines.append((zh ? "档案编号：" : "Record id: ") + p.id)
+        for (i, trip) in trips.enumerated() {
+            let a = trip.arrival
+            lines.append("")
+            lines.append(zh ? "第 \(trips.count - i) 次返乡：\(a.arrivedOn) 到达，\(a.departedOn) 离开来源地"
+                            : "Trip \(trips.count - i): arrived \(a.arrivedOn), left \(a.departedOn)")
+            for stay in a.stays {
+                let span = "\(stay.from.map { "\($0)" } ?? "?")..\(stay.to)"
+                lines.append("  " + (zh ? "旅居：" : "Stay: ") + "\(stay.name) (\(stay.code)) \(span)")
+            }
+            lines.append("  " + (zh ? "类别：" : "Category: ") + a.category.label(lang)
+                         + (zh ? "    第 0 天：" : "    Day 0: ") + "\(a.dayZero)" + (zh ? "    政策：" : "    Policy: ") + a.policy)
+            lines.append("  " + (zh ? "措施：" : "Measure: ") + trip.measure.summary(lang))
+            if !trip.tests.isEmpty {
+                let tests = trip.tests.map { t -> String in
+                    let day = t.dueOn ?? t.sampledOn
+                    let mark = t.sampledOn == nil ? "" : " \(t.result.label(lang))"
+                    return "\(day.map { "\($0)" } ?? "?")\(mark)"
+                }
+                lines.append("  " + (zh ? "核酸检测：" : "Tests: ") + tests.joined(separator: ", "))
+            }
+            for event in trip.events where event.action != .planned {
+                lines.append("  " + "\(event.onDate) \(event.action.label(lang)) — \(event.reason) (\(event.actor))")
+            }
+        }
+        if !checks.isEmpty {
+            lines.append("")
+            lines.append(zh ? "体温监测（最近 6 次）：" : "Checks (latest 6):")
+            for check in checks.prefix(6) {
+                let symptoms = check.symptoms.split(separator: ",").compactMap { Symptom(rawValue: String($0))?.label(lang) }
+                let flag = check.flagged ? (zh ? "  ⚠ 异常" : "  ⚠ abnormal") : ""
+                lines.append("  \(check.takenAt)  \(check.temperature)°C  \(symptoms.joined(separator: "、"))\(flag)")
+            }
+        }
+        return lines.joined(separator: "\n")
+    }
+}

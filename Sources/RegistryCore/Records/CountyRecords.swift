@@ -1,0 +1,116 @@
+import GRDB
+
+/// A risk area the county publishes (or a clerk imports): a code, a level and the days it was in force.
+public struct RiskArea: SyncedRecord, Equatable {
+    public static let databaseTableName = "risk_area"
+
+    public var id: String
+    public var village: String
+    public var code: String
+    public var name: String
+    public var level: RiskLevel
+    public var inForceFrom: Day
+    /// The first day it no longer holds; nil while in force.
+    public var liftedOn: Day?
+    public var deleted: Bool
+
+    enum CodingKeys: String, CodingKey {
+        case id, village, code, name, level, inForceFrom = "in_force_from", liftedOn = "lifted_on", deleted
+    }
+
+    /// The stable id of an area: the same code and start give the same row on every site.
+    public static func stableID(code: String, inForceFrom: Day) -> String {
+        IDGenerator.stable("risk_area|\(code)|\(inForceFrom)")
+    }
+}
+
+/// A policy version as published (the national tables, or a county's own), stored as its JSON document.
+public struct PolicyRecord: SyncedRecord, Equatable {
+    public static let databaseTableName = "policy"
+
+    public var id: String
+    public var village: String
+    public var version: String
+    public var effectiveFrom: Day
+    /// The policy document, in the format of schema/policies/*.json.
+    public var body: String
+    public var deleted: Bool
+
+    enum CodingKeys: String, CodingKey {
+        case id, village, version, effectiveFrom = "effective_from", body, deleted
+    }
+}
+
+/// A person the county asks a village to verify (核查任务), with a deadline and the village's outcome.
+public struct Lead: SyncedRecord, Equatable {
+    public static let databaseTableName = "lead"
+
+    public var id: String
+    public var village: String
+    public var name: String
+    public var idNumber: String?
+    public var phone: String?
+    public var fromCode: String?
+    public var fromName: String?
+    public var reason: String?
+    public var deadline: Day
+    public var outcome: LeadOutcome?
+    public var outcomeOn: Day?
+    /// The registered person, when found.
+    public var personId: String?
+    public var deleted: Bool
+
+    enum CodingKeys: String, CodingKey {
+        case id, village, name, idNumber = "id_number", phone, fromCode = "from_code", fromName = "from_name"
+        case reason, deadline, outcome, outcomeOn = "outcome_on", personId = "person_id", deleted
+    }
+}
+
+/// A village on the county's roster: who is expected to report every day.
+public struct VillageEntry: SyncedRecord, Equatable {
+    public static let databaseTableName = "village"
+
+    public var id: String
+    public var village: String
+    public var code: String
+    public var name: String
+    public var townshipCode: String
+    public var townshipName: String
+    public var deleted: Bool
+
+    enum CodingKeys: String, CodingKey {
+        case id, village, code, name, townshipCode = "township_code", townshipName = "township_name", deleted
+    }
+}
+
+/// A submitted daily report (日报告): the figures frozen at submission, one row per village and date whose
+/// revision counts up with each submission, so that there are never two reports for one date.
+public struct DailyReport: SyncedRecord, Equatable {
+    public static let databaseTableName = "daily_report"
+
+    public var id: String
+    public var village: String
+    public var date: Day
+    public var revision: Int
+    /// The figures as JSON (`ReportFigures`).
+    public var figures: String
+    public var isZeroReport: Bool
+    public var reporter: String
+    public var remarks: String
+    /// The submission time on the submitting device (ISO 8601 with offset).
+    public var submittedAt: String
+    public var deleted: Bool
+
+    enum CodingKeys: String, CodingKey {
+        case id, village, date, revision, figures, isZeroReport = "is_zero_report", reporter, remarks
+        case submittedAt = "submitted_at", deleted
+    }
+
+    /// The stable id of a village's report for a date.
+    public static func stableID(village: String, date: Day) -> String {
+        IDGenerator.stable("daily_report|\(village)|\(date)")
+    }
+}
+
+extension RiskLevel: DatabaseValueConvertible {}
+extension LeadOutcome: DatabaseValueConvertible {}

@@ -1,0 +1,53 @@
+import GRDB
+
+/// A nucleic-acid test: planned (due), sampled, and its result.
+public struct LabTest: SyncedRecord, Equatable {
+    public static let databaseTableName = "lab_test"
+
+    public var id: String
+    public var village: String
+    public var personId: String
+    public var measureId: String?
+    /// The day it is due by the plan; nil for a test taken outside the plan.
+    public var dueOn: Day?
+    public var sampledOn: Day?
+    public var result: TestResult
+    /// The day the result came in.
+    public var resultOn: Day?
+    public var lab: String?
+    public var deleted: Bool
+
+    enum CodingKeys: String, CodingKey {
+        case id, village, personId = "person_id", measureId = "measure_id", dueOn = "due_on"
+        case sampledOn = "sampled_on", result, resultOn = "result_on", lab, deleted
+    }
+}
+
+/// A temperature and symptom check (体温监测), taken twice a day while under a measure.
+public struct HealthCheck: SyncedRecord, Equatable {
+    public static let databaseTableName = "health_check"
+
+    public var id: String
+    public var village: String
+    public var personId: String
+    /// Local time of the check, `YYYY-MM-DD HH:MM`.
+    public var takenAt: String
+    /// The local day of the check.
+    public var takenOn: Day
+    public var temperature: Double
+    /// Symptom codes, comma-separated.
+    public var symptoms: String
+    /// Fever (≥ 37.3 °C) or any symptom.
+    public var flagged: Bool
+    public var deleted: Bool
+
+    /// The temperature from which a check counts as fever.
+    public static let feverThreshold = 37.3
+
+    enum CodingKeys: String, CodingKey {
+        case id, village, personId = "person_id", takenAt = "taken_at", takenOn = "taken_on", temperature
+        case symptoms, flagged, deleted
+    }
+}
+
+extension TestResult: DatabaseValueConvertible {}

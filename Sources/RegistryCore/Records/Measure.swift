@@ -1,0 +1,106 @@
+import GRDB
+
+/// One phase of a plan: a kind of measure over a span of days.
+public struct Phase: Codable, Sendable, Hashable {
+    public var kind: MeasureKind
+    public var startsOn: Day
+    public var endsOn: Day
+
+    /// A phase from its parts.
+    public init(kind: MeasureKind, startsOn: Day, endsOn: Day) {
+        self.kind = kind
+        self.startsOn = startsOn
+        self.endsOn = endsOn
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case kind, startsOn = "starts_on", endsOn = "ends_on"
+    }
+
+    /// Whether `day` lies within the phase.
+    public func contains(_ day: Day) -> Bool { startsOn <= day && day <= endsOn }
+}
+
+/// The plan put on an arrival: its phases and where it stands. Every change of plan also writes a
+/// `MeasureEvent` with its reason and who ordered it.
+public struct Measure: SyncedRecord, Equatable {
+    public static let databaseTableName = "measure"
+
+    public var id: String
+    public var village: String
+    public var personId: String
+    public var arrivalId: String
+    public var status: MeasureStatus
+    public var phases: [Phase]
+    /// The first day of the first phase (indexed, for the daily counts).
+    public var startsOn: Day?
+    /// The last day of the last phase (indexed, for "whose measure ends today").
+    public var endsOn: Day?
+    /// The day of release or transfer: the measure holds until the day before.
+    public var releasedOn: Day?
+    public var orderedBy: String?
+    public var reason: String?
+    public var deleted: Bool
+
+    enum CodingKeys: String, CodingKey {
+        case id, village, personId = "person_id", arrivalId = "arrival_id", status, phases
+        case startsOn = "starts_on", endsOn = "ends_on", releasedOn = "released_on", orderedBy = "ordered_by"
+        case reason, deleted
+    }
+
+    /// The phase in force on `day`, if any: a released or transferred measure holds until the day before.
+    public func phase(on day: Day) -> Phase? {
+        if let releasedOn, day >= releasedOn { return nil }
+        if status == .none { return nil }
+        return phases.first { $0.contains(day) }
+    }
+
+    /// Sets the phases and keeps the indexed first and last days in step with them.
+    mutating func setPhases(_ newPhases: [Phase]) {
+        phases = newPhases
+        startsOn = newPhases.first?.startsOn
+        endsOn = newPhases.last?.endsOn
+    }
+}
+
+/// One change of a measure's plan, kept for the audit trail a county or a court asks for.
+public struct MeasureEvent: SyncedRecord, Equatable {
+    public static let databaseTableName = "measure_event"
+
+    public enum Action: String, Choice {
+        case planned, released, extended, transferred, escalated
+
+        public var chinese: String {
+            switch self {
+            case .planned: "制定管控方案"
+            case .released: "解除管控"
+            case .extended: "延长管控"
+            case .transferred: "转出"
+            case .escalated: "阳性转运"
+            }
+        }
+    }
+
+    public var id: String
+    public var village: String
+    public var measureId: String
+    public var action: Action
+    /// The day the change takes effect.
+    public var onDate: Day
+    /// When it was recorded (ISO 8601, village offset).
+    public var recordedAt: String
+    /// Who ordered it.
+    public var actor: String
+    public var reason: String
+    public var detail: String?
+    public var deleted: Bool
+
+    enum CodingKeys: String, CodingKey {
+        case id, village, measureId = "measure_id", action, onDate = "on_date", recordedAt = "recorded_at", actor
+        case reason, detail, deleted
+    }
+}
+
+extension MeasureStatus: DatabaseValueConvertible {}
+extension MeasureKind: DatabaseValueConvertible {}
+extension MeasureEvent.Action: DatabaseValueConvertible {}

@@ -1,0 +1,28 @@
+import GRDB
+
+/// A person (一人一档): one row per person per village, however many times they come back.
+public struct Person: SyncedRecord, Equatable {
+    public static let databaseTableName = "person"
+
+    public var id: String
+    public var village: String
+    public var name: String
+    public var idType: IDType
+    /// The document number; for a resident ID, the validated 18-character form.
+    public var idNumber: String
+    public var phone: String?
+    public var sex: Sex?
+    public var birthDate: Day?
+    public var address: String?
+    /// When the person was first registered (ISO 8601, village offset).
+    public var createdAt: String
+    public var deleted: Bool
+
+    enum CodingKeys: String, CodingKey {
+        case id, village, name, idType = "id_type", idNumber = "id_number", phone, sex, birthDate = "birth_date"
+        case address, createdAt = "created_at", deleted
+    }
+}
+
+extension IDType: DatabaseValueConvertible {}
+extension Sex: DatabaseValueConvertible {}

@@ -1,0 +1,108 @@
+import Foundation
+import GRDB
+
+/// What registering an arrival did.
+public struct IntakeOutcome: Sendable {
+    public var person: Person
+    /// False when the person was already in the registry (一人一档: a new trip of the same person).
+    public var isNewPerson: Bool
+    /// False when this trip (same person, same arrival date) was already registered: nothing was written.
+    public var isNewArrival: Bool
+    public var arrival: Arrival
+    public var measure: Measure
+    public var tests: [LabTest]
+    public var warnings: [Localized]
+}
+
+/// The rules a batch of intakes is judged by: policies and risk areas, read once.
+struct RulesContext {
+    let book: PolicyBook
+    let areas: [RiskArea]
+
+    static func load(_ db: Database, settings: RegistrySettings) throws -> RulesContext {
+        let published = try PolicyRecord.filter(Column("deleted") == false).fetchAll(db).compactMap {
+            try? Policy(json: Data($0.body.utf8), file: "policy \($0.version)")
+        }
+        var pinned = settings.policyVersion
+        if let custom = try Setting.get(db, .policyDocument) {
+            let policy = try Policy(json: Data(custom.utf8), file: "policy_document")
+            pinned = policy.version
+            return RulesContext(book: PolicyBook(published: published + [policy], pinned: pinned),
+                                areas: try RiskArea.filter(Column("deleted") == false).fetchAll(db))
+        }
+        return RulesContext(book: PolicyBook(published: published, pinned: pinned),
+                            areas: try RiskArea.filter(Column("deleted") == false).fetchAll(db))
+    }
+}
+
+extension Registry {
+    /// Registers an arrival: finds or creates the person by id number, classifies the trip, plans the measure
+    /// and tests by the policy in force, and writes it all in one transaction.
+    public func intake(_ form: IntakeForm) throws -> IntakeOutcome {
+        let intake = try form.validated(today: clock.today)
+        return try write { db, recorder, settings in
+            let rules = try RulesContext.load(db, settings: settings)
+            return try register(intake, db: db, recorder: &recorder, settings: settings, rules: rules)
+        }
+    }
+
+    func register(_ intake: Intake, db: Database, recorder: inout ChangeRecorder, settings: RegistrySettings,
+                  rules: RulesContext, actor: String = "registry") throws -> IntakeOutcome {
+        let now = nowText
+        var isNewPerson = false
+        var person: Person
+        if let existing = try Person.filter(Column("id_number") == intake.idNumber && Column("deleted") == false)
+            .fetchOne(db) {
+            // The same person again: keep one record, refresh what the clerk newly gave.
+            person = existing
+            person.name = intake.name
+            if let phone = intake.phone { person.phone = phone }
+            if let address = intake.address { person.address = address }
+            try recorder.update(person, from: existing)
+            if let trip = try Arrival.filter(Column("person_id") == person.id && Column("arrived_on") == intake.arrived
+                                             && Column("deleted") == false).fetchOne(db) {
+                let measure = try Measure.filter(Column("arrival_id") == trip.id).fetchOne(db)!
+                let tests = try LabTest.filter(Column("measure_id") == measure.id).order(Column("due_on")).fetchAll(db)
+                return IntakeOutcome(person: person, isNewPerson: false, isNewArrival: false, arrival: trip,
+                                     measure: measure, tests: tests, warnings: intake.warnings)
+            }
+        } else {
+            isNewPerson = true
+            person = Person(id: ids.make(), village: settings.village, name: intake.name, idType: intake.idType,
+                            idNumber: intake.idNumber, phone: intake.phone, sex: intake.sex,
+                            birthDate: intake.birthDate, address: intake.address, createdAt: now, deleted: false)
+            try recorder.insert(person)
+        }
+        let result = Classifier.classify(stays: intake.stays, departed: intake.departed,
+                                         override: intake.categoryOverride, areas: rules.areas)
+        let policy = rules.book.inForce(on: intake.arrived)
+        let plan = Planner.plan(rule: policy.rule(for: result.category), dayZero: result.dayZero, arrived: intake.arrived)
+        let arrival = Arrival(
+            id: ids.make(), village: settings.village, personId: person.id, arrivedOn: intake.arrived,
+            departedOn: intake.departed, stays: intake.stays, transport: intake.transport,
+            healthCode: intake.healthCode, vaccineDoses: intake.vaccineDoses, source: intake.source,
+            categoryOverride: intake.categoryOverride, category: result.category, dayZero: result.dayZero,
+            policy: policy.version, leadId: nil, createdAt: now, deleted: false)
+        try recorder.insert(arrival)
+        var measure = Measure(id: ids.make(), village: settings.village, personId: person.id, arrivalId: arrival.id,
+                              status: plan.isNone ? .none : .active, phases: [], startsOn: nil, endsOn: nil,
+                              releasedOn: nil, orderedBy: actor, reason: nil, deleted: false)
+        measure.setPhases(plan.phases)
+        measure.reason = "\(policy.version): \(result.category.rawValue), day 0 \(result.dayZero)"
+        try recorder.insert(measure)
+        try recorder.insert(MeasureEvent(
+            id: ids.make(), village: settings.village, measureId: measure.id, action: .planned,
+            onDate: intake.arrived, recordedAt: now, actor: actor, reason: measure.reason!,
+            detail: plan.phases.map { "\($0.kind.rawValue) \($0.startsOn)..\($0.endsOn)" }.joined(separator: "; "),
+            deleted: false))
+        var tests: [LabTest] = []
+        for day in plan.testDays {
+            let test = LabTest(id: ids.make(), village: settings.village, personId: person.id, measureId: measure.id,
+                               dueOn: day, sampledOn: nil, result: .pending, resultOn: nil, lab: nil, deleted: false)
+            try recorder.insert(test)
+            tests.append(test)
+        }
+        return IntakeOutcome(person: person, isNewPerson: isNewPerson, isNewArrival: true, arrival: arrival,
+                             measure: measure, tests: tests, warnings: intake.warnings)
+    }
+}

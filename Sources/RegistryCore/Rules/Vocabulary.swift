@@ -1,0 +1,205 @@
+/// The risk category of an arrival, from the riskiest down. The order of `allCases` is the order of risk.
+public enum Category: String, Choice {
+    case closeContact = "close_contact", inbound, highRisk = "high_risk", secondaryContact = "secondary_contact"
+    case midRisk = "mid_risk", lowRiskSameCounty = "low_risk_same_county", lowRisk = "low_risk"
+
+    public var chinese: String {
+        switch self {
+        case .closeContact: "密切接触者"
+        case .inbound: "入境人员"
+        case .highRisk: "高风险区"
+        case .secondaryContact: "密接的密接"
+        case .midRisk: "中风险区"
+        case .lowRiskSameCounty: "高中风险区所在县其他地区"
+        case .lowRisk: "低风险区"
+        }
+    }
+
+    public var aliases: [String] {
+        switch self {
+        case .closeContact: ["密接", "密切接触者"]
+        case .inbound: ["入境", "入境人员"]
+        case .highRisk: ["高风险", "高风险区"]
+        case .secondaryContact: ["次密接", "密接的密接"]
+        case .midRisk: ["中风险", "中风险区"]
+        case .lowRiskSameCounty: ["同县低风险", chinese]
+        case .lowRisk: ["低风险", "低风险区"]
+        }
+    }
+
+    /// The categories a clerk may set by hand, because they are learned from outside the travel history.
+    public static let overrides: [Category] = [.closeContact, .secondaryContact, .inbound]
+
+    /// Rank in risk: lower is riskier. Used to pick the riskiest of several stays.
+    var rank: Int { Category.allCases.firstIndex(of: self)! }
+}
+
+/// What a person is put under (管控措施).
+public enum MeasureKind: String, Choice {
+    case centralQuarantine = "central_quarantine", homeQuarantine = "home_quarantine"
+    case homeHealthMonitoring = "home_health_monitoring", healthMonitoring = "health_monitoring", none
+
+    public var chinese: String {
+        switch self {
+        case .centralQuarantine: "集中隔离医学观察"
+        case .homeQuarantine: "居家隔离医学观察"
+        case .homeHealthMonitoring: "居家健康监测"
+        case .healthMonitoring: "日常健康监测"
+        case .none: "无需管控"
+        }
+    }
+
+    public var aliases: [String] {
+        switch self {
+        case .centralQuarantine: [chinese, "集中隔离"]
+        case .homeQuarantine: [chinese, "居家隔离"]
+        default: [chinese]
+        }
+    }
+}
+
+/// Where a measure stands.
+public enum MeasureStatus: String, Choice {
+    case none, active, released, extended, transferred, escalated
+
+    public var chinese: String {
+        switch self {
+        case .none: "无需管控"
+        case .active: "管控中"
+        case .released: "已解除"
+        case .extended: "已延长"
+        case .transferred: "已转出"
+        case .escalated: "阳性转运"
+        }
+    }
+
+    /// Whether the person is still under the measure (not released, not handed on).
+    public var isOpen: Bool { self == .active || self == .extended || self == .escalated }
+}
+
+/// A nucleic-acid test result.
+public enum TestResult: String, Choice {
+    case pending, negative, positive, invalid
+
+    public var chinese: String {
+        switch self {
+        case .pending: "待出结果"
+        case .negative: "阴性"
+        case .positive: "阳性"
+        case .invalid: "无效"
+        }
+    }
+}
+
+/// Where the registry learned of an arrival.
+public enum ArrivalSource: String, Choice {
+    case selfReport = "self_report", countyLead = "county_lead", checkpoint, healthFeedback = "health_feedback"
+
+    public var chinese: String {
+        switch self {
+        case .selfReport: "主动报备"
+        case .countyLead: "上级推送"
+        case .checkpoint: "卡口登记"
+        case .healthFeedback: "卫健反馈"
+        }
+    }
+
+    public var aliases: [String] {
+        switch self {
+        case .selfReport: [chinese, "自报"]
+        case .countyLead: [chinese, "大数据推送", "协查"]
+        case .checkpoint: [chinese, "卡口"]
+        case .healthFeedback: [chinese]
+        }
+    }
+}
+
+/// The colour of a health code.
+public enum HealthCode: String, Choice {
+    case green, yellow, red
+
+    public var chinese: String {
+        switch self {
+        case .green: "绿码"
+        case .yellow: "黄码"
+        case .red: "红码"
+        }
+    }
+
+    public var aliases: [String] {
+        switch self {
+        case .green: [chinese, "绿"]
+        case .yellow: [chinese, "黄"]
+        case .red: [chinese, "红"]
+        }
+    }
+}
+
+/// The kind of identity document.
+public enum IDType: String, Choice {
+    case residentID = "resident_id", passport, other
+
+    public var chinese: String {
+        switch self {
+        case .residentID: "居民身份证"
+        case .passport: "护照"
+        case .other: "其他证件"
+        }
+    }
+
+    public var aliases: [String] {
+        switch self {
+        case .residentID: [chinese, "身份证"]
+        default: [chinese]
+        }
+    }
+}
+
+/// The level of a risk area.
+public enum RiskLevel: String, Choice {
+    case high, mid
+
+    public var chinese: String { self == .high ? "高风险" : "中风险" }
+    public var aliases: [String] { self == .high ? ["高", "高风险", "高风险区"] : ["中", "中风险", "中风险区"] }
+
+    /// The category of a stay inside an area of this level.
+    var category: Category { self == .high ? .highRisk : .midRisk }
+}
+
+/// A symptom from the screening form.
+public enum Symptom: String, Choice {
+    case fever, dryCough = "dry_cough", fatigue, soreThroat = "sore_throat", smellTasteLoss = "loss_of_smell_taste"
+    case diarrhoea
+
+    public var chinese: String {
+        switch self {
+        case .fever: "发热"
+        case .dryCough: "干咳"
+        case .fatigue: "乏力"
+        case .soreThroat: "咽痛"
+        case .smellTasteLoss: "嗅（味）觉减退"
+        case .diarrhoea: "腹泻"
+        }
+    }
+
+    public var aliases: [String] {
+        switch self {
+        case .smellTasteLoss: [chinese, "嗅觉减退", "味觉减退", "loss_of_smell", "loss_of_taste"]
+        case .diarrhoea: [chinese, "diarrhea"]
+        default: [chinese]
+        }
+    }
+}
+
+/// How a county lead was closed by the village.
+public enum LeadOutcome: String, Choice {
+    case found, absent, unreachable
+
+    public var chinese: String {
+        switch self {
+        case .found: "已找到并登记"
+        case .absent: "不在本村"
+        case .unreachable: "无法联系"
+        }
+    }
+}

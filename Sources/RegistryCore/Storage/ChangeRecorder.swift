@@ -1,0 +1,57 @@
+import GRDB
+
+/// The only way rows of synced tables are written: each insert or update also appends one change-log entry
+/// with the changed columns, the hybrid logical clock and this site, inside the caller's transaction.
+/// `finish()` persists the clock in the same transaction.
+public struct ChangeRecorder {
+    let db: Database
+    let site: String
+    let clock: RegistryClock
+    private(set) var hlc: HLC
+    /// How many entries this transaction appended.
+    public private(set) var entries = 0
+
+    init(db: Database, site: String, clock: RegistryClock) throws {
+        self.db = db
+        self.site = site
+        self.clock = clock
+        hlc = HLC(raw: try Setting.int(db, .hlc) ?? 0)
+    }
+
+    /// Inserts a new row and logs every column.
+    public mutating func insert<R: SyncedRecord>(_ record: R) throws {
+        try record.insert(db)
+        try log(R.databaseTableName, record.id, ColumnValues(try record.databaseDictionary))
+    }
+
+    /// Updates a row from its previous state and logs the columns that changed; does nothing when none did.
+    public mutating func update<R: SyncedRecord>(_ record: R, from old: R) throws {
+        let new = try record.databaseDictionary, before = try old.databaseDictionary
+        let changed = new.filter { before[$0.key] != $0.value }
+        if changed.isEmpty { return }
+        try record.update(db, columns: Array(changed.keys))
+        try log(R.databaseTableName, record.id, ColumnValues(changed))
+    }
+
+    /// Inserts `record`, or updates the stored row with the same id if there is one.
+    public mutating func save<R: SyncedRecord>(_ record: R) throws {
+        if let old = try R.fetchOne(db, key: record.id) {
+            try update(record, from: old)
+        } else {
+            try insert(record)
+        }
+    }
+
+    private mutating func log(_ table: String, _ pk: String, _ columns: ColumnValues) throws {
+        hlc = hlc.tick(now: clock.milliseconds)
+        try db.execute(
+            sql: "INSERT INTO change_log (tbl, pk, columns, hlc, origin, origin_seq) VALUES (?, ?, ?, ?, ?, NULL)",
+            arguments: [table, pk, columns.json, hlc.raw, site])
+        entries += 1
+    }
+
+    /// Persists the clock; called once at the end of the transaction.
+    func finish() throws {
+        if entries > 0 { try Setting.set(db, .hlc, String(hlc.raw)) }
+    }
+}

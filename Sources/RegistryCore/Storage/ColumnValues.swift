@@ -1,0 +1,68 @@
+import Foundation
+import GRDB
+
+/// A row's column values as the change log carries them: a JSON object of column name to text, number or
+/// null. Encoded by hand, with sorted keys, because it runs once per written row.
+public struct ColumnValues: Sendable, Equatable {
+    /// The values, by column name.
+    public var values: [String: DatabaseValue]
+
+    /// Column values from a dictionary.
+    public init(_ values: [String: DatabaseValue]) { self.values = values }
+
+    /// The JSON text, keys sorted.
+    public var json: String {
+        var out = "{"
+        for (i, key) in values.keys.sorted().enumerated() {
+            if i > 0 { out += "," }
+            ColumnValues.appendString(key, to: &out)
+            out += ":"
+            switch values[key]!.storage {
+            case .null: out += "null"
+            case .int64(let n): out += String(n)
+            case .double(let d): out += d.isFinite ? "\(d)" : "null"
+            case .string(let s): ColumnValues.appendString(s, to: &out)
+            case .blob: out += "null"  // no synced column holds a blob
+            }
+        }
+        return out + "}"
+    }
+
+    /// Column values from their JSON text; nil when it is not a flat JSON object of scalars.
+    public init?(json: String) {
+        guard let scalars = try? JSONDecoder().decode([String: Scalar].self, from: Data(json.utf8)) else { return nil }
+        values = scalars.mapValues(\.value)
+    }
+
+    /// One JSON scalar: integers stay integers (flags, counts), other numbers are doubles.
+    private struct Scalar: Decodable {
+        let value: DatabaseValue
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.singleValueContainer()
+            if container.decodeNil() { value = .null }
+            else if let n = try? container.decode(Int64.self) { value = n.databaseValue }
+            else if let d = try? container.decode(Double.self) { value = d.databaseValue }
+            else { value = try container.decode(String.self).databaseValue }
+        }
+    }
+
+    static func appendString(_ s: String, to out: inout String) {
+        out += "\""
+        for scalar in s.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if scalar.value < 0x20 {
+                    out += "\\u" + String(scalar.value, radix: 16).leftPadded(4)
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        out += "\""
+    }
+}

@@ -1,0 +1,18 @@
+import GRDB
+
+/// The registry's schema history. The SQL lives in schema/migrations (compiled in); this list only names the
+/// migrations in order. Append-only: a released migration is never edited.
+enum Migrations {
+    static let all: [(name: String, sql: [UInt8])] = [
+        ("v1", PackageResources.registry_v1_sql),
+    ]
+
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        for migration in all {
+            let sql = String(decoding: migration.sql, as: UTF8.self)
+            migrator.registerMigration(migration.name) { db in try db.execute(sql: sql) }
+        }
+        return migrator
+    }
+}

@@ -1,0 +1,121 @@
+import Foundation
+import GRDB
+
+/// The village registry: the one owner of the database file. It migrates the schema when opened and offers
+/// named operations, each one transaction that keeps the registry's rules and logs every change for sync.
+public final class Registry: Sendable {
+    /// The database (a pool on a file, a queue in memory).
+    public let writer: any DatabaseWriter
+    /// "Now" and the village's time zone.
+    public let clock: RegistryClock
+    /// Makes record ids.
+    public let ids: IDGenerator
+
+    init(writer: any DatabaseWriter, clock: RegistryClock, ids: IDGenerator) throws {
+        self.writer = writer
+        try Migrations.migrator.migrate(writer)
+        // The village's time zone, once set at init, replaces the default of the injected clock.
+        let zone = try writer.read { try Setting.get($0, .timeZone) }.flatMap(TimeZone.init(identifier:))
+        self.clock = RegistryClock(timeZone: zone ?? clock.timeZone, now: clock.now)
+        self.ids = ids
+    }
+
+    /// Opens (creating if needed) the registry file at `path`. The file is created readable by its owner only:
+    /// it holds id numbers and phones. WAL and a busy timeout let two clerks write the same file at once.
+    public static func open(path: String, now: @escaping @Sendable () -> Date,
+                            ids makeIDs: ((RegistryClock) -> IDGenerator)? = nil) throws -> Registry {
+        if !FileManager.default.fileExists(atPath: path) {
+            let fd = Foundation.open(path, O_CREAT | O_WRONLY, 0o600)
+            guard fd >= 0 else {
+                throw RegistryError(.file, zh: "无法创建数据库文件 \(path)", en: "cannot create the database file \(path)")
+            }
+            close(fd)
+        }
+        var config = Configuration()
+        config.busyMode = .timeout(15)
+        let pool: DatabasePool
+        do {
+            pool = try DatabasePool(path: path, configuration: config)
+        } catch {
+            throw RegistryError(.file, zh: "无法打开数据库文件 \(path)（不是登记库文件？）",
+                                en: "cannot open the database file \(path) (not a registry file?)")
+        }
+        let clock = RegistryClock(timeZone: .shanghai, now: now)
+        return try Registry(writer: pool, clock: clock, ids: makeIDs?(clock) ?? .v7(clock: clock))
+    }
+
+    /// A registry in memory, for tests.
+    public static func inMemory(clock: RegistryClock, ids: IDGenerator? = nil) throws -> Registry {
+        try Registry(writer: try DatabaseQueue(), clock: clock, ids: ids ?? .sequential(clock: clock))
+    }
+
+    /// Sets up a new registry for a village. Refused when the registry already belongs to another village.
+    public func initialize(village code: String, name: String, timeZone: String? = nil, deadline: String? = nil,
+                           policyVersion: String? = nil, policyDocument: String? = nil) throws -> RegistrySettings {
+        let village = try Validate.areaCode(code, field: .village, lengths: [12])
+        let villageName = try Validate.required(name, field: .villageName)
+        if let timeZone, TimeZone(identifier: timeZone) == nil {
+            throw RegistryError(.timeZone, zh: "未知时区 \(timeZone)", en: "unknown time zone \(timeZone)")
+        }
+        if let deadline { _ = try LocalTimeOfDay(deadline, field: .deadline) }
+        if let policyVersion, PolicyBook.builtin.first(where: { $0.version == policyVersion }) == nil {
+            throw RegistryError.notOneOf(.policy, policyVersion, PolicyBook.builtin.map(\.version))
+        }
+        return try writer.write { db in
+            if let existing = try Setting.get(db, .village), existing != village {
+                throw RegistryError(.village, zh: "此登记库已属于 \(existing)，不能改为 \(village)",
+                                    en: "this registry already belongs to \(existing), not \(village)")
+            }
+            try Setting.set(db, .village, village)
+            try Setting.set(db, .villageName, villageName)
+            if try Setting.get(db, .site) == nil { try Setting.set(db, .site, ids.make()) }
+            if let timeZone { try Setting.set(db, .timeZone, timeZone) }
+            if let deadline { try Setting.set(db, .deadline, deadline) }
+            if let policyVersion { try Setting.set(db, .policyVersion, policyVersion) }
+            if let policyDocument {
+                _ = try Policy(json: Data(policyDocument.utf8), file: "policy")
+                try Setting.set(db, .policyDocument, policyDocument)
+            }
+            return try RegistrySettings.load(db)
+        }
+    }
+
+    /// The registry's settings; refused when it was never initialised.
+    public func settings() throws -> RegistrySettings {
+        try writer.read { try RegistrySettings.load($0) }
+    }
+
+    /// Runs `body` in one write transaction with a change recorder; the clock is persisted at the end.
+    func write<T>(_ body: (Database, inout ChangeRecorder, RegistrySettings) throws -> T) throws -> T {
+        try writer.write { db in
+            let settings = try RegistrySettings.load(db)
+            var recorder = try ChangeRecorder(db: db, site: settings.site, clock: clock)
+            let result = try body(db, &recorder, settings)
+            try recorder.finish()
+            return result
+        }
+    }
+
+    /// Runs `body` in one read transaction with the settings.
+    func read<T>(_ body: (Database, RegistrySettings) throws -> T) throws -> T {
+        try writer.read { db in try body(db, try RegistrySettings.load(db)) }
+    }
+
+    /// The current time as stored in records: ISO 8601 with the village's offset.
+    var nowText: String { clock.isoText(clock.now()) }
+}
+
+/// A time of day `HH:MM`, such as the report deadline.
+public struct LocalTimeOfDay: Sendable, Equatable {
+    public let hour: Int
+    public let minute: Int
+
+    /// Parses `HH:MM` (24-hour).
+    public init(_ text: String, field: Field) throws {
+        let parts = text.asciiCompacted.split(separator: ":")
+        guard parts.count == 2, let h = Int(parts[0]), let m = Int(parts[1]), (0...23).contains(h), (0...59).contains(m)
+        else { throw RegistryError(field, zh: "“\(text)”不是有效时间（HH:MM）", en: "\"\(text)\" is not a valid time (HH:MM)") }
+        hour = h
+        minute = m
+    }
+}

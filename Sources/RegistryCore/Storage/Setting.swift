@@ -1,0 +1,55 @@
+import GRDB
+
+/// The registry's local settings (never synced): which village it is, its site id, time zone, deadline, the
+/// clock, sync cursors.
+enum Setting: String, CaseIterable {
+    case village, villageName = "village_name", site, timeZone = "time_zone", deadline, hlc
+    case policyVersion = "policy_version", policyDocument = "policy_document", reporter
+
+    static func get(_ db: Database, _ key: Setting) throws -> String? {
+        try String.fetchOne(db, sql: "SELECT value FROM setting WHERE key = ?", arguments: [key.rawValue])
+    }
+
+    static func int(_ db: Database, _ key: Setting) throws -> Int64? {
+        try get(db, key).flatMap { Int64($0) }
+    }
+
+    static func set(_ db: Database, _ key: Setting, _ value: String?) throws {
+        if let value {
+            try db.execute(sql: "INSERT INTO setting (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                           arguments: [key.rawValue, value])
+        } else {
+            try db.execute(sql: "DELETE FROM setting WHERE key = ?", arguments: [key.rawValue])
+        }
+    }
+}
+
+/// Who this registry is: the village, its site id, its time zone and report deadline.
+public struct RegistrySettings: Sendable, Equatable {
+    /// The 12-digit village code.
+    public var village: String
+    /// The village's name.
+    public var villageName: String
+    /// This registry's site id in sync (a UUID made at `init`).
+    public var site: String
+    /// The village's time zone identifier.
+    public var timeZone: String
+    /// The daily report deadline, `HH:MM` local.
+    public var deadline: String
+    /// A policy version pinned at `init --policy`, if any.
+    public var policyVersion: String?
+
+    /// The county (first 6 digits of the village code).
+    public var county: String { String(village.prefix(6)) }
+
+    static func load(_ db: Database) throws -> RegistrySettings {
+        guard let village = try Setting.get(db, .village), let site = try Setting.get(db, .site) else {
+            throw RegistryError(nil, zh: "登记库尚未初始化：请先运行 registry init --village 代码 --name 村名",
+                                en: "the registry is not initialised: run registry init --village CODE --name NAME")
+        }
+        return RegistrySettings(
+            village: village, villageName: try Setting.get(db, .villageName) ?? "", site: site,
+            timeZone: try Setting.get(db, .timeZone) ?? "Asia/Shanghai", deadline: try Setting.get(db, .deadline) ?? "17:00",
+            policyVersion: try Setting.get(db, .policyVersion))
+    }
+}
