@@ -13,22 +13,35 @@ public struct TextTable: Sendable {
 
     /// The table aligned in columns, two spaces apart, a rule under the header.
     public var aligned: String {
-        let all = [headers] + rows
-        var widths = headers.map { _ in 0 }
-        for row in all {
-            for (i, cell) in row.enumerated() where i < widths.count { widths[i] = max(widths[i], cell.displayWidth) }
-        }
-        func line(_ row: [String]) -> String {
-            var out = ""
-            for (i, cell) in row.enumerated() {
-                let pad = i == row.count - 1 ? 0 : widths[i] - cell.displayWidth + 2
-                out += cell + String(repeating: " ", count: max(0, pad))
-            }
-            return out
-        }
-        var lines = [line(headers), widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ")]
-        lines += rows.map(line)
+        let widths = columnWidths(of: [headers] + rows)
+        var lines = [line(headers, widths), widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ")]
+        lines += rows.map { line($0, widths) }
         return lines.joined(separator: "\n")
+    }
+
+    /// The rows alone, aligned, each line starting with `indent`.
+    public func alignedRows(indent: String = "") -> String {
+        let widths = columnWidths(of: rows)
+        return rows.map { indent + line($0, widths) }.joined(separator: "\n")
+    }
+
+    private func columnWidths(of all: [[String]]) -> [Int] {
+        var widths = [Int](repeating: 0, count: all.map(\.count).max() ?? 0)
+        for row in all {
+            for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.displayWidth) }
+        }
+        return widths
+    }
+
+    private func line(_ row: [String], _ widths: [Int]) -> String {
+        var out = ""
+        for (i, cell) in row.enumerated() {
+            out += cell
+            if i < row.count - 1 { out += String(repeating: " ", count: max(0, widths[i] - cell.displayWidth + 2)) }
+        }
+        // No trailing blanks when the last cells are empty.
+        while out.hasSuffix(" ") { out.removeLast() }
+        return out
     }
 
     /// RFC 4180 CSV with CRLF line ends; `bom` starts it with a UTF-8 byte-order mark so that Excel reads it as

@@ -1,0 +1,62 @@
+import ArgumentParser
+import RegistryCore
+
+extension RegistryCommand {
+    /// `registry check PERSON --temp T`: records a temperature and symptom check; fever is flagged at once.
+    struct CheckCommand: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "check", abstract: "记录体温和症状 / Record a temperature check.")
+
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "身份证号或档案编号 / Id number or record id.") var person: String
+        @Option(help: "体温 °C / Temperature.") var temp: Double
+        @Option(help: "症状（可多次）：fever|dry_cough|fatigue|sore_throat|loss_of_smell_taste|diarrhoea 或中文.")
+        var symptom: [String] = []
+        @Option(help: "时间 \"YYYY-MM-DD HH:MM\"（默认现在） / Time (default now).") var at: String?
+
+        func run() throws {
+            try global.run { registry in
+                let outcome = try registry.check(person, temperature: temp, symptoms: symptom, at: at)
+                let zh = global.lang == .zh, c = outcome.check
+                if c.flagged {
+                    let symptoms = c.symptoms.split(separator: ",").compactMap { Symptom(rawValue: String($0))?.label(global.lang) }
+                    Console.out((zh ? "⚠ 异常：\(outcome.person.name) \(c.takenAt) 体温 \(c.temperature)°C"
+                                    : "⚠ ABNORMAL: \(outcome.person.name) \(c.takenAt) \(c.temperature)°C")
+                                + (symptoms.isEmpty ? "" : " " + symptoms.joined(separator: "、"))
+                                + (zh ? "。请立即报告村医和乡镇卫生院，安排核酸检测。" : ". Tell the village doctor and township clinic now; arrange a test."))
+                } else {
+                    Console.out(zh ? "已记录：\(outcome.person.name) \(c.takenAt) 体温 \(c.temperature)°C，正常"
+                                   : "Recorded: \(outcome.person.name) \(c.takenAt) \(c.temperature)°C, normal")
+                }
+            }
+        }
+    }
+
+    /// `registry test PERSON --sampled D --result R`: records a sample and its result.
+    struct TestCommand: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "test", abstract: "记录核酸采样和结果 / Record a test.")
+
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "身份证号或档案编号 / Id number or record id.") var person: String
+        @Option(help: "采样日期 / Day sampled.") var sampled: String
+        @Option(help: "结果 pending|negative|positive|invalid（或 阴性、阳性）.") var result: String
+        @Option(help: "出结果日期（默认采样日） / Day the result came in.") var date: String?
+        @Option(help: "检测机构 / Lab.") var lab: String?
+
+        func run() throws {
+            try global.run { registry in
+                let outcome = try registry.recordTest(
+                    person, sampled: try Validate.day(sampled, field: .sampled),
+                    result: try Validate.choice(result, field: .result),
+                    resultOn: try Validate.optionalDay(date, field: .date), lab: lab)
+                let zh = global.lang == .zh, t = outcome.test
+                if t.result == .positive {
+                    Console.out(zh ? "🔴 阳性！\(person) \(t.sampledOn.map { "\($0)" } ?? "") 采样结果阳性，管控已升级为阳性转运。请立即上报县指挥部并闭环转运。"
+                                   : "🔴 POSITIVE: sample of \(t.sampledOn.map { "\($0)" } ?? "") is positive; the measure is escalated. Report to the county now.")
+                } else {
+                    Console.out(zh ? "已记录：采样 \(t.sampledOn.map { "\($0)" } ?? "")，结果 \(t.result.chinese)"
+                                   : "Recorded: sampled \(t.sampledOn.map { "\($0)" } ?? ""), result \(t.result.rawValue)")
+                }
+            }
+        }
+    }
+}

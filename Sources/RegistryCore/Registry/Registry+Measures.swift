@@ -1,0 +1,177 @@
+import GRDB
+
+/// What recording a check found.
+public struct CheckOutcome: Sendable {
+    public var person: Person
+    public var check: HealthCheck
+}
+
+extension Registry {
+    /// Records a temperature and symptom check. Temperatures outside 34–43 °C are refused as typing errors.
+    /// - Parameter at: local `YYYY-MM-DD HH:MM`; now when nil.
+    public func check(_ query: String, temperature: Double, symptoms: [String], at: String?) throws -> CheckOutcome {
+        guard temperature.isFinite, (34...43).contains(temperature) else {
+            throw RegistryError(.temperature, zh: "\(temperature) °C 不在 34–43 °C 之间，请核对是否输错",
+                                en: "\(temperature) °C is outside 34–43 °C; check for a typing error")
+        }
+        let codes = try symptoms.map { try Validate.choice($0, field: .symptom, as: Symptom.self).rawValue }
+        let (takenAt, takenOn) = try localTime(at)
+        return try write { db, recorder, settings in
+            let person = try Registry.resolve(db, query)
+            let check = HealthCheck(id: ids.make(), village: settings.village, personId: person.id, takenAt: takenAt,
+                                    takenOn: takenOn, temperature: (temperature * 10).rounded() / 10,
+                                    symptoms: codes.joined(separator: ","),
+                                    flagged: temperature >= HealthCheck.feverThreshold || !codes.isEmpty, deleted: false)
+            try recorder.insert(check)
+            return CheckOutcome(person: person, check: check)
+        }
+    }
+
+    /// A local time given as `YYYY-MM-DD HH:MM` (or now), as text and as its day.
+    func localTime(_ text: String?) throws -> (String, Day) {
+        guard let text, !text.trimmed.isEmpty else {
+            let local = clock.localText(clock.now())
+            return (local, clock.today)
+        }
+        let parts = text.trimmed.split(separator: " ", omittingEmptySubsequences: true)
+        guard parts.count == 2, let day = Day(String(parts[0])),
+              let time = try? LocalTimeOfDay(String(parts[1]), field: .time)
+        else {
+            throw RegistryError(.time, zh: "“\(text)”应为 YYYY-MM-DD HH:MM", en: "\"\(text)\" must be YYYY-MM-DD HH:MM")
+        }
+        return ("\(day) " + String(time.hour).leftPadded(2) + ":" + String(time.minute).leftPadded(2), day)
+    }
+
+    /// Records a sample and its result. The planned test due on or before the sample day that is still open is
+    /// the one sampled; otherwise an unplanned test is added. A positive result escalates the measure.
+    public func recordTest(_ query: String, sampled: Day, result: TestResult, resultOn: Day?, lab: String?) throws
+        -> (test: LabTest, escalated: Bool) {
+        let today = clock.today
+        if sampled > today {
+            throw RegistryError(.sampled, zh: "采样日期 \(sampled) 在今天之后", en: "\(sampled) is after today")
+        }
+        if let resultOn, resultOn < sampled {
+            throw RegistryError(.date, zh: "出结果日期 \(resultOn) 早于采样日期 \(sampled)", en: "result date \(resultOn) is before the sample \(sampled)")
+        }
+        return try write { db, recorder, settings in
+            let person = try Registry.resolve(db, query)
+            let file = try Registry.file(db, person: person)
+            let measure = file.current?.measure
+            let dayOfResult = result == .pending ? nil : (resultOn ?? sampled)
+            var test: LabTest
+            let open = file.current?.tests.filter { $0.sampledOn == nil && ($0.dueOn ?? sampled) <= sampled } ?? []
+            if let existing = file.current?.tests.first(where: { $0.sampledOn == sampled }) {
+                // The result of a sample already recorded.
+                test = existing
+                test.result = result
+                test.resultOn = dayOfResult
+                if let lab { test.lab = lab }
+                try recorder.update(test, from: existing)
+            } else if let planned = open.last {
+                test = planned
+                test.sampledOn = sampled
+                test.result = result
+                test.resultOn = dayOfResult
+                test.lab = lab
+                try recorder.update(test, from: planned)
+            } else {
+                test = LabTest(id: ids.make(), village: settings.village, personId: person.id, measureId: measure?.id,
+                               dueOn: nil, sampledOn: sampled, result: result, resultOn: dayOfResult, lab: lab, deleted: false)
+                try recorder.insert(test)
+            }
+            var escalated = false
+            if result == .positive, var m = measure, m.status != .escalated {
+                let old = m
+                m.status = .escalated
+                try recorder.update(m, from: old)
+                try recorder.insert(event(m, .escalated, on: dayOfResult ?? sampled, reason: "核酸阳性 positive test \(sampled)",
+                                          actor: settings.villageName, settings: settings))
+                escalated = true
+            }
+            return (test, escalated)
+        }
+    }
+
+    /// Ends a person's measure on `day`. Before its last day it needs `force` and a reason.
+    public func release(_ query: String, on day: Day, reason: String?, force: Bool, actor: String?) throws -> Measure {
+        try changeMeasure(query) { measure, settings in
+            guard measure.status.isOpen else {
+                throw RegistryError(.person, zh: "当前措施状态为“\(measure.status.chinese)”，无需解除",
+                                    en: "the measure is \(measure.status.rawValue); nothing to release")
+            }
+            if let end = measure.endsOn, day < end, !force {
+                throw RegistryError(.date, zh: "管控到 \(end) 才期满；提前解除请加 --force 和 --reason",
+                                    en: "the measure runs until \(end); to release early give --force and --reason")
+            }
+            if force, (reason ?? "").trimmed.isEmpty {
+                throw RegistryError(.reason, zh: "提前解除必须写明原因", en: "an early release needs a reason")
+            }
+            measure.status = .released
+            measure.releasedOn = day
+            return (.released, day, reason?.trimmed.nonEmpty ?? "期满解除 period completed")
+        } actor: { actor ?? $0.villageName }
+    }
+
+    /// Lengthens the last phase by `days`, keeping the reason.
+    public func extend(_ query: String, days: Int, reason: String, on day: Day, actor: String?) throws -> Measure {
+        guard (1...60).contains(days) else {
+            throw RegistryError(.days, zh: "应为 1–60 天", en: "must be 1 to 60 days")
+        }
+        let why = try Validate.required(reason, field: .reason)
+        return try changeMeasure(query) { measure, _ in
+            guard measure.status.isOpen, var last = measure.phases.last else {
+                throw RegistryError(.person, zh: "没有进行中的管控措施可以延长", en: "there is no open measure to extend")
+            }
+            last.endsOn = last.endsOn.adding(days: days)
+            var phases = measure.phases
+            phases[phases.count - 1] = last
+            measure.setPhases(phases)
+            measure.status = .extended
+            return (.extended, day, why)
+        } actor: { actor ?? $0.villageName }
+    }
+
+    /// Hands a person on (to a hospital, another place): the measure stops holding from `day`.
+    public func transfer(_ query: String, reason: String, on day: Day, actor: String?) throws -> Measure {
+        let why = try Validate.required(reason, field: .reason)
+        return try changeMeasure(query) { measure, _ in
+            guard measure.status.isOpen else {
+                throw RegistryError(.person, zh: "没有进行中的管控措施", en: "there is no open measure")
+            }
+            measure.status = .transferred
+            measure.releasedOn = day
+            return (.transferred, day, why)
+        } actor: { actor ?? $0.villageName }
+    }
+
+    /// Changes the current measure of a person and writes the audit event, in one transaction.
+    private func changeMeasure(_ query: String,
+                               _ change: (inout Measure, RegistrySettings) throws -> (MeasureEvent.Action, Day, String),
+                               actor: (RegistrySettings) -> String) throws -> Measure {
+        try write { db, recorder, settings in
+            let person = try Registry.resolve(db, query)
+            guard let old = try Registry.file(db, person: person).current?.measure else {
+                throw RegistryError(.person, zh: "\(person.name) 没有登记返乡记录", en: "\(person.name) has no registered trip")
+            }
+            var measure = old
+            let (action, day, reason) = try change(&measure, settings)
+            measure.reason = reason
+            measure.orderedBy = actor(settings)
+            try recorder.update(measure, from: old)
+            try recorder.insert(event(measure, action, on: day, reason: reason, actor: actor(settings), settings: settings))
+            return measure
+        }
+    }
+
+    private func event(_ measure: Measure, _ action: MeasureEvent.Action, on day: Day, reason: String, actor: String,
+                       settings: RegistrySettings) -> MeasureEvent {
+        MeasureEvent(id: ids.make(), village: settings.village, measureId: measure.id, action: action, onDate: day,
+                     recordedAt: nowText, actor: actor, reason: reason,
+                     detail: measure.phases.map { "\($0.kind.rawValue) \($0.startsOn)..\($0.endsOn)" }.joined(separator: "; "),
+                     deleted: false)
+    }
+}
+
+extension String {
+    var nonEmpty: String? { isEmpty ? nil : self }
+}

@@ -1,0 +1,76 @@
+import GRDB
+
+/// What a risk-area import did.
+public struct RiskAreaImport: Sendable, Equatable {
+    public var added = 0
+    public var updated = 0
+    public var unchanged = 0
+}
+
+extension RiskArea {
+    /// Reads the risk-area list (`code,name,level,in_force_from,lifted_on`, English or Chinese headers). Every
+    /// row is checked before anything is written; the first bad row is refused with its line and column.
+    public static func rows(from csv: CSVFile, owner: String) throws -> [RiskArea] {
+        func col(_ names: [String], _ field: Field) throws -> Int {
+            guard let i = csv.column(names) else {
+                throw RegistryError(field, zh: "缺少列（\(names.joined(separator: " / "))）", en: "missing column (\(names.joined(separator: " / ")))")
+            }
+            return i
+        }
+        let code = try col(["code", "区划代码", "地区代码", "代码"], .code)
+        let name = try col(["name", "名称", "地区", "风险区"], .name)
+        let level = try col(["level", "风险等级", "等级"], .level)
+        let from = try col(["in_force_from", "生效日期", "开始日期"], .inForceFrom)
+        let lifted = csv.column(["lifted_on", "解除日期", "解封日期"])
+        return try csv.rows.map { row in
+            func cell(_ i: Int) -> String { i < row.fields.count ? row.fields[i] : "" }
+            do {
+                let areaCode = try Validate.areaCode(cell(code), field: .code)
+                let start = try Validate.day(cell(from), field: .inForceFrom)
+                let end = try Validate.optionalDay(lifted.map(cell), field: .liftedOn)
+                if let end, end <= start {
+                    throw RegistryError(.liftedOn, zh: "解除日期 \(end) 不晚于生效日期 \(start)", en: "\(end) is not after \(start)")
+                }
+                return RiskArea(id: RiskArea.stableID(code: areaCode, inForceFrom: start), village: owner, code: areaCode,
+                                name: try Validate.required(cell(name), field: .name),
+                                level: try Validate.choice(cell(level), field: .level), inForceFrom: start,
+                                liftedOn: end, deleted: false)
+            } catch let error as RegistryError {
+                throw RegistryError(error.field, zh: "第 \(row.line) 行：\(error.message(.zh))", en: "line \(row.line): \(error.message(.en))")
+            }
+        }
+    }
+}
+
+extension Registry {
+    /// Imports a risk-area list: new areas are added, changed ones (an area lifted) updated, the same list
+    /// again changes nothing. All or nothing.
+    public func importRiskAreas(_ csv: CSVFile) throws -> RiskAreaImport {
+        try write { db, recorder, settings in
+            var result = RiskAreaImport()
+            for area in try RiskArea.rows(from: csv, owner: settings.village) {
+                if let old = try RiskArea.fetchOne(db, key: area.id) {
+                    var new = area
+                    new.village = old.village  // a county-published area stays the county's
+                    if new == old {
+                        result.unchanged += 1
+                    } else {
+                        try recorder.update(new, from: old)
+                        result.updated += 1
+                    }
+                } else {
+                    try recorder.insert(area)
+                    result.added += 1
+                }
+            }
+            return result
+        }
+    }
+
+    /// Every risk area, in force first, then by code.
+    public func riskAreas() throws -> [RiskArea] {
+        try read { db, _ in
+            try RiskArea.filter(Column("deleted") == false).order(Column("lifted_on") != nil, Column("code")).fetchAll(db)
+        }
+    }
+}

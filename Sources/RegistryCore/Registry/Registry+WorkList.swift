@@ -1,0 +1,136 @@
+import GRDB
+
+/// The clerk's work list for a day (今日工作清单).
+public struct WorkList: Sendable, Encodable {
+    /// One person to see, and why.
+    public struct Item: Sendable, Encodable {
+        public var person_id: String
+        public var name: String
+        public var id_number: String
+        public var phone: String?
+        public var address: String?
+        /// The day the item concerns (a test's due day, a measure's last day, a lead's deadline).
+        public var on: String?
+        /// For checks: how many were taken that day (twice a day is expected).
+        public var checks_taken: Int?
+        /// The kind of measure in force, for checks.
+        public var measure: String?
+    }
+
+    /// A lead waiting for verification.
+    public struct LeadItem: Sendable, Encodable {
+        public var lead_id: String
+        public var name: String
+        public var id_number: String?
+        public var phone: String?
+        public var from_name: String?
+        public var reason: String?
+        public var deadline: String
+        public var overdue: Bool
+    }
+
+    public var date: String
+    public var tests_due: [Item]
+    public var tests_overdue: [Item]
+    public var checks_missing: [Item]
+    public var measures_ending: [Item]
+    public var leads: [LeadItem]
+}
+
+extension Registry {
+    /// What the clerk must do on `day`: tests due and overdue, checks not yet taken twice, measures ending,
+    /// leads to verify. Reads indexed queries only.
+    public func workList(on day: Day) throws -> WorkList {
+        try read { db, _ in
+            let d = "\(day)"
+            let openStatuses = ["active", "extended", "escalated"]
+            // Persons are loaded only for the rows that need them.
+            var people: [String: Person] = [:]
+            func person(_ id: String) throws -> Person? {
+                if let p = people[id] { return p }
+                let p = try Person.fetchOne(db, key: id)
+                people[id] = p
+                return p
+            }
+            func item(_ personID: String, on: String?, checks: Int? = nil, measure: String? = nil) throws -> WorkList.Item? {
+                guard let p = try person(personID), !p.deleted else { return nil }
+                return WorkList.Item(person_id: p.id, name: p.name, id_number: p.idNumber, phone: p.phone,
+                                     address: p.address, on: on, checks_taken: checks, measure: measure)
+            }
+            let open = try Measure.filter(openStatuses.contains(Column("status")) && Column("deleted") == false)
+                .filter(Column("ends_on") >= d || Column("ends_on") == nil).fetchAll(db)
+            let openIDs = Set(open.map(\.id))
+
+            var due: [WorkList.Item] = [], overdue: [WorkList.Item] = []
+            let dueRows = try LabTest.filter(Column("due_on") <= d && Column("sampled_on") == nil && Column("deleted") == false)
+                .order(Column("due_on")).fetchAll(db)
+            for test in dueRows {
+                guard let measureID = test.measureId, let dueOn = test.dueOn else { continue }
+                if dueOn == day {
+                    if try Measure.fetchOne(db, key: measureID).map({ $0.phase(on: day) != nil || $0.status.isOpen }) ?? false,
+                       let i = try item(test.personId, on: d) { due.append(i) }
+                } else if openIDs.contains(measureID), let i = try item(test.personId, on: "\(dueOn)") {
+                    overdue.append(i)
+                }
+            }
+
+            var checks: [WorkList.Item] = []
+            // In force on the day asked, whatever happened since (a release later than that day).
+            let inForce = try Measure.filter(Column("starts_on") <= d && Column("ends_on") >= d && Column("deleted") == false)
+                .fetchAll(db).filter { $0.phase(on: day) != nil }
+            let taken = try Row.fetchAll(db, sql: "SELECT person_id, count(*) AS n FROM health_check WHERE taken_on = ? AND deleted = 0 GROUP BY person_id", arguments: [d])
+            let takenBy = Dictionary(taken.map { ($0["person_id"] as String, $0["n"] as Int) }, uniquingKeysWith: +)
+            for measure in inForce {
+                let n = takenBy[measure.personId] ?? 0
+                if n < 2, let i = try item(measure.personId, on: d, checks: n, measure: measure.phase(on: day)?.kind.rawValue) {
+                    checks.append(i)
+                }
+            }
+
+            var ending: [WorkList.Item] = []
+            for measure in open where measure.endsOn == day {
+                if let i = try item(measure.personId, on: d, measure: measure.phases.last?.kind.rawValue) { ending.append(i) }
+            }
+
+            let leads = try Lead.filter(Column("outcome") == nil && Column("deleted") == false).order(Column("deadline")).fetchAll(db)
+            return WorkList(
+                date: d, tests_due: due, tests_overdue: overdue,
+                checks_missing: checks.sorted { $0.name < $1.name }, measures_ending: ending,
+                leads: leads.map {
+                    WorkList.LeadItem(lead_id: $0.id, name: $0.name, id_number: $0.idNumber, phone: $0.phone,
+                                      from_name: $0.fromName, reason: $0.reason, deadline: "\($0.deadline)",
+                                      overdue: $0.deadline < day)
+                })
+        }
+    }
+}
+
+extension WorkList {
+    /// The list as a clerk reads it, grouped, with counts.
+    public func text(_ lang: Language) -> String {
+        let zh = lang == .zh
+        var out = [zh ? "今日工作清单 \(date)" : "Work list for \(date)"]
+        func section(_ title: String, _ items: [Item], _ detail: (Item) -> String) {
+            out.append("")
+            out.append("\(title)（\(items.count)）")
+            if items.isEmpty { out.append(zh ? "  无" : "  none") }
+            let table = TextTable(headers: [], rows: items.map { [$0.name, $0.id_number, $0.phone ?? "", detail($0)] })
+            if !items.isEmpty { out.append(table.alignedRows(indent: "  ")) }
+        }
+        section(zh ? "今日应检核酸" : "Tests due today", tests_due) { _ in "" }
+        section(zh ? "逾期未检核酸" : "Tests overdue", tests_overdue) { (zh ? "应于 " : "due ") + ($0.on ?? "") }
+        section(zh ? "今日体温未测满两次" : "Checks not yet taken twice", checks_missing) {
+            (zh ? "已测 " : "taken ") + "\($0.checks_taken ?? 0)/2  " + ($0.measure.flatMap(MeasureKind.init(rawValue:))?.label(lang) ?? "")
+        }
+        section(zh ? "今日管控期满" : "Measures ending today", measures_ending) { _ in zh ? "可办理解除" : "can be released" }
+        out.append("")
+        out.append((zh ? "待核查线索" : "Leads to verify") + "（\(leads.count)）")
+        if leads.isEmpty { out.append(zh ? "  无" : "  none") }
+        for lead in leads {
+            let late = lead.overdue ? (zh ? "  ⚠ 已逾期" : "  ⚠ overdue") : ""
+            out.append("  \(lead.name)  \(lead.id_number ?? "")  \(lead.phone ?? "")  \(lead.from_name ?? "")  "
+                       + (zh ? "截止 " : "deadline ") + lead.deadline + late)
+        }
+        return out.joined(separator: "\n")
+    }
+}
