@@ -1,0 +1,206 @@
+-- The village registry's schema as a fresh registry has it, after every migration in schema/migrations.
+-- Checked by SchemaTests; regenerate with: REGISTRY_WRITE_SCHEMA=1 swift test --filter SchemaTests
+
+CREATE TABLE arrival (
+    id TEXT PRIMARY KEY NOT NULL,
+    village TEXT NOT NULL,
+    person_id TEXT NOT NULL,
+    arrived_on TEXT NOT NULL,
+    departed_on TEXT NOT NULL,
+    stays TEXT NOT NULL DEFAULT '[]',
+    transport TEXT,
+    health_code TEXT CHECK (health_code IN ('green', 'yellow', 'red')),
+    vaccine_doses INTEGER CHECK (vaccine_doses BETWEEN 0 AND 9),
+    source TEXT NOT NULL DEFAULT 'self_report'
+        CHECK (source IN ('self_report', 'county_lead', 'checkpoint', 'health_feedback')),
+    category_override TEXT,
+    category TEXT NOT NULL,
+    day_zero TEXT NOT NULL,
+    policy TEXT NOT NULL,
+    lead_id TEXT,
+    created_at TEXT NOT NULL,
+    deleted INTEGER NOT NULL DEFAULT 0 CHECK (deleted IN (0, 1))
+);
+
+CREATE TABLE change_log (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    tbl TEXT NOT NULL,
+    pk TEXT NOT NULL,
+    columns TEXT NOT NULL,
+    hlc INTEGER NOT NULL,
+    origin TEXT NOT NULL,
+    origin_seq INTEGER
+);
+
+CREATE TABLE daily_report (
+    id TEXT PRIMARY KEY NOT NULL,
+    village TEXT NOT NULL,
+    date TEXT NOT NULL,
+    revision INTEGER NOT NULL CHECK (revision >= 1),
+    figures TEXT NOT NULL,
+    is_zero_report INTEGER NOT NULL CHECK (is_zero_report IN (0, 1)),
+    reporter TEXT NOT NULL,
+    remarks TEXT NOT NULL DEFAULT '',
+    submitted_at TEXT NOT NULL,
+    deleted INTEGER NOT NULL DEFAULT 0 CHECK (deleted IN (0, 1))
+);
+
+CREATE TABLE health_check (
+    id TEXT PRIMARY KEY NOT NULL,
+    village TEXT NOT NULL,
+    person_id TEXT NOT NULL,
+    taken_at TEXT NOT NULL,
+    taken_on TEXT NOT NULL,
+    temperature REAL NOT NULL CHECK (temperature BETWEEN 34 AND 43),
+    symptoms TEXT NOT NULL DEFAULT '',
+    flagged INTEGER NOT NULL CHECK (flagged IN (0, 1)),
+    deleted INTEGER NOT NULL DEFAULT 0 CHECK (deleted IN (0, 1))
+);
+
+CREATE TABLE lab_test (
+    id TEXT PRIMARY KEY NOT NULL,
+    village TEXT NOT NULL,
+    person_id TEXT NOT NULL,
+    measure_id TEXT,
+    due_on TEXT,
+    sampled_on TEXT,
+    result TEXT NOT NULL DEFAULT 'pending' CHECK (result IN ('pending', 'negative', 'positive', 'invalid')),
+    result_on TEXT,
+    lab TEXT,
+    deleted INTEGER NOT NULL DEFAULT 0 CHECK (deleted IN (0, 1))
+);
+
+CREATE TABLE lead (
+    id TEXT PRIMARY KEY NOT NULL,
+    village TEXT NOT NULL,
+    name TEXT NOT NULL,
+    id_number TEXT,
+    phone TEXT,
+    from_code TEXT,
+    from_name TEXT,
+    reason TEXT,
+    deadline TEXT NOT NULL,
+    outcome TEXT CHECK (outcome IN ('found', 'absent', 'unreachable')),
+    outcome_on TEXT,
+    person_id TEXT,
+    deleted INTEGER NOT NULL DEFAULT 0 CHECK (deleted IN (0, 1))
+);
+
+CREATE TABLE measure (
+    id TEXT PRIMARY KEY NOT NULL,
+    village TEXT NOT NULL,
+    person_id TEXT NOT NULL,
+    arrival_id TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('none', 'active', 'released', 'extended', 'transferred', 'escalated')),
+    phases TEXT NOT NULL DEFAULT '[]',
+    starts_on TEXT,
+    ends_on TEXT,
+    released_on TEXT,
+    ordered_by TEXT,
+    reason TEXT,
+    deleted INTEGER NOT NULL DEFAULT 0 CHECK (deleted IN (0, 1))
+);
+
+CREATE TABLE measure_event (
+    id TEXT PRIMARY KEY NOT NULL,
+    village TEXT NOT NULL,
+    measure_id TEXT NOT NULL,
+    action TEXT NOT NULL CHECK (action IN ('planned', 'released', 'extended', 'transferred', 'escalated')),
+    on_date TEXT NOT NULL,
+    recorded_at TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    detail TEXT,
+    deleted INTEGER NOT NULL DEFAULT 0 CHECK (deleted IN (0, 1))
+);
+
+CREATE TABLE person (
+    id TEXT PRIMARY KEY NOT NULL,
+    village TEXT NOT NULL CHECK (length(village) IN (6, 9, 12)),
+    name TEXT NOT NULL CHECK (name <> ''),
+    id_type TEXT NOT NULL CHECK (id_type IN ('resident_id', 'passport', 'other')),
+    id_number TEXT NOT NULL CHECK (id_number <> ''),
+    phone TEXT,
+    sex TEXT CHECK (sex IN ('male', 'female')),
+    birth_date TEXT,
+    address TEXT,
+    created_at TEXT NOT NULL,
+    deleted INTEGER NOT NULL DEFAULT 0 CHECK (deleted IN (0, 1))
+);
+
+CREATE TABLE policy (
+    id TEXT PRIMARY KEY NOT NULL,
+    village TEXT NOT NULL,
+    version TEXT NOT NULL,
+    effective_from TEXT NOT NULL,
+    body TEXT NOT NULL,
+    deleted INTEGER NOT NULL DEFAULT 0 CHECK (deleted IN (0, 1))
+);
+
+CREATE TABLE risk_area (
+    id TEXT PRIMARY KEY NOT NULL,
+    village TEXT NOT NULL,
+    code TEXT NOT NULL,
+    name TEXT NOT NULL,
+    level TEXT NOT NULL CHECK (level IN ('high', 'mid')),
+    in_force_from TEXT NOT NULL,
+    lifted_on TEXT,
+    deleted INTEGER NOT NULL DEFAULT 0 CHECK (deleted IN (0, 1))
+);
+
+CREATE TABLE setting (
+    key TEXT PRIMARY KEY NOT NULL,
+    value TEXT NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE village (
+    id TEXT PRIMARY KEY NOT NULL,
+    village TEXT NOT NULL,
+    code TEXT NOT NULL,
+    name TEXT NOT NULL,
+    township_code TEXT NOT NULL,
+    township_name TEXT NOT NULL,
+    deleted INTEGER NOT NULL DEFAULT 0 CHECK (deleted IN (0, 1))
+);
+
+CREATE INDEX arrival_arrived_on ON arrival (arrived_on);
+
+CREATE INDEX arrival_person ON arrival (person_id);
+
+CREATE INDEX change_log_row ON change_log (tbl, pk);
+
+CREATE INDEX daily_report_village_date ON daily_report (village, date);
+
+CREATE INDEX health_check_person ON health_check (person_id);
+
+CREATE INDEX health_check_taken_on ON health_check (taken_on);
+
+CREATE INDEX lab_test_due_on ON lab_test (due_on);
+
+CREATE INDEX lab_test_person ON lab_test (person_id);
+
+CREATE INDEX lab_test_result_on ON lab_test (result_on);
+
+CREATE INDEX lab_test_sampled_on ON lab_test (sampled_on);
+
+CREATE INDEX lead_village_outcome ON lead (village, outcome);
+
+CREATE INDEX measure_arrival ON measure (arrival_id);
+
+CREATE INDEX measure_ends_on ON measure (ends_on);
+
+CREATE INDEX measure_person ON measure (person_id);
+
+CREATE INDEX measure_released_on ON measure (released_on);
+
+CREATE INDEX measure_event_measure ON measure_event (measure_id);
+
+CREATE INDEX person_id_number ON person (id_number);
+
+CREATE INDEX person_name ON person (name);
+
+CREATE INDEX person_phone ON person (phone);
+
+CREATE INDEX risk_area_code ON risk_area (code);
+
+CREATE INDEX village_code ON village (code);
