@@ -34,7 +34,7 @@ let package = Package(
         ),
         .testTarget(
             name: "RegistryCLITests",
-            dependencies: ["RegistryCLI", "RegistryCore"]
+            dependencies: ["RegistryCLI", "RegistryCore", .product(name: "GRDB", package: "GRDB.swift")]
         ),
     ],
     swiftLanguageModes: [.v6]

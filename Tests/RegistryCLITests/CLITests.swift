@@ -1,0 +1,200 @@
+import Foundation
+import GRDB
+import Testing
+@testable import RegistryCLI
+import RegistryCore
+
+/// Runs the built `registry` binary, as a clerk or a script would.
+struct CLI {
+    let db: String
+    var env: [String: String] = [:]
+
+    /// The `registry` binary next to the test bundle in the build folder.
+    static let binary: String = {
+        let dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        for candidate in [dir, dir.deletingLastPathComponent()] {
+            let path = candidate.appendingPathComponent("registry").path
+            if FileManager.default.isExecutableFile(atPath: path) { return path }
+        }
+        return dir.appendingPathComponent("registry").path
+    }()
+
+    static func temporaryDatabase() -> String {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("registry-cli-\(UUID().uuidString)")
+        try! FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        return dir.appendingPathComponent("registry.sqlite").path
+    }
+
+    @discardableResult
+    func run(_ arguments: [String], stdin: String? = nil) throws -> (status: Int32, out: String, err: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: CLI.binary)
+        process.arguments = arguments
+        var environment = ProcessInfo.processInfo.environment
+        environment["REGISTRY_DB"] = db
+        environment["REGISTRY_NOW"] = environment["REGISTRY_NOW"] ?? "2022-07-10 09:00"
+        for (k, v) in env { environment[k] = v }
+        process.environment = environment
+        let out = Pipe(), err = Pipe(), input = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = input
+        try process.run()
+        if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
+        try input.fileHandleForWriting.close()
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        let errData = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
+    }
+
+    /// Every row of every table of the file, as text: what "the database as it was" means.
+    func contents() throws -> [String] {
+        let queue = try DatabaseQueue(path: db)
+        return try queue.read { db in
+            let tables = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+            return try tables.flatMap { table in
+                try Row.fetchAll(db, sql: "SELECT * FROM \"\(table)\"").map { "\(table) \($0)" }.sorted()
+            }
+        }
+    }
+}
+
+let intakeArgs = ["intake", "--name", "张三", "--id-number", "420102199003071232", "--phone", "13800138000",
+                  "--from", "420102", "--from-name", "武汉市江岸区", "--departed", "2022-07-01", "--arrived", "2022-07-02"]
+
+@Suite("CLI parsing")
+struct CLIParsingTests {
+    @Test func intakeFlags() throws {
+        let command = try RegistryCommand.parseAsRoot(intakeArgs + ["--category", "密接", "--lang", "en"])
+        let intake = try #require(command as? RegistryCommand.Intake)
+        #expect(intake.form.name == "张三")
+        #expect(intake.form.stays == [.init(code: "420102", name: "武汉市江岸区", from: "", to: "2022-07-01")])
+        #expect(intake.form.category == "密接")
+        #expect(intake.global.lang == .en)
+    }
+
+    @Test func formatsAndDates() throws {
+        let list = try #require(try RegistryCommand.parseAsRoot(["list", "--format", "csv", "--date", "2022-07-03"]) as? RegistryCommand.List)
+        #expect(list.format == .csv)
+        #expect(list.date.date == "2022-07-03")
+        #expect(throws: (any Error).self) { try RegistryCommand.parseAsRoot(["list", "--format", "xml"]) }
+        #expect(throws: (any Error).self) { try RegistryCommand.parseAsRoot(["check", "x", "--temp", "abc"]) }
+    }
+
+    @Test func riskAreaSubcommands() throws {
+        #expect(try RegistryCommand.parseAsRoot(["risk-areas", "import", "a.csv"]) is RegistryCommand.RiskAreas.Import)
+        #expect(try RegistryCommand.parseAsRoot(["risk-areas", "list"]) is RegistryCommand.RiskAreas.List)
+    }
+}
+
+@Suite("registry binary, end to end")
+struct EndToEndTests {
+    func initialised() throws -> CLI {
+        let cli = CLI(db: CLI.temporaryDatabase())
+        let result = try cli.run(["init", "--village", "110105001001", "--name", "测试村"])
+        #expect(result.status == 0, "\(result.err)")
+        return cli
+    }
+
+    @Test("init, intake, list and show as a clerk uses them")
+    func clerkDay() throws {
+        let cli = try initialised()
+        let riskFile = URL(fileURLWithPath: cli.db).deletingLastPathComponent().appendingPathComponent("areas.csv")
+        try "code,name,level,in_force_from,lifted_on\r\n420102,武汉市江岸区,高,2022-06-20,\r\n".write(to: riskFile, atomically: true, encoding: .utf8)
+        #expect(try cli.run(["risk-areas", "import", riskFile.path]).status == 0)
+
+        let intake = try cli.run(intakeArgs)
+        #expect(intake.status == 0, "\(intake.err)")
+        #expect(intake.out.contains("高风险区"))
+        #expect(intake.out.contains("集中隔离医学观察 2022-07-02 至 2022-07-08"))
+
+        let en = try cli.run(["list", "--lang", "en"])
+        #expect(en.out.contains("high_risk") && en.out.contains("1 people"))
+
+        let show = try cli.run(["show", "420102199003071232", "--format", "json"])
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(show.out.utf8)) as? [String: Any])
+        #expect(json["id_number"] as? String == "420102199003071232")
+        #expect(json["category"] as? String == "high_risk")
+        #expect(json["policy"] as? String == "9th")
+        let measure = try #require(json["measure"] as? [String: Any])
+        #expect(measure["status"] as? String == "active")
+        let phases = try #require(measure["phases"] as? [[String: Any]])
+        #expect(phases.first?["kind"] as? String == "central_quarantine")
+        #expect(phases.first?["starts_on"] as? String == "2022-07-02")
+        #expect(phases.first?["ends_on"] as? String == "2022-07-08")
+        let tests = try #require(json["tests"] as? [[String: Any]])
+        #expect(tests.compactMap { $0["due_on"] as? String } == ["2022-07-02", "2022-07-03", "2022-07-04", "2022-07-06", "2022-07-08"])
+
+        let csv = try cli.run(["list", "--format", "csv"])
+        #expect(csv.out.hasPrefix("姓名,身份证号"))
+    }
+
+    @Test("a wrong ID digit: one line on stderr naming the field, non-zero exit, the file as it was")
+    func wrongDigit() throws {
+        let cli = try initialised()
+        #expect(try cli.run(intakeArgs).status == 0)
+        let before = try cli.contents()
+        var bad = intakeArgs
+        bad[4] = "420102199003071231"
+        bad[2] = "李四"
+        let result = try cli.run(bad)
+        #expect(result.status != 0)
+        #expect(result.err.hasPrefix("身份证号：校验位不对"))
+        #expect(result.err.split(separator: "\n").count == 1)
+        #expect(result.out.isEmpty)
+        #expect(try cli.contents() == before)
+        let en = try cli.run(bad + ["--lang", "en"])
+        #expect(en.err.hasPrefix("id_number: check character is wrong"))
+    }
+
+    @Test("asked field by field, a wrong answer is asked again")
+    func prompts() throws {
+        let cli = try initialised()
+        // name, id (wrong, then right), phone, from, from name, stayed from, departed, arrived, category, transport,
+        // health code, address.
+        let answers = ["王五", "420102199003071231", "420102199003071232", "13800138000", "420102", "江岸区", "",
+                       "2022-07-01", "2022-07-02", "", "自驾", "绿码", "一组 3 号"].joined(separator: "\n") + "\n"
+        let result = try cli.run(["intake", "--ask"], stdin: answers)
+        #expect(result.status == 0, "\(result.err) \(result.out)")
+        #expect(result.out.contains("身份证号：校验位不对"))
+        #expect(result.out.contains("已登记：王五 420102199003071232"))
+    }
+
+    @Test("the database file is readable by its owner only")
+    func permissions() throws {
+        let cli = try initialised()
+        let attributes = try FileManager.default.attributesOfItem(atPath: cli.db)
+        #expect((attributes[.posixPermissions] as? Int).map { $0 & 0o077 } == 0)
+    }
+
+    @Test("two clerks writing the same file at once both succeed")
+    func concurrentWriters() async throws {
+        let cli = try initialised()
+        let ids = ["420102199003071232", "32010219751201003X", "440306198808155615", "110105198002290013",
+                   "310115199211112349", "420102200101010017", "110105200002290013", "11010519491231002X"]
+        let statuses = try await withThrowingTaskGroup(of: Int32.self) { group in
+            for (i, id) in ids.enumerated() {
+                group.addTask {
+                    try cli.run(["intake", "--name", "人员\(i)", "--id-number", id, "--from", "420102",
+                                 "--departed", "2022-07-01", "--arrived", "2022-07-02"]).status
+                }
+            }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(statuses.allSatisfy { $0 == 0 })
+        let list = try cli.run(["list", "--format", "json"])
+        let rows = try #require(try JSONSerialization.jsonObject(with: Data(list.out.utf8)) as? [Any])
+        #expect(rows.count == ids.count)
+    }
+
+    @Test("a check with fever is flagged at once; a temperature of 3.65 is refused as a typing error")
+    func checks() throws {
+        let cli = try initialised()
+        #expect(try cli.run(intakeArgs).status == 0)
+        let fever = try cli.run(["check", "420102199003071232", "--temp", "37.3", "--at", "2022-07-09 08:00"])
+        #expect(fever.out.contains("⚠ 异常"))
+        let typo = try cli.run(["check", "420102199003071232", "--temp", "3.65"])
+        #expect(typo.status != 0 && typo.err.hasPrefix("体温："))
+    }
+}
