@@ -158,6 +158,7 @@ CREATE TABLE daily_report (
     reporter TEXT NOT NULL,
     remarks TEXT NOT NULL DEFAULT '',
     submitted_at TEXT NOT NULL,
+    first_submitted_at TEXT NOT NULL,
     deleted INTEGER NOT NULL DEFAULT 0 CHECK (deleted IN (0, 1))
 );
 CREATE INDEX daily_report_village_date ON daily_report (village, date);

@@ -54,7 +54,7 @@ enum Now {
 
 /// Printing: results on stdout, refusals and warnings on stderr.
 enum Console {
-    static func out(_ text: String) { print(text) }
+    static func out(_ text: String, terminator: String = "\n") { print(text, terminator: terminator) }
 
     static func error(_ text: String) {
         FileHandle.standardError.write(Data((text + "\n").utf8))

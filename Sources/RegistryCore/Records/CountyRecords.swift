@@ -97,13 +97,16 @@ public struct DailyReport: SyncedRecord, Equatable {
     public var isZeroReport: Bool
     public var reporter: String
     public var remarks: String
-    /// The submission time on the submitting device (ISO 8601 with offset).
+    /// The submission time of this revision on the submitting device (ISO 8601 with offset).
     public var submittedAt: String
+    /// The time of the first submission for the date: what timeliness is judged on, so that a correction sent
+    /// in the evening does not make an on-time report late.
+    public var firstSubmittedAt: String
     public var deleted: Bool
 
     enum CodingKeys: String, CodingKey {
         case id, village, date, revision, figures, isZeroReport = "is_zero_report", reporter, remarks
-        case submittedAt = "submitted_at", deleted
+        case submittedAt = "submitted_at", firstSubmittedAt = "first_submitted_at", deleted
     }
 
     /// The stable id of a village's report for a date.

@@ -1,0 +1,97 @@
+import ArgumentParser
+import RegistryCore
+
+extension RegistryCommand {
+    /// `registry report`: the daily report (日报告、零报告) — show, submit, history.
+    struct Report: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "日报告 / Daily report.", subcommands: [ShowReport.self, Submit.self, History.self],
+            defaultSubcommand: ShowReport.self)
+
+        struct ShowReport: ParsableCommand {
+            static let configuration = CommandConfiguration(commandName: "show", abstract: "查看某日日报 / Show the report for a day.")
+
+            @OptionGroup var global: GlobalOptions
+            @OptionGroup var date: DateOption
+            @Option(help: "输出格式 table|json|csv.") var format: OutputFormat = .table
+
+            func run() throws {
+                try global.run { registry in
+                    let view = try registry.report(on: try date.day(registry))
+                    switch format {
+                    case .table: Console.out(view.text(global.lang))
+                    case .json: Console.out(JSONText.encode(view.json))
+                    case .csv: Console.out(ReportCSV.table([view.json], lang: global.lang).csv(), terminator: "")
+                    }
+                    if view.isStale && format != .table {
+                        Console.error(global.lang == .zh ? "注意：登记库在报送后有变化，数字与已报送的不同" : "Note: the registry changed since submission")
+                    }
+                }
+            }
+        }
+
+        struct Submit: ParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "报送日报（无情况也须报送零报告） / Submit the report.")
+
+            @OptionGroup var global: GlobalOptions
+            @OptionGroup var date: DateOption
+            @Option(help: "填报人（记住，下次可省略） / Reporter (remembered).") var reporter: String?
+            @Option(help: "备注 / Remarks.") var remarks: String?
+
+            func run() throws {
+                try global.run { registry in
+                    let report = try registry.submitReport(on: try date.day(registry), reporter: reporter, remarks: remarks)
+                    let zero = report.isZeroReport ? (global.lang == .zh ? "（零报告）" : " (zero report)") : ""
+                    Console.out(global.lang == .zh
+                        ? "已报送 \(report.date) 日报第 \(report.revision) 版\(zero)，填报人 \(report.reporter)，时间 \(report.submittedAt)"
+                        : "Submitted the report for \(report.date), revision \(report.revision)\(zero), by \(report.reporter) at \(report.submittedAt)")
+                }
+            }
+        }
+
+        struct History: ParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "日报报送情况 / Which days were submitted, late or missing.")
+
+            @OptionGroup var global: GlobalOptions
+            @Option(help: "起始日期（默认 13 天前） / From.") var from: String?
+            @Option(help: "结束日期（默认今天） / To.") var to: String?
+            @Option(help: "输出格式 table|json|csv.") var format: OutputFormat = .table
+
+            func run() throws {
+                try global.run { registry in
+                    let end = try Validate.optionalDay(to, field: .date) ?? registry.clock.today
+                    let start = try Validate.optionalDay(from, field: .date) ?? end.adding(days: -13)
+                    let days = try registry.reportHistory(from: start, to: end)
+                    if format == .json { return Console.out(JSONText.encode(days)) }
+                    let zh = global.lang == .zh
+                    let label: [ReportDay.Status: String] = zh ? [.onTime: "按时", .late: "迟报", .missing: "⚠ 未报"]
+                                                               : [.onTime: "on time", .late: "late", .missing: "⚠ missing"]
+                    let table = TextTable(
+                        headers: zh ? ["日期", "状态", "版本", "报送时间", "零报告"] : ["date", "status", "revision", "submitted_at", "zero"],
+                        rows: days.map { [$0.date, label[$0.status]!, $0.revision.map(String.init) ?? "",
+                                          $0.submitted_at ?? "", $0.is_zero_report.map { $0 ? (zh ? "是" : "yes") : "" } ?? ""] })
+                    if format == .csv { return Console.out(table.csv(), terminator: "") }
+                    Console.out(table.aligned)
+                    let missing = days.filter { $0.status == .missing }.count
+                    if missing > 0 {
+                        Console.out(zh ? "共 \(missing) 天未报，请尽快补报（registry report submit --date 日期）。"
+                                       : "\(missing) day(s) missing; submit them with registry report submit --date D.")
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Reports as CSV rows: one row per report, the fixed JSON names (English) or the paper labels (Chinese).
+enum ReportCSV {
+    static func table(_ reports: [ReportView.JSON], lang: Language) -> TextTable {
+        let zh = lang == .zh
+        let headers = (zh ? ["村（社区）代码", "日期", "版本", "报送时间", "零报告"] : ["village", "date", "revision", "submitted_at", "is_zero_report"])
+            + ReportFigures.rows.map { zh ? $0.zh : $0.key }
+        return TextTable(headers: headers, rows: reports.map { r in
+            [r.village, r.date, r.revision.map(String.init) ?? "", r.submitted_at ?? "", r.is_zero_report ? "1" : "0"]
+                + ReportFigures.rows.map { String($0.value(r.figures)) }
+        })
+    }
+}

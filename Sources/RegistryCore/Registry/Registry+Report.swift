@@ -1,0 +1,134 @@
+import Foundation
+import GRDB
+
+/// A daily report as `registry report` shows it: the figures computed now, and the submitted revision if any.
+public struct ReportView: Sendable {
+    public var village: String
+    public var villageName: String
+    public var date: Day
+    /// The figures computed from the registry as it is now.
+    public var current: ReportFigures
+    /// The highest submitted revision for the date, if any.
+    public var submitted: DailyReport?
+    /// Its figures.
+    public var submittedFigures: ReportFigures?
+
+    /// Whether the registry changed since the submission, so that the figures would now differ.
+    public var isStale: Bool { submittedFigures.map { $0 != current } ?? false }
+}
+
+/// One day of `report history`.
+public struct ReportDay: Sendable, Encodable {
+    public enum Status: String, Sendable, Encodable { case onTime = "on_time", late, missing }
+    public var date: String
+    public var status: Status
+    public var revision: Int?
+    public var submitted_at: String?
+    public var is_zero_report: Bool?
+}
+
+extension Registry {
+    /// Computes the figures for `day` from the registry.
+    public func reportFigures(on day: Day) throws -> ReportFigures {
+        try read { db, _ in try Registry.figures(db, on: day) }
+    }
+
+    static func figures(_ db: Database, on day: Day) throws -> ReportFigures {
+        let d = "\(day)"
+        var f = ReportFigures()
+        for row in try Row.fetchAll(db, sql: "SELECT category, count(*) AS n FROM arrival WHERE arrived_on = ? AND deleted = 0 GROUP BY category", arguments: [d]) {
+            f.new_by_category[row["category"]] = row["n"]
+            f.new_arrivals += row["n"] as Int
+        }
+        f.cumulative_arrivals = try Int.fetchOne(db, sql: "SELECT count(*) FROM arrival WHERE arrived_on <= ? AND deleted = 0", arguments: [d]) ?? 0
+        // Persons under each kind of measure: the phase in force on the day, one per person (the latest trip).
+        let measures = try Measure.filter(Column("starts_on") <= d && Column("ends_on") >= d && Column("deleted") == false)
+            .order(Column("starts_on")).fetchAll(db)
+        var kindByPerson: [String: MeasureKind] = [:]
+        for measure in measures { if let phase = measure.phase(on: day) { kindByPerson[measure.personId] = phase.kind } }
+        for kind in kindByPerson.values {
+            switch kind {
+            case .centralQuarantine: f.under_central_quarantine += 1
+            case .homeQuarantine: f.under_home_quarantine += 1
+            case .homeHealthMonitoring: f.under_home_health_monitoring += 1
+            case .healthMonitoring: f.under_health_monitoring += 1
+            case .none: break
+            }
+        }
+        f.tests_due = try Int.fetchOne(db, sql: "SELECT count(*) FROM lab_test WHERE due_on = ? AND deleted = 0", arguments: [d]) ?? 0
+        f.tests_done = try Int.fetchOne(db, sql: "SELECT count(*) FROM lab_test WHERE sampled_on = ? AND deleted = 0", arguments: [d]) ?? 0
+        f.tests_missed = try Int.fetchOne(db, sql: """
+            SELECT count(*) FROM lab_test t JOIN measure m ON m.id = t.measure_id
+            WHERE t.due_on < ? AND (t.sampled_on IS NULL OR t.sampled_on > ?) AND t.deleted = 0
+              AND m.deleted = 0 AND (m.status IN ('active', 'extended', 'escalated') OR m.released_on > ?)
+            """, arguments: [d, d, d]) ?? 0
+        f.positives = try Int.fetchOne(db, sql: "SELECT count(*) FROM lab_test WHERE result_on = ? AND result = 'positive' AND deleted = 0", arguments: [d]) ?? 0
+        f.fevers = try Int.fetchOne(db, sql: "SELECT count(DISTINCT person_id) FROM health_check WHERE taken_on = ? AND flagged = 1 AND deleted = 0", arguments: [d]) ?? 0
+        f.released = try Int.fetchOne(db, sql: "SELECT count(*) FROM measure WHERE released_on = ? AND status = 'released' AND deleted = 0", arguments: [d]) ?? 0
+        return f
+    }
+
+    /// The report for `day`: computed figures, and the submitted revision if there is one.
+    public func report(on day: Day) throws -> ReportView {
+        try read { db, settings in
+            let submitted = try DailyReport.fetchOne(db, key: DailyReport.stableID(village: settings.village, date: day))
+            return ReportView(village: settings.village, villageName: settings.villageName, date: day,
+                              current: try Registry.figures(db, on: day), submitted: submitted,
+                              submittedFigures: submitted.flatMap { try? JSONDecoder().decode(ReportFigures.self, from: Data($0.figures.utf8)) })
+        }
+    }
+
+    /// Submits the report for `day`: freezes the figures with the reporter, remarks and the time. Submitting
+    /// again makes the next revision of the same row, so there is never more than one report for a date.
+    public func submitReport(on day: Day, reporter: String?, remarks: String?) throws -> DailyReport {
+        if day > clock.today {
+            throw RegistryError(.date, zh: "不能报送今天之后的日报（\(day)）", en: "cannot submit a report for a future day (\(day))")
+        }
+        return try write { db, recorder, settings in
+            guard let who = try reporter?.trimmed.nonEmpty ?? Setting.get(db, .reporter) else {
+                throw RegistryError(.reporter, zh: "请用 --reporter 填写填报人姓名（之后会记住）",
+                                    en: "give the reporter's name with --reporter (it is remembered)")
+            }
+            try Setting.set(db, .reporter, who)
+            let figures = try Registry.figures(db, on: day)
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = .sortedKeys
+            let id = DailyReport.stableID(village: settings.village, date: day)
+            let old = try DailyReport.fetchOne(db, key: id)
+            let report = DailyReport(
+                id: id, village: settings.village, date: day, revision: (old?.revision ?? 0) + 1,
+                figures: String(decoding: try encoder.encode(figures), as: UTF8.self), isZeroReport: figures.isZeroReport,
+                reporter: who, remarks: remarks?.trimmed ?? "", submittedAt: nowText,
+                firstSubmittedAt: old?.firstSubmittedAt ?? nowText, deleted: false)
+            if let old { try recorder.update(report, from: old) } else { try recorder.insert(report) }
+            return report
+        }
+    }
+
+    /// For each day from `from` to `to`: submitted on time, late, or missing, judged on the submission time
+    /// against the deadline of that day in the village's time zone.
+    public func reportHistory(from: Day, to: Day) throws -> [ReportDay] {
+        guard from <= to, to.days(since: from) <= 366 else {
+            throw RegistryError(.date, zh: "日期范围应在一年以内且起始不晚于结束", en: "the range must run forwards and span at most a year")
+        }
+        return try read { db, settings in
+            let deadline = try LocalTimeOfDay(settings.deadline, field: .deadline)
+            let reports = try DailyReport.filter(Column("village") == settings.village && Column("date") >= "\(from)"
+                                                 && Column("date") <= "\(to)" && Column("deleted") == false).fetchAll(db)
+            let byDate = Dictionary(reports.map { ($0.date, $0) }, uniquingKeysWith: { a, b in a.revision >= b.revision ? a : b })
+            return (0...to.days(since: from)).map { offset in
+                let day = from.adding(days: offset)
+                guard let report = byDate[day] else { return ReportDay(date: "\(day)", status: .missing) }
+                let onTime = Registry.isOnTime(report, deadline: clock.instant(day, hour: deadline.hour, minute: deadline.minute))
+                return ReportDay(date: "\(day)", status: onTime ? .onTime : .late, revision: report.revision,
+                                 submitted_at: report.submittedAt, is_zero_report: report.isZeroReport)
+            }
+        }
+    }
+
+    /// Whether a report was first submitted at or before the deadline instant.
+    public static func isOnTime(_ report: DailyReport, deadline: Date) -> Bool {
+        guard let submitted = ISO8601DateFormatter().date(from: report.firstSubmittedAt) else { return false }
+        return submitted <= deadline
+    }
+}

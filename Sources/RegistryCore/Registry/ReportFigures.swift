@@ -1,0 +1,56 @@
+/// The figures of a village's daily report (日报告), as DESIGN.md defines them. JSON names are a fixed
+/// interface.
+public struct ReportFigures: Codable, Sendable, Equatable {
+    public var new_arrivals = 0
+    /// New arrivals by category code.
+    public var new_by_category: [String: Int] = [:]
+    public var cumulative_arrivals = 0
+    public var under_central_quarantine = 0
+    public var under_home_quarantine = 0
+    public var under_home_health_monitoring = 0
+    public var under_health_monitoring = 0
+    public var tests_due = 0
+    public var tests_done = 0
+    public var tests_missed = 0
+    public var positives = 0
+    public var fevers = 0
+    public var released = 0
+
+    public init() {}
+
+    /// Nothing new, nobody positive, nobody with fever: a zero report (零报告), which must still be sent.
+    public var isZeroReport: Bool { new_arrivals == 0 && positives == 0 && fevers == 0 }
+
+    /// The figures in the order of the paper form, with their labels, for tables and CSV.
+    public static let rows: [(key: String, zh: String, value: @Sendable (ReportFigures) -> Int)] = [
+        ("new_arrivals", "当日新增返乡人员", { $0.new_arrivals }),
+        ("cumulative_arrivals", "累计返乡人员", { $0.cumulative_arrivals }),
+        ("under_central_quarantine", "集中隔离医学观察", { $0.under_central_quarantine }),
+        ("under_home_quarantine", "居家隔离医学观察", { $0.under_home_quarantine }),
+        ("under_home_health_monitoring", "居家健康监测", { $0.under_home_health_monitoring }),
+        ("under_health_monitoring", "日常健康监测", { $0.under_health_monitoring }),
+        ("tests_due", "当日应检核酸", { $0.tests_due }),
+        ("tests_done", "当日已采样", { $0.tests_done }),
+        ("tests_missed", "逾期未检", { $0.tests_missed }),
+        ("positives", "当日阳性", { $0.positives }),
+        ("fevers", "发热或有症状", { $0.fevers }),
+        ("released", "当日解除管控", { $0.released }),
+    ]
+
+    /// Adds another village's figures (county totals).
+    public mutating func add(_ other: ReportFigures) {
+        new_arrivals += other.new_arrivals
+        for (k, v) in other.new_by_category { new_by_category[k, default: 0] += v }
+        cumulative_arrivals += other.cumulative_arrivals
+        under_central_quarantine += other.under_central_quarantine
+        under_home_quarantine += other.under_home_quarantine
+        under_home_health_monitoring += other.under_home_health_monitoring
+        under_health_monitoring += other.under_health_monitoring
+        tests_due += other.tests_due
+        tests_done += other.tests_done
+        tests_missed += other.tests_missed
+        positives += other.positives
+        fevers += other.fevers
+        released += other.released
+    }
+}
