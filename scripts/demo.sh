@@ -36,3 +36,8 @@ echo
 "$BIN" today
 echo
 "$BIN" list
+echo
+"$BIN" report submit --reporter 王会计 --remarks 演示
+"$BIN" report
+echo
+"$BIN" report history --from 2022-11-01

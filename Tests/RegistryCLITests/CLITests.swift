@@ -198,3 +198,34 @@ struct EndToEndTests {
         #expect(typo.status != 0 && typo.err.hasPrefix("体温："))
     }
 }
+
+@Suite("registry binary: work list and daily report")
+struct ReportEndToEndTests {
+    @Test("today lists the tests due, then the report is submitted twice and reads revision 2")
+    func todayAndReport() throws {
+        let cli = CLI(db: CLI.temporaryDatabase(), env: ["REGISTRY_NOW": "2022-07-03 16:00"])
+        #expect(try cli.run(["init", "--village", "110105001001", "--name", "测试村"]).status == 0)
+        #expect(try cli.run(intakeArgs + ["--category", "密接"]).status == 0)
+        let today = try cli.run(["today", "--format", "json"])
+        let list = try #require(try JSONSerialization.jsonObject(with: Data(today.out.utf8)) as? [String: Any])
+        #expect((list["tests_due"] as? [[String: Any]])?.first?["id_number"] as? String == "420102199003071232")
+        #expect((list["tests_overdue"] as? [Any])?.count == 1)   // due 2022-07-02, never sampled
+        #expect((list["checks_missing"] as? [Any])?.count == 1)
+
+        let noReporter = try cli.run(["report", "submit"])
+        #expect(noReporter.status != 0 && noReporter.err.hasPrefix("填报人："))
+        #expect(try cli.run(["report", "submit", "--reporter", "王会计"]).status == 0)
+        var later = cli
+        later.env["REGISTRY_NOW"] = "2022-07-03 18:00"
+        let second = try later.run(["report", "submit", "--remarks", "更正"])
+        #expect(second.out.contains("第 2 版"), "\(second.err)")
+        let report = try cli.run(["report", "--date", "2022-07-03", "--format", "json"])
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(report.out.utf8)) as? [String: Any])
+        #expect(json["revision"] as? Int == 2)
+        #expect(json["new_arrivals"] as? Int == 0)
+        #expect(json["under_central_quarantine"] as? Int == 1)
+        let history = try cli.run(["report", "history", "--from", "2022-07-02", "--to", "2022-07-03", "--format", "json"])
+        let days = try #require(try JSONSerialization.jsonObject(with: Data(history.out.utf8)) as? [[String: Any]])
+        #expect(days.map { $0["status"] as? String } == ["missing", "on_time"])
+    }
+}
