@@ -229,3 +229,46 @@ struct ReportEndToEndTests {
         #expect(days.map { $0["status"] as? String } == ["missing", "on_time"])
     }
 }
+
+/// A valid resident ID for a serial number: an independent GB 11643 check-character computation, for test data.
+func residentID(_ serial: Int) -> String {
+    let birth = 19_700_101 + (serial / 1000) % 28 + 100 * ((serial / 28_000) % 12)
+    let body = "420102" + String(birth) + String(serial % 1000).leftPadded3
+    let weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+    let sum = zip(body, weights).reduce(0) { $0 + Int(String($1.0))! * $1.1 }
+    return body + String(Array("10X98765432")[sum % 11])
+}
+
+extension String {
+    var leftPadded3: String { String(repeating: "0", count: max(0, 3 - count)) + self }
+}
+
+@Suite("registry import, end to end")
+struct ImportEndToEndTests {
+    @Test("a 10k-row file through the built binary, then again: nothing new; --skip-invalid writes the rejects")
+    func tenThousandRows() throws {
+        let cli = CLI(db: CLI.temporaryDatabase())
+        #expect(try cli.run(["init", "--village", "110105001001", "--name", "测试村"]).status == 0)
+        var text = "姓名,身份证号,来源地代码,离开日期,到达日期\r\n"
+        for i in 0..<10_000 { text += "人员\(i),\(residentID(i)),420102,2022-07-01,2022-07-02\r\n" }
+        text += "坏行,420102197001010011,420102,2022-07-01,2022-07-02\r\n"  // wrong check character: line 10002
+        let dir = URL(fileURLWithPath: cli.db).deletingLastPathComponent()
+        let file = dir.appendingPathComponent("arrivals.csv").path
+        try text.write(toFile: file, atomically: true, encoding: .utf8)
+
+        let strict = try cli.run(["import", file])
+        #expect(strict.status != 0)
+        #expect(strict.err.contains("第 10002 行：身份证号"))
+
+        let first = try cli.run(["import", file, "--skip-invalid"])
+        #expect(first.status == 0, "\(first.err)")
+        #expect(first.out.contains("新增 10000"))
+        let bytes = try #require(FileManager.default.contents(atPath: dir.appendingPathComponent("arrivals.rejected.csv").path))
+        #expect(bytes.starts(with: [0xEF, 0xBB, 0xBF]))  // UTF-8 BOM, so that Excel opens it right
+        let rejects = String(decoding: bytes.dropFirst(3), as: UTF8.self)
+        #expect(rejects.hasPrefix("姓名,身份证号") && rejects.contains("坏行") && rejects.contains("校验位"))
+
+        let again = try cli.run(["import", file, "--skip-invalid"])
+        #expect(again.out.contains("新增 0，已存在 10000"))
+    }
+}

@@ -1,0 +1,55 @@
+import ArgumentParser
+import Foundation
+import RegistryCore
+
+extension RegistryCommand {
+    /// `registry import FILE.csv`: batch intake from an Excel-saved CSV (UTF-8 or GB18030, English or Chinese headers).
+    struct Import: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "批量导入返乡人员（Excel 另存的 CSV） / Import arrivals from a CSV file.",
+            discussion: "默认全部成功才写入；--skip-invalid 只导入正确的行，错误行写入 文件名.rejected.csv。")
+
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "CSV 文件 / CSV file.") var file: String
+        @Flag(help: "导入正确的行，错误行另存 / Import the good rows, write the bad ones to FILE.rejected.csv.")
+        var skipInvalid = false
+        @Flag(help: "只检查不写入 / Validate only.") var dryRun = false
+
+        func run() throws {
+            try global.run { registry in
+                let csv = try CSVFile(path: file)
+                let report = try registry.importArrivals(csv, mode: skipInvalid ? .skipInvalid : .allOrNothing, dryRun: dryRun)
+                let zh = global.lang == .zh
+                if !report.unknownColumns.isEmpty {
+                    Console.error((zh ? "注意：未识别的列（已忽略）：" : "Note: unknown columns (ignored): ") + report.unknownColumns.joined(separator: ", "))
+                }
+                for rejected in report.rejected {
+                    Console.error((zh ? "第 \(rejected.line) 行：" : "line \(rejected.line): ") + rejected.error.message(global.lang))
+                }
+                if skipInvalid && !report.rejected.isEmpty && !dryRun {
+                    let path = ImportRejects.path(for: file)
+                    try ImportRejects.write(report.rejected, header: csv.header, lang: global.lang, to: path)
+                    Console.error((zh ? "错误行已写入 " : "Rejected rows written to ") + path)
+                }
+                Console.out(zh
+                    ? "\(dryRun ? "检查完毕（未写入）" : report.written ? "导入完成" : "未导入任何数据")：新增 \(report.imported)，已存在 \(report.alreadyPresent)，错误 \(report.rejected.count) 行（编码 \(csv.encoding.rawValue)）"
+                    : "\(dryRun ? "Checked (nothing written)" : report.written ? "Imported" : "Nothing imported"): \(report.imported) new, \(report.alreadyPresent) already present, \(report.rejected.count) rows rejected (\(csv.encoding.rawValue))")
+                if !report.rejected.isEmpty && !skipInvalid { throw ExitCode.failure }
+            }
+        }
+    }
+}
+
+/// The rejected rows of an import, as a CSV the clerk can fix and import again: the original columns plus the reason.
+enum ImportRejects {
+    static func path(for file: String) -> String {
+        let url = URL(fileURLWithPath: file)
+        return url.deletingPathExtension().path + ".rejected.csv"
+    }
+
+    static func write(_ rows: [ImportReport.Rejected], header: [String], lang: Language, to path: String) throws {
+        let table = TextTable(headers: header + [lang == .zh ? "错误原因" : "reason"],
+                              rows: rows.map { $0.fields + Array(repeating: "", count: max(0, header.count - $0.fields.count)) + [$0.error.message(lang)] })
+        try table.csv(bom: true).write(toFile: path, atomically: true, encoding: .utf8)
+    }
+}

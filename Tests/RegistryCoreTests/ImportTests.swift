@@ -1,0 +1,93 @@
+import Foundation
+import Testing
+@testable import RegistryCore
+
+/// `text` in GB18030, as Excel on a Chinese Windows saves it (through the system's iconv).
+func gb18030(_ text: String) throws -> Data {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/iconv")
+    process.arguments = ["-f", "UTF-8", "-t", "GB18030"]
+    let input = Pipe(), output = Pipe()
+    process.standardInput = input
+    process.standardOutput = output
+    try process.run()
+    input.fileHandleForWriting.write(Data(text.utf8))
+    try input.fileHandleForWriting.close()
+    let data = output.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return data
+}
+
+@Suite("Import from Excel-saved CSV")
+struct ImportTests {
+    let chinese = "身份证号,姓名,手机号,来源地代码,来源地,离开日期,到达日期\r\n"
+        + "420102199003071232,张三,13800138000,420102,\"武汉市,江岸区\",2022-07-01,2022-07-02\r\n"
+        + "420102199003071232,张三,13800138000,310115,上海,2022-06-25,2022-07-02\r\n"
+        + "32010219751201003X,李四,,420102,\"多行\n地址\",2022-07-01,2022-07-03\r\n\r\n\r\n"
+
+    @Test("GB18030 with Chinese headers: detected, quoted commas and line breaks, stays grouped into one trip")
+    func gbFile() throws {
+        let registry = try makeRegistry()
+        let csv = try CSVFile(data: try gb18030(chinese), file: "x.csv")
+        #expect(csv.encoding == .gb18030)
+        let report = try registry.importArrivals(csv)
+        #expect(report.imported == 2 && report.rejected.isEmpty && report.written)
+        let file = try registry.file("420102199003071232")
+        #expect(file.trips.count == 1)
+        #expect(file.trips[0].arrival.stays.map(\.name) == ["武汉市,江岸区", "上海"])
+        #expect(try registry.file("32010219751201003X").trips[0].arrival.stays[0].name == "多行\n地址")
+    }
+
+    @Test("UTF-8 with BOM, English headers in another order, and one Chinese header mixed in; unknown columns reported")
+    func bomAndMixedHeaders() throws {
+        let registry = try makeRegistry()
+        let text = "\u{FEFF}arrived,from_code,姓名,id_number,departed,remark\n2022-07-02,420102,张三,420102199003071232,2022-07-01,x\n"
+        let csv = try CSVFile(data: Data(text.utf8), file: "x.csv")
+        #expect(csv.encoding == .utf8BOM)
+        let report = try registry.importArrivals(csv)
+        #expect(report.imported == 1)
+        #expect(report.unknownColumns == ["remark"])
+    }
+
+    @Test("a bad check digit on line 4: every bad row listed, nothing written")
+    func allOrNothing() throws {
+        let registry = try makeRegistry()
+        let bad = chinese.replacingOccurrences(of: "32010219751201003X", with: "320102197512010031")
+        let before = try snapshot(registry)
+        let report = try registry.importArrivals(try CSVFile(data: Data(bad.utf8), file: "x.csv"))
+        #expect(!report.written)
+        #expect(report.rejected.map(\.line) == [4])
+        #expect(report.rejected[0].error.field == .idNumber)
+        #expect(try snapshot(registry) == before)
+
+        let partial = try registry.importArrivals(try CSVFile(data: Data(bad.utf8), file: "x.csv"), mode: .skipInvalid)
+        #expect(partial.imported == 1 && partial.rejected.count == 1)
+    }
+
+    @Test("re-importing the same file creates nothing new")
+    func reimport() throws {
+        let registry = try makeRegistry()
+        _ = try registry.importArrivals(try CSVFile(data: Data(chinese.utf8), file: "x.csv"))
+        let before = try snapshot(registry)
+        let again = try registry.importArrivals(try CSVFile(data: Data(chinese.utf8), file: "x.csv"))
+        #expect(again.imported == 0 && again.alreadyPresent == 2)
+        #expect(try snapshot(registry) == before)
+    }
+
+    @Test("a dry run validates and writes nothing")
+    func dryRun() throws {
+        let registry = try makeRegistry()
+        let before = try snapshot(registry)
+        let report = try registry.importArrivals(try CSVFile(data: Data(chinese.utf8), file: "x.csv"), dryRun: true)
+        #expect(!report.written && report.rejected.isEmpty)
+        #expect(try snapshot(registry) == before)
+    }
+
+    @Test("a missing required column is refused by name; a binary file is refused as not text")
+    func badFiles() throws {
+        let registry = try makeRegistry()
+        #expect { try registry.importArrivals(try CSVFile(data: Data("姓名,身份证号\n张三,420102199003071232\n".utf8), file: "x.csv")) }
+            throws: { ($0 as? RegistryError)?.message(.en).contains("from_code") ?? false }
+        #expect(throws: RegistryError.self) { try CSVFile(data: Data([0xFF, 0xFE, 0x00, 0x81, 0x30]), file: "x.xlsx") }
+    }
+}
