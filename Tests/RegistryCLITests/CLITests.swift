@@ -272,3 +272,26 @@ struct ImportEndToEndTests {
         #expect(again.out.contains("新增 0，已存在 10000"))
     }
 }
+
+@Suite("registry export, end to end")
+struct ExportEndToEndTests {
+    @Test("CSV export: UTF-8 with BOM, Chinese headers, one row per trip; --active and JSON")
+    func export() throws {
+        let cli = CLI(db: CLI.temporaryDatabase())
+        #expect(try cli.run(["init", "--village", "110105001001", "--name", "测试村"]).status == 0)
+        #expect(try cli.run(intakeArgs + ["--category", "密接"]).status == 0)
+        #expect(try cli.run(["intake", "--name", "李四", "--id-number", "32010219751201003X", "--from", "110101",
+                             "--departed", "2022-06-01", "--arrived", "2022-06-02"]).status == 0)
+        let out = URL(fileURLWithPath: cli.db).deletingLastPathComponent().appendingPathComponent("out.csv").path
+        #expect(try cli.run(["export", "-o", out]).status == 0)
+        let bytes = try #require(FileManager.default.contents(atPath: out))
+        #expect(bytes.starts(with: [0xEF, 0xBB, 0xBF]))
+        let lines = String(decoding: bytes.dropFirst(3), as: UTF8.self).split(separator: "\r\n")
+        #expect(lines.count == 3)
+        #expect(lines[0].hasPrefix("身份证号,姓名,性别"))
+        #expect(lines[1].contains("密切接触者") && lines[1].contains("集中隔离医学观察"))
+        let active = try cli.run(["export", "--active", "--format", "json"])
+        let rows = try #require(try JSONSerialization.jsonObject(with: Data(active.out.utf8)) as? [[String: Any]])
+        #expect(rows.map { $0["name"] as? String } == ["张三"])
+    }
+}

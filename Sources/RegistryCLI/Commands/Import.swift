@@ -18,8 +18,14 @@ extension RegistryCommand {
         func run() throws {
             try global.run { registry in
                 let csv = try CSVFile(path: file)
-                let report = try registry.importArrivals(csv, mode: skipInvalid ? .skipInvalid : .allOrNothing, dryRun: dryRun)
                 let zh = global.lang == .zh
+                // A progress line only for a person watching a terminal; scripts get the summary alone.
+                let progress: ((Int, Int) -> Void)? = isatty(2) == 1 ? { done, total in
+                    FileHandle.standardError.write(Data("\r\(zh ? "导入中" : "importing") \(done)/\(total)".utf8))
+                } : nil
+                let report = try registry.importArrivals(csv, mode: skipInvalid ? .skipInvalid : .allOrNothing,
+                                                         dryRun: dryRun, progress: progress)
+                if progress != nil && report.written { FileHandle.standardError.write(Data("\r".utf8)) }
                 if !report.unknownColumns.isEmpty {
                     Console.error((zh ? "注意：未识别的列（已忽略）：" : "Note: unknown columns (ignored): ") + report.unknownColumns.joined(separator: ", "))
                 }

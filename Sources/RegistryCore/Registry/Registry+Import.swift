@@ -55,7 +55,9 @@ enum ImportColumns {
 extension Registry {
     /// Imports arrivals from a CSV file. Every row is validated as `intake` validates; rows of the same person
     /// with the same arrival date form one trip's travel history. Re-importing the same file adds nothing.
-    public func importArrivals(_ csv: CSVFile, mode: ImportMode = .allOrNothing, dryRun: Bool = false) throws -> ImportReport {
+    /// - Parameter progress: called every 1,000 trips written with (written, total), for a progress line.
+    public func importArrivals(_ csv: CSVFile, mode: ImportMode = .allOrNothing, dryRun: Bool = false,
+                               progress: ((Int, Int) -> Void)? = nil) throws -> ImportReport {
         var report = ImportReport()
         var index: [Field: Int] = [:]
         for (field, names) in ImportColumns.headers { if let i = csv.column(names) { index[field] = i } }
@@ -107,7 +109,8 @@ extension Registry {
         if dryRun || (mode == .allOrNothing && !report.rejected.isEmpty) { return report }
         try write { db, recorder, settings in
             let rules = try RulesContext.load(db, settings: settings)
-            for intake in intakes {
+            for (i, intake) in intakes.enumerated() {
+                if i % 1000 == 0 && i > 0 { progress?(i, intakes.count) }
                 let outcome = try register(intake, db: db, recorder: &recorder, settings: settings, rules: rules, actor: "import")
                 if outcome.isNewArrival { report.imported += 1 } else { report.alreadyPresent += 1 }
             }

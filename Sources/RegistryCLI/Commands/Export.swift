@@ -1,0 +1,33 @@
+import ArgumentParser
+import Foundation
+import RegistryCore
+
+extension RegistryCommand {
+    /// `registry export`: the registry as a file Excel opens right (UTF-8 with BOM, Chinese headers by default).
+    struct Export: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "导出台账（Excel 可直接打开） / Export the registry.")
+
+        @OptionGroup var global: GlobalOptions
+        @Option(help: "输出格式 csv|json.") var format: OutputFormat = .csv
+        @Flag(help: "只导出今日管控中的人员 / Only those under a measure today.") var active = false
+        @Option(help: "到达日期起 / Arrived from.") var from: String?
+        @Option(help: "到达日期止 / Arrived until.") var to: String?
+        @Option(name: .shortAndLong, help: "写入文件（默认标准输出） / Write to this file.") var output: String?
+
+        func run() throws {
+            try global.run { registry in
+                let rows = try registry.export(activeOn: active ? registry.clock.today : nil,
+                                               from: try Validate.optionalDay(from, field: .date),
+                                               to: try Validate.optionalDay(to, field: .date), lang: global.lang)
+                let text = format == .json ? JSONText.encode(rows) + "\n"
+                    : TextTable(headers: ExportRow.headers(global.lang), rows: rows.map(\.cells)).csv(bom: true)
+                if let output {
+                    try Data(text.utf8).write(to: URL(fileURLWithPath: output), options: .atomic)
+                    Console.error(global.lang == .zh ? "已导出 \(rows.count) 条到 \(output)" : "Exported \(rows.count) rows to \(output)")
+                } else {
+                    Console.out(text, terminator: "")
+                }
+            }
+        }
+    }
+}
