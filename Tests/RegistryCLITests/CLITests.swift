@@ -295,3 +295,32 @@ struct ExportEndToEndTests {
         #expect(rows.map { $0["name"] as? String } == ["张三"])
     }
 }
+
+@Suite("registry init --policy FILE")
+struct PolicyFileEndToEndTests {
+    @Test("a county's own policy file pins the rules; a malformed one is refused naming the file and the entry")
+    func policyFile() throws {
+        let cli = CLI(db: CLI.temporaryDatabase())
+        let dir = URL(fileURLWithPath: cli.db).deletingLastPathComponent()
+        let bad = dir.appendingPathComponent("bad.json").path
+        try #"{"version":"county-1","effective_from":"2022-01-01","rules":[{"categories":["high_risk"],"phases":[{"kind":"central_quarantine","days":100}],"test_days":[1]}]}"#
+            .write(toFile: bad, atomically: true, encoding: .utf8)
+        let refused = try cli.run(["init", "--village", "110105001001", "--name", "测试村", "--policy", bad, "--lang", "en"])
+        #expect(refused.status != 0)
+        #expect(refused.err.hasPrefix("policy: \(bad): rules[0].phases[0].days"), "\(refused.err)")
+
+        let good = dir.appendingPathComponent("county.json").path
+        try #"{"version":"county-1","effective_from":"2022-01-01","rules":[{"categories":["high_risk"],"phases":[{"kind":"central_quarantine","days":10}],"test_days":[1,10]}]}"#
+            .write(toFile: good, atomically: true, encoding: .utf8)
+        #expect(try cli.run(["init", "--village", "110105001001", "--name", "测试村", "--policy", good]).status == 0)
+        let areas = dir.appendingPathComponent("areas.csv").path
+        try "code,name,level,in_force_from,lifted_on\n420102,江岸区,high,2022-06-20,\n".write(toFile: areas, atomically: true, encoding: .utf8)
+        #expect(try cli.run(["risk-areas", "import", areas]).status == 0)
+        #expect(try cli.run(intakeArgs).status == 0)
+        let show = try cli.run(["show", "420102199003071232", "--format", "json"])
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(show.out.utf8)) as? [String: Any])
+        #expect(json["policy"] as? String == "county-1")
+        let phases = (json["measure"] as? [String: Any])?["phases"] as? [[String: Any]]
+        #expect(phases?.first?["ends_on"] as? String == "2022-07-11")
+    }
+}

@@ -20,15 +20,15 @@ struct RulesContext {
     let areas: [RiskArea]
 
     static func load(_ db: Database, settings: RegistrySettings) throws -> RulesContext {
-        let published = try PolicyRecord.filter(Column("deleted") == false).fetchAll(db).compactMap {
+        var published = try PolicyRecord.filter(Column("deleted") == false).fetchAll(db).compactMap {
             try? Policy(json: Data($0.body.utf8), file: "policy \($0.version)")
         }
         var pinned = settings.policyVersion
+        // A policy file given at `init --policy FILE` is a local pin: it applies to every arrival.
         if let custom = try Setting.get(db, .policyDocument) {
             let policy = try Policy(json: Data(custom.utf8), file: "policy_document")
+            published.append(policy)
             pinned = policy.version
-            return RulesContext(book: PolicyBook(published: published + [policy], pinned: pinned),
-                                areas: try RiskArea.filter(Column("deleted") == false).fetchAll(db))
         }
         return RulesContext(book: PolicyBook(published: published, pinned: pinned),
                             areas: try RiskArea.filter(Column("deleted") == false).fetchAll(db))
