@@ -41,13 +41,8 @@ extension Registry {
             f.new_arrivals += row["n"] as Int
         }
         f.cumulative_arrivals = try Int.fetchOne(db, sql: "SELECT count(*) FROM arrival WHERE arrived_on <= ? AND deleted = 0", arguments: [d]) ?? 0
-        // Persons under each kind of measure: the phase in force on the day, one per person (the latest trip).
-        let measures = try Measure.filter(Column("starts_on") <= d && Column("ends_on") >= d && Column("deleted") == false)
-            .order(Column("starts_on")).fetchAll(db)
-        var kindByPerson: [String: MeasureKind] = [:]
-        for measure in measures { if let phase = measure.phase(on: day) { kindByPerson[measure.personId] = phase.kind } }
-        for kind in kindByPerson.values {
-            switch kind {
+        for (_, phase) in try DayQueries.inForce(db, on: day) {
+            switch phase.kind {
             case .centralQuarantine: f.under_central_quarantine += 1
             case .homeQuarantine: f.under_home_quarantine += 1
             case .homeHealthMonitoring: f.under_home_health_monitoring += 1
@@ -55,13 +50,9 @@ extension Registry {
             case .none: break
             }
         }
-        f.tests_due = try Int.fetchOne(db, sql: "SELECT count(*) FROM lab_test WHERE due_on = ? AND deleted = 0", arguments: [d]) ?? 0
+        f.tests_due = try DayQueries.due(db, on: day, unsampledOnly: false).count
         f.tests_done = try Int.fetchOne(db, sql: "SELECT count(*) FROM lab_test WHERE sampled_on = ? AND deleted = 0", arguments: [d]) ?? 0
-        f.tests_missed = try Int.fetchOne(db, sql: """
-            SELECT count(*) FROM lab_test t JOIN measure m ON m.id = t.measure_id
-            WHERE t.due_on < ? AND (t.sampled_on IS NULL OR t.sampled_on > ?) AND t.deleted = 0
-              AND m.deleted = 0 AND (m.status IN ('active', 'extended', 'escalated') OR m.released_on > ?)
-            """, arguments: [d, d, d]) ?? 0
+        f.tests_missed = try DayQueries.missed(db, on: day).count
         f.positives = try Int.fetchOne(db, sql: "SELECT count(*) FROM lab_test WHERE result_on = ? AND result = 'positive' AND deleted = 0", arguments: [d]) ?? 0
         f.fevers = try Int.fetchOne(db, sql: "SELECT count(DISTINCT person_id) FROM health_check WHERE taken_on = ? AND flagged = 1 AND deleted = 0", arguments: [d]) ?? 0
         f.released = try Int.fetchOne(db, sql: "SELECT count(*) FROM measure WHERE released_on = ? AND status = 'released' AND deleted = 0", arguments: [d]) ?? 0

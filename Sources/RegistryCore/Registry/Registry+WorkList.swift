@@ -43,7 +43,6 @@ extension Registry {
     public func workList(on day: Day) throws -> WorkList {
         try read { db, _ in
             let d = "\(day)"
-            let openStatuses = ["active", "extended", "escalated"]
             // Persons are loaded only for the rows that need them.
             var people: [String: Person] = [:]
             func person(_ id: String) throws -> Person? {
@@ -57,38 +56,26 @@ extension Registry {
                 return WorkList.Item(person_id: p.id, name: p.name, id_number: p.idNumber, phone: p.phone,
                                      address: p.address, on: on, checks_taken: checks, measure: measure)
             }
-            let open = try Measure.filter(openStatuses.contains(Column("status")) && Column("deleted") == false)
-                .filter(Column("ends_on") >= d || Column("ends_on") == nil).fetchAll(db)
-            let openIDs = Set(open.map(\.id))
-
-            var due: [WorkList.Item] = [], overdue: [WorkList.Item] = []
-            let dueRows = try LabTest.filter(Column("due_on") <= d && Column("sampled_on") == nil && Column("deleted") == false)
-                .order(Column("due_on")).fetchAll(db)
-            for test in dueRows {
-                guard let measureID = test.measureId, let dueOn = test.dueOn else { continue }
-                if dueOn == day {
-                    if try Measure.fetchOne(db, key: measureID).map({ $0.phase(on: day) != nil || $0.status.isOpen }) ?? false,
-                       let i = try item(test.personId, on: d) { due.append(i) }
-                } else if openIDs.contains(measureID), let i = try item(test.personId, on: "\(dueOn)") {
-                    overdue.append(i)
-                }
+            var due: [WorkList.Item] = [], overdue: [WorkList.Item] = [], checks: [WorkList.Item] = []
+            for test in try DayQueries.due(db, on: day, unsampledOnly: true) {
+                if let i = try item(test.personId, on: d) { due.append(i) }
             }
-
-            var checks: [WorkList.Item] = []
-            // In force on the day asked, whatever happened since (a release later than that day).
-            let inForce = try Measure.filter(Column("starts_on") <= d && Column("ends_on") >= d && Column("deleted") == false)
-                .fetchAll(db).filter { $0.phase(on: day) != nil }
+            for test in try DayQueries.missed(db, on: day) {
+                if let i = try item(test.personId, on: test.dueOn.map { "\($0)" }) { overdue.append(i) }
+            }
             let taken = try Row.fetchAll(db, sql: "SELECT person_id, count(*) AS n FROM health_check WHERE taken_on = ? AND deleted = 0 GROUP BY person_id", arguments: [d])
             let takenBy = Dictionary(taken.map { ($0["person_id"] as String, $0["n"] as Int) }, uniquingKeysWith: +)
-            for measure in inForce {
+            for (measure, phase) in try DayQueries.inForce(db, on: day) {
                 let n = takenBy[measure.personId] ?? 0
-                if n < 2, let i = try item(measure.personId, on: d, checks: n, measure: measure.phase(on: day)?.kind.rawValue) {
+                if n < 2, let i = try item(measure.personId, on: d, checks: n, measure: phase.kind.rawValue) {
                     checks.append(i)
                 }
             }
 
+            let open = try Measure.filter(["active", "extended", "escalated"].contains(Column("status"))
+                                          && Column("ends_on") == d && Column("deleted") == false).fetchAll(db)
             var ending: [WorkList.Item] = []
-            for measure in open where measure.endsOn == day {
+            for measure in open {
                 if let i = try item(measure.personId, on: d, measure: measure.phases.last?.kind.rawValue) { ending.append(i) }
             }
 
