@@ -7,6 +7,7 @@ let package = Package(
     name: "VillageRegistry",
     products: [
         .library(name: "RegistryCore", targets: ["RegistryCore"]),
+        .library(name: "RegistrySync", targets: ["RegistrySync"]),
         .executable(name: "registry", targets: ["RegistryCLI"]),
     ],
     dependencies: [
@@ -21,10 +22,15 @@ let package = Package(
             // the policy tables are data kept there, and compiled into the binary so it runs from anywhere.
             resources: [.embedInCode("Schema")]
         ),
+        .target(
+            name: "RegistrySync",
+            dependencies: ["RegistryCore", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
         .executableTarget(
             name: "RegistryCLI",
             dependencies: [
                 "RegistryCore",
+                "RegistrySync",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -64,6 +64,24 @@ public struct Lead: SyncedRecord, Equatable {
         case id, village, name, idNumber = "id_number", phone, fromCode = "from_code", fromName = "from_name"
         case reason, deadline, outcome, outcomeOn = "outcome_on", personId = "person_id", deleted
     }
+
+    public init(id: String, village: String, name: String, idNumber: String?, phone: String?, fromCode: String?,
+                fromName: String?, reason: String?, deadline: Day, outcome: LeadOutcome? = nil, outcomeOn: Day? = nil,
+                personId: String? = nil, deleted: Bool = false) {
+        self.id = id
+        self.village = village
+        self.name = name
+        self.idNumber = idNumber
+        self.phone = phone
+        self.fromCode = fromCode
+        self.fromName = fromName
+        self.reason = reason
+        self.deadline = deadline
+        self.outcome = outcome
+        self.outcomeOn = outcomeOn
+        self.personId = personId
+        self.deleted = deleted
+    }
 }
 
 /// A village on the county's roster: who is expected to report every day.
@@ -80,6 +98,17 @@ public struct VillageEntry: SyncedRecord, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case id, village, code, name, townshipCode = "township_code", townshipName = "township_name", deleted
+    }
+
+    public init(id: String, village: String, code: String, name: String, townshipCode: String, townshipName: String,
+                deleted: Bool = false) {
+        self.id = id
+        self.village = village
+        self.code = code
+        self.name = name
+        self.townshipCode = townshipCode
+        self.townshipName = townshipName
+        self.deleted = deleted
     }
 }
 

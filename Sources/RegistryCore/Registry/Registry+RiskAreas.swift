@@ -5,6 +5,30 @@ public struct RiskAreaImport: Sendable, Equatable {
     public var added = 0
     public var updated = 0
     public var unchanged = 0
+
+    public init() {}
+
+    /// Writes `areas`: new ones added, changed ones (an area lifted) updated, the same list again unchanged. An
+    /// area already held keeps its owner (a county-published area stays the county's).
+    public static func apply(_ areas: [RiskArea], db: Database, recorder: inout ChangeRecorder) throws -> RiskAreaImport {
+        var result = RiskAreaImport()
+        for area in areas {
+            if let old = try RiskArea.fetchOne(db, key: area.id) {
+                var new = area
+                new.village = old.village
+                if new == old {
+                    result.unchanged += 1
+                } else {
+                    try recorder.update(new, from: old)
+                    result.updated += 1
+                }
+            } else {
+                try recorder.insert(area)
+                result.added += 1
+            }
+        }
+        return result
+    }
 }
 
 extension RiskArea {
@@ -47,23 +71,7 @@ extension Registry {
     /// again changes nothing. All or nothing.
     public func importRiskAreas(_ csv: CSVFile) throws -> RiskAreaImport {
         try write { db, recorder, settings in
-            var result = RiskAreaImport()
-            for area in try RiskArea.rows(from: csv, owner: settings.village) {
-                if let old = try RiskArea.fetchOne(db, key: area.id) {
-                    var new = area
-                    new.village = old.village  // a county-published area stays the county's
-                    if new == old {
-                        result.unchanged += 1
-                    } else {
-                        try recorder.update(new, from: old)
-                        result.updated += 1
-                    }
-                } else {
-                    try recorder.insert(area)
-                    result.added += 1
-                }
-            }
-            return result
+            try RiskAreaImport.apply(try RiskArea.rows(from: csv, owner: settings.village), db: db, recorder: &recorder)
         }
     }
 

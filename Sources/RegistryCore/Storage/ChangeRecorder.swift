@@ -11,7 +11,8 @@ public struct ChangeRecorder {
     /// How many entries this transaction appended.
     public private(set) var entries = 0
 
-    init(db: Database, site: String, clock: RegistryClock) throws {
+    /// A recorder for one write transaction of `site`; call `finish()` before the transaction ends.
+    public init(db: Database, site: String, clock: RegistryClock) throws {
         self.db = db
         self.site = site
         self.clock = clock
@@ -21,7 +22,7 @@ public struct ChangeRecorder {
     /// Inserts a new row and logs every column.
     public mutating func insert<R: SyncedRecord>(_ record: R) throws {
         try record.insert(db)
-        try log(R.databaseTableName, record.id, ColumnValues(try record.databaseDictionary))
+        try log(R.databaseTableName, record.id, record.village, ColumnValues(try record.databaseDictionary))
     }
 
     /// Updates a row from its previous state and logs the columns that changed; does nothing when none did.
@@ -30,7 +31,7 @@ public struct ChangeRecorder {
         let changed = new.filter { before[$0.key] != $0.value }
         if changed.isEmpty { return }
         try record.update(db, columns: Array(changed.keys))
-        try log(R.databaseTableName, record.id, ColumnValues(changed))
+        try log(R.databaseTableName, record.id, record.village, ColumnValues(changed))
     }
 
     /// Inserts `record`, or updates the stored row with the same id if there is one.
@@ -42,16 +43,16 @@ public struct ChangeRecorder {
         }
     }
 
-    private mutating func log(_ table: String, _ pk: String, _ columns: ColumnValues) throws {
+    private mutating func log(_ table: String, _ pk: String, _ scope: String, _ columns: ColumnValues) throws {
         hlc = hlc.tick(now: clock.milliseconds)
         try db.execute(
-            sql: "INSERT INTO change_log (tbl, pk, columns, hlc, origin, origin_seq) VALUES (?, ?, ?, ?, ?, NULL)",
-            arguments: [table, pk, columns.json, hlc.raw, site])
+            sql: "INSERT INTO change_log (tbl, pk, columns, hlc, origin, origin_seq, scope) VALUES (?, ?, ?, ?, ?, NULL, ?)",
+            arguments: [table, pk, columns.json, hlc.raw, site, scope])
         entries += 1
     }
 
     /// Persists the clock; called once at the end of the transaction.
-    func finish() throws {
+    public func finish() throws {
         if entries > 0 { try Setting.set(db, .hlc, String(hlc.raw)) }
     }
 }

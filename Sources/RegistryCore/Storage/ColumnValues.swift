@@ -3,7 +3,7 @@ import GRDB
 
 /// A row's column values as the change log carries them: a JSON object of column name to text, number or
 /// null. Encoded by hand, with sorted keys, because it runs once per written row.
-public struct ColumnValues: Sendable, Equatable {
+public struct ColumnValues: Sendable, Hashable {
     /// The values, by column name.
     public var values: [String: DatabaseValue]
 

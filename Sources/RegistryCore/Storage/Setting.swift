@@ -53,3 +53,28 @@ public struct RegistrySettings: Sendable, Equatable {
             policyVersion: try Setting.get(db, .policyVersion))
     }
 }
+
+/// Local settings by name, for the sync module and the county server (cursors, epoch, server address).
+public enum LocalSettings {
+    /// The value of `key`, if set.
+    public static func get(_ db: Database, _ key: String) throws -> String? {
+        try String.fetchOne(db, sql: "SELECT value FROM setting WHERE key = ?", arguments: [key])
+    }
+
+    /// Sets (or with nil, removes) `key`.
+    public static func set(_ db: Database, _ key: String, _ value: String?) throws {
+        if let value {
+            try db.execute(sql: "INSERT INTO setting (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                           arguments: [key, value])
+        } else {
+            try db.execute(sql: "DELETE FROM setting WHERE key = ?", arguments: [key])
+        }
+    }
+
+    /// Moves this site's clock past `remote` (a clock seen in a received change), so that its next write orders
+    /// after everything it has seen.
+    public static func observe(_ db: Database, remote: HLC, now: Int64) throws {
+        let current = HLC(raw: try get(db, "hlc").flatMap { Int64($0) } ?? 0)
+        if remote > current { try set(db, "hlc", String(current.receive(remote, now: now).raw)) }
+    }
+}

@@ -1,0 +1,66 @@
+import Foundation
+import GRDB
+
+/// Applies a change received from another site to this site's database: the winning columns are written to the
+/// row (inserted if new) and logged with their origin, in the caller's transaction. Used by a village pulling
+/// from the county and by the county applying a village's push.
+public enum ChangeApplier {
+    /// What applying did.
+    public enum Outcome: Sendable, Equatable {
+        /// These columns won and were written.
+        case applied([String])
+        /// Every column already held a later version (or the same change was applied before).
+        case superseded
+    }
+
+    /// The synced tables' columns, read once per database connection's schema.
+    static func columns(_ db: Database, _ table: String) throws -> Set<String> {
+        Set(try db.columns(in: table).map(\.name))
+    }
+
+    /// Applies `change`. Refuses (throws `RegistryError`) an unknown table or column, or a new row that lacks
+    /// required columns; nothing is written then.
+    @discardableResult
+    public static func apply(_ change: Change, db: Database) throws -> Outcome {
+        var change = change
+        // A row's first entry carries its id among the columns; the key is `pk`, and must agree.
+        if let id = change.columns.values.removeValue(forKey: "id"), id != change.pk.databaseValue {
+            throw RegistryError(nil, zh: "记录编号不一致", en: "the id column differs from the key")
+        }
+        guard SyncedTables.names.contains(change.table) else {
+            throw RegistryError(nil, zh: "未知的数据表 \(change.table)", en: "unknown table \(change.table)")
+        }
+        let known = try columns(db, change.table)
+        if let unknown = change.columns.values.keys.first(where: { !known.contains($0) }) {
+            throw RegistryError(nil, zh: "数据表 \(change.table) 没有可写的列 \(unknown)", en: "table \(change.table) has no writable column \(unknown)")
+        }
+        let entries = try Row.fetchAll(db, sql: "SELECT columns, hlc, origin FROM change_log WHERE tbl = ? AND pk = ?",
+                                       arguments: [change.table, change.pk]).map { row -> (columns: [String], version: Version) in
+            let columns = ColumnValues(json: row["columns"])?.values.keys.map { $0 } ?? []
+            return (columns, Version(hlc: HLC(raw: row["hlc"]), origin: row["origin"]))
+        }
+        let winners = Merge.winners(of: change, against: Merge.versions(of: entries))
+        if winners.isEmpty { return .superseded }
+        let values = winners.map { change.columns.values[$0]! }
+        let existingVillage = try String.fetchOne(db, sql: "SELECT village FROM \(change.table) WHERE id = ?", arguments: [change.pk])
+        do {
+            if existingVillage != nil {
+                try db.execute(sql: "UPDATE \(change.table) SET " + winners.map { "\($0) = ?" }.joined(separator: ", ") + " WHERE id = ?",
+                               arguments: StatementArguments(values + [change.pk.databaseValue]))
+            } else {
+                try db.execute(sql: "INSERT INTO \(change.table) (id, " + winners.joined(separator: ", ") + ") VALUES (?"
+                               + String(repeating: ", ?", count: winners.count) + ")",
+                               arguments: StatementArguments([change.pk.databaseValue] + values))
+            }
+        } catch let error as DatabaseError {
+            throw RegistryError(nil, zh: "数据不完整或不合规：\(error.message ?? "")", en: "incomplete or invalid row: \(error.message ?? "")")
+        }
+        let scope = existingVillage ?? String.fromDatabaseValue(change.columns.values["village"] ?? .null) ?? ""
+        var logged = ColumnValues([:])
+        for column in winners { logged.values[column] = change.columns.values[column] }
+        try db.execute(sql: """
+            INSERT INTO change_log (tbl, pk, columns, hlc, origin, origin_seq, scope) VALUES (?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [change.table, change.pk, logged.json, change.hlc, change.origin, change.originSeq, scope])
+        return .applied(winners)
+    }
+}

@@ -1,0 +1,188 @@
+import Foundation
+import GRDB
+import RegistryCore
+
+/// One sync of a village registry with the county: check the clock, push own changes in batches, then pull
+/// what the county has for the village. Safe to stop at any point: cursors move only after the server's
+/// acknowledgement (push) or in the same transaction as the pulled rows (pull), so a rerun resumes.
+public struct SyncSession: Sendable {
+    let registry: Registry
+    let transport: any SyncTransport
+
+    /// What a sync did.
+    public struct Report: Sendable, Equatable {
+        public var pushed = 0
+        public var rejected = 0
+        public var pulled = 0
+        /// Pending changes whose clock was far ahead and were re-stamped after the computer's clock was fixed.
+        public var restamped = 0
+    }
+
+    /// Progress for a terminal: phase and counts.
+    public enum Progress: Sendable {
+        case pushing(done: Int, total: Int)
+        case pulling(done: Int)
+    }
+
+    public init(registry: Registry, transport: any SyncTransport) {
+        self.registry = registry
+        self.transport = transport
+    }
+
+    /// Runs a push then a pull.
+    public func run(progress: @Sendable (Progress) -> Void = { _ in }) async throws -> Report {
+        var report = Report()
+        let settings = try registry.settings()
+        let health: Wire.Health = try await get("/healthz", query: [:])
+        report.restamped = try checkClock(health, site: settings.site)
+        try await push(site: settings.site, report: &report, progress: progress)
+        try await pull(site: settings.site, report: &report, progress: progress)
+        try await registry.writer.write { db in
+            try LocalSettings.set(db, SyncState.Key.lastSuccess, registry.clock.isoText(registry.clock.now()))
+        }
+        return report
+    }
+
+    /// Refuses to sync with a computer clock far from the server's; re-stamps pending changes stamped in the
+    /// future (by a clock that was wrong and has been fixed), so that they are sent rather than lost.
+    func checkClock(_ health: Wire.Health, site: String) throws -> Int {
+        guard let serverTime = ISO8601DateFormatter().date(from: health.time) else { return 0 }
+        let now = registry.clock.now()
+        let skew = Double(health.maxSkewSeconds)
+        let offset = now.timeIntervalSince(serverTime)
+        if abs(offset) > skew {
+            let minutes = Int(abs(offset) / 60)
+            throw RegistryError(nil, zh: "本机时间比县服务器\(offset > 0 ? "快" : "慢") \(minutes) 分钟，请先校正电脑的日期和时间再同步（已登记的数据不会丢失）",
+                                en: "this computer's clock is \(minutes) minutes \(offset > 0 ? "ahead of" : "behind") the county server; fix the computer's date and time, then sync again (nothing is lost)")
+        }
+        let limit = Int64((serverTime.timeIntervalSince1970 + skew) * 1000)
+        return try registry.writer.write { db in
+            let state = try SyncState.load(db)
+            let future = try Int.fetchOne(db, sql: "SELECT count(*) FROM change_log WHERE origin = ? AND seq > ? AND hlc > ?",
+                                          arguments: [site, state.pushCursor, HLC(milliseconds: limit, counter: 0).raw]) ?? 0
+            guard future > 0 else { return 0 }
+            // The clock was wrong when these were written. Re-stamp every pending change, in order, from the
+            // latest clock that is not in the future, so that their order among themselves is kept.
+            let settled = try Int64.fetchOne(db, sql: "SELECT max(hlc) FROM change_log WHERE (origin <> ? OR seq <= ?) AND hlc <= ?",
+                                             arguments: [site, state.pushCursor, HLC(milliseconds: limit, counter: 0).raw]) ?? 0
+            var clock = HLC(raw: settled)
+            let nowMillis = Int64(now.timeIntervalSince1970 * 1000)
+            let pending = try Int64.fetchAll(db, sql: "SELECT seq FROM change_log WHERE origin = ? AND seq > ? ORDER BY seq",
+                                             arguments: [site, state.pushCursor])
+            for seq in pending {
+                clock = clock.tick(now: nowMillis)
+                try db.execute(sql: "UPDATE change_log SET hlc = ? WHERE seq = ?", arguments: [clock.raw, seq])
+            }
+            try LocalSettings.set(db, "hlc", String(clock.raw))
+            return pending.count
+        }
+    }
+
+    func push(site: String, report: inout Report, progress: @Sendable (Progress) -> Void) async throws {
+        let total = try await registry.writer.read { db in
+            try Int.fetchOne(db, sql: "SELECT count(*) FROM change_log WHERE origin = ? AND seq > ?",
+                             arguments: [site, try SyncState.load(db).pushCursor]) ?? 0
+        }
+        var gaps = 0
+        while true {
+            let (cursor, batch) = try await registry.writer.read { db in
+                let cursor = try SyncState.load(db).pushCursor
+                let rows = try Row.fetchAll(db, sql: """
+                    SELECT seq, tbl, pk, columns, hlc FROM change_log WHERE origin = ? AND seq > ? ORDER BY seq LIMIT ?
+                    """, arguments: [site, cursor, Wire.maxBatchChanges])
+                var bytes = 0
+                var changes: [Change] = []
+                for row in rows {
+                    let json: String = row["columns"]
+                    bytes += json.utf8.count + 120
+                    if bytes > Wire.maxBatchBytes && !changes.isEmpty { break }
+                    changes.append(Change(table: row["tbl"], pk: row["pk"], columns: ColumnValues(json: json) ?? ColumnValues([:]),
+                                          hlc: row["hlc"], origin: site, originSeq: row["seq"]))
+                }
+                return (cursor, changes)
+            }
+            guard let last = batch.last else { return }
+            let request = Wire.PushRequest(site: site, after: cursor, through: last.originSeq, changes: batch)
+            let (status, body) = try await transport.send("POST", "/v1/sync/push", query: [:], body: try JSONEncoder().encode(request))
+            switch status {
+            case 200:
+                let ack = try decode(Wire.PushResponse.self, body)
+                try await registry.writer.write { db in
+                    for rejection in ack.rejected {
+                        guard let change = batch.first(where: { $0.originSeq == rejection.originSeq }) else { continue }
+                        try db.execute(sql: """
+                            INSERT OR REPLACE INTO sync_rejection (seq, tbl, pk, reason, rejected_at) VALUES (?, ?, ?, ?, ?)
+                            """, arguments: [change.originSeq, change.table, change.pk, "\(rejection.reasonZh) / \(rejection.reason)", ack.serverTime])
+                    }
+                    try SyncState.setPush(db, max(cursor, ack.ackedThrough))
+                }
+                report.pushed += batch.filter { $0.originSeq <= ack.ackedThrough }.count - ack.rejected.count
+                report.rejected += ack.rejected.count
+                progress(.pushing(done: report.pushed + report.rejected, total: total))
+            case 409:
+                // The server holds a different cursor for this site (a lost acknowledgement, or a restored
+                // server): continue from where it is.
+                let gap = try decode(Wire.ErrorBody.self, body)
+                gaps += 1
+                guard let expected = gap.expected, gaps <= 3 else { throw serverError(status, body) }
+                try await registry.writer.write { db in try SyncState.setPush(db, expected) }
+            default:
+                throw serverError(status, body)
+            }
+        }
+    }
+
+    func pull(site: String, report: inout Report, progress: @Sendable (Progress) -> Void) async throws {
+        var restarts = 0
+        while true {
+            let state = try await registry.writer.read { try SyncState.load($0) }
+            let page: Wire.PullResponse = try await get("/v1/sync/pull", query: ["after": String(state.pullCursor), "limit": "1000", "site": site])
+            if let epoch = state.epoch, epoch != page.epoch, state.pullCursor > 0 {
+                // The server was restored from a backup: its sequence numbers mean something else now. Pull
+                // from scratch; merging is idempotent, so rows already held are untouched.
+                restarts += 1
+                guard restarts <= 1 else { throw RegistryError(nil, zh: "县服务器纪元反复变化", en: "the server epoch keeps changing") }
+                try await registry.writer.write { db in try SyncState.setPull(db, 0, epoch: page.epoch) }
+                continue
+            }
+            let now = registry.clock.milliseconds
+            try await registry.writer.write { db in
+                for change in page.changes {
+                    _ = try ChangeApplier.apply(change, db: db)
+                    try LocalSettings.observe(db, remote: HLC(raw: change.hlc), now: now)
+                }
+                try SyncState.setPull(db, max(page.next, 0), epoch: page.epoch)
+            }
+            report.pulled += page.changes.count
+            progress(.pulling(done: report.pulled))
+            if !page.more { return }
+        }
+    }
+
+    func get<T: Decodable>(_ path: String, query: [String: String]) async throws -> T {
+        let (status, body) = try await transport.send("GET", path, query: query, body: nil)
+        guard status == 200 else { throw serverError(status, body) }
+        return try decode(T.self, body)
+    }
+
+    func decode<T: Decodable>(_ type: T.Type, _ body: Data) throws -> T {
+        do {
+            return try JSONDecoder().decode(type, from: body)
+        } catch {
+            throw RegistryError(nil, zh: "县服务器的回答无法识别（版本不符？）", en: "the county server's answer cannot be read (version mismatch?)")
+        }
+    }
+
+    func serverError(_ status: Int, _ body: Data) -> RegistryError {
+        if let error = try? JSONDecoder().decode(Wire.ErrorBody.self, from: body) {
+            return RegistryError(nil, zh: error.messageZh, en: error.message)
+        }
+        switch status {
+        case 401, 403:
+            return RegistryError(nil, zh: "县服务器拒绝了令牌（已吊销或输错？请向县指挥部索取新令牌）",
+                                 en: "the county server refused the token (revoked or mistyped? ask the county for a new one)")
+        default:
+            return RegistryError(nil, zh: "县服务器返回错误 \(status)", en: "the county server answered \(status)")
+        }
+    }
+}

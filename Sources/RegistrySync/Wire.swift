@@ -1,0 +1,119 @@
+import RegistryCore
+
+/// The sync protocol's messages (HTTP/1.1 + JSON, described in schema/openapi.yaml). Shared by the village
+/// client and the county server so that both sides read the same field names.
+public enum Wire {
+    /// `POST /v1/sync/push`: this site's own changes with sequence numbers after `after`, up to `through`.
+    public struct PushRequest: Codable, Sendable {
+        public var site: String
+        public var after: Int64
+        public var through: Int64
+        public var changes: [Change]
+
+        public init(site: String, after: Int64, through: Int64, changes: [Change]) {
+            self.site = site
+            self.after = after
+            self.through = through
+            self.changes = changes
+        }
+    }
+
+    /// The server's acknowledgement: everything up to `acked_through` is settled (applied or rejected).
+    public struct PushResponse: Codable, Sendable {
+        public var ackedThrough: Int64
+        public var rejected: [Rejection]
+        public var serverTime: String
+
+        public init(ackedThrough: Int64, rejected: [Rejection], serverTime: String) {
+            self.ackedThrough = ackedThrough
+            self.rejected = rejected
+            self.serverTime = serverTime
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case ackedThrough = "acked_through", rejected, serverTime = "server_time"
+        }
+    }
+
+    /// One change the server refused, with why (in both languages).
+    public struct Rejection: Codable, Sendable, Equatable {
+        public var originSeq: Int64
+        public var reason: String
+        public var reasonZh: String
+
+        public init(originSeq: Int64, reason: Localized) {
+            self.originSeq = originSeq
+            self.reason = reason.en
+            self.reasonZh = reason.zh
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case originSeq = "origin_seq", reason, reasonZh = "reason_zh"
+        }
+    }
+
+    /// `GET /v1/sync/pull?after=N&limit=M`: changes after server sequence `after`, in order.
+    public struct PullResponse: Codable, Sendable {
+        public var epoch: String
+        public var changes: [Change]
+        /// The cursor to ask from next time.
+        public var next: Int64
+        /// Whether more changes wait.
+        public var more: Bool
+
+        public init(epoch: String, changes: [Change], next: Int64, more: Bool) {
+            self.epoch = epoch
+            self.changes = changes
+            self.next = next
+            self.more = more
+        }
+    }
+
+    /// An error body: a code for programs, the message for people in both languages, and for a sequence gap
+    /// the number the server expects.
+    public struct ErrorBody: Codable, Sendable {
+        public var error: String
+        public var message: String
+        public var messageZh: String
+        public var expected: Int64?
+
+        public init(error: String, message: Localized, expected: Int64? = nil) {
+            self.error = error
+            self.message = message.en
+            self.messageZh = message.zh
+            self.expected = expected
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case error, message, messageZh = "message_zh", expected
+        }
+
+        /// The message in `language`.
+        public func text(_ language: Language) -> String { language == .zh ? messageZh : message }
+    }
+
+    /// `GET /healthz`: the server is up, its time (for the clock check) and epoch.
+    public struct Health: Codable, Sendable {
+        public var status: String
+        public var time: String
+        public var epoch: String
+        /// How far ahead of the server's clock a change may be stamped, in seconds.
+        public var maxSkewSeconds: Int
+
+        public init(status: String, time: String, epoch: String, maxSkewSeconds: Int) {
+            self.status = status
+            self.time = time
+            self.epoch = epoch
+            self.maxSkewSeconds = maxSkewSeconds
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case status, time, epoch, maxSkewSeconds = "max_skew_seconds"
+        }
+    }
+
+    /// The most changes one push carries.
+    public static let maxBatchChanges = 2000
+    /// The most bytes of column data one push carries (the server refuses bodies over 2 MB).
+    public static let maxBatchBytes = 1_000_000
+}

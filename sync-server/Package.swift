@@ -1,0 +1,53 @@
+// swift-tools-version:6.2
+// The county's sync server: its own package so that the village CLI never builds Hummingbird. It shares the
+// registry's schema, records and merge engine through a path dependency on the root package.
+import PackageDescription
+
+let package = Package(
+    name: "sync-server",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "sync-server", targets: ["SyncServerCLI"]),
+    ],
+    dependencies: [
+        // Named, because a path dependency is otherwise known by its folder name, which differs per clone.
+        .package(name: "VillageRegistry", path: ".."),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+    ],
+    targets: [
+        .target(
+            name: "CountyServer",
+            dependencies: [
+                .product(name: "RegistryCore", package: "VillageRegistry"),
+                .product(name: "RegistrySync", package: "VillageRegistry"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            // Sources/CountyServer/Schema links to schema/county: the county's own tables, as SQL data.
+            resources: [.embedInCode("Schema")]
+        ),
+        .executableTarget(
+            name: "SyncServerCLI",
+            dependencies: [
+                "CountyServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "CountyServerTests",
+            dependencies: [
+                "CountyServer",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

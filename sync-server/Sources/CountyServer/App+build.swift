@@ -1,0 +1,137 @@
+import Foundation
+import Hummingbird
+import Logging
+import RegistryCore
+import RegistrySync
+
+/// How the server runs.
+public struct ServerOptions: Sendable {
+    public var host = "127.0.0.1"
+    public var port = 8080
+    /// How far ahead of the server's clock a change may be stamped.
+    public var maxSkew: TimeInterval = 600
+    /// The largest request body accepted; a push batch is at most about 1 MB.
+    public var maxBody = 2 << 20
+
+    public init(host: String = "127.0.0.1", port: Int = 8080) {
+        self.host = host
+        self.port = port
+    }
+}
+
+/// Builds the HTTP application: the sync endpoints and the health check over a county database.
+public func buildApplication(database: CountyDatabase, options: ServerOptions, logger: Logger,
+                             onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
+    let router = Router()
+    SyncController(database: database, options: options, logger: logger).add(to: router)
+    return Application(
+        router: router,
+        configuration: .init(address: .hostname(options.host, port: options.port), serverName: "sync-server"),
+        onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? options.port) },
+        logger: logger)
+}
+
+/// The sync endpoints: `POST /v1/sync/push`, `GET /v1/sync/pull`, `GET /healthz`.
+struct SyncController: Sendable {
+    let database: CountyDatabase
+    let options: ServerOptions
+    let logger: Logger
+
+    func add(to router: Router<BasicRequestContext>) {
+        router.get("/healthz") { _, _ in
+            let settings = try database.settings()
+            return try json(Wire.Health(status: "ok", time: ISO8601DateFormatter().string(from: database.clock.now()),
+                                        epoch: settings.epoch, maxSkewSeconds: Int(options.maxSkew)))
+        }
+        router.post("/v1/sync/push") { request, _ in
+            let started = Date()
+            let village = try authenticate(request)
+            let buffer = try await request.body.collect(upTo: options.maxBody)
+            let push: Wire.PushRequest
+            do {
+                push = try JSONDecoder().decode(Wire.PushRequest.self, from: Data(buffer: buffer))
+            } catch {
+                throw Refusal(.badRequest, "bad_request", Localized(zh: "请求格式不对", en: "the request body is not a valid push"))
+            }
+            do {
+                let ack = try database.push(push, village: village, maxSkew: options.maxSkew)
+                // One line per sync; never an id number, a phone or a token.
+                logger.info("push", metadata: [
+                    "village": .string(village), "in": .stringConvertible(push.changes.count),
+                    "rejected": .stringConvertible(ack.rejected.count), "through": .stringConvertible(ack.ackedThrough),
+                    "ms": .stringConvertible(Int(Date().timeIntervalSince(started) * 1000)),
+                ])
+                return try json(ack)
+            } catch let refusal as CountyDatabase.PushRefusal {
+                switch refusal {
+                case .gap(let expected):
+                    throw Refusal(.conflict, "gap", Localized(zh: "上传顺序不连续，应从 \(expected) 之后开始", en: "the batch does not follow on; expected after \(expected)"),
+                                  expected: expected)
+                case .clockAhead(let minutes):
+                    logger.warning("push refused: clock ahead", metadata: ["village": .string(village), "minutes": .stringConvertible(minutes)])
+                    throw Refusal(.unprocessableContent, "clock_skew",
+                                  Localized(zh: "这台电脑的时间比县服务器快了约 \(minutes) 分钟。请校正电脑的日期和时间后再同步，已登记的数据不会丢失。",
+                                            en: "This computer's clock is about \(minutes) minutes ahead of the county server. Fix the computer's date and time, then sync again; nothing is lost."))
+                case .wrongVillage:
+                    throw Refusal(.forbidden, "wrong_village", Localized(zh: "此设备已登记在其他村", en: "this device is registered to another village"))
+                }
+            }
+        }
+        router.get("/v1/sync/pull") { request, _ in
+            let started = Date()
+            let village = try authenticate(request)
+            let after = Int64(request.uri.queryParameters.get("after") ?? "0") ?? -1
+            let limit = min(max(Int(request.uri.queryParameters.get("limit") ?? "1000") ?? 1000, 1), 5000)
+            guard after >= 0 else { throw Refusal(.badRequest, "bad_request", Localized(zh: "after 参数无效", en: "after must be a whole number")) }
+            let page = try database.pull(village: village, site: request.uri.queryParameters.get("site"),
+                                         after: after, limit: limit)
+            logger.info("pull", metadata: [
+                "village": .string(village), "out": .stringConvertible(page.changes.count),
+                "ms": .stringConvertible(Int(Date().timeIntervalSince(started) * 1000)),
+            ])
+            return try json(page)
+        }
+    }
+
+    /// The village of the request's bearer token; a token in the URL, a missing, unknown or revoked one is
+    /// refused (401) without saying which.
+    func authenticate(_ request: Request) throws -> String {
+        if request.uri.queryParameters.get("token") != nil || request.uri.queryParameters.get("access_token") != nil {
+            throw Refusal(.unauthorized, "token_in_url", Localized(zh: "令牌必须放在 Authorization 请求头中，不能写在网址里",
+                                                                  en: "send the token in the Authorization header, never in the URL"))
+        }
+        guard let header = request.headers[.authorization], header.hasPrefix("Bearer "),
+              let village = try database.authenticate(String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces))
+        else {
+            throw Refusal(.unauthorized, "unauthorized", Localized(zh: "令牌无效或已吊销", en: "the token is not valid or was revoked"))
+        }
+        return village
+    }
+}
+
+/// A refusal with a JSON body in both languages (never SQL or a stack trace).
+struct Refusal: HTTPResponseError {
+    let status: HTTPResponse.Status
+    let body: Wire.ErrorBody
+
+    init(_ status: HTTPResponse.Status, _ code: String, _ message: Localized, expected: Int64? = nil) {
+        self.status = status
+        self.body = Wire.ErrorBody(error: code, message: message, expected: expected)
+    }
+
+    func response(from request: Request, context: some RequestContext) throws -> Response {
+        Response(status: status, headers: [.contentType: "application/json; charset=utf-8"],
+                 body: .init(byteBuffer: ByteBuffer(bytes: (try? JSONEncoder().encode(body)) ?? Data())))
+    }
+}
+
+func json(_ value: some Encodable) throws -> Response {
+    Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
+             body: .init(byteBuffer: ByteBuffer(bytes: try JSONEncoder().encode(value))))
+}
+
+extension Data {
+    init(buffer: ByteBuffer) {
+        self = Data(buffer.readableBytesView)
+    }
+}

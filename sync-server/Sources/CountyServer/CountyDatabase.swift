@@ -1,0 +1,99 @@
+import Foundation
+import GRDB
+import RegistryCore
+
+/// The county's database: the registry's tables and change log (the same schema as every village) plus the
+/// server's own tables. One owner of the file; every write of a synced row goes through a `ChangeRecorder`.
+public final class CountyDatabase: Sendable {
+    public let writer: any DatabaseWriter
+    public let clock: RegistryClock
+
+    static var migrator: DatabaseMigrator {
+        var migrator = Migrations.migrator
+        migrator.registerMigration("county-v1") { db in
+            try db.execute(sql: String(decoding: PackageResources.county_v1_sql, as: UTF8.self))
+        }
+        return migrator
+    }
+
+    init(writer: any DatabaseWriter, clock: RegistryClock) throws {
+        self.writer = writer
+        self.clock = clock
+        try CountyDatabase.migrator.migrate(writer)
+    }
+
+    /// Opens (creating, readable by its owner only) the county database at `path`, in WAL mode.
+    public static func open(path: String, clock: RegistryClock) throws -> CountyDatabase {
+        if !FileManager.default.fileExists(atPath: path) {
+            let fd = Foundation.open(path, O_CREAT | O_WRONLY, 0o600)
+            guard fd >= 0 else { throw RegistryError(.file, zh: "无法创建 \(path)", en: "cannot create \(path)") }
+            close(fd)
+        }
+        var config = Configuration()
+        config.busyMode = .timeout(15)
+        return try CountyDatabase(writer: try DatabasePool(path: path, configuration: config), clock: clock)
+    }
+
+    /// A county database in memory, for tests.
+    public static func inMemory(clock: RegistryClock) throws -> CountyDatabase {
+        try CountyDatabase(writer: try DatabaseQueue(), clock: clock)
+    }
+
+    /// The county's identity and sync settings.
+    public struct Settings: Sendable, Equatable {
+        public var county: String
+        public var name: String
+        public var site: String
+        public var epoch: String
+    }
+
+    /// Sets up the county: its 6-digit code, its name, a site id and an epoch.
+    @discardableResult
+    public func initialize(county code: String, name: String) throws -> Settings {
+        let county = try Validate.areaCode(code, field: .code, lengths: [6])
+        let name = try Validate.required(name, field: .name)
+        return try writer.write { db in
+            if let existing = try LocalSettings.get(db, "county"), existing != county {
+                throw RegistryError(.code, zh: "此数据库已属于 \(existing)", en: "this database already belongs to county \(existing)")
+            }
+            try LocalSettings.set(db, "county", county)
+            try LocalSettings.set(db, "county_name", name)
+            if try LocalSettings.get(db, "site") == nil { try LocalSettings.set(db, "site", "county-" + UUID().uuidString.lowercased()) }
+            if try LocalSettings.get(db, "epoch") == nil { try LocalSettings.set(db, "epoch", UUID().uuidString.lowercased()) }
+            return try CountyDatabase.settings(db)
+        }
+    }
+
+    /// Starts a new epoch, after the database was restored from a backup: villages then pull from scratch.
+    public func newEpoch() throws -> String {
+        try writer.write { db in
+            _ = try CountyDatabase.settings(db)
+            let epoch = UUID().uuidString.lowercased()
+            try LocalSettings.set(db, "epoch", epoch)
+            return epoch
+        }
+    }
+
+    public func settings() throws -> Settings { try writer.read { try CountyDatabase.settings($0) } }
+
+    static func settings(_ db: Database) throws -> Settings {
+        guard let county = try LocalSettings.get(db, "county"), let site = try LocalSettings.get(db, "site"),
+              let epoch = try LocalSettings.get(db, "epoch")
+        else {
+            throw RegistryError(nil, zh: "县数据库尚未初始化：请先运行 sync-server init --county 代码 --name 县名",
+                                en: "the county database is not initialised: run sync-server init --county CODE --name NAME")
+        }
+        return Settings(county: county, name: try LocalSettings.get(db, "county_name") ?? "", site: site, epoch: epoch)
+    }
+
+    /// Runs `body` in one write transaction with a change recorder for the county's own site.
+    func write<T>(_ body: (Database, inout ChangeRecorder, Settings) throws -> T) throws -> T {
+        try writer.write { db in
+            let settings = try CountyDatabase.settings(db)
+            var recorder = try ChangeRecorder(db: db, site: settings.site, clock: clock)
+            let result = try body(db, &recorder, settings)
+            try recorder.finish()
+            return result
+        }
+    }
+}

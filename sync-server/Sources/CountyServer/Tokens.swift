@@ -1,0 +1,64 @@
+import Crypto
+import Foundation
+import GRDB
+import RegistryCore
+
+/// Bearer tokens for villages: random, shown once, stored as SHA-256 hashes, revocable.
+extension CountyDatabase {
+    /// Issues a token for a village on the roster; returns the token text (the only time it exists in clear).
+    public func issueToken(village code: String) throws -> String {
+        let village = try Validate.areaCode(code, field: .village, lengths: [12])
+        var generator = SystemRandomNumberGenerator()
+        let token = (0..<4).map { _ in String(generator.next() as UInt64, radix: 16).leftPadded16 }.joined()
+        try writer.write { db in
+            let settings = try CountyDatabase.settings(db)
+            guard village.hasPrefix(settings.county) else {
+                throw RegistryError(.village, zh: "\(village) 不属于本县 \(settings.county)", en: "\(village) is not in county \(settings.county)")
+            }
+            try db.execute(sql: "INSERT INTO token (id, village, hash, created_at) VALUES (?, ?, ?, ?)",
+                           arguments: [UUID().uuidString.lowercased(), village, Self.hash(token), clock.isoText(clock.now())])
+        }
+        return token
+    }
+
+    /// Revokes every token of a village (or only the one given); returns how many were revoked.
+    public func revokeTokens(village code: String, token: String? = nil) throws -> Int {
+        let village = try Validate.areaCode(code, field: .village, lengths: [12])
+        return try writer.write { db in
+            var sql = "UPDATE token SET revoked_at = ? WHERE village = ? AND revoked_at IS NULL"
+            var arguments: StatementArguments = [clock.isoText(clock.now()), village]
+            if let token {
+                sql += " AND hash = ?"
+                arguments += [Self.hash(token)]
+            }
+            try db.execute(sql: sql, arguments: arguments)
+            return db.changesCount
+        }
+    }
+
+    /// The tokens, without their secrets: village, issued, revoked.
+    public func tokens() throws -> [(village: String, createdAt: String, revokedAt: String?)] {
+        try writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT village, created_at, revoked_at FROM token ORDER BY village, created_at").map {
+                ($0["village"], $0["created_at"], $0["revoked_at"])
+            }
+        }
+    }
+
+    /// The village a token belongs to, if it is known and not revoked.
+    public func authenticate(_ token: String) throws -> String? {
+        try writer.read { db in
+            try String.fetchOne(db, sql: "SELECT village FROM token WHERE hash = ? AND revoked_at IS NULL",
+                                arguments: [Self.hash(token)])
+        }
+    }
+
+    static func hash(_ token: String) -> String {
+        SHA256.hash(data: Data(token.utf8)).map { String($0, radix: 16).leftPadded2 }.joined()
+    }
+}
+
+extension String {
+    var leftPadded16: String { String(repeating: "0", count: max(0, 16 - count)) + self }
+    var leftPadded2: String { count >= 2 ? self : "0" + self }
+}

@@ -1,0 +1,161 @@
+import ArgumentParser
+import CountyServer
+import Foundation
+import Logging
+import RegistryCore
+
+/// `sync-server`: the county's server and its administration commands. A thin shell over CountyServer.
+@main
+struct SyncServerCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sync-server",
+        abstract: "县级汇总与同步服务器 / The county's sync server.",
+        subcommands: [Init.self, Villages.self, Token.self, RiskAreas.self, Serve.self, Restored.self])
+}
+
+/// `--db`, shared by every command.
+struct ServerOptionsGroup: ParsableArguments {
+    @Option(help: "县数据库文件 / County database (default: $SYNC_SERVER_DB or ./county.sqlite).") var db: String?
+    @Option(help: "输出语言 zh|en.") var lang: String = "zh"
+
+    var language: Language { Language(rawValue: lang) ?? .zh }
+    var path: String { db ?? ProcessInfo.processInfo.environment["SYNC_SERVER_DB"] ?? "county.sqlite" }
+
+    func open() throws -> CountyDatabase {
+        let fixed = ProcessInfo.processInfo.environment["SYNC_SERVER_NOW"].flatMap { ISO8601DateFormatter().date(from: $0) }
+        return try CountyDatabase.open(path: path, clock: RegistryClock(now: { fixed ?? Date() }))
+    }
+
+    /// Runs `body`; a refusal becomes one line on stderr and a non-zero exit.
+    func run(_ body: (CountyDatabase) async throws -> Void) async throws {
+        do {
+            try await body(try open())
+        } catch let exit as ExitCode {
+            throw exit
+        } catch {
+            FileHandle.standardError.write(Data((RegistryError.from(error).message(language) + "\n").utf8))
+            throw ExitCode.failure
+        }
+    }
+}
+
+extension SyncServerCommand {
+    struct Init: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "建立县数据库 / Set up the county database.")
+        @OptionGroup var options: ServerOptionsGroup
+        @Option(help: "6 位县级区划代码 / 6-digit county code.") var county: String
+        @Option(help: "县名 / County name.") var name: String
+
+        func run() async throws {
+            try await options.run { db in
+                let settings = try db.initialize(county: county, name: name)
+                print("county \(settings.county) \(settings.name) ready in \(options.path)")
+            }
+        }
+    }
+
+    struct Villages: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "村名册 / The roster of villages.", subcommands: [Import.self])
+
+        struct Import: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "导入村名册 CSV（code,name,township_code,township_name）.")
+            @OptionGroup var options: ServerOptionsGroup
+            @Argument var file: String
+
+            func run() async throws {
+                try await options.run { db in
+                    let result = try db.importVillages(try CSVFile(path: file))
+                    print("villages: \(result.added) added, \(result.updated) updated")
+                }
+            }
+        }
+    }
+
+    struct Token: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "村令牌 / Village tokens.", subcommands: [Issue.self, Revoke.self, List.self])
+
+        struct Issue: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "签发令牌（只显示这一次） / Issue a token (shown once).")
+            @OptionGroup var options: ServerOptionsGroup
+            @Option(help: "12 位村代码 / Village code.") var village: String
+
+            func run() async throws {
+                try await options.run { db in print(try db.issueToken(village: village)) }
+            }
+        }
+
+        struct Revoke: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "吊销令牌 / Revoke a village's tokens.")
+            @OptionGroup var options: ServerOptionsGroup
+            @Option(help: "12 位村代码 / Village code.") var village: String
+            @Option(help: "只吊销这一个令牌 / Only this token.") var token: String?
+
+            func run() async throws {
+                try await options.run { db in print("revoked \(try db.revokeTokens(village: village, token: token))") }
+            }
+        }
+
+        struct List: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "列出令牌（不含密钥） / List tokens (no secrets).")
+            @OptionGroup var options: ServerOptionsGroup
+
+            func run() async throws {
+                try await options.run { db in
+                    for token in try db.tokens() {
+                        print("\(token.village)  issued \(token.createdAt)  \(token.revokedAt.map { "revoked \($0)" } ?? "active")")
+                    }
+                }
+            }
+        }
+    }
+
+    struct RiskAreas: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "risk-areas", abstract: "发布风险区 / Publish risk areas.",
+                                                        subcommands: [Import.self])
+
+        struct Import: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "导入并发布风险区名单 CSV.")
+            @OptionGroup var options: ServerOptionsGroup
+            @Argument var file: String
+
+            func run() async throws {
+                try await options.run { db in
+                    let result = try db.importRiskAreas(try CSVFile(path: file))
+                    print("risk areas: \(result.added) added, \(result.updated) updated, \(result.unchanged) unchanged")
+                }
+            }
+        }
+    }
+
+    struct Restored: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "从备份恢复后运行：开始新纪元，各村重新下载 / After restoring a backup: new epoch.")
+        @OptionGroup var options: ServerOptionsGroup
+
+        func run() async throws {
+            try await options.run { db in print("new epoch \(try db.newEpoch())") }
+        }
+    }
+
+    struct Serve: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "运行服务器 / Run the server.")
+        @OptionGroup var options: ServerOptionsGroup
+        @Option(help: "监听地址 / Host.") var host = "127.0.0.1"
+        @Option(help: "端口（0 为任意空闲端口） / Port (0: any free port).") var port = 8080
+        @Option(help: "允许的时钟超前（秒） / Allowed clock skew in seconds.") var maxSkew = 600
+
+        func run() async throws {
+            LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
+            let logger = Logger(label: "sync-server")
+            try await options.run { db in
+                _ = try db.settings()
+                var serverOptions = ServerOptions(host: host, port: port)
+                serverOptions.maxSkew = TimeInterval(maxSkew)
+                let app = buildApplication(database: db, options: serverOptions, logger: logger) { port in
+                    // Scripts and tests read the bound port from this line.
+                    FileHandle.standardOutput.write(Data("listening on \(host):\(port)\n".utf8))
+                }
+                try await app.runService()
+            }
+        }
+    }
+}
