@@ -175,3 +175,39 @@ extension Registry {
 extension String {
     var nonEmpty: String? { isEmpty ? nil : self }
 }
+
+extension Registry {
+    /// Closes a lead the county sent (核查): found (linked to the registered person), absent or unreachable.
+    /// Only the outcome columns change, which is all a village may write of a county lead.
+    public func closeLead(_ query: String, outcome: LeadOutcome, on day: Day, person: String? = nil) throws -> Lead {
+        try write { db, recorder, _ in
+            let q = query.trimmed
+            var lead = try Lead.filter(key: q).fetchOne(db)
+            if lead == nil {
+                let idForm = q.asciiCompacted.uppercased()
+                let open = try Lead.filter((Column("id_number") == idForm || Column("phone") == idForm || Column("name") == q)
+                                           && Column("deleted") == false).fetchAll(db)
+                if open.count > 1 {
+                    throw RegistryError(.lead, zh: "“\(query)”对应多条核查任务，请用任务编号", en: "\"\(query)\" matches several leads; give the lead id")
+                }
+                lead = open.first
+            }
+            guard let old = lead else {
+                throw RegistryError(.lead, zh: "找不到核查任务“\(query)”", en: "no lead matches \"\(query)\"")
+            }
+            var closed = old
+            closed.outcome = outcome
+            closed.outcomeOn = day
+            if let person { closed.personId = try Registry.resolve(db, person).id }
+            else if outcome == .found, let idNumber = old.idNumber {
+                closed.personId = try Registry.search(db, idNumber).first?.id
+            }
+            if outcome == .found && closed.personId == nil {
+                throw RegistryError(.lead, zh: "“找到”的人员须先登记（registry intake），再关闭核查任务",
+                                    en: "a found person must be registered first (registry intake), then the lead closed")
+            }
+            try recorder.update(closed, from: old)
+            return closed
+        }
+    }
+}

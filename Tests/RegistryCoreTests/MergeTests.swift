@@ -1,0 +1,160 @@
+import Foundation
+import GRDB
+import Testing
+@testable import RegistryCore
+
+/// A small deterministic random source, so that a failing seed can be replayed.
+struct SeededRandom: RandomNumberGenerator {
+    var state: UInt64
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+@Suite("Merge: last writer wins per column")
+struct MergeTests {
+    static let sites = ["site-a", "site-b", "site-c"]
+
+    /// Random changes to a few risk-area rows from three sites. Every change carries the required columns (so that
+    /// any of them can create the row) and, at random, the optional ones: partial columns merge independently.
+    static func changes(seed: UInt64, count: Int) -> [Change] {
+        var random = SeededRandom(state: seed)
+        var seqs: [String: Int64] = [:]
+        return (0..<count).map { _ in
+            let site = sites.randomElement(using: &random)!
+            seqs[site, default: 0] += 1
+            var columns: [String: DatabaseValue] = [
+                "village": "110105".databaseValue, "code": "420102".databaseValue,
+                "name": "name-\(Int.random(in: 0..<5, using: &random))".databaseValue,
+                "level": (Bool.random(using: &random) ? "high" : "mid").databaseValue,
+                "in_force_from": "2022-06-20".databaseValue,
+            ]
+            if Bool.random(using: &random) { columns["deleted"] = Int64.random(in: 0...1, using: &random).databaseValue }
+            if Bool.random(using: &random) {
+                columns["lifted_on"] = Bool.random(using: &random) ? DatabaseValue.null : "2022-07-0\(Int.random(in: 1...9, using: &random))".databaseValue
+            }
+            // Few distinct milliseconds, so that equal clocks across sites are common and the site id must break
+            // ties; within a site the counter makes every clock unique, as a real HLC is.
+            let hlc = HLC(milliseconds: 1_656_000_000_000 + Int64.random(in: 0..<3, using: &random), counter: Int(seqs[site]!))
+            return Change(table: "risk_area", pk: "area-\(Int.random(in: 0..<3, using: &random))", columns: ColumnValues(columns),
+                          hlc: hlc.raw, origin: site, originSeq: seqs[site]!)
+        }
+    }
+
+    /// The reference model: for each row and column, the value of the greatest version seen.
+    static func model(_ changes: [Change]) -> [String: [String: DatabaseValue]] {
+        var state: [String: [String: (DatabaseValue, Version)]] = [:]
+        for change in changes {
+            for (column, value) in change.columns.values {
+                if let held = state[change.pk]?[column], !(held.1 < change.version) { continue }
+                state[change.pk, default: [:]][column] = (value, change.version)
+            }
+        }
+        return state.mapValues { $0.mapValues(\.0) }
+    }
+
+    static func apply(_ changes: [Change]) throws -> (DatabaseQueue, [String: [String: DatabaseValue]]) {
+        let queue = try DatabaseQueue()
+        try Migrations.migrator.migrate(queue)
+        try queue.write { db in for change in changes { try ChangeApplier.apply(change, db: db) } }
+        return (queue, try state(queue))
+    }
+
+    static func state(_ queue: DatabaseQueue) throws -> [String: [String: DatabaseValue]] {
+        try queue.read { db in
+            var out: [String: [String: DatabaseValue]] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT id, village, code, name, level, in_force_from, lifted_on, deleted FROM risk_area") {
+                var columns: [String: DatabaseValue] = [:]
+                for column in row.columnNames where column != "id" { columns[column] = row[column] }
+                out[row["id"]] = columns
+            }
+            return out
+        }
+    }
+
+    /// The model with the defaults a database fills in for columns no change set.
+    static func expected(_ changes: [Change]) -> [String: [String: DatabaseValue]] {
+        model(changes).mapValues { columns in
+            var full = columns
+            if full["deleted"] == nil { full["deleted"] = 0.databaseValue }
+            if full["lifted_on"] == nil { full["lifted_on"] = .null }
+            return full
+        }
+    }
+
+    @Test("every delivery order, with duplicates, converges on the reference model", arguments: 1...25)
+    func orders(seed: Int) throws {
+        let changes = MergeTests.changes(seed: UInt64(seed), count: 40)
+        let expected = MergeTests.expected(changes)
+        var random = SeededRandom(state: UInt64(seed) * 7919)
+        for _ in 0..<4 {
+            var delivery = changes.shuffled(using: &random)
+            delivery += changes.shuffled(using: &random).prefix(10)  // duplicated deliveries
+            let (_, state) = try MergeTests.apply(delivery)
+            #expect(state == expected, "seed \(seed)")
+        }
+    }
+
+    @Test("applying everything again changes nothing (idempotent) and logs nothing new", arguments: 1...5)
+    func idempotent(seed: Int) throws {
+        let changes = MergeTests.changes(seed: UInt64(seed), count: 30)
+        let (queue, first) = try MergeTests.apply(changes)
+        let logged = try queue.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM change_log") }
+        try queue.write { db in for change in changes { try ChangeApplier.apply(change, db: db) } }
+        #expect(try MergeTests.state(queue) == first)
+        #expect(try queue.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM change_log") } == logged)
+    }
+
+    @Test("merging through a relay (one site's log passed on) equals merging directly (associative)", arguments: 1...10)
+    func relay(seed: Int) throws {
+        let changes = MergeTests.changes(seed: UInt64(seed), count: 40)
+        let (relay, _) = try MergeTests.apply(Array(changes.prefix(25)))
+        let relayed = try relay.read { db in
+            try Row.fetchAll(db, sql: "SELECT tbl, pk, columns, hlc, origin, origin_seq FROM change_log ORDER BY seq").map {
+                Change(table: $0["tbl"], pk: $0["pk"], columns: ColumnValues(json: $0["columns"])!, hlc: $0["hlc"],
+                       origin: $0["origin"], originSeq: $0["origin_seq"])
+            }
+        }
+        let (_, state) = try MergeTests.apply(Array(changes.suffix(15)) + relayed)
+        #expect(state == MergeTests.expected(changes), "seed \(seed)")
+    }
+
+    @Test("delete, edit and restore order by their clocks in every order; an older edit never resurrects")
+    func deleteEditRestore() throws {
+        func change(_ columns: [String: DatabaseValue], at ms: Int64, seq: Int64) -> Change {
+            var base: [String: DatabaseValue] = ["village": "110105".databaseValue, "code": "420102".databaseValue,
+                                                 "level": "high".databaseValue, "in_force_from": "2022-06-20".databaseValue,
+                                                 "name": "江岸".databaseValue]
+            if seq > 1 { base = [:] }
+            return Change(table: "risk_area", pk: "a", columns: ColumnValues(base.merging(columns) { $1 }),
+                          hlc: HLC(milliseconds: ms, counter: 0).raw, origin: "site-a", originSeq: seq)
+        }
+        let create = change([:], at: 1, seq: 1)
+        let edit = change(["name": "江岸区".databaseValue], at: 2, seq: 2)
+        let delete = change(["deleted": 1.databaseValue], at: 3, seq: 3)
+        let restore = change(["deleted": 0.databaseValue], at: 4, seq: 4)
+        for order in [[edit, delete, restore], [restore, delete, edit], [delete, restore, edit], [restore, edit, delete]] {
+            let (_, state) = try MergeTests.apply([create] + order)
+            #expect(state["a"]?["deleted"] == 0.databaseValue && state["a"]?["name"] == "江岸区".databaseValue)
+        }
+        let (_, deleted) = try MergeTests.apply([create, delete, edit])
+        #expect(deleted["a"]?["deleted"] == 1.databaseValue)
+    }
+
+    @Test("unknown tables and columns are refused, never interpolated into SQL")
+    func unknownNames() throws {
+        let queue = try DatabaseQueue()
+        try Migrations.migrator.migrate(queue)
+        let badTable = Change(table: "setting; DROP TABLE person", pk: "x", columns: ColumnValues([:]), hlc: 1, origin: "s", originSeq: 1)
+        let badColumn = Change(table: "person", pk: "x", columns: ColumnValues(["name = 'x'; --": "y".databaseValue]), hlc: 1, origin: "s", originSeq: 1)
+        try queue.write { db in
+            #expect(throws: RegistryError.self) { try ChangeApplier.apply(badTable, db: db) }
+            #expect(throws: RegistryError.self) { try ChangeApplier.apply(badColumn, db: db) }
+        }
+        #expect(try queue.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM change_log") } == 0)
+    }
+}
