@@ -30,7 +30,7 @@ CREATE TABLE change_log (
     hlc INTEGER NOT NULL,
     origin TEXT NOT NULL,
     origin_seq INTEGER
-);
+, scope TEXT NOT NULL DEFAULT '');
 
 CREATE TABLE daily_report (
     id TEXT PRIMARY KEY NOT NULL,
@@ -154,6 +154,14 @@ CREATE TABLE setting (
     value TEXT NOT NULL
 ) WITHOUT ROWID;
 
+CREATE TABLE sync_rejection (
+    seq INTEGER PRIMARY KEY NOT NULL,
+    tbl TEXT NOT NULL,
+    pk TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    rejected_at TEXT NOT NULL
+);
+
 CREATE TABLE village (
     id TEXT PRIMARY KEY NOT NULL,
     village TEXT NOT NULL,
@@ -169,6 +177,8 @@ CREATE INDEX arrival_arrived_on ON arrival (arrived_on);
 CREATE INDEX arrival_person ON arrival (person_id);
 
 CREATE INDEX change_log_row ON change_log (tbl, pk);
+
+CREATE INDEX change_log_scope ON change_log (scope, seq);
 
 CREATE INDEX daily_report_village_date ON daily_report (village, date);
 
