@@ -1,43 +1,80 @@
 #!/usr/bin/env bash
-# The main job on a fresh machine: builds the `registry` CLI, sets up a demo village registry in ./demo/, loads a
-# risk-area list and registers sample arrivals, then prints the day's work list and the register.
-# Usage: scripts/demo.sh   (re-running starts the demo afresh)
+# The main job on a fresh machine: builds the `registry` CLI and the county `sync-server`, starts the county server
+# on 127.0.0.1 over its embedded SQLite database, and lets three villages register arrivals, take checks, submit
+# their daily reports and sync. Everything lands in ./demo/ (re-running starts afresh).
+# Usage: scripts/demo.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
-swift build -c release --product registry
-BIN="$(swift build -c release --show-bin-path)/registry"
+swift build --product registry
+(cd sync-server && swift build --product sync-server)
+REGISTRY="$(swift build --show-bin-path)/registry"
+SERVER="$(cd sync-server && swift build --show-bin-path)/sync-server"
 rm -rf demo && mkdir -p demo
-export REGISTRY_DB="$PWD/demo/village.sqlite"
-# The demo replays one day of the 2022 autumn wave, so its "now" is fixed.
-export REGISTRY_NOW="2022-11-05 09:30"
+# The demo replays one afternoon of the 2022 autumn wave, so the villages' and the county's "now" are fixed.
+export REGISTRY_NOW="2022-11-05 16:30"
+export SYNC_SERVER_NOW="2022-11-05T16:30:00+08:00"
+export SYNC_SERVER_DB="$PWD/demo/county.sqlite"
 
-"$BIN" init --village 110105001001 --name 演示村
+echo "== 县：建库、村名册、风险区、令牌 =="
+"$SERVER" init --county 110105 --name 演示县
+cat > demo/villages.csv <<'CSV'
+code,name,township_code,township_name
+110105001001,东村,110105001,第一街道
+110105001002,西村,110105001,第一街道
+110105002001,南村,110105002,第二街道
+CSV
+"$SERVER" villages import demo/villages.csv
 cat > demo/risk-areas.csv <<'CSV'
 code,name,level,in_force_from,lifted_on
 420102003,武汉市江岸区某街道,高,2022-10-25,
 310115,上海市浦东新区,中,2022-10-20,2022-11-01
 440106,广州市天河区,高,2022-10-28,
 CSV
-"$BIN" risk-areas import demo/risk-areas.csv
+"$SERVER" risk-areas import demo/risk-areas.csv
+"$SERVER" serve --port 0 > demo/server.out 2> demo/server.log &
+SERVER_PID=$!
+trap 'kill $SERVER_PID 2>/dev/null || true' EXIT
+for _ in $(seq 1 100); do grep -q "listening on" demo/server.out 2>/dev/null && break; sleep 0.1; done
+URL="http://$(sed -n 's/^listening on //p' demo/server.out)"
+echo "县服务器：$URL"
 
-"$BIN" intake --name 张三 --id-number 420102199003071232 --phone 13800138000 --from 420102003001 \
+village() {  # code name
+    local code=$1 name=$2
+    export REGISTRY_DB="$PWD/demo/village-$code.sqlite"
+    echo
+    echo "== $name（$code）=="
+    "$REGISTRY" init --village "$code" --name "$name"
+    # The first sync brings the county's risk areas down, so that intake classifies by them.
+    "$REGISTRY" sync --server "$URL" --token "$("$SERVER" token issue --village "$code")"
+}
+
+village 110105001001 东村
+"$REGISTRY" intake --name 张三 --id-number 420102199003071232 --phone 13800138000 --from 420102003001 \
     --from-name 江岸区某社区 --stayed-from 2022-10-01 --departed 2022-11-01 --arrived 2022-11-02 --transport 高铁
-"$BIN" intake --name 李四 --id-number 32010219751201003X --phone 13700137000 --from 420102005 \
-    --from-name 江岸区另一街道 --departed 2022-11-03 --arrived 2022-11-04 --transport 自驾
-"$BIN" intake --name 王芳 --id-number 440306198808155615 --phone 13600136000 --from 440106 \
-    --from-name 广州市天河区 --departed 2022-11-04 --arrived 2022-11-04
-"$BIN" intake --name 赵六 --id-number 11010519491231002X --from 110101 --from-name 北京市东城区 \
-    --departed 2022-11-03 --arrived 2022-11-04 --category 密接
-"$BIN" check 420102199003071232 --temp 36.5 --at "2022-11-05 08:00"
-"$BIN" check 440306198808155615 --temp 37.6 --symptom 干咳 --at "2022-11-05 08:10"
-"$BIN" test 420102199003071232 --sampled 2022-11-03 --result 阴性
+"$REGISTRY" intake --name 李四 --id-number 32010219751201003X --phone 13700137000 --from 420102005 \
+    --from-name 江岸区另一街道 --departed 2022-11-03 --arrived 2022-11-05 --transport 自驾
+"$REGISTRY" check 420102199003071232 --temp 36.5 --at "2022-11-05 08:00"
+"$REGISTRY" test 420102199003071232 --sampled 2022-11-03 --result 阴性
+"$REGISTRY" report submit --reporter 王会计
+"$REGISTRY" sync
+
+village 110105001002 西村
+"$REGISTRY" intake --name 王芳 --id-number 440306198808155615 --phone 13600136000 --from 440106 \
+    --from-name 广州市天河区 --departed 2022-11-04 --arrived 2022-11-05
+"$REGISTRY" check 440306198808155615 --temp 37.6 --symptom 干咳 --at "2022-11-05 08:10"
+"$REGISTRY" report submit --reporter 赵书记 --remarks 发热一人已报告卫生院
+"$REGISTRY" sync
+
+village 110105002001 南村
+# Nothing happened in 南村 today: the zero report is still sent (零报告).
+"$REGISTRY" report submit --reporter 孙主任
+"$REGISTRY" sync
+"$REGISTRY" report
 
 echo
-"$BIN" today
+echo "== 东村今日工作清单 =="
+REGISTRY_DB="$PWD/demo/village-110105001001.sqlite" "$REGISTRY" today
 echo
-"$BIN" list
-echo
-"$BIN" report submit --reporter 王会计 --remarks 演示
-"$BIN" report
-echo
-"$BIN" report history --from 2022-11-01
+echo "== 县服务器日志（每次同步一行，不含身份证号和手机号）=="
+sleep 0.5
+cat demo/server.log
