@@ -8,6 +8,6 @@ struct RegistryCommand: AsyncParsableCommand {
         abstract: "返乡人员排查登记与管控台账（村级） / Village registry of arrivals from COVID risk areas.",
         subcommands: [
             Init.self, Intake.self, List.self, Show.self, CheckCommand.self, TestCommand.self, Release.self,
-            Extend.self, Transfer.self, Today.self, Report.self, RiskAreas.self, Import.self, Export.self, Sync.self,
+            Extend.self, Transfer.self, Today.self, Report.self, RiskAreas.self, Import.self, Export.self, Sync.self, LeadCommand.self,
         ])
 }

@@ -27,16 +27,16 @@ public struct RegistryError: Error, Sendable, CustomStringConvertible {
 }
 
 extension RegistryError {
-    static func missing(_ field: Field) -> RegistryError {
+    public static func missing(_ field: Field) -> RegistryError {
         RegistryError(field, zh: "不能为空", en: "is required")
     }
 
-    static func badDate(_ field: Field, _ text: String) -> RegistryError {
+    public static func badDate(_ field: Field, _ text: String) -> RegistryError {
         RegistryError(field, zh: "“\(text)”不是有效日期（格式 YYYY-MM-DD）",
                       en: "\"\(text)\" is not a valid date (YYYY-MM-DD)")
     }
 
-    static func notOneOf(_ field: Field, _ text: String, _ allowed: [String]) -> RegistryError {
+    public static func notOneOf(_ field: Field, _ text: String, _ allowed: [String]) -> RegistryError {
         let list = allowed.joined(separator: ", ")
         return RegistryError(field, zh: "“\(text)”无效，可选：\(list)", en: "\"\(text)\" is not one of \(list)")
     }

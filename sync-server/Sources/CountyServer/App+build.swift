@@ -24,6 +24,7 @@ public func buildApplication(database: CountyDatabase, options: ServerOptions, l
                              onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
     let router = Router()
     SyncController(database: database, options: options, logger: logger).add(to: router)
+    CountyController(database: database, options: options).add(to: router)
     return Application(
         router: router,
         configuration: .init(address: .hostname(options.host, port: options.port), serverName: "sync-server"),
@@ -101,7 +102,8 @@ struct SyncController: Sendable {
                                                                   en: "send the token in the Authorization header, never in the URL"))
         }
         guard let header = request.headers[.authorization], header.hasPrefix("Bearer "),
-              let village = try database.authenticate(String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces))
+              let village = try database.authenticate(String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces)),
+              village.count == 12  // a county token reads summaries; it does not sync
         else {
             throw Refusal(.unauthorized, "unauthorized", Localized(zh: "令牌无效或已吊销", en: "the token is not valid or was revoked"))
         }

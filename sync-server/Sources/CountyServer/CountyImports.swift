@@ -48,3 +48,53 @@ extension CountyDatabase {
         }
     }
 }
+
+extension CountyDatabase {
+    /// Imports leads (`village,name,id_number,phone,from_code,from_name,reason,deadline`, or Chinese headers):
+    /// each goes to its village with a deadline. All or nothing; the same lead again (village, id number or
+    /// phone, reason) is not sent twice.
+    public func importLeads(_ csv: CSVFile) throws -> (added: Int, unchanged: Int) {
+        func col(_ names: [String], required: Bool = true) throws -> Int? {
+            let i = csv.column(names)
+            if i == nil && required {
+                throw RegistryError(.file, zh: "缺少列 \(names.joined(separator: " / "))", en: "missing column \(names.joined(separator: " / "))")
+            }
+            return i
+        }
+        let villageCol = try col(["village", "村代码", "村（社区）代码"])!, nameCol = try col(["name", "姓名"])!
+        let idCol = try col(["id_number", "身份证号", "证件号码"], required: false), phoneCol = try col(["phone", "手机号", "联系电话"], required: false)
+        let fromCodeCol = try col(["from_code", "来源地代码"], required: false), fromNameCol = try col(["from_name", "来源地"], required: false)
+        let reasonCol = try col(["reason", "推送原因", "原因", "来源"], required: false), deadlineCol = try col(["deadline", "截止日期", "核查时限"])!
+        return try write { db, recorder, settings in
+            let roster = Set(try String.fetchAll(db, sql: "SELECT code FROM village WHERE deleted = 0"))
+            var added = 0, unchanged = 0
+            for row in csv.rows {
+                func cell(_ i: Int?) -> String { i.map { $0 < row.fields.count ? row.fields[$0].trimmingCharacters(in: .whitespaces) : "" } ?? "" }
+                do {
+                    let village = try Validate.areaCode(cell(villageCol), field: .village, lengths: [12])
+                    guard roster.contains(village) else {
+                        throw RegistryError(.village, zh: "\(village) 不在村名册中", en: "\(village) is not on the roster")
+                    }
+                    let idNumber = cell(idCol).isEmpty ? nil : try ResidentID(cell(idCol)).number
+                    let phone = cell(phoneCol).isEmpty ? nil : try Validate.phone(cell(phoneCol))
+                    if idNumber == nil && phone == nil {
+                        throw RegistryError(.idNumber, zh: "身份证号和手机号至少填一项", en: "give an id number or a phone")
+                    }
+                    let reason = cell(reasonCol)
+                    let id = IDGenerator.stable("lead|\(village)|\(idNumber ?? phone!)|\(reason)")
+                    if try Lead.fetchOne(db, key: id) != nil { unchanged += 1; continue }
+                    try recorder.insert(Lead(
+                        id: id, village: village, name: try Validate.required(cell(nameCol), field: .name), idNumber: idNumber,
+                        phone: phone, fromCode: cell(fromCodeCol).isEmpty ? nil : try Validate.areaCode(cell(fromCodeCol), field: .from),
+                        fromName: cell(fromNameCol).isEmpty ? nil : cell(fromNameCol), reason: reason.isEmpty ? nil : reason,
+                        deadline: try Validate.day(cell(deadlineCol), field: .deadline)))
+                    added += 1
+                } catch let error as RegistryError {
+                    throw RegistryError(error.field, zh: "第 \(row.line) 行：\(error.message(.zh))", en: "line \(row.line): \(error.message(.en))")
+                }
+            }
+            _ = settings
+            return (added, unchanged)
+        }
+    }
+}

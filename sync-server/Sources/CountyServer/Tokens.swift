@@ -6,8 +6,10 @@ import RegistryCore
 /// Bearer tokens for villages: random, shown once, stored as SHA-256 hashes, revocable.
 extension CountyDatabase {
     /// Issues a token for a village on the roster; returns the token text (the only time it exists in clear).
+    /// A 6-digit code (the county's own) issues a county token: it reads the summary and the dashboard, and
+    /// cannot sync.
     public func issueToken(village code: String) throws -> String {
-        let village = try Validate.areaCode(code, field: .village, lengths: [12])
+        let village = try Validate.areaCode(code, field: .village, lengths: [6, 12])
         var generator = SystemRandomNumberGenerator()
         let token = (0..<4).map { _ in String(generator.next() as UInt64, radix: 16).leftPadded16 }.joined()
         try writer.write { db in
@@ -23,7 +25,7 @@ extension CountyDatabase {
 
     /// Revokes every token of a village (or only the one given); returns how many were revoked.
     public func revokeTokens(village code: String, token: String? = nil) throws -> Int {
-        let village = try Validate.areaCode(code, field: .village, lengths: [12])
+        let village = try Validate.areaCode(code, field: .village, lengths: [6, 12])
         return try writer.write { db in
             var sql = "UPDATE token SET revoked_at = ? WHERE village = ? AND revoked_at IS NULL"
             var arguments: StatementArguments = [clock.isoText(clock.now()), village]

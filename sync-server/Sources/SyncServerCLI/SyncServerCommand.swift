@@ -10,7 +10,7 @@ struct SyncServerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sync-server",
         abstract: "县级汇总与同步服务器 / The county's sync server.",
-        subcommands: [Init.self, Villages.self, Token.self, RiskAreas.self, Serve.self, Restored.self])
+        subcommands: [Init.self, Villages.self, Token.self, RiskAreas.self, Leads.self, Merge.self, Serve.self, Restored.self])
 }
 
 /// `--db`, shared by every command.
@@ -77,10 +77,15 @@ extension SyncServerCommand {
         struct Issue: AsyncParsableCommand {
             static let configuration = CommandConfiguration(abstract: "签发令牌（只显示这一次） / Issue a token (shown once).")
             @OptionGroup var options: ServerOptionsGroup
-            @Option(help: "12 位村代码 / Village code.") var village: String
+            @Option(help: "12 位村代码 / Village code.") var village: String?
+            @Flag(help: "县级令牌：查看汇总和看板 / A county token, for the summary and the dashboard.") var county = false
+
+            func validate() throws {
+                if (village == nil) == !county { throw ValidationError("give --village CODE or --county") }
+            }
 
             func run() async throws {
-                try await options.run { db in print(try db.issueToken(village: village)) }
+                try await options.run { db in print(try db.issueToken(village: county ? try db.settings().county : village!)) }
             }
         }
 

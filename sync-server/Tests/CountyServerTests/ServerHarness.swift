@@ -10,6 +10,8 @@ final class ServerHarness: @unchecked Sendable {
     var process: Process?
     var port = 0
     let stderrFile: URL
+    /// Extra environment for every command and the server (e.g. SYNC_SERVER_NOW to fix the county's clock).
+    var environment: [String: String] = [:]
 
     static let binary: String = {
         let dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
@@ -20,7 +22,8 @@ final class ServerHarness: @unchecked Sendable {
         return dir.appendingPathComponent("sync-server").path
     }()
 
-    init() throws {
+    init(environment: [String: String] = [:]) throws {
+        self.environment = environment
         dir = FileManager.default.temporaryDirectory.appendingPathComponent("county-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         db = dir.appendingPathComponent("county.sqlite").path
@@ -44,6 +47,7 @@ final class ServerHarness: @unchecked Sendable {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: ServerHarness.binary)
         process.arguments = arguments + ["--db", db]
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
@@ -62,6 +66,7 @@ final class ServerHarness: @unchecked Sendable {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: ServerHarness.binary)
         process.arguments = ["serve", "--db", db, "--port", "0"] + extra
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         let out = Pipe()
         process.standardOutput = out
         FileManager.default.createFile(atPath: stderrFile.path, contents: nil)

@@ -1,0 +1,83 @@
+import ArgumentParser
+import CountyServer
+import Foundation
+import RegistryCore
+
+extension SyncServerCommand {
+    /// `sync-server merge --date D`: the county picture for a day.
+    struct Merge: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "县级汇总：报送、迟报、未报、合计、重复登记 / County merge run.")
+        @OptionGroup var options: ServerOptionsGroup
+        @Option(help: "日期（默认今天） / Date (default today).") var date: String?
+        @Option(help: "输出格式 table|json|csv.") var format = "table"
+
+        func run() async throws {
+            try await options.run { db in
+                let day = try date.map { try Validate.day($0, field: .date) } ?? db.clock.today
+                let summary = try db.summary(on: day)
+                switch format {
+                case "json":
+                    let encoder = JSONEncoder()
+                    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+                    print(String(decoding: try encoder.encode(summary), as: UTF8.self))
+                case "csv":
+                    FileHandle.standardOutput.write(Data(MergeText.csv(summary).utf8))
+                case "table":
+                    print(MergeText.table(summary, county: try db.settings().name))
+                default:
+                    throw RegistryError.notOneOf(.format, format, ["table", "json", "csv"])
+                }
+            }
+        }
+    }
+
+    /// `sync-server leads import FILE.csv`.
+    struct Leads: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "核查线索 / Leads.", subcommands: [Import.self])
+
+        struct Import: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "导入并下发核查线索 CSV（village,name,id_number,phone,from_code,from_name,reason,deadline）.")
+            @OptionGroup var options: ServerOptionsGroup
+            @Argument var file: String
+
+            func run() async throws {
+                try await options.run { db in
+                    let result = try db.importLeads(try CSVFile(path: file))
+                    print("leads: \(result.added) added, \(result.unchanged) already sent")
+                }
+            }
+        }
+    }
+}
+
+enum MergeText {
+    static func table(_ s: CountySummary, county: String) -> String {
+        var out = ["\(county) 汇总 \(s.date)（截止 \(s.deadline)）",
+                   "应报 \(s.villages_expected)  已报 \(s.reports_received)  按时 \(s.on_time.count)  迟报 \(s.late.count)  未报 \(s.missing.count)", ""]
+        let names = Dictionary(s.villages.map { ($0.village, $0.name) }, uniquingKeysWith: { a, _ in a })
+        for t in s.townships {
+            out.append("\(t.township_name)（\(t.township_code)）：应报 \(t.villages_expected)，按时 \(t.on_time.count)，迟报 \(t.late.count)，未报 \(t.missing.count)")
+            if !t.missing.isEmpty { out.append("  未报：" + t.missing.map { "\(names[$0] ?? "") \($0)" }.joined(separator: "，")) }
+            if !t.late.isEmpty { out.append("  迟报：" + t.late.map { "\(names[$0] ?? "") \($0)" }.joined(separator: "，")) }
+        }
+        out.append("")
+        out.append(TextTable(headers: ["项目", "合计"], rows: ReportFigures.rows.map { [$0.zh, String($0.value(s.totals))] }).aligned)
+        out.append("")
+        out.append("多村重复登记（\(s.duplicates.count)）")
+        for d in s.duplicates { out.append("  \(d.id_number)：" + d.registrations.map { "\($0.name) \($0.village) \($0.registered_at)" }.joined(separator: "；")) }
+        let overdue = s.open_leads.filter(\.overdue)
+        out.append("逾期未核查线索（\(overdue.count)）")
+        for l in overdue { out.append("  \(l.name) \(l.village) 截止 \(l.deadline)") }
+        return out.joined(separator: "\n")
+    }
+
+    /// One row per village, UTF-8 with BOM so that Excel opens it right.
+    static func csv(_ s: CountySummary) -> String {
+        let headers = ["日期", "乡镇代码", "乡镇", "村代码", "村名", "状态", "版本", "报送时间", "到达县里"] + ReportFigures.rows.map(\.zh)
+        let label = ["on_time": "按时", "late": "迟报", "missing": "未报"]
+        return TextTable(headers: headers, rows: s.villages.map { v in
+            [s.date, v.township_code, v.township_name, v.village, v.name, label[v.status] ?? v.status, v.revision.map(String.init) ?? "",
+             v.submitted_at ?? "", v.received_at ?? ""] + ReportFigures.rows.map { row in v.figures.map { String(row.value($0)) } ?? "" }
+        }).csv(bom: true)
+    }
+}
