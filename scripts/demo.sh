@@ -10,9 +10,11 @@ swift build --product registry
 REGISTRY="$(swift build --show-bin-path)/registry"
 SERVER="$(cd sync-server && swift build --show-bin-path)/sync-server"
 rm -rf demo && mkdir -p demo
-# The demo replays one afternoon of the 2022 autumn wave, so the villages' and the county's "now" are fixed.
+# The demo replays one day of the 2022 autumn wave, so "now" is fixed: the clerks work at 16:30, sync at 19:55,
+# and the county runs its merge at 20:00.
 export REGISTRY_NOW="2022-11-05 16:30"
-export SYNC_SERVER_NOW="2022-11-05T16:30:00+08:00"
+export SYNC_SERVER_NOW="2022-11-05T20:00:00+08:00"
+sync() { REGISTRY_NOW="2022-11-05 19:55" "$REGISTRY" sync "$@"; }
 export SYNC_SERVER_DB="$PWD/demo/county.sqlite"
 
 echo "== 县：建库、村名册、风险区、令牌 =="
@@ -22,6 +24,7 @@ code,name,township_code,township_name
 110105001001,东村,110105001,第一街道
 110105001002,西村,110105001,第一街道
 110105002001,南村,110105002,第二街道
+110105002002,北村,110105002,第二街道
 CSV
 "$SERVER" villages import demo/villages.csv
 cat > demo/risk-areas.csv <<'CSV'
@@ -31,6 +34,13 @@ code,name,level,in_force_from,lifted_on
 440106,广州市天河区,高,2022-10-28,
 CSV
 "$SERVER" risk-areas import demo/risk-areas.csv
+cat > demo/leads.csv <<'CSV'
+village,name,id_number,phone,from_code,from_name,reason,deadline
+110105001001,张三,420102199003071232,13800138000,420102003,江岸区某街道,大数据推送,2022-11-06
+110105002001,周八,,13500135000,440106,广州市天河区,协查,2022-11-04
+CSV
+"$SERVER" leads import demo/leads.csv
+COUNTY_TOKEN="$("$SERVER" token issue --county)"
 "$SERVER" serve --port 0 > demo/server.out 2> demo/server.log &
 SERVER_PID=$!
 trap 'kill $SERVER_PID 2>/dev/null || true' EXIT
@@ -45,7 +55,7 @@ village() {  # code name
     echo "== $name（$code）=="
     "$REGISTRY" init --village "$code" --name "$name"
     # The first sync brings the county's risk areas down, so that intake classifies by them.
-    "$REGISTRY" sync --server "$URL" --token "$("$SERVER" token issue --village "$code")"
+    sync --server "$URL" --token "$("$SERVER" token issue --village "$code")"
 }
 
 village 110105001001 东村
@@ -55,22 +65,29 @@ village 110105001001 东村
     --from-name 江岸区另一街道 --departed 2022-11-03 --arrived 2022-11-05 --transport 自驾
 "$REGISTRY" check 420102199003071232 --temp 36.5 --at "2022-11-05 08:00"
 "$REGISTRY" test 420102199003071232 --sampled 2022-11-03 --result 阴性
+"$REGISTRY" lead 420102199003071232 --outcome found
 "$REGISTRY" report submit --reporter 王会计
-"$REGISTRY" sync
+sync
 
 village 110105001002 西村
 "$REGISTRY" intake --name 王芳 --id-number 440306198808155615 --phone 13600136000 --from 440106 \
     --from-name 广州市天河区 --departed 2022-11-04 --arrived 2022-11-05
 "$REGISTRY" check 440306198808155615 --temp 37.6 --symptom 干咳 --at "2022-11-05 08:10"
 "$REGISTRY" report submit --reporter 赵书记 --remarks 发热一人已报告卫生院
-"$REGISTRY" sync
+sync
 
 village 110105002001 南村
-# Nothing happened in 南村 today: the zero report is still sent (零报告).
-"$REGISTRY" report submit --reporter 孙主任
-"$REGISTRY" sync
+# Nothing happened in 南村 today: the zero report is still sent (零报告), late, at 18:20.
+REGISTRY_NOW="2022-11-05 18:20" "$REGISTRY" report submit --reporter 孙主任
+sync
 "$REGISTRY" report
 
+echo
+echo "== 县级汇总 20:00 =="
+"$SERVER" merge --date 2022-11-05
+echo
+echo "看板 / dashboard: http://county:$COUNTY_TOKEN@${URL#http://}/dashboard?date=2022-11-05"
+command -v curl > /dev/null && curl -s -o demo/dashboard.html -u "county:$COUNTY_TOKEN" "$URL/dashboard?date=2022-11-05" && echo "（已保存到 demo/dashboard.html）"
 echo
 echo "== 东村今日工作清单 =="
 REGISTRY_DB="$PWD/demo/village-110105001001.sqlite" "$REGISTRY" today
