@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "RegistryCore", targets: ["RegistryCore"]),
         .library(name: "RegistrySync", targets: ["RegistrySync"]),
         .executable(name: "registry", targets: ["RegistryCLI"]),
+        .executable(name: "registry-bench", targets: ["RegistryBench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
@@ -33,6 +34,11 @@ let package = Package(
                 "RegistrySync",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
+        ),
+        .executableTarget(
+            name: "RegistryBench",
+            dependencies: ["RegistryCore", .product(name: "GRDB", package: "GRDB.swift")],
+            path: "Sources/RegistryBench"
         ),
         .testTarget(
             name: "RegistryCoreTests",

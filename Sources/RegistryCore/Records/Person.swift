@@ -22,6 +22,21 @@ public struct Person: SyncedRecord, Equatable {
         case id, village, name, idType = "id_type", idNumber = "id_number", phone, sex, birthDate = "birth_date"
         case address, createdAt = "created_at", deleted
     }
+
+    public init(id: String, village: String, name: String, idType: IDType, idNumber: String, phone: String?, sex: Sex?,
+                birthDate: Day?, address: String?, createdAt: String, deleted: Bool = false) {
+        self.id = id
+        self.village = village
+        self.name = name
+        self.idType = idType
+        self.idNumber = idNumber
+        self.phone = phone
+        self.sex = sex
+        self.birthDate = birthDate
+        self.address = address
+        self.createdAt = createdAt
+        self.deleted = deleted
+    }
 }
 
 extension IDType: DatabaseValueConvertible {}

@@ -51,16 +51,18 @@ extension Registry {
         let now = nowText
         var isNewPerson = false
         var person: Person
-        if let existing = try Person.filter(Column("id_number") == intake.idNumber && Column("deleted") == false)
-            .fetchOne(db) {
+        // Cached statements: these two lookups run once per row of a large import.
+        if let existing = try Person.fetchOne(try db.cachedStatement(sql: "SELECT * FROM person WHERE id_number = ? AND deleted = 0 LIMIT 1"),
+                                              arguments: [intake.idNumber]) {
             // The same person again: keep one record, refresh what the clerk newly gave.
             person = existing
             person.name = intake.name
             if let phone = intake.phone { person.phone = phone }
             if let address = intake.address { person.address = address }
             try recorder.update(person, from: existing)
-            if let trip = try Arrival.filter(Column("person_id") == person.id && Column("arrived_on") == intake.arrived
-                                             && Column("deleted") == false).fetchOne(db) {
+            if let trip = try Arrival.fetchOne(
+                try db.cachedStatement(sql: "SELECT * FROM arrival WHERE person_id = ? AND arrived_on = ? AND deleted = 0 LIMIT 1"),
+                arguments: [person.id, intake.arrived.description]) {
                 let measure = try Measure.filter(Column("arrival_id") == trip.id).fetchOne(db)!
                 let tests = try LabTest.filter(Column("measure_id") == measure.id).order(Column("due_on")).fetchAll(db)
                 return IntakeOutcome(person: person, isNewPerson: false, isNewArrival: false, arrival: trip,

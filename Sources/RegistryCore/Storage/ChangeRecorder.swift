@@ -21,8 +21,13 @@ public struct ChangeRecorder {
 
     /// Inserts a new row and logs every column.
     public mutating func insert<R: SyncedRecord>(_ record: R) throws {
-        try record.insert(db)
-        try log(R.databaseTableName, record.id, record.village, ColumnValues(try record.databaseDictionary))
+        // Encode once: the same values go to the row and to the log, through cached prepared statements.
+        let values = try record.databaseDictionary
+        let columns = values.keys.sorted()
+        let statement = try db.cachedStatement(sql: "INSERT INTO \(R.databaseTableName) (" + columns.joined(separator: ", ")
+                                                + ") VALUES (" + columns.map { _ in "?" }.joined(separator: ", ") + ")")
+        try statement.execute(arguments: StatementArguments(columns.map { values[$0]! }))
+        try log(R.databaseTableName, record.id, record.village, ColumnValues(values))
     }
 
     /// Updates a row from its previous state and logs the columns that changed; does nothing when none did.
@@ -45,9 +50,9 @@ public struct ChangeRecorder {
 
     private mutating func log(_ table: String, _ pk: String, _ scope: String, _ columns: ColumnValues) throws {
         hlc = hlc.tick(now: clock.milliseconds)
-        try db.execute(
-            sql: "INSERT INTO change_log (tbl, pk, columns, hlc, origin, origin_seq, scope) VALUES (?, ?, ?, ?, ?, NULL, ?)",
-            arguments: [table, pk, columns.json, hlc.raw, site, scope])
+        try db.cachedStatement(
+            sql: "INSERT INTO change_log (tbl, pk, columns, hlc, origin, origin_seq, scope) VALUES (?, ?, ?, ?, ?, NULL, ?)"
+        ).execute(arguments: [table, pk, columns.json, hlc.raw, site, scope])
         entries += 1
     }
 

@@ -47,6 +47,13 @@ public struct ColumnValues: Sendable, Hashable {
     }
 
     static func appendString(_ s: String, to out: inout String) {
+        // Most values need no escaping: append them whole.
+        if !s.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) {
+            out += "\""
+            out += s
+            out += "\""
+            return
+        }
         out += "\""
         for scalar in s.unicodeScalars {
             switch scalar {

@@ -33,6 +33,8 @@ public final class Registry: Sendable {
         }
         var config = Configuration()
         config.busyMode = .timeout(15)
+        // A 64 MB page cache: a large import then stays in memory instead of re-reading spilled index pages.
+        config.prepareDatabase { db in try db.execute(sql: "PRAGMA cache_size = -65536") }
         let pool: DatabasePool
         do {
             pool = try DatabasePool(path: path, configuration: config)

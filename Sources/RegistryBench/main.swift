@@ -1,0 +1,61 @@
+import Foundation
+import GRDB
+import RegistryCore
+
+// registry-bench: the village side's benchmarks (DESIGN.md Targets). Thin: generates data and measures the
+// library the way the CLI uses it. Run through scripts/bench.sh, which also times the built binaries end to end.
+//   registry-bench capture N          change capture vs plain inserts of the same rows
+//   registry-bench csv N FILE         write a CSV of N arrivals (for `registry import` and `sqlite3 .import`)
+//   registry-bench areas FILE         write the risk-area list the generated arrivals refer to
+
+func seconds(_ body: () throws -> Void) rethrows -> Double {
+    let start = DispatchTime.now().uptimeNanoseconds
+    try body()
+    return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+}
+
+let arguments = CommandLine.arguments.dropFirst()
+switch arguments.first {
+case "capture":
+    let n = Int(arguments.dropFirst().first ?? "") ?? 50_000
+    let clock = RegistryClock.fixed(Date())
+    let ids = IDGenerator.v7(clock: clock)
+    let people = (0..<n).map { i in
+        Person(id: ids.make(), village: "110105001001", name: "人员\(i)", idType: .residentID, idNumber: BenchData.residentID(i),
+               phone: "138\(String(format: "%08d", i))", sex: .male, birthDate: Day("1990-01-01"), address: "一组",
+               createdAt: "2022-11-05T09:00:00+08:00", deleted: false)
+    }
+    func database() throws -> DatabaseQueue {
+        let path = NSTemporaryDirectory() + "capture-\(UUID().uuidString).sqlite"
+        var config = Configuration()
+        config.journalMode = .wal
+        let queue = try DatabaseQueue(path: path, configuration: config)
+        try Migrations.migrator.migrate(queue)
+        return queue
+    }
+    // Best of three runs each, alternating, on fresh files: the machine is shared and noisy.
+    var plain = Double.infinity, logged = Double.infinity
+    for _ in 0..<3 {
+        let a = try database()
+        plain = min(plain, try seconds { try a.write { db in for p in people { try p.insert(db) } } })
+        let b = try database()
+        logged = min(logged, try seconds {
+            try b.write { db in
+                var recorder = try ChangeRecorder(db: db, site: "bench", clock: clock)
+                for p in people { try recorder.insert(p) }
+                try recorder.finish()
+            }
+        })
+    }
+    print(String(format: "change capture: %d rows; plain insert %.0f rows/s; insert + change log %.0f rows/s; ratio %.2fx (target <= 2.5x)",
+                 n, Double(n) / plain, Double(n) / logged, logged / plain))
+case "csv":
+    let n = Int(arguments.dropFirst().first ?? "") ?? 100_000
+    let file = arguments.dropFirst(2).first ?? "arrivals.csv"
+    try BenchData.arrivalsCSV(count: n).write(toFile: file, atomically: true, encoding: .utf8)
+case "areas":
+    try BenchData.riskAreasCSV.write(toFile: arguments.dropFirst().first ?? "areas.csv", atomically: true, encoding: .utf8)
+default:
+    FileHandle.standardError.write(Data("usage: registry-bench capture N | csv N FILE | areas FILE\n".utf8))
+    exit(2)
+}
