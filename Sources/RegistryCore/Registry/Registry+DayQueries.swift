@@ -16,15 +16,31 @@ enum DayQueries {
         return byPerson.values.sorted { $0.0.id < $1.0.id }
     }
 
+    static let missedCondition = """
+        FROM lab_test t JOIN measure m ON m.id = t.measure_id
+        WHERE t.due_on < ? AND (t.sampled_on IS NULL OR t.sampled_on > ?) AND t.deleted = 0 AND m.deleted = 0
+          AND (m.status IN ('active', 'extended', 'escalated') OR m.released_on > ?)
+        """
+
     /// Tests due before `day` and not sampled by then, whose measure still held on `day`.
     static func missed(_ db: Database, on day: Day) throws -> [LabTest] {
         let d = "\(day)"
-        return try LabTest.fetchAll(db, sql: """
-            SELECT t.* FROM lab_test t JOIN measure m ON m.id = t.measure_id
-            WHERE t.due_on < ? AND (t.sampled_on IS NULL OR t.sampled_on > ?) AND t.deleted = 0 AND m.deleted = 0
-              AND (m.status IN ('active', 'extended', 'escalated') OR m.released_on > ?)
-            ORDER BY t.due_on, t.id
-            """, arguments: [d, d, d])
+        return try LabTest.fetchAll(db, sql: "SELECT t.* " + missedCondition + " ORDER BY t.due_on, t.id", arguments: [d, d, d])
+    }
+
+    /// How many tests `missed` would list.
+    static func countMissed(_ db: Database, on day: Day) throws -> Int {
+        let d = "\(day)"
+        return try Int.fetchOne(db, sql: "SELECT count(*) " + missedCondition, arguments: [d, d, d]) ?? 0
+    }
+
+    /// How many tests `due` would list (sampled or not).
+    static func countDue(_ db: Database, on day: Day) throws -> Int {
+        let d = "\(day)"
+        return try Int.fetchOne(db, sql: """
+            SELECT count(*) FROM lab_test t JOIN measure m ON m.id = t.measure_id
+            WHERE t.due_on = ? AND t.deleted = 0 AND m.deleted = 0 AND (m.released_on IS NULL OR m.released_on > ?)
+            """, arguments: [d, d]) ?? 0
     }
 
     /// Tests due on `day` whose measure had not ended before it; `unsampledOnly` drops those already sampled.

@@ -50,9 +50,9 @@ extension Registry {
             case .none: break
             }
         }
-        f.tests_due = try DayQueries.due(db, on: day, unsampledOnly: false).count
+        f.tests_due = try DayQueries.countDue(db, on: day)
         f.tests_done = try Int.fetchOne(db, sql: "SELECT count(*) FROM lab_test WHERE sampled_on = ? AND deleted = 0", arguments: [d]) ?? 0
-        f.tests_missed = try DayQueries.missed(db, on: day).count
+        f.tests_missed = try DayQueries.countMissed(db, on: day)
         f.positives = try Int.fetchOne(db, sql: "SELECT count(*) FROM lab_test WHERE result_on = ? AND result = 'positive' AND deleted = 0", arguments: [d]) ?? 0
         f.fevers = try Int.fetchOne(db, sql: "SELECT count(DISTINCT person_id) FROM health_check WHERE taken_on = ? AND flagged = 1 AND deleted = 0", arguments: [d]) ?? 0
         f.released = try Int.fetchOne(db, sql: "SELECT count(*) FROM measure WHERE released_on = ? AND status = 'released' AND deleted = 0", arguments: [d]) ?? 0

@@ -43,41 +43,38 @@ extension Registry {
     public func workList(on day: Day) throws -> WorkList {
         try read { db, _ in
             let d = "\(day)"
-            // Persons are loaded only for the rows that need them.
-            var people: [String: Person] = [:]
-            func person(_ id: String) throws -> Person? {
-                if let p = people[id] { return p }
-                let p = try Person.fetchOne(db, key: id)
-                people[id] = p
-                return p
+            // The persons of every item are loaded in one query at the end, not one query per item.
+            var pending: [(section: Int, personID: String, on: String?, checks: Int?, measure: String?)] = []
+            func item(_ section: Int, _ personID: String, on: String?, checks: Int? = nil, measure: String? = nil) {
+                pending.append((section, personID, on, checks, measure))
             }
-            func item(_ personID: String, on: String?, checks: Int? = nil, measure: String? = nil) throws -> WorkList.Item? {
-                guard let p = try person(personID), !p.deleted else { return nil }
-                return WorkList.Item(person_id: p.id, name: p.name, id_number: p.idNumber, phone: p.phone,
-                                     address: p.address, on: on, checks_taken: checks, measure: measure)
-            }
-            var due: [WorkList.Item] = [], overdue: [WorkList.Item] = [], checks: [WorkList.Item] = []
-            for test in try DayQueries.due(db, on: day, unsampledOnly: true) {
-                if let i = try item(test.personId, on: d) { due.append(i) }
-            }
-            for test in try DayQueries.missed(db, on: day) {
-                if let i = try item(test.personId, on: test.dueOn.map { "\($0)" }) { overdue.append(i) }
-            }
+            for test in try DayQueries.due(db, on: day, unsampledOnly: true) { item(0, test.personId, on: d) }
+            for test in try DayQueries.missed(db, on: day) { item(1, test.personId, on: test.dueOn.map { "\($0)" }) }
             let taken = try Row.fetchAll(db, sql: "SELECT person_id, count(*) AS n FROM health_check WHERE taken_on = ? AND deleted = 0 GROUP BY person_id", arguments: [d])
             let takenBy = Dictionary(taken.map { ($0["person_id"] as String, $0["n"] as Int) }, uniquingKeysWith: +)
             for (measure, phase) in try DayQueries.inForce(db, on: day) {
                 let n = takenBy[measure.personId] ?? 0
-                if n < 2, let i = try item(measure.personId, on: d, checks: n, measure: phase.kind.rawValue) {
-                    checks.append(i)
-                }
+                if n < 2 { item(2, measure.personId, on: d, checks: n, measure: phase.kind.rawValue) }
             }
 
             let open = try Measure.filter(["active", "extended", "escalated"].contains(Column("status"))
                                           && Column("ends_on") == d && Column("deleted") == false).fetchAll(db)
-            var ending: [WorkList.Item] = []
-            for measure in open {
-                if let i = try item(measure.personId, on: d, measure: measure.phases.last?.kind.rawValue) { ending.append(i) }
+            for measure in open { item(3, measure.personId, on: d, measure: measure.phases.last?.kind.rawValue) }
+            var people: [String: Person] = [:]
+            let ids = Array(Set(pending.map(\.personID)))
+            for chunk in stride(from: 0, to: ids.count, by: 500) {
+                for person in try Person.filter(keys: ids[chunk..<min(chunk + 500, ids.count)]).fetchAll(db) where !person.deleted {
+                    people[person.id] = person
+                }
             }
+            var sections: [[WorkList.Item]] = [[], [], [], []]
+            for entry in pending {
+                guard let p = people[entry.personID] else { continue }
+                sections[entry.section].append(WorkList.Item(person_id: p.id, name: p.name, id_number: p.idNumber, phone: p.phone,
+                                                             address: p.address, on: entry.on, checks_taken: entry.checks,
+                                                             measure: entry.measure))
+            }
+            let (due, overdue, checks, ending) = (sections[0], sections[1], sections[2], sections[3])
 
             let leads = try Lead.filter(Column("outcome") == nil && Column("deleted") == false).order(Column("deadline")).fetchAll(db)
             return WorkList(

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Benchmarks of the village side (DESIGN.md Targets), on release builds, each figure printed beside its target.
+# Usage: scripts/bench.sh [ARRIVALS]   (default 100000). Results and method: docs/PERFORMANCE.md.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+N=${1:-100000}
+swift build -c release --product registry >/dev/null
+swift build -c release --product registry-bench >/dev/null
+BIN="$(swift build -c release --show-bin-path)"
+WORK="$(mktemp -d)"
+trap 'rm -rf "$WORK"' EXIT
+now() { date +%s.%N; }
+rate() { python3 -c "import sys; n, a, b = map(float, sys.argv[1:]); print(f'{n / (b - a):,.0f}')" "$@"; }
+ms() { python3 -c "import sys; a, b = map(float, sys.argv[1:]); print(f'{(b - a) * 1000:.0f}')" "$@"; }
+
+echo "machine: $(nproc) cores, $(free -g | awk '/Mem/ {print $2}') GiB; $(swift --version 2>/dev/null | head -1)"
+"$BIN/registry-bench" capture 50000
+
+"$BIN/registry-bench" csv "$N" "$WORK/arrivals.csv"
+"$BIN/registry-bench" areas "$WORK/areas.csv"
+export REGISTRY_DB="$WORK/registry.sqlite" REGISTRY_NOW="2022-11-05 18:00"
+"$BIN/registry" init --village 110105001001 --name 基准村 >/dev/null
+"$BIN/registry" risk-areas import "$WORK/areas.csv" >/dev/null
+a=$(now); "$BIN/registry" import "$WORK/arrivals.csv" >/dev/null; b=$(now)
+echo "registry import: $N arrivals in $(ms "$a" "$b") ms = $(rate "$N" "$a" "$b") arrivals/s (target >= 20,000/s)"
+if command -v sqlite3 >/dev/null; then
+    a=$(now); sqlite3 "$WORK/plain.sqlite" ".mode csv" ".import $WORK/arrivals.csv arrivals"; b=$(now)
+    echo "reference sqlite3 .import of the same file (no validation, no plan, no log): $(rate "$N" "$a" "$b") rows/s"
+fi
+for command in today report; do
+    best=999999
+    for _ in 1 2 3; do
+        a=$(now); "$BIN/registry" $command --date 2022-11-05 >/dev/null; b=$(now)
+        t=$(ms "$a" "$b"); [ "$t" -lt "$best" ] && best=$t
+    done
+    echo "registry $command on $N persons, end to end (best of 3): $best ms (target <= 300 ms)"
+done
