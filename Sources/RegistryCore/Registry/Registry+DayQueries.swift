@@ -23,9 +23,10 @@ enum DayQueries {
         """
 
     /// Tests due before `day` and not sampled by then, whose measure still held on `day`.
-    static func missed(_ db: Database, on day: Day) throws -> [LabTest] {
+    static func missed(_ db: Database, on day: Day, limit: Int? = nil) throws -> [LabTest] {
         let d = "\(day)"
-        return try LabTest.fetchAll(db, sql: "SELECT t.* " + missedCondition + " ORDER BY t.due_on, t.id", arguments: [d, d, d])
+        return try LabTest.fetchAll(db, sql: "SELECT t.* " + missedCondition + " ORDER BY t.due_on, t.id LIMIT ?",
+                                    arguments: [d, d, d, limit ?? -1])
     }
 
     /// How many tests `missed` would list.

@@ -35,12 +35,16 @@ public struct WorkList: Sendable, Encodable {
     public var checks_missing: [Item]
     public var measures_ending: [Item]
     public var leads: [LeadItem]
+    /// How many people each group holds in all, when the lists were cut to a limit: tests_due, tests_overdue,
+    /// checks_missing, measures_ending.
+    public var counts: [String: Int]
 }
 
 extension Registry {
     /// What the clerk must do on `day`: tests due and overdue, checks not yet taken twice, measures ending,
     /// leads to verify. Reads indexed queries only.
-    public func workList(on day: Day) throws -> WorkList {
+    /// - Parameter limit: at most this many people per group are listed (the counts are always complete).
+    public func workList(on day: Day, limit: Int? = nil) throws -> WorkList {
         try read { db, _ in
             let d = "\(day)"
             // The persons of every item are loaded in one query at the end, not one query per item.
@@ -48,18 +52,28 @@ extension Registry {
             func item(_ section: Int, _ personID: String, on: String?, checks: Int? = nil, measure: String? = nil) {
                 pending.append((section, personID, on, checks, measure))
             }
-            for test in try DayQueries.due(db, on: day, unsampledOnly: true) { item(0, test.personId, on: d) }
-            for test in try DayQueries.missed(db, on: day) { item(1, test.personId, on: test.dueOn.map { "\($0)" }) }
+            var counts: [String: Int] = [:]
+            let due = try DayQueries.due(db, on: day, unsampledOnly: true)
+            counts["tests_due"] = due.count
+            for test in due.prefix(limit ?? .max) { item(0, test.personId, on: d) }
+            counts["tests_overdue"] = try DayQueries.countMissed(db, on: day)
+            for test in try DayQueries.missed(db, on: day, limit: limit) { item(1, test.personId, on: test.dueOn.map { "\($0)" }) }
             let taken = try Row.fetchAll(db, sql: "SELECT person_id, count(*) AS n FROM health_check WHERE taken_on = ? AND deleted = 0 GROUP BY person_id", arguments: [d])
             let takenBy = Dictionary(taken.map { ($0["person_id"] as String, $0["n"] as Int) }, uniquingKeysWith: +)
+            var missingChecks = 0
             for (measure, phase) in try DayQueries.inForce(db, on: day) {
                 let n = takenBy[measure.personId] ?? 0
-                if n < 2 { item(2, measure.personId, on: d, checks: n, measure: phase.kind.rawValue) }
+                if n < 2 {
+                    missingChecks += 1
+                    if missingChecks <= limit ?? .max { item(2, measure.personId, on: d, checks: n, measure: phase.kind.rawValue) }
+                }
             }
+            counts["checks_missing"] = missingChecks
 
             let open = try Measure.filter(["active", "extended", "escalated"].contains(Column("status"))
                                           && Column("ends_on") == d && Column("deleted") == false).fetchAll(db)
-            for measure in open { item(3, measure.personId, on: d, measure: measure.phases.last?.kind.rawValue) }
+            counts["measures_ending"] = open.count
+            for measure in open.prefix(limit ?? .max) { item(3, measure.personId, on: d, measure: measure.phases.last?.kind.rawValue) }
             var people: [String: Person] = [:]
             let ids = Array(Set(pending.map(\.personID)))
             for chunk in stride(from: 0, to: ids.count, by: 500) {
@@ -74,39 +88,47 @@ extension Registry {
                                                              address: p.address, on: entry.on, checks_taken: entry.checks,
                                                              measure: entry.measure))
             }
-            let (due, overdue, checks, ending) = (sections[0], sections[1], sections[2], sections[3])
+            let (dueItems, overdue, checks, ending) = (sections[0], sections[1], sections[2], sections[3])
 
             let leads = try Lead.filter(Column("outcome") == nil && Column("deleted") == false).order(Column("deadline")).fetchAll(db)
             return WorkList(
-                date: d, tests_due: due, tests_overdue: overdue,
+                date: d, tests_due: dueItems, tests_overdue: overdue,
                 checks_missing: checks.sorted { $0.name < $1.name }, measures_ending: ending,
                 leads: leads.map {
                     WorkList.LeadItem(lead_id: $0.id, name: $0.name, id_number: $0.idNumber, phone: $0.phone,
                                       from_name: $0.fromName, reason: $0.reason, deadline: "\($0.deadline)",
                                       overdue: $0.deadline < day)
-                })
+                },
+                counts: counts)
         }
     }
 }
 
 extension WorkList {
-    /// The list as a clerk reads it, grouped, with counts.
-    public func text(_ lang: Language) -> String {
+    /// The list as a clerk reads it, grouped, with counts; each group shows at most `limit` people (nil: all),
+    /// since a screen of ten thousand lines helps nobody (the JSON has everything).
+    public func text(_ lang: Language, limit: Int? = 50) -> String {
         let zh = lang == .zh
         var out = [zh ? "今日工作清单 \(date)" : "Work list for \(date)"]
-        func section(_ title: String, _ items: [Item], _ detail: (Item) -> String) {
+        func section(_ title: String, _ key: String, _ items: [Item], _ detail: (Item) -> String) {
+            let total = counts[key] ?? items.count
             out.append("")
-            out.append("\(title)（\(items.count)）")
+            out.append("\(title)（\(total)）")
             if items.isEmpty { out.append(zh ? "  无" : "  none") }
-            let table = TextTable(headers: [], rows: items.map { [$0.name, $0.id_number, $0.phone ?? "", detail($0)] })
-            if !items.isEmpty { out.append(table.alignedRows(indent: "  ")) }
+            let shown = limit.map { Array(items.prefix($0)) } ?? items
+            let table = TextTable(headers: [], rows: shown.map { [$0.name, $0.id_number, $0.phone ?? "", detail($0)] })
+            if !shown.isEmpty { out.append(table.alignedRows(indent: "  ")) }
+            if shown.count < total {
+                out.append(zh ? "  ……还有 \(total - shown.count) 人（--all 显示全部，--format json 导出）"
+                              : "  … and \(total - shown.count) more (--all shows all, --format json exports)")
+            }
         }
-        section(zh ? "今日应检核酸" : "Tests due today", tests_due) { _ in "" }
-        section(zh ? "逾期未检核酸" : "Tests overdue", tests_overdue) { (zh ? "应于 " : "due ") + ($0.on ?? "") }
-        section(zh ? "今日体温未测满两次" : "Checks not yet taken twice", checks_missing) {
+        section(zh ? "今日应检核酸" : "Tests due today", "tests_due", tests_due) { _ in "" }
+        section(zh ? "逾期未检核酸" : "Tests overdue", "tests_overdue", tests_overdue) { (zh ? "应于 " : "due ") + ($0.on ?? "") }
+        section(zh ? "今日体温未测满两次" : "Checks not yet taken twice", "checks_missing", checks_missing) {
             (zh ? "已测 " : "taken ") + "\($0.checks_taken ?? 0)/2  " + ($0.measure.flatMap(MeasureKind.init(rawValue:))?.label(lang) ?? "")
         }
-        section(zh ? "今日管控期满" : "Measures ending today", measures_ending) { _ in zh ? "可办理解除" : "can be released" }
+        section(zh ? "今日管控期满" : "Measures ending today", "measures_ending", measures_ending) { _ in zh ? "可办理解除" : "can be released" }
         out.append("")
         out.append((zh ? "待核查线索" : "Leads to verify") + "（\(leads.count)）")
         if leads.isEmpty { out.append(zh ? "  无" : "  none") }
