@@ -35,3 +35,27 @@ for command in today report; do
     done
     echo "registry $command on $N persons, end to end (best of 3): $best ms (target <= 300 ms)"
 done
+
+# The county side: apply rate in process, pull cost against log size, and a load of villages pushing over HTTP to
+# a real server process (VILLAGES defaults to 500, the DESIGN.md load; set it lower for a quick run).
+VILLAGES=${VILLAGES:-500}
+(cd sync-server && swift build -c release --product sync-server >/dev/null && swift build -c release --product sync-bench >/dev/null)
+SBIN="$(cd sync-server && swift build -c release --show-bin-path)"
+"$SBIN/sync-bench" apply
+"$SBIN/sync-bench" pull
+python3 - "$WORK/roster.csv" "$VILLAGES" <<'PY'
+import sys
+rows = ['code,name,township_code,township_name']
+for v in range(int(sys.argv[2])):
+    t = '110105%03d' % (v // 100 + 1)
+    rows.append('%s%03d,村%d,%s,镇%d' % (t, v % 100 + 1, v, t, v // 100 + 1))
+open(sys.argv[1], 'w').write('\n'.join(rows) + '\n')
+PY
+"$SBIN/sync-server" init --county 110105 --name 基准县 --db "$WORK/county.sqlite" >/dev/null
+"$SBIN/sync-server" villages import "$WORK/roster.csv" --db "$WORK/county.sqlite" >/dev/null
+"$SBIN/sync-server" serve --db "$WORK/county.sqlite" --port 0 > "$WORK/serve.out" 2> "$WORK/serve.log" &
+SERVER_PID=$!
+trap 'kill $SERVER_PID 2>/dev/null || true; rm -rf "$WORK"' EXIT
+for _ in $(seq 1 100); do grep -q "listening on" "$WORK/serve.out" 2>/dev/null && break; sleep 0.1; done
+"$SBIN/sync-bench" load "$VILLAGES" 1000 50 "http://$(sed -n 's/^listening on //p' "$WORK/serve.out")" "$WORK/county.sqlite"
+echo "server peak memory (VmHWM): $(awk '/VmHWM/ {print $2, $3}' /proc/$SERVER_PID/status) (target <= 200 MB)"

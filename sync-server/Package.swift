@@ -8,6 +8,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "sync-server", targets: ["SyncServerCLI"]),
+        .executable(name: "sync-bench", targets: ["SyncBench"]),
     ],
     dependencies: [
         // Named, because a path dependency is otherwise known by its folder name, which differs per clone.
@@ -38,6 +39,15 @@ let package = Package(
                 "CountyServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "SyncBench",
+            dependencies: [
+                "CountyServer",
+                .product(name: "RegistryCore", package: "VillageRegistry"),
+                .product(name: "RegistrySync", package: "VillageRegistry"),
+                .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
         .testTarget(

@@ -47,10 +47,11 @@ extension ColumnValues: Codable {
         let container = try decoder.container(keyedBy: Key.self)
         var values: [String: DatabaseValue] = [:]
         for key in container.allKeys {
-            if try container.decodeNil(forKey: key) { values[key.stringValue] = .null }
+            // Strings first: most values are text, and every failed attempt costs a thrown error.
+            if let s = try? container.decode(String.self, forKey: key) { values[key.stringValue] = s.databaseValue }
+            else if try container.decodeNil(forKey: key) { values[key.stringValue] = .null }
             else if let n = try? container.decode(Int64.self, forKey: key) { values[key.stringValue] = n.databaseValue }
             else if let d = try? container.decode(Double.self, forKey: key) { values[key.stringValue] = d.databaseValue }
-            else if let s = try? container.decode(String.self, forKey: key) { values[key.stringValue] = s.databaseValue }
             else {
                 throw DecodingError.dataCorruptedError(forKey: key, in: container,
                                                        debugDescription: "a column value must be a string, a number or null")

@@ -15,7 +15,7 @@ public enum ChangeApplier {
 
     /// The synced tables' columns, read once per database connection's schema.
     static func columns(_ db: Database, _ table: String) throws -> Set<String> {
-        Set(try db.columns(in: table).map(\.name))
+        Set(try db.columns(in: table).map(\.name))  // GRDB caches the schema per connection
     }
 
     /// Applies `change`. Refuses (throws `RegistryError`) an unknown table or column, or a new row that lacks
@@ -34,7 +34,8 @@ public enum ChangeApplier {
         if let unknown = change.columns.values.keys.first(where: { !known.contains($0) }) {
             throw RegistryError(nil, zh: "数据表 \(change.table) 没有可写的列 \(unknown)", en: "table \(change.table) has no writable column \(unknown)")
         }
-        let entries = try Row.fetchAll(db, sql: "SELECT columns, hlc, origin FROM change_log WHERE tbl = ? AND pk = ?",
+        // Cached statements throughout: a county applies hundreds of thousands of these.
+        let entries = try Row.fetchAll(try db.cachedStatement(sql: "SELECT columns, hlc, origin FROM change_log WHERE tbl = ? AND pk = ?"),
                                        arguments: [change.table, change.pk]).map { row -> (columns: [String], version: Version) in
             let columns = ColumnValues(json: row["columns"])?.values.keys.map { $0 } ?? []
             return (columns, Version(hlc: HLC(raw: row["hlc"]), origin: row["origin"]))
@@ -42,15 +43,17 @@ public enum ChangeApplier {
         let winners = Merge.winners(of: change, against: Merge.versions(of: entries))
         if winners.isEmpty { return .superseded }
         let values = winners.map { change.columns.values[$0]! }
-        let existingVillage = try String.fetchOne(db, sql: "SELECT village FROM \(change.table) WHERE id = ?", arguments: [change.pk])
+        let existingVillage = entries.isEmpty ? nil : try String.fetchOne(
+            try db.cachedStatement(sql: "SELECT village FROM \(change.table) WHERE id = ?"), arguments: [change.pk])
         do {
+            // The row is written first: if it is refused, nothing has been written (no savepoint needed).
             if existingVillage != nil {
-                try db.execute(sql: "UPDATE \(change.table) SET " + winners.map { "\($0) = ?" }.joined(separator: ", ") + " WHERE id = ?",
-                               arguments: StatementArguments(values + [change.pk.databaseValue]))
+                try db.cachedStatement(sql: "UPDATE \(change.table) SET " + winners.map { "\($0) = ?" }.joined(separator: ", ") + " WHERE id = ?")
+                    .execute(arguments: StatementArguments(values + [change.pk.databaseValue]))
             } else {
-                try db.execute(sql: "INSERT INTO \(change.table) (id, " + winners.joined(separator: ", ") + ") VALUES (?"
-                               + String(repeating: ", ?", count: winners.count) + ")",
-                               arguments: StatementArguments([change.pk.databaseValue] + values))
+                try db.cachedStatement(sql: "INSERT INTO \(change.table) (id, " + winners.joined(separator: ", ") + ") VALUES (?"
+                                       + String(repeating: ", ?", count: winners.count) + ")")
+                    .execute(arguments: StatementArguments([change.pk.databaseValue] + values))
             }
         } catch let error as DatabaseError {
             throw RegistryError(nil, zh: "数据不完整或不合规：\(error.message ?? "")", en: "incomplete or invalid row: \(error.message ?? "")")
@@ -58,9 +61,9 @@ public enum ChangeApplier {
         let scope = existingVillage ?? String.fromDatabaseValue(change.columns.values["village"] ?? .null) ?? ""
         var logged = ColumnValues([:])
         for column in winners { logged.values[column] = change.columns.values[column] }
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             INSERT INTO change_log (tbl, pk, columns, hlc, origin, origin_seq, scope) VALUES (?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [change.table, change.pk, logged.json, change.hlc, change.origin, change.originSeq, scope])
+            """).execute(arguments: [change.table, change.pk, logged.json, change.hlc, change.origin, change.originSeq, scope])
         return .applied(winners)
     }
 }

@@ -55,7 +55,7 @@ struct SyncController: Sendable {
                 throw Refusal(.badRequest, "bad_request", Localized(zh: "请求格式不对", en: "the request body is not a valid push"))
             }
             do {
-                let ack = try database.push(push, village: village, maxSkew: options.maxSkew)
+                let ack = try await database.push(push, village: village, maxSkew: options.maxSkew)
                 // One line per sync; never an id number, a phone or a token.
                 logger.info("push", metadata: [
                     "village": .string(village), "in": .stringConvertible(push.changes.count),
@@ -84,7 +84,7 @@ struct SyncController: Sendable {
             let after = Int64(request.uri.queryParameters.get("after") ?? "0") ?? -1
             let limit = min(max(Int(request.uri.queryParameters.get("limit") ?? "1000") ?? 1000, 1), 5000)
             guard after >= 0 else { throw Refusal(.badRequest, "bad_request", Localized(zh: "after 参数无效", en: "after must be a whole number")) }
-            let page = try database.pull(village: village, site: request.uri.queryParameters.get("site"),
+            let page = try await database.pull(village: village, site: request.uri.queryParameters.get("site"),
                                          after: after, limit: limit)
             logger.info("pull", metadata: [
                 "village": .string(village), "out": .stringConvertible(page.changes.count),

@@ -22,13 +22,14 @@ extension CountyDatabase {
 
     /// Applies a village's push in one transaction: replays are no-ops, a gap is refused with the expected
     /// number, each change outside the village's scope is rejected with a reason and the rest applied.
-    public func push(_ request: Wire.PushRequest, village: String, maxSkew: TimeInterval) throws -> Wire.PushResponse {
+    /// Async, so that the server's event loops are not blocked while the single writer works.
+    public func push(_ request: Wire.PushRequest, village: String, maxSkew: TimeInterval) async throws -> Wire.PushResponse {
         let now = clock.now()
         let limit = HLC(milliseconds: Int64((now.timeIntervalSince1970 + maxSkew) * 1000), counter: 0xFFFF)
         if let ahead = request.changes.map({ HLC(raw: $0.hlc) }).max(), ahead > limit {
             throw PushRefusal.clockAhead(minutes: Int((Double(ahead.milliseconds) / 1000 - now.timeIntervalSince1970) / 60))
         }
-        return try writer.write { db in
+        return try await writer.write { db in
             let cursorRow = try Row.fetchOne(db, sql: "SELECT village, last_seq FROM site_cursor WHERE site = ?", arguments: [request.site])
             if let owner: String = cursorRow?["village"], owner != village { throw PushRefusal.wrongVillage }
             let cursor: Int64 = cursorRow?["last_seq"] ?? 0
@@ -41,11 +42,9 @@ extension CountyDatabase {
                     continue
                 }
                 do {
-                    try db.inSavepoint {
-                        if case .applied = try ChangeApplier.apply(change, db: db), change.table == "daily_report" {
-                            try recordReceipt(change, village: village, db: db, at: now)
-                        }
-                        return .commit
+                    // ChangeApplier writes nothing when it refuses a change, so no savepoint per change is needed.
+                    if case .applied = try ChangeApplier.apply(change, db: db), change.table == "daily_report" {
+                        try recordReceipt(change, village: village, db: db, at: now)
                     }
                     newest = max(newest, HLC(raw: change.hlc))
                 } catch let error as RegistryError {
@@ -70,7 +69,7 @@ extension CountyDatabase {
         guard SyncedTables.names.contains(change.table) else {
             return Localized(zh: "未知的数据表 \(change.table)", en: "unknown table \(change.table)")
         }
-        let owner = try String.fetchOne(db, sql: "SELECT village FROM \(change.table) WHERE id = ?", arguments: [change.pk])
+        let owner = try String.fetchOne(try db.cachedStatement(sql: "SELECT village FROM \(change.table) WHERE id = ?"), arguments: [change.pk])
         let claimed = String.fromDatabaseValue(change.columns.values["village"] ?? .null)
         if change.table == "lead" {
             guard owner == village, claimed == nil || claimed == village,
@@ -105,8 +104,8 @@ extension CountyDatabase {
     /// Changes after server sequence `after` that `village` should hold: its own rows (edited by the county or
     /// another of its devices) and the county's published rows, read from the scope index; a village's own
     /// site's changes are skipped (it has them) but the cursor moves past them.
-    public func pull(village: String, site: String?, after: Int64, limit: Int) throws -> Wire.PullResponse {
-        try writer.read { db in
+    public func pull(village: String, site: String?, after: Int64, limit: Int) async throws -> Wire.PullResponse {
+        try await writer.read { db in
             let settings = try CountyDatabase.settings(db)
             let rows = try Row.fetchAll(db, sql: """
                 SELECT seq, tbl, pk, columns, hlc, origin, COALESCE(origin_seq, seq) AS oseq FROM change_log

@@ -1,0 +1,119 @@
+import CountyServer
+import Foundation
+import GRDB
+import RegistryCore
+import RegistrySync
+
+// sync-bench: the county side's benchmarks (DESIGN.md Targets), printed beside their targets.
+//   sync-bench apply            changes/s merged from pushed batches, in process
+//   sync-bench pull             cost of pulling 100 new changes from a log of 10k vs 1M
+//   sync-bench load V N B URL DB   V villages × N changes pushed B at a time to a running server (tokens issued
+//                                  through DB); prints total time and p50/p99 push latency
+
+func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
+
+/// The changes a village's registry would push: person rows with realistic columns.
+func personChanges(village: String, site: String, count: Int, from: Int = 0) -> [Change] {
+    let ms = Int64(Date().timeIntervalSince1970 * 1000)
+    return (from..<(from + count)).map { i in
+        Change(table: "person", pk: "\(site)-p\(i)", columns: ColumnValues([
+            "village": village.databaseValue, "name": "人员\(i)".databaseValue, "id_type": "resident_id".databaseValue,
+            "id_number": String(format: "4201021990%08d", i).databaseValue, "phone": "13800138000".databaseValue,
+            "created_at": "2022-11-05T09:00:00+08:00".databaseValue, "deleted": 0.databaseValue,
+        ]), hlc: HLC(milliseconds: ms, counter: i % 60000).raw, origin: site, originSeq: Int64(i + 1))
+    }
+}
+
+func county(_ path: String, villages: Int) throws -> CountyDatabase {
+    let db = try CountyDatabase.open(path: path, clock: RegistryClock(now: { Date() }))
+    try db.initialize(county: "110105", name: "基准县")
+    var roster = "code,name,township_code,township_name\n"
+    for v in 0..<villages { roster += String(format: "110105%03d%03d,村%d,110105%03d,镇\n", v / 100 + 1, v % 100 + 1, v, v / 100 + 1) }
+    _ = try db.importVillages(try CSVFile(data: Data(roster.utf8), file: "roster.csv"))
+    return db
+}
+
+func villageCode(_ v: Int) -> String { String(format: "110105%03d%03d", v / 100 + 1, v % 100 + 1) }
+
+let arguments = Array(CommandLine.arguments.dropFirst())
+let dir = NSTemporaryDirectory() + "sync-bench-\(UUID().uuidString)"
+try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+defer { try? FileManager.default.removeItem(atPath: dir) }
+
+switch arguments.first {
+case "apply":
+    // 100 villages × 2,000 changes in batches of 500: the server's apply path (scope checks, merge, log).
+    let db = try county(dir + "/apply.sqlite", villages: 100)
+    let batches = (0..<100).flatMap { v -> [(String, Wire.PushRequest)] in
+        let changes = personChanges(village: villageCode(v), site: "site-\(v)", count: 2000)
+        return stride(from: 0, to: 2000, by: 500).map { start in
+            (villageCode(v), Wire.PushRequest(site: "site-\(v)", after: Int64(start), through: Int64(start + 500),
+                                               changes: Array(changes[start..<start + 500])))
+        }
+    }
+    let start = now()
+    for (village, batch) in batches { _ = try await db.push(batch, village: village, maxSkew: 600) }
+    let elapsed = now() - start
+    print(String(format: "server apply: 200,000 changes in %.2f s = %.0f changes/s (target >= 100,000/s)", elapsed, 200_000 / elapsed))
+case "pull":
+    // The same 100 new changes pulled from logs of 10k and 1M changes (other villages' and the county's).
+    for size in [10_000, 1_000_000] {
+        let db = try county(dir + "/pull-\(size).sqlite", villages: 200)
+        var pushed = 0, v = 1
+        while pushed < size {
+            let n = min(5000, size - pushed)
+            _ = try await db.push(Wire.PushRequest(site: "site-\(v)", after: 0, through: Int64(n),
+                                             changes: personChanges(village: villageCode(v), site: "site-\(v)", count: n)),
+                            village: villageCode(v), maxSkew: 600)
+            pushed += n
+            v += 1
+        }
+        let cursor = try db.writer.read { try Int64.fetchOne($0, sql: "SELECT max(seq) FROM change_log") ?? 0 }
+        _ = try await db.push(Wire.PushRequest(site: "site-0", after: 0, through: 100,
+                                         changes: personChanges(village: villageCode(0), site: "site-0", count: 100)),
+                        village: villageCode(0), maxSkew: 600)
+        var best = Double.infinity
+        for _ in 0..<20 {
+            let start = now()
+            let page = try await db.pull(village: villageCode(0), site: "other", after: cursor, limit: 1000)
+            best = min(best, now() - start)
+            precondition(page.changes.count == 100)
+        }
+        print(String(format: "pull of 100 new changes from a log of %d: %.2f ms (best of 20)", size + 100, best * 1000))
+    }
+case "load":
+    let villages = Int(arguments[1])!, perVillage = Int(arguments[2])!, batch = Int(arguments[3])!
+    let url = URL(string: arguments[4])!, path = arguments[5]
+    let db = try CountyDatabase.open(path: path, clock: RegistryClock(now: { Date() }))
+    let tokens = try (0..<villages).map { try db.issueToken(village: villageCode($0)) }
+    let start = now()
+    let latencies = try await withThrowingTaskGroup(of: [Double].self) { group in
+        for v in 0..<villages {
+            group.addTask {
+                let transport = HTTPTransport(base: url, token: tokens[v])
+                let changes = personChanges(village: villageCode(v), site: "load-\(v)", count: perVillage)
+                var times: [Double] = []
+                for offset in stride(from: 0, to: perVillage, by: batch) {
+                    let slice = Array(changes[offset..<min(offset + batch, perVillage)])
+                    let body = try JSONEncoder().encode(Wire.PushRequest(site: "load-\(v)", after: Int64(offset),
+                                                                         through: Int64(offset + slice.count), changes: slice))
+                    let t0 = now()
+                    let (status, _) = try await transport.send("POST", "/v1/sync/push", query: [:], body: body)
+                    times.append(now() - t0)
+                    precondition(status == 200, "push answered \(status)")
+                }
+                return times
+            }
+        }
+        var all: [Double] = []
+        for try await times in group { all += times }
+        return all.sorted()
+    }
+    let total = now() - start
+    let p50 = latencies[latencies.count / 2], p99 = latencies[min(latencies.count - 1, latencies.count * 99 / 100)]
+    print(String(format: "county load: %d villages × %d changes, %d per push: %.1f s total (target <= 15 s for 500 × 1,000); push latency p50 %.0f ms, p99 %.0f ms",
+                 villages, perVillage, batch, total, p50 * 1000, p99 * 1000))
+default:
+    FileHandle.standardError.write(Data("usage: sync-bench apply | pull | load VILLAGES CHANGES BATCH URL DB\n".utf8))
+    exit(2)
+}
