@@ -62,10 +62,10 @@ final class ServerHarness: @unchecked Sendable {
     }
 
     /// Starts `serve` on a free port and waits for its "listening on" line.
-    func start(extra: [String] = []) throws {
+    func start(port requested: Int = 0, extra: [String] = []) throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: ServerHarness.binary)
-        process.arguments = ["serve", "--db", db, "--port", "0"] + extra
+        process.arguments = ["serve", "--db", db, "--port", String(requested)] + extra
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         let out = Pipe()
         process.standardOutput = out
