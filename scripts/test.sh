@@ -7,3 +7,5 @@ cd "$(dirname "$0")/.."
 swift build
 swift test
 (cd sync-server && swift build && swift test)
+# Fuzz the server against its OpenAPI document when schemathesis is installed (.ci/run installs it from PyPI).
+if command -v schemathesis >/dev/null; then scripts/schemathesis.sh; fi
