@@ -56,6 +56,16 @@ public struct ChangeRecorder {
         entries += 1
     }
 
+    /// Runs `body` with a recorder for `site` inside the caller's write transaction and persists the clock after
+    /// it: the one shape every writer (village registry, county server) uses.
+    public static func recording<T>(_ db: Database, site: String, clock: RegistryClock,
+                                    _ body: (inout ChangeRecorder) throws -> T) throws -> T {
+        var recorder = try ChangeRecorder(db: db, site: site, clock: clock)
+        let result = try body(&recorder)
+        try recorder.finish()
+        return result
+    }
+
     /// Persists the clock; called once at the end of the transaction.
     public func finish() throws {
         if entries > 0 { try Setting.set(db, .hlc, String(hlc.raw)) }

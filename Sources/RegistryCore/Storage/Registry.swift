@@ -91,10 +91,7 @@ public final class Registry: Sendable {
     func write<T>(_ body: (Database, inout ChangeRecorder, RegistrySettings) throws -> T) throws -> T {
         try writer.write { db in
             let settings = try RegistrySettings.load(db)
-            var recorder = try ChangeRecorder(db: db, site: settings.site, clock: clock)
-            let result = try body(db, &recorder, settings)
-            try recorder.finish()
-            return result
+            return try ChangeRecorder.recording(db, site: settings.site, clock: clock) { try body(db, &$0, settings) }
         }
     }
 

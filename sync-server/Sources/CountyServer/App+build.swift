@@ -82,8 +82,11 @@ struct SyncController: Sendable {
             let started = Date()
             let village = try authenticate(request)
             let after = Int64(request.uri.queryParameters.get("after") ?? "0") ?? -1
-            let limit = min(max(Int(request.uri.queryParameters.get("limit") ?? "1000") ?? 1000, 1), 5000)
-            guard after >= 0 else { throw Refusal(.badRequest, "bad_request", Localized(zh: "after 参数无效", en: "after must be a whole number")) }
+            let limit = Int(request.uri.queryParameters.get("limit") ?? "1000") ?? -1
+            guard after >= 0, (1...5000).contains(limit) else {
+                throw Refusal(.badRequest, "bad_request", Localized(zh: "after 应为非负整数，limit 应为 1–5000",
+                                                                    en: "after must be a whole number ≥ 0 and limit 1 to 5000"))
+            }
             let page = try await database.pull(village: village, site: request.uri.queryParameters.get("site"),
                                          after: after, limit: limit)
             logger.info("pull", metadata: [

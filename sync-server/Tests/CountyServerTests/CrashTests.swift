@@ -70,12 +70,7 @@ struct CrashTests {
         let county = try ServerHarness()
         try county.start()
         let token = try county.command(["token", "issue", "--village", "110105001001"])
-        let db = county.path("village.sqlite")
-        #expect(try runRegistry(db, ["init", "--village", "110105001001", "--name", "一村"]) == 0)
-        var csv = "姓名,身份证号,来源地代码,离开日期,到达日期\n"
-        for i in 0..<2500 { csv += "人员\(i),\(residentID(i)),420102,2022-07-01,2022-07-02\n" }
-        try county.write("arrivals.csv", csv)
-        #expect(try runRegistry(db, ["import", county.path("arrivals.csv")]) == 0)
+        let db = try villageWithArrivals(county, 2500)
         var random = SystemRandomNumberGenerator()
         for _ in 0..<8 {
             let process = try startRegistry(db, ["sync", "--server", county.url.absoluteString, "--token", token])
@@ -98,12 +93,7 @@ struct CrashTests {
         let county = try ServerHarness()
         try county.start()
         let token = try county.command(["token", "issue", "--village", "110105001001"])
-        let db = county.path("village.sqlite")
-        #expect(try runRegistry(db, ["init", "--village", "110105001001", "--name", "一村"]) == 0)
-        var csv = "姓名,身份证号,来源地代码,离开日期,到达日期\n"
-        for i in 0..<2500 { csv += "人员\(i),\(residentID(i)),420102,2022-07-01,2022-07-02\n" }
-        try county.write("arrivals.csv", csv)
-        #expect(try runRegistry(db, ["import", county.path("arrivals.csv")]) == 0)
+        let db = try villageWithArrivals(county, 2500)
         let sync = try startRegistry(db, ["sync", "--server", county.url.absoluteString, "--token", token])
         try await Task.sleep(nanoseconds: 300_000_000)
         if let server = county.process { kill(server.processIdentifier, SIGKILL); server.waitUntilExit() }
@@ -114,4 +104,15 @@ struct CrashTests {
         #expect(try count(county.db, "SELECT count(*) FROM person") == 2500)
         #expect(try count(county.db, "SELECT count(*) FROM (SELECT origin, origin_seq FROM change_log WHERE origin_seq IS NOT NULL GROUP BY origin, origin_seq HAVING count(*) > 1)") == 0)
     }
+}
+
+/// A village registry file (through the `registry` binary) holding `count` imported arrivals.
+func villageWithArrivals(_ county: ServerHarness, _ count: Int) throws -> String {
+    let db = county.path("village.sqlite")
+    #expect(try runRegistry(db, ["init", "--village", "110105001001", "--name", "一村"]) == 0)
+    var csv = "姓名,身份证号,来源地代码,离开日期,到达日期\n"
+    for i in 0..<count { csv += "人员\(i),\(residentID(i)),420102,2022-07-01,2022-07-02\n" }
+    try county.write("arrivals.csv", csv)
+    #expect(try runRegistry(db, ["import", county.path("arrivals.csv")]) == 0)
+    return db
 }
