@@ -122,6 +122,43 @@ struct SchemaTests {
     }
 }
 
+@Suite("Corrections, deletion and restore")
+struct PersonEditTests {
+    @Test("a correction changes only the fields given and refuses a bad phone naming the field, writing nothing")
+    func correct() throws {
+        let registry = try makeRegistry()
+        _ = try registry.intake(form())
+        let before = try registry.person("420102199003071232")
+        let corrected = try registry.correct("420102199003071232", PersonCorrection(name: " 张叁 ", address: "二组 5 号"))
+        #expect(corrected.name == "张叁" && corrected.address == "二组 5 号" && corrected.phone == before.phone)
+        let log = try registry.writer.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM change_log") }
+        #expect(throws: RegistryError.self) { try registry.correct("420102199003071232", PersonCorrection(phone: "1380013800")) }
+        #expect(throws: RegistryError.self) { try registry.correct("420102199003071232", PersonCorrection(name: "  ")) }
+        #expect(try registry.writer.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM change_log") } == log)
+        #expect(try registry.person("420102199003071232") == corrected)
+    }
+
+    @Test("delete hides the whole file from lists and reports; restore brings it back; a re-registered id blocks the restore")
+    func deleteRestore() throws {
+        let registry = try makeRegistry()
+        _ = try registry.intake(form())
+        _ = try registry.check("420102199003071232", temperature: 38.0, symptoms: [], at: "2022-07-02 08:00")
+        let figures = try registry.reportFigures(on: day("2022-07-02"))
+        #expect(figures.new_arrivals == 1 && figures.fevers == 1)
+        _ = try registry.delete("420102199003071232")
+        #expect(try registry.search("420102199003071232").isEmpty)
+        let empty = try registry.reportFigures(on: day("2022-07-02"))
+        #expect(empty.new_arrivals == 0 && empty.fevers == 0 && empty.under_central_quarantine == 0 && empty.tests_due == 0)
+        #expect(throws: RegistryError.self) { try registry.delete("420102199003071232") }
+        _ = try registry.restore("420102199003071232")
+        #expect(try registry.reportFigures(on: day("2022-07-02")) == figures)
+
+        _ = try registry.delete("420102199003071232")
+        _ = try registry.intake(form())
+        #expect(throws: RegistryError.self) { try registry.restore("420102199003071232") }
+    }
+}
+
 @Suite("Change log")
 struct ChangeLogTests {
     @Test("replaying the change log rebuilds every synced table exactly: no write path bypasses it")
@@ -139,6 +176,10 @@ struct ChangeLogTests {
         _ = try registry.extend("32010219751201003X", days: 3, reason: "密接的密接", on: day("2022-07-10"), actor: "王医生")
         _ = try registry.transfer("420102199003071232", reason: "转定点医院", on: day("2022-07-10"), actor: nil)
         _ = try registry.release("32010219751201003X", on: day("2022-07-10"), reason: "核酸阴性", force: true, actor: nil)
+        _ = try registry.correct("32010219751201003X", PersonCorrection(name: "李四四", phone: "13900139000", address: "三组"))
+        _ = try registry.delete("420102199003071232")
+        _ = try registry.restore("420102199003071232")
+        _ = try registry.delete("32010219751201003X")
 
         let replica = try Registry.inMemory(clock: .fixed(Date()))
         let entries = try registry.writer.read { db in

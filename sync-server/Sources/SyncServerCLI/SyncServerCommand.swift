@@ -10,7 +10,7 @@ struct SyncServerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sync-server",
         abstract: "县级汇总与同步服务器 / The county's sync server.",
-        subcommands: [Init.self, Villages.self, Token.self, RiskAreas.self, Leads.self, Merge.self, Serve.self, Restored.self])
+        subcommands: [Init.self, Villages.self, Token.self, RiskAreas.self, Leads.self, PersonCommand.self, Merge.self, Serve.self, Restored.self])
 }
 
 /// `--db`, shared by every command.

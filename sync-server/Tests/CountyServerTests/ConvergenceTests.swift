@@ -1,0 +1,134 @@
+import CountyServer
+import Foundation
+import GRDB
+import RegistryCore
+import RegistrySync
+import Testing
+
+/// The reference model: every write any site made (its own change-log entries, as written), folded last writer
+/// wins per column on (HLC, origin). Independent of the merge engine: a dictionary and one comparison.
+struct ReferenceModel {
+    struct Cell { var value: DatabaseValue; var hlc: Int64; var origin: String }
+    /// table → row id → column → winning write.
+    var rows: [String: [String: [String: Cell]]] = [:]
+    /// table → row id → scope (the row's village, or the county for the county's published rows).
+    var scopes: [String: [String: String]] = [:]
+
+    mutating func add(site: String, db: Database) throws {
+        for entry in try Row.fetchAll(db, sql: "SELECT tbl, pk, columns, hlc, origin, scope FROM change_log WHERE origin = ?", arguments: [site]) {
+            let table: String = entry["tbl"], pk: String = entry["pk"], hlc: Int64 = entry["hlc"], origin: String = entry["origin"]
+            scopes[table, default: [:]][pk] = entry["scope"]
+            for (column, value) in ColumnValues(json: entry["columns"])!.values {
+                let cell = rows[table]?[pk]?[column]
+                if cell == nil || (hlc, origin) > (cell!.hlc, cell!.origin) {
+                    rows[table, default: [:]][pk, default: [:]][column] = Cell(value: value, hlc: hlc, origin: origin)
+                }
+            }
+        }
+    }
+
+    /// The rows a site should hold, keeping those whose scope passes `holds`.
+    func expected(_ table: String, holds: (String) -> Bool) -> [String: [String: DatabaseValue]] {
+        var result: [String: [String: DatabaseValue]] = [:]
+        for (pk, columns) in rows[table] ?? [:] where holds(scopes[table]?[pk] ?? "") {
+            result[pk] = columns.mapValues(\.value)
+        }
+        return result
+    }
+}
+
+func tableState(_ db: Database, _ table: String) throws -> [String: [String: DatabaseValue]] {
+    var result: [String: [String: DatabaseValue]] = [:]
+    for row in try Row.fetchAll(db, sql: "SELECT * FROM \(table)") {
+        var columns: [String: DatabaseValue] = [:]
+        for (name, value) in row { columns[name] = value }
+        result[row["id"]] = columns
+    }
+    return result
+}
+
+/// Seeds and length: CONVERGENCE_SEED (a number, or `random`) and CONVERGENCE_STEPS; by default three fixed
+/// seeds of 300 steps (CI). `scripts/convergence.sh` runs long ones with random seeds.
+enum ConvergenceRuns {
+    static var steps: Int { ProcessInfo.processInfo.environment["CONVERGENCE_STEPS"].flatMap(Int.init) ?? 300 }
+    static var seeds: [UInt64] {
+        switch ProcessInfo.processInfo.environment["CONVERGENCE_SEED"] {
+        case nil: return [1, 2, 3]
+        case "random": return [UInt64.random(in: 1...UInt64(Int64.max))]
+        case let text?: return text.split(separator: ",").compactMap { UInt64($0) }
+        }
+    }
+}
+
+@Suite("Convergence: random operations, faults and syncs settle every site on the reference model", .serialized)
+struct ConvergenceTests {
+    @Test("villages, a second laptop and the county edit, delete, restore, report and sync through faults and kills",
+          arguments: ConvergenceRuns.seeds)
+    func randomized(seed: UInt64) async throws {
+        let steps = ConvergenceRuns.steps
+        let replay = "replay: CONVERGENCE_SEED=\(seed) CONVERGENCE_STEPS=\(steps) swift test --filter ConvergenceTests"
+        print("convergence seed \(seed), \(steps) steps (\(replay))")
+        let world = try ConvergenceWorld(seed: seed)
+        for _ in 0..<steps { try await world.randomStep() }
+        try await world.settle()
+        try verify(world, seed: seed, replay: replay)
+        world.server.stop()
+    }
+
+    func verify(_ world: ConvergenceWorld, seed: UInt64, replay: String) throws {
+        let context = "seed \(seed) (\(replay)); last steps:\n" + world.history.suffix(15).joined(separator: "\n")
+        print("seed \(seed): " + world.counts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
+
+        #expect(world.serverErrors.isEmpty, "server errors: \(world.serverErrors.prefix(3)) — \(context)")
+        var model = ReferenceModel()
+        let countySite = try world.county.settings().site
+        try world.county.writer.read { try model.add(site: countySite, db: $0) }
+        for site in world.sites {
+            let own = try site.registry.settings().site
+            try site.registry.writer.read { try model.add(site: own, db: $0) }
+        }
+        #expect((model.rows["person"]?.count ?? 0) > 5, "the run wrote too little to prove anything — \(context)")
+
+        // The county holds every row exactly as the model says; each laptop its village's rows and the county's.
+        for table in SyncedTables.names {
+            let atCounty = try world.county.writer.read { try tableState($0, table) }
+            let all = model.expected(table) { _ in true }
+            let countySame = atCounty == all
+            #expect(countySame, "county, \(table): \(difference(atCounty, all)) — \(context)")
+            for site in world.sites {
+                let held = try site.registry.writer.read { try tableState($0, table) }
+                let expected = model.expected(table) { $0 == site.village || $0 == "110105" }
+                let same = held == expected
+                #expect(same, "\(site.name), \(table): \(difference(held, expected)) — \(context)")
+            }
+        }
+        // Nothing doubled at the county, nothing pending or rejected at a village, no future clock at the county.
+        let doubled = try world.county.writer.read {
+            try Int.fetchOne($0, sql: "SELECT count(*) FROM (SELECT 1 FROM change_log WHERE origin_seq IS NOT NULL GROUP BY origin, origin_seq HAVING count(*) > 1)")
+        }
+        #expect(doubled == 0, "\(context)")
+        for site in world.sites {
+            let own = try site.registry.settings().site
+            let (pending, rejected) = try site.registry.writer.read { db in
+                let cursor = try SyncState.load(db).pushCursor
+                return (try Int.fetchOne(db, sql: "SELECT count(*) FROM change_log WHERE origin = ? AND seq > ?", arguments: [own, cursor]) ?? 0,
+                        try Int.fetchOne(db, sql: "SELECT count(*) FROM sync_rejection") ?? 0)
+            }
+            #expect(pending == 0 && rejected == 0, "\(site.name): \(pending) pending, \(rejected) rejected — \(context)")
+        }
+        let latest = try world.county.writer.read { try Int64.fetchOne($0, sql: "SELECT max(hlc) FROM change_log") } ?? 0
+        #expect(HLC(raw: latest).milliseconds <= Int64(world.now.timeIntervalSince1970 * 1000) + 60_000, "\(context)")
+    }
+}
+
+/// The first few rows where two states differ, for a readable failure.
+func difference(_ a: [String: [String: DatabaseValue]], _ b: [String: [String: DatabaseValue]]) -> String {
+    var lines: [String] = []
+    for key in Set(a.keys).union(b.keys).sorted() where a[key] != b[key] {
+        let columns = Set((a[key] ?? [:]).keys).union((b[key] ?? [:]).keys).filter { a[key]?[$0] != b[key]?[$0] }
+        lines.append("\(key): " + columns.sorted().map { "\($0) held \(a[key]?[$0]?.description ?? "—") expected \(b[key]?[$0]?.description ?? "—")" }
+            .joined(separator: "; "))
+        if lines.count == 3 { break }
+    }
+    return lines.isEmpty ? "same" : lines.joined(separator: " | ")
+}

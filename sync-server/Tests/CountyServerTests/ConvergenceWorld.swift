@@ -1,0 +1,237 @@
+import CountyServer
+import Foundation
+import GRDB
+import RegistryCore
+import RegistrySync
+
+/// The county and its villages for the randomized convergence test: a real server process, village registries
+/// on files (two laptops in one village, one in another), the county officer's own edits, and a seeded
+/// generator choosing every operation, fault and sync. Time is fixed and moves 10 ms a step, so that a seed
+/// replays the same run (site ids are fresh UUIDs, so only exact clock ties may break differently).
+final class ConvergenceWorld: @unchecked Sendable {
+    /// One village laptop.
+    final class Site {
+        let name: String
+        let village: String
+        let path: String
+        let token: String
+        let clock: Clock
+        var offset: TimeInterval
+        var registry: Registry
+        var pushes: [Data] = []
+        let pool: [String]
+
+        init(name: String, village: String, path: String, token: String, clock: Clock, offset: TimeInterval, pool: [String]) throws {
+            self.name = name
+            self.village = village
+            self.path = path
+            self.token = token
+            self.clock = clock
+            self.offset = offset
+            self.pool = pool
+            registry = try Registry.open(path: path, now: { [clock] in clock.now })
+            _ = try registry.initialize(village: village, name: "村\(village.suffix(3))")
+        }
+
+        /// As after the process was killed between two steps: everything committed is on disk, nothing else.
+        func reopen() throws { registry = try Registry.open(path: path, now: { [clock] in clock.now }) }
+    }
+
+    static let start = ISO8601DateFormatter().date(from: "2022-07-10T01:00:00Z")!  // 09:00 in the villages
+    let seed: UInt64
+    var random: SeededRandom
+    let server: ServerHarness
+    let countyClock = Clock(start)
+    var county: CountyDatabase
+    var sites: [Site] = []
+    var step = 0
+    /// What happened, for the failure message.
+    var history: [String] = []
+    var counts: [String: Int] = [:]
+    var serverErrors: [String] = []
+
+    init(seed: UInt64) throws {
+        self.seed = seed
+        random = SeededRandom(seed: seed)
+        server = try ServerHarness(environment: ["SYNC_SERVER_NOW": ISO8601DateFormatter().string(from: Self.start)])
+        try server.start()
+        county = try CountyDatabase.open(path: server.db, clock: RegistryClock(now: { [countyClock] in countyClock.now }))
+        let a = try server.command(["token", "issue", "--village", "110105001001"])
+        let b = try server.command(["token", "issue", "--village", "110105001002"])
+        let poolA = (0..<16).map(residentID), poolB = (100..<116).map(residentID)
+        for (name, village, token, pool) in [("A1", "110105001001", a, poolA), ("A2", "110105001001", a, poolA + [residentID(200)]),
+                                             ("B", "110105001002", b, poolB)] {
+            sites.append(try Site(name: name, village: village, path: server.path("\(name).sqlite"), token: token,
+                                  clock: Clock(Self.start), offset: Double(Int(random.next() % 5)) - 2, pool: pool))
+        }
+        tick()
+    }
+
+    func int(_ n: Int) -> Int { Int(random.next() % UInt64(n)) }
+    func pick<T>(_ items: [T]) -> T { items[int(items.count)] }
+    var now: Date { Self.start.addingTimeInterval(Double(step) * 0.01) }
+
+    /// Moves every clock on by one step (each laptop at its own offset, which may jump back).
+    func tick() {
+        step += 1
+        countyClock.now = now
+        for site in sites { site.clock.now = now.addingTimeInterval(site.offset) }
+    }
+
+    func day(_ n: Int) -> Day { Day("2022-07-0\(n)")! }
+
+    func openLeads(_ site: Site) throws -> [String] {
+        try site.registry.writer.read { try String.fetchAll($0, sql: "SELECT id FROM lead WHERE outcome IS NULL ORDER BY id") }
+    }
+
+    func ids(_ site: Site, deleted: Bool) throws -> [String] {
+        try site.registry.writer.read { try String.fetchAll($0, sql: "SELECT id FROM person WHERE deleted = ? ORDER BY id", arguments: [deleted]) }
+    }
+
+    /// One random step. Refusals of the domain (a release of a released measure…) are normal and write nothing.
+    func randomStep() async throws {
+        tick()
+        let site = pick(sites)
+        let roll = int(100)
+        let live = try ids(site, deleted: false)
+        var label = ""
+        do {
+            switch roll {
+            case 0..<20:
+                label = "intake"
+                let arrived = 1 + int(9)
+                var form = IntakeForm()
+                form.name = pick(["张三", "李四", "王五", "赵六"])
+                form.idNumber = pick(site.pool)
+                form.phone = pick(["13800138000", "13900139000", ""])
+                form.stays = [.init(code: pick(["420102", "420102", "110105", "310115"]), name: "来源地", from: "",
+                                    to: "2022-07-0\(max(1, arrived - int(3)))")]
+                form.arrived = "2022-07-0\(arrived)"
+                form.category = int(8) == 0 ? "close_contact" : ""
+                _ = try site.registry.intake(form)
+            case 20..<28 where !live.isEmpty:
+                label = "check"
+                _ = try site.registry.check(pick(live), temperature: pick([36.4, 36.8, 37.5, 38.2]), symptoms: int(4) == 0 ? ["干咳"] : [],
+                                            at: "2022-07-0\(1 + int(9)) \(pick(["08", "16"])):\(10 + int(40))")
+            case 28..<35 where !live.isEmpty:
+                label = "test"
+                _ = try site.registry.recordTest(pick(live), sampled: day(1 + int(9)), result: pick([.negative, .negative, .positive, .pending]),
+                                                 resultOn: nil, lab: nil)
+            case 35..<40 where !live.isEmpty:
+                label = "measure"
+                switch int(3) {
+                case 0: _ = try site.registry.release(pick(live), on: day(1 + int(9)), reason: "解除", force: true, actor: nil)
+                case 1: _ = try site.registry.extend(pick(live), days: 3, reason: "延长", on: day(1 + int(9)), actor: nil)
+                default: _ = try site.registry.transfer(pick(live), reason: "转运", on: day(1 + int(9)), actor: nil)
+                }
+            case 40..<48 where !live.isEmpty:
+                label = "correct"
+                _ = try site.registry.correct(pick(live), correction())
+            case 48..<51 where !live.isEmpty:
+                label = "delete"
+                _ = try site.registry.delete(pick(live))
+            case 51..<54:
+                label = "restore"
+                let deleted = try ids(site, deleted: true)
+                if !deleted.isEmpty { _ = try site.registry.restore(pick(deleted)) }
+            case 54..<64:
+                label = "county edit"
+                let people = try countyPeople()
+                if !people.isEmpty {
+                    let person = pick(people)
+                    let id: String = person["id"], deleted: Bool = person["deleted"]
+                    switch int(5) {
+                    case 0: _ = try county.setPersonDeleted(id, village: nil, !deleted)
+                    default: if !deleted { _ = try county.correctPerson(id, village: nil, correction()) }
+                    }
+                }
+            case 64..<69:
+                label = "report"
+                _ = try site.registry.submitReport(on: day(1 + int(9)), reporter: pick(["王", "李"]), remarks: int(2) == 0 ? nil : "复核")
+            case 69..<71:
+                label = "lead"
+                let target = pick(sites)
+                let csv = "village,name,id_number,deadline,reason\n\(target.village),待核查,\(pick(target.pool)),2022-07-12,协查\(int(3))\n"
+                _ = try county.importLeads(try CSVFile(data: Data(csv.utf8), file: "leads.csv"))
+            case 71..<74:
+                label = "close lead"
+                let open = try openLeads(site)
+                if !open.isEmpty { _ = try site.registry.closeLead(pick(open), outcome: pick([.absent, .unreachable]), on: day(9)) }
+            case 74..<92:
+                label = "sync"
+                await sync(site)
+            case 92..<94:
+                label = "killed sync"
+                try killedSync(site)
+            case 94..<97:
+                label = "reopen"
+                try site.reopen()
+            case 97:
+                label = "server killed"
+                try restartServer()
+            case 98:
+                label = "clock back"
+                site.offset -= Double(1 + int(5))  // a reboot set the laptop's clock back a few seconds
+            default:
+                label = "idle"
+            }
+        } catch let error as RegistryError {
+            label += " refused: \(error.message(.en))"
+            counts["refused", default: 0] += 1
+        }
+        counts[label.components(separatedBy: " refused").first ?? label, default: 0] += 1
+        history.append("\(step) \(site.name) \(label)")
+    }
+
+    func countyPeople() throws -> [Row] {
+        try county.writer.read { try Row.fetchAll($0, sql: "SELECT id, deleted FROM person ORDER BY id") }
+    }
+
+    func correction() -> PersonCorrection {
+        switch int(3) {
+        case 0: return PersonCorrection(name: pick(["张三", "张叁", "李四"]))
+        case 1: return PersonCorrection(phone: pick(["13700137000", "13600136000", ""]))
+        default: return PersonCorrection(address: pick(["一组", "二组 5 号", ""]))
+        }
+    }
+
+    /// A sync over the chaotic connection; it may fail half way, which must never cost anything.
+    func sync(_ site: Site) async {
+        let transport = ChaosTransport(server.transport(site.token), seed: random.next(), earlierPushes: site.pushes)
+        _ = try? await SyncSession(registry: site.registry, transport: transport).run()
+        site.pushes = Array(transport.sentPushes.suffix(20))
+        serverErrors += transport.serverErrors.map { "\(site.name) step \(step): \($0)" }
+    }
+
+    /// The clerk's real `registry sync` process, killed at a random moment.
+    func killedSync(_ site: Site) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: registryBinary)
+        process.arguments = ["sync", "--server", server.url.absoluteString, "--token", site.token]
+        let now = ISO8601DateFormatter().string(from: site.clock.now)
+        process.environment = ProcessInfo.processInfo.environment.merging(["REGISTRY_DB": site.path, "REGISTRY_NOW": now]) { $1 }
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        Thread.sleep(forTimeInterval: Double(int(250)) / 1000)
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+    }
+
+    /// The county server killed with SIGKILL between requests and started again at the same address.
+    func restartServer() throws {
+        if let process = server.process { kill(process.processIdentifier, SIGKILL); process.waitUntilExit() }
+        try server.start(port: server.port)
+    }
+
+    /// Syncs every laptop over a good connection until all have everything: one round pushes all, the next
+    /// pulls what the others pushed.
+    func settle() async throws {
+        for _ in 0..<2 {
+            for site in sites {
+                tick()
+                _ = try await SyncSession(registry: site.registry, transport: server.transport(site.token)).run()
+            }
+        }
+    }
+}
