@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Fuzzes the running sync-server against schema/openapi.json with schemathesis (from PyPI): no 5xx, every status
-# documented, every body matching its schema. Needs the sync-server debug build. Usage: scripts/schemathesis.sh
+# Fuzzes the running sync-server against schema/openapi.json with schemathesis (from PyPI) with every check but
+# one: no 5xx, every status and header documented, bodies matching their schemas, bad data refused, 405 with
+# Allow for undeclared methods, auth enforced. Left out: positive_data_acceptance, because a schema-valid batch
+# is rightly refused by rules a schema cannot state (a clock far ahead of the server's is 422, by design). Needs the sync-server debug build. Usage: scripts/schemathesis.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SERVER="$(cd sync-server && swift build --show-bin-path)/sync-server"
@@ -14,5 +16,5 @@ TOKEN="$("$SERVER" token issue --village 110105001001 --db "$WORK/c.sqlite")"
 PID=$!
 for _ in $(seq 1 100); do grep -q "listening on" "$WORK/serve.out" 2>/dev/null && break; sleep 0.1; done
 schemathesis run schema/openapi.json --url "http://$(sed -n 's/^listening on //p' "$WORK/serve.out")" \
-    -H "Authorization: Bearer $TOKEN" --checks not_a_server_error,status_code_conformance,response_schema_conformance \
+    -H "Authorization: Bearer $TOKEN" --checks all --exclude-checks positive_data_acceptance \
     --max-examples 100 --seed 1

@@ -57,6 +57,7 @@ public struct SyncSession: Sendable {
         }
         let limit = Int64((serverTime.timeIntervalSince1970 + skew) * 1000)
         return try registry.writer.write { db in
+            try LocalSettings.sawServerTime(db, serverTime)
             let state = try SyncState.load(db)
             let future = try Int.fetchOne(db, sql: "SELECT count(*) FROM change_log WHERE origin = ? AND seq > ? AND hlc > ?",
                                           arguments: [site, state.pushCursor, HLC(milliseconds: limit, counter: 0).raw]) ?? 0

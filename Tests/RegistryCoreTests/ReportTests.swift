@@ -126,4 +126,19 @@ struct ReportTests {
         let registry = try makeRegistry()
         #expect(throws: RegistryError.self) { try registry.submitReport(on: day("2022-07-11"), reporter: "王", remarks: nil) }
     }
+
+    @Test("a clock set back below a time the registry has seen cannot make a late report look on time")
+    func clockSetBack() throws {
+        let box = NowBox(instant("2022-07-10 18:30"))
+        let registry = try Registry.inMemory(clock: RegistryClock(now: { box.now }))
+        _ = try registry.initialize(village: "110105001001", name: "测试村")
+        _ = try registry.intake(form())  // a write at 18:30: the registry's clock high-water mark
+        box.now = instant("2022-07-10 16:00")  // the clerk sets the computer back to before the 17:00 deadline
+        let refused = #expect(throws: RegistryError.self) { try registry.submitReport(on: day("2022-07-10"), reporter: "王", remarks: nil) }
+        #expect(refused?.field == .time)
+        #expect(try registry.reportHistory(from: day("2022-07-10"), to: day("2022-07-10")).first?.status == .missing)
+        box.now = instant("2022-07-10 18:25")  // a few minutes behind is within tolerance (a slightly slow clock)
+        let report = try registry.submitReport(on: day("2022-07-10"), reporter: "王", remarks: nil)
+        #expect(!Registry.isOnTime(report, deadline: instant("2022-07-10 17:00")))
+    }
 }

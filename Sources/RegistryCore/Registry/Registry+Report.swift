@@ -69,6 +69,10 @@ extension Registry {
         }
     }
 
+    /// How far behind a time already seen the clock may be when a report is submitted (the HLC runs up to the
+    /// server's allowed skew ahead of real time when a change from a slightly fast clock was received).
+    static let clockBackTolerance: Int64 = 10 * 60 * 1000
+
     /// Submits the report for `day`: freezes the figures with the reporter, remarks and the time. Submitting
     /// again makes the next revision of the same row, so there is never more than one report for a date.
     public func submitReport(on day: Day, reporter: String?, remarks: String?) throws -> DailyReport {
@@ -79,6 +83,14 @@ extension Registry {
             guard let who = try reporter?.trimmed.nonEmpty ?? Setting.get(db, .reporter) else {
                 throw RegistryError(.reporter, zh: "请用 --reporter 填写填报人姓名（之后会记住）",
                                     en: "give the reporter's name with --reporter (it is remembered)")
+            }
+            // Lateness is judged on the submission time, so a clock set back (by hand, or by a flat CMOS battery)
+            // must not make a late report look on time: refuse when the clock is behind a time already seen.
+            let known = try Setting.knownPast(db)
+            if clock.milliseconds < known - Registry.clockBackTolerance {
+                let seen = clock.localText(Date(timeIntervalSince1970: Double(known) / 1000))
+                throw RegistryError(.time, zh: "本机时间（\(clock.localText(clock.now()))）早于本登记库已记录的时间（\(seen)），电脑时钟可能被调回；请校正日期和时间后再报送（时间无误时先同步一次）",
+                                    en: "this computer's clock (\(clock.localText(clock.now()))) is behind a time this registry has already seen (\(seen)); the clock was set back? Fix the date and time, then submit (if the time is right, sync once first)")
             }
             try Setting.set(db, .reporter, who)
             let figures = try Registry.figures(db, on: day)

@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 
 /// The registry's local settings (never synced): which village it is, its site id, time zone, deadline, the
@@ -5,6 +6,8 @@ import GRDB
 enum Setting: String, CaseIterable {
     case village, villageName = "village_name", site, timeZone = "time_zone", deadline, hlc
     case policyVersion = "policy_version", policyDocument = "policy_document", reporter
+    /// The latest time the county server told this registry (at a sync): a time known to have passed.
+    case serverTime = "server_time"
 
     static func get(_ db: Database, _ key: Setting) throws -> String? {
         try String.fetchOne(db, sql: "SELECT value FROM setting WHERE key = ?", arguments: [key.rawValue])
@@ -54,6 +57,16 @@ public struct RegistrySettings: Sendable, Equatable {
     }
 }
 
+extension Setting {
+    /// The latest instant (ms) this registry knows has passed: its own clock's high-water mark (the HLC, which
+    /// never goes back) or the county server's time at the last sync.
+    static func knownPast(_ db: Database) throws -> Int64 {
+        let hlc = HLC(raw: try int(db, .hlc) ?? 0).milliseconds
+        let server = try get(db, .serverTime).flatMap { ISO8601DateFormatter().date(from: $0) }.map { Int64($0.timeIntervalSince1970 * 1000) } ?? 0
+        return max(hlc, server)
+    }
+}
+
 /// Local settings by name, for the sync module and the county server (cursors, epoch, server address).
 public enum LocalSettings {
     /// The value of `key`, if set.
@@ -69,6 +82,12 @@ public enum LocalSettings {
         } else {
             try db.execute(sql: "DELETE FROM setting WHERE key = ?", arguments: [key])
         }
+    }
+
+    /// Records the county server's time seen at a sync, keeping the latest.
+    public static func sawServerTime(_ db: Database, _ time: Date) throws {
+        let known = try Setting.get(db, .serverTime).flatMap { ISO8601DateFormatter().date(from: $0) }
+        if known.map({ $0 < time }) ?? true { try Setting.set(db, .serverTime, ISO8601DateFormatter().string(from: time)) }
     }
 
     /// Moves this site's clock past `remote` (a clock seen in a received change), so that its next write orders

@@ -23,6 +23,7 @@ public struct ServerOptions: Sendable {
 public func buildApplication(database: CountyDatabase, options: ServerOptions, logger: Logger,
                              onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
     let router = Router()
+    router.add(middleware: MethodNotAllowedMiddleware())
     SyncController(database: database, options: options, logger: logger).add(to: router)
     CountyController(database: database, options: options).add(to: router)
     return Application(
@@ -30,6 +31,26 @@ public func buildApplication(database: CountyDatabase, options: ServerOptions, l
         configuration: .init(address: .hostname(options.host, port: options.port), serverName: "sync-server"),
         onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? options.port) },
         logger: logger)
+}
+
+/// The method each path answers; another method on a known path is answered 405 with `Allow` (a 404 would say
+/// the path does not exist, and sends a client author looking in the wrong place).
+let routeMethods: [String: HTTPRequest.Method] = [
+    "/healthz": .get, "/v1/sync/push": .post, "/v1/sync/pull": .get, "/v1/summary": .get, "/dashboard": .get,
+]
+
+/// Answers another method on a known path (PUT, DELETE, or one it has never heard of) with 405 and `Allow`.
+struct MethodNotAllowedMiddleware<Context: RequestContext>: RouterMiddleware {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        guard let allowed = routeMethods[request.uri.path], request.method != allowed,
+              !(request.method == .head && allowed == .get) else {
+            return try await next(request, context)
+        }
+        var response = try Refusal(.methodNotAllowed, "method_not_allowed",
+                                   Localized(zh: "此地址只接受 \(allowed.rawValue)", en: "this path accepts \(allowed.rawValue) only")).response()
+        response.headers[.allow] = allowed.rawValue
+        return response
+    }
 }
 
 /// The sync endpoints: `POST /v1/sync/push`, `GET /v1/sync/pull`, `GET /healthz`.
@@ -124,7 +145,9 @@ struct Refusal: HTTPResponseError {
         self.body = Wire.ErrorBody(error: code, message: message, expected: expected)
     }
 
-    func response(from request: Request, context: some RequestContext) throws -> Response {
+    func response(from request: Request, context: some RequestContext) throws -> Response { try response() }
+
+    func response() throws -> Response {
         Response(status: status, headers: [.contentType: "application/json; charset=utf-8"],
                  body: .init(byteBuffer: ByteBuffer(bytes: (try? JSONEncoder().encode(body)) ?? Data())))
     }

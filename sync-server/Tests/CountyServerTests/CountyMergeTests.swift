@@ -20,7 +20,9 @@ struct CountyDay {
     let countyToken: String
 
     static func make() async throws -> CountyDay {
-        let county = try ServerHarness(environment: ["SYNC_SERVER_NOW": "2022-11-05T20:00:00+08:00"])
+        // Morning: the county's clock at 09:00; it publishes the roster and leads, each village syncs and the
+        // leads come down.
+        let county = try ServerHarness(environment: ["SYNC_SERVER_NOW": "2022-11-05T09:00:00+08:00"])
         try county.write("roster.csv", """
             村代码,村名,乡镇代码,乡镇
             110105001001,东村,110105001,第一街道
@@ -41,14 +43,23 @@ struct CountyDay {
         try county.command(["leads", "import", county.path("leads.csv")])
         try county.start()
         let countyToken = try county.command(["token", "issue", "--county"])
-
-        func village(_ code: String, submitAt: String?, reviseAt: String? = nil, people: [(String, String)] = [],
-                     closeLead: Bool = false) async throws {
+        let codes = ["110105001001", "110105001002", "110105001003", "110105002001", "110105002002"]
+        var villages: [String: (Registry, Clock, String)] = [:]
+        for code in codes {
             let clock = Clock(nov5("09:00"))
             let registry = try makeVillage(county, code: code, clock: clock)
             let token = try county.command(["token", "issue", "--village", code])
-            clock.now = nov5("19:58")
-            _ = try await SyncSession(registry: registry, transport: county.transport(token)).run()  // leads come down
+            _ = try await SyncSession(registry: registry, transport: county.transport(token)).run()
+            villages[code] = (registry, clock, token)
+        }
+        // Evening: the server's clock at 20:00 (merge runs use it too).
+        county.stop()
+        county.environment["SYNC_SERVER_NOW"] = "2022-11-05T20:00:00+08:00"
+        try county.start()
+
+        func village(_ code: String, submitAt: String?, reviseAt: String? = nil, people: [(String, String)] = [],
+                     closeLead: Bool = false) async throws {
+            let (registry, clock, token) = villages[code]!
             clock.now = nov5("09:30")
             for (name, id) in people { try intake(registry, name: name, id: id, arrived: "2022-11-05") }
             if closeLead { _ = try registry.closeLead("420102199003071232", outcome: .found, on: Day("2022-11-05")!) }
@@ -129,7 +140,7 @@ struct CountyMergeTests {
         #expect(!html.contains("<script") && !html.contains("https://"))
         // Without credentials a browser is asked for them (checked over a plain socket: URLSession on Linux
         // stalls on an authentication challenge it has no delegate for).
-        let challenge = try rawGet(port: day.county.port, path: "/dashboard")
+        let challenge = try rawRequest(port: day.county.port, path: "/dashboard")
         #expect(challenge.hasPrefix("HTTP/1.1 401") && challenge.lowercased().contains("www-authenticate: basic"))
 
         let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first { FileManager.default.isExecutableFile(atPath: $0) }
@@ -151,8 +162,8 @@ struct CountyMergeTests {
     }
 }
 
-/// A GET over a plain TCP socket to 127.0.0.1; returns the response head.
-func rawGet(port: Int, path: String) throws -> String {
+/// A request without a body over a plain TCP socket to 127.0.0.1; returns the response head.
+func rawRequest(port: Int, method: String = "GET", path: String) throws -> String {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     defer { close(fd) }
     var address = sockaddr_in()
@@ -163,7 +174,7 @@ func rawGet(port: Int, path: String) throws -> String {
         $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
     }
     guard connected == 0 else { throw RegistryError(nil, zh: "", en: "cannot connect to port \(port)") }
-    let request = "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+    let request = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
     _ = request.withCString { send(fd, $0, strlen($0), 0) }
     var buffer = [UInt8](repeating: 0, count: 4096)
     let count = recv(fd, &buffer, buffer.count, 0)

@@ -30,6 +30,19 @@ struct HostileInputTests {
         #expect(try count(county.db, "SELECT count(*) FROM change_log") == before)
     }
 
+    @Test("another method on a known path is answered 405 with Allow; an unknown path 404")
+    func methodNotAllowed() throws {
+        let county = try ServerHarness()
+        try county.start()
+        for (method, path, allow) in [("PUT", "/v1/sync/push", "POST"), ("GET", "/v1/sync/push", "POST"), ("DELETE", "/v1/sync/pull", "GET"),
+                                      ("POST", "/healthz", "GET"), ("PATCH", "/dashboard", "GET")] {
+            let head = try rawRequest(port: county.port, method: method, path: path)
+            #expect(head.hasPrefix("HTTP/1.1 405"), "\(method) \(path): \(head.prefix(40))")
+            #expect(head.lowercased().contains("allow: \(allow.lowercased())"), "\(method) \(path)")
+        }
+        #expect(try rawRequest(port: county.port, path: "/v1/nothing").hasPrefix("HTTP/1.1 404"))
+    }
+
     @Test("unknown tables and columns and SQL in strings: rejected per change or stored as plain text, never run")
     func namesAndSQL() async throws {
         let county = try ServerHarness()
@@ -107,5 +120,19 @@ struct ClockTests {
         }
         #expect(try count(county.db, "SELECT count(*) FROM person") == 0)
         #expect(try SyncStatus.of(a).pending > 0)  // kept, to be sent once the clock is right
+    }
+
+    @Test("a clock set back after a sync cannot submit a report that looks on time")
+    func setBackAfterSync() async throws {
+        let county = try ServerHarness()
+        try county.start()
+        let token = try county.command(["token", "issue", "--village", "110105001001"])
+        let clock = Clock()
+        let a = try makeVillage(county, code: "110105001001", clock: clock)
+        _ = try await SyncSession(registry: a, transport: county.transport(token)).run()
+        clock.now = clock.now.addingTimeInterval(-3 * 3600)  // offline, the clock is set back three hours
+        #expect { try a.submitReport(on: a.clock.today, reporter: "王", remarks: nil) } throws: { RegistryError.from($0).field == .time }
+        clock.now = clock.now.addingTimeInterval(3 * 3600)
+        #expect(try a.submitReport(on: a.clock.today, reporter: "王", remarks: nil).revision == 1)
     }
 }
