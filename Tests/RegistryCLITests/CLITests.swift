@@ -130,6 +130,25 @@ struct EndToEndTests {
         #expect(csv.out.hasPrefix("姓名,身份证号"))
     }
 
+    @Test("correct a phone, refuse a bad one naming the field, delete and restore the person")
+    func correctDeleteRestore() throws {
+        let cli = try initialised()
+        #expect(try cli.run(intakeArgs).status == 0)
+        let corrected = try cli.run(["correct", "420102199003071232", "--phone", "13900139000", "--address", "三组 2 号"])
+        #expect(corrected.status == 0, "\(corrected.err)")
+        let before = try cli.contents()
+        let bad = try cli.run(["correct", "420102199003071232", "--phone", "1390013900"])
+        #expect(bad.status != 0 && bad.err.hasPrefix("手机号：") && bad.err.split(separator: "\n").count == 1, "\(bad.err)")
+        #expect(try cli.contents() == before)
+        let show = try cli.run(["show", "420102199003071232"])
+        #expect(show.out.contains("13900139000"))
+        #expect(try cli.run(["delete", "420102199003071232"]).status == 0)
+        #expect(try cli.run(["show", "420102199003071232"]).status != 0)
+        #expect(try cli.run(["list", "--lang", "en"]).out.contains("0 people"))
+        #expect(try cli.run(["restore", "420102199003071232"]).status == 0)
+        #expect(try cli.run(["show", "420102199003071232"]).out.contains("13900139000"))
+    }
+
     @Test("a wrong ID digit: one line on stderr naming the field, non-zero exit, the file as it was")
     func wrongDigit() throws {
         let cli = try initialised()

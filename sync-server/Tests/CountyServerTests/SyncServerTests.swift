@@ -12,6 +12,32 @@ func rows(_ path: String, _ sql: String) throws -> [Row] {
 
 @Suite("sync-server with real village registries", .serialized)
 struct SyncServerTests {
+    @Test("the county corrects, deletes and restores a village's person with `sync-server person`; the village gets it at its next sync")
+    func countyEdits() async throws {
+        let county = try ServerHarness()
+        try county.start()
+        let token = try county.command(["token", "issue", "--village", "110105001001"])
+        let a = try makeVillage(county, code: "110105001001")
+        try intake(a, name: "张三", id: "420102199003071232")
+        _ = try await SyncSession(registry: a, transport: county.transport(token)).run()
+
+        try county.command(["person", "correct", "420102199003071232", "--name", "张叁", "--phone", "13900139000"])
+        #expect(throws: RegistryError.self) { try county.command(["person", "correct", "420102199003071232", "--phone", "123"]) }
+        #expect(throws: RegistryError.self) { try county.command(["person", "restore", "420102199003071232"]) }  // not deleted
+        _ = try await SyncSession(registry: a, transport: county.transport(token)).run()
+        let person = try a.person("420102199003071232")
+        #expect(person.name == "张叁" && person.phone == "13900139000")
+
+        try county.command(["person", "delete", "420102199003071232", "--village", "110105001001"])
+        _ = try await SyncSession(registry: a, transport: county.transport(token)).run()
+        #expect(try a.search("420102199003071232").isEmpty)
+        #expect(try a.reportFigures(on: Day("2022-07-02")!).new_arrivals == 0)
+        _ = try a.restore("420102199003071232")  // the clerk knows better: restored in the village, and at the county after sync
+        _ = try await SyncSession(registry: a, transport: county.transport(token)).run()
+        #expect(try count(county.db, "SELECT count(*) FROM person WHERE deleted = 0") == 1)
+        #expect(try count(county.db, "SELECT count(*) FROM arrival WHERE deleted = 0") == 1)
+    }
+
     @Test("two villages sync: each pushes its rows, both receive the county's risk areas and roster, neither sees the other's people")
     func twoVillages() async throws {
         let county = try ServerHarness()
