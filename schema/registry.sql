@@ -172,7 +172,7 @@ CREATE TABLE village (
     deleted INTEGER NOT NULL DEFAULT 0 CHECK (deleted IN (0, 1))
 );
 
-CREATE INDEX arrival_arrived_on ON arrival (arrived_on);
+CREATE INDEX arrival_arrived_on ON arrival (arrived_on, deleted, category);
 
 CREATE INDEX arrival_person ON arrival (person_id);
 
@@ -186,7 +186,7 @@ CREATE INDEX health_check_person ON health_check (person_id);
 
 CREATE INDEX health_check_taken_on ON health_check (taken_on);
 
-CREATE INDEX lab_test_due_on ON lab_test (due_on);
+CREATE INDEX lab_test_due_on ON lab_test (due_on, deleted, sampled_on, measure_id);
 
 CREATE INDEX lab_test_person ON lab_test (person_id);
 
@@ -199,6 +199,8 @@ CREATE INDEX lead_village_outcome ON lead (village, outcome);
 CREATE INDEX measure_arrival ON measure (arrival_id);
 
 CREATE INDEX measure_ends_on ON measure (ends_on);
+
+CREATE INDEX measure_holding ON measure (id, deleted, status, released_on);
 
 CREATE INDEX measure_person ON measure (person_id);
 

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Synchronization
 
 /// Applies a change received from another site to this site's database: the winning columns are written to the
 /// row (inserted if new) and logged with their origin, in the caller's transaction. Used by a village pulling
@@ -13,9 +14,15 @@ public enum ChangeApplier {
         case superseded
     }
 
-    /// The synced tables' columns, read once per database connection's schema.
-    static func columns(_ db: Database, _ table: String) throws -> Set<String> {
-        Set(try db.columns(in: table).map(\.name))  // GRDB caches the schema per connection
+    /// The synced tables' columns, kept per process: building the set for every applied change showed in profiles.
+    /// A name missing from the cache is looked up again in the schema before a change is refused.
+    private static let knownColumns = Mutex<[String: Set<String>]>([:])
+
+    static func isKnown(_ column: String, in table: String, _ db: Database) throws -> Bool {
+        if knownColumns.withLock({ $0[table]?.contains(column) }) == true { return true }
+        let names = Set(try db.columns(in: table).map(\.name))
+        knownColumns.withLock { $0[table] = names }
+        return names.contains(column)
     }
 
     /// Applies `change`. Refuses (throws `RegistryError`) an unknown table or column, or a new row that lacks
@@ -30,21 +37,22 @@ public enum ChangeApplier {
         guard SyncedTables.names.contains(change.table) else {
             throw RegistryError(nil, zh: "未知的数据表 \(change.table)", en: "unknown table \(change.table)")
         }
-        let known = try columns(db, change.table)
-        if let unknown = change.columns.values.keys.first(where: { !known.contains($0) }) {
+        if let unknown = try change.columns.values.keys.first(where: { try !isKnown($0, in: change.table, db) }) {
             throw RegistryError(nil, zh: "数据表 \(change.table) 没有可写的列 \(unknown)", en: "table \(change.table) has no writable column \(unknown)")
         }
         // Cached statements throughout: a county applies hundreds of thousands of these.
-        let entries = try Row.fetchAll(try db.cachedStatement(sql: "SELECT columns, hlc, origin FROM change_log WHERE tbl = ? AND pk = ?"),
+        // Every stored row has log entries (all writes are logged), so the entries also say whether the row exists
+        // and, by their scope, whose it is: no separate lookup of the row.
+        var existingVillage: String?
+        let entries = try Row.fetchAll(try db.cachedStatement(sql: "SELECT columns, hlc, origin, scope FROM change_log WHERE tbl = ? AND pk = ?"),
                                        arguments: [change.table, change.pk]).map { row -> (columns: [String], version: Version) in
+            existingVillage = row["scope"]
             let columns = ColumnValues(json: row["columns"])?.values.keys.map { $0 } ?? []
             return (columns, Version(hlc: HLC(raw: row["hlc"]), origin: row["origin"]))
         }
         let winners = Merge.winners(of: change, against: Merge.versions(of: entries))
         if winners.isEmpty { return .superseded }
         let values = winners.map { change.columns.values[$0]! }
-        let existingVillage = entries.isEmpty ? nil : try String.fetchOne(
-            try db.cachedStatement(sql: "SELECT village FROM \(change.table) WHERE id = ?"), arguments: [change.pk])
         do {
             // The row is written first: if it is refused, nothing has been written (no savepoint needed).
             if existingVillage != nil {

@@ -50,6 +50,10 @@ public struct Measure: SyncedRecord, Equatable {
 
     /// The phase in force on `day`, if any: a released or transferred measure holds until the day before.
     public func phase(on day: Day) -> Phase? {
+        Measure.phase(on: day, phases: phases, status: status, releasedOn: releasedOn)
+    }
+
+    static func phase(on day: Day, phases: [Phase], status: MeasureStatus, releasedOn: Day?) -> Phase? {
         if let releasedOn, day >= releasedOn { return nil }
         if status == .none { return nil }
         return phases.first { $0.contains(day) }

@@ -58,30 +58,53 @@ extension Phase {
     /// JSONDecoder; any other shape (a row written by another version) falls back to it.
     static func list(fromJSON text: String?) throws -> [Phase] {
         guard let text, text != "[]" else { return [] }
-        var phases: [Phase] = []
-        // Each object is {"ends_on":"YYYY-MM-DD","kind":"…","starts_on":"YYYY-MM-DD"}.
-        for object in text.dropFirst(2).dropLast(2).components(separatedBy: "},{") {
-            let fields = object.split(separator: ",").map { $0.split(separator: ":", maxSplits: 1) }
-            var values: [Substring: Substring] = [:]
-            for field in fields where field.count == 2 {
-                values[field[0].trimmingQuotes] = field[1].trimmingQuotes
-            }
-            guard values.count == 3, let kind = values["kind"].flatMap({ MeasureKind(rawValue: String($0)) }),
-                  let start = values["starts_on"].flatMap({ Day(String($0)) }), let end = values["ends_on"].flatMap({ Day(String($0)) })
-            else {
-                return try JSONDecoder().decode([Phase].self, from: Data(text.utf8))
-            }
-            phases.append(Phase(kind: kind, startsOn: start, endsOn: end))
-        }
-        return phases
+        if let phases = fastList(Array(text.utf8)) { return phases }
+        return try JSONDecoder().decode([Phase].self, from: Data(text.utf8))
     }
-}
 
-extension Substring {
-    var trimmingQuotes: Substring {
-        var s = self
-        while s.first == "\"" || s.first == "{" { s.removeFirst() }
-        while s.last == "\"" || s.last == "}" { s.removeLast() }
-        return s
+    /// Reads `[{"key":"value",…},…]` with string values free of escapes, straight from the bytes; nil for any
+    /// other shape.
+    private static func fastList(_ bytes: [UInt8]) -> [Phase]? {
+        let quote = UInt8(ascii: "\""), backslash = UInt8(ascii: "\\")
+        var phases: [Phase] = []
+        var i = 0
+        var fields: [String: String] = [:]
+        func string() -> String? {  // at a quote: the text up to the next quote
+            guard i < bytes.count, bytes[i] == quote else { return nil }
+            let start = i + 1
+            var end = start
+            while end < bytes.count && bytes[end] != quote {
+                if bytes[end] == backslash { return nil }
+                end += 1
+            }
+            guard end < bytes.count else { return nil }
+            i = end + 1
+            return String(decoding: bytes[start..<end], as: UTF8.self)
+        }
+        guard bytes.first == UInt8(ascii: "[") else { return nil }
+        i = 1
+        while i < bytes.count {
+            switch bytes[i] {
+            case UInt8(ascii: "{"), UInt8(ascii: ","):
+                i += 1
+            case quote:
+                guard let key = string(), i < bytes.count, bytes[i] == UInt8(ascii: ":") else { return nil }
+                i += 1
+                guard let value = string() else { return nil }
+                fields[key] = value
+            case UInt8(ascii: "}"):
+                guard fields.count == 3, let kind = fields["kind"].flatMap(MeasureKind.init(rawValue:)),
+                      let start = fields["starts_on"].flatMap(Day.init), let end = fields["ends_on"].flatMap(Day.init)
+                else { return nil }
+                phases.append(Phase(kind: kind, startsOn: start, endsOn: end))
+                fields.removeAll(keepingCapacity: true)
+                i += 1
+            case UInt8(ascii: "]"):
+                return i == bytes.count - 1 && fields.isEmpty ? phases : nil
+            default:
+                return nil
+            }
+        }
+        return nil
     }
 }

@@ -53,19 +53,18 @@ extension Registry {
                 pending.append((section, personID, on, checks, measure))
             }
             var counts: [String: Int] = [:]
-            let due = try DayQueries.due(db, on: day, unsampledOnly: true)
-            counts["tests_due"] = due.count
-            for test in due.prefix(limit ?? .max) { item(0, test.personId, on: d) }
+            counts["tests_due"] = try DayQueries.countDue(db, on: day, unsampledOnly: true)
+            for test in try DayQueries.due(db, on: day, unsampledOnly: true, limit: limit) { item(0, test.personId, on: d) }
             counts["tests_overdue"] = try DayQueries.countMissed(db, on: day)
             for test in try DayQueries.missed(db, on: day, limit: limit) { item(1, test.personId, on: test.dueOn.map { "\($0)" }) }
             let taken = try Row.fetchAll(db, sql: "SELECT person_id, count(*) AS n FROM health_check WHERE taken_on = ? AND deleted = 0 GROUP BY person_id", arguments: [d])
             let takenBy = Dictionary(taken.map { ($0["person_id"] as String, $0["n"] as Int) }, uniquingKeysWith: +)
             var missingChecks = 0
-            for (measure, phase) in try DayQueries.inForce(db, on: day) {
-                let n = takenBy[measure.personId] ?? 0
+            for (personId, phase) in try DayQueries.inForce(db, on: day) {
+                let n = takenBy[personId] ?? 0
                 if n < 2 {
                     missingChecks += 1
-                    if missingChecks <= limit ?? .max { item(2, measure.personId, on: d, checks: n, measure: phase.kind.rawValue) }
+                    if missingChecks <= limit ?? .max { item(2, personId, on: d, checks: n, measure: phase.kind.rawValue) }
                 }
             }
             counts["checks_missing"] = missingChecks
