@@ -31,6 +31,9 @@ public final class CountyDatabase: Sendable {
         }
         var config = Configuration()
         config.busyMode = .timeout(15)
+        // synchronous stays FULL (no `NORMAL`, though it would save an fsync per push): a power cut that lost the
+        // last commits would hand out their change-log sequence numbers again, and a village that had already
+        // pulled past them would never see the new changes under those numbers.
         return try CountyDatabase(writer: try DatabasePool(path: path, configuration: config), clock: clock)
     }
 

@@ -65,8 +65,10 @@ struct OpenAPITests {
         try county.start()
         let tokenA = try county.command(["token", "issue", "--village", "110105001001"])
         let tokenB = try county.command(["token", "issue", "--village", "110105001002"])
+        let countyToken = try county.command(["token", "issue", "--county"])
         let a = try makeVillage(county, code: "110105001001")
         try intake(a, name: "张三", id: "420102199003071232")
+        _ = try a.submitReport(on: a.clock.today, reporter: "王", remarks: nil)
         _ = try await SyncSession(registry: a, transport: county.transport(tokenA)).run()
         let site = try a.settings().site
         let now = HLC(milliseconds: Int64(Date().timeIntervalSince1970 * 1000), counter: 0).raw
@@ -76,6 +78,10 @@ struct OpenAPITests {
 
         let calls: [(String, String, String, [String: String], Data?)] = [
             ("/healthz", "get", "", [:], nil),
+            ("/v1/summary", "get", countyToken, [:], nil),
+            ("/v1/summary", "get", countyToken, ["date": "2022-11-05"], nil),
+            ("/v1/summary", "get", countyToken, ["date": "5/11"], nil),
+            ("/v1/summary", "get", tokenA, [:], nil),
             ("/v1/sync/pull", "get", tokenA, ["after": "0"], nil),
             ("/v1/sync/pull", "get", tokenA, ["after": "x"], nil),
             ("/v1/sync/pull", "get", "", ["after": "0"], nil),
@@ -99,7 +105,7 @@ struct OpenAPITests {
                 #expect(spec.problems(value, schema).isEmpty, "\(method) \(path) \(status): \(spec.problems(value, schema))")
             }
         }
-        for operation in [("/healthz", "get"), ("/v1/sync/pull", "get"), ("/v1/sync/push", "post")] {
+        for operation in [("/healthz", "get"), ("/v1/summary", "get"), ("/v1/sync/pull", "get"), ("/v1/sync/push", "post")] {
             #expect(seen["\(operation.1) \(operation.0)"] == spec.documentedStatuses(operation.0, operation.1), "\(operation)")
         }
     }
