@@ -43,6 +43,7 @@ VILLAGES=${VILLAGES:-500}
 SBIN="$(cd sync-server && swift build -c release --show-bin-path)"
 "$SBIN/sync-bench" apply
 "$SBIN/sync-bench" pull
+"$SBIN/sync-bench" decode
 python3 - "$WORK/roster.csv" "$VILLAGES" <<'PY'
 import sys
 rows = ['code,name,township_code,township_name']

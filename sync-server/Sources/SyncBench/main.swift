@@ -7,6 +7,7 @@ import RegistrySync
 // sync-bench: the county side's benchmarks (DESIGN.md Targets), printed beside their targets.
 //   sync-bench apply            changes/s merged from pushed batches, in process
 //   sync-bench pull             cost of pulling 100 new changes from a log of 10k vs 1M
+//   sync-bench decode           push bodies decoded per second (JSONDecoder), the HTTP path's share
 //   sync-bench load V N B URL DB   V villages × N changes pushed B at a time to a running server (tokens issued
 //                                  through DB); prints total time and p50/p99 push latency
 
@@ -81,6 +82,15 @@ case "pull":
         }
         print(String(format: "pull of 100 new changes from a log of %d: %.2f ms (best of 20)", size + 100, best * 1000))
     }
+case "decode":
+    // What the server spends turning push bodies into changes (Foundation's JSONDecoder), per change.
+    let body = try JSONEncoder().encode(Wire.PushRequest(site: "s", after: 0, through: 50,
+                                                         changes: personChanges(village: villageCode(0), site: "s", count: 50)))
+    let start = now()
+    for _ in 0..<2000 { _ = try JSONDecoder().decode(Wire.PushRequest.self, from: body) }
+    let elapsed = now() - start
+    print(String(format: "push body decoding: %d bytes per 50 changes; %.0f changes/s (%.1f µs per change)",
+                 body.count, 100_000 / elapsed, elapsed / 100_000 * 1e6))
 case "load":
     let villages = Int(arguments[1])!, perVillage = Int(arguments[2])!, batch = Int(arguments[3])!
     let url = URL(string: arguments[4])!, path = arguments[5]
@@ -114,6 +124,6 @@ case "load":
     print(String(format: "county load: %d villages × %d changes, %d per push: %.1f s total (target <= 15 s for 500 × 1,000); push latency p50 %.0f ms, p99 %.0f ms",
                  villages, perVillage, batch, total, p50 * 1000, p99 * 1000))
 default:
-    FileHandle.standardError.write(Data("usage: sync-bench apply | pull | load VILLAGES CHANGES BATCH URL DB\n".utf8))
+    FileHandle.standardError.write(Data("usage: sync-bench apply | pull | decode | load VILLAGES CHANGES BATCH URL DB\n".utf8))
     exit(2)
 }
