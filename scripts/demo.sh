@@ -10,10 +10,12 @@ swift build --product registry
 REGISTRY="$(swift build --show-bin-path)/registry"
 SERVER="$(cd sync-server && swift build --show-bin-path)/sync-server"
 rm -rf demo && mkdir -p demo
-# The demo replays one day of the 2022 autumn wave, so "now" is fixed: the clerks work at 16:30, sync at 19:55,
-# and the county runs its merge at 20:00.
+# The demo replays one day of the 2022 autumn wave, so "now" is fixed and moves as the day does: the county
+# publishes at 08:00, each village syncs at 08:30 (risk areas and leads come down), the clerks work at 16:30 and
+# sync at 19:55, and the county runs its merge at 20:00. (Clocks only move forward: a registry refuses to submit
+# a report with a clock set back before a time it has already seen.)
 export REGISTRY_NOW="2022-11-05 16:30"
-export SYNC_SERVER_NOW="2022-11-05T20:00:00+08:00"
+export SYNC_SERVER_NOW="2022-11-05T08:00:00+08:00"
 sync() { REGISTRY_NOW="2022-11-05 19:55" "$REGISTRY" sync "$@"; }
 export SYNC_SERVER_DB="$PWD/demo/county.sqlite"
 
@@ -41,21 +43,34 @@ village,name,id_number,phone,from_code,from_name,reason,deadline
 CSV
 "$SERVER" leads import demo/leads.csv
 COUNTY_TOKEN="$("$SERVER" token issue --county)"
-"$SERVER" serve --port 0 > demo/server.out 2> demo/server.log &
-SERVER_PID=$!
-trap 'kill $SERVER_PID 2>/dev/null || true' EXIT
-for _ in $(seq 1 100); do grep -q "listening on" demo/server.out 2>/dev/null && break; sleep 0.1; done
-URL="http://$(sed -n 's/^listening on //p' demo/server.out)"
+serve() {  # the server's clock (ISO 8601); the port stays the same across restarts
+    [ -n "${SERVER_PID:-}" ] && kill "$SERVER_PID" && wait "$SERVER_PID" 2>/dev/null || true
+    SYNC_SERVER_NOW="$1" "$SERVER" serve --port "${PORT:-0}" > demo/server.out 2>> demo/server.log &
+    SERVER_PID=$!
+    for _ in $(seq 1 100); do grep -q "listening on" demo/server.out 2>/dev/null && break; sleep 0.1; done
+    URL="http://$(sed -n 's/^listening on //p' demo/server.out)"
+    PORT="${URL##*:}"
+}
+trap 'kill ${SERVER_PID:-0} 2>/dev/null || true' EXIT
+serve "2022-11-05T08:30:00+08:00"
 echo "县服务器：$URL"
 
-village() {  # code name
-    local code=$1 name=$2
-    export REGISTRY_DB="$PWD/demo/village-$code.sqlite"
-    echo
-    echo "== $name（$code）=="
-    "$REGISTRY" init --village "$code" --name "$name"
+echo
+echo "== 08:30 各村建库并首次同步（风险区、核查任务下发）=="
+for village in 110105001001:东村 110105001002:西村 110105002001:南村; do
+    code=${village%%:*}
+    REGISTRY_DB="$PWD/demo/village-$code.sqlite" REGISTRY_NOW="2022-11-05 08:30" "$REGISTRY" init --village "$code" --name "${village#*:}"
     # The first sync brings the county's risk areas down, so that intake classifies by them.
-    sync --server "$URL" --token "$("$SERVER" token issue --village "$code")"
+    REGISTRY_DB="$PWD/demo/village-$code.sqlite" REGISTRY_NOW="2022-11-05 08:30" "$REGISTRY" sync --server "$URL" \
+        --token "$("$SERVER" token issue --village "$code")"
+done
+serve "2022-11-05T20:00:00+08:00"  # the evening: the server's clock at 20:00 for the syncs and the merge
+export SYNC_SERVER_NOW="2022-11-05T20:00:00+08:00"
+
+village() {  # code name
+    export REGISTRY_DB="$PWD/demo/village-$1.sqlite"
+    echo
+    echo "== $2（$1）=="
 }
 
 village 110105001001 东村
