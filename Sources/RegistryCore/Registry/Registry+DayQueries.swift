@@ -18,12 +18,13 @@ enum DayQueries {
         var held: [(personId: String, order: String, phase: Phase)] = []
         var index: [String: Int] = [:]
         while let row = try rows.next() {
-            let phase = Measure.phase(on: day, phases: try Phase.list(fromJSON: row["phases"]),
-                                      status: MeasureStatus(rawValue: row["status"]) ?? .active,
-                                      releasedOn: (row["released_on"] as String?).flatMap(Day.init))
+            // Columns by position (the SELECT above): a lookup by name is case-insensitive and showed in profiles.
+            let phase = Measure.phase(on: day, phases: try Phase.list(fromJSON: row[3]),
+                                      status: MeasureStatus(rawValue: row[2]) ?? .active,
+                                      releasedOn: (row[4] as String?).flatMap(Day.init))
             guard let phase else { continue }
-            let personId: String = row["person_id"]
-            let order = (row["starts_on"] as String? ?? "") + (row["id"] as String)
+            let personId: String = row[1]
+            let order = (row[5] as String? ?? "") + (row[0] as String)
             if let i = index[personId] {
                 if held[i].order < order { held[i] = (personId, order, phase) }
             } else {
