@@ -8,8 +8,8 @@ import RegistrySync
 //   sync-bench apply            changes/s merged from pushed batches, in process
 //   sync-bench pull             cost of pulling 100 new changes from a log of 10k vs 1M
 //   sync-bench decode           push bodies decoded per second (JSONDecoder), the HTTP path's share
-//   sync-bench load V N B URL DB   V villages × N changes pushed B at a time to a running server (tokens issued
-//                                  through DB); prints total time and p50/p99 push latency
+//   sync-bench load V N B URL DB [C]   V villages × N changes pushed B per push to a running server, C villages
+//                                  at a time (default all; tokens issued through DB); total time, p50/p99 latency
 
 func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
 
@@ -92,38 +92,42 @@ case "decode":
     print(String(format: "push body decoding: %d bytes per 50 changes; %.0f changes/s (%.1f µs per change)",
                  body.count, 100_000 / elapsed, elapsed / 100_000 * 1e6))
 case "load":
+    // V villages × N changes, B changes per push; at most C villages pushing at the same time (default: all).
     let villages = Int(arguments[1])!, perVillage = Int(arguments[2])!, batch = Int(arguments[3])!
     let url = URL(string: arguments[4])!, path = arguments[5]
+    let concurrency = arguments.count > 6 ? Int(arguments[6])! : villages
     let db = try CountyDatabase.open(path: path, clock: RegistryClock(now: { Date() }))
     let tokens = try (0..<villages).map { try db.issueToken(village: villageCode($0)) }
+    @Sendable func pushAll(_ v: Int) async throws -> [Double] {
+        let transport = HTTPTransport(base: url, token: tokens[v])
+        let changes = personChanges(village: villageCode(v), site: "load-\(v)", count: perVillage)
+        var times: [Double] = []
+        for offset in stride(from: 0, to: perVillage, by: batch) {
+            let slice = Array(changes[offset..<min(offset + batch, perVillage)])
+            let body = try JSONEncoder().encode(Wire.PushRequest(site: "load-\(v)", after: Int64(offset),
+                                                                 through: Int64(offset + slice.count), changes: slice))
+            let t0 = now()
+            let (status, _) = try await transport.send("POST", "/v1/sync/push", query: [:], body: body)
+            times.append(now() - t0)
+            precondition(status == 200, "push answered \(status)")
+        }
+        return times
+    }
     let start = now()
     let latencies = try await withThrowingTaskGroup(of: [Double].self) { group in
-        for v in 0..<villages {
-            group.addTask {
-                let transport = HTTPTransport(base: url, token: tokens[v])
-                let changes = personChanges(village: villageCode(v), site: "load-\(v)", count: perVillage)
-                var times: [Double] = []
-                for offset in stride(from: 0, to: perVillage, by: batch) {
-                    let slice = Array(changes[offset..<min(offset + batch, perVillage)])
-                    let body = try JSONEncoder().encode(Wire.PushRequest(site: "load-\(v)", after: Int64(offset),
-                                                                         through: Int64(offset + slice.count), changes: slice))
-                    let t0 = now()
-                    let (status, _) = try await transport.send("POST", "/v1/sync/push", query: [:], body: body)
-                    times.append(now() - t0)
-                    precondition(status == 200, "push answered \(status)")
-                }
-                return times
-            }
+        var next = 0, all: [Double] = []
+        while next < min(concurrency, villages) { let v = next; group.addTask { try await pushAll(v) }; next += 1 }
+        while let times = try await group.next() {
+            all += times
+            if next < villages { let v = next; group.addTask { try await pushAll(v) }; next += 1 }
         }
-        var all: [Double] = []
-        for try await times in group { all += times }
         return all.sorted()
     }
     let total = now() - start
     let p50 = latencies[latencies.count / 2], p99 = latencies[min(latencies.count - 1, latencies.count * 99 / 100)]
-    print(String(format: "county load: %d villages × %d changes, %d per push: %.1f s total (target <= 15 s for 500 × 1,000); push latency p50 %.0f ms, p99 %.0f ms",
-                 villages, perVillage, batch, total, p50 * 1000, p99 * 1000))
+    print(String(format: "county load: %d villages × %d changes, %d per push, %d villages at a time: %.1f s total (target <= 15 s for 500 × 1,000); push latency p50 %.0f ms, p99 %.0f ms",
+                 villages, perVillage, batch, min(concurrency, villages), total, p50 * 1000, p99 * 1000))
 default:
-    FileHandle.standardError.write(Data("usage: sync-bench apply | pull | decode | load VILLAGES CHANGES BATCH URL DB\n".utf8))
+    FileHandle.standardError.write(Data("usage: sync-bench apply | pull | decode | load VILLAGES CHANGES BATCH URL DB [AT_ONCE]\n".utf8))
     exit(2)
 }
