@@ -42,6 +42,7 @@ VILLAGES=${VILLAGES:-500}
 (cd sync-server && swift build -c release --product sync-server >/dev/null && swift build -c release --product sync-bench >/dev/null)
 SBIN="$(cd sync-server && swift build -c release --show-bin-path)"
 "$SBIN/sync-bench" apply
+"$SBIN/sync-bench" floor
 "$SBIN/sync-bench" pull
 "$SBIN/sync-bench" decode
 python3 - "$WORK/roster.csv" "$VILLAGES" <<'PY'

@@ -148,10 +148,10 @@ public struct SyncSession: Sendable {
             }
             let now = registry.clock.milliseconds
             try await registry.writer.write { db in
-                for change in page.changes {
-                    _ = try ChangeApplier.apply(change, db: db)
-                    try LocalSettings.observe(db, remote: HLC(raw: change.hlc), now: now)
-                }
+                var known = try KnownRows.load(page.changes, db: db)
+                for change in page.changes { _ = try ChangeApplier.apply(change, db: db, known: &known) }
+                // The clock moves past everything seen, once per page.
+                if let newest = page.changes.map(\.hlc).max() { try LocalSettings.observe(db, remote: HLC(raw: newest), now: now) }
                 try SyncState.setPull(db, max(page.next, 0), epoch: page.epoch)
             }
             report.pulled += page.changes.count

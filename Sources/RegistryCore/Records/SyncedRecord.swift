@@ -19,8 +19,10 @@ public enum SyncedTables {
         RiskArea.self, PolicyRecord.self, Lead.self, DailyReport.self, VillageEntry.self,
     ]
 
-    /// The synced table names.
-    public static var names: [String] { all.map { $0.databaseTableName } }
+    /// The synced table names, in the order of `all`.
+    public static let names: [String] = all.map { $0.databaseTableName }
+    /// The same, for membership checks on every applied change.
+    public static let nameSet: Set<String> = Set(names)
 }
 
 extension Day: DatabaseValueConvertible {

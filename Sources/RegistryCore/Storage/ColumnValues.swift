@@ -34,6 +34,45 @@ public struct ColumnValues: Sendable, Hashable {
         values = scalars.mapValues(\.value)
     }
 
+    /// The column names of a log entry's JSON, read from the bytes without decoding the values (merging needs
+    /// only the names); falls back to a full decode for anything unusual (escaped names).
+    public static func names(json: String) -> [String] {
+        if let fast = json.utf8.withContiguousStorageIfAvailable({ scanNames($0) }) ?? nil { return fast }
+        return ColumnValues(json: json).map { Array($0.values.keys) } ?? []
+    }
+
+    private static func scanNames(_ bytes: UnsafeBufferPointer<UInt8>) -> [String]? {
+        let quote = UInt8(ascii: "\""), backslash = UInt8(ascii: "\\")
+        guard bytes.first == UInt8(ascii: "{") else { return nil }
+        var names: [String] = []
+        var i = 1
+        var expectingName = true
+        while i < bytes.count {
+            let byte = bytes[i]
+            if byte == quote {
+                // A string: a name (before a colon) or a value; values may hold escapes, names may not.
+                var end = i + 1
+                var escaped = false
+                while end < bytes.count && bytes[end] != quote {
+                    if bytes[end] == backslash { escaped = true; end += 1 }
+                    end += 1
+                }
+                guard end < bytes.count else { return nil }
+                if expectingName {
+                    if escaped { return nil }
+                    names.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[(i + 1)..<end]), as: UTF8.self))
+                    expectingName = false
+                }
+                i = end + 1
+            } else {
+                if byte == UInt8(ascii: ",") { expectingName = true }
+                if byte == UInt8(ascii: "[") || byte == UInt8(ascii: "{") { return nil }
+                i += 1
+            }
+        }
+        return names
+    }
+
     /// One JSON scalar: integers stay integers (flags, counts), other numbers are doubles.
     private struct Scalar: Decodable {
         let value: DatabaseValue

@@ -13,6 +13,9 @@ public final class CountyDatabase: Sendable {
         migrator.registerMigration("county-v1") { db in
             try db.execute(sql: String(decoding: PackageResources.county_v1_sql, as: UTF8.self))
         }
+        migrator.registerMigration("county-v2") { db in
+            try db.execute(sql: String(decoding: PackageResources.county_v2_sql, as: UTF8.self))
+        }
         return migrator
     }
 

@@ -36,14 +36,17 @@ extension CountyDatabase {
             if request.after > cursor { throw PushRefusal.gap(expected: cursor) }
             var rejected: [Wire.Rejection] = []
             var newest = HLC.zero
-            for change in request.changes where change.originSeq > cursor && change.originSeq <= request.through {
-                if let reason = try scopeProblem(change, site: request.site, village: village, db: db) {
+            let fresh = request.changes.filter { $0.originSeq > cursor && $0.originSeq <= request.through }
+            // The rows the batch touches, looked up once: their owners (for the scope check) and column versions.
+            var known = try KnownRows.load(fresh.filter { SyncedTables.nameSet.contains($0.table) }, db: db)
+            for change in fresh {
+                if let reason = scopeProblem(change, owner: known.row(change.table, change.pk).owner, site: request.site, village: village) {
                     rejected.append(Wire.Rejection(originSeq: change.originSeq, reason: reason))
                     continue
                 }
                 do {
                     // ChangeApplier writes nothing when it refuses a change, so no savepoint per change is needed.
-                    if case .applied = try ChangeApplier.apply(change, db: db), change.table == "daily_report" {
+                    if case .applied = try ChangeApplier.apply(change, db: db, known: &known), change.table == "daily_report" {
                         try recordReceipt(change, village: village, db: db, at: now)
                     }
                     newest = max(newest, HLC(raw: change.hlc))
@@ -61,15 +64,15 @@ extension CountyDatabase {
         }
     }
 
-    /// Why `change` is outside what `village` may write, or nil when it may.
-    func scopeProblem(_ change: Change, site: String, village: String, db: Database) throws -> Localized? {
+    /// Why `change` is outside what `village` may write, or nil when it may; `owner` is the village of the row it
+    /// changes (nil for a new row).
+    func scopeProblem(_ change: Change, owner: String?, site: String, village: String) -> Localized? {
         if change.origin != site {
             return Localized(zh: "只能上传本机产生的修改", en: "a site may push only its own changes")
         }
-        guard SyncedTables.names.contains(change.table) else {
+        guard SyncedTables.nameSet.contains(change.table) else {
             return Localized(zh: "未知的数据表 \(change.table)", en: "unknown table \(change.table)")
         }
-        let owner = try String.fetchOne(try db.cachedStatement(sql: "SELECT village FROM \(change.table) WHERE id = ?"), arguments: [change.pk])
         let claimed = String.fromDatabaseValue(change.columns.values["village"] ?? .null)
         if change.table == "lead" {
             guard owner == village, claimed == nil || claimed == village,

@@ -7,6 +7,7 @@ import RegistrySync
 // sync-bench: the county side's benchmarks (DESIGN.md Targets), printed beside their targets.
 //   sync-bench apply            changes/s merged from pushed batches, in process
 //   sync-bench pull             cost of pulling 100 new changes from a log of 10k vs 1M
+//   sync-bench floor            the same writes as apply with two bare cached INSERTs per change (the floor)
 //   sync-bench decode           push bodies decoded per second (JSONDecoder), the HTTP path's share
 //   sync-bench load V N B URL DB [C]   V villages × N changes pushed B per push to a running server, C villages
 //                                  at a time (default all; tokens issued through DB); total time, p50/p99 latency
@@ -56,6 +57,29 @@ case "apply":
     for (village, batch) in batches { _ = try await db.push(batch, village: village, maxSkew: 600) }
     let elapsed = now() - start
     print(String(format: "server apply: 200,000 changes in %.2f s = %.0f changes/s (target >= 100,000/s)", elapsed, 200_000 / elapsed))
+case "floor":
+    // The floor under `apply`: the same rows and log entries written with two cached INSERTs per change and nothing
+    // else (no decoding, scope check, merge or JSON building), in transactions of 500, on the same schema.
+    let db = try county(dir + "/floor.sqlite", villages: 100)
+    let rows = (0..<100).flatMap { v in personChanges(village: villageCode(v), site: "site-\(v)", count: 2000) }
+    let prepared = rows.map { change -> ([DatabaseValue], String) in
+        let names = ["village", "name", "id_type", "id_number", "phone", "created_at", "deleted"]
+        return ([change.pk.databaseValue] + names.map { change.columns.values[$0]! }, change.columns.json)
+    }
+    if let pragma = ProcessInfo.processInfo.environment["FLOOR_PRAGMA"] { try await db.writer.write { try $0.execute(sql: pragma) } }
+    let start = now()
+    for chunk in stride(from: 0, to: rows.count, by: 500) {
+        try await db.writer.write { database in
+            let row = try database.cachedStatement(sql: "INSERT INTO person (id, village, name, id_type, id_number, phone, created_at, deleted) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+            let log = try database.cachedStatement(sql: "INSERT INTO change_log (tbl, pk, columns, hlc, origin, origin_seq, scope) VALUES (?, ?, ?, ?, ?, ?, ?)")
+            for i in chunk..<(chunk + 500) {
+                try row.execute(arguments: StatementArguments(prepared[i].0))
+                try log.execute(arguments: ["person", rows[i].pk, prepared[i].1, rows[i].hlc, rows[i].origin, rows[i].originSeq, villageCode(i / 2000)])
+            }
+        }
+    }
+    let elapsed = now() - start
+    print(String(format: "floor (two cached inserts per change, nothing else): 200,000 changes in %.2f s = %.0f changes/s", elapsed, 200_000 / elapsed))
 case "pull":
     // The same 100 new changes pulled from logs of 10k and 1M changes (other villages' and the county's).
     for size in [10_000, 1_000_000] {
@@ -128,6 +152,6 @@ case "load":
     print(String(format: "county load: %d villages × %d changes, %d per push, %d villages at a time: %.1f s total (target <= 15 s for 500 × 1,000); push latency p50 %.0f ms, p99 %.0f ms",
                  villages, perVillage, batch, min(concurrency, villages), total, p50 * 1000, p99 * 1000))
 default:
-    FileHandle.standardError.write(Data("usage: sync-bench apply | pull | decode | load VILLAGES CHANGES BATCH URL DB [AT_ONCE]\n".utf8))
+    FileHandle.standardError.write(Data("usage: sync-bench apply | floor | pull | decode | load VILLAGES CHANGES BATCH URL DB [AT_ONCE]\n".utf8))
     exit(2)
 }
