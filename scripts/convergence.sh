@@ -6,9 +6,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 steps="${1:-5000}"; runs="${2:-3}"
-swift build --product registry >/dev/null
+swift build --product registry > /tmp/convergence-build.log 2>&1 || { cat /tmp/convergence-build.log; exit 1; }
 cd sync-server
-swift build --build-tests >/dev/null 2>&1
+swift build --build-tests > /tmp/convergence-build.log 2>&1 || { cat /tmp/convergence-build.log; exit 1; }
 for _ in $(seq "$runs"); do
     CONVERGENCE_SEED=random CONVERGENCE_STEPS="$steps" swift test --skip-build --filter ConvergenceTests 2>&1 \
         | grep -E "convergence seed|^seed|✘|✔ Test run|failed" | cut -c1-400

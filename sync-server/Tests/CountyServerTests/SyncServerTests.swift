@@ -12,6 +12,29 @@ func rows(_ path: String, _ sql: String) throws -> [Row] {
 
 @Suite("sync-server with real village registries", .serialized)
 struct SyncServerTests {
+    @Test("a county newer than the village (a column the village does not know): pushes still go up, the pull says to upgrade")
+    func newerCounty() async throws {
+        let county = try ServerHarness()
+        try county.start()
+        let token = try county.command(["token", "issue", "--village", "110105001001"])
+        let a = try makeVillage(county, code: "110105001001")
+        _ = try await SyncSession(registry: a, transport: county.transport(token)).run()
+        // What a newer server version would hold: a change to a column this registry's schema lacks.
+        let queue = try DatabaseQueue(path: county.db)
+        try await queue.write { db in
+            try db.execute(sql: """
+                INSERT INTO change_log (tbl, pk, columns, hlc, origin, origin_seq, scope)
+                VALUES ('lead', 'lead-x', '{"nickname":"x","village":"110105001001"}', ?, 'county-new', NULL, '110105001001')
+                """, arguments: [HLC(milliseconds: Int64(Date().timeIntervalSince1970 * 1000), counter: 0).raw])
+        }
+        try intake(a, name: "张三", id: "420102199003071232")
+        await #expect { try await SyncSession(registry: a, transport: county.transport(token)).run() } throws: {
+            RegistryError.from($0).message(.en).contains("upgrade") && RegistryError.from($0).message(.zh).contains("升级")
+        }
+        #expect(try count(county.db, "SELECT count(*) FROM person") == 1)  // the village's own change went up first
+        #expect(try await a.writer.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM lead") } == 0)
+    }
+
     @Test("the county corrects, deletes and restores a village's person with `sync-server person`; the village gets it at its next sync")
     func countyEdits() async throws {
         let county = try ServerHarness()
