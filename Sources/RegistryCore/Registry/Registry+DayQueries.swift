@@ -15,7 +15,7 @@ enum DayQueries {
             WHERE starts_on <= ? AND ends_on >= ? AND deleted = 0
             """, arguments: [d, d])
         // Kept in the order SQLite returns them (deterministic for a given file; no sort of tens of thousands of ids).
-        var held: [(personId: String, order: String, phase: Phase)] = []
+        var held: [(personId: String, startsOn: String, measureId: String, phase: Phase)] = []
         var index: [String: Int] = [:]
         while let row = try rows.next() {
             // Columns by position (the SELECT above): a lookup by name is case-insensitive and showed in profiles.
@@ -24,12 +24,12 @@ enum DayQueries {
                                       releasedOn: (row[4] as String?).flatMap(Day.init))
             guard let phase else { continue }
             let personId: String = row[1]
-            let order = (row[5] as String? ?? "") + (row[0] as String)
+            let entry = (personId: personId, startsOn: row[5] as String? ?? "", measureId: row[0] as String, phase: phase)
             if let i = index[personId] {
-                if held[i].order < order { held[i] = (personId, order, phase) }
+                if (held[i].startsOn, held[i].measureId) < (entry.startsOn, entry.measureId) { held[i] = entry }
             } else {
                 index[personId] = held.count
-                held.append((personId, order, phase))
+                held.append(entry)
             }
         }
         return held.map { ($0.personId, $0.phase) }
@@ -41,10 +41,11 @@ enum DayQueries {
           AND (m.status IN ('active', 'extended', 'escalated') OR m.released_on > ?)
         """
 
-    /// Tests due before `day` and not sampled by then, whose measure still held on `day`.
+    /// Tests due before `day` and not sampled by then, whose measure still held on `day`, oldest first (ties in
+    /// index order, so that SQLite stops after `limit` rows instead of sorting every overdue test).
     static func missed(_ db: Database, on day: Day, limit: Int? = nil) throws -> [LabTest] {
         let d = "\(day)"
-        return try LabTest.fetchAll(db, sql: "SELECT t.* " + missedCondition + " ORDER BY t.due_on, t.id LIMIT ?",
+        return try LabTest.fetchAll(db, sql: "SELECT t.* " + missedCondition + " ORDER BY t.due_on LIMIT ?",
                                     arguments: [d, d, d, limit ?? -1])
     }
 
@@ -67,10 +68,11 @@ enum DayQueries {
         return try Int.fetchOne(db, sql: "SELECT count(*) " + dueCondition(unsampledOnly: unsampledOnly), arguments: [d, d]) ?? 0
     }
 
-    /// Tests due on `day` whose measure had not ended before it; `unsampledOnly` drops those already sampled.
+    /// Tests due on `day` whose measure had not ended before it; `unsampledOnly` drops those already sampled. In
+    /// index order, so that SQLite stops after `limit` rows instead of sorting all of them.
     static func due(_ db: Database, on day: Day, unsampledOnly: Bool, limit: Int? = nil) throws -> [LabTest] {
         let d = "\(day)"
-        return try LabTest.fetchAll(db, sql: "SELECT t.* " + dueCondition(unsampledOnly: unsampledOnly) + " ORDER BY t.id LIMIT ?",
+        return try LabTest.fetchAll(db, sql: "SELECT t.* " + dueCondition(unsampledOnly: unsampledOnly) + " LIMIT ?",
                                     arguments: [d, d, limit ?? -1])
     }
 }

@@ -69,10 +69,12 @@ extension Registry {
             }
             counts["checks_missing"] = missingChecks
 
-            let open = try Measure.filter(["active", "extended", "escalated"].contains(Column("status"))
-                                          && Column("ends_on") == d && Column("deleted") == false).fetchAll(db)
-            counts["measures_ending"] = open.count
-            for measure in open.prefix(limit ?? .max) { item(3, measure.personId, on: d, measure: measure.phases.last?.kind.rawValue) }
+            let endingToday = Measure.filter(["active", "extended", "escalated"].contains(Column("status"))
+                                        && Column("ends_on") == d && Column("deleted") == false)
+            counts["measures_ending"] = try endingToday.fetchCount(db)
+            for measure in try endingToday.limit(limit ?? -1).fetchAll(db) {
+                item(3, measure.personId, on: d, measure: measure.phases.last?.kind.rawValue)
+            }
             var people: [String: Person] = [:]
             let ids = Array(Set(pending.map(\.personID)))
             for chunk in stride(from: 0, to: ids.count, by: 500) {

@@ -10,7 +10,8 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
     public init(ordinal: Int) { self.ordinal = ordinal }
 
     /// Parses exactly `YYYY-MM-DD` from its UTF-8 bytes; nil for anything else.
-    init?(canonical bytes: String.UTF8View) {
+    init?<Bytes: Collection>(canonical bytes: Bytes) where Bytes.Element == UInt8 {
+        guard bytes.count == 10 else { return nil }
         var y = 0, m = 0, d = 0
         for (i, byte) in bytes.enumerated() {
             if i == 4 || i == 7 {
