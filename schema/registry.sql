@@ -127,7 +127,7 @@ CREATE TABLE person (
     address TEXT,
     created_at TEXT NOT NULL,
     deleted INTEGER NOT NULL DEFAULT 0 CHECK (deleted IN (0, 1))
-);
+, deleted_reason TEXT);
 
 CREATE TABLE policy (
     id TEXT PRIMARY KEY NOT NULL,

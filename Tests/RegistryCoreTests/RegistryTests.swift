@@ -145,15 +145,18 @@ struct PersonEditTests {
         _ = try registry.check("420102199003071232", temperature: 38.0, symptoms: [], at: "2022-07-02 08:00")
         let figures = try registry.reportFigures(on: day("2022-07-02"))
         #expect(figures.new_arrivals == 1 && figures.fevers == 1)
-        _ = try registry.delete("420102199003071232")
+        #expect(throws: RegistryError.self) { try registry.delete("420102199003071232", reason: "  ") }  // a reason is required
+        _ = try registry.delete("420102199003071232", reason: "误登记")
         #expect(try registry.search("420102199003071232").isEmpty)
+        #expect(try registry.writer.read { try String.fetchOne($0, sql: "SELECT deleted_reason FROM person") } == "误登记")
         let empty = try registry.reportFigures(on: day("2022-07-02"))
         #expect(empty.new_arrivals == 0 && empty.fevers == 0 && empty.under_central_quarantine == 0 && empty.tests_due == 0)
-        #expect(throws: RegistryError.self) { try registry.delete("420102199003071232") }
+        #expect(throws: RegistryError.self) { try registry.delete("420102199003071232", reason: "误登记") }
         _ = try registry.restore("420102199003071232")
         #expect(try registry.reportFigures(on: day("2022-07-02")) == figures)
+        #expect(try registry.person("420102199003071232").deletedReason == nil)
 
-        _ = try registry.delete("420102199003071232")
+        _ = try registry.delete("420102199003071232", reason: "误登记")
         _ = try registry.intake(form())
         #expect(throws: RegistryError.self) { try registry.restore("420102199003071232") }
     }
@@ -177,9 +180,9 @@ struct ChangeLogTests {
         _ = try registry.transfer("420102199003071232", reason: "转定点医院", on: day("2022-07-10"), actor: nil)
         _ = try registry.release("32010219751201003X", on: day("2022-07-10"), reason: "核酸阴性", force: true, actor: nil)
         _ = try registry.correct("32010219751201003X", PersonCorrection(name: "李四四", phone: "13900139000", address: "三组"))
-        _ = try registry.delete("420102199003071232")
+        _ = try registry.delete("420102199003071232", reason: "误登记")
         _ = try registry.restore("420102199003071232")
-        _ = try registry.delete("32010219751201003X")
+        _ = try registry.delete("32010219751201003X", reason: "重复登记")
 
         let replica = try Registry.inMemory(clock: .fixed(Date()))
         let entries = try registry.writer.read { db in

@@ -26,10 +26,11 @@ extension RegistryCommand {
 
         @OptionGroup var global: GlobalOptions
         @Argument(help: "身份证号或档案编号 / Id number or record id.") var person: String
+        @Option(help: "删除原因（必填，县里可见） / Why (required; the county sees it).") var reason: String
 
         func run() throws {
             try global.run { registry in
-                let person = try registry.delete(self.person)
+                let person = try registry.delete(self.person, reason: reason)
                 Console.out(global.lang == .zh ? "已删除：\(person.name) \(person.idNumber)（可用 registry restore \(person.idNumber) 恢复）"
                                                : "Deleted: \(person.name) \(person.idNumber) (registry restore \(person.idNumber) brings it back)")
             }

@@ -17,14 +17,16 @@ public struct Person: SyncedRecord, Equatable {
     /// When the person was first registered (ISO 8601, village offset).
     public var createdAt: String
     public var deleted: Bool
+    /// Why the person was deleted (required to delete; cleared by a restore).
+    public var deletedReason: String?
 
     enum CodingKeys: String, CodingKey {
         case id, village, name, idType = "id_type", idNumber = "id_number", phone, sex, birthDate = "birth_date"
-        case address, createdAt = "created_at", deleted
+        case address, createdAt = "created_at", deleted, deletedReason = "deleted_reason"
     }
 
     public init(id: String, village: String, name: String, idType: IDType, idNumber: String, phone: String?, sex: Sex?,
-                birthDate: Day?, address: String?, createdAt: String, deleted: Bool = false) {
+                birthDate: Day?, address: String?, createdAt: String, deleted: Bool = false, deletedReason: String? = nil) {
         self.id = id
         self.village = village
         self.name = name
@@ -36,6 +38,7 @@ public struct Person: SyncedRecord, Equatable {
         self.address = address
         self.createdAt = createdAt
         self.deleted = deleted
+        self.deletedReason = deletedReason
     }
 }
 

@@ -18,6 +18,7 @@ extension Person {
         address = row["address"]
         createdAt = row["created_at"]
         deleted = row["deleted"]
+        deletedReason = row["deleted_reason"]
     }
 }
 

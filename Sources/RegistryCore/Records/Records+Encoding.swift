@@ -18,6 +18,7 @@ extension Person {
         container["address"] = address
         container["created_at"] = createdAt
         container["deleted"] = deleted
+        container["deleted_reason"] = deletedReason
     }
 }
 

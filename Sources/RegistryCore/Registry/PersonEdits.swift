@@ -42,11 +42,16 @@ public enum PersonEdits {
         return corrected
     }
 
-    /// Deletes (`deleted` true) or restores the person and their trips, measures, events, tests and checks.
-    /// A restore is refused while another live person of the village holds the same id number (registered
+    /// Deletes (`deleted` true, with a reason) or restores the person and their trips, measures, events, tests and
+    /// checks. A restore is refused while another live person of the village holds the same id number (registered
     /// again after the deletion): two files for one person is what the county's duplicate list is for.
-    public static func setDeleted(_ db: Database, _ person: Person, _ deleted: Bool,
+    public static func setDeleted(_ db: Database, _ person: Person, _ deleted: Bool, reason: String? = nil,
                                   recorder: inout ChangeRecorder) throws -> Person {
+        let reason = reason?.trimmed ?? ""
+        if deleted && reason.isEmpty {
+            throw RegistryError(.reason, zh: "删除须说明原因（--reason，例如：误登记、重复登记）",
+                                en: "a deletion needs a reason (--reason, e.g. registered by mistake, a duplicate)")
+        }
         if !deleted, let other = try Person.fetchOne(db, sql: "SELECT * FROM person WHERE id_number = ? AND village = ? AND deleted = 0 AND id <> ?",
                                                        arguments: [person.idNumber, person.village, person.id]) {
             throw RegistryError(.idNumber, zh: "\(person.idNumber) 已重新登记为档案 \(other.id)，不能恢复旧档案",
@@ -54,6 +59,7 @@ public enum PersonEdits {
         }
         var marked = person
         marked.deleted = deleted
+        marked.deletedReason = deleted ? reason : nil
         try recorder.update(marked, from: person)
         let owned = "person_id = ? AND deleted = ?"
         let arguments: StatementArguments = [person.id, !deleted]
@@ -101,9 +107,12 @@ extension Registry {
         try write { db, recorder, _ in try PersonEdits.correct(db, try Registry.resolve(db, query), correction, recorder: &recorder) }
     }
 
-    /// Deletes the person `query` names (registered by mistake), with their whole file; `restore` undoes it.
-    public func delete(_ query: String) throws -> Person {
-        try write { db, recorder, _ in try PersonEdits.setDeleted(db, try Registry.resolve(db, query), true, recorder: &recorder) }
+    /// Deletes the person `query` names (registered by mistake, a duplicate…), with their whole file, saying why;
+    /// `restore` undoes it.
+    public func delete(_ query: String, reason: String) throws -> Person {
+        try write { db, recorder, _ in
+            try PersonEdits.setDeleted(db, try Registry.resolve(db, query), true, reason: reason, recorder: &recorder)
+        }
     }
 
     /// Restores a deleted person (id number or record id) with their whole file.

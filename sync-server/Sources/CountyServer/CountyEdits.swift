@@ -13,11 +13,11 @@ extension CountyDatabase {
         }
     }
 
-    /// Deletes (`deleted` true) or restores a person's whole file.
-    public func setPersonDeleted(_ idNumber: String, village: String?, _ deleted: Bool) throws -> Person {
+    /// Deletes (`deleted` true, with a reason) or restores a person's whole file.
+    public func setPersonDeleted(_ idNumber: String, village: String?, _ deleted: Bool, reason: String? = nil) throws -> Person {
         try write { db, recorder, _ in
             try PersonEdits.setDeleted(db, try PersonEdits.find(db, idNumber: idNumber, village: village, deleted: !deleted), deleted,
-                                       recorder: &recorder)
+                                       reason: reason, recorder: &recorder)
         }
     }
 }

@@ -36,10 +36,11 @@ extension SyncServerCommand {
             static let configuration = CommandConfiguration(abstract: "删除误登记的档案（可恢复） / Delete a file registered by mistake.")
             @OptionGroup var options: ServerOptionsGroup
             @OptionGroup var target: Target
+            @Option(help: "删除原因（必填） / Why (required).") var reason: String
 
             func run() async throws {
                 try await options.run { db in
-                    let person = try db.setPersonDeleted(target.person, village: target.village, true)
+                    let person = try db.setPersonDeleted(target.person, village: target.village, true, reason: reason)
                     print("deleted \(person.village) \(person.id)")
                 }
             }

@@ -129,7 +129,7 @@ final class ConvergenceWorld: @unchecked Sendable {
                 _ = try site.registry.correct(pick(live), correction())
             case 48..<51 where !live.isEmpty:
                 label = "delete"
-                _ = try site.registry.delete(pick(live))
+                _ = try site.registry.delete(pick(live), reason: pick(["误登记", "重复登记"]))
             case 51..<54:
                 label = "restore"
                 let deleted = try ids(site, deleted: true)
@@ -141,7 +141,7 @@ final class ConvergenceWorld: @unchecked Sendable {
                     let person = pick(people)
                     let id: String = person["id"], deleted: Bool = person["deleted"]
                     switch int(5) {
-                    case 0: _ = try county.setPersonDeleted(id, village: nil, !deleted)
+                    case 0: _ = try county.setPersonDeleted(id, village: nil, !deleted, reason: "县核实为重复登记")
                     default: if !deleted { _ = try county.correctPerson(id, village: nil, correction()) }
                     }
                 }

@@ -51,7 +51,7 @@ struct SyncServerTests {
         let person = try a.person("420102199003071232")
         #expect(person.name == "张叁" && person.phone == "13900139000")
 
-        try county.command(["person", "delete", "420102199003071232", "--village", "110105001001"])
+        try county.command(["person", "delete", "420102199003071232", "--village", "110105001001", "--reason", "重复登记"])
         _ = try await SyncSession(registry: a, transport: county.transport(token)).run()
         #expect(try a.search("420102199003071232").isEmpty)
         #expect(try a.reportFigures(on: Day("2022-07-02")!).new_arrivals == 0)
