@@ -46,6 +46,17 @@ public struct CountySummary: Encodable, Sendable {
         }
     }
 
+    /// A person deleted on the day, with the reason given: deleting is how an arrival could be hidden (瞒报).
+    public struct Deletion: Encodable, Sendable {
+        public var village: String
+        public var name: String
+        public var id_number: String
+        public var reason: String?
+        public var deleted_at: String
+        /// Whether the county deleted it (else the village did).
+        public var by_county: Bool
+    }
+
     /// A lead not closed by its deadline.
     public struct LeadLine: Encodable, Sendable {
         public var lead_id: String
@@ -67,6 +78,7 @@ public struct CountySummary: Encodable, Sendable {
     public var villages: [VillageLine]
     public var duplicates: [Duplicate]
     public var open_leads: [LeadLine]
+    public var deletions: [Deletion]
 }
 
 extension CountyDatabase {
@@ -142,13 +154,27 @@ extension CountyDatabase {
                 CountySummary.Duplicate(id_number: id, villages: Array(Set(rows.map { $0["village"] as String })).sorted(),
                                         registrations: rows.map { .init(village: $0["village"], name: $0["name"], registered_at: $0["created_at"]) })
             }
+            // Persons deleted on the day (county time), from the log entry that deleted them.
+            let countySite = try CountyDatabase.settings(db).site
+            var deletions: [CountySummary.Deletion] = []
+            for row in try Row.fetchAll(db, sql: """
+                SELECT p.village, p.name, p.id_number, p.deleted_reason, max(l.hlc) AS hlc, l.origin FROM person p
+                JOIN change_log l ON l.tbl = 'person' AND l.pk = p.id AND l.columns LIKE '%"deleted":1%'
+                WHERE p.deleted = 1 GROUP BY p.id ORDER BY p.village, hlc
+                """) {
+                let at = Date(timeIntervalSince1970: Double(HLC(raw: row["hlc"]).milliseconds) / 1000)
+                guard clock.day(of: at) == day else { continue }
+                deletions.append(.init(village: row["village"], name: row["name"], id_number: row["id_number"], reason: row["deleted_reason"],
+                                       deleted_at: clock.isoText(at), by_county: (row["origin"] as String) == countySite))
+            }
             let leads = try Lead.filter(Column("outcome") == nil && Column("deleted") == false).order(Column("deadline"), Column("village")).fetchAll(db)
             return CountySummary(
                 date: "\(day)", deadline: deadlineText, villages_expected: roster.count, reports_received: byVillage.keys.filter { code in roster.contains { $0.code == code } }.count,
                 on_time: lines.filter { $0.status == "on_time" }.map(\.village), late: lines.filter { $0.status == "late" }.map(\.village),
                 missing: lines.filter { $0.status == "missing" }.map(\.village), totals: totals, townships: townships, villages: lines,
                 duplicates: duplicates,
-                open_leads: leads.map { .init(lead_id: $0.id, village: $0.village, name: $0.name, deadline: "\($0.deadline)", overdue: $0.deadline < day) })
+                open_leads: leads.map { .init(lead_id: $0.id, village: $0.village, name: $0.name, deadline: "\($0.deadline)", overdue: $0.deadline < day) },
+                deletions: deletions)
         }
     }
 }

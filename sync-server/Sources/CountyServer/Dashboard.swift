@@ -61,6 +61,9 @@ public enum DashboardPage {
         let duplicates = summary.duplicates.isEmpty ? "<p>无</p>" : "<table><tr><th>身份证号</th><th>登记村</th></tr>" + summary.duplicates.map {
             "<tr><td>\($0.id_number)</td><td>\($0.registrations.map { "\(escape($0.name)) \($0.village)" }.joined(separator: "；"))</td></tr>"
         }.joined() + "</table>"
+        let deletions = summary.deletions.isEmpty ? "<p>无</p>" : "<table><tr><th>姓名</th><th>村</th><th>原因</th></tr>" + summary.deletions.map {
+            "<tr><td>\(escape($0.name))</td><td>\($0.village)\($0.by_county ? "（县删除）" : "")</td><td>\(escape($0.reason ?? "未说明原因"))</td></tr>"
+        }.joined() + "</table>"
         return """
         <!DOCTYPE html>
         <html lang="zh-CN"><head><meta charset="utf-8"><meta http-equiv="refresh" content="60">
@@ -85,6 +88,7 @@ public enum DashboardPage {
         <h2>近 14 天</h2>\(chart(series))
         <h2>待核查线索（\(summary.open_leads.count)）</h2>\(leads)
         <h2>多村重复登记（\(summary.duplicates.count)）</h2>\(duplicates)
+        <h2>当日删除的人员（\(summary.deletions.count)）</h2>\(deletions)
         </body></html>
         """
     }

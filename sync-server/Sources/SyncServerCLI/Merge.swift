@@ -68,6 +68,10 @@ enum MergeText {
         let overdue = s.open_leads.filter(\.overdue)
         out.append("逾期未核查线索（\(overdue.count)）")
         for l in overdue { out.append("  \(l.name) \(l.village) 截止 \(l.deadline)") }
+        out.append("当日删除的人员（\(s.deletions.count)）")
+        for d in s.deletions {
+            out.append("  \(d.name) \(d.id_number) \(d.village) \(d.deleted_at)\(d.by_county ? "（县删除）" : "")：\(d.reason ?? "未说明原因")")
+        }
         return out.joined(separator: "\n")
     }
 

@@ -52,6 +52,11 @@ struct SyncServerTests {
         #expect(person.name == "张叁" && person.phone == "13900139000")
 
         try county.command(["person", "delete", "420102199003071232", "--village", "110105001001", "--reason", "重复登记"])
+        // The county's merge run lists the day's deletions with their reason.
+        let merge = try county.command(["merge", "--date", "\(RegistryClock(now: { Date() }).today)", "--format", "json"])
+        let summary = try #require(try JSONSerialization.jsonObject(with: Data(merge.utf8)) as? [String: Any])
+        let deletions = try #require(summary["deletions"] as? [[String: Any]])
+        #expect(deletions.count == 1 && deletions.first?["reason"] as? String == "重复登记" && deletions.first?["by_county"] as? Bool == true)
         _ = try await SyncSession(registry: a, transport: county.transport(token)).run()
         #expect(try a.search("420102199003071232").isEmpty)
         #expect(try a.reportFigures(on: Day("2022-07-02")!).new_arrivals == 0)
