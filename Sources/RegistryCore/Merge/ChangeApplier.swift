@@ -25,10 +25,15 @@ public enum ChangeApplier {
         return names.contains(column)
     }
 
+    /// The first column of `change` its (known) table does not have.
+    static func unknownColumn(in change: Change, db: Database) throws -> String? {
+        try change.columns.values.keys.first { try $0 != "id" && !isKnown($0, in: change.table, db) }
+    }
+
     /// The first table or column of `change` this database's schema does not have (a newer site sent it), if any.
     public static func unknownName(in change: Change, db: Database) throws -> String? {
         guard SyncedTables.nameSet.contains(change.table) else { return change.table }
-        return try change.columns.values.keys.first { try $0 != "id" && !isKnown($0, in: change.table, db) }.map { "\(change.table).\($0)" }
+        return try unknownColumn(in: change, db: db).map { "\(change.table).\($0)" }
     }
 
     /// Applies `change`. Refuses (throws `RegistryError`) an unknown table or column, or a new row that lacks
@@ -49,7 +54,7 @@ public enum ChangeApplier {
         guard SyncedTables.nameSet.contains(change.table) else {
             throw RegistryError(nil, zh: "未知的数据表 \(change.table)", en: "unknown table \(change.table)")
         }
-        if let unknown = try change.columns.values.keys.first(where: { try $0 != "id" && !isKnown($0, in: change.table, db) }) {
+        if let unknown = try unknownColumn(in: change, db: db) {
             throw RegistryError(nil, zh: "数据表 \(change.table) 没有可写的列 \(unknown)", en: "table \(change.table) has no writable column \(unknown)")
         }
         let row = known.row(change.table, change.pk)

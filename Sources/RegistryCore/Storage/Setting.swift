@@ -62,8 +62,13 @@ extension Setting {
     /// never goes back) or the county server's time at the last sync.
     static func knownPast(_ db: Database) throws -> Int64 {
         let hlc = HLC(raw: try int(db, .hlc) ?? 0).milliseconds
-        let server = try get(db, .serverTime).flatMap { ISO8601DateFormatter().date(from: $0) }.map { Int64($0.timeIntervalSince1970 * 1000) } ?? 0
+        let server = try serverTime(db).map { Int64($0.timeIntervalSince1970 * 1000) } ?? 0
         return max(hlc, server)
+    }
+
+    /// The county server's time seen at the last sync, if any.
+    static func serverTime(_ db: Database) throws -> Date? {
+        try get(db, .serverTime).flatMap { ISO8601DateFormatter().date(from: $0) }
     }
 }
 
@@ -86,7 +91,7 @@ public enum LocalSettings {
 
     /// Records the county server's time seen at a sync, keeping the latest.
     public static func sawServerTime(_ db: Database, _ time: Date) throws {
-        let known = try Setting.get(db, .serverTime).flatMap { ISO8601DateFormatter().date(from: $0) }
+        let known = try Setting.serverTime(db)
         if known.map({ $0 < time }) ?? true { try Setting.set(db, .serverTime, ISO8601DateFormatter().string(from: time)) }
     }
 

@@ -36,7 +36,7 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// Parses `YYYY-MM-DD` (also `YYYY/MM/DD` and `YYYYMMDD`, as Excel and paper forms write them).
     public init?(_ text: String) {
         // The stored form, read by the hundred thousand from the database: straight from the bytes.
-        if text.utf8.count == 10, let day = Day(canonical: text.utf8) {
+        if let day = Day(canonical: text.utf8) {
             self = day
             return
         }

@@ -38,7 +38,7 @@ extension CountyDatabase {
             var newest = HLC.zero
             let fresh = request.changes.filter { $0.originSeq > cursor && $0.originSeq <= request.through }
             // The rows the batch touches, looked up once: their owners (for the scope check) and column versions.
-            var known = try KnownRows.load(fresh.filter { SyncedTables.nameSet.contains($0.table) }, db: db)
+            var known = try KnownRows.load(fresh, db: db)
             for change in fresh {
                 if let reason = scopeProblem(change, owner: known.row(change.table, change.pk).owner, site: request.site, village: village) {
                     rejected.append(Wire.Rejection(originSeq: change.originSeq, reason: reason))
