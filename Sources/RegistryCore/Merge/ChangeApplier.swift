@@ -25,9 +25,14 @@ public enum ChangeApplier {
         return names.contains(column)
     }
 
-    /// The first column of `change` its (known) table does not have.
+    /// The first column of `change` its (known) table does not have. One lock for the whole change: a lock per
+    /// column showed in the apply profile.
     static func unknownColumn(in change: Change, db: Database) throws -> String? {
-        try change.columns.values.keys.first { try $0 != "id" && !isKnown($0, in: change.table, db) }
+        if let names = knownColumns.withLock({ $0[change.table] }),
+           change.columns.values.keys.allSatisfy({ $0 == "id" || names.contains($0) }) {
+            return nil
+        }
+        return try change.columns.values.keys.first { try $0 != "id" && !isKnown($0, in: change.table, db) }
     }
 
     /// The first table or column of `change` this database's schema does not have (a newer site sent it), if any.
@@ -60,26 +65,35 @@ public enum ChangeApplier {
         let row = known.row(change.table, change.pk)
         let winners = Merge.winners(of: change, against: row.versions)
         if winners.isEmpty { return .superseded }
-        let values = winners.map { change.columns.values[$0]! }
+        // Arguments as plain `DatabaseValue`s: an array literal of mixed types boxes each value and casts it back,
+        // which showed in the apply profile.
+        var arguments: [DatabaseValue] = []
+        arguments.reserveCapacity(winners.count + 1)
+        let pk = change.pk.databaseValue
         do {
             // The row is written first: if it is refused, nothing has been written (no savepoint needed).
             if row.owner != nil {
+                for column in winners { arguments.append(change.columns.values[column]!) }
+                arguments.append(pk)
                 try db.cachedStatement(sql: "UPDATE \(change.table) SET " + winners.map { "\($0) = ?" }.joined(separator: ", ") + " WHERE id = ?")
-                    .execute(arguments: StatementArguments(values + [change.pk.databaseValue]))
+                    .execute(arguments: StatementArguments(arguments))
             } else {
+                arguments.append(pk)
+                for column in winners { arguments.append(change.columns.values[column]!) }
                 try db.cachedStatement(sql: "INSERT INTO \(change.table) (id, " + winners.joined(separator: ", ") + ") VALUES (?"
                                        + String(repeating: ", ?", count: winners.count) + ")")
-                    .execute(arguments: StatementArguments([change.pk.databaseValue] + values))
+                    .execute(arguments: StatementArguments(arguments))
             }
         } catch let error as DatabaseError {
             throw RegistryError(nil, zh: "数据不完整或不合规：\(error.message ?? "")", en: "incomplete or invalid row: \(error.message ?? "")")
         }
         let scope = row.owner ?? String.fromDatabaseValue(change.columns.values["village"] ?? .null) ?? ""
-        var logged = ColumnValues([:])
-        for column in winners { logged.values[column] = change.columns.values[column] }
         try db.cachedStatement(sql: """
             INSERT INTO change_log (tbl, pk, columns, hlc, origin, origin_seq, scope) VALUES (?, ?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [change.table, change.pk, logged.json, change.hlc, change.origin, change.originSeq, scope])
+            """).execute(arguments: StatementArguments([
+                change.table.databaseValue, pk, ColumnValues.json(sortedNames: winners, values: change.columns.values).databaseValue,
+                change.hlc.databaseValue, change.origin.databaseValue, change.originSeq.databaseValue, scope.databaseValue,
+            ]))
         known.record(change.table, change.pk, columns: winners, version: change.version, owner: scope)
         return .applied(winners)
     }
