@@ -2,11 +2,14 @@ import GRDB
 
 // Hand-written encoding of the records written on every intake. GRDB's default goes through Codable (and
 // JSONEncoder for the nested stays and phases), which dominated the import profile; these write the same
-// columns and the same JSON (sorted keys, as GRDB's databaseJSONEncoder does), several times faster. Reading
-// still goes through Codable. SchemaTests and the change-log replay test check both directions agree.
+// columns and the same JSON (sorted keys, as GRDB's databaseJSONEncoder does), several times faster. They write
+// into `OrderedColumns`, so that the change recorder gets names and values in a fixed order with no dictionary
+// (GRDB's `PersistenceContainer` hashes every name); GRDB's own writes get the same columns through
+// `encode(to:)`. Reading still goes through Codable. SchemaTests and the change-log replay test check both
+// directions agree.
 
-extension Person {
-    public func encode(to container: inout PersistenceContainer) {
+extension Person: ColumnEncodable {
+    public func encodeColumns(to container: inout OrderedColumns) {
         container["id"] = id
         container["village"] = village
         container["name"] = name
@@ -22,8 +25,8 @@ extension Person {
     }
 }
 
-extension Arrival {
-    public func encode(to container: inout PersistenceContainer) {
+extension Arrival: ColumnEncodable {
+    public func encodeColumns(to container: inout OrderedColumns) {
         container["id"] = id
         container["village"] = village
         container["person_id"] = personId
@@ -49,8 +52,8 @@ extension Arrival {
     }
 }
 
-extension Measure {
-    public func encode(to container: inout PersistenceContainer) {
+extension Measure: ColumnEncodable {
+    public func encodeColumns(to container: inout OrderedColumns) {
         container["id"] = id
         container["village"] = village
         container["person_id"] = personId
@@ -70,8 +73,8 @@ extension Measure {
     }
 }
 
-extension MeasureEvent {
-    public func encode(to container: inout PersistenceContainer) {
+extension MeasureEvent: ColumnEncodable {
+    public func encodeColumns(to container: inout OrderedColumns) {
         container["id"] = id
         container["village"] = village
         container["measure_id"] = measureId
@@ -85,8 +88,8 @@ extension MeasureEvent {
     }
 }
 
-extension LabTest {
-    public func encode(to container: inout PersistenceContainer) {
+extension LabTest: ColumnEncodable {
+    public func encodeColumns(to container: inout OrderedColumns) {
         container["id"] = id
         container["village"] = village
         container["person_id"] = personId

@@ -69,7 +69,9 @@ extension Registry {
         }
         let today = clock.today
         // Validate row by row, so that each refusal names its line; then group rows into trips.
-        var trips: [(key: String, lines: [Int], form: IntakeForm)] = []
+        // A trip of one row keeps the intake validated from that row (`valid`); one of several rows is validated
+        // again as a whole below.
+        var trips: [(key: String, lines: [Int], form: IntakeForm, valid: Intake?)] = []
         var tripIndex: [String: Int] = [:]
         for row in csv.rows {
             func cell(_ f: Field) -> String { index[f].map { $0 < row.fields.count ? row.fields[$0] : "" } ?? "" }
@@ -85,9 +87,10 @@ extension Registry {
                 if let i = tripIndex[key] {
                     trips[i].form.stays += form.stays
                     trips[i].lines.append(row.line)
+                    trips[i].valid = nil
                 } else {
                     tripIndex[key] = trips.count
-                    trips.append((key, [row.line], form))
+                    trips.append((key, [row.line], form, valid))
                 }
             } catch {
                 report.rejected.append(.init(line: row.line, fields: row.fields, error: RegistryError.from(error)))
@@ -97,7 +100,7 @@ extension Registry {
         var intakes: [Intake] = []
         for trip in trips {
             do {
-                intakes.append(try trip.form.validated(today: today))
+                intakes.append(try trip.valid ?? trip.form.validated(today: today))
             } catch {
                 for line in trip.lines {
                     let fields = csv.rows.first { $0.line == line }?.fields ?? []

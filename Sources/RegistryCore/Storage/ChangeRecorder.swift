@@ -1,4 +1,5 @@
 import GRDB
+import Synchronization
 
 /// The only way rows of synced tables are written: each insert or update also appends one change-log entry
 /// with the changed columns, the hybrid logical clock and this site, inside the caller's transaction.
@@ -21,13 +22,12 @@ public struct ChangeRecorder {
 
     /// Inserts a new row and logs every column.
     public mutating func insert<R: SyncedRecord>(_ record: R) throws {
-        // Encode once: the same values go to the row and to the log, through cached prepared statements.
-        let values = try record.databaseDictionary
-        let columns = values.keys.sorted()
-        let statement = try db.cachedStatement(sql: "INSERT INTO \(R.databaseTableName) (" + columns.joined(separator: ", ")
-                                                + ") VALUES (" + columns.map { _ in "?" }.joined(separator: ", ") + ")")
-        try statement.execute(arguments: StatementArguments(columns.map { values[$0]! }))
-        try log(R.databaseTableName, record.id, record.village, ColumnValues(values))
+        // Encoded once, in a fixed column order: the same values go to the row and to the log, through a statement
+        // and a JSON layout prepared once per table (`InsertShape`).
+        let columns = try record.orderedColumns()
+        let shape = InsertShape.of(R.databaseTableName, columns.names)
+        try db.cachedStatement(sql: shape.sql).execute(arguments: StatementArguments(columns.values))
+        try log(R.databaseTableName, record.id, record.village, json: shape.json(columns.values))
     }
 
     /// Updates a row from its previous state and logs the columns that changed; does nothing when none did.
@@ -36,7 +36,7 @@ public struct ChangeRecorder {
         let changed = new.filter { before[$0.key] != $0.value }
         if changed.isEmpty { return }
         try record.update(db, columns: Array(changed.keys))
-        try log(R.databaseTableName, record.id, record.village, ColumnValues(changed))
+        try log(R.databaseTableName, record.id, record.village, json: ColumnValues(changed).json)
     }
 
     /// Inserts `record`, or updates the stored row with the same id if there is one.
@@ -48,11 +48,12 @@ public struct ChangeRecorder {
         }
     }
 
-    private mutating func log(_ table: String, _ pk: String, _ scope: String, _ columns: ColumnValues) throws {
+    private mutating func log(_ table: String, _ pk: String, _ scope: String, json: String) throws {
         hlc = hlc.tick(now: clock.milliseconds)
         try db.cachedStatement(
             sql: "INSERT INTO change_log (tbl, pk, columns, hlc, origin, origin_seq, scope) VALUES (?, ?, ?, ?, ?, NULL, ?)"
-        ).execute(arguments: [table, pk, columns.json, hlc.raw, site, scope])
+        ).execute(arguments: StatementArguments([table.databaseValue, pk.databaseValue, json.databaseValue,
+                                                 hlc.raw.databaseValue, site.databaseValue, scope.databaseValue]))
         entries += 1
     }
 
@@ -69,5 +70,49 @@ public struct ChangeRecorder {
     /// Persists the clock; called once at the end of the transaction.
     public func finish() throws {
         if entries > 0 { try Setting.set(db, .hlc, String(hlc.raw)) }
+    }
+}
+
+/// A table's INSERT and log-entry layout for the column order its records encode in, made once per process: the
+/// SQL text, and the JSON key fragments in sorted order (the log's canonical form) with where each value sits.
+struct InsertShape: Sendable {
+    let names: [String]
+    let sql: String
+    /// Indexes into the encoded values, in the order of the sorted names.
+    private let order: [Int]
+    /// `"name":` for each index of `order`.
+    private let keys: [String]
+
+    private static let shapes = Mutex<[String: InsertShape]>([:])
+
+    static func of(_ table: String, _ names: [String]) -> InsertShape {
+        if let shape = shapes.withLock({ $0[table] }), shape.names == names { return shape }
+        let shape = InsertShape(table: table, names: names)
+        shapes.withLock { $0[table] = shape }
+        return shape
+    }
+
+    private init(table: String, names: [String]) {
+        self.names = names
+        sql = "INSERT INTO \(table) (" + names.joined(separator: ", ") + ") VALUES ("
+            + Array(repeating: "?", count: names.count).joined(separator: ", ") + ")"
+        order = names.indices.sorted { names[$0] < names[$1] }
+        keys = order.map { index in
+            var key = ""
+            ColumnValues.appendString(names[index], to: &key)
+            return key + ":"
+        }
+    }
+
+    /// The log entry's JSON for `values` (in `names` order): the same text as `ColumnValues(...).json`.
+    func json(_ values: [DatabaseValue]) -> String {
+        var out = "{"
+        out.reserveCapacity(40 * values.count)
+        for (i, index) in order.enumerated() {
+            if i > 0 { out += "," }
+            out += keys[i]
+            ColumnValues.appendValue(values[index], to: &out)
+        }
+        return out + "}"
     }
 }

@@ -11,21 +11,30 @@ public struct ColumnValues: Sendable, Hashable {
     public init(_ values: [String: DatabaseValue]) { self.values = values }
 
     /// The JSON text, keys sorted.
-    public var json: String {
+    public var json: String { ColumnValues.json(sortedNames: values.keys.sorted(), values: values) }
+
+    /// The JSON text of the `names` of `values`, in the order given (sorted, for the log's canonical form).
+    static func json(sortedNames names: [String], values: [String: DatabaseValue]) -> String {
         var out = "{"
-        for (i, key) in values.keys.sorted().enumerated() {
+        out.reserveCapacity(32 * names.count)
+        for (i, key) in names.enumerated() {
             if i > 0 { out += "," }
             ColumnValues.appendString(key, to: &out)
             out += ":"
-            switch values[key]!.storage {
-            case .null: out += "null"
-            case .int64(let n): out += String(n)
-            case .double(let d): out += d.isFinite ? "\(d)" : "null"
-            case .string(let s): ColumnValues.appendString(s, to: &out)
-            case .blob: out += "null"  // no synced column holds a blob
-            }
+            appendValue(values[key]!, to: &out)
         }
         return out + "}"
+    }
+
+    /// One value as JSON: null, a number or a string.
+    static func appendValue(_ value: DatabaseValue, to out: inout String) {
+        switch value.storage {
+        case .null: out += "null"
+        case .int64(let n): out += String(n)
+        case .double(let d): out += d.isFinite ? "\(d)" : "null"
+        case .string(let s): appendString(s, to: &out)
+        case .blob: out += "null"  // no synced column holds a blob
+        }
     }
 
     /// Column values from their JSON text; nil when it is not a flat JSON object of scalars.

@@ -41,21 +41,27 @@ public struct RegistryClock: Sendable {
 
     /// `YYYY-MM-DD HH:MM` in the village's time zone.
     public func localText(_ date: Date) -> String {
-        let seconds = Int(date.timeIntervalSince1970.rounded(.down)) + timeZone.secondsFromGMT(for: date)
-        let day = Day(ordinal: Int((Double(seconds) / 86_400).rounded(.down)))
-        let inDay = seconds - day.ordinal * 86_400
+        let (day, inDay, _) = local(date)
         return "\(day) " + String(inDay / 3600).leftPadded(2) + ":" + String(inDay % 3600 / 60).leftPadded(2)
     }
 
     /// ISO 8601 with the village's offset, e.g. `2022-11-20T16:59:00+08:00`: what a report's submission time
-    /// is stored as, so that both the instant and the clerk's local time can be read back.
+    /// is stored as, so that both the instant and the clerk's local time can be read back. Built from the parts
+    /// (it runs once per imported arrival; `replacingOccurrences` on the local text showed in the import profile).
     public func isoText(_ date: Date) -> String {
-        let offset = timeZone.secondsFromGMT(for: date)
-        let local = localText(date).replacingOccurrences(of: " ", with: "T")
-        let seconds = (Int(date.timeIntervalSince1970.rounded(.down)) + offset) % 60
+        let (day, inDay, offset) = local(date)
         let sign = offset >= 0 ? "+" : "-"
-        let hours = String(abs(offset) / 3600).leftPadded(2), minutes = String(abs(offset) % 3600 / 60).leftPadded(2)
-        return local + ":" + String((seconds + 60) % 60).leftPadded(2) + sign + hours + ":" + minutes
+        return "\(day)T" + String(inDay / 3600).leftPadded(2) + ":" + String(inDay % 3600 / 60).leftPadded(2) + ":"
+            + String(inDay % 60).leftPadded(2) + sign + String(abs(offset) / 3600).leftPadded(2) + ":"
+            + String(abs(offset) % 3600 / 60).leftPadded(2)
+    }
+
+    /// The local day of `date`, the seconds since its midnight, and the zone's offset then.
+    private func local(_ date: Date) -> (Day, Int, Int) {
+        let offset = timeZone.secondsFromGMT(for: date)
+        let seconds = Int(date.timeIntervalSince1970.rounded(.down)) + offset
+        let day = Day(ordinal: Int((Double(seconds) / 86_400).rounded(.down)))
+        return (day, seconds - day.ordinal * 86_400, offset)
     }
 }
 
