@@ -3,18 +3,6 @@ import GRDB
 import Testing
 @testable import RegistryCore
 
-/// A small deterministic random source, so that a failing seed can be replayed.
-struct SeededRandom: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 @Suite("Merge: last writer wins per column")
 struct MergeTests {
     static let sites = ["site-a", "site-b", "site-c"]
@@ -22,7 +10,7 @@ struct MergeTests {
     /// Random changes to a few risk-area rows from three sites. Every change carries the required columns (so that
     /// any of them can create the row) and, at random, the optional ones: partial columns merge independently.
     static func changes(seed: UInt64, count: Int) -> [Change] {
-        var random = SeededRandom(state: seed)
+        var random = SeededRandom(seed: seed)
         var seqs: [String: Int64] = [:]
         return (0..<count).map { _ in
             let site = sites.randomElement(using: &random)!
@@ -102,7 +90,7 @@ struct MergeTests {
     func orders(seed: Int) throws {
         let changes = MergeTests.changes(seed: UInt64(seed), count: 40)
         let expected = MergeTests.expected(changes)
-        var random = SeededRandom(state: UInt64(seed) * 7919)
+        var random = SeededRandom(seed: UInt64(seed) * 7919)
         for round in 0..<4 {
             var delivery = changes.shuffled(using: &random)
             delivery += changes.shuffled(using: &random).prefix(10)  // duplicated deliveries

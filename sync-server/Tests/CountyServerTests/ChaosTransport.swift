@@ -1,18 +1,6 @@
 import Foundation
+import RegistryCore
 import RegistrySync
-
-/// SplitMix64: a small seeded generator, so that a failing run replays from its seed.
-struct SeededRandom: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 /// A connection as bad as a village's: the real HTTP transport to the real server, with faults decided by a
 /// seeded generator. A push may be sent twice, an older batch may arrive again before it (duplicated and
