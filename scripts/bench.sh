@@ -21,8 +21,10 @@ echo "machine: $(nproc) cores, $(free -g | awk '/Mem/ {print $2}') GiB; $(swift 
 export REGISTRY_DB="$WORK/registry.sqlite" REGISTRY_NOW="2022-11-05 18:00"
 "$BIN/registry" init --village 110105001001 --name 基准村 >/dev/null
 "$BIN/registry" risk-areas import "$WORK/areas.csv" >/dev/null
+cp "$WORK/registry.sqlite" "$WORK/before-import.sqlite"
 a=$(now); "$BIN/registry" import "$WORK/arrivals.csv" >/dev/null; b=$(now)
 echo "registry import: $N arrivals in $(ms "$a" "$b") ms = $(rate "$N" "$a" "$b") arrivals/s (target >= 20,000/s)"
+python3 scripts/import-floor.py "$WORK/registry.sqlite" "$WORK/before-import.sqlite"
 if command -v sqlite3 >/dev/null; then
     a=$(now); sqlite3 "$WORK/plain.sqlite" ".mode csv" ".import $WORK/arrivals.csv arrivals"; b=$(now)
     echo "reference sqlite3 .import of the same file (no validation, no plan, no log): $(rate "$N" "$a" "$b") rows/s"
