@@ -176,7 +176,7 @@ CREATE INDEX arrival_arrived_on ON arrival (arrived_on, deleted, category);
 
 CREATE INDEX arrival_person ON arrival (person_id);
 
-CREATE INDEX change_log_row ON change_log (tbl, pk);
+CREATE INDEX change_log_row ON change_log (scope, tbl, pk);
 
 CREATE INDEX change_log_scope ON change_log (scope, seq);
 

@@ -36,7 +36,7 @@ public struct SyncSession: Sendable {
         let health: Wire.Health = try await get("/healthz", query: [:])
         report.restamped = try checkClock(health, site: settings.site)
         try await push(site: settings.site, report: &report, progress: progress)
-        try await pull(site: settings.site, report: &report, progress: progress)
+        try await pull(site: settings.site, village: settings.village, report: &report, progress: progress)
         try await registry.writer.write { db in
             try LocalSettings.set(db, SyncState.Key.lastSuccess, registry.clock.isoText(registry.clock.now()))
         }
@@ -133,7 +133,7 @@ public struct SyncSession: Sendable {
         }
     }
 
-    func pull(site: String, report: inout Report, progress: @Sendable (Progress) -> Void) async throws {
+    func pull(site: String, village: String, report: inout Report, progress: @Sendable (Progress) -> Void) async throws {
         var restarts = 0
         while true {
             let state = try await registry.writer.read { try SyncState.load($0) }
@@ -148,7 +148,8 @@ public struct SyncSession: Sendable {
             }
             let now = registry.clock.milliseconds
             try await registry.writer.write { db in
-                var known = try KnownRows.load(page.changes, db: db)
+                // The county sends this village's rows and its own (a county's code starts the village's).
+                var known = try KnownRows.load(page.changes, scopes: [village, String(village.prefix(6))], db: db)
                 for change in page.changes {
                     do {
                         _ = try ChangeApplier.apply(change, db: db, known: &known)

@@ -41,11 +41,11 @@ public enum ChangeApplier {
         return try unknownColumn(in: change, db: db).map { "\(change.table).\($0)" }
     }
 
-    /// Applies `change`. Refuses (throws `RegistryError`) an unknown table or column, or a new row that lacks
-    /// required columns; nothing is written then.
+    /// Applies `change`, looking its row up in every scope (see `KnownRows.load`). Refuses (throws `RegistryError`)
+    /// an unknown table or column, or a new row that lacks required columns; nothing is written then.
     @discardableResult
     public static func apply(_ change: Change, db: Database) throws -> Outcome {
-        var known = try KnownRows.load([change], db: db)
+        var known = try KnownRows.load([change], scopes: nil, db: db)
         return try apply(change, db: db, known: &known)
     }
 

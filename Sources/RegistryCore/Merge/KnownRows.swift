@@ -13,8 +13,9 @@ public struct KnownRows: Sendable {
 
     private var rows: [String: [String: Row]] = [:]
 
-    /// Looks up the rows `changes` touch.
-    public static func load(_ changes: [Change], db: Database) throws -> KnownRows {
+    /// Looks up the rows `changes` touch among the rows of `scopes` (the villages and county whose rows the batch may
+    /// change: the log is indexed by scope first); nil looks in every scope, without the index's help.
+    public static func load(_ changes: [Change], scopes: [String]?, db: Database) throws -> KnownRows {
         var known = KnownRows()
         var byTable: [String: Set<String>] = [:]
         for change in changes { byTable[change.table, default: []].insert(change.pk) }
@@ -23,9 +24,10 @@ public struct KnownRows: Sendable {
             let all = Array(pks)
             for start in stride(from: 0, to: all.count, by: 500) {
                 let chunk = all[start..<min(start + 500, all.count)]
-                let statement = try db.cachedStatement(sql: "SELECT pk, columns, hlc, origin, scope FROM change_log WHERE tbl = ? AND pk IN ("
-                                                       + Array(repeating: "?", count: chunk.count).joined(separator: ", ") + ")")
-                let cursor = try GRDB.Row.fetchCursor(statement, arguments: StatementArguments([table] + Array(chunk)))
+                let inScopes = scopes.map { "scope IN (" + Array(repeating: "?", count: $0.count).joined(separator: ", ") + ") AND " } ?? ""
+                let statement = try db.cachedStatement(sql: "SELECT pk, columns, hlc, origin, scope FROM change_log WHERE " + inScopes
+                                                       + "tbl = ? AND pk IN (" + Array(repeating: "?", count: chunk.count).joined(separator: ", ") + ")")
+                let cursor = try GRDB.Row.fetchCursor(statement, arguments: StatementArguments((scopes ?? []) + [table] + Array(chunk)))
                 while let entry = try cursor.next() {
                     let pk: String = entry[0]
                     let version = Version(hlc: HLC(raw: entry[2]), origin: entry[3])

@@ -159,7 +159,7 @@ extension CountyDatabase {
             var deletions: [CountySummary.Deletion] = []
             for row in try Row.fetchAll(db, sql: """
                 SELECT p.village, p.name, p.id_number, p.deleted_reason, max(l.hlc) AS hlc, l.origin FROM person p
-                JOIN change_log l ON l.tbl = 'person' AND l.pk = p.id AND l.columns LIKE '%"deleted":1%'
+                JOIN change_log l ON l.scope = p.village AND l.tbl = 'person' AND l.pk = p.id AND l.columns LIKE '%"deleted":1%'
                 WHERE p.deleted = 1 GROUP BY p.id ORDER BY p.village, hlc
                 """) {
                 let at = Date(timeIntervalSince1970: Double(HLC(raw: row["hlc"]).milliseconds) / 1000)

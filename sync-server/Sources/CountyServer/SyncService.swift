@@ -38,7 +38,8 @@ extension CountyDatabase {
             var newest = HLC.zero
             let fresh = request.changes.filter { $0.originSeq > cursor && $0.originSeq <= request.through }
             // The rows the batch touches, looked up once: their owners (for the scope check) and column versions.
-            var known = try KnownRows.load(fresh, db: db)
+            // A village may change its own rows and, of the county's, leads' outcomes: the scopes to look in.
+            var known = try KnownRows.load(fresh, scopes: [village, try CountyDatabase.settings(db).county], db: db)
             for change in fresh {
                 if let reason = scopeProblem(change, owner: known.row(change.table, change.pk).owner, site: request.site, village: village) {
                     rejected.append(Wire.Rejection(originSeq: change.originSeq, reason: reason))
