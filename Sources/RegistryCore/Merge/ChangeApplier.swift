@@ -84,6 +84,9 @@ public enum ChangeApplier {
                                        + String(repeating: ", ?", count: winners.count) + ")")
                     .execute(arguments: StatementArguments(arguments))
             }
+        } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_PRIMARYKEY {
+            // The id is taken by a row outside the scopes looked in: another village's.
+            throw RegistryError(nil, zh: "这个编号已被其他村的记录使用", en: "another village's row has this id")
         } catch let error as DatabaseError {
             throw RegistryError(nil, zh: "数据不完整或不合规：\(error.message ?? "")", en: "incomplete or invalid row: \(error.message ?? "")")
         }

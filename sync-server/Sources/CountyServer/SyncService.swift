@@ -89,8 +89,11 @@ extension CountyDatabase {
         if let owner, owner != village {
             return Localized(zh: "不能修改其他村的记录", en: "this row belongs to another village")
         }
+        // Rows are looked up among the village's own (and the county's), so another village's row is not found: an
+        // edit of it looks like a new row without its village. (A new row reusing another village's id fails on the
+        // primary key in the applier.)
         if owner == nil && claimed == nil {
-            return Localized(zh: "新记录缺少村代码", en: "a new row must carry its village")
+            return Localized(zh: "本村没有这条记录；新记录须带村代码", en: "no row of this village has this id, and a new row must carry its village")
         }
         if let claimed, claimed != village {
             return Localized(zh: "只能上传本村（\(village)）的记录，不能写入 \(claimed)", en: "a village may write only its own rows (\(village)), not \(claimed)")

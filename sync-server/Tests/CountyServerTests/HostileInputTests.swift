@@ -71,6 +71,38 @@ struct HostileInputTests {
         #expect(try count(county.db, "SELECT count(*) FROM token") == 1)
     }
 
+    @Test("a village aiming at another village's row, by an edit or by reusing its id: rejected with a reason, the row untouched")
+    func otherVillagesRow() async throws {
+        let county = try ServerHarness()
+        try county.start()
+        let tokenA = try county.command(["token", "issue", "--village", "110105001001"])
+        let tokenB = try county.command(["token", "issue", "--village", "110105001002"])
+        let ms = Int64(Date().timeIntervalSince1970 * 1000)
+        let person: [String: DatabaseValue] = ["id": "p-a".databaseValue, "village": "110105001001".databaseValue, "name": "张三".databaseValue,
+                                               "id_type": "resident_id".databaseValue, "id_number": "420102199003071232".databaseValue,
+                                               "created_at": "2022-07-02T09:00:00+08:00".databaseValue]
+        func push(_ token: String, _ site: String, _ changes: [Change]) async throws -> Wire.PushResponse {
+            let (status, body) = try await county.transport(token).send("POST", "/v1/sync/push", query: [:],
+                body: try JSONEncoder().encode(Wire.PushRequest(site: site, after: 0, through: Int64(changes.count), changes: changes)))
+            #expect(status == 200)
+            return try JSONDecoder().decode(Wire.PushResponse.self, from: body)
+        }
+        let created = try await push(tokenA, "site-a", [Change(table: "person", pk: "p-a", columns: ColumnValues(person),
+                                                             hlc: HLC(milliseconds: ms, counter: 0).raw, origin: "site-a", originSeq: 1)])
+        #expect(created.rejected.isEmpty)
+        let later = HLC(milliseconds: ms, counter: 5).raw
+        let ack = try await push(tokenB, "site-b", [
+            Change(table: "person", pk: "p-a", columns: ColumnValues(["name": "李四".databaseValue]), hlc: later, origin: "site-b", originSeq: 1),
+            Change(table: "person", pk: "p-a", columns: ColumnValues(person.merging(["village": "110105001002".databaseValue, "name": "李四".databaseValue]) { $1 }),
+                   hlc: later, origin: "site-b", originSeq: 2),
+        ])
+        #expect(ack.rejected.map(\.originSeq) == [1, 2])
+        #expect(ack.rejected[0].reason.contains("no row of this village has this id, and a new row must carry its village"))
+        #expect(ack.rejected[1].reason.contains("another village's row has this id"))
+        #expect(try count(county.db, "SELECT count(*) FROM person WHERE id = 'p-a' AND name = '张三' AND village = '110105001001'") == 1)
+        #expect(try count(county.db, "SELECT count(*) FROM change_log WHERE origin = 'site-b'") == 0)
+    }
+
     @Test("fifty villages pushing at once all succeed, and the county database file is readable by its owner only")
     func concurrentPushes() async throws {
         let county = try ServerHarness()
