@@ -43,7 +43,9 @@ done
 VILLAGES=${VILLAGES:-500}
 (cd sync-server && swift build -c release --product sync-server >/dev/null && swift build -c release --product sync-bench >/dev/null)
 SBIN="$(cd sync-server && swift build -c release --show-bin-path)"
-"$SBIN/sync-bench" apply
+"$SBIN/sync-bench" apply 500
+"$SBIN/sync-bench" apply 50 concurrent
+"$SBIN/sync-bench" apply 500 concurrent
 "$SBIN/sync-bench" floor
 "$SBIN/sync-bench" pull
 "$SBIN/sync-bench" decode

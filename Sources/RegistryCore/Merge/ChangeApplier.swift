@@ -49,9 +49,39 @@ public enum ChangeApplier {
         return try apply(change, db: db, known: &known)
     }
 
+    /// A change with what writing it as a new row takes (the common case at the county: every column of a row
+    /// pushed for the first time wins), made before the write transaction: the server prepares a push's changes on
+    /// its event loops, so that the single writer only looks rows up and inserts.
+    public struct Prepared: Sendable {
+        public let change: Change
+        /// The change's columns but `id`, sorted: the winners when the row is new.
+        let columns: [String]
+        let insertSQL: String
+        let insertArguments: [DatabaseValue]
+        let logJSON: String
+
+        public init(_ change: Change) {
+            self.change = change
+            columns = change.columns.values.keys.filter { $0 != "id" }.sorted()
+            insertSQL = "INSERT INTO \(change.table) (id, " + columns.joined(separator: ", ") + ") VALUES (?"
+                + String(repeating: ", ?", count: columns.count) + ")"
+            var arguments = [change.pk.databaseValue]
+            arguments.reserveCapacity(columns.count + 1)
+            for column in columns { arguments.append(change.columns.values[column]!) }
+            insertArguments = arguments
+            logJSON = ColumnValues.json(sortedNames: columns, values: change.columns.values)
+        }
+    }
+
     /// Applies `change` against rows looked up beforehand for its whole batch (`KnownRows.load`), and records what
     /// it wrote there, so that a later change of the same row in the batch sees it.
     public static func apply(_ change: Change, db: Database, known: inout KnownRows) throws -> Outcome {
+        try apply(Prepared(change), db: db, known: &known)
+    }
+
+    /// Applies a prepared change (see `Prepared`) against rows looked up beforehand for its whole batch.
+    public static func apply(_ prepared: Prepared, db: Database, known: inout KnownRows) throws -> Outcome {
+        let change = prepared.change
         // A row's first entry carries its id among the columns; the key is `pk`, and must agree.
         if let id = change.columns.values["id"], id != change.pk.databaseValue {
             throw RegistryError(nil, zh: "记录编号不一致", en: "the id column differs from the key")
@@ -63,7 +93,8 @@ public enum ChangeApplier {
             throw RegistryError(nil, zh: "数据表 \(change.table) 没有可写的列 \(unknown)", en: "table \(change.table) has no writable column \(unknown)")
         }
         let row = known.row(change.table, change.pk)
-        let winners = Merge.winners(of: change, against: row.versions)
+        let isNew = row.owner == nil && row.versions.isEmpty
+        let winners = isNew ? prepared.columns : Merge.winners(of: change, against: row.versions)
         if winners.isEmpty { return .superseded }
         // Arguments as plain `DatabaseValue`s: an array literal of mixed types boxes each value and casts it back,
         // which showed in the apply profile.
@@ -72,7 +103,9 @@ public enum ChangeApplier {
         let pk = change.pk.databaseValue
         do {
             // The row is written first: if it is refused, nothing has been written (no savepoint needed).
-            if row.owner != nil {
+            if isNew {
+                try db.cachedStatement(sql: prepared.insertSQL).execute(arguments: StatementArguments(prepared.insertArguments))
+            } else if row.owner != nil {
                 for column in winners { arguments.append(change.columns.values[column]!) }
                 arguments.append(pk)
                 try db.cachedStatement(sql: "UPDATE \(change.table) SET " + winners.map { "\($0) = ?" }.joined(separator: ", ") + " WHERE id = ?")
@@ -94,7 +127,8 @@ public enum ChangeApplier {
         try db.cachedStatement(sql: """
             INSERT INTO change_log (tbl, pk, columns, hlc, origin, origin_seq, scope) VALUES (?, ?, ?, ?, ?, ?, ?)
             """).execute(arguments: StatementArguments([
-                change.table.databaseValue, pk, ColumnValues.json(sortedNames: winners, values: change.columns.values).databaseValue,
+                change.table.databaseValue, pk,
+                (isNew ? prepared.logJSON : ColumnValues.json(sortedNames: winners, values: change.columns.values)).databaseValue,
                 change.hlc.databaseValue, change.origin.databaseValue, change.originSeq.databaseValue, scope.databaseValue,
             ]))
         known.record(change.table, change.pk, columns: winners, version: change.version, owner: scope)

@@ -22,6 +22,9 @@ public final class CountyDatabase: Sendable {
         return migrator
     }
 
+    /// Pushes waiting for the writer, applied in group commits (see `PushGroups`).
+    let pushes = PushGroups()
+
     init(writer: any DatabaseWriter, clock: RegistryClock) throws {
         self.writer = writer
         self.clock = clock

@@ -20,49 +20,85 @@ extension CountyDatabase {
     /// Of a county lead, what a village may write: its outcome.
     static let leadOutcomeColumns: Set<String> = ["outcome", "outcome_on", "person_id"]
 
-    /// Applies a village's push in one transaction: replays are no-ops, a gap is refused with the expected
-    /// number, each change outside the village's scope is rejected with a reason and the rest applied.
-    /// Async, so that the server's event loops are not blocked while the single writer works.
+    /// Applies a village's push (see `apply(_:db:)`) in a group commit with the pushes waiting beside it
+    /// (`PushGroups`), and answers once it is committed. Async, so that the server's event loops are not blocked
+    /// while the single writer works.
     public func push(_ request: Wire.PushRequest, village: String, maxSkew: TimeInterval) async throws -> Wire.PushResponse {
         let now = clock.now()
         let limit = HLC(milliseconds: Int64((now.timeIntervalSince1970 + maxSkew) * 1000), counter: 0xFFFF)
         if let ahead = request.changes.map({ HLC(raw: $0.hlc) }).max(), ahead > limit {
             throw PushRefusal.clockAhead(minutes: Int((Double(ahead.milliseconds) / 1000 - now.timeIntervalSince1970) / 60))
         }
-        return try await writer.write { db in
-            let cursorRow = try Row.fetchOne(db, sql: "SELECT village, last_seq FROM site_cursor WHERE site = ?", arguments: [request.site])
-            if let owner: String = cursorRow?["village"], owner != village { throw PushRefusal.wrongVillage }
-            let cursor: Int64 = cursorRow?["last_seq"] ?? 0
-            if request.after > cursor { throw PushRefusal.gap(expected: cursor) }
-            var rejected: [Wire.Rejection] = []
-            var newest = HLC.zero
-            let fresh = request.changes.filter { $0.originSeq > cursor && $0.originSeq <= request.through }
-            // The rows the batch touches, looked up once: their owners (for the scope check) and column versions.
-            // A village may change its own rows and, of the county's, leads' outcomes: the scopes to look in.
-            var known = try KnownRows.load(fresh, scopes: [village, try CountyDatabase.settings(db).county], db: db)
-            for change in fresh {
-                if let reason = scopeProblem(change, owner: known.row(change.table, change.pk).owner, site: request.site, village: village) {
-                    rejected.append(Wire.Rejection(originSeq: change.originSeq, reason: reason))
-                    continue
-                }
+        // Prepared here, on the caller's thread, not on the single writer (see `ChangeApplier.Prepared`).
+        let pending = PendingPush(request: request, village: village, prepared: request.changes.map(ChangeApplier.Prepared.init), at: now)
+        return try await pushes.submit(pending, to: self)
+    }
+
+    /// A push that passed the checks needing no database, waiting for the writer.
+    struct PendingPush: Sendable {
+        let request: Wire.PushRequest
+        let village: String
+        let prepared: [ChangeApplier.Prepared]
+        let at: Date
+    }
+
+    /// Applies a group of pushes in one write transaction, each in its own savepoint; one result per push.
+    func applyGroup(_ pushes: [PendingPush]) async throws -> [Result<Wire.PushResponse, any Error>] {
+        try await writer.write { db in
+            try pushes.map { push in
+                var result: Result<Wire.PushResponse, any Error> = .failure(CancellationError())
                 do {
-                    // ChangeApplier writes nothing when it refuses a change, so no savepoint per change is needed.
-                    if case .applied = try ChangeApplier.apply(change, db: db, known: &known), change.table == "daily_report" {
-                        try recordReceipt(change, village: village, db: db, at: now)
+                    try db.inSavepoint {
+                        result = .success(try self.apply(push, db: db))
+                        return .commit
                     }
-                    newest = max(newest, HLC(raw: change.hlc))
-                } catch let error as RegistryError {
-                    rejected.append(Wire.Rejection(originSeq: change.originSeq, reason: error.reason))
+                } catch let error as DatabaseError where error.resultCode == .SQLITE_FULL || error.resultCode == .SQLITE_IOERR {
+                    throw error  // the transaction itself is in trouble: fail the whole group
+                } catch {
+                    result = .failure(error)
                 }
+                return result
             }
-            let through = max(cursor, request.through)
-            try db.execute(sql: """
-                INSERT INTO site_cursor (site, village, last_seq, updated_at) VALUES (?, ?, ?, ?)
-                ON CONFLICT (site) DO UPDATE SET last_seq = excluded.last_seq, updated_at = excluded.updated_at
-                """, arguments: [request.site, village, through, clock.isoText(now)])
-            if newest > .zero { try LocalSettings.observe(db, remote: newest, now: clock.milliseconds) }
-            return Wire.PushResponse(ackedThrough: through, rejected: rejected, serverTime: ISO8601DateFormatter().string(from: now))
         }
+    }
+
+    /// Applies one push: replays are no-ops, a gap is refused with the expected number, each change outside the
+    /// village's scope is rejected with a reason and the rest applied.
+    func apply(_ push: PendingPush, db: Database) throws -> Wire.PushResponse {
+        let request = push.request, village = push.village, now = push.at
+        let cursorRow = try Row.fetchOne(db, sql: "SELECT village, last_seq FROM site_cursor WHERE site = ?", arguments: [request.site])
+        if let owner: String = cursorRow?["village"], owner != village { throw PushRefusal.wrongVillage }
+        let cursor: Int64 = cursorRow?["last_seq"] ?? 0
+        if request.after > cursor { throw PushRefusal.gap(expected: cursor) }
+        var rejected: [Wire.Rejection] = []
+        var newest = HLC.zero
+        let fresh = push.prepared.filter { $0.change.originSeq > cursor && $0.change.originSeq <= request.through }
+        // The rows the batch touches, looked up once: their owners (for the scope check) and column versions.
+        // A village may change its own rows and, of the county's, leads' outcomes: the scopes to look in.
+        var known = try KnownRows.load(fresh.map(\.change), scopes: [village, try CountyDatabase.settings(db).county], db: db)
+        for item in fresh {
+            let change = item.change
+            if let reason = scopeProblem(change, owner: known.row(change.table, change.pk).owner, site: request.site, village: village) {
+                rejected.append(Wire.Rejection(originSeq: change.originSeq, reason: reason))
+                continue
+            }
+            do {
+                // ChangeApplier writes nothing when it refuses a change, so no savepoint per change is needed.
+                if case .applied = try ChangeApplier.apply(item, db: db, known: &known), change.table == "daily_report" {
+                    try recordReceipt(change, village: village, db: db, at: now)
+                }
+                newest = max(newest, HLC(raw: change.hlc))
+            } catch let error as RegistryError {
+                rejected.append(Wire.Rejection(originSeq: change.originSeq, reason: error.reason))
+            }
+        }
+        let through = max(cursor, request.through)
+        try db.execute(sql: """
+            INSERT INTO site_cursor (site, village, last_seq, updated_at) VALUES (?, ?, ?, ?)
+            ON CONFLICT (site) DO UPDATE SET last_seq = excluded.last_seq, updated_at = excluded.updated_at
+            """, arguments: [request.site, village, through, clock.isoText(now)])
+        if newest > .zero { try LocalSettings.observe(db, remote: newest, now: clock.milliseconds) }
+        return Wire.PushResponse(ackedThrough: through, rejected: rejected, serverTime: ISO8601DateFormatter().string(from: now))
     }
 
     /// Why `change` is outside what `village` may write, or nil when it may; `owner` is the village of the row it

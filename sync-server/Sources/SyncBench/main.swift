@@ -7,7 +7,7 @@ import RegistryCore
 import RegistrySync
 
 // sync-bench: the county side's benchmarks (DESIGN.md Targets), printed beside their targets.
-//   sync-bench apply            changes/s merged from pushed batches, in process
+//   sync-bench apply [BATCH [concurrent]]   changes/s merged from pushed batches, in process
 //   sync-bench pull             cost of pulling 100 new changes from a log of 10k vs 1M
 //   sync-bench floor            the same writes as apply with two bare cached INSERTs per change (the floor)
 //   sync-bench decode           push bodies decoded per second (JSONDecoder), the HTTP path's share
@@ -57,19 +57,32 @@ defer { try? FileManager.default.removeItem(atPath: dir) }
 
 switch arguments.first {
 case "apply":
-    // 100 villages × 2,000 changes in batches of 500: the server's apply path (scope checks, merge, log).
+    // 100 villages × 2,000 changes in batches of 500 (or the size given, a divisor of 2,000): the server's apply path
+    // (scope checks, merge, log). One push after another (a transaction each), or with `concurrent` all villages at
+    // once, so that waiting pushes share group commits.
     let db = try county(dir + "/apply.sqlite", villages: 100)
+    let size = arguments.count > 1 ? Int(arguments[1])! : 500
     let batches = (0..<100).flatMap { v -> [(String, Wire.PushRequest)] in
         let changes = personChanges(village: villageCode(v), site: "site-\(v)", count: 2000)
-        return stride(from: 0, to: 2000, by: 500).map { start in
-            (villageCode(v), Wire.PushRequest(site: "site-\(v)", after: Int64(start), through: Int64(start + 500),
-                                               changes: Array(changes[start..<start + 500])))
+        return stride(from: 0, to: 2000, by: size).map { start in
+            (villageCode(v), Wire.PushRequest(site: "site-\(v)", after: Int64(start), through: Int64(start + size),
+                                               changes: Array(changes[start..<start + size])))
         }
     }
+    // All villages pushing at the same time (each its batches in order), or one push after another.
+    let concurrent = arguments.count > 2 && arguments[2] == "concurrent"
     let start = now()
-    for (village, batch) in batches { _ = try await db.push(batch, village: village, maxSkew: 600) }
+    try await withThrowingTaskGroup(of: Void.self) { group in
+        for v in concurrent ? Array(0..<100) : [] {
+            let mine = batches.filter { $0.1.site == "site-\(v)" }
+            group.addTask { for (village, batch) in mine { _ = try await db.push(batch, village: village, maxSkew: 600) } }
+        }
+        try await group.waitForAll()
+    }
+    if !concurrent { for (village, batch) in batches { _ = try await db.push(batch, village: village, maxSkew: 600) } }
     let elapsed = now() - start
-    print(String(format: "server apply: 200,000 changes in %.2f s = %.0f changes/s (target >= 100,000/s)", elapsed, 200_000 / elapsed))
+    print(String(format: "server apply: 200,000 changes in batches of %d, %@: %.2f s = %.0f changes/s (target >= 100,000/s)",
+                 size, concurrent ? "100 villages pushing at once" : "one push after another", elapsed, 200_000 / elapsed))
 case "floor":
     // The floor under `apply`: the same rows and log entries written with two cached INSERTs per change and nothing
     // else (no decoding, scope check, merge or JSON building), in transactions of 500, on the same schema.
