@@ -61,13 +61,13 @@ struct SyncController: Sendable {
 
     func add(to router: Router<BasicRequestContext>) {
         router.get("/healthz") { _, _ in
-            let settings = try database.settings()
+            let settings = try await database.writer.read { try CountyDatabase.settings($0) }
             return try json(Wire.Health(status: "ok", time: ISO8601DateFormatter().string(from: database.clock.now()),
                                         epoch: settings.epoch, maxSkewSeconds: Int(options.maxSkew)))
         }
         router.post("/v1/sync/push") { request, _ in
             let started = Date()
-            let village = try authenticate(request)
+            let village = try await authenticate(request)
             let buffer = try await request.body.collect(upTo: options.maxBody)
             let push: Wire.PushRequest
             do {
@@ -101,7 +101,7 @@ struct SyncController: Sendable {
         }
         router.get("/v1/sync/pull") { request, _ in
             let started = Date()
-            let village = try authenticate(request)
+            let village = try await authenticate(request)
             let after = Int64(request.uri.queryParameters.get("after") ?? "0") ?? -1
             let limit = Int(request.uri.queryParameters.get("limit") ?? "1000") ?? -1
             guard after >= 0, (1...5000).contains(limit) else {
@@ -120,13 +120,13 @@ struct SyncController: Sendable {
 
     /// The village of the request's bearer token; a token in the URL, a missing, unknown or revoked one is
     /// refused (401) without saying which.
-    func authenticate(_ request: Request) throws -> String {
+    func authenticate(_ request: Request) async throws -> String {
         if request.uri.queryParameters.get("token") != nil || request.uri.queryParameters.get("access_token") != nil {
             throw Refusal(.unauthorized, "token_in_url", Localized(zh: "令牌必须放在 Authorization 请求头中，不能写在网址里",
                                                                   en: "send the token in the Authorization header, never in the URL"))
         }
         guard let header = request.headers[.authorization], header.hasPrefix("Bearer "),
-              let village = try database.authenticate(String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces)),
+              let village = try await database.authenticate(String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces)),
               village.count == 12  // a county token reads summaries; it does not sync
         else {
             throw Refusal(.unauthorized, "unauthorized", Localized(zh: "令牌无效或已吊销", en: "the token is not valid or was revoked"))

@@ -10,11 +10,11 @@ struct CountyController: Sendable {
 
     func add(to router: Router<BasicRequestContext>) {
         router.get("/v1/summary") { request, _ in
-            try authenticateCounty(request, challenge: false)
+            try await authenticateCounty(request, challenge: false)
             return try json(try database.summary(on: try day(request), maxSkew: options.maxSkew))
         }
         router.get("/dashboard") { request, _ in
-            try authenticateCounty(request, challenge: true)
+            try await authenticateCounty(request, challenge: true)
             let day = try day(request)
             let summary = try database.summary(on: day, maxSkew: options.maxSkew)
             let page = DashboardPage.html(summary, countyName: try database.settings().name, series: try database.series(to: day),
@@ -35,7 +35,7 @@ struct CountyController: Sendable {
 
     /// Refuses a request without a county token: with a Basic challenge for a browser (`challenge`), else with
     /// the JSON error every API answer uses (URLSession clients stall on an unanswered challenge).
-    func authenticateCounty(_ request: Request, challenge: Bool) throws {
+    func authenticateCounty(_ request: Request, challenge: Bool) async throws {
         var token: String?
         if let header = request.headers[.authorization] {
             if header.hasPrefix("Bearer ") {
@@ -45,7 +45,7 @@ struct CountyController: Sendable {
                 token = String(pair[pair.index(after: colon)...])
             }
         }
-        guard let token, let code = try database.authenticate(token.trimmingCharacters(in: .whitespaces)), code.count == 6 else {
+        guard let token, let code = try await database.authenticate(token.trimmingCharacters(in: .whitespaces)), code.count == 6 else {
             if challenge { throw BasicChallenge() }
             throw Refusal(.unauthorized, "unauthorized", Localized(zh: "需要县级令牌", en: "a county token is required"))
         }

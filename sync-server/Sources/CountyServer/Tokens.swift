@@ -47,9 +47,10 @@ extension CountyDatabase {
         }
     }
 
-    /// The village a token belongs to, if it is known and not revoked.
-    public func authenticate(_ token: String) throws -> String? {
-        try writer.read { db in
+    /// The village a token belongs to, if it is known and not revoked. Async: every request asks, and a blocking
+    /// read would hold one of the few threads that serve all connections.
+    public func authenticate(_ token: String) async throws -> String? {
+        try await writer.read { db in
             try String.fetchOne(db, sql: "SELECT village FROM token WHERE hash = ? AND revoked_at IS NULL",
                                 arguments: [Self.hash(token)])
         }
