@@ -1,6 +1,9 @@
 import ArgumentParser
 import CountyServer
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import Logging
 import RegistryCore
 
@@ -150,6 +153,7 @@ extension SyncServerCommand {
 
         func run() async throws {
             LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
+            keepFreedMemory()
             let logger = Logger(label: "sync-server")
             try await options.run { db in
                 _ = try db.settings()
@@ -163,4 +167,21 @@ extension SyncServerCommand {
             }
         }
     }
+}
+
+/// Tells glibc's allocator to keep up to 128 MB of freed memory instead of handing it back to the kernel at once.
+/// The server's many threads (event loops, the database's reader and writer queues) each get an arena, and glibc
+/// trimmed them after nearly every request: under 500 villages pushing at once the kernel spent a quarter of the
+/// server's time mapping pages back in and flushing other cores' TLBs (`perf`: page faults, `madvise`). Measured:
+/// 500 × 1,000 changes in pushes of 50, all at once, 36.1 -> 30.0 s, system time 12.3 -> 6.5 s; peak memory unchanged
+/// (130 MB). The server's memory stays bounded by what it uses at its peak.
+func keepFreedMemory() {
+    #if canImport(Glibc)
+    // mallopt is declared in malloc.h, which Glibc's Swift module does not include: look it up by name.
+    typealias Mallopt = @convention(c) (Int32, Int32) -> Int32
+    guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "mallopt") else { return }  // RTLD_DEFAULT
+    let mallopt = unsafeBitCast(symbol, to: Mallopt.self)
+    _ = mallopt(-1, 128 << 20)  // M_TRIM_THRESHOLD
+    _ = mallopt(-3, 128 << 20)  // M_MMAP_THRESHOLD
+    #endif
 }
