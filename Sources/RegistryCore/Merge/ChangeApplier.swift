@@ -93,28 +93,21 @@ public enum ChangeApplier {
             throw RegistryError(nil, zh: "数据表 \(change.table) 没有可写的列 \(unknown)", en: "table \(change.table) has no writable column \(unknown)")
         }
         let row = known.row(change.table, change.pk)
-        let isNew = row.owner == nil && row.versions.isEmpty
+        // A row without log entries (no owner) does not exist yet: every column of the change wins.
+        let isNew = row.owner == nil
         let winners = isNew ? prepared.columns : Merge.winners(of: change, against: row.versions)
         if winners.isEmpty { return .superseded }
         // Arguments as plain `DatabaseValue`s: an array literal of mixed types boxes each value and casts it back,
         // which showed in the apply profile.
-        var arguments: [DatabaseValue] = []
-        arguments.reserveCapacity(winners.count + 1)
         let pk = change.pk.databaseValue
         do {
             // The row is written first: if it is refused, nothing has been written (no savepoint needed).
             if isNew {
                 try db.cachedStatement(sql: prepared.insertSQL).execute(arguments: StatementArguments(prepared.insertArguments))
-            } else if row.owner != nil {
-                for column in winners { arguments.append(change.columns.values[column]!) }
+            } else {
+                var arguments = winners.map { change.columns.values[$0]! }
                 arguments.append(pk)
                 try db.cachedStatement(sql: "UPDATE \(change.table) SET " + winners.map { "\($0) = ?" }.joined(separator: ", ") + " WHERE id = ?")
-                    .execute(arguments: StatementArguments(arguments))
-            } else {
-                arguments.append(pk)
-                for column in winners { arguments.append(change.columns.values[column]!) }
-                try db.cachedStatement(sql: "INSERT INTO \(change.table) (id, " + winners.joined(separator: ", ") + ") VALUES (?"
-                                       + String(repeating: ", ?", count: winners.count) + ")")
                     .execute(arguments: StatementArguments(arguments))
             }
         } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_PRIMARYKEY {
