@@ -19,9 +19,6 @@ public struct OrderedColumns: Sendable {
             values.append(newValue?.databaseValue ?? .null)
         }
     }
-
-    /// The columns keyed by name, for the paths that compare or merge them.
-    var dictionary: [String: DatabaseValue] { Dictionary(uniqueKeysWithValues: zip(names, values)) }
 }
 
 /// A record that writes its columns by hand into `OrderedColumns` (see Records+Encoding.swift).
