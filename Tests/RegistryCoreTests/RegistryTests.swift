@@ -120,6 +120,28 @@ struct SchemaTests {
             }
         }
     }
+
+    @Test("migration v5 gives log entries written before v2 their row's village, so that scoped lookups find the row")
+    func scopeBackfill() throws {
+        let queue = try DatabaseQueue()
+        try Migrations.migrator.migrate(queue, upTo: "v4")
+        try queue.write { db in
+            try db.execute(sql: """
+                INSERT INTO person (id, village, name, id_type, id_number, created_at) VALUES ('p1', '110105001001', '张三', 'resident_id', '420102199003071232', 'x');
+                INSERT INTO risk_area (id, village, code, name, level, in_force_from) VALUES ('r1', '110105', '420102', '江岸区', 'high', '2022-06-01');
+                INSERT INTO change_log (tbl, pk, columns, hlc, origin, scope) VALUES ('person', 'p1', '{"name":"张三"}', 1, 'old-site', '');
+                INSERT INTO change_log (tbl, pk, columns, hlc, origin, scope) VALUES ('risk_area', 'r1', '{"level":"high"}', 2, 'county', '');
+                """)
+        }
+        try Migrations.migrator.migrate(queue)
+        try queue.read { db in
+            #expect(try String.fetchAll(db, sql: "SELECT scope FROM change_log ORDER BY seq") == ["110105001001", "110105"])
+            let change = Change(table: "person", pk: "p1", columns: ColumnValues(["name": "李四".databaseValue]), hlc: 9, origin: "s", originSeq: 1)
+            let known = try KnownRows.load([change], scopes: ["110105001001", "110105"], db: db)
+            #expect(known.row("person", "p1").owner == "110105001001")
+            #expect(known.row("person", "p1").versions["name"] != nil)
+        }
+    }
 }
 
 @Suite("Corrections, deletion and restore")
