@@ -20,7 +20,7 @@ extension CountyDatabase {
     /// Of a county lead, what a village may write: its outcome.
     static let leadOutcomeColumns: Set<String> = ["outcome", "outcome_on", "person_id"]
 
-    /// Applies a village's push (see `apply(_:db:)`) in a group commit with the pushes waiting beside it
+    /// Applies a village's push (see `apply(_:county:db:)`) in a group commit with the pushes waiting beside it
     /// (`PushGroups`), and answers once it is committed. Async, so that the server's event loops are not blocked
     /// while the single writer works.
     public func push(_ request: Wire.PushRequest, village: String, maxSkew: TimeInterval) async throws -> Wire.PushResponse {
@@ -45,11 +45,12 @@ extension CountyDatabase {
     /// Applies a group of pushes in one write transaction, each in its own savepoint; one result per push.
     func applyGroup(_ pushes: [PendingPush]) async throws -> [Result<Wire.PushResponse, any Error>] {
         try await writer.write { db in
-            try pushes.map { push in
+            let county = try CountyDatabase.settings(db).county  // once per group, not per push
+            return try pushes.map { push in
                 var result: Result<Wire.PushResponse, any Error> = .failure(CancellationError())
                 do {
                     try db.inSavepoint {
-                        result = .success(try self.apply(push, db: db))
+                        result = .success(try self.apply(push, county: county, db: db))
                         return .commit
                     }
                 } catch let error as DatabaseError where error.resultCode == .SQLITE_FULL || error.resultCode == .SQLITE_IOERR {
@@ -63,8 +64,8 @@ extension CountyDatabase {
     }
 
     /// Applies one push: replays are no-ops, a gap is refused with the expected number, each change outside the
-    /// village's scope is rejected with a reason and the rest applied.
-    func apply(_ push: PendingPush, db: Database) throws -> Wire.PushResponse {
+    /// village's scope is rejected with a reason and the rest applied. `county` is this county's code.
+    func apply(_ push: PendingPush, county: String, db: Database) throws -> Wire.PushResponse {
         let request = push.request, village = push.village, now = push.at
         let cursorRow = try Row.fetchOne(db, sql: "SELECT village, last_seq FROM site_cursor WHERE site = ?", arguments: [request.site])
         if let owner: String = cursorRow?["village"], owner != village { throw PushRefusal.wrongVillage }
@@ -75,7 +76,7 @@ extension CountyDatabase {
         let fresh = push.prepared.filter { $0.change.originSeq > cursor && $0.change.originSeq <= request.through }
         // The rows the batch touches, looked up once: their owners (for the scope check) and column versions.
         // A village may change its own rows and, of the county's, leads' outcomes: the scopes to look in.
-        var known = try KnownRows.load(fresh.map(\.change), scopes: [village, try CountyDatabase.settings(db).county], db: db)
+        var known = try KnownRows.load(fresh.map(\.change), scopes: [village, county], db: db)
         for item in fresh {
             let change = item.change
             if let reason = scopeProblem(change, owner: known.row(change.table, change.pk).owner, site: request.site, village: village) {
