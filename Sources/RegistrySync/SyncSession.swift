@@ -85,29 +85,45 @@ public struct SyncSession: Sendable {
                              arguments: [site, try SyncState.load(db).pushCursor]) ?? 0
         }
         var gaps = 0
+        // Shrunk when the server answers 413 (its body limit below ours); a change refused alone is set aside.
+        var maxChanges = Wire.maxBatchChanges, maxBytes = Wire.maxBatchBytes
+        var tooLarge: Set<Int64> = []
         while true {
-            let (cursor, batch) = try await registry.writer.read { db in
+            let (limitChanges, limitBytes, setAside) = (maxChanges, maxBytes, tooLarge)
+            let (cursor, batch, withheld, newest) = try await registry.writer.read { db in
                 let cursor = try SyncState.load(db).pushCursor
                 let rows = try Row.fetchAll(db, sql: """
                     SELECT seq, tbl, pk, columns, hlc FROM change_log WHERE origin = ? AND seq > ? ORDER BY seq LIMIT ?
-                    """, arguments: [site, cursor, Wire.maxBatchChanges])
+                    """, arguments: [site, cursor, limitChanges])
+                let newest = try Int64.fetchOne(db, sql: "SELECT max(seq) FROM change_log WHERE origin = ?", arguments: [site]) ?? 0
                 var bytes = 0
-                var changes: [Change] = []
+                var changes: [Change] = [], withheld: [(seq: Int64, table: String, pk: String, bytes: Int)] = []
                 for row in rows {
-                    let json: String = row["columns"]
-                    bytes += json.utf8.count + 120
-                    if bytes > Wire.maxBatchBytes && !changes.isEmpty { break }
+                    let json: String = row["columns"], seq: Int64 = row["seq"]
+                    let size = json.utf8.count + 120
+                    // One change larger than any push can carry would block the queue for good: set it aside.
+                    if size > Wire.maxBatchBytes || setAside.contains(seq) {
+                        withheld.append((seq, row["tbl"], row["pk"], size))
+                        continue
+                    }
+                    bytes += size
+                    if bytes > limitBytes && !changes.isEmpty { break }
                     changes.append(Change(table: row["tbl"], pk: row["pk"], columns: ColumnValues(json: json) ?? ColumnValues([:]),
-                                          hlc: row["hlc"], origin: site, originSeq: row["seq"]))
+                                          hlc: row["hlc"], origin: site, originSeq: seq))
                 }
-                return (cursor, changes)
+                return (cursor, changes, withheld, newest)
             }
-            guard let last = batch.last else { return }
-            let request = Wire.PushRequest(site: site, after: cursor, through: last.originSeq, changes: batch)
+            guard let through = (batch.map(\.originSeq) + withheld.map(\.seq)).max() else { return }
+            let request = Wire.PushRequest(site: site, after: cursor, through: through, changes: batch, withheld: withheld.map(\.seq))
             let (status, body) = try await transport.send("POST", "/v1/sync/push", query: [:], body: try JSONEncoder().encode(request))
             switch status {
             case 200:
                 let ack = try decode(Wire.PushResponse.self, body)
+                // An acknowledgement of more than was sent would mark changes as delivered that the county never got.
+                guard ack.ackedThrough <= through else {
+                    throw RegistryError(nil, zh: "县服务器确认收到了本机没有发送的修改（\(ack.ackedThrough) > \(through)），本机不会把它们标为已上传，请联系县指挥部",
+                                        en: "the county server acknowledged changes this computer never sent (\(ack.ackedThrough) > \(through)); they stay queued; tell the county")
+                }
                 try await registry.writer.write { db in
                     for rejection in ack.rejected {
                         guard let change = batch.first(where: { $0.originSeq == rejection.originSeq }) else { continue }
@@ -115,17 +131,34 @@ public struct SyncSession: Sendable {
                             INSERT OR REPLACE INTO sync_rejection (seq, tbl, pk, reason, rejected_at) VALUES (?, ?, ?, ?, ?)
                             """, arguments: [change.originSeq, change.table, change.pk, "\(rejection.reasonZh) / \(rejection.reason)", ack.serverTime])
                     }
+                    for item in withheld where item.seq <= ack.ackedThrough {
+                        try db.execute(sql: """
+                            INSERT OR REPLACE INTO sync_rejection (seq, tbl, pk, reason, rejected_at) VALUES (?, ?, ?, ?, ?)
+                            """, arguments: [item.seq, item.table, item.pk,
+                                             "修改太大（\(item.bytes) 字节），无法上传，请更正该记录 / too large to send (\(item.bytes) bytes); correct the record",
+                                             ack.serverTime])
+                    }
                     try SyncState.setPush(db, max(cursor, ack.ackedThrough))
                 }
-                report.pushed += batch.filter { $0.originSeq <= ack.ackedThrough }.count - ack.rejected.count
-                report.rejected += ack.rejected.count
+                let settled = batch.filter { $0.originSeq <= ack.ackedThrough }.count
+                report.pushed += settled - ack.rejected.count
+                report.rejected += ack.rejected.count + withheld.filter { $0.seq <= ack.ackedThrough }.count
                 progress(.pushing(done: report.pushed + report.rejected, total: total))
+            case 413 where batch.count > 1:
+                maxChanges = max(1, batch.count / 2)
+                maxBytes = max(1, maxBytes / 2)
+            case 413 where batch.count == 1:
+                tooLarge.insert(batch[0].originSeq)
             case 409:
                 // The server holds a different cursor for this site (a lost acknowledgement, or a restored
-                // server): continue from where it is.
+                // server): continue from where it is, but never past what this computer has written.
                 let gap = try decode(Wire.ErrorBody.self, body)
                 gaps += 1
                 guard let expected = gap.expected, gaps <= 3 else { throw serverError(status, body) }
+                guard expected <= newest else {
+                    throw RegistryError(nil, zh: "县服务器声称已收到本机没有写过的修改（\(expected) > \(newest)），请联系县指挥部",
+                                        en: "the county server claims changes this computer never wrote (\(expected) > \(newest)); tell the county")
+                }
                 try await registry.writer.write { db in try SyncState.setPush(db, expected) }
             default:
                 throw serverError(status, body)

@@ -9,12 +9,36 @@ public enum Wire {
         public var after: Int64
         public var through: Int64
         public var changes: [Change]
+        /// Own changes the site sets aside unsent, each too large for any push (a row written before the village
+        /// checked lengths at write time): the county records them as not received, and the queue moves on.
+        public var withheld: [Int64]
 
-        public init(site: String, after: Int64, through: Int64, changes: [Change]) {
+        public init(site: String, after: Int64, through: Int64, changes: [Change], withheld: [Int64] = []) {
             self.site = site
             self.after = after
             self.through = through
             self.changes = changes
+            self.withheld = withheld
+        }
+
+        enum CodingKeys: String, CodingKey { case site, after, through, changes, withheld }
+
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            site = try container.decode(String.self, forKey: .site)
+            after = try container.decode(Int64.self, forKey: .after)
+            through = try container.decode(Int64.self, forKey: .through)
+            changes = try container.decode([Change].self, forKey: .changes)
+            withheld = try container.decodeIfPresent([Int64].self, forKey: .withheld) ?? []
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(site, forKey: .site)
+            try container.encode(after, forKey: .after)
+            try container.encode(through, forKey: .through)
+            try container.encode(changes, forKey: .changes)
+            if !withheld.isEmpty { try container.encode(withheld, forKey: .withheld) }
         }
     }
 

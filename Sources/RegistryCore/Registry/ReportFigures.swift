@@ -37,20 +37,29 @@ public struct ReportFigures: Codable, Sendable, Equatable {
         ("released", "当日解除管控", { $0.released }),
     ]
 
-    /// Adds another village's figures (county totals).
+    /// The largest a figure may be: more than any village could count in a day or in all, far below where a
+    /// county's sum of them could overflow. The county refuses a pushed report with a figure above it.
+    public static let maximum = 1_000_000
+
+    /// Adds another village's figures (county totals). Saturating, not trapping: reports pushed before the county
+    /// checked figures on arrival may hold any number, and no stored value may crash the server.
     public mutating func add(_ other: ReportFigures) {
-        new_arrivals += other.new_arrivals
-        for (k, v) in other.new_by_category { new_by_category[k, default: 0] += v }
-        cumulative_arrivals += other.cumulative_arrivals
-        under_central_quarantine += other.under_central_quarantine
-        under_home_quarantine += other.under_home_quarantine
-        under_home_health_monitoring += other.under_home_health_monitoring
-        under_health_monitoring += other.under_health_monitoring
-        tests_due += other.tests_due
-        tests_done += other.tests_done
-        tests_missed += other.tests_missed
-        positives += other.positives
-        fevers += other.fevers
-        released += other.released
+        func sum(_ a: inout Int, _ b: Int) {
+            let (result, overflow) = a.addingReportingOverflow(b)
+            a = overflow ? (b > 0 ? Int.max : Int.min) : result
+        }
+        sum(&new_arrivals, other.new_arrivals)
+        for (k, v) in other.new_by_category { sum(&new_by_category[k, default: 0], v) }
+        sum(&cumulative_arrivals, other.cumulative_arrivals)
+        sum(&under_central_quarantine, other.under_central_quarantine)
+        sum(&under_home_quarantine, other.under_home_quarantine)
+        sum(&under_home_health_monitoring, other.under_home_health_monitoring)
+        sum(&under_health_monitoring, other.under_health_monitoring)
+        sum(&tests_due, other.tests_due)
+        sum(&tests_done, other.tests_done)
+        sum(&tests_missed, other.tests_missed)
+        sum(&positives, other.positives)
+        sum(&fevers, other.fevers)
+        sum(&released, other.released)
     }
 }

@@ -25,6 +25,7 @@ public struct ChangeRecorder {
         // Encoded once, in a fixed column order: the same values go to the row and to the log, through a statement
         // and a JSON layout prepared once per table (`InsertShape`).
         let columns = try record.orderedColumns()
+        try Self.refuseBroken(R.databaseTableName, columns.names, columns.values)
         let shape = InsertShape.of(R.databaseTableName, columns.names)
         try db.cachedStatement(sql: shape.sql).execute(arguments: StatementArguments(columns.values))
         try log(R.databaseTableName, record.id, record.village, json: shape.json(columns.values))
@@ -35,6 +36,7 @@ public struct ChangeRecorder {
         let new = try record.databaseDictionary, before = try old.databaseDictionary
         let changed = new.filter { before[$0.key] != $0.value }
         if changed.isEmpty { return }
+        try Self.refuseBroken(R.databaseTableName, Array(changed.keys), Array(changed.values))
         try record.update(db, columns: Array(changed.keys))
         try log(R.databaseTableName, record.id, record.village, json: ColumnValues(changed).json)
     }
@@ -46,6 +48,15 @@ public struct ChangeRecorder {
         } else {
             try insert(record)
         }
+    }
+
+    /// Refuses a row whose columns break the rules the county checks pushes against (`SyncedRules`): what the
+    /// village logs must never be refused later for its shape (a 1-million-character name once blocked a
+    /// village's whole queue at the county's size limit).
+    static func refuseBroken(_ table: String, _ names: [String], _ values: [DatabaseValue]) throws {
+        guard let (column, reason) = SyncedRules.problem(table: table, names: names, values: values) else { return }
+        if let field = Field(rawValue: column) { throw RegistryError(field, reason) }
+        throw RegistryError(nil, SyncedRules.named(table, column, reason))
     }
 
     private mutating func log(_ table: String, _ pk: String, _ scope: String, json: String) throws {

@@ -67,7 +67,8 @@ struct SyncController: Sendable {
         }
         router.post("/v1/sync/push") { request, _ in
             let started = Date()
-            let village = try await authenticate(request)
+            let holder = try await authenticate(request)
+            let village = holder.village
             let buffer = try await request.body.collect(upTo: options.maxBody)
             let push: Wire.PushRequest
             do {
@@ -76,7 +77,11 @@ struct SyncController: Sendable {
                 throw Refusal(.badRequest, "bad_request", Localized(zh: "请求格式不对", en: "the request body is not a valid push"))
             }
             do {
-                let ack = try await database.push(push, village: village, maxSkew: options.maxSkew)
+                let ack = try await database.push(push, village: village, tokenID: holder.tokenID, maxSkew: options.maxSkew)
+                if !push.withheld.isEmpty {
+                    logger.warning("push: changes withheld by the village as too large", metadata: [
+                        "village": .string(village), "withheld": .stringConvertible(push.withheld.count)])
+                }
                 // One line per sync; never an id number, a phone or a token.
                 logger.info("push", metadata: [
                     "village": .string(village), "in": .stringConvertible(push.changes.count),
@@ -96,12 +101,18 @@ struct SyncController: Sendable {
                                             en: "This computer's clock is about \(minutes) minutes ahead of the county server. Fix the computer's date and time, then sync again; nothing is lost."))
                 case .wrongVillage:
                     throw Refusal(.forbidden, "wrong_village", Localized(zh: "此设备已登记在其他村", en: "this device is registered to another village"))
+                case .foreignSite:
+                    logger.warning("push refused: site of another token", metadata: ["village": .string(village)])
+                    throw Refusal(.forbidden, "foreign_site", Localized(zh: "此设备编号属于县服务器或其他令牌，不能用本令牌上传",
+                                                                        en: "this site belongs to the county or to another token"))
+                case .malformed(let reason):
+                    throw Refusal(.badRequest, "bad_request", reason)
                 }
             }
         }
         router.get("/v1/sync/pull") { request, _ in
             let started = Date()
-            let village = try await authenticate(request)
+            let village = try await authenticate(request).village
             let after = Int64(request.uri.queryParameters.get("after") ?? "0") ?? -1
             let limit = Int(request.uri.queryParameters.get("limit") ?? "1000") ?? -1
             guard after >= 0, (1...5000).contains(limit) else {
@@ -120,18 +131,18 @@ struct SyncController: Sendable {
 
     /// The village of the request's bearer token; a token in the URL, a missing, unknown or revoked one is
     /// refused (401) without saying which.
-    func authenticate(_ request: Request) async throws -> String {
+    func authenticate(_ request: Request) async throws -> CountyDatabase.TokenHolder {
         if request.uri.queryParameters.get("token") != nil || request.uri.queryParameters.get("access_token") != nil {
             throw Refusal(.unauthorized, "token_in_url", Localized(zh: "令牌必须放在 Authorization 请求头中，不能写在网址里",
                                                                   en: "send the token in the Authorization header, never in the URL"))
         }
         guard let header = request.headers[.authorization], header.hasPrefix("Bearer "),
-              let village = try await database.authenticate(String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces)),
-              village.count == 12  // a county token reads summaries; it does not sync
+              let holder = try await database.authenticate(String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces)),
+              holder.village.count == 12  // a county token reads summaries; it does not sync
         else {
             throw Refusal(.unauthorized, "unauthorized", Localized(zh: "令牌无效或已吊销", en: "the token is not valid or was revoked"))
         }
-        return village
+        return holder
     }
 }
 

@@ -45,7 +45,7 @@ struct CountyController: Sendable {
                 token = String(pair[pair.index(after: colon)...])
             }
         }
-        guard let token, let code = try await database.authenticate(token.trimmingCharacters(in: .whitespaces)), code.count == 6 else {
+        guard let token, let holder = try await database.authenticate(token.trimmingCharacters(in: .whitespaces)), holder.village.count == 6 else {
             if challenge { throw BasicChallenge() }
             throw Refusal(.unauthorized, "unauthorized", Localized(zh: "需要县级令牌", en: "a county token is required"))
         }

@@ -19,6 +19,9 @@ public final class CountyDatabase: Sendable {
         migrator.registerMigration("county-v3") { db in
             try db.execute(sql: String(decoding: PackageResources.county_v3_sql, as: UTF8.self))
         }
+        migrator.registerMigration("county-v4") { db in
+            try db.execute(sql: String(decoding: PackageResources.county_v4_sql, as: UTF8.self))
+        }
         return migrator
     }
 

@@ -47,12 +47,18 @@ extension CountyDatabase {
         }
     }
 
-    /// The village a token belongs to, if it is known and not revoked. Async: every request asks, and a blocking
-    /// read would hold one of the few threads that serve all connections.
-    public func authenticate(_ token: String) async throws -> String? {
+    /// Who holds a token: its village (or the county's code) and the token's own id.
+    public struct TokenHolder: Sendable, Equatable {
+        public let village: String
+        public let tokenID: String
+    }
+
+    /// Who a token belongs to, if it is known and not revoked. Async: every request asks, and a blocking read
+    /// would hold one of the few threads that serve all connections.
+    public func authenticate(_ token: String) async throws -> TokenHolder? {
         try await writer.read { db in
-            try String.fetchOne(db, sql: "SELECT village FROM token WHERE hash = ? AND revoked_at IS NULL",
-                                arguments: [Self.hash(token)])
+            try Row.fetchOne(db, sql: "SELECT village, id FROM token WHERE hash = ? AND revoked_at IS NULL",
+                             arguments: [Self.hash(token)]).map { TokenHolder(village: $0["village"], tokenID: $0["id"]) }
         }
     }
 

@@ -24,13 +24,22 @@ func personChanges(village: String, site: String, count: Int) -> [Change] {
     var random = SeededRandom(seed: UInt64(village) ?? 1)
     return (0..<count).map { i in
         let ms = dayStart + Int64(i) * 28_800_000 / Int64(max(count, 1)) + Int64(random.next() % 1000)
-        let bits = random.next(), idNumber = String(format: "4201%014llu", random.next() % 100_000_000_000_000)
+        let bits = random.next(), idNumber = residentID(random.next())
         return Change(table: "person", pk: recordID(milliseconds: ms, random: bits), columns: ColumnValues([
             "village": village.databaseValue, "name": "人员\(i)".databaseValue, "id_type": "resident_id".databaseValue,
             "id_number": idNumber.databaseValue, "phone": "13800138000".databaseValue,
             "created_at": "2022-11-05T09:00:00+08:00".databaseValue, "deleted": 0.databaseValue,
         ]), hlc: HLC(milliseconds: ms, counter: 0).raw, origin: site, originSeq: Int64(i + 1))
     }
+}
+
+/// A valid resident ID (birth date and check character right: the county checks both) from random bits.
+func residentID(_ r: UInt64) -> String {
+    let body = String(format: "4201%02llu%04llu%02llu%02llu%03llu", r % 100, 1950 + (r >> 8) % 60, 1 + (r >> 16) % 12,
+                      1 + (r >> 24) % 28, (r >> 32) % 1000)
+    let weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+    let sum = zip(body.utf8.map { Int($0) - 48 }, weights).reduce(0) { $0 + $1.0 * $1.1 }
+    return body + String(Array("10X98765432")[sum % 11])
 }
 
 /// A version-7 UUID as text: 48 bits of milliseconds, then random bits.
@@ -76,12 +85,12 @@ case "apply":
         try await withThrowingTaskGroup(of: Void.self) { group in
             for v in 0..<100 {
                 let mine = batches.filter { $0.1.site == "site-\(v)" }
-                group.addTask { for (village, batch) in mine { _ = try await db.push(batch, village: village, maxSkew: 600) } }
+                group.addTask { for (village, batch) in mine { _ = try await db.push(batch, village: village, tokenID: "bench-\(village)", maxSkew: 600) } }
             }
             try await group.waitForAll()
         }
     } else {
-        for (village, batch) in batches { _ = try await db.push(batch, village: village, maxSkew: 600) }
+        for (village, batch) in batches { _ = try await db.push(batch, village: village, tokenID: "bench-\(village)", maxSkew: 600) }
     }
     let elapsed = now() - start
     print(String(format: "server apply: 200,000 changes in batches of %d, %@: %.2f s = %.0f changes/s (target >= 100,000/s)",
@@ -118,14 +127,14 @@ case "pull":
             let n = min(5000, size - pushed)
             _ = try await db.push(Wire.PushRequest(site: "site-\(v)", after: 0, through: Int64(n),
                                              changes: personChanges(village: villageCode(v), site: "site-\(v)", count: n)),
-                            village: villageCode(v), maxSkew: 600)
+                            village: villageCode(v), tokenID: "bench-\(v)", maxSkew: 600)
             pushed += n
             v += 1
         }
         let cursor = try db.writer.read { try Int64.fetchOne($0, sql: "SELECT max(seq) FROM change_log") ?? 0 }
         _ = try await db.push(Wire.PushRequest(site: "site-0", after: 0, through: 100,
                                          changes: personChanges(village: villageCode(0), site: "site-0", count: 100)),
-                        village: villageCode(0), maxSkew: 600)
+                        village: villageCode(0), tokenID: "bench-0", maxSkew: 600)
         var best = Double.infinity
         for _ in 0..<20 {
             let start = now()
