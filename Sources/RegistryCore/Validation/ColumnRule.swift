@@ -69,7 +69,8 @@ extension ColumnRule {
         ColumnRule.isIdentifier(value.text) ? nil : Localized(zh: "不是有效的记录编号", en: "is not a valid record id")
     }
 
-    static func isIdentifier(_ s: String) -> Bool {
+    /// Whether `s` is a plain identifier (a row or site id).
+    public static func isIdentifier(_ s: String) -> Bool {
         (1...64).contains(s.utf8.count) && s.utf8.allSatisfy {
             (0x30...0x39).contains($0) || (0x41...0x5A).contains($0) || (0x61...0x7A).contains($0) || $0 == 0x2D || $0 == 0x5F || $0 == 0x2E
         }

@@ -120,8 +120,8 @@ extension CountyDatabase {
         var known = try KnownRows.load(fresh.map(\.0.change), scopes: [village, county], db: db)
         for (item, problem) in fresh {
             let change = item.change
-            if let reason = scopeProblem(change, owner: known.row(change.table, change.pk).owner, site: request.site, village: village)
-                ?? problem ?? (try deletionProblem(change, db: db)) {
+            let scope = scopeProblem(change, owner: known.row(change.table, change.pk).owner, site: request.site, village: village)
+            if let reason = try scope ?? problem ?? deletionProblem(change, db: db) {
                 rejected.append(Wire.Rejection(originSeq: change.originSeq, reason: reason))
                 continue
             }

@@ -117,14 +117,14 @@ struct HostileInputTests {
             for v in 0..<50 {
                 group.addTask {
                     let village = String(format: "110105003%03d", v + 1)
-                    let changes = (1...20).map { i in
+                    // Every tenth village claims to have pushed 5 changes already: a gap, refused alone.
+                    let after: Int64 = v % 10 == 9 ? 5 : 0
+                    let changes = ((after + 1)...20).map { i in
                         Change(table: "health_check", pk: "c-\(v)-\(i)", columns: ColumnValues([
                             "village": village.databaseValue, "person_id": "p".databaseValue, "taken_at": "2022-07-02 08:00".databaseValue,
                             "taken_on": "2022-07-02".databaseValue, "temperature": 36.5.databaseValue, "flagged": 0.databaseValue,
-                        ]), hlc: HLC(milliseconds: ms, counter: i).raw, origin: "site-\(v)", originSeq: Int64(i))
+                        ]), hlc: HLC(milliseconds: ms, counter: Int(i)).raw, origin: "site-\(v)", originSeq: i)
                     }
-                    // Every tenth village claims to have pushed 5 changes already: a gap, refused alone.
-                    let after: Int64 = v % 10 == 9 ? 5 : 0
                     return try await county.transport(tokens[v]).send("POST", "/v1/sync/push", query: [:],
                         body: try JSONEncoder().encode(Wire.PushRequest(site: "site-\(v)", after: after, through: 20, changes: changes))).status
                 }

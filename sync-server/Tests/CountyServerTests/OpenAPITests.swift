@@ -88,8 +88,8 @@ struct OpenAPITests {
             ("/v1/sync/push", "post", tokenB, [:], try push(.init(site: "site-b", after: 0, through: 1, changes: [person]))),
             ("/v1/sync/push", "post", tokenB, [:], Data("[1,2".utf8)),
             ("/v1/sync/push", "post", "not-a-token", [:], try push(.init(site: "site-b", after: 0, through: 1, changes: []))),
-            ("/v1/sync/push", "post", tokenB, [:], try push(.init(site: site, after: 0, through: 1, changes: []))),
-            ("/v1/sync/push", "post", tokenB, [:], try push(.init(site: "site-b", after: 9, through: 10, changes: []))),
+            ("/v1/sync/push", "post", tokenB, [:], try push(.init(site: site, after: 0, through: 0, changes: []))),
+            ("/v1/sync/push", "post", tokenB, [:], try push(.init(site: "site-b", after: 9, through: 9, changes: []))),
             ("/v1/sync/push", "post", tokenB, [:], Data(repeating: 0x20, count: 3 << 20)),
             ("/v1/sync/push", "post", tokenB, [:], try push(.init(site: "site-b", after: 1, through: 2, changes: [
                 Change(table: "person", pk: "p2", columns: ColumnValues([:]), hlc: HLC(milliseconds: Int64(Date().timeIntervalSince1970 * 1000) + 86_400_000, counter: 0).raw,

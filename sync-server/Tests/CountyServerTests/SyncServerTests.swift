@@ -147,7 +147,9 @@ struct SyncServerTests {
             #expect(try JSONDecoder().decode(Wire.PushResponse.self, from: body).ackedThrough == 1)
         }
         #expect(try rows(county.db, "SELECT count(*) AS n FROM change_log WHERE origin = 'site-x'")[0]["n"] as Int == 1)
-        let gap = try JSONEncoder().encode(Wire.PushRequest(site: "site-x", after: 5, through: 6, changes: []))
+        var next = change
+        next.originSeq = 6
+        let gap = try JSONEncoder().encode(Wire.PushRequest(site: "site-x", after: 5, through: 6, changes: [next]))
         let (status, body) = try await transport.send("POST", "/v1/sync/push", query: [:], body: gap)
         #expect(status == 409)
         #expect(try JSONDecoder().decode(Wire.ErrorBody.self, from: body).expected == 1)
