@@ -17,6 +17,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        // Templates that escape every value by default: the dashboard shows what villages pushed.
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         // For sync-bench's load client only (HummingbirdTesting builds it for the tests anyway).
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
@@ -31,9 +33,11 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Mustache", package: "swift-mustache"),
             ],
-            // Sources/CountyServer/Schema links to schema/county: the county's own tables, as SQL data.
-            resources: [.embedInCode("Schema")]
+            // Sources/CountyServer/Schema links to schema/county: the county's own tables, as SQL data; Templates holds
+            // the pages, compiled in too so that the binary runs from anywhere.
+            resources: [.embedInCode("Schema"), .embedInCode("Templates")]
         ),
         .executableTarget(
             name: "SyncServerCLI",

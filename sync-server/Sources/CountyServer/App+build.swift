@@ -23,6 +23,7 @@ public struct ServerOptions: Sendable {
 public func buildApplication(database: CountyDatabase, options: ServerOptions, logger: Logger,
                              onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
     let router = Router()
+    router.add(middleware: SecurityHeadersMiddleware())
     router.add(middleware: MethodNotAllowedMiddleware())
     SyncController(database: database, options: options, logger: logger).add(to: router)
     CountyController(database: database, options: options).add(to: router)

@@ -209,6 +209,46 @@ extension HostileInputTests {
         #expect(try count(county.db, "SELECT count(*) FROM person") == 0)
     }
 
+    @Test("a script stored before the checks is shown as text on the dashboard, whose answers forbid scripts and framing")
+    func scriptInDashboard() async throws {
+        let county = try ServerHarness()
+        try county.start()
+        let countyToken = try county.command(["token", "issue", "--county"])
+        _ = county.stop()
+        let script = "<script>alert(document.cookie)</script>"
+        try await DatabaseQueue(path: county.db).write { db in
+            for (id, village) in [("p1", "110105001001"), ("p2", "110105001002")] {
+                try db.execute(sql: """
+                    INSERT INTO person (id, village, name, id_type, id_number, created_at) VALUES (?, ?, ?, 'resident_id', ?, '2022-07-02T09:00:00+08:00')
+                    """, arguments: [id, village, "\"><img src=x onerror=alert(1)>", script])
+            }
+        }
+        try county.start()
+        let day = "\(RegistryClock(now: { Date() }).today)"
+        let (status, body) = try await county.transport(countyToken).send("GET", "/dashboard", query: ["date": day], body: nil)
+        #expect(status == 200)
+        let html = String(decoding: body, as: UTF8.self)
+        #expect(html.contains("多村重复登记（1）"))
+        #expect(!html.contains("<script") && !html.contains("<img"))
+        #expect(html.contains("&lt;script&gt;alert(document.cookie)&lt;/script&gt;"))
+        for path in ["/dashboard", "/healthz", "/v1/summary"] {
+            let head = try rawRequest(port: county.port, path: path).lowercased()
+            #expect(head.contains("content-security-policy: default-src 'none'"), "\(path)")
+            #expect(head.contains("x-frame-options: deny") && head.contains("x-content-type-options: nosniff"), "\(path)")
+        }
+    }
+
+    @Test("templates never write a value unescaped (no triple braces, no ampersand tags)")
+    func templatesEscape() throws {
+        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Sources/CountyServer/Templates")
+        let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".mustache") }
+        #expect(!names.isEmpty)
+        for name in names {
+            let text = try String(contentsOf: folder.appendingPathComponent(name), encoding: .utf8)
+            #expect(!text.contains("{{{") && !text.contains("{{&"), "\(name)")
+        }
+    }
+
     @Test("the laptop refuses an acknowledgement beyond what it sent and keeps its queue")
     func forgedAcknowledgement() async throws {
         let county = try ServerHarness()
