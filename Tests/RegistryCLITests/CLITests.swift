@@ -289,7 +289,12 @@ struct ImportEndToEndTests {
         let rejects = String(decoding: bytes.dropFirst(3), as: UTF8.self)
         #expect(rejects.hasPrefix("姓名,身份证号") && rejects.contains("坏行") && rejects.contains("校验位"))
 
-        let again = try cli.run(["import", file, "--skip-invalid"])
+        let mode = try FileManager.default.attributesOfItem(atPath: dir.appendingPathComponent("arrivals.rejected.csv").path)[.posixPermissions] as? Int
+        #expect(mode == 0o600)  // personal data: readable by the clerk only
+
+        let refused = try cli.run(["import", file, "--skip-invalid"])  // the rejects file of the first run is kept
+        #expect(refused.status == 1 && refused.err.contains("arrivals.rejected.csv 已存在"))
+        let again = try cli.run(["import", file, "--skip-invalid", "--force"])
         #expect(again.out.contains("新增 0，已存在 10000"))
     }
 }

@@ -12,7 +12,8 @@ extension RegistryCommand {
         @Flag(help: "只导出今日管控中的人员 / Only those under a measure today.") var active = false
         @Option(help: "到达日期起 / Arrived from.") var from: String?
         @Option(help: "到达日期止 / Arrived until.") var to: String?
-        @Option(name: .shortAndLong, help: "写入文件（默认标准输出） / Write to this file.") var output: String?
+        @Option(name: .shortAndLong, help: "写入文件（默认标准输出；只有本人可读） / Write to this file (readable by you only).") var output: String?
+        @Flag(help: "覆盖已有的文件 / Overwrite an existing file.") var force = false
 
         func run() throws {
             try global.run { registry in
@@ -22,7 +23,7 @@ extension RegistryCommand {
                 let text = format == .json ? JSONText.encode(rows) + "\n"
                     : TextTable(headers: ExportRow.headers(global.lang), rows: rows.map(\.cells)).csv(bom: true)
                 if let output {
-                    try Data(text.utf8).write(to: URL(fileURLWithPath: output), options: .atomic)
+                    try PrivateFile.write(Data(text.utf8), to: output, overwrite: force)
                     Console.error(global.lang == .zh ? "已导出 \(rows.count) 条到 \(output)" : "Exported \(rows.count) rows to \(output)")
                 } else {
                     Console.out(text, terminator: "")

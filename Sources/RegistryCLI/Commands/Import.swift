@@ -14,9 +14,16 @@ extension RegistryCommand {
         @Flag(help: "导入正确的行，错误行另存 / Import the good rows, write the bad ones to FILE.rejected.csv.")
         var skipInvalid = false
         @Flag(help: "只检查不写入 / Validate only.") var dryRun = false
+        @Flag(help: "覆盖已有的错误行文件 / Overwrite an existing FILE.rejected.csv.") var force = false
 
         func run() throws {
             try global.run { registry in
+                // Checked before anything is imported: the rejects of an earlier run may be the clerk's work list.
+                let rejectsPath = ImportRejects.path(for: file)
+                if skipInvalid && !dryRun && !force && FileManager.default.fileExists(atPath: rejectsPath) {
+                    throw RegistryError(.file, zh: "\(rejectsPath) 已存在（上次导入的错误行）；请先处理或移走它，或加 --force 覆盖",
+                                        en: "\(rejectsPath) exists (the rejected rows of an earlier import); deal with it or move it, or add --force")
+                }
                 let csv = try CSVFile(path: file)
                 let zh = global.lang == .zh
                 // A progress line only for a person watching a terminal; scripts get the summary alone.
@@ -33,9 +40,8 @@ extension RegistryCommand {
                     Console.error((zh ? "第 \(rejected.line) 行：" : "line \(rejected.line): ") + rejected.error.message(global.lang))
                 }
                 if skipInvalid && !report.rejected.isEmpty && !dryRun {
-                    let path = ImportRejects.path(for: file)
-                    try ImportRejects.write(report.rejected, header: csv.header, lang: global.lang, to: path)
-                    Console.error((zh ? "错误行已写入 " : "Rejected rows written to ") + path)
+                    try ImportRejects.write(report.rejected, header: csv.header, lang: global.lang, to: rejectsPath, overwrite: force)
+                    Console.error((zh ? "错误行已写入 " : "Rejected rows written to ") + rejectsPath)
                 }
                 Console.out(zh
                     ? "\(dryRun ? "检查完毕（未写入）" : report.written ? "导入完成" : "未导入任何数据")：新增 \(report.imported)，已存在 \(report.alreadyPresent)，错误 \(report.rejected.count) 行（编码 \(csv.encoding.rawValue)）"
@@ -53,9 +59,9 @@ enum ImportRejects {
         return url.deletingPathExtension().path + ".rejected.csv"
     }
 
-    static func write(_ rows: [ImportReport.Rejected], header: [String], lang: Language, to path: String) throws {
+    static func write(_ rows: [ImportReport.Rejected], header: [String], lang: Language, to path: String, overwrite: Bool) throws {
         let table = TextTable(headers: header + [lang == .zh ? "错误原因" : "reason"],
                               rows: rows.map { $0.fields + Array(repeating: "", count: max(0, header.count - $0.fields.count)) + [$0.error.message(lang)] })
-        try table.csv(bom: true).write(toFile: path, atomically: true, encoding: .utf8)
+        try PrivateFile.write(Data(table.csv(bom: true).utf8), to: path, overwrite: overwrite)
     }
 }

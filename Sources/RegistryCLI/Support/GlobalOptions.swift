@@ -54,10 +54,11 @@ enum Now {
 
 /// Printing: results on stdout, refusals and warnings on stderr.
 enum Console {
-    static func out(_ text: String, terminator: String = "\n") { print(text, terminator: terminator) }
+    /// Prints with control characters removed: names and reasons may come from other sites (see `terminalSafe`).
+    static func out(_ text: String, terminator: String = "\n") { print(text.terminalSafe, terminator: terminator) }
 
     static func error(_ text: String) {
-        FileHandle.standardError.write(Data((text + "\n").utf8))
+        FileHandle.standardError.write(Data((text.terminalSafe + "\n").utf8))
     }
 
     /// Whether stdin is a terminal (a clerk typing) rather than a file or pipe.

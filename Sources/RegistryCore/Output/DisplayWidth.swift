@@ -24,3 +24,26 @@ extension Unicode.Scalar {
         }
     }
 }
+
+extension String {
+    /// The text as it may be printed to a terminal: control characters removed (an ESC sequence in a pushed name
+    /// once cleared the county operator's screen), and the bidirectional overrides that can disguise text. Line
+    /// breaks (`\n`, `\r\n`) and tabs stay.
+    public var terminalSafe: String {
+        let scalars = unicodeScalars
+        guard scalars.contains(where: { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) || String.isBidiControl($0) }) else { return self }
+        var out = String.UnicodeScalarView()
+        var previous: Unicode.Scalar?
+        for scalar in scalars.reversed() {  // backwards, so that a CR is kept only before an LF
+            defer { previous = scalar }
+            if scalar == "\n" || scalar == "\t" || (scalar == "\r" && previous == "\n") { out.append(scalar); continue }
+            if scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) || String.isBidiControl(scalar) { continue }
+            out.append(scalar)
+        }
+        return String(String.UnicodeScalarView(out.reversed()))
+    }
+
+    private static func isBidiControl(_ s: Unicode.Scalar) -> Bool {
+        (0x202A...0x202E).contains(s.value) || (0x2066...0x2069).contains(s.value)
+    }
+}

@@ -54,11 +54,12 @@ public struct TextTable: Sendable {
 
 /// CSV helpers shared by exports and imports.
 public enum CSV {
-    /// A field quoted when it holds a comma, a quote, or a line break; leading `=`, `+`, `-`, `@` get a `'` so
-    /// that Excel does not run it as a formula.
+    /// A field quoted when it holds a comma, a quote, or a line break; leading `=`, `+`, `-`, `@`, tab or carriage
+    /// return get a `'` so that Excel does not run it as a formula (a negative number stays a number). Every CSV
+    /// the project writes goes through here: exports, rejected rows, the county's merge.
     public static func quote(_ field: String) -> String {
         var text = field
-        if let first = text.unicodeScalars.first, "=+@".unicodeScalars.contains(first) || (first == "-" && Double(text) == nil) {
+        if let first = text.unicodeScalars.first, "=+@\t\r".unicodeScalars.contains(first) || (first == "-" && Double(text) == nil) {
             text = "'" + text
         }
         if text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {

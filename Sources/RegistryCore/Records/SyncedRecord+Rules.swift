@@ -128,6 +128,12 @@ public enum SyncedRules {
         Localized(zh: "\(table).\(column)：\(problem.zh)", en: "\(table).\(column): \(problem.en)")
     }
 
+    /// Refuses `text` for `table.column` as the county would, naming `field`: for entry points that want the
+    /// refusal before the write (an import then names the line).
+    public static func refuse(_ table: String, _ column: String, _ text: String, field: Field) throws {
+        if let problem = tables[table]?[column]?.problem(text.databaseValue) { throw RegistryError(field, problem) }
+    }
+
     /// Why `names` / `values` (one row as the recorder writes it) break `table`'s rules; the recorder's check.
     static func problem(table: String, names: [String], values: [DatabaseValue]) -> (column: String, reason: Localized)? {
         guard let rules = tables[table] else { return nil }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// What a clerk fills in for an arrival, as typed: every field text, validated by `validated(today:)`.
 public struct IntakeForm: Sendable, Equatable {
     public var name = ""
@@ -85,6 +87,12 @@ public struct IntakeForm: Sendable, Equatable {
             }
             doses = n
         }
+        // Lengths and characters by the rules the county checks pushes against, here so that an import names the line.
+        try SyncedRules.refuse("person", "name", name, field: .name)
+        try SyncedRules.refuse("person", "id_number", idNumber, field: .idNumber)
+        try SyncedRules.refuse("person", "address", address.trimmed, field: .address)
+        try SyncedRules.refuse("arrival", "transport", transport.trimmed, field: .transport)
+        for stay in stays { try SyncedRules.refuse("arrival", "stays", "[\(String(decoding: try JSONEncoder().encode(stay), as: UTF8.self))]", field: .fromName) }
         return Intake(
             name: name, idType: idType, idNumber: idNumber, sex: sex, birthDate: birth, phone: phone,
             address: address.trimmed.isEmpty ? nil : address.trimmed, stays: stays, arrived: arrived,

@@ -13,7 +13,7 @@ public final class Registry: Sendable {
 
     init(writer: any DatabaseWriter, clock: RegistryClock, ids: IDGenerator) throws {
         self.writer = writer
-        try Migrations.migrator.migrate(writer)
+        try Migrations.migrator.migrateRefusingNewer(writer, program: "registry")
         // The village's time zone, once set at init, replaces the default of the injected clock.
         let zone = try writer.read { try Setting.get($0, .timeZone) }.flatMap(TimeZone.init(identifier:))
         self.clock = RegistryClock(timeZone: zone ?? clock.timeZone, now: clock.now)

@@ -31,7 +31,7 @@ public final class CountyDatabase: Sendable {
     init(writer: any DatabaseWriter, clock: RegistryClock) throws {
         self.writer = writer
         self.clock = clock
-        try CountyDatabase.migrator.migrate(writer)
+        try CountyDatabase.migrator.migrateRefusingNewer(writer, program: "sync-server")
     }
 
     /// Opens (creating, readable by its owner only) the county database at `path`, in WAL mode.

@@ -19,11 +19,11 @@ extension SyncServerCommand {
                 case "json":
                     let encoder = JSONEncoder()
                     encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-                    print(String(decoding: try encoder.encode(summary), as: UTF8.self))
+                    Terminal.out(String(decoding: try encoder.encode(summary), as: UTF8.self))
                 case "csv":
-                    FileHandle.standardOutput.write(Data(MergeText.csv(summary).utf8))
+                    Terminal.out(MergeText.csv(summary), terminator: "")
                 case "table":
-                    print(MergeText.table(summary, county: try db.settings().name))
+                    Terminal.out(MergeText.table(summary, county: try db.settings().name))
                 default:
                     throw RegistryError.notOneOf(.format, format, ["table", "json", "csv"])
                 }
@@ -43,7 +43,7 @@ extension SyncServerCommand {
             func run() async throws {
                 try await options.run { db in
                     let result = try db.importLeads(try CSVFile(path: file))
-                    print("leads: \(result.added) added, \(result.unchanged) already sent")
+                    Terminal.out("leads: \(result.added) added, \(result.unchanged) already sent")
                 }
             }
         }

@@ -27,7 +27,7 @@ extension SyncServerCommand {
                 try await options.run { db in
                     let person = try db.correctPerson(target.person, village: target.village,
                                                       PersonCorrection(name: name, phone: phone, address: address))
-                    print("corrected \(person.village) \(person.id)")
+                    Terminal.out("corrected \(person.village) \(person.id)")
                 }
             }
         }
@@ -41,7 +41,7 @@ extension SyncServerCommand {
             func run() async throws {
                 try await options.run { db in
                     let person = try db.setPersonDeleted(target.person, village: target.village, true, reason: reason)
-                    print("deleted \(person.village) \(person.id)")
+                    Terminal.out("deleted \(person.village) \(person.id)")
                 }
             }
         }
@@ -54,7 +54,7 @@ extension SyncServerCommand {
             func run() async throws {
                 try await options.run { db in
                     let person = try db.setPersonDeleted(target.person, village: target.village, false)
-                    print("restored \(person.village) \(person.id)")
+                    Terminal.out("restored \(person.village) \(person.id)")
                 }
             }
         }

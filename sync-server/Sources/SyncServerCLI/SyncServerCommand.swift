@@ -36,7 +36,7 @@ struct ServerOptionsGroup: ParsableArguments {
         } catch let exit as ExitCode {
             throw exit
         } catch {
-            FileHandle.standardError.write(Data((RegistryError.from(error).message(language) + "\n").utf8))
+            FileHandle.standardError.write(Data((RegistryError.from(error).message(language).terminalSafe + "\n").utf8))
             throw ExitCode.failure
         }
     }
@@ -52,7 +52,7 @@ extension SyncServerCommand {
         func run() async throws {
             try await options.run { db in
                 let settings = try db.initialize(county: county, name: name)
-                print("county \(settings.county) \(settings.name) ready in \(options.path)")
+                Terminal.out("county \(settings.county) \(settings.name) ready in \(options.path)")
             }
         }
     }
@@ -68,7 +68,7 @@ extension SyncServerCommand {
             func run() async throws {
                 try await options.run { db in
                     let result = try db.importVillages(try CSVFile(path: file))
-                    print("villages: \(result.added) added, \(result.updated) updated")
+                    Terminal.out("villages: \(result.added) added, \(result.updated) updated")
                 }
             }
         }
@@ -88,7 +88,7 @@ extension SyncServerCommand {
             }
 
             func run() async throws {
-                try await options.run { db in print(try db.issueToken(village: county ? try db.settings().county : village!)) }
+                try await options.run { db in Terminal.out(try db.issueToken(village: county ? try db.settings().county : village!)) }
             }
         }
 
@@ -99,7 +99,7 @@ extension SyncServerCommand {
             @Option(help: "只吊销这一个令牌 / Only this token.") var token: String?
 
             func run() async throws {
-                try await options.run { db in print("revoked \(try db.revokeTokens(village: village, token: token))") }
+                try await options.run { db in Terminal.out("revoked \(try db.revokeTokens(village: village, token: token))") }
             }
         }
 
@@ -110,7 +110,7 @@ extension SyncServerCommand {
             func run() async throws {
                 try await options.run { db in
                     for token in try db.tokens() {
-                        print("\(token.village)  issued \(token.createdAt)  \(token.revokedAt.map { "revoked \($0)" } ?? "active")")
+                        Terminal.out("\(token.village)  issued \(token.createdAt)  \(token.revokedAt.map { "revoked \($0)" } ?? "active")")
                     }
                 }
             }
@@ -129,7 +129,7 @@ extension SyncServerCommand {
             func run() async throws {
                 try await options.run { db in
                     let result = try db.importRiskAreas(try CSVFile(path: file))
-                    print("risk areas: \(result.added) added, \(result.updated) updated, \(result.unchanged) unchanged")
+                    Terminal.out("risk areas: \(result.added) added, \(result.updated) updated, \(result.unchanged) unchanged")
                 }
             }
         }
@@ -140,7 +140,7 @@ extension SyncServerCommand {
         @OptionGroup var options: ServerOptionsGroup
 
         func run() async throws {
-            try await options.run { db in print("new epoch \(try db.newEpoch())") }
+            try await options.run { db in Terminal.out("new epoch \(try db.newEpoch())") }
         }
     }
 
@@ -184,4 +184,10 @@ func keepFreedMemory() {
     _ = mallopt(-1, 128 << 20)  // M_TRIM_THRESHOLD
     _ = mallopt(-3, 128 << 20)  // M_MMAP_THRESHOLD
     #endif
+}
+
+/// Printing for the county operator: what villages pushed (names, reasons) may hold control characters, which are
+/// removed before they reach the terminal (`terminalSafe`).
+enum Terminal {
+    static func out(_ text: String, terminator: String = "\n") { print(text.terminalSafe, terminator: terminator) }
 }
