@@ -1,5 +1,7 @@
 import Foundation
 import Hummingbird
+import HummingbirdCore
+import NIOCore
 import Logging
 import RegistryCore
 import RegistrySync
@@ -12,6 +14,14 @@ public struct ServerOptions: Sendable {
     public var maxSkew: TimeInterval = 600
     /// The largest request body accepted; a push batch is at most about 1 MB.
     public var maxBody = 2 << 20
+    /// How long a new connection may take to send a request's headers.
+    public var headerTimeout: TimeInterval = 30
+    /// How long a kept-alive connection may sit idle between requests.
+    public var idleTimeout: TimeInterval = 60
+    /// How many connections one address may hold at once (a township's NAT may carry a few dozen villages).
+    public var connectionsPerAddress = 256
+    /// How many connections the server holds at once, below the process's file limit.
+    public var maxConnections = 4096
 
     public init(host: String = "127.0.0.1", port: Int = 8080) {
         self.host = host
@@ -27,9 +37,16 @@ public func buildApplication(database: CountyDatabase, options: ServerOptions, l
     router.add(middleware: MethodNotAllowedMiddleware())
     SyncController(database: database, options: options, logger: logger).add(to: router)
     CountyController(database: database, options: options).add(to: router)
+    let counts = ConnectionGuard.Counts(perAddress: options.connectionsPerAddress)
+    let guardHandler: @Sendable () -> [any RemovableChannelHandler] = {
+        [ConnectionGuard(counts: counts, headerTimeout: .milliseconds(Int64(options.headerTimeout * 1000)),
+                         idleTimeout: .milliseconds(Int64(options.idleTimeout * 1000)))]
+    }
     return Application(
         router: router,
-        configuration: .init(address: .hostname(options.host, port: options.port), serverName: "sync-server"),
+        server: .http1(configuration: .init(additionalChannelHandlers: guardHandler())),
+        configuration: .init(address: .hostname(options.host, port: options.port), serverName: "sync-server",
+                             availableConnectionsDelegate: MaximumAvailableConnections(options.maxConnections)),
         onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? options.port) },
         logger: logger)
 }

@@ -150,6 +150,9 @@ extension SyncServerCommand {
         @Option(help: "监听地址 / Host.") var host = "127.0.0.1"
         @Option(help: "端口（0 为任意空闲端口） / Port (0: any free port).") var port = 8080
         @Option(help: "允许的时钟超前（秒） / Allowed clock skew in seconds.") var maxSkew = 600
+        @Option(help: "新连接须在几秒内发出请求头 / Seconds a new connection has to send its request headers.") var headerTimeout = 30.0
+        @Option(help: "保持连接的空闲上限（秒） / Seconds a kept-alive connection may sit idle.") var idleTimeout = 60.0
+        @Option(help: "每个地址最多同时连接数 / Connections one address may hold at once.") var maxConnectionsPerAddress = 256
 
         func run() async throws {
             LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
@@ -159,6 +162,9 @@ extension SyncServerCommand {
                 _ = try db.settings()
                 var serverOptions = ServerOptions(host: host, port: port)
                 serverOptions.maxSkew = TimeInterval(maxSkew)
+                serverOptions.headerTimeout = headerTimeout
+                serverOptions.idleTimeout = idleTimeout
+                serverOptions.connectionsPerAddress = maxConnectionsPerAddress
                 let app = buildApplication(database: db, options: serverOptions, logger: logger) { port in
                     // Scripts and tests read the bound port from this line.
                     FileHandle.standardOutput.write(Data("listening on \(host):\(port)\n".utf8))

@@ -283,3 +283,46 @@ struct ForgingTransport: SyncTransport {
         return try await inner.send(method, path, query: query, body: body)
     }
 }
+
+extension HostileInputTests {
+    @Test("idle connections are closed after the header timeout, one address holds at most its share, and /healthz answers throughout")
+    func idleConnections() async throws {
+        let county = try ServerHarness()
+        try county.start(extra: ["--header-timeout", "2", "--max-connections-per-address", "100"])
+        // 300 connections that never send a byte, from another loopback address (127.0.0.2), as an attacker's.
+        let sockets = (0..<300).map { _ in openIdleSocket(from: "127.0.0.2", port: county.port) }
+        defer { sockets.forEach { if $0 >= 0 { close($0) } } }
+        #expect(sockets.filter { $0 >= 0 }.count == 300)  // the kernel accepts them; the server closes what is over
+        try await Task.sleep(for: .milliseconds(500))
+        #expect(sockets.filter { isClosedByPeer($0) }.count >= 200, "the connections over the address's 100 are closed at once")
+        #expect(try await county.transport("").send("GET", "/healthz", query: [:], body: nil).status == 200)
+        try await Task.sleep(for: .seconds(3))
+        #expect(sockets.allSatisfy { isClosedByPeer($0) }, "an idle connection is closed after the header timeout")
+        #expect(try await county.transport("").send("GET", "/healthz", query: [:], body: nil).status == 200)
+    }
+}
+
+/// A TCP connection to 127.0.0.1:`port` from `source`, that sends nothing; -1 on failure.
+func openIdleSocket(from source: String, port: Int) -> Int32 {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    var local = sockaddr_in()
+    local.sin_family = sa_family_t(AF_INET)
+    inet_pton(AF_INET, source, &local.sin_addr)
+    var remote = sockaddr_in()
+    remote.sin_family = sa_family_t(AF_INET)
+    remote.sin_port = in_port_t(UInt16(port).bigEndian)
+    inet_pton(AF_INET, "127.0.0.1", &remote.sin_addr)
+    let ok = withUnsafePointer(to: &local) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } } == 0
+        && withUnsafePointer(to: &remote) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } } == 0
+    if !ok { close(fd); return -1 }
+    return fd
+}
+
+/// Whether the server has closed the connection (a read returns end of file at once).
+func isClosedByPeer(_ fd: Int32) -> Bool {
+    guard fd >= 0 else { return true }
+    var pfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+    guard poll(&pfd, 1, 0) > 0 else { return false }
+    var byte: UInt8 = 0
+    return recv(fd, &byte, 1, Int32(MSG_DONTWAIT)) <= 0
+}
