@@ -153,6 +153,7 @@ extension SyncServerCommand {
         @Option(help: "新连接须在几秒内发出请求头 / Seconds a new connection has to send its request headers.") var headerTimeout = 30.0
         @Option(help: "保持连接的空闲上限（秒） / Seconds a kept-alive connection may sit idle.") var idleTimeout = 60.0
         @Option(help: "每个地址最多同时连接数 / Connections one address may hold at once.") var maxConnectionsPerAddress = 256
+        @Option(help: ArgumentHelp("请求体上限（字节） / The largest request body, in bytes.", visibility: .hidden)) var maxBodyBytes = 2 << 20
 
         func run() async throws {
             LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
@@ -165,6 +166,7 @@ extension SyncServerCommand {
                 serverOptions.headerTimeout = headerTimeout
                 serverOptions.idleTimeout = idleTimeout
                 serverOptions.connectionsPerAddress = maxConnectionsPerAddress
+                serverOptions.maxBody = maxBodyBytes
                 let app = buildApplication(database: db, options: serverOptions, logger: logger) { port in
                     // Scripts and tests read the bound port from this line.
                     FileHandle.standardOutput.write(Data("listening on \(host):\(port)\n".utf8))

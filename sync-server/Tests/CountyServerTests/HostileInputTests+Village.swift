@@ -326,3 +326,33 @@ func isClosedByPeer(_ fd: Int32) -> Bool {
     var byte: UInt8 = 0
     return recv(fd, &byte, 1, Int32(MSG_DONTWAIT)) <= 0
 }
+
+extension HostileInputTests {
+    @Test("one oversized change never blocks the queue: set aside as rejected with a reason, the rest reaches the county")
+    func oversizedChange() async throws {
+        let county = try ServerHarness()
+        // A server whose body limit is below the village's batch size: batches shrink on 413 until they fit.
+        try county.start(extra: ["--max-body-bytes", "100000"])
+        let token = try county.command(["token", "issue", "--village", Self.village])
+        let village = try makeVillage(county, code: Self.village)
+        for i in 0..<150 { try intake(village, name: "人员\(i)", id: residentID(i)) }
+        // Two changes logged by an older registry that did not check lengths: one over the county's body limit, one
+        // over any push's size; then more work after them.
+        let site = try village.settings().site
+        try await village.writer.write { db in
+            for (size, pk) in [(150_000, "big-1"), (1_200_000, "big-2")] {
+                try db.execute(sql: "INSERT INTO change_log (tbl, pk, columns, hlc, origin, scope) VALUES ('person', ?, ?, ?, ?, ?)",
+                               arguments: [pk, "{\"name\":\"\(String(repeating: "x", count: size))\"}",
+                                           HLC(milliseconds: Int64(Date().timeIntervalSince1970 * 1000), counter: 0).raw, site, Self.village])
+            }
+        }
+        for i in 150..<160 { try intake(village, name: "人员\(i)", id: residentID(i)) }
+        let report = try await SyncSession(registry: village, transport: county.transport(token)).run()
+        #expect(report.rejected == 2)
+        let status = try SyncStatus.of(village)
+        #expect(status.pending == 0)
+        #expect(Set(status.rejected.map(\.pk)) == ["big-1", "big-2"])
+        #expect(status.rejected.allSatisfy { $0.reason.contains("too large") })
+        #expect(try count(county.db, "SELECT count(*) FROM person") == 160)
+    }
+}
