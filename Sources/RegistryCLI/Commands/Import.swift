@@ -24,7 +24,7 @@ extension RegistryCommand {
                     throw RegistryError(.file, zh: "\(rejectsPath) 已存在（上次导入的错误行）；请先处理或移走它，或加 --force 覆盖",
                                         en: "\(rejectsPath) exists (the rejected rows of an earlier import); deal with it or move it, or add --force")
                 }
-                let csv = try CSVFile(path: file)
+                let csv = try CSVStream(path: file)
                 let zh = global.lang == .zh
                 // A progress line only for a person watching a terminal; scripts get the summary alone.
                 let progress: ((Int, Int) -> Void)? = isatty(2) == 1 ? { done, total in

@@ -52,11 +52,18 @@ enum ImportColumns {
     static let required: [Field] = [.name, .idNumber, .from, .departed, .arrived]
 }
 
+/// Thrown inside an all-or-nothing import's transaction to undo it when a trip fails as a whole.
+private struct ImportAbandoned: Error {}
+
 extension Registry {
     /// Imports arrivals from a CSV file. Every row is validated as `intake` validates; rows of the same person
     /// with the same arrival date form one trip's travel history. Re-importing the same file adds nothing.
+    ///
+    /// Two passes over the rows, so that memory stays bounded for a file of a million rows: the first validates each
+    /// row and counts the rows of each trip (by a hash of its key); the second, inside the write transaction,
+    /// registers a one-row trip at once and holds a trip of several rows only until its last row is read.
     /// - Parameter progress: called every 1,000 trips written with (written, total), for a progress line.
-    public func importArrivals(_ csv: CSVFile, mode: ImportMode = .allOrNothing, dryRun: Bool = false,
+    public func importArrivals(_ csv: some CSVRows, mode: ImportMode = .allOrNothing, dryRun: Bool = false,
                                progress: ((Int, Int) -> Void)? = nil) throws -> ImportReport {
         var report = ImportReport()
         var index: [Field: Int] = [:]
@@ -68,57 +75,79 @@ extension Registry {
             throw RegistryError(.file, zh: "缺少必需的列“\(names[1])”（或 \(names[0])）", en: "missing the required column \(names[0]) (or \(names[1]))")
         }
         let today = clock.today
-        // Validate row by row, so that each refusal names its line; then group rows into trips.
-        // A trip of one row keeps the intake validated from that row (`valid`); one of several rows is validated
-        // again as a whole below.
-        var trips: [(key: String, lines: [Int], form: IntakeForm, valid: Intake?)] = []
-        var tripIndex: [String: Int] = [:]
-        for row in csv.rows {
-            func cell(_ f: Field) -> String { index[f].map { $0 < row.fields.count ? row.fields[$0] : "" } ?? "" }
+        func form(_ fields: [String]) -> IntakeForm {
+            func cell(_ f: Field) -> String { index[f].map { $0 < fields.count ? fields[$0] : "" } ?? "" }
             var form = IntakeForm()
             form.name = cell(.name); form.idType = cell(.idType); form.idNumber = cell(.idNumber); form.phone = cell(.phone)
             form.stays = [.init(code: cell(.from), name: cell(.fromName), from: cell(.stayedFrom), to: cell(.departed))]
             form.arrived = cell(.arrived); form.category = cell(.category); form.transport = cell(.transport)
             form.healthCode = cell(.healthCode); form.vaccineDoses = cell(.vaccineDoses); form.address = cell(.address)
             form.source = cell(.source)
+            return form
+        }
+        // Pass 1: each row alone, so that each refusal names its line; how many valid rows each trip has.
+        var rowsPerTrip: [Int: Int32] = [:]
+        var trips = 0
+        try csv.forEachRow { line, fields in
             do {
-                let valid = try form.validated(today: today)
-                let key = "\(valid.idNumber)|\(valid.arrived)"
-                if let i = tripIndex[key] {
-                    trips[i].form.stays += form.stays
-                    trips[i].lines.append(row.line)
-                    trips[i].valid = nil
-                } else {
-                    tripIndex[key] = trips.count
-                    trips.append((key, [row.line], form, valid))
-                }
+                let valid = try form(fields).validated(today: today)
+                rowsPerTrip["\(valid.idNumber)|\(valid.arrived)".hashValue, default: 0] += 1
+                if rowsPerTrip.count > trips { trips = rowsPerTrip.count }
             } catch {
-                report.rejected.append(.init(line: row.line, fields: row.fields, error: RegistryError.from(error)))
+                report.rejected.append(.init(line: line, fields: fields, error: RegistryError.from(error)))
             }
         }
-        // A trip whose stays together do not validate (one stay after the arrival date) is refused on all its lines.
-        var intakes: [Intake] = []
-        for trip in trips {
-            do {
-                intakes.append(try trip.valid ?? trip.form.validated(today: today))
-            } catch {
-                for line in trip.lines {
-                    let fields = csv.rows.first { $0.line == line }?.fields ?? []
-                    report.rejected.append(.init(line: line, fields: fields, error: RegistryError.from(error)))
+        if mode == .allOrNothing && !report.rejected.isEmpty { return report }
+        let rejectedLines = Set(report.rejected.map(\.line))
+
+        // Pass 2: trips as their rows complete them. A trip whose stays together do not validate (one stay after the
+        // arrival date) is refused on all its lines; under all-or-nothing that undoes the whole import.
+        var written = 0
+        func importTrips(_ register: (Intake) throws -> Void) throws {
+            var open: [String: (lines: [Int], fields: [[String]], form: IntakeForm)] = [:]
+            func finish(_ key: String) throws {
+                guard let trip = open.removeValue(forKey: key) else { return }
+                do {
+                    try register(try trip.form.validated(today: today))
+                } catch let error as RegistryError {
+                    for (line, fields) in zip(trip.lines, trip.fields) { report.rejected.append(.init(line: line, fields: fields, error: error)) }
+                    if mode == .allOrNothing { throw ImportAbandoned() }
                 }
             }
+            try csv.forEachRow { line, fields in
+                guard !rejectedLines.contains(line) else { return }
+                let rowForm = form(fields)
+                let valid = try rowForm.validated(today: today)
+                let key = "\(valid.idNumber)|\(valid.arrived)"
+                let expected = rowsPerTrip[key.hashValue] ?? 1
+                if expected == 1 && open[key] == nil { return try register(valid) }
+                open[key, default: ([], [], IntakeForm())].lines.append(line)
+                open[key]!.fields.append(fields)
+                if open[key]!.lines.count == 1 { open[key]!.form = rowForm } else { open[key]!.form.stays += rowForm.stays }
+                if open[key]!.lines.count >= Int(expected) { try finish(key) }
+            }
+            // Trips whose rows shared a hash with another trip's complete only here.
+            for key in open.keys.sorted() { try finish(key) }
+        }
+        do {
+            if dryRun {
+                try importTrips { _ in }
+            } else {
+                try write { db, recorder, settings in
+                    let rules = try RulesContext.load(db, settings: settings)
+                    try importTrips { intake in
+                        written += 1
+                        if written % 1000 == 0 { progress?(written, trips) }
+                        let outcome = try register(intake, db: db, recorder: &recorder, settings: settings, rules: rules, actor: "import")
+                        if outcome.isNewArrival { report.imported += 1 } else { report.alreadyPresent += 1 }
+                    }
+                }
+                report.written = true
+            }
+        } catch is ImportAbandoned {
+            (report.imported, report.alreadyPresent) = (0, 0)
         }
         report.rejected.sort { $0.line < $1.line }
-        if dryRun || (mode == .allOrNothing && !report.rejected.isEmpty) { return report }
-        try write { db, recorder, settings in
-            let rules = try RulesContext.load(db, settings: settings)
-            for (i, intake) in intakes.enumerated() {
-                if i % 1000 == 0 && i > 0 { progress?(i, intakes.count) }
-                let outcome = try register(intake, db: db, recorder: &recorder, settings: settings, rules: rules, actor: "import")
-                if outcome.isNewArrival { report.imported += 1 } else { report.alreadyPresent += 1 }
-            }
-        }
-        report.written = true
         return report
     }
 }
