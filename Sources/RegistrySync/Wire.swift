@@ -29,7 +29,8 @@ public enum Wire {
             after = try container.decode(Int64.self, forKey: .after)
             through = try container.decode(Int64.self, forKey: .through)
             changes = try container.decode([Change].self, forKey: .changes)
-            withheld = try container.decodeIfPresent([Int64].self, forKey: .withheld) ?? []
+            // Absent is none; present, it must be a list (null is not).
+            withheld = container.contains(.withheld) ? try container.decode([Int64].self, forKey: .withheld) : []
         }
 
         public func encode(to encoder: any Encoder) throws {
