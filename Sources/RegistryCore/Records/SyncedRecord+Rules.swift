@@ -89,6 +89,9 @@ public enum SyncedRules {
         if !ColumnRule.isIdentifier(change.pk) {
             return Localized(zh: "\(change.table).id：不是有效的记录编号", en: "\(change.table).id: is not a valid record id")
         }
+        if change.hlc <= 0 {
+            return Localized(zh: "修改的时钟值无效", en: "the change's clock (hlc) must be positive")
+        }
         if change.columns.values.isEmpty {
             return Localized(zh: "修改中没有任何字段", en: "the change has no columns")
         }

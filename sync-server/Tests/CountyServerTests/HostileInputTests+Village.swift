@@ -356,3 +356,14 @@ extension HostileInputTests {
         #expect(try count(county.db, "SELECT count(*) FROM person") == 160)
     }
 }
+
+extension HostileInputTests {
+    @Test("a county file migrated by a newer sync-server is refused unchanged, naming the schema")
+    func newerCountySchema() throws {
+        let county = try ServerHarness()
+        try DatabaseQueue(path: county.db).write { try $0.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('county-v9')") }
+        #expect { try county.command(["merge"]) } throws: { "\($0)".contains("county-v9") }
+        #expect(throws: (any Error).self) { try county.start() }
+        #expect(try count(county.db, "SELECT count(*) FROM grdb_migrations WHERE identifier = 'county-v9'") == 1)
+    }
+}
