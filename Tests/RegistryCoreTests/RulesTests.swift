@@ -135,10 +135,10 @@ struct ClassifierTests {
     func nesting() {
         let areas = [area("420102", .mid, "2022-06-01"), area("420102003", .high, "2022-06-01")]
         let inTownship = Classifier.classify(stays: [stay("420102003001", nil, "2022-07-01")], departed: day("2022-07-01"),
-                                             override: nil, areas: areas)
+                                             areas: areas)
         #expect(inTownship.category == .highRisk)
         let elsewhere = Classifier.classify(stays: [stay("420102005001", nil, "2022-07-01")], departed: day("2022-07-01"),
-                                            override: nil, areas: areas)
+                                            areas: areas)
         #expect(elsewhere.category == .midRisk)
     }
 
@@ -146,11 +146,11 @@ struct ClassifierTests {
     func sameCounty() {
         let areas = [area("420102003", .high, "2022-06-01")]
         #expect(Classifier.classify(stays: [stay("420102005", nil, "2022-07-01")], departed: day("2022-07-01"),
-                                    override: nil, areas: areas).category == .lowRiskSameCounty)
+                                    areas: areas).category == .lowRiskSameCounty)
         #expect(Classifier.classify(stays: [stay("420102", nil, "2022-07-01")], departed: day("2022-07-01"),
-                                    override: nil, areas: areas).category == .lowRiskSameCounty)
+                                    areas: areas).category == .lowRiskSameCounty)
         #expect(Classifier.classify(stays: [stay("420103", nil, "2022-07-01")], departed: day("2022-07-01"),
-                                    override: nil, areas: areas).category == .lowRisk)
+                                    areas: areas).category == .lowRisk)
     }
 
     @Test("overlap: a stay counts only while the area was in force", arguments: [
@@ -163,7 +163,7 @@ struct ClassifierTests {
     ])
     func overlap(from: String?, to: String, lifted: String?, expected: Category) {
         let areas = [area("420102", .high, "2022-06-10", lifted)]
-        let result = Classifier.classify(stays: [stay("420102001", from, to)], departed: day(to), override: nil, areas: areas)
+        let result = Classifier.classify(stays: [stay("420102001", from, to)], departed: day(to), areas: areas)
         #expect(result.category == expected)
     }
 
@@ -171,7 +171,7 @@ struct ClassifierTests {
     func dayZero() {
         let areas = [area("420102", .high, "2022-06-10", "2022-06-20")]
         let result = Classifier.classify(stays: [stay("420102", "2022-06-15", "2022-06-25")], departed: day("2022-06-25"),
-                                         override: nil, areas: areas)
+                                         areas: areas)
         #expect(result.dayZero == day("2022-06-19"))
     }
 
@@ -180,16 +180,27 @@ struct ClassifierTests {
         let areas = [area("420102", .mid, "2022-06-01"), area("310115", .high, "2022-06-01")]
         let result = Classifier.classify(
             stays: [stay("310115", "2022-06-20", "2022-06-25"), stay("420102", "2022-06-26", "2022-07-01")],
-            departed: day("2022-07-01"), override: nil, areas: areas)
+            departed: day("2022-07-01"), areas: areas)
         #expect(result.category == .highRisk)
         #expect(result.dayZero == day("2022-06-25"))
     }
 
-    @Test("a clerk's override wins, with day 0 the departure (last exposure) date")
-    func override() {
+    @Test("a clerk's override adds to the travel history and never lowers it: the stricter plan under the policy wins",
+          arguments: [
+              // (stay code, override, policy, expected category): 9th: high_risk central 7 > secondary_contact home 7.
+              ("420102", Category.secondaryContact, "9th", Category.highRisk),
+              ("420102", .closeContact, "9th", .closeContact),  // central 7 + home health 3 > central 7
+              ("110105", .closeContact, "9th", .closeContact),  // low risk: nothing to lower
+              ("420102", .secondaryContact, "20measures", .highRisk),  // home 7 > none
+              ("110105", .secondaryContact, "20measures", .secondaryContact),  // none = none: the clerk's word is kept
+          ])
+    func overrideNeverLowers(code: String, override: Category, version: String, expected: Category) throws {
         let areas = [area("420102", .high, "2022-06-01")]
-        let result = Classifier.classify(stays: [stay("420102", nil, "2022-07-01")], departed: day("2022-07-01"),
-                                         override: .closeContact, areas: areas)
-        #expect(result == Classifier.Result(category: .closeContact, dayZero: day("2022-07-01"), area: nil))
+        let policy = try #require(PolicyBook().version(version))
+        let (result, _) = Classifier.decide(stays: [stay(code, nil, "2022-07-01")], departed: day("2022-07-01"), arrived: day("2022-07-02"),
+                                            override: override, areas: areas, policy: policy)
+        #expect(result.category == expected)
+        #expect(result.dayZero == day("2022-07-01"))
     }
+
 }

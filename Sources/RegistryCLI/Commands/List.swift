@@ -32,7 +32,7 @@ struct PersonListView {
     let lang: Language
 
     struct Row: Encodable {
-        let id: String, id_number: String, name: String, phone: String?, arrived_on: String, category: String
+        let id: String, id_number: String, name: String, phone: String?, arrived_on: String, category: String, health_code: String?
         let policy: String, status: String, phase_today: String?, ends_on: String?
     }
 
@@ -41,17 +41,18 @@ struct PersonListView {
         case .json:
             return JSONText.encode(rows.map {
                 Row(id: $0.person.id, id_number: $0.person.idNumber, name: $0.person.name, phone: $0.person.phone,
-                    arrived_on: "\($0.arrival.arrivedOn)", category: $0.arrival.category.rawValue, policy: $0.arrival.policy,
+                    arrived_on: "\($0.arrival.arrivedOn)", category: $0.arrival.category.rawValue,
+                    health_code: $0.arrival.healthCode?.rawValue, policy: $0.arrival.policy,
                     status: $0.measure.status.rawValue, phase_today: $0.phaseToday?.kind.rawValue,
                     ends_on: $0.measure.endsOn?.description)
             })
         case .csv, .table:
             let zh = lang == .zh
-            let headers = zh ? ["姓名", "身份证号", "手机号", "到达日期", "类别", "状态", "今日措施", "截止"]
-                             : ["name", "id_number", "phone", "arrived_on", "category", "status", "phase_today", "ends_on"]
+            let headers = zh ? ["姓名", "身份证号", "手机号", "到达日期", "类别", "健康码", "状态", "今日措施", "截止"]
+                             : ["name", "id number", "phone", "arrived", "category", "health code", "status", "measure today", "ends"]
             let table = TextTable(headers: headers, rows: rows.map {
                 [$0.person.name, $0.person.idNumber, $0.person.phone ?? "", "\($0.arrival.arrivedOn)",
-                 $0.arrival.category.label(lang), $0.measure.status.label(lang),
+                 $0.arrival.category.label(lang), $0.arrival.healthCode?.label(lang) ?? "", $0.measure.status.label(lang),
                  $0.phaseToday?.kind.label(lang) ?? "", $0.measure.endsOn.map { "\($0)" } ?? ""]
             })
             if format == .csv { return table.csv() }

@@ -13,6 +13,7 @@ extension PersonFile {
         public var address: String?
         public var village: String
         public var category: String?
+        public var health_code: String?
         public var policy: String?
         public var day_zero: String?
         public var arrived_on: String?
@@ -65,6 +66,7 @@ extension PersonFile {
         public var category: String
         public var policy: String
         public var source: String
+        public var health_code: String?
         public var stays: [StayView]
         public var measure: MeasureView
         public var tests: [TestView]
@@ -101,7 +103,7 @@ extension PersonFile {
             TripView(arrival_id: trip.arrival.id, arrived_on: "\(trip.arrival.arrivedOn)",
                      departed_on: "\(trip.arrival.departedOn)", day_zero: "\(trip.arrival.dayZero)",
                      category: trip.arrival.category.rawValue, policy: trip.arrival.policy,
-                     source: trip.arrival.source.rawValue,
+                     source: trip.arrival.source.rawValue, health_code: trip.arrival.healthCode?.rawValue,
                      stays: trip.arrival.stays.map { StayView(code: $0.code, name: $0.name, from: $0.from?.description, to: "\($0.to)") },
                      measure: measureView(trip), tests: testViews(trip))
         }
@@ -109,6 +111,7 @@ extension PersonFile {
             id: person.id, id_number: person.idNumber, id_type: person.idType.rawValue, name: person.name,
             sex: person.sex?.rawValue, birth_date: person.birthDate?.description, phone: person.phone,
             address: person.address, village: person.village, category: current?.arrival.category.rawValue,
+            health_code: current?.arrival.healthCode?.rawValue,
             policy: current?.arrival.policy, day_zero: current?.arrival.dayZero.description,
             arrived_on: current?.arrival.arrivedOn.description, measure: current.map(measureView),
             tests: current.map(testViews) ?? [],

@@ -17,6 +17,19 @@ extension Measure {
     }
 }
 
+extension LabTest {
+    /// The test as a clerk reads it: the day the sample was taken (with the planned day when it differs) and the
+    /// result, or the planned day and that no sample was taken yet.
+    public func text(_ lang: Language) -> String {
+        let zh = lang == .zh
+        guard let sampled = sampledOn else {
+            return "\(dueOn.map { "\($0)" } ?? "?") " + (zh ? "待采样" : "not sampled")
+        }
+        if zh { return "\(sampled) 采样" + (dueOn.flatMap { $0 == sampled ? nil : "（应检 \($0)）" } ?? " ") + result.label(lang) }
+        return "sampled \(sampled)" + (dueOn.flatMap { $0 == sampled ? nil : " (due \($0))" } ?? "") + " " + result.label(lang)
+    }
+}
+
 extension PersonFile {
     /// The file as a clerk reads it on screen.
     public func text(_ lang: Language) -> String {
@@ -37,15 +50,11 @@ extension PersonFile {
                 lines.append("  " + (zh ? "旅居：" : "Stay: ") + "\(stay.name) (\(stay.code)) \(span)")
             }
             lines.append("  " + (zh ? "类别：" : "Category: ") + a.category.label(lang)
-                         + (zh ? "    第 0 天：" : "    Day 0: ") + "\(a.dayZero)" + (zh ? "    政策：" : "    Policy: ") + a.policy)
+                         + (zh ? "    第 0 天：" : "    Day 0: ") + "\(a.dayZero)" + (zh ? "    政策：" : "    Policy: ") + a.policy
+                         + (a.healthCode.map { (zh ? "    健康码：" : "    Health code: ") + $0.label(lang) } ?? ""))
             lines.append("  " + (zh ? "措施：" : "Measure: ") + trip.measure.summary(lang))
             if !trip.tests.isEmpty {
-                let tests = trip.tests.map { t -> String in
-                    let day = t.dueOn ?? t.sampledOn
-                    let mark = t.sampledOn == nil ? "" : " \(t.result.label(lang))"
-                    return "\(day.map { "\($0)" } ?? "?")\(mark)"
-                }
-                lines.append("  " + (zh ? "核酸检测：" : "Tests: ") + tests.joined(separator: ", "))
+                lines.append("  " + (zh ? "核酸检测：" : "Tests: ") + trip.tests.map { $0.text(lang) }.joined(separator: zh ? "；" : "; "))
             }
             for event in trip.events where event.action != .planned {
                 lines.append("  " + "\(event.onDate) \(event.action.label(lang)) — \(event.reason) (\(event.actor))")

@@ -49,6 +49,11 @@ public struct Measure: SyncedRecord, Equatable {
     }
 
     /// The phase in force on `day`, if any: a released or transferred measure holds until the day before.
+    /// Whether the person is still to be managed under this measure: open (not released or handed on) with a plan.
+    /// A measure whose last day has passed without a release stays held (期满待解除) until it is released or
+    /// extended, so that nobody drops off every list.
+    public var isHeld: Bool { status.isOpen && endsOn != nil }
+
     public func phase(on day: Day) -> Phase? {
         Measure.phase(on: day, phases: phases, status: status, releasedOn: releasedOn)
     }

@@ -35,10 +35,11 @@ enum DayQueries {
         return held.map { ($0.personId, $0.phase) }
     }
 
+    // A test planned after its measure's last day (the plan was shortened since) is neither due nor missed.
     static let missedCondition = """
         FROM lab_test t JOIN measure m ON m.id = t.measure_id
         WHERE t.due_on < ? AND (t.sampled_on IS NULL OR t.sampled_on > ?) AND t.deleted = 0 AND m.deleted = 0
-          AND (m.status IN ('active', 'extended', 'escalated') OR m.released_on > ?)
+          AND (m.status IN ('active', 'extended', 'escalated') OR m.released_on > ?) AND t.due_on <= m.ends_on
         """
 
     /// Tests due before `day` and not sampled by then, whose measure still held on `day`, oldest first (ties in
@@ -59,6 +60,7 @@ enum DayQueries {
         """
         FROM lab_test t JOIN measure m ON m.id = t.measure_id
         WHERE t.due_on = ? AND t.deleted = 0 AND m.deleted = 0 AND (m.released_on IS NULL OR m.released_on > ?)
+          AND t.due_on <= m.ends_on
         """ + (unsampledOnly ? " AND t.sampled_on IS NULL" : "")
     }
 
@@ -74,5 +76,32 @@ enum DayQueries {
         let d = "\(day)"
         return try LabTest.fetchAll(db, sql: "SELECT t.* " + dueCondition(unsampledOnly: unsampledOnly) + " LIMIT ?",
                                     arguments: [d, d, limit ?? -1])
+    }
+
+    static let endedCondition = """
+        FROM measure WHERE status IN ('active', 'extended', 'escalated') AND ends_on < ? AND deleted = 0
+        """
+
+    /// Measures whose last day was before `day` and that nobody released or extended (期满待解除), oldest end first.
+    static func endedNotReleased(_ db: Database, on day: Day, limit: Int? = nil) throws -> [(personId: String, endsOn: String, kind: String?)] {
+        try Row.fetchAll(db, sql: "SELECT person_id, ends_on, phases " + endedCondition + " ORDER BY ends_on LIMIT ?",
+                         arguments: ["\(day)", limit ?? -1]).map {
+            ($0[0], $0[1], try Phase.list(fromJSON: $0[2]).last?.kind.rawValue)
+        }
+    }
+
+    /// How many measures `endedNotReleased` would list.
+    static func countEndedNotReleased(_ db: Database, on day: Day) throws -> Int {
+        try Int.fetchOne(db, sql: "SELECT count(*) " + endedCondition, arguments: ["\(day)"]) ?? 0
+    }
+
+    /// Arrivals of the last 14 days with a red health code whose travel history put them under no measure: the clerk
+    /// decides (待研判). A red code means someone outside knows of a risk the travel history does not show.
+    static func toAssess(_ db: Database, on day: Day) throws -> [(personId: String, arrivedOn: String)] {
+        try Row.fetchAll(db, sql: """
+            SELECT a.person_id, a.arrived_on FROM arrival a JOIN measure m ON m.arrival_id = a.id
+            WHERE a.arrived_on BETWEEN ? AND ? AND a.deleted = 0 AND a.health_code = 'red' AND m.status = 'none' AND m.deleted = 0
+            ORDER BY a.arrived_on
+            """, arguments: ["\(day.adding(days: -13))", "\(day)"]).map { ($0[0], $0[1]) }
     }
 }

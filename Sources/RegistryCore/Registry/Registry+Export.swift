@@ -3,21 +3,21 @@ import GRDB
 /// One exported row: a trip of a person, with its measure and tests.
 public struct ExportRow: Encodable, Sendable {
     public var id_number: String, name: String, sex: String?, birth_date: String?, phone: String?, address: String?
-    public var arrived_on: String, departed_on: String, from: String, category: String, policy: String
+    public var arrived_on: String, departed_on: String, from: String, category: String, policy: String, health_code: String?
     public var status: String, phases: String, tests: String, released_on: String?
 
     /// Column headers in the clerk's language, in the order of `cells`.
     public static func headers(_ lang: Language) -> [String] {
         lang == .zh ? ["身份证号", "姓名", "性别", "出生日期", "手机号", "住址", "到达日期", "离开日期", "来源地", "人员类别",
-                       "政策版本", "管控状态", "管控措施", "核酸检测", "解除日期"]
+                       "健康码", "政策版本", "管控状态", "管控措施", "核酸检测", "解除日期"]
                     : ["id_number", "name", "sex", "birth_date", "phone", "address", "arrived_on", "departed_on", "from",
-                       "category", "policy", "status", "phases", "tests", "released_on"]
+                       "category", "health_code", "policy", "status", "phases", "tests", "released_on"]
     }
 
     /// The row's cells for CSV.
     public var cells: [String] {
         [id_number, name, sex ?? "", birth_date ?? "", phone ?? "", address ?? "", arrived_on, departed_on, from, category,
-         policy, status, phases, tests, released_on ?? ""]
+         health_code ?? "", policy, status, phases, tests, released_on ?? ""]
     }
 }
 
@@ -35,7 +35,7 @@ extension Registry {
                 guard let person = try Person.fetchOne(db, key: arrival.personId), !person.deleted,
                       let measure = try Measure.filter(Column("arrival_id") == arrival.id).fetchOne(db)
                 else { continue }
-                if let activeOn, !(measure.status.isOpen && (measure.endsOn.map { $0 >= activeOn } ?? false)) { continue }
+                if activeOn != nil && !measure.isHeld { continue }
                 let tests = try LabTest.filter(Column("measure_id") == measure.id && Column("deleted") == false)
                     .order(Column("due_on")).fetchAll(db)
                 rows.append(ExportRow(
@@ -43,10 +43,10 @@ extension Registry {
                     birth_date: person.birthDate?.description, phone: person.phone, address: person.address,
                     arrived_on: "\(arrival.arrivedOn)", departed_on: "\(arrival.departedOn)",
                     from: arrival.stays.map { "\($0.name)(\($0.code))" }.joined(separator: "; "),
-                    category: arrival.category.label(lang), policy: arrival.policy, status: measure.status.label(lang),
+                    category: arrival.category.label(lang), policy: arrival.policy,
+                    health_code: arrival.healthCode?.label(lang), status: measure.status.label(lang),
                     phases: measure.phases.map { $0.text(lang) }.joined(separator: "; "),
-                    tests: tests.map { t in "\((t.dueOn ?? t.sampledOn).map { "\($0)" } ?? "")" + (t.sampledOn == nil ? "" : " " + t.result.label(lang)) }
-                        .joined(separator: "; "),
+                    tests: tests.map { $0.text(lang) }.joined(separator: "; "),
                     released_on: measure.releasedOn?.description))
             }
             return rows

@@ -75,10 +75,9 @@ extension Registry {
                             birthDate: intake.birthDate, address: intake.address, createdAt: now, deleted: false)
             try recorder.insert(person)
         }
-        let result = Classifier.classify(stays: intake.stays, departed: intake.departed,
-                                         override: intake.categoryOverride, areas: rules.areas)
         let policy = rules.book.inForce(on: intake.arrived)
-        let plan = Planner.plan(rule: policy.rule(for: result.category), dayZero: result.dayZero, arrived: intake.arrived)
+        let (result, plan) = Classifier.decide(stays: intake.stays, departed: intake.departed, arrived: intake.arrived,
+                                               override: intake.categoryOverride, areas: rules.areas, policy: policy)
         let arrival = Arrival(
             id: ids.make(), village: settings.village, personId: person.id, arrivedOn: intake.arrived,
             departedOn: intake.departed, stays: intake.stays, transport: intake.transport,

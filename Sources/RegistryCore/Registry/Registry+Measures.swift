@@ -39,6 +39,11 @@ extension Registry {
         else {
             throw RegistryError(.time, zh: "“\(text)”应为 YYYY-MM-DD HH:MM", en: "\"\(text)\" must be YYYY-MM-DD HH:MM")
         }
+        // A check is recorded after it was taken: a time ahead of now (beyond the allowed clock skew) is a typing error.
+        if clock.instant(day, hour: time.hour, minute: time.minute) > clock.now().addingTimeInterval(Registry.allowedSkew) {
+            throw RegistryError(.time, zh: "\(text) 还没到（现在是 \(clock.localText(clock.now()))），请核对日期和时间",
+                                en: "\(text) is in the future (it is now \(clock.localText(clock.now()))); check the date and time")
+        }
         return ("\(day) " + String(time.hour).leftPadded(2) + ":" + String(time.minute).leftPadded(2), day)
     }
 

@@ -107,7 +107,7 @@ extension Registry {
             for (personID, arrival) in latest {
                 guard let person = byID[personID], let measure = measureByArrival[arrival.id] else { continue }
                 let phase = measure.phase(on: day)
-                if activeOnly && !(measure.status.isOpen && (measure.endsOn.map { $0 >= day } ?? false)) { continue }
+                if activeOnly && !measure.isHeld { continue }
                 rows.append(PersonSummary(person: person, arrival: arrival, measure: measure, phaseToday: phase))
             }
             return rows.sorted { ($0.arrival.arrivedOn, $0.person.name) > ($1.arrival.arrivedOn, $1.person.name) }

@@ -34,9 +34,14 @@ public struct WorkList: Sendable, Encodable {
     public var tests_overdue: [Item]
     public var checks_missing: [Item]
     public var measures_ending: [Item]
+    /// Measures whose last day has passed without a release or an extension (期满待解除): `on` is the last day.
+    public var ended_not_released: [Item]
+    /// Arrivals of the last 14 days with a red health code and no measure from their travel history (待研判): `on` is
+    /// the arrival day.
+    public var to_assess: [Item]
     public var leads: [LeadItem]
     /// How many people each group holds in all, when the lists were cut to a limit: tests_due, tests_overdue,
-    /// checks_missing, measures_ending.
+    /// checks_missing, measures_ending, ended_not_released.
     public var counts: [String: Int]
 }
 
@@ -75,6 +80,13 @@ extension Registry {
             for measure in try endingToday.limit(limit ?? -1).fetchAll(db) {
                 item(3, measure.personId, on: d, measure: measure.phases.last?.kind.rawValue)
             }
+            counts["ended_not_released"] = try DayQueries.countEndedNotReleased(db, on: day)
+            for ended in try DayQueries.endedNotReleased(db, on: day, limit: limit) {
+                item(4, ended.personId, on: ended.endsOn, measure: ended.kind)
+            }
+            let assess = try DayQueries.toAssess(db, on: day)
+            counts["to_assess"] = assess.count
+            for entry in assess.prefix(limit ?? .max) { item(5, entry.personId, on: entry.arrivedOn) }
             var people: [String: Person] = [:]
             let ids = Array(Set(pending.map(\.personID)))
             for chunk in stride(from: 0, to: ids.count, by: 500) {
@@ -82,7 +94,7 @@ extension Registry {
                     people[person.id] = person
                 }
             }
-            var sections: [[WorkList.Item]] = [[], [], [], []]
+            var sections: [[WorkList.Item]] = [[], [], [], [], [], []]
             for entry in pending {
                 guard let p = people[entry.personID] else { continue }
                 sections[entry.section].append(WorkList.Item(person_id: p.id, name: p.name, id_number: p.idNumber, phone: p.phone,
@@ -94,7 +106,8 @@ extension Registry {
             let leads = try Lead.filter(Column("outcome") == nil && Column("deleted") == false).order(Column("deadline")).fetchAll(db)
             return WorkList(
                 date: d, tests_due: dueItems, tests_overdue: overdue,
-                checks_missing: checks.sorted { $0.name < $1.name }, measures_ending: ending,
+                checks_missing: checks.sorted { $0.name < $1.name }, measures_ending: ending, ended_not_released: sections[4],
+                to_assess: sections[5],
                 leads: leads.map {
                     WorkList.LeadItem(lead_id: $0.id, name: $0.name, id_number: $0.idNumber, phone: $0.phone,
                                       from_name: $0.fromName, reason: $0.reason, deadline: "\($0.deadline)",
@@ -124,12 +137,18 @@ extension WorkList {
                               : "  … and \(total - shown.count) more (--all shows all, --format json exports)")
             }
         }
+        section(zh ? "红码待研判" : "Red health code, to assess", "to_assess", to_assess) {
+            zh ? "\($0.on ?? "") 到达，旅居史未判定管控，请研判" : "arrived \($0.on ?? ""); no measure from the travel history: decide"
+        }
         section(zh ? "今日应检核酸" : "Tests due today", "tests_due", tests_due) { _ in "" }
         section(zh ? "逾期未检核酸" : "Tests overdue", "tests_overdue", tests_overdue) { (zh ? "应于 " : "due ") + ($0.on ?? "") }
         section(zh ? "今日体温未测满两次" : "Checks not yet taken twice", "checks_missing", checks_missing) {
             (zh ? "已测 " : "taken ") + "\($0.checks_taken ?? 0)/2  " + ($0.measure.flatMap(MeasureKind.init(rawValue:))?.label(lang) ?? "")
         }
         section(zh ? "今日管控期满" : "Measures ending today", "measures_ending", measures_ending) { _ in zh ? "可办理解除" : "can be released" }
+        section(zh ? "期满待解除" : "Ended, not yet released", "ended_not_released", ended_not_released) {
+            (zh ? "已于 \($0.on ?? "") 期满，请解除或延长" : "ended \($0.on ?? ""); release or extend")
+        }
         out.append("")
         out.append((zh ? "待核查线索" : "Leads to verify") + "（\(leads.count)）")
         if leads.isEmpty { out.append(zh ? "  无" : "  none") }

@@ -13,10 +13,8 @@ public enum Classifier {
     /// A stay counts against an area when its code is inside the area's code (a stay in the area) and the days
     /// overlap the days the area was in force; a stay elsewhere in the same county counts as
     /// `low_risk_same_county`. The riskiest category wins; day 0 is the last day of the stay that gave it, or
-    /// the day before the area was lifted if that is earlier (no exposure after the area was lifted). A clerk's
-    /// override wins over all of that, with day 0 the `departed` date.
-    public static func classify(stays: [Stay], departed: Day, override: Category?, areas: [RiskArea]) -> Result {
-        if let override { return Result(category: override, dayZero: departed, area: nil) }
+    /// the day before the area was lifted if that is earlier (no exposure after the area was lifted).
+    public static func classify(stays: [Stay], departed: Day, areas: [RiskArea]) -> Result {
         var best = Result(category: .lowRisk, dayZero: departed, area: nil)
         for stay in stays {
             let to = stay.to, from = stay.from ?? stay.to
@@ -38,5 +36,19 @@ public enum Classifier {
             }
         }
         return best
+    }
+
+    /// The category and plan of a trip under `policy`: the travel history's, or the clerk's override (close contact,
+    /// secondary contact, inbound; day 0 the `departed` date) when its plan is at least as strict. What a clerk is
+    /// told from outside adds to the travel history and never lowers it (DESIGN.md, *Classification*): a high-risk
+    /// arrival entered as 次密接 keeps the high-risk plan.
+    public static func decide(stays: [Stay], departed: Day, arrived: Day, override: Category?, areas: [RiskArea],
+                              policy: Policy) -> (result: Result, plan: Planner.Plan) {
+        let history = classify(stays: stays, departed: departed, areas: areas)
+        let historyPlan = Planner.plan(rule: policy.rule(for: history.category), dayZero: history.dayZero, arrived: arrived)
+        guard let override else { return (history, historyPlan) }
+        let told = Result(category: override, dayZero: departed, area: nil)
+        let toldPlan = Planner.plan(rule: policy.rule(for: override), dayZero: departed, arrived: arrived)
+        return historyPlan.strictness > toldPlan.strictness ? (history, historyPlan) : (told, toldPlan)
     }
 }

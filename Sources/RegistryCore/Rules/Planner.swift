@@ -7,6 +7,25 @@ public enum Planner {
 
         /// Whether the person is put under any measure.
         public var isNone: Bool { phases.isEmpty }
+
+        /// How strict the plan is, to compare two (DESIGN.md): days of central quarantine first, then days under any
+        /// measure, then tests.
+        public var strictness: Strictness {
+            func days(_ phase: Phase) -> Int { phase.endsOn.ordinal - phase.startsOn.ordinal + 1 }
+            return Strictness(central: phases.filter { $0.kind == .centralQuarantine }.map(days).reduce(0, +),
+                              total: phases.map(days).reduce(0, +), tests: testDays.count)
+        }
+    }
+
+    /// What makes one plan stricter than another, compared in order.
+    public struct Strictness: Comparable, Sendable {
+        public var central: Int
+        public var total: Int
+        public var tests: Int
+
+        public static func < (a: Strictness, b: Strictness) -> Bool {
+            (a.central, a.total, a.tests) < (b.central, b.total, b.tests)
+        }
     }
 
     /// Plans by `rule` (nil: no measure).

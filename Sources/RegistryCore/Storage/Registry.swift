@@ -20,6 +20,9 @@ public final class Registry: Sendable {
         self.ids = ids
     }
 
+    /// How far a time a clerk gives may lie ahead of the computer's clock (the county's default allowed skew).
+    static let allowedSkew: TimeInterval = 600
+
     /// Opens (creating if needed) the registry file at `path`. The file is created readable by its owner only:
     /// it holds id numbers and phones. WAL and a busy timeout let two clerks write the same file at once.
     public static func open(path: String, now: @escaping @Sendable () -> Date,

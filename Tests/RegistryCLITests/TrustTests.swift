@@ -1,0 +1,83 @@
+import Foundation
+import Testing
+
+/// What a new clerk's trial found wrong or misleading (issue 14), through the built binary.
+@Suite("results a clerk can trust", .serialized)
+struct TrustTests {
+    /// A registry with the 9th-edition period's high-risk area 420102 (武汉市江岸区) in force.
+    func village() throws -> CLI {
+        let cli = CLI(db: CLI.temporaryDatabase())
+        #expect(try cli.run(["init", "--village", "110105001001", "--name", "测试村"]).status == 0)
+        let areas = URL(fileURLWithPath: cli.db).deletingLastPathComponent().appendingPathComponent("areas.csv").path
+        try "code,name,level,in_force_from,lifted_on\n420102,武汉市江岸区,高,2022-06-20,\n".write(toFile: areas, atomically: true, encoding: .utf8)
+        #expect(try cli.run(["risk-areas", "import", areas]).status == 0)
+        return cli
+    }
+
+    func json(_ cli: CLI, _ arguments: [String]) throws -> [String: Any] {
+        let result = try cli.run(arguments + ["--format", "json"])
+        #expect(result.status == 0, "\(result.err)")
+        return try #require(try JSONSerialization.jsonObject(with: Data(result.out.utf8)) as? [String: Any])
+    }
+
+    @Test("a high-risk arrival entered as 次密接 keeps the high-risk plan")
+    func overrideNeverLowers() throws {
+        let cli = try village()
+        #expect(try cli.run(intakeArgs + ["--category", "次密接"]).status == 0)
+        let person = try json(cli, ["show", "420102199003071232"])
+        #expect(person["category"] as? String == "high_risk")
+        let measure = try #require(person["measure"] as? [String: Any])
+        #expect(measure["status"] as? String == "active")
+        #expect((measure["phases"] as? [[String: Any]])?.first?["kind"] as? String == "central_quarantine")
+    }
+
+    @Test("a measure that ended without a release stays on today's list and in list --active until released")
+    func endedNotReleased() throws {
+        let cli = try village()
+        #expect(try cli.run(intakeArgs).status == 0)  // high risk, 9th: central quarantine 2022-07-02 to 2022-07-08
+        let today = try json(cli, ["today", "--date", "2022-07-10"])
+        let ended = try #require(today["ended_not_released"] as? [[String: Any]])
+        #expect(ended.map { $0["id_number"] as? String } == ["420102199003071232"])
+        #expect(ended.first?["on"] as? String == "2022-07-08")
+        #expect(try cli.run(["today", "--date", "2022-07-10"]).out.contains("期满待解除（1）"))
+        #expect(try cli.run(["list", "--active"]).out.contains("420102199003071232"))
+        #expect(try cli.run(["release", "420102199003071232", "--date", "2022-07-10"]).status == 0)
+        #expect((try json(cli, ["today", "--date", "2022-07-10"])["ended_not_released"] as? [Any])?.isEmpty == true)
+        #expect(!(try cli.run(["list", "--active"]).out.contains("420102199003071232")))
+    }
+
+    @Test("a check time in the future is refused like a future arrival; nothing is written")
+    func futureCheck() throws {
+        let cli = try village()
+        #expect(try cli.run(intakeArgs).status == 0)
+        let before = try cli.contents()
+        let result = try cli.run(["check", "420102199003071232", "--temp", "36.5", "--at", "2022-07-10 12:00"])  // now 09:00
+        #expect(result.status == 1 && result.err.contains("时间") && result.err.contains("还没到"), "\(result.err)")
+        #expect(try cli.contents() == before)
+        #expect(try cli.run(["check", "420102199003071232", "--temp", "36.5", "--at", "2022-07-10 09:05"]).status == 0)
+    }
+
+    @Test("a red health code is shown everywhere, and with no risky travel history puts the person on today's list to assess")
+    func redHealthCode() throws {
+        let cli = try village()
+        #expect(try cli.run(["intake", "--name", "李四", "--id-number", "11010519491231002X", "--from", "110108", "--from-name", "海淀区",
+                             "--departed", "2022-07-08", "--arrived", "2022-07-09", "--health-code", "红码"]).status == 0)
+        #expect(try cli.run(["show", "11010519491231002X"]).out.contains("健康码：红码"))
+        #expect(try json(cli, ["show", "11010519491231002X"])["health_code"] as? String == "red")
+        #expect(try cli.run(["list"]).out.contains("红码"))
+        #expect(try cli.run(["export"]).out.contains("红码"))
+        let today = try cli.run(["today"])
+        #expect(today.out.contains("红码待研判（1）") && today.out.contains("李四"), "\(today.out)")
+        let assess = try #require(try json(cli, ["today"])["to_assess"] as? [[String: Any]])
+        #expect(assess.first?["on"] as? String == "2022-07-09")
+    }
+
+    @Test("show and export print the day a sample was taken, and the planned day where it differs")
+    func sampledDay() throws {
+        let cli = try village()
+        #expect(try cli.run(intakeArgs).status == 0)
+        #expect(try cli.run(["test", "420102199003071232", "--sampled", "2022-07-05", "--result", "阴性"]).status == 0)
+        #expect(try cli.run(["show", "420102199003071232"]).out.contains("2022-07-05 采样（应检 2022-07-04）阴性"))
+        #expect(try cli.run(["export"]).out.contains("2022-07-05 采样（应检 2022-07-04）阴性"))
+    }
+}
