@@ -6,6 +6,8 @@ import GRDB
 public enum SyncedRules {
     /// Limits on free text, in characters. A name on a passport can be long; a Chinese name is short.
     static let nameLength = 64, shortText = 64, placeName = 100, longText = 500
+    /// A stay's place name, which may hold a line break (a CSV cell typed with Alt+Enter in Excel does).
+    static let stayName = ColumnRule.text(max: placeName, empty: true, multiline: true)
 
     /// The rules of each table's columns, by table and column name. Every column of the schema has one (a test
     /// checks), so that a column nobody declared is refused rather than let through.
@@ -137,11 +139,12 @@ public enum SyncedRules {
         if let problem = tables[table]?[column]?.problem(text.databaseValue) { throw RegistryError(field, problem) }
     }
 
-    /// Why `names` / `values` (one row as the recorder writes it) break `table`'s rules; the recorder's check.
-    static func problem(table: String, names: [String], values: [DatabaseValue]) -> (column: String, reason: Localized)? {
+    /// Which of `names` / `values` (one row as the recorder writes it) is longer than `table`'s rules allow: the
+    /// recorder's check. Typed records cannot break the other rules; free text typed by a clerk can be too long.
+    static func lengthProblem(table: String, names: [String], values: [DatabaseValue]) -> (column: String, reason: Localized)? {
         guard let rules = tables[table] else { return nil }
         for (column, value) in zip(names, values) {
-            if let rule = rules[column], let problem = rule.problem(value) { return (column, problem) }
+            if let rule = rules[column], let problem = rule.lengthProblem(value) { return (column, problem) }
         }
         return nil
     }
@@ -168,8 +171,7 @@ extension ColumnRule {
             if code([6, 9, 12]).problem(stay.code.databaseValue) != nil && !Self.isCountryCode(stay.code) {
                 return Localized(zh: "旅居地代码 \(stay.code.prefix(12)) 无效", en: "stay code is not an area code")
             }
-            // A place name may hold a line break: a CSV cell typed with Alt+Enter in Excel does.
-            if let problem = text(max: SyncedRules.placeName, empty: true, multiline: true).problem(stay.name.databaseValue) {
+            if let problem = SyncedRules.stayName.problem(stay.name.databaseValue) {
                 return Localized(zh: "旅居地名称\(problem.zh)", en: "stay name \(problem.en)")
             }
         }

@@ -92,7 +92,11 @@ public struct IntakeForm: Sendable, Equatable {
         try SyncedRules.refuse("person", "id_number", idNumber, field: .idNumber)
         try SyncedRules.refuse("person", "address", address.trimmed, field: .address)
         try SyncedRules.refuse("arrival", "transport", transport.trimmed, field: .transport)
-        for stay in stays { try SyncedRules.refuse("arrival", "stays", "[\(String(decoding: try JSONEncoder().encode(stay), as: UTF8.self))]", field: .fromName) }
+        for stay in stays {
+            if let problem = SyncedRules.stayName.problem(stay.name.databaseValue) {
+                throw RegistryError(.fromName, problem)
+            }
+        }
         return Intake(
             name: name, idType: idType, idNumber: idNumber, sex: sex, birthDate: birth, phone: phone,
             address: address.trimmed.isEmpty ? nil : address.trimmed, stays: stays, arrived: arrived,

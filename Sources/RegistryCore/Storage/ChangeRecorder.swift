@@ -25,8 +25,10 @@ public struct ChangeRecorder {
         // Encoded once, in a fixed column order: the same values go to the row and to the log, through a statement
         // and a JSON layout prepared once per table (`InsertShape`).
         let columns = try record.orderedColumns()
-        try Self.refuseBroken(R.databaseTableName, columns.names, columns.values)
         let shape = InsertShape.of(R.databaseTableName, columns.names)
+        if let i = shape.overLimit(columns.values) {
+            try Self.refuseBroken(R.databaseTableName, [columns.names[i]], [columns.values[i]])
+        }
         try db.cachedStatement(sql: shape.sql).execute(arguments: StatementArguments(columns.values))
         try log(R.databaseTableName, record.id, record.village, json: shape.json(columns.values))
     }
@@ -50,11 +52,11 @@ public struct ChangeRecorder {
         }
     }
 
-    /// Refuses a row whose columns break the rules the county checks pushes against (`SyncedRules`): what the
-    /// village logs must never be refused later for its shape (a 1-million-character name once blocked a
-    /// village's whole queue at the county's size limit).
+    /// Refuses a row with text longer than the rules the county checks pushes against (`SyncedRules`) allow: a
+    /// 1-million-character name once blocked a village's whole queue at the county's size limit. The entry points
+    /// check the rest of the rules on what a clerk types (`IntakeForm`); typed records cannot break them.
     static func refuseBroken(_ table: String, _ names: [String], _ values: [DatabaseValue]) throws {
-        guard let (column, reason) = SyncedRules.problem(table: table, names: names, values: values) else { return }
+        guard let (column, reason) = SyncedRules.lengthProblem(table: table, names: names, values: values) else { return }
         if let field = Field(rawValue: column) { throw RegistryError(field, reason) }
         throw RegistryError(nil, SyncedRules.named(table, column, reason))
     }
@@ -93,6 +95,9 @@ struct InsertShape: Sendable {
     private let order: [Int]
     /// `"name":` for each index of `order`.
     private let keys: [String]
+    /// Each column's length limit from `SyncedRules` (nil: unbounded), in `names` order: checked on every insert, so
+    /// looked up once here rather than by name per row.
+    private let limits: [Int?]
 
     private static let shapes = Mutex<[String: InsertShape]>([:])
 
@@ -108,11 +113,21 @@ struct InsertShape: Sendable {
         sql = "INSERT INTO \(table) (" + names.joined(separator: ", ") + ") VALUES ("
             + Array(repeating: "?", count: names.count).joined(separator: ", ") + ")"
         order = names.indices.sorted { names[$0] < names[$1] }
+        limits = names.map { SyncedRules.tables[table]?[$0]?.limit }
         keys = order.map { index in
             var key = ""
             ColumnValues.appendString(names[index], to: &key)
             return key + ":"
         }
+    }
+
+    /// The index of the first text value longer than its column's limit (bytes first: a character is at least one).
+    func overLimit(_ values: [DatabaseValue]) -> Int? {
+        for (i, limit) in limits.enumerated() {
+            guard let limit, case .string(let s) = values[i].storage, s.utf8.count > limit else { continue }
+            if s.unicodeScalars.count > limit { return i }
+        }
+        return nil
     }
 
     /// The log entry's JSON for `values` (in `names` order): the same text as `ColumnValues(...).json`.

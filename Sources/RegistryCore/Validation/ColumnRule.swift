@@ -13,13 +13,24 @@ public struct ColumnRule: Sendable {
 
     let storage: Storage
     let nullable: Bool
+    /// The longest a text value may be, in characters (free text) or bytes (JSON), when the rule bounds it.
+    let limit: Int?
     /// The format check of a non-null value of the right storage: nil when it passes, else why not.
     let check: @Sendable (DatabaseValue) -> Localized?
 
-    init(_ storage: Storage, nullable: Bool = false, check: @escaping @Sendable (DatabaseValue) -> Localized? = { _ in nil }) {
+    init(_ storage: Storage, nullable: Bool = false, limit: Int? = nil,
+         check: @escaping @Sendable (DatabaseValue) -> Localized? = { _ in nil }) {
         self.storage = storage
         self.nullable = nullable
+        self.limit = limit
         self.check = check
+    }
+
+    /// Why a text `value` is longer than the rule allows, or nil: the cheap check the village's change recorder makes
+    /// on every row it writes (its records are typed, so only their free text can be out of bounds).
+    func lengthProblem(_ value: DatabaseValue) -> Localized? {
+        guard let limit, case .string(let s) = value.storage, s.utf8.count > limit, s.unicodeScalars.count > limit else { return nil }
+        return Localized(zh: "超过 \(limit) 个字", en: "is longer than \(limit) characters")
     }
 
     /// Why `value` does not fit this rule, or nil when it does.
@@ -43,7 +54,7 @@ public struct ColumnRule: Sendable {
     }
 
     /// This rule, also allowing null.
-    var orNull: ColumnRule { ColumnRule(storage, nullable: true, check: check) }
+    var orNull: ColumnRule { ColumnRule(storage, nullable: true, limit: limit, check: check) }
 }
 
 // The building blocks the table declarations use.
@@ -51,7 +62,7 @@ extension ColumnRule {
     /// Text of at most `max` characters with no control characters (`multiline` allows line breaks and tabs);
     /// `empty` allows "".
     static func text(max: Int, empty: Bool = false, multiline: Bool = false) -> ColumnRule {
-        ColumnRule(.text) { value in
+        ColumnRule(.text, limit: max) { value in
             let s = value.text
             if !empty && s.isEmpty { return Localized(zh: "不能为空", en: "must not be empty") }
             if s.utf8.count > max, s.unicodeScalars.count > max {
@@ -164,7 +175,7 @@ extension ColumnRule {
 
     /// Text holding JSON that `decode` accepts, at most `max` bytes; `decode` returns why not, or nil.
     static func json(max: Int, _ decode: @escaping @Sendable (Data) -> Localized?) -> ColumnRule {
-        ColumnRule(.text) { value in
+        ColumnRule(.text, limit: max) { value in
             let s = value.text
             if s.utf8.count > max { return Localized(zh: "超过 \(max) 字节", en: "is longer than \(max) bytes") }
             return decode(Data(s.utf8))
