@@ -224,8 +224,10 @@ struct EndToEndTests {
 struct ReportEndToEndTests {
     @Test("today lists the tests due, then the report is submitted twice and reads revision 2")
     func todayAndReport() throws {
-        let cli = CLI(db: CLI.temporaryDatabase(), env: ["REGISTRY_NOW": "2022-07-03 16:00"])
-        #expect(try cli.run(["init", "--village", "110105001001", "--name", "测试村"]).status == 0)
+        var created = CLI(db: CLI.temporaryDatabase(), env: ["REGISTRY_NOW": "2022-07-02 08:00"])
+        #expect(try created.run(["init", "--village", "110105001001", "--name", "测试村"]).status == 0)
+        created.env["REGISTRY_NOW"] = "2022-07-03 16:00"
+        let cli = created
         #expect(try cli.run(intakeArgs + ["--category", "密接"]).status == 0)
         let today = try cli.run(["today", "--format", "json"])
         let list = try #require(try JSONSerialization.jsonObject(with: Data(today.out.utf8)) as? [String: Any])

@@ -80,4 +80,37 @@ struct TrustTests {
         #expect(try cli.run(["show", "420102199003071232"]).out.contains("2022-07-05 采样（应检 2022-07-04）阴性"))
         #expect(try cli.run(["export"]).out.contains("2022-07-05 采样（应检 2022-07-04）阴性"))
     }
+
+    @Test("report history does not count days before the registry existed as missing")
+    func historySinceCreated() throws {
+        let cli = try village()  // created 2022-07-10
+        let history = try cli.run(["report", "history", "--from", "2022-07-01", "--to", "2022-07-10", "--format", "json"])
+        let days = try #require(try JSONSerialization.jsonObject(with: Data(history.out.utf8)) as? [[String: Any]])
+        #expect(days.map { $0["date"] as? String } == ["2022-07-10"])
+    }
+
+    @Test("a report revision keeps the earlier remarks unless new ones are given; the report text shows them")
+    func remarksKept() throws {
+        let cli = try village()
+        #expect(try cli.run(["report", "submit", "--reporter", "王会计", "--remarks", "张三已转运"]).status == 0)
+        #expect(try cli.run(["report", "submit"]).status == 0)
+        let text = try cli.run(["report"]).out
+        #expect(text.contains("第 2 版") && text.contains("备注：张三已转运"), "\(text)")
+    }
+
+    @Test("import --dry-run reports the counts the real import would have")
+    func dryRunCounts() throws {
+        let cli = try village()
+        #expect(try cli.run(intakeArgs).status == 0)
+        let file = URL(fileURLWithPath: cli.db).deletingLastPathComponent().appendingPathComponent("名单.csv").path
+        try ("姓名,身份证号,来源地代码,离开日期,到达日期\n张三,420102199003071232,420102,2022-07-01,2022-07-02\n"
+             + "李四,11010519491231002X,420102,2022-07-01,2022-07-03\n王五,420102197001010011,420102,2022-07-01,2022-07-03\n")
+            .write(toFile: file, atomically: true, encoding: .utf8)
+        let before = try cli.contents()
+        let dry = try cli.run(["import", file, "--dry-run", "--skip-invalid"])
+        #expect(dry.out.contains("新增 1，已存在 1，错误 1 行"), "\(dry.out)")
+        #expect(try cli.contents() == before)
+        let real = try cli.run(["import", file, "--skip-invalid"])
+        #expect(real.out.contains("新增 1，已存在 1，错误 1 行"), "\(real.out)")
+    }
 }

@@ -54,6 +54,8 @@ enum ImportColumns {
 
 /// Thrown inside an all-or-nothing import's transaction to undo it when a trip fails as a whole.
 private struct ImportAbandoned: Error {}
+/// Thrown at the end of a dry run's transaction: everything was done, counted, and is undone.
+private struct ImportDryRun: Error {}
 
 extension Registry {
     /// Imports arrivals from a CSV file. Every row is validated as `intake` validates; rows of the same person
@@ -129,24 +131,23 @@ extension Registry {
             // Trips whose rows shared a hash with another trip's complete only here.
             for key in open.keys.sorted() { try finish(key) }
         }
+        // A dry run does the whole import in the transaction and rolls it back, so that its counts (new, already
+        // there, refused) are those the real import would have.
         do {
-            if dryRun {
-                try importTrips { _ in }
-            } else {
-                try write { db, recorder, settings in
-                    let rules = try RulesContext.load(db, settings: settings)
-                    try importTrips { intake in
-                        written += 1
-                        if written % 1000 == 0 { progress?(written, trips) }
-                        let outcome = try register(intake, db: db, recorder: &recorder, settings: settings, rules: rules, actor: "import")
-                        if outcome.isNewArrival { report.imported += 1 } else { report.alreadyPresent += 1 }
-                    }
+            try write { db, recorder, settings in
+                let rules = try RulesContext.load(db, settings: settings)
+                try importTrips { intake in
+                    written += 1
+                    if written % 1000 == 0 { progress?(written, trips) }
+                    let outcome = try register(intake, db: db, recorder: &recorder, settings: settings, rules: rules, actor: "import")
+                    if outcome.isNewArrival { report.imported += 1 } else { report.alreadyPresent += 1 }
                 }
-                report.written = true
+                if dryRun { throw ImportDryRun() }
             }
+            report.written = true
         } catch is ImportAbandoned {
             (report.imported, report.alreadyPresent) = (0, 0)
-        }
+        } catch is ImportDryRun {}
         report.rejected.sort { $0.line < $1.line }
         return report
     }

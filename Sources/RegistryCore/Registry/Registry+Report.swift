@@ -75,6 +75,7 @@ extension Registry {
 
     /// Submits the report for `day`: freezes the figures with the reporter, remarks and the time. Submitting
     /// again makes the next revision of the same row, so there is never more than one report for a date.
+    /// A revision keeps the earlier remarks unless `remarks` gives new ones ("" clears them).
     public func submitReport(on day: Day, reporter: String?, remarks: String?) throws -> DailyReport {
         if day > clock.today {
             throw RegistryError(.date, zh: "不能报送今天之后的日报（\(day)）", en: "cannot submit a report for a future day (\(day))")
@@ -101,7 +102,7 @@ extension Registry {
             let report = DailyReport(
                 id: id, village: settings.village, date: day, revision: (old?.revision ?? 0) + 1,
                 figures: String(decoding: try encoder.encode(figures), as: UTF8.self), isZeroReport: figures.isZeroReport,
-                reporter: who, remarks: remarks?.trimmed ?? "", submittedAt: nowText,
+                reporter: who, remarks: remarks?.trimmed ?? old?.remarks ?? "", submittedAt: nowText,
                 firstSubmittedAt: old?.firstSubmittedAt ?? nowText, deleted: false)
             if let old { try recorder.update(report, from: old) } else { try recorder.insert(report) }
             return report
@@ -119,14 +120,26 @@ extension Registry {
             let reports = try DailyReport.filter(Column("village") == settings.village && Column("date") >= "\(from)"
                                                  && Column("date") <= "\(to)" && Column("deleted") == false).fetchAll(db)
             let byDate = Dictionary(reports.map { ($0.date, $0) }, uniquingKeysWith: { a, b in a.revision >= b.revision ? a : b })
-            return (0...to.days(since: from)).map { offset in
+            let start = try startDay(db)
+            return (0...to.days(since: from)).compactMap { offset in
                 let day = from.adding(days: offset)
-                guard let report = byDate[day] else { return ReportDay(date: "\(day)", status: .missing) }
+                guard let report = byDate[day] else {
+                    // No report was due before the registry existed.
+                    return day < start ? nil : ReportDay(date: "\(day)", status: .missing)
+                }
                 let onTime = Registry.isOnTime(report, deadline: clock.instant(day, hour: deadline.hour, minute: deadline.minute))
                 return ReportDay(date: "\(day)", status: onTime ? .onTime : .late, revision: report.revision,
                                  submitted_at: report.submittedAt, is_zero_report: report.isZeroReport)
             }
         }
+    }
+
+    /// The first day the registry kept: the day it was set up, or for a registry set up before that was recorded, the
+    /// day of its first write.
+    func startDay(_ db: Database) throws -> Day {
+        if let day = try Setting.get(db, .createdOn).flatMap(Day.init) { return day }
+        guard let first = try Int64.fetchOne(db, sql: "SELECT min(hlc) FROM change_log") else { return clock.today }
+        return clock.day(of: Date(timeIntervalSince1970: Double(HLC(raw: first).milliseconds) / 1000))
     }
 
     /// Whether a report was first submitted at or before the deadline instant.

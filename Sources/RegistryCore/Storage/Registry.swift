@@ -74,6 +74,7 @@ public final class Registry: Sendable {
             try Setting.set(db, .village, village)
             try Setting.set(db, .villageName, villageName)
             if try Setting.get(db, .site) == nil { try Setting.set(db, .site, ids.make()) }
+            if try Setting.get(db, .createdOn) == nil { try Setting.set(db, .createdOn, "\(clock.today)") }
             if let timeZone { try Setting.set(db, .timeZone, timeZone) }
             if let deadline { try Setting.set(db, .deadline, deadline) }
             if let policyVersion { try Setting.set(db, .policyVersion, policyVersion) }

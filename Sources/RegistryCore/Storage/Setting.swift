@@ -8,6 +8,8 @@ enum Setting: String, CaseIterable {
     case policyVersion = "policy_version", policyDocument = "policy_document", reporter
     /// The latest time the county server told this registry (at a sync): a time known to have passed.
     case serverTime = "server_time"
+    /// The day the registry was set up: no daily report was due before it.
+    case createdOn = "created_on"
 
     static func get(_ db: Database, _ key: Setting) throws -> String? {
         try String.fetchOne(db, sql: "SELECT value FROM setting WHERE key = ?", arguments: [key.rawValue])

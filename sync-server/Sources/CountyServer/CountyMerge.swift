@@ -112,8 +112,16 @@ extension CountyDatabase {
                 if let date = iso.date(from: at), firstReceived[id].map({ date < $0 }) ?? true { firstReceived[id] = date }
             }
             let decoder = JSONDecoder()
+            // When each village joined the roster (its row's first log entry): no report was due from it before.
+            let county = try CountyDatabase.settings(db).county
+            var joined: [String: Day] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT pk, min(hlc) FROM change_log WHERE scope = ? AND tbl = 'village' GROUP BY pk",
+                                        arguments: [county]) {
+                joined[row[0]] = clock.day(of: Date(timeIntervalSince1970: Double(HLC(raw: row[1]).milliseconds) / 1000))
+            }
             var lines: [CountySummary.VillageLine] = []
             for village in roster {
+                if byVillage[village.code] == nil, let since = joined[village.id], day < since { continue }
                 var line = CountySummary.VillageLine(village: village.code, name: village.name, township_code: village.townshipCode,
                                                      township_name: village.townshipName, status: "missing")
                 if let report = byVillage[village.code] {
@@ -169,7 +177,8 @@ extension CountyDatabase {
             }
             let leads = try Lead.filter(Column("outcome") == nil && Column("deleted") == false).order(Column("deadline"), Column("village")).fetchAll(db)
             return CountySummary(
-                date: "\(day)", deadline: deadlineText, villages_expected: roster.count, reports_received: byVillage.keys.filter { code in roster.contains { $0.code == code } }.count,
+                date: "\(day)", deadline: deadlineText, villages_expected: lines.count,
+                reports_received: lines.filter { $0.status != "missing" }.count,
                 on_time: lines.filter { $0.status == "on_time" }.map(\.village), late: lines.filter { $0.status == "late" }.map(\.village),
                 missing: lines.filter { $0.status == "missing" }.map(\.village), totals: totals, townships: townships, villages: lines,
                 duplicates: duplicates,
