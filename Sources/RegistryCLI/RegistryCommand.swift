@@ -1,7 +1,6 @@
 import ArgumentParser
 
 /// `registry`: the village clerk's command line. Each subcommand is a thin shell over RegistryCore.
-@main
 struct RegistryCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "registry",

@@ -34,6 +34,11 @@ public struct SyncSession: Sendable {
         var report = Report()
         let settings = try registry.settings()
         let health: Wire.Health = try await get("/healthz", query: [:])
+        if let owner = health.village, owner != settings.village {
+            let name = health.villageName.map { "（\($0)）" } ?? ""
+            throw RegistryError(nil, zh: "这个令牌属于 \(owner)\(name)，本登记库是 \(settings.village)（\(settings.villageName)）；请向县指挥部索取本村的令牌（未上传任何数据）",
+                                en: "this token belongs to \(owner)\(health.villageName.map { " (\($0))" } ?? ""), this registry is \(settings.village) (\(settings.villageName)); ask the county for this village's token (nothing was sent)")
+        }
         report.restamped = try checkClock(health, site: settings.site)
         try await push(site: settings.site, report: &report, progress: progress)
         try await pull(site: settings.site, village: settings.village, report: &report, progress: progress)
@@ -59,7 +64,7 @@ public struct SyncSession: Sendable {
         return try registry.writer.write { db in
             try LocalSettings.sawServerTime(db, serverTime)
             let state = try SyncState.load(db)
-            let future = try Int.fetchOne(db, sql: "SELECT count(*) FROM change_log WHERE origin = ? AND seq > ? AND hlc > ?",
+            let future = try Int.fetchOne(db, sql: "SELECT count(*) FROM change_log WHERE " + SyncState.pushable + " AND hlc > ?",
                                           arguments: [site, state.pushCursor, HLC(milliseconds: limit, counter: 0).raw]) ?? 0
             guard future > 0 else { return 0 }
             // The clock was wrong when these were written. Re-stamp every pending change, in order, from the
@@ -68,7 +73,7 @@ public struct SyncSession: Sendable {
                                              arguments: [site, state.pushCursor, HLC(milliseconds: limit, counter: 0).raw]) ?? 0
             var clock = HLC(raw: settled)
             let nowMillis = Int64(now.timeIntervalSince1970 * 1000)
-            let pending = try Int64.fetchAll(db, sql: "SELECT seq FROM change_log WHERE origin = ? AND seq > ? ORDER BY seq",
+            let pending = try Int64.fetchAll(db, sql: "SELECT seq FROM change_log WHERE " + SyncState.pushable + " ORDER BY seq",
                                              arguments: [site, state.pushCursor])
             for seq in pending {
                 clock = clock.tick(now: nowMillis)
@@ -81,7 +86,7 @@ public struct SyncSession: Sendable {
 
     func push(site: String, report: inout Report, progress: @Sendable (Progress) -> Void) async throws {
         let total = try await registry.writer.read { db in
-            try Int.fetchOne(db, sql: "SELECT count(*) FROM change_log WHERE origin = ? AND seq > ?",
+            try Int.fetchOne(db, sql: "SELECT count(*) FROM change_log WHERE " + SyncState.pushable,
                              arguments: [site, try SyncState.load(db).pushCursor]) ?? 0
         }
         var gaps = 0
@@ -93,7 +98,7 @@ public struct SyncSession: Sendable {
             let (cursor, batch, withheld, newest) = try await registry.writer.read { db in
                 let cursor = try SyncState.load(db).pushCursor
                 let rows = try Row.fetchAll(db, sql: """
-                    SELECT seq, tbl, pk, columns, hlc FROM change_log WHERE origin = ? AND seq > ? ORDER BY seq LIMIT ?
+                    SELECT seq, tbl, pk, columns, hlc FROM change_log WHERE \(SyncState.pushable) ORDER BY seq LIMIT ?
                     """, arguments: [site, cursor, limitChanges])
                 let newest = try Int64.fetchOne(db, sql: "SELECT max(seq) FROM change_log WHERE origin = ?", arguments: [site]) ?? 0
                 var bytes = 0

@@ -124,16 +124,22 @@ public enum Wire {
         public var epoch: String
         /// How far ahead of the server's clock a change may be stamped, in seconds.
         public var maxSkewSeconds: Int
+        /// When the request carried a valid village token: the village it belongs to, and its name on the roster, so
+        /// that a laptop given another village's token stops before pushing.
+        public var village: String?
+        public var villageName: String?
 
-        public init(status: String, time: String, epoch: String, maxSkewSeconds: Int) {
+        public init(status: String, time: String, epoch: String, maxSkewSeconds: Int, village: String? = nil, villageName: String? = nil) {
             self.status = status
             self.time = time
             self.epoch = epoch
             self.maxSkewSeconds = maxSkewSeconds
+            self.village = village
+            self.villageName = villageName
         }
 
         enum CodingKeys: String, CodingKey {
-            case status, time, epoch, maxSkewSeconds = "max_skew_seconds"
+            case status, time, epoch, maxSkewSeconds = "max_skew_seconds", village, villageName = "village_name"
         }
     }
 

@@ -79,7 +79,9 @@ struct CLIParsingTests {
         #expect(list.format == .csv)
         #expect(list.date.date == "2022-07-03")
         #expect(throws: (any Error).self) { try RegistryCommand.parseAsRoot(["list", "--format", "xml"]) }
-        #expect(throws: (any Error).self) { try RegistryCommand.parseAsRoot(["check", "x", "--temp", "abc"]) }
+        // A temperature is read as a clerk types it (full-width, with a unit) when the command runs.
+        #expect(try Validate.temperature("３６．８℃") == 36.8)
+        #expect(throws: RegistryError.self) { try Validate.temperature("abc") }
     }
 
     @Test func riskAreaSubcommands() throws {

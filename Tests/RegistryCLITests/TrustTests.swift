@@ -113,4 +113,55 @@ struct TrustTests {
         let real = try cli.run(["import", file, "--skip-invalid"])
         #expect(real.out.contains("新增 1，已存在 1，错误 1 行"), "\(real.out)")
     }
+
+    @Test("temperatures and dates as a clerk types them: full-width digits, units, 年月日")
+    func typedInput() throws {
+        let cli = try village()
+        #expect(try cli.run(intakeArgs).status == 0)
+        #expect(try cli.run(["check", "420102199003071232", "--temp", "３６．８"]).out.contains("36.8°C"))
+        #expect(try cli.run(["check", "420102199003071232", "--temp", "36.6℃", "--at", "2022年7月10日 08:00"]).out.contains("36.6°C"))
+        #expect(try cli.run(["check", "420102199003071232", "--temp", "37.5度", "--at", "2022-07-09 20:00"]).out.contains("37.5°C"))
+        #expect(try cli.run(["test", "420102199003071232", "--sampled", "2022年7月5日", "--result", "阴性"]).status == 0)
+        let bad = try cli.run(["check", "420102199003071232", "--temp", "正常"])
+        #expect(bad.status == 1 && bad.err.contains("体温"))
+    }
+
+    @Test("a command line the parser cannot read is refused in one Chinese line naming the option, exit 64")
+    func usageInChinese() throws {
+        let cli = try village()
+        for (arguments, expected) in [(["intake", "--name"], "姓名（--name）：后面缺少要填的值"),
+                                      (["show"], "缺少必填项 人员（<person>）"),
+                                      (["list", "--format", "xls"], "格式（--format）：“xls”不是有效的值"),
+                                      (["list", "--foo"], "不认识的选项 --foo")] {
+            let result = try cli.run(arguments)
+            #expect(result.status == 64, "\(arguments)")
+            #expect(result.err.contains(expected) && !result.err.contains("Error:") && result.err.split(separator: "\n").count == 1,
+                    "\(arguments): \(result.err)")
+        }
+        #expect(try cli.run(["show", "--lang", "en"]).err.contains("is required"))
+    }
+
+    @Test("--db and --lang before the subcommand; a command on a path with no registry creates no file")
+    func globalOptionsAndMissingFile() throws {
+        let cli = try village()
+        #expect(try cli.run(intakeArgs).status == 0)
+        let other = CLI(db: "/nonexistent-dir-\(UUID().uuidString)/x.sqlite")
+        #expect(try other.run(["--db", cli.db, "list"]).out.contains("420102199003071232"))
+        #expect(try other.run(["--lang", "en", "--db", cli.db, "list"]).out.contains("1 people"))
+        let missing = URL(fileURLWithPath: cli.db).deletingLastPathComponent().appendingPathComponent("typo.sqlite").path
+        for arguments in [["list"], ["today"], ["show", "420102199003071232"], ["report"], ["export"], ["sync", "status"], intakeArgs] {
+            let result = try other.run(["--db", missing] + arguments)
+            #expect(result.status == 1 && result.err.contains("这里没有登记库"), "\(arguments): \(result.err)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: missing))
+    }
+
+    @Test("once a village syncs with a county, risk-areas import is refused: the county publishes the list")
+    func riskAreasBelongToTheCounty() throws {
+        let cli = try village()
+        _ = try cli.run(["sync", "--server", "http://127.0.0.1:9", "--token", "t"])  // remembered, though unreachable
+        let areas = URL(fileURLWithPath: cli.db).deletingLastPathComponent().appendingPathComponent("areas.csv").path
+        let result = try cli.run(["risk-areas", "import", areas])
+        #expect(result.status == 1 && result.err.contains("县统一发布"), "\(result.err)")
+    }
 }

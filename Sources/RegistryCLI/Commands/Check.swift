@@ -8,14 +8,14 @@ extension RegistryCommand {
 
         @OptionGroup var global: GlobalOptions
         @Argument(help: "身份证号或档案编号 / Id number or record id.") var person: String
-        @Option(help: "体温 °C / Temperature.") var temp: Double
+        @Option(help: "体温 °C，如 36.8、３６．８、36.8℃ / Temperature.") var temp: String
         @Option(help: "症状（可多次）：fever|dry_cough|fatigue|sore_throat|loss_of_smell_taste|diarrhoea 或中文.")
         var symptom: [String] = []
         @Option(help: "时间 \"YYYY-MM-DD HH:MM\"（默认现在） / Time (default now).") var at: String?
 
         func run() throws {
             try global.run { registry in
-                let outcome = try registry.check(person, temperature: temp, symptoms: symptom, at: at)
+                let outcome = try registry.check(person, temperature: try Validate.temperature(temp), symptoms: symptom, at: at)
                 let zh = global.lang == .zh, c = outcome.check
                 if c.flagged {
                     let symptoms = c.symptoms.split(separator: ",").compactMap { Symptom(rawValue: String($0))?.label(global.lang) }

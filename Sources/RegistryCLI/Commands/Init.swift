@@ -16,7 +16,7 @@ extension RegistryCommand {
         var policy: String?
 
         func run() throws {
-            try global.run { registry in
+            try global.run(creating: true) { registry in
                 var version = policy
                 var document: String?
                 if let policy, FileManager.default.fileExists(atPath: policy) {

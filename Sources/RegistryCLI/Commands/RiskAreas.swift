@@ -1,5 +1,6 @@
 import ArgumentParser
 import RegistryCore
+import RegistrySync
 
 extension RegistryCommand {
     /// `registry risk-areas import|list`.
@@ -7,14 +8,21 @@ extension RegistryCommand {
         static let configuration = CommandConfiguration(
             commandName: "risk-areas", abstract: "中高风险区 / Risk areas.", subcommands: [Import.self, List.self])
 
+        /// Kept on this computer only (never pushed: the county publishes the list), and refused once the village
+        /// syncs with a county, whose list then arrives with every sync.
         struct Import: ParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "导入风险区名单 CSV（code,name,level,in_force_from,lifted_on）.")
+            static let configuration = CommandConfiguration(
+                abstract: "导入风险区名单 CSV（code,name,level,in_force_from,lifted_on）；仅限未连接县服务器时，只存本机.")
 
             @OptionGroup var global: GlobalOptions
             @Argument(help: "CSV 文件 / CSV file.") var file: String
 
             func run() throws {
                 try global.run { registry in
+                    if let server = try registry.writer.read({ try SyncState.load($0) }).server {
+                        throw RegistryError(.file, zh: "本村已连接县服务器（\(server)），风险区名单由县统一发布，每次同步自动下发；请由县指挥部导入（sync-server risk-areas import）",
+                                            en: "this village syncs with the county (\(server)), which publishes the risk areas with every sync; ask the county to import them (sync-server risk-areas import)")
+                    }
                     let result = try registry.importRiskAreas(try CSVFile(path: file))
                     Console.out(global.lang == .zh
                         ? "风险区：新增 \(result.added)，更新 \(result.updated)，无变化 \(result.unchanged)"

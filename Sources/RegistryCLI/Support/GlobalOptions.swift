@@ -15,16 +15,22 @@ struct GlobalOptions: ParsableArguments {
         db ?? ProcessInfo.processInfo.environment["REGISTRY_DB"] ?? "registry.sqlite"
     }
 
-    /// Opens the registry with the system clock (or $REGISTRY_NOW, for training and tests).
-    func open() throws -> Registry {
+    /// Opens the registry with the system clock (or $REGISTRY_NOW, for training and tests). Only `init` creates a
+    /// file (`creating`): any other command on a path with no registry says so, rather than leaving an empty file
+    /// where a mistyped `--db` pointed.
+    func open(creating: Bool = false) throws -> Registry {
+        if !creating && !FileManager.default.fileExists(atPath: path) {
+            throw RegistryError(.file, zh: "这里没有登记库：\(path)（--db 写错了？新建请先运行 registry init）",
+                                en: "there is no registry at \(path) (mistyped --db? to start one, run registry init)")
+        }
         let fixed = ProcessInfo.processInfo.environment["REGISTRY_NOW"].flatMap(Now.parse)
         return try Registry.open(path: path, now: { fixed ?? Date() })
     }
 
     /// Runs `body` against the registry; a refusal is printed as one line on stderr with a non-zero exit.
-    func run(_ body: (Registry) throws -> Void) throws {
+    func run(creating: Bool = false, _ body: (Registry) throws -> Void) throws {
         do {
-            try body(try open())
+            try body(try open(creating: creating))
         } catch let exit as ExitCode {
             throw exit
         } catch {

@@ -33,14 +33,19 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
         ordinal = Day.daysFromCivil(year, month, day)
     }
 
-    /// Parses `YYYY-MM-DD` (also `YYYY/MM/DD` and `YYYYMMDD`, as Excel and paper forms write them).
+    /// Parses `YYYY-MM-DD` (also `YYYY/MM/DD`, `YYYYMMDD` and `YYYY年M月D日`, as Excel and paper forms write them).
     public init?(_ text: String) {
         // The stored form, read by the hundred thousand from the database: straight from the bytes.
         if let day = Day(canonical: text.utf8) {
             self = day
             return
         }
-        let t = text.trimmingCharacters(in: .whitespaces)
+        var t = text.trimmingCharacters(in: .whitespaces)
+        // 2026年11月20日, as Chinese forms and Excel's Chinese date format write it.
+        if t.contains("年") {
+            t = t.replacingOccurrences(of: "年", with: "-").replacingOccurrences(of: "月", with: "-")
+            if t.hasSuffix("日") || t.hasSuffix("号") { t.removeLast() }
+        }
         var parts: [Int] = []
         if t.count == 8, t.allSatisfy({ $0.isASCII && $0.isNumber }) {
             let s = String(t)

@@ -17,6 +17,17 @@ public enum Validate {
         return digits
     }
 
+    /// A temperature as a clerk types it: `36.8`, full-width `３６．８` from a Chinese input method, with a unit
+    /// (`36.8℃`, `36.8度`, `36.8°C`). Only the number is read; its range is checked where it is recorded.
+    public static func temperature(_ text: String) throws -> Double {
+        var t = text.asciiCompacted.replacingOccurrences(of: "。", with: ".")
+        for unit in ["℃", "°C", "°c", "°", "度", "C", "c"] where t.hasSuffix(unit) { t.removeLast(unit.count) }
+        guard let value = Double(t), value.isFinite else {
+            throw RegistryError(.temperature, zh: "“\(text)”不是体温读数（如 36.8）", en: "\"\(text)\" is not a temperature reading (e.g. 36.8)")
+        }
+        return value
+    }
+
     /// An administrative code of 6 (county), 9 (township) or 12 (village) digits.
     public static func areaCode(_ text: String, field: Field = .code, lengths: Set<Int> = [6, 9, 12]) throws -> String {
         let code = text.asciiCompacted

@@ -78,10 +78,15 @@ struct SyncController: Sendable {
     let logger: Logger
 
     func add(to router: Router<BasicRequestContext>) {
-        router.get("/healthz") { _, _ in
+        router.get("/healthz") { request, _ in
             let settings = try await database.writer.read { try CountyDatabase.settings($0) }
+            // With a valid village token, also whose it is (a health check needs none).
+            let holder = try? await authenticate(request)
+            var name: String?
+            if let holder { name = try await database.villageName(holder.village) }
             return try json(Wire.Health(status: "ok", time: ISO8601DateFormatter().string(from: database.clock.now()),
-                                        epoch: settings.epoch, maxSkewSeconds: Int(options.maxSkew)))
+                                        epoch: settings.epoch, maxSkewSeconds: Int(options.maxSkew),
+                                        village: holder?.village, villageName: name))
         }
         router.post("/v1/sync/push") { request, _ in
             let started = Date()

@@ -38,12 +38,13 @@ extension CountyDatabase {
         }
     }
 
-    /// The tokens, without their secrets: village, issued, revoked.
-    public func tokens() throws -> [(village: String, createdAt: String, revokedAt: String?)] {
+    /// The tokens, without their secrets: village, its roster name, issued, revoked.
+    public func tokens() throws -> [(village: String, name: String?, createdAt: String, revokedAt: String?)] {
         try writer.read { db in
-            try Row.fetchAll(db, sql: "SELECT village, created_at, revoked_at FROM token ORDER BY village, created_at").map {
-                ($0["village"], $0["created_at"], $0["revoked_at"])
-            }
+            try Row.fetchAll(db, sql: """
+                SELECT t.village, v.name, t.created_at, t.revoked_at FROM token t
+                LEFT JOIN village v ON v.code = t.village AND v.deleted = 0 ORDER BY t.village, t.created_at
+                """).map { ($0["village"], $0["name"], $0["created_at"], $0["revoked_at"]) }
         }
     }
 
@@ -59,6 +60,13 @@ extension CountyDatabase {
         try await writer.read { db in
             try Row.fetchOne(db, sql: "SELECT village, id FROM token WHERE hash = ? AND revoked_at IS NULL",
                              arguments: [Self.hash(token)]).map { TokenHolder(village: $0["village"], tokenID: $0["id"]) }
+        }
+    }
+
+    /// The roster name of `village`, if it is on the roster.
+    public func villageName(_ village: String) async throws -> String? {
+        try await writer.read { db in
+            try String.fetchOne(db, sql: "SELECT name FROM village WHERE code = ? AND deleted = 0", arguments: [village])
         }
     }
 

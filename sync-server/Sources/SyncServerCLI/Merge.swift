@@ -43,7 +43,8 @@ extension SyncServerCommand {
             func run() async throws {
                 try await options.run { db in
                     let result = try db.importLeads(try CSVFile(path: file))
-                    Terminal.out("leads: \(result.added) added, \(result.unchanged) already sent")
+                    Terminal.out(options.language == .zh ? "核查线索：新增下发 \(result.added)，已下发过 \(result.unchanged)"
+                                                          : "leads: \(result.added) added, \(result.unchanged) already sent")
                 }
             }
         }

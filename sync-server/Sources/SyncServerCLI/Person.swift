@@ -27,7 +27,7 @@ extension SyncServerCommand {
                 try await options.run { db in
                     let person = try db.correctPerson(target.person, village: target.village,
                                                       PersonCorrection(name: name, phone: phone, address: address))
-                    Terminal.out("corrected \(person.village) \(person.id)")
+                    Terminal.out((options.language == .zh ? "已更正 " : "corrected ") + "\(person.village) \(person.id)")
                 }
             }
         }
@@ -41,7 +41,7 @@ extension SyncServerCommand {
             func run() async throws {
                 try await options.run { db in
                     let person = try db.setPersonDeleted(target.person, village: target.village, true, reason: reason)
-                    Terminal.out("deleted \(person.village) \(person.id)")
+                    Terminal.out((options.language == .zh ? "已删除 " : "deleted ") + "\(person.village) \(person.id)")
                 }
             }
         }
@@ -54,7 +54,7 @@ extension SyncServerCommand {
             func run() async throws {
                 try await options.run { db in
                     let person = try db.setPersonDeleted(target.person, village: target.village, false)
-                    Terminal.out("restored \(person.village) \(person.id)")
+                    Terminal.out((options.language == .zh ? "已恢复 " : "restored ") + "\(person.village) \(person.id)")
                 }
             }
         }

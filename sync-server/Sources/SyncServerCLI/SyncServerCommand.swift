@@ -52,7 +52,8 @@ extension SyncServerCommand {
         func run() async throws {
             try await options.run { db in
                 let settings = try db.initialize(county: county, name: name)
-                Terminal.out("county \(settings.county) \(settings.name) ready in \(options.path)")
+                Terminal.out(options.language == .zh ? "已建立县数据库：\(settings.name)（\(settings.county)），文件 \(options.path)"
+                                                      : "county \(settings.county) \(settings.name) ready in \(options.path)")
             }
         }
     }
@@ -68,7 +69,8 @@ extension SyncServerCommand {
             func run() async throws {
                 try await options.run { db in
                     let result = try db.importVillages(try CSVFile(path: file))
-                    Terminal.out("villages: \(result.added) added, \(result.updated) updated")
+                    Terminal.out(options.language == .zh ? "村名册：新增 \(result.added)，更新 \(result.updated)"
+                                                          : "villages: \(result.added) added, \(result.updated) updated")
                 }
             }
         }
@@ -99,7 +101,10 @@ extension SyncServerCommand {
             @Option(help: "只吊销这一个令牌 / Only this token.") var token: String?
 
             func run() async throws {
-                try await options.run { db in Terminal.out("revoked \(try db.revokeTokens(village: village, token: token))") }
+                try await options.run { db in
+                    let n = try db.revokeTokens(village: village, token: token)
+                    Terminal.out(options.language == .zh ? "已吊销 \(n) 个令牌" : "revoked \(n)")
+                }
             }
         }
 
@@ -110,7 +115,10 @@ extension SyncServerCommand {
             func run() async throws {
                 try await options.run { db in
                     for token in try db.tokens() {
-                        Terminal.out("\(token.village)  issued \(token.createdAt)  \(token.revokedAt.map { "revoked \($0)" } ?? "active")")
+                        let zh = options.language == .zh
+                        Terminal.out("\(token.village)  \(token.name ?? (token.village.count == 6 ? (zh ? "县级令牌" : "county token") : (zh ? "（不在村名册）" : "(not on the roster)")))  "
+                                     + (zh ? "签发 \(token.createdAt)  " : "issued \(token.createdAt)  ")
+                                     + (token.revokedAt.map { zh ? "已吊销 \($0)" : "revoked \($0)" } ?? (zh ? "有效" : "active")))
                     }
                 }
             }
@@ -129,7 +137,8 @@ extension SyncServerCommand {
             func run() async throws {
                 try await options.run { db in
                     let result = try db.importRiskAreas(try CSVFile(path: file))
-                    Terminal.out("risk areas: \(result.added) added, \(result.updated) updated, \(result.unchanged) unchanged")
+                    Terminal.out(options.language == .zh ? "风险区：新增 \(result.added)，更新 \(result.updated)，无变化 \(result.unchanged)"
+                                                          : "risk areas: \(result.added) added, \(result.updated) updated, \(result.unchanged) unchanged")
                 }
             }
         }
@@ -140,7 +149,10 @@ extension SyncServerCommand {
         @OptionGroup var options: ServerOptionsGroup
 
         func run() async throws {
-            try await options.run { db in Terminal.out("new epoch \(try db.newEpoch())") }
+            try await options.run { db in
+                let epoch = try db.newEpoch()
+                Terminal.out(options.language == .zh ? "已开始新纪元 \(epoch)：各村下次同步时重新下载" : "new epoch \(epoch)")
+            }
         }
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import RegistryCore
+import RegistrySync
 import Testing
 
 @Suite("The roster over time")
@@ -18,5 +19,38 @@ struct RosterJoinTests {
         let now = try summary(today)
         #expect(now["villages_expected"] as? Int == 2)
         #expect((now["missing"] as? [String])?.count == 2)
+    }
+}
+
+@Suite("Tokens and villages", .serialized)
+struct TokenVillageTests {
+    @Test("a laptop given another village's token stops before pushing, naming both villages; token list shows names")
+    func anotherVillagesToken() async throws {
+        let county = try ServerHarness()
+        try county.start()
+        let tokenB = try county.command(["token", "issue", "--village", "110105001002"])
+        let a = try makeVillage(county, code: "110105001001")
+        try intake(a, name: "张三", id: "420102199003071232")
+        await #expect { try await SyncSession(registry: a, transport: county.transport(tokenB)).run() } throws: {
+            let message = RegistryError.from($0).message(.zh)
+            return message.contains("110105001002（二村）") && message.contains("110105001001")
+        }
+        #expect(try count(county.db, "SELECT count(*) FROM change_log WHERE tbl = 'person'") == 0)
+        let list = try county.command(["token", "list"])
+        #expect(list.contains("110105001002  二村") && list.contains("有效"), "\(list)")
+    }
+
+    @Test("local risk areas (imported before the village was linked) are never pushed, so the first sync has no rejections")
+    func localRiskAreasStayLocal() async throws {
+        let county = try ServerHarness()
+        try county.start()
+        let token = try county.command(["token", "issue", "--village", "110105001001"])
+        let a = try makeVillage(county, code: "110105001001")
+        _ = try a.importRiskAreas(try CSVFile(data: Data("code,name,level,in_force_from,lifted_on\n310115,浦东,中,2022-06-01,\n".utf8), file: "ra.csv"))
+        try intake(a, name: "张三", id: "420102199003071232")
+        let report = try await SyncSession(registry: a, transport: county.transport(token)).run()
+        #expect(report.rejected == 0 && report.pushed > 0)
+        #expect(try SyncStatus.of(a).pending == 0 && SyncStatus.of(a).rejected.isEmpty)
+        #expect(try count(county.db, "SELECT count(*) FROM risk_area WHERE code = '310115'") == 0)
     }
 }

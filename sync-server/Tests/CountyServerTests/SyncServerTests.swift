@@ -102,7 +102,9 @@ struct SyncServerTests {
         let tokenB = try county.command(["token", "issue", "--village", "110105001002"])
         let a = try makeVillage(county, code: "110105001001")
         try intake(a, name: "张三", id: "420102199003071232")
-        let report = try await SyncSession(registry: a, transport: county.transport(tokenB)).run()
+        // Through a health check that does not say whose the token is (as before servers said so), the client pushes,
+        // and the server's own scope check must hold.
+        let report = try await SyncSession(registry: a, transport: AnonymousHealthTransport(county.transport(tokenB))).run()
         #expect(report.pushed == 0 && report.rejected > 0)
         let status = try SyncStatus.of(a)
         #expect(status.pending == 0)
@@ -118,7 +120,7 @@ struct SyncServerTests {
         let token = try county.command(["token", "issue", "--village", "110105001001"])
         let a = try makeVillage(county, code: "110105001001")
         _ = try await SyncSession(registry: a, transport: county.transport(token)).run()
-        #expect(try county.command(["token", "revoke", "--village", "110105001001"]) == "revoked 1")
+        #expect(try county.command(["token", "revoke", "--village", "110105001001"]) == "已吊销 1 个令牌")
         await #expect(throws: RegistryError.self) { try await SyncSession(registry: a, transport: county.transport(token)).run() }
         let madeUp = try await county.transport("0" + token.dropFirst()).send("GET", "/v1/sync/pull", query: ["after": "0"], body: nil)
         #expect(madeUp.status == 401)
@@ -230,5 +232,19 @@ struct SyncServerTests {
             body: try JSONEncoder().encode(Wire.PushRequest(site: "site-b", after: 0, through: 1, changes: [edit])))
         #expect(try JSONDecoder().decode(Wire.PushResponse.self, from: body).rejected.count == 1)
         #expect(try rows(county.db, "SELECT outcome FROM lead WHERE id = 'lead-1'")[0]["outcome"] as String == "found")
+    }
+}
+
+/// The real transport, with `/healthz` answered without the token's village: a client that cannot tell whose token
+/// it holds, so that the server's per-change scope check is what refuses.
+struct AnonymousHealthTransport: SyncTransport {
+    let inner: HTTPTransport
+    init(_ inner: HTTPTransport) { self.inner = inner }
+
+    func send(_ method: String, _ path: String, query: [String: String], body: Data?) async throws -> (status: Int, body: Data) {
+        let answer = try await inner.send(method, path, query: query, body: body)
+        guard path == "/healthz", var health = try? JSONDecoder().decode(Wire.Health.self, from: answer.body) else { return answer }
+        (health.village, health.villageName) = (nil, nil)
+        return (answer.status, try JSONEncoder().encode(health))
     }
 }
