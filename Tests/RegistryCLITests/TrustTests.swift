@@ -164,4 +164,16 @@ struct TrustTests {
         let result = try cli.run(["risk-areas", "import", areas])
         #expect(result.status == 1 && result.err.contains("县统一发布"), "\(result.err)")
     }
+
+    @Test("an import file with title rows above the header is read; an id number Excel turned into 6.50102E+17 is named as such")
+    func excelSheets() throws {
+        let cli = try village()
+        let file = URL(fileURLWithPath: cli.db).deletingLastPathComponent().appendingPathComponent("登记表.csv").path
+        try ("某某村返乡人员登记表,,,,\n填报日期：2022年7月10日,,,,\n,,,,\n姓名,身份证号,来源地代码,离开日期,到达日期\n"
+             + "张三,420102199003071232,420102,2022年7月1日,2022年7月2日\n李四,6.50102E+17,420102,2022-07-01,2022-07-02\n")
+            .write(toFile: file, atomically: true, encoding: .utf8)
+        let result = try cli.run(["import", file, "--skip-invalid"])
+        #expect(result.out.contains("新增 1"), "\(result.out) \(result.err)")
+        #expect(result.err.contains("第 6 行：身份证号") && result.err.contains("科学计数法"), "\(result.err)")
+    }
 }

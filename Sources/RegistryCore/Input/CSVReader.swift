@@ -10,6 +10,9 @@ public protocol CSVRows {
     var encoding: TextDecoding.Encoding { get }
     /// Calls `body` with each data row that is not blank, with the line it starts on (the header is line 1).
     func forEachRow(_ body: (_ line: Int, _ fields: [String]) throws -> Void) throws
+    /// The same file read with its header further down: the first of its first `within` rows that `isHeader`
+    /// accepts (an Excel sheet usually has a title row or two above the header). Nil when none does.
+    func locatingHeader(within: Int, _ isHeader: ([String]) -> Bool) throws -> Self?
 }
 
 extension CSVRows {
@@ -84,13 +87,24 @@ public struct CSVFile: CSVRows, Sendable {
     public func forEachRow(_ body: (Int, [String]) throws -> Void) throws {
         for row in rows { try body(row.line, row.fields) }
     }
+
+    public func locatingHeader(within: Int, _ isHeader: ([String]) -> Bool) throws -> CSVFile? {
+        if isHeader(header) { return self }
+        guard let i = rows.prefix(within).firstIndex(where: { isHeader($0.fields.map(\.trimmed)) }) else { return nil }
+        var found = self
+        found.header = rows[i].fields.map(\.trimmed)
+        found.rows = Array(rows[(i + 1)...])
+        return found
+    }
 }
 
 /// A CSV file read in chunks of a megabyte each time its rows are walked: memory stays bounded however long the file
 /// is (a 1,000,000-row import once took 1.39 GB read whole).
 public struct CSVStream: CSVRows, Sendable {
     public let path: String
-    public let header: [String]
+    public private(set) var header: [String]
+    /// How many records come before the data rows (the header and any title rows above it).
+    private var skipped = 1
     public let encoding: TextDecoding.Encoding
     let file: String
 
@@ -111,11 +125,27 @@ public struct CSVStream: CSVRows, Sendable {
         self.header = header.map(\.trimmed)
     }
 
+    public func locatingHeader(within: Int, _ isHeader: ([String]) -> Bool) throws -> CSVStream? {
+        let decoder = FieldDecoder(encoding, file: file)
+        var index = 0, found: (Int, [String])?
+        try CSVStream.records(path, file: file, encoding: encoding) { record in
+            let fields = try decoder.decode(record).map(\.trimmed)
+            if isHeader(fields) { found = (index, fields); return false }
+            index += 1
+            return index <= within
+        }
+        guard let (at, header) = found else { return nil }
+        var stream = self
+        stream.header = header
+        stream.skipped = at + 1
+        return stream
+    }
+
     public func forEachRow(_ body: (Int, [String]) throws -> Void) throws {
         let decoder = FieldDecoder(encoding, file: file)
-        var first = true
+        var seen = 0
         try CSVStream.records(path, file: file, encoding: encoding) { record in
-            if first { first = false; return true }  // the header
+            if seen < skipped { seen += 1; return true }  // the header, and title rows above it
             let fields = try decoder.decode(record)
             if !fields.allSatisfy({ $0.trimmed.isEmpty }) { try body(record.line, fields) }
             return true

@@ -65,9 +65,16 @@ extension Registry {
     /// row and counts the rows of each trip (by a hash of its key); the second, inside the write transaction,
     /// registers a one-row trip at once and holds a trip of several rows only until its last row is read.
     /// - Parameter progress: called every 1,000 trips written with (written, total), for a progress line.
-    public func importArrivals(_ csv: some CSVRows, mode: ImportMode = .allOrNothing, dryRun: Bool = false,
-                               progress: ((Int, Int) -> Void)? = nil) throws -> ImportReport {
+    public func importArrivals<Rows: CSVRows>(_ file: Rows, mode: ImportMode = .allOrNothing, dryRun: Bool = false,
+                                              progress: ((Int, Int) -> Void)? = nil) throws -> ImportReport {
         var report = ImportReport()
+        // The header is the first of the first ten rows that names every required column (title rows above it).
+        let csv = try file.locatingHeader(within: 10) { cells in
+            ImportColumns.required.allSatisfy { field in
+                let names = ImportColumns.headers.first { $0.0 == field }!.1
+                return cells.contains { cell in names.contains { $0.caseInsensitiveCompare(cell) == .orderedSame } }
+            }
+        } ?? file
         var index: [Field: Int] = [:]
         for (field, names) in ImportColumns.headers { if let i = csv.column(names) { index[field] = i } }
         let known = Set(index.values)

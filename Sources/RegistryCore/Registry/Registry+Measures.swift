@@ -89,7 +89,7 @@ extension Registry {
                 let old = m
                 m.status = .escalated
                 try recorder.update(m, from: old)
-                try recorder.insert(event(m, .escalated, on: dayOfResult ?? sampled, reason: "核酸阳性 positive test \(sampled)",
+                try recorder.insert(event(m, .escalated, on: dayOfResult ?? sampled, reason: "核酸阳性（\(sampled) 采样）",
                                           actor: settings.villageName, settings: settings))
                 escalated = true
             }
@@ -113,7 +113,7 @@ extension Registry {
             }
             measure.status = .released
             measure.releasedOn = day
-            return (.released, day, reason?.trimmed.nonEmpty ?? "期满解除 period completed")
+            return (.released, day, reason?.trimmed.nonEmpty ?? "期满解除")
         } actor: { actor ?? $0.villageName }
     }
 
@@ -182,6 +182,22 @@ extension String {
 }
 
 extension Registry {
+    /// A person as a clerk knows them: id number or record id, else a name that only one registered person has.
+    static func resolveKnown(_ db: Database, _ query: String) throws -> Person {
+        do {
+            return try resolve(db, query)
+        } catch let error as RegistryError {
+            let named = try Person.filter(Column("name") == query.trimmed && Column("deleted") == false).fetchAll(db)
+            if named.count == 1 { return named[0] }
+            if named.count > 1 {
+                throw RegistryError(.person, zh: "有 \(named.count) 人叫“\(query)”，请用身份证号指明", en: "\(named.count) people are called \"\(query)\"; give the id number")
+            }
+            throw error
+        }
+    }
+}
+
+extension Registry {
     /// Closes a lead the county sent (核查): found (linked to the registered person), absent or unreachable.
     /// Only the outcome columns change, which is all a village may write of a county lead.
     public func closeLead(_ query: String, outcome: LeadOutcome, on day: Day, person: String? = nil) throws -> Lead {
@@ -203,13 +219,19 @@ extension Registry {
             var closed = old
             closed.outcome = outcome
             closed.outcomeOn = day
-            if let person { closed.personId = try Registry.resolve(db, person).id }
-            else if outcome == .found, let idNumber = old.idNumber {
-                closed.personId = try Registry.search(db, idNumber).first?.id
+            if let person {
+                closed.personId = try Registry.resolveKnown(db, person).id
+            } else if outcome == .found {
+                // The lead's id number, else its name when exactly one registered person has it.
+                if let idNumber = old.idNumber { closed.personId = try Registry.search(db, idNumber).first?.id }
+                if closed.personId == nil {
+                    let named = try Person.filter(Column("name") == old.name && Column("deleted") == false).fetchAll(db)
+                    if named.count == 1 { closed.personId = named[0].id }
+                }
             }
             if outcome == .found && closed.personId == nil {
-                throw RegistryError(.lead, zh: "“找到”的人员须先登记（registry intake），再关闭核查任务",
-                                    en: "a found person must be registered first (registry intake), then the lead closed")
+                throw RegistryError(.lead, zh: "“找到”的人员须先登记（registry intake），再关闭核查任务；已登记的请用 --person 身份证号 指明是谁",
+                                    en: "a found person must be registered first (registry intake), then the lead closed; if registered, name them with --person ID_NUMBER")
             }
             try recorder.update(closed, from: old)
             return closed

@@ -23,6 +23,11 @@ public struct ResidentID: Hashable, Sendable {
     public init(_ text: String, today: Day? = nil) throws {
         let compact = text.asciiCompacted.uppercased()
         if compact.isEmpty { throw RegistryError.missing(.idNumber) }
+        // Excel shows a long number in scientific notation and keeps 15 digits: the number is lost, not mistyped.
+        if compact.wholeMatch(of: /[0-9](\.[0-9]+)?E\+?[0-9]+/) != nil {
+            throw RegistryError(.idNumber, zh: "“\(text)”是被 Excel 改成的科学计数法，号码已丢失末几位；请把该列设为“文本”格式后重新输入身份证号",
+                                en: "\"\(text)\" is Excel's scientific notation and the last digits are lost; set the column to Text and type the id numbers again")
+        }
         var body: String
         switch compact.count {
         case 18:

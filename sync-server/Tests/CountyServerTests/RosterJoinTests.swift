@@ -53,4 +53,22 @@ struct TokenVillageTests {
         #expect(try SyncStatus.of(a).pending == 0 && SyncStatus.of(a).rejected.isEmpty)
         #expect(try count(county.db, "SELECT count(*) FROM risk_area WHERE code = '310115'") == 0)
     }
+
+    @Test("a lead is closed by naming the registered person as the clerk knows them: a unique name will do")
+    func leadByName() async throws {
+        let county = try ServerHarness()
+        try county.start()
+        let token = try county.command(["token", "issue", "--village", "110105001001"])
+        try county.write("leads.csv", "village,name,id_number,phone,from_code,from_name,reason,deadline\n110105001001,张三,,13500135000,420102,江岸区,协查,2022-07-06\n")
+        try county.command(["leads", "import", county.path("leads.csv")])
+        let a = try makeVillage(county, code: "110105001001")
+        _ = try await SyncSession(registry: a, transport: county.transport(token)).run()
+        let lead = try #require(try a.workList(on: Day("2022-07-05")!).leads.first)
+        #expect { try a.closeLead(lead.lead_id, outcome: .found, on: Day("2022-07-05")!) } throws: {
+            RegistryError.from($0).message(.zh).contains("--person")
+        }
+        try intake(a, name: "张三", id: "420102199003071232")
+        let closed = try a.closeLead(lead.lead_id, outcome: .found, on: Day("2022-07-05")!)
+        #expect(closed.personId != nil)
+    }
 }
