@@ -176,4 +176,14 @@ struct TrustTests {
         #expect(result.out.contains("新增 1"), "\(result.out) \(result.err)")
         #expect(result.err.contains("第 6 行：身份证号") && result.err.contains("科学计数法"), "\(result.err)")
     }
+
+    @Test("--lang en tables read as English, not as JSON keys; CSV keeps the keys for scripts")
+    func englishTables() throws {
+        let cli = try village()
+        #expect(try cli.run(intakeArgs).status == 0)
+        let report = try cli.run(["report", "--lang", "en"]).out
+        #expect(report.contains("New arrivals") && !report.contains("new_arrivals"), "\(report)")
+        #expect(try cli.run(["list", "--lang", "en"]).out.contains("ID number"))
+        #expect(try cli.run(["list", "--lang", "en", "--format", "csv"]).out.hasPrefix("name,id_number"))
+    }
 }

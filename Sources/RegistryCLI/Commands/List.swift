@@ -48,8 +48,10 @@ struct PersonListView {
             })
         case .csv, .table:
             let zh = lang == .zh
+            // English tables read as English; English CSV keeps the JSON names, which `import` and scripts read.
             let headers = zh ? ["姓名", "身份证号", "手机号", "到达日期", "类别", "健康码", "状态", "今日措施", "截止"]
-                             : ["name", "id number", "phone", "arrived", "category", "health code", "status", "measure today", "ends"]
+                : format == .table ? ["Name", "ID number", "Phone", "Arrived", "Category", "Health code", "Status", "Measure today", "Ends"]
+                : ["name", "id_number", "phone", "arrived_on", "category", "health_code", "status", "phase_today", "ends_on"]
             let table = TextTable(headers: headers, rows: rows.map {
                 [$0.person.name, $0.person.idNumber, $0.person.phone ?? "", "\($0.arrival.arrivedOn)",
                  $0.arrival.category.label(lang), $0.arrival.healthCode?.label(lang) ?? "", $0.measure.status.label(lang),

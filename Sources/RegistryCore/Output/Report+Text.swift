@@ -15,8 +15,8 @@ extension ReportView {
                             : "Not submitted yet (current figures; submit with: registry report submit)")
         }
         lines.append("")
-        let table = TextTable(headers: zh ? ["项目", "人数"] : ["figure", "count"],
-                              rows: ReportFigures.rows.map { [zh ? $0.zh : $0.key, String($0.value(figures))] })
+        let table = TextTable(headers: zh ? ["项目", "人数"] : ["Figure", "Count"],
+                              rows: ReportFigures.rows.map { [zh ? $0.zh : ReportFigures.english[$0.key] ?? $0.key, String($0.value(figures))] })
         lines.append(table.aligned)
         if !figures.new_by_category.isEmpty {
             let parts = Category.allCases.compactMap { c in figures.new_by_category[c.rawValue].map { "\(c.label(lang)) \($0)" } }

@@ -41,6 +41,15 @@ public struct ReportFigures: Codable, Sendable, Equatable {
     /// county's sum of them could overflow. The county refuses a pushed report with a figure above it.
     public static let maximum = 1_000_000
 
+    /// The figures' names for an English reader (tables; CSV and JSON keep the keys).
+    public static let english: [String: String] = [
+        "new_arrivals": "New arrivals", "cumulative_arrivals": "Arrivals to date",
+        "under_central_quarantine": "Central quarantine", "under_home_quarantine": "Home quarantine",
+        "under_home_health_monitoring": "Home health monitoring", "under_health_monitoring": "Health monitoring",
+        "tests_due": "Tests due", "tests_done": "Tests sampled", "tests_missed": "Tests overdue", "positives": "Positive",
+        "fevers": "Fever or symptoms", "released": "Released",
+    ]
+
     /// Adds another village's figures (county totals). Saturating, not trapping: reports pushed before the county
     /// checked figures on arrival may hold any number, and no stored value may crash the server.
     public mutating func add(_ other: ReportFigures) {
