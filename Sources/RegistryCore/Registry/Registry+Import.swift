@@ -96,12 +96,10 @@ extension Registry {
         }
         // Pass 1: each row alone, so that each refusal names its line; how many valid rows each trip has.
         var rowsPerTrip: [Int: Int32] = [:]
-        var trips = 0
         try csv.forEachRow { line, fields in
             do {
                 let valid = try form(fields).validated(today: today)
                 rowsPerTrip["\(valid.idNumber)|\(valid.arrived)".hashValue, default: 0] += 1
-                if rowsPerTrip.count > trips { trips = rowsPerTrip.count }
             } catch {
                 report.rejected.append(.init(line: line, fields: fields, error: RegistryError.from(error)))
             }
@@ -145,7 +143,7 @@ extension Registry {
                 let rules = try RulesContext.load(db, settings: settings)
                 try importTrips { intake in
                     written += 1
-                    if written % 1000 == 0 { progress?(written, trips) }
+                    if written % 1000 == 0 { progress?(written, rowsPerTrip.count) }
                     let outcome = try register(intake, db: db, recorder: &recorder, settings: settings, rules: rules, actor: "import")
                     if outcome.isNewArrival { report.imported += 1 } else { report.alreadyPresent += 1 }
                 }

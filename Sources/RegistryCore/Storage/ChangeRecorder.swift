@@ -26,8 +26,8 @@ public struct ChangeRecorder {
         // and a JSON layout prepared once per table (`InsertShape`).
         let columns = try record.orderedColumns()
         let shape = InsertShape.of(R.databaseTableName, columns.names)
-        if let i = shape.overLimit(columns.values) {
-            try Self.refuseBroken(R.databaseTableName, [columns.names[i]], [columns.values[i]])
+        if let (i, reason) = shape.overLimit(columns.values) {
+            throw Self.refusal(R.databaseTableName, columns.names[i], reason)
         }
         try db.cachedStatement(sql: shape.sql).execute(arguments: StatementArguments(columns.values))
         try log(R.databaseTableName, record.id, record.village, json: shape.json(columns.values))
@@ -57,8 +57,12 @@ public struct ChangeRecorder {
     /// check the rest of the rules on what a clerk types (`IntakeForm`); typed records cannot break them.
     static func refuseBroken(_ table: String, _ names: [String], _ values: [DatabaseValue]) throws {
         guard let (column, reason) = SyncedRules.lengthProblem(table: table, names: names, values: values) else { return }
-        if let field = Field(rawValue: column) { throw RegistryError(field, reason) }
-        throw RegistryError(nil, SyncedRules.named(table, column, reason))
+        throw refusal(table, column, reason)
+    }
+
+    /// The refusal of `table.column` for `reason`, naming the clerk's field where there is one.
+    static func refusal(_ table: String, _ column: String, _ reason: Localized) -> RegistryError {
+        Field(rawValue: column).map { RegistryError($0, reason) } ?? RegistryError(nil, SyncedRules.named(table, column, reason))
     }
 
     private mutating func log(_ table: String, _ pk: String, _ scope: String, json: String) throws {
@@ -95,9 +99,9 @@ struct InsertShape: Sendable {
     private let order: [Int]
     /// `"name":` for each index of `order`.
     private let keys: [String]
-    /// Each column's length limit from `SyncedRules` (nil: unbounded), in `names` order: checked on every insert, so
-    /// looked up once here rather than by name per row.
-    private let limits: [Int?]
+    /// Each column's rule from `SyncedRules`, in `names` order: its length is checked on every insert, so the rules
+    /// are looked up once here rather than by name per row.
+    private let rules: [ColumnRule?]
 
     private static let shapes = Mutex<[String: InsertShape]>([:])
 
@@ -113,7 +117,7 @@ struct InsertShape: Sendable {
         sql = "INSERT INTO \(table) (" + names.joined(separator: ", ") + ") VALUES ("
             + Array(repeating: "?", count: names.count).joined(separator: ", ") + ")"
         order = names.indices.sorted { names[$0] < names[$1] }
-        limits = names.map { SyncedRules.tables[table]?[$0]?.limit }
+        rules = names.map { SyncedRules.tables[table]?[$0] }
         keys = order.map { index in
             var key = ""
             ColumnValues.appendString(names[index], to: &key)
@@ -121,11 +125,10 @@ struct InsertShape: Sendable {
         }
     }
 
-    /// The index of the first text value longer than its column's limit (bytes first: a character is at least one).
-    func overLimit(_ values: [DatabaseValue]) -> Int? {
-        for (i, limit) in limits.enumerated() {
-            guard let limit, case .string(let s) = values[i].storage, s.utf8.count > limit else { continue }
-            if s.unicodeScalars.count > limit { return i }
+    /// The first value longer than its column's rule allows, and why.
+    func overLimit(_ values: [DatabaseValue]) -> (Int, Localized)? {
+        for (i, rule) in rules.enumerated() {
+            if let problem = rule?.lengthProblem(values[i]) { return (i, problem) }
         }
         return nil
     }
