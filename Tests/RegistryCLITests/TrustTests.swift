@@ -186,4 +186,27 @@ struct TrustTests {
         #expect(try cli.run(["list", "--lang", "en"]).out.contains("ID number"))
         #expect(try cli.run(["list", "--lang", "en", "--format", "csv"]).out.hasPrefix("name,id_number"))
     }
+
+    @Test("interactive intake checks each answer at once, never offers a wrong value back, and Enter leaves an optional field empty")
+    func interactiveIntake() throws {
+        let cli = try village()
+        // name; id wrong then right; phone wrong (asked again at once, before 来源地) then Enter; from; from name Enter;
+        // stayed-from wrong then Enter; departed after today, then right; arrival Enter (today); the rest Enter.
+        let answers = ["王五", "420102199003071231", "420102199003071232", "1380013800", "", "420102", "",
+                       "7月", "", "2022-08-01", "2022-07-01", "", "", "", "", "", ""]
+        let result = try cli.run(["intake", "--ask"], stdin: answers.joined(separator: "\n") + "\n")
+        #expect(result.status == 0, "\(result.err) \(result.out)")
+        let out = result.out
+        // Each wrong answer is named right after it is typed, and the same field is asked next.
+        for (error, next) in [("身份证号：校验位不对", "身份证号："), ("手机号：", "手机号（可空，回车跳过）："),
+                              ("到达来源地日期：", "到达来源地日期（可空"), ("离开日期：", "离开日期：")] {
+            let after = try #require(out.range(of: error), "\(error) not in \(out)")
+            #expect(out[after.upperBound...].split(separator: "\n", maxSplits: 1).last?.hasPrefix(next) == true, "\(error): \(out)")
+        }
+        #expect(!out.contains("[420102199003071231]") && !out.contains("[2022-08-01]"), "a wrong value offered as default: \(out)")
+        #expect(out.contains("到达日期 [2022-07-10]："))
+        let person = try json(cli, ["show", "420102199003071232"])
+        #expect(person["phone"] == nil || person["phone"] is NSNull, "Enter on the phone leaves it empty")
+        #expect(person["arrived_on"] as? String == "2022-07-10", "Enter on the arrival day keeps today")
+    }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import RegistryCore
 
 extension RegistryCommand {
@@ -95,7 +96,9 @@ enum IntakeSummary {
     }
 }
 
-/// Asks for an intake field by field, in the clerk's language, re-asking a field until it passes.
+/// Asks for an intake field by field, in the clerk's language. Each answer is checked as soon as it is typed and
+/// asked again at once when wrong; a wrong value is never offered back as the default, and Enter on an optional
+/// field leaves it empty. Required fields offer a default only when it passes (the arrival day: today).
 struct IntakePrompt {
     let lang: Language
     let today: Day
@@ -121,6 +124,7 @@ struct IntakePrompt {
         Question(field: .category, optional: true, get: { $0.category }, set: { $0.category = $1 }),
         Question(field: .transport, optional: true, get: { $0.transport }, set: { $0.transport = $1 }),
         Question(field: .healthCode, optional: true, get: { $0.healthCode }, set: { $0.healthCode = $1 }),
+        Question(field: .vaccineDoses, optional: true, get: { $0.vaccineDoses }, set: { $0.vaccineDoses = $1 }),
         Question(field: .address, optional: true, get: { $0.address }, set: { $0.address = $1 }),
     ]
 
@@ -128,27 +132,58 @@ struct IntakePrompt {
     func ask(_ start: IntakeForm) -> IntakeForm? {
         var form = start
         var pending = IntakePrompt.questions
-        while !pending.isEmpty {
-            let question = pending.removeFirst()
-            let current = question.get(form)
-            let hint = current.isEmpty ? (question.optional ? (lang == .zh ? "（可空）" : " (optional)") : "") : " [\(current)]"
-            write("\(question.field.label(lang))\(hint)：")
+        while let question = pending.first {
+            let fallback = question.optional ? "" : defaultAnswer(question, in: form, start: start)
+            write(question.field.label(lang) + hint(question, fallback) + "：")
             guard let line = readLine() else { return nil }
-            if !line.isEmpty { question.set(&form, line) }
-            // Fields are validated in the order they are asked, so an error in a later, unanswered field is
-            // expected; an error in this field, or any error once all are answered, re-asks the field at fault.
-            do {
-                _ = try form.validated(today: today)
-            } catch let error as RegistryError {
-                let atFault = IntakePrompt.questions.first { $0.field == error.field }
-                if error.field == question.field || (pending.isEmpty && atFault != nil) {
+            let answer = line.trimmingCharacters(in: .whitespaces)
+            question.set(&form, answer.isEmpty ? fallback : answer)
+            if let problem = problem(with: question.field, in: form) {
+                write(problem + "\n")
+                question.set(&form, fallback)
+                continue
+            }
+            pending.removeFirst()
+            // Relations between fields answered apart (a departure after the arrival) show once all are in:
+            // the field at fault is asked again.
+            if pending.isEmpty {
+                do {
+                    _ = try form.validated(today: today)
+                } catch let error as RegistryError {
                     write(error.message(lang) + "\n")
-                    pending.insert(atFault ?? question, at: 0)
+                    guard let atFault = IntakePrompt.questions.first(where: { $0.field == error.field }) else { return nil }
+                    atFault.set(&form, "")
+                    pending.append(atFault)
+                } catch {
+                    return nil
                 }
-            } catch {
-                return nil
             }
         }
         return form
+    }
+
+    /// The value a required field was started with (a flag, or today for the arrival) when it passes; never a
+    /// value that fails, so that Enter cannot keep a mistake.
+    private func defaultAnswer(_ question: Question, in form: IntakeForm, start: IntakeForm) -> String {
+        var probe = form
+        question.set(&probe, question.get(start))
+        let value = question.get(start)
+        return value.isEmpty || problem(with: question.field, in: probe) != nil ? "" : value
+    }
+
+    private func hint(_ question: Question, _ fallback: String) -> String {
+        if question.optional { return lang == .zh ? "（可空，回车跳过）" : " (optional, Enter to skip)" }
+        return fallback.isEmpty ? "" : " [\(fallback)]"
+    }
+
+    private func problem(with field: Field, in form: IntakeForm) -> String? {
+        do {
+            try form.check(field, today: today)
+            return nil
+        } catch let error as RegistryError {
+            return error.message(lang)
+        } catch {
+            return "\(error)"
+        }
     }
 }

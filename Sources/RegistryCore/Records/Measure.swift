@@ -113,3 +113,10 @@ public struct MeasureEvent: SyncedRecord, Equatable {
 extension MeasureStatus: DatabaseValueConvertible {}
 extension MeasureKind: DatabaseValueConvertible {}
 extension MeasureEvent.Action: DatabaseValueConvertible {}
+
+extension Array where Element == Phase {
+    /// The phases as a measure event stores them for the record: `集中隔离 2022-07-02～2022-07-08；居家健康监测 …`.
+    var detailText: String {
+        map { "\($0.kind.label(.zh)) \($0.startsOn)～\($0.endsOn)" }.joined(separator: "；")
+    }
+}

@@ -36,76 +36,151 @@ public struct IntakeForm: Sendable, Equatable {
 
     /// Checks every field; the first problem is thrown naming the field and the reason.
     public func validated(today: Day) throws -> Intake {
-        let name = try Validate.required(self.name, field: .name)
-        let idType: IDType = idType.trimmed.isEmpty ? .residentID : try Validate.choice(idType, field: .idType)
-        var idNumber: String, sex: Sex? = nil, birth: Day? = nil, warnings: [Localized] = []
-        if idType == .residentID {
-            let id = try ResidentID(self.idNumber, today: today)
-            idNumber = id.number
-            sex = id.sex
-            birth = id.birthDate
-            if !id.hasKnownProvince {
-                warnings.append(Localized(zh: "身份证号前两位 \(id.number.prefix(2)) 不是已知省份代码，请核对",
-                                          en: "id number prefix \(id.number.prefix(2)) is not a known province; please check"))
+        let name = try parsedName()
+        let identity = try parsedIdentity(today: today)
+        let phone = try parsedPhone()
+        let arrived = try parsedArrived(today: today)
+        let stays = try self.stays.map { try parsedStay($0, arrived: arrived) }
+        if stays.isEmpty { throw RegistryError.missing(.from) }
+        let category = try parsedCategory()
+        let doses = try parsedDoses()
+        let address = try parsedAddress()
+        let transport = try parsedTransport()
+        return Intake(
+            name: name, idType: identity.type, idNumber: identity.number, sex: identity.sex, birthDate: identity.birth,
+            phone: phone, address: address, stays: stays, arrived: arrived,
+            departed: stays.map(\.to).max()!, categoryOverride: category, transport: transport,
+            healthCode: try parsedHealthCode(), vaccineDoses: doses,
+            source: source.trimmed.isEmpty ? .selfReport : try Validate.choice(source, field: .source),
+            warnings: identity.warnings)
+    }
+
+    /// Checks one field as typed, alone and against the fields it depends on when those are filled in: what the
+    /// interactive prompt asks after each answer, so that a wrong value is asked again at once. The whole form is
+    /// still checked by `validated(today:)` before anything is written.
+    public func check(_ field: Field, today: Day) throws {
+        switch field {
+        case .name: _ = try parsedName()
+        case .idType, .idNumber: _ = try parsedIdentity(today: today)
+        case .phone: _ = try parsedPhone()
+        case .arrived:
+            let arrived = try parsedArrived(today: today)
+            if let stay = stays.first, (try? Validate.day(stay.to, field: .departed)) != nil { _ = try parsedStay(stay, arrived: arrived) }
+        case .from: _ = try Validate.areaCode(stays.first?.code ?? "", field: .from)
+        case .fromName: if let stay = stays.first { try Self.checkStayName(stay.name) }
+        case .stayedFrom: _ = try Validate.optionalDay(stays.first?.from ?? "", field: .stayedFrom)
+        case .departed:
+            let stay = stays.first ?? StayForm()
+            let to = try Validate.day(stay.to, field: .departed)
+            if let from = try? Validate.optionalDay(stay.from, field: .stayedFrom), from > to {
+                throw RegistryError(.departed, zh: "\(to) 早于到达来源地日期 \(from)", en: "\(to) is before the first day there, \(from)")
             }
-            if id.wasUpgraded {
-                warnings.append(Localized(zh: "15 位旧身份证号已升级为 \(id.number)",
-                                          en: "the 15-digit legacy number was upgraded to \(id.number)"))
+            if let arrived = try? parsedArrived(today: today), to > arrived {
+                throw RegistryError(.departed, zh: "离开日期 \(to) 晚于到达日期 \(arrived)", en: "departure \(to) is after the arrival \(arrived)")
             }
-        } else {
-            idNumber = try Validate.required(self.idNumber.asciiCompacted.uppercased(), field: .idNumber)
+        case .category: _ = try parsedCategory()
+        case .vaccineDoses: _ = try parsedDoses()
+        case .address: _ = try parsedAddress()
+        case .transport: _ = try parsedTransport()
+        case .healthCode: _ = try parsedHealthCode()
+        case .source: if !source.trimmed.isEmpty { _ = try Validate.choice(source, field: .source) as ArrivalSource }
+        default: break
         }
-        let phone = phone.trimmed.isEmpty ? nil : try Validate.phone(phone)
+    }
+
+    // One parser per field, shared by the whole-form check and the field-by-field one.
+
+    private func parsedName() throws -> String {
+        let name = try Validate.required(self.name, field: .name)
+        // Lengths and characters by the rules the county checks pushes against, here so that an import names the line.
+        try SyncedRules.refuse("person", "name", name, field: .name)
+        return name
+    }
+
+    private struct Identity {
+        var type: IDType, number: String, sex: Sex?, birth: Day?, warnings: [Localized]
+    }
+
+    private func parsedIdentity(today: Day) throws -> Identity {
+        let idType: IDType = idType.trimmed.isEmpty ? .residentID : try Validate.choice(idType, field: .idType)
+        guard idType == .residentID else {
+            let number = try Validate.required(self.idNumber.asciiCompacted.uppercased(), field: .idNumber)
+            try SyncedRules.refuse("person", "id_number", number, field: .idNumber)
+            return Identity(type: idType, number: number, sex: nil, birth: nil, warnings: [])
+        }
+        let id = try ResidentID(self.idNumber, today: today)
+        var warnings: [Localized] = []
+        if !id.hasKnownProvince {
+            warnings.append(Localized(zh: "身份证号前两位 \(id.number.prefix(2)) 不是已知省份代码，请核对",
+                                      en: "id number prefix \(id.number.prefix(2)) is not a known province; please check"))
+        }
+        if id.wasUpgraded {
+            warnings.append(Localized(zh: "15 位旧身份证号已升级为 \(id.number)",
+                                      en: "the 15-digit legacy number was upgraded to \(id.number)"))
+        }
+        return Identity(type: .residentID, number: id.number, sex: id.sex, birth: id.birthDate, warnings: warnings)
+    }
+
+    private func parsedPhone() throws -> String? {
+        phone.trimmed.isEmpty ? nil : try Validate.phone(phone)
+    }
+
+    private func parsedArrived(today: Day) throws -> Day {
         let arrived = try Validate.day(self.arrived, field: .arrived)
         if arrived > today {
             throw RegistryError(.arrived, zh: "到达日期 \(arrived) 在今天（\(today)）之后", en: "\(arrived) is after today (\(today))")
         }
-        var stays: [Stay] = []
-        for form in self.stays {
-            let code = try Validate.areaCode(form.code, field: .from)
-            let to = try Validate.day(form.to, field: .departed)
-            let from = try Validate.optionalDay(form.from, field: .stayedFrom)
-            if let from, from > to {
-                throw RegistryError(.stayedFrom, zh: "\(from) 晚于离开日期 \(to)", en: "\(from) is after the departure \(to)")
-            }
-            if to > arrived {
-                throw RegistryError(.departed, zh: "离开日期 \(to) 晚于到达日期 \(arrived)",
-                                    en: "departure \(to) is after the arrival \(arrived)")
-            }
-            stays.append(Stay(code: code, name: form.name.trimmed, from: from, to: to))
+        return arrived
+    }
+
+    private func parsedStay(_ form: StayForm, arrived: Day) throws -> Stay {
+        let code = try Validate.areaCode(form.code, field: .from)
+        let to = try Validate.day(form.to, field: .departed)
+        let from = try Validate.optionalDay(form.from, field: .stayedFrom)
+        if let from, from > to {
+            throw RegistryError(.stayedFrom, zh: "\(from) 晚于离开日期 \(to)", en: "\(from) is after the departure \(to)")
         }
-        if stays.isEmpty { throw RegistryError.missing(.from) }
+        if to > arrived {
+            throw RegistryError(.departed, zh: "离开日期 \(to) 晚于到达日期 \(arrived)",
+                                en: "departure \(to) is after the arrival \(arrived)")
+        }
+        try Self.checkStayName(form.name)
+        return Stay(code: code, name: form.name.trimmed, from: from, to: to)
+    }
+
+    private static func checkStayName(_ name: String) throws {
+        if let problem = SyncedRules.stayName.problem(name.trimmed.databaseValue) { throw RegistryError(.fromName, problem) }
+    }
+
+    private func parsedCategory() throws -> Category? {
         let category: Category? = category.trimmed.isEmpty ? nil : try Validate.choice(category, field: .category)
         if let category, !Category.overrides.contains(category) {
             throw RegistryError(.category, zh: "只能手工指定 密接、次密接、入境（其余按旅居史判定）",
                                 en: "only close_contact, secondary_contact or inbound can be set by hand; the rest follow from the travel history")
         }
-        let doses: Int?
-        if vaccineDoses.trimmed.isEmpty { doses = nil } else {
-            guard let n = Int(vaccineDoses.asciiCompacted), (0...9).contains(n) else {
-                throw RegistryError(.vaccineDoses, zh: "应为 0–9 的整数", en: "must be a whole number from 0 to 9")
-            }
-            doses = n
+        return category
+    }
+
+    private func parsedDoses() throws -> Int? {
+        if vaccineDoses.trimmed.isEmpty { return nil }
+        guard let n = Int(vaccineDoses.asciiCompacted), (0...9).contains(n) else {
+            throw RegistryError(.vaccineDoses, zh: "应为 0–9 的整数", en: "must be a whole number from 0 to 9")
         }
-        // Lengths and characters by the rules the county checks pushes against, here so that an import names the line.
-        try SyncedRules.refuse("person", "name", name, field: .name)
-        try SyncedRules.refuse("person", "id_number", idNumber, field: .idNumber)
+        return n
+    }
+
+    private func parsedAddress() throws -> String? {
         try SyncedRules.refuse("person", "address", address.trimmed, field: .address)
+        return address.trimmed.isEmpty ? nil : address.trimmed
+    }
+
+    private func parsedTransport() throws -> String? {
         try SyncedRules.refuse("arrival", "transport", transport.trimmed, field: .transport)
-        for stay in stays {
-            if let problem = SyncedRules.stayName.problem(stay.name.databaseValue) {
-                throw RegistryError(.fromName, problem)
-            }
-        }
-        return Intake(
-            name: name, idType: idType, idNumber: idNumber, sex: sex, birthDate: birth, phone: phone,
-            address: address.trimmed.isEmpty ? nil : address.trimmed, stays: stays, arrived: arrived,
-            departed: stays.map(\.to).max()!, categoryOverride: category,
-            transport: transport.trimmed.isEmpty ? nil : transport.trimmed,
-            healthCode: healthCode.trimmed.isEmpty ? nil : try Validate.choice(healthCode, field: .healthCode),
-            vaccineDoses: doses,
-            source: source.trimmed.isEmpty ? .selfReport : try Validate.choice(source, field: .source),
-            warnings: warnings)
+        return transport.trimmed.isEmpty ? nil : transport.trimmed
+    }
+
+    private func parsedHealthCode() throws -> HealthCode? {
+        healthCode.trimmed.isEmpty ? nil : try Validate.choice(healthCode, field: .healthCode)
     }
 }
 

@@ -89,12 +89,13 @@ extension Registry {
                               status: plan.isNone ? .none : .active, phases: [], startsOn: nil, endsOn: nil,
                               releasedOn: nil, orderedBy: actor, reason: nil, deleted: false)
         measure.setPhases(plan.phases)
-        measure.reason = "\(policy.version): \(result.category.rawValue), day 0 \(result.dayZero)"
+        // Stored reasons are read by clerks and by the county: Chinese, like every reason a clerk types.
+        measure.reason = "政策 \(policy.version)：\(result.category.label(.zh))，第 0 天 \(result.dayZero)"
         try recorder.insert(measure)
         try recorder.insert(MeasureEvent(
             id: ids.make(), village: settings.village, measureId: measure.id, action: .planned,
             onDate: intake.arrived, recordedAt: now, actor: actor, reason: measure.reason!,
-            detail: plan.phases.map { "\($0.kind.rawValue) \($0.startsOn)..\($0.endsOn)" }.joined(separator: "; "),
+            detail: plan.phases.detailText,
             deleted: false))
         var tests: [LabTest] = []
         for day in plan.testDays {

@@ -172,7 +172,7 @@ extension Registry {
                        settings: RegistrySettings) -> MeasureEvent {
         MeasureEvent(id: ids.make(), village: settings.village, measureId: measure.id, action: action, onDate: day,
                      recordedAt: nowText, actor: actor, reason: reason,
-                     detail: measure.phases.map { "\($0.kind.rawValue) \($0.startsOn)..\($0.endsOn)" }.joined(separator: "; "),
+                     detail: measure.phases.detailText,
                      deleted: false)
     }
 }
