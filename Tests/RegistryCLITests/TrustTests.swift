@@ -185,6 +185,17 @@ struct TrustTests {
         #expect(report.contains("New arrivals") && !report.contains("new_arrivals"), "\(report)")
         #expect(try cli.run(["list", "--lang", "en"]).out.contains("ID number"))
         #expect(try cli.run(["list", "--lang", "en", "--format", "csv"]).out.hasPrefix("name,id_number"))
+        #expect(try cli.run(["report", "history", "--lang", "en"]).out.hasPrefix("Date"))
+        #expect(try cli.run(["risk-areas", "list", "--lang", "en"]).out.contains("In force from"))
+        let today = try cli.run(["today", "--lang", "en"]).out
+        #expect(today.contains("Tests due today (") && !today.contains("（"), "\(today)")
+        // Chinese output carries no English words, and symptoms are offered and accepted as clerks write them.
+        let zh = try cli.run(["show", "420102199003071232"]).out + cli.run(["today"]).out + cli.run(["report"]).out
+        let words = zh.replacingOccurrences(of: "registry report submit", with: "")  // a command to type stays a command
+        #expect(words.range(of: "[A-Za-z]{4,}", options: .regularExpression) == nil, "\(zh)")
+        let symptom = try cli.run(["check", "420102199003071232", "--temp", "36.5", "--symptom", "头疼"])
+        #expect(symptom.err.contains("发热、干咳") && !symptom.err.contains("fever"), "\(symptom.err)")
+        #expect(try cli.run(["check", "420102199003071232", "--temp", "37.5", "--symptom", "咳嗽"]).out.contains("干咳"))
     }
 
     @Test("interactive intake checks each answer at once, never offers a wrong value back, and Enter leaves an optional field empty")

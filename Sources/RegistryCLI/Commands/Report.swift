@@ -67,7 +67,9 @@ extension RegistryCommand {
                     let label: [ReportDay.Status: String] = zh ? [.onTime: "按时", .late: "迟报", .missing: "⚠ 未报"]
                                                                : [.onTime: "on time", .late: "late", .missing: "⚠ missing"]
                     let table = TextTable(
-                        headers: zh ? ["日期", "状态", "版本", "报送时间", "零报告"] : ["date", "status", "revision", "submitted_at", "zero"],
+                        headers: zh ? ["日期", "状态", "版本", "报送时间", "零报告"]
+                            : format == .table ? ["Date", "Status", "Revision", "Submitted", "Zero report"]
+                            : ["date", "status", "revision", "submitted_at", "zero"],
                         rows: days.map { [$0.date, label[$0.status]!, $0.revision.map(String.init) ?? "",
                                           $0.submitted_at ?? "", $0.is_zero_report.map { $0 ? (zh ? "是" : "yes") : "" } ?? ""] })
                     if format == .csv { return Console.out(table.csv(), terminator: "") }

@@ -42,7 +42,9 @@ extension RegistryCommand {
                     let areas = try registry.riskAreas()
                     let zh = global.lang == .zh
                     let table = TextTable(
-                        headers: zh ? ["区划代码", "名称", "风险等级", "生效日期", "解除日期"] : ["code", "name", "level", "in_force_from", "lifted_on"],
+                        headers: zh ? ["区划代码", "名称", "风险等级", "生效日期", "解除日期"]
+                            : format == .table ? ["Code", "Name", "Level", "In force from", "Lifted on"]
+                            : ["code", "name", "level", "in_force_from", "lifted_on"],
                         rows: areas.map { [$0.code, $0.name, $0.level.label(global.lang), "\($0.inForceFrom)", $0.liftedOn.map { "\($0)" } ?? ""] })
                     switch format {
                     case .table: Console.out(table.aligned)

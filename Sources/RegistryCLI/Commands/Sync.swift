@@ -69,7 +69,7 @@ extension RegistryCommand {
                     Console.out((zh ? "上次成功同步：" : "Last successful sync: ") + (status.last_success ?? (zh ? "从未" : "never")))
                     Console.out((zh ? "被拒绝的修改：" : "Refused changes: ") + "\(status.rejected.count)")
                     if !status.rejected.isEmpty {
-                        Console.out(TextTable(headers: zh ? ["序号", "表", "记录", "原因", "时间"] : ["seq", "table", "record", "reason", "at"],
+                        Console.out(TextTable(headers: zh ? ["序号", "表", "记录", "原因", "时间"] : ["Seq", "Table", "Record", "Reason", "At"],
                                               rows: status.rejected.map { [String($0.seq), $0.table, $0.pk, $0.reason, $0.rejected_at] }).aligned)
                     }
                 }

@@ -36,8 +36,9 @@ extension RegistryError {
                       en: "\"\(text)\" is not a valid date (YYYY-MM-DD)")
     }
 
-    public static func notOneOf(_ field: Field, _ text: String, _ allowed: [String]) -> RegistryError {
-        let list = allowed.joined(separator: ", ")
-        return RegistryError(field, zh: "“\(text)”无效，可选：\(list)", en: "\"\(text)\" is not one of \(list)")
+    /// `allowed` as the English reader writes them; `chinese` (same order) what a Chinese message lists instead.
+    public static func notOneOf(_ field: Field, _ text: String, _ allowed: [String], chinese: [String]? = nil) -> RegistryError {
+        RegistryError(field, zh: "“\(text)”无效，可选：\((chinese ?? allowed).joined(separator: "、"))",
+                      en: "\"\(text)\" is not one of \(allowed.joined(separator: ", "))")
     }
 }

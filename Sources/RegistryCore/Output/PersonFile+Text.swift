@@ -46,8 +46,9 @@ extension PersonFile {
             lines.append(zh ? "第 \(trips.count - i) 次返乡：\(a.arrivedOn) 到达，\(a.departedOn) 离开来源地"
                             : "Trip \(trips.count - i): arrived \(a.arrivedOn), left \(a.departedOn)")
             for stay in a.stays {
-                let span = "\(stay.from.map { "\($0)" } ?? "?")..\(stay.to)"
-                lines.append("  " + (zh ? "旅居：" : "Stay: ") + "\(stay.name) (\(stay.code)) \(span)")
+                let span = stay.from.map { zh ? "\($0) 至 \(stay.to)" : "\($0) to \(stay.to)" }
+                    ?? (zh ? "\(stay.to) 离开" : "left \(stay.to)")
+                lines.append("  " + (zh ? "旅居：" : "Stay: ") + "\(stay.place) \(span)")
             }
             lines.append("  " + (zh ? "类别：" : "Category: ") + a.category.label(lang)
                          + (zh ? "    第 0 天：" : "    Day 0: ") + "\(a.dayZero)" + (zh ? "    政策：" : "    Policy: ") + a.policy

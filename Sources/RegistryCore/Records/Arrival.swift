@@ -18,6 +18,11 @@ public struct Stay: Codable, Sendable, Hashable {
         self.from = from
         self.to = to
     }
+
+    /// The place as people read it: `武汉市江岸区（420102）`, or the code alone when no name was written.
+    public var place: String {
+        name.isEmpty ? code : "\(name)（\(code)）"
+    }
 }
 
 /// One trip back to the village (一人可多次): its travel history, how the registry classified it, and under

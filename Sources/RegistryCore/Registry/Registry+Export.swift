@@ -42,7 +42,7 @@ extension Registry {
                     id_number: person.idNumber, name: person.name, sex: person.sex?.label(lang),
                     birth_date: person.birthDate?.description, phone: person.phone, address: person.address,
                     arrived_on: "\(arrival.arrivedOn)", departed_on: "\(arrival.departedOn)",
-                    from: arrival.stays.map { "\($0.name)(\($0.code))" }.joined(separator: "; "),
+                    from: arrival.stays.map(\.place).joined(separator: "；"),
                     category: arrival.category.label(lang), policy: arrival.policy,
                     health_code: arrival.healthCode?.label(lang), status: measure.status.label(lang),
                     phases: measure.phases.map { $0.text(lang) }.joined(separator: "; "),

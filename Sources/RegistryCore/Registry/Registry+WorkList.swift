@@ -127,7 +127,7 @@ extension WorkList {
         func section(_ title: String, _ key: String, _ items: [Item], _ detail: (Item) -> String) {
             let total = counts[key] ?? items.count
             out.append("")
-            out.append("\(title)（\(total)）")
+            out.append(zh ? "\(title)（\(total)）" : "\(title) (\(total))")
             if items.isEmpty { out.append(zh ? "  无" : "  none") }
             let shown = limit.map { Array(items.prefix($0)) } ?? items
             let table = TextTable(headers: [], rows: shown.map { [$0.name, $0.id_number, $0.phone ?? "", detail($0)] })
@@ -150,7 +150,7 @@ extension WorkList {
             (zh ? "已于 \($0.on ?? "") 期满，请解除或延长" : "ended \($0.on ?? ""); release or extend")
         }
         out.append("")
-        out.append((zh ? "待核查线索" : "Leads to verify") + "（\(leads.count)）")
+        out.append(zh ? "待核查线索（\(leads.count)）" : "Leads to verify (\(leads.count))")
         if leads.isEmpty { out.append(zh ? "  无" : "  none") }
         for lead in leads {
             let late = lead.overdue ? (zh ? "  ⚠ 已逾期" : "  ⚠ overdue") : ""

@@ -184,9 +184,13 @@ public enum Symptom: String, Choice {
 
     public var aliases: [String] {
         switch self {
+        // What clerks actually write down, besides the labels of the national form.
+        case .fever: [chinese, "发烧"]
+        case .dryCough: [chinese, "咳嗽", "咳", "cough"]
+        case .fatigue: [chinese, "乏力", "没力气"]
+        case .soreThroat: [chinese, "咽痛", "嗓子疼", "喉咙痛", "咽喉痛"]
         case .smellTasteLoss: [chinese, "嗅觉减退", "味觉减退", "loss_of_smell", "loss_of_taste"]
-        case .diarrhoea: [chinese, "diarrhea"]
-        default: [chinese]
+        case .diarrhoea: [chinese, "拉肚子", "diarrhea"]
         }
     }
 }

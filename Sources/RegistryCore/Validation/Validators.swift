@@ -65,7 +65,7 @@ public enum Validate {
     public static func choice<T: Choice>(_ text: String, field: Field, as type: T.Type = T.self) throws -> T {
         let t = text.trimmed
         if let value = T.allCases.first(where: { $0.rawValue == t || $0.aliases.contains(t) }) { return value }
-        throw RegistryError.notOneOf(field, text, T.allCases.map(\.rawValue))
+        throw RegistryError.notOneOf(field, text, T.allCases.map(\.rawValue), chinese: T.allCases.map(\.chinese))
     }
 }
 
