@@ -1,7 +1,7 @@
 -- The village registry's schema as a fresh registry has it, after every migration in schema/migrations.
 -- Checked by SchemaTests; regenerate with: REGISTRY_WRITE_SCHEMA=1 swift test --filter SchemaTests
 
-CREATE TABLE arrival (
+CREATE TABLE "arrival" (
     id TEXT PRIMARY KEY NOT NULL,
     village TEXT NOT NULL,
     person_id TEXT NOT NULL,
@@ -12,7 +12,7 @@ CREATE TABLE arrival (
     health_code TEXT CHECK (health_code IN ('green', 'yellow', 'red')),
     vaccine_doses INTEGER CHECK (vaccine_doses BETWEEN 0 AND 9),
     source TEXT NOT NULL DEFAULT 'self_report'
-        CHECK (source IN ('self_report', 'county_lead', 'checkpoint', 'health_feedback')),
+        CHECK (source IN ('self_report', 'county_lead', 'checkpoint', 'health_feedback', 'contact_tracing')),
     category_override TEXT,
     category TEXT NOT NULL,
     day_zero TEXT NOT NULL,
@@ -31,6 +31,20 @@ CREATE TABLE change_log (
     origin TEXT NOT NULL,
     origin_seq INTEGER
 , scope TEXT NOT NULL DEFAULT '');
+
+CREATE TABLE contact (
+    id TEXT PRIMARY KEY NOT NULL,
+    village TEXT NOT NULL,
+    person_id TEXT NOT NULL,
+    id_number TEXT NOT NULL,
+    name TEXT,
+    phone TEXT,
+    relation TEXT NOT NULL CHECK (relation IN ('household', 'companion', 'colleague', 'other')),
+    last_contact_on TEXT,
+    created_at TEXT NOT NULL,
+    deleted INTEGER NOT NULL DEFAULT 0 CHECK (deleted IN (0, 1)),
+    deleted_reason TEXT
+);
 
 CREATE TABLE daily_report (
     id TEXT PRIMARY KEY NOT NULL,
@@ -127,7 +141,7 @@ CREATE TABLE person (
     address TEXT,
     created_at TEXT NOT NULL,
     deleted INTEGER NOT NULL DEFAULT 0 CHECK (deleted IN (0, 1))
-, deleted_reason TEXT);
+, deleted_reason TEXT, household TEXT);
 
 CREATE TABLE policy (
     id TEXT PRIMARY KEY NOT NULL,
@@ -172,13 +186,17 @@ CREATE TABLE village (
     deleted INTEGER NOT NULL DEFAULT 0 CHECK (deleted IN (0, 1))
 );
 
-CREATE INDEX arrival_arrived_on ON arrival (arrived_on, deleted, category);
+CREATE INDEX arrival_arrived_on ON arrival (arrived_on, deleted, category, source);
 
 CREATE INDEX arrival_person ON arrival (person_id);
 
 CREATE INDEX change_log_row ON change_log (scope, tbl, pk);
 
 CREATE INDEX change_log_scope ON change_log (scope, seq);
+
+CREATE INDEX contact_id_number ON contact (id_number);
+
+CREATE INDEX contact_person ON contact (person_id);
 
 CREATE INDEX daily_report_village_date ON daily_report (village, date);
 
@@ -207,6 +225,10 @@ CREATE INDEX measure_person ON measure (person_id);
 CREATE INDEX measure_released_on ON measure (released_on);
 
 CREATE INDEX measure_event_measure ON measure_event (measure_id);
+
+CREATE INDEX measure_event_on_date ON measure_event (on_date);
+
+CREATE INDEX person_household ON person (household);
 
 CREATE INDEX person_id_number ON person (id_number);
 

@@ -177,7 +177,7 @@ struct EndToEndTests {
         // name, id (wrong, then right), phone, from, from name, stayed from, departed, arrived, category, transport,
         // health code, vaccine doses, address.
         let answers = ["王五", "420102199003071231", "420102199003071232", "13800138000", "420102", "江岸区", "",
-                       "2022-07-01", "2022-07-02", "", "自驾", "绿码", "", "一组 3 号"].joined(separator: "\n") + "\n"
+                       "2022-07-01", "2022-07-02", "", "自驾", "绿码", "", "一组 3 号", ""].joined(separator: "\n") + "\n"
         let result = try cli.run(["intake", "--ask"], stdin: answers)
         #expect(result.status == 0, "\(result.err) \(result.out)")
         #expect(result.out.contains("身份证号：校验位不对"))

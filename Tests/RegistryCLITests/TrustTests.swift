@@ -204,7 +204,7 @@ struct TrustTests {
         // name; id wrong then right; phone wrong (asked again at once, before 来源地) then Enter; from; from name Enter;
         // stayed-from wrong then Enter; departed after today, then right; arrival Enter (today); the rest Enter.
         let answers = ["王五", "420102199003071231", "420102199003071232", "1380013800", "", "420102", "",
-                       "7月", "", "2022-08-01", "2022-07-01", "", "", "", "", "", ""]
+                       "7月", "", "2022-08-01", "2022-07-01", "", "", "", "", "", "", ""]
         let result = try cli.run(["intake", "--ask"], stdin: answers.joined(separator: "\n") + "\n")
         #expect(result.status == 0, "\(result.err) \(result.out)")
         let out = result.out

@@ -52,6 +52,10 @@ extension RegistryCommand {
                 if t.result == .positive {
                     Console.out(zh ? "🔴 阳性！\(person) \(t.sampledOn.map { "\($0)" } ?? "") 采样结果阳性，管控已升级为阳性转运。请立即上报县指挥部并闭环转运。"
                                    : "🔴 POSITIVE: sample of \(t.sampledOn.map { "\($0)" } ?? "") is positive; the measure is escalated. Report to the county now.")
+                    if !outcome.contacts.isEmpty {
+                        Console.out(zh ? "同住、同行人员已判定为密接（\(outcome.contacts.count) 人），今日须采样：" : "Close contacts put under the plan (\(outcome.contacts.count)), to sample today:")
+                        for contact in outcome.contacts { Console.out(ContactText.line(contact, lang: global.lang)) }
+                    }
                 } else {
                     Console.out(zh ? "已记录：采样 \(t.sampledOn.map { "\($0)" } ?? "")，结果 \(t.result.chinese)"
                                    : "Recorded: sampled \(t.sampledOn.map { "\($0)" } ?? ""), result \(t.result.rawValue)")

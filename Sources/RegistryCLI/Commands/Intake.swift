@@ -25,6 +25,8 @@ extension RegistryCommand {
         @Option(help: "疫苗剂次 / Vaccine doses.") var vaccineDoses: String?
         @Option(help: "住址 / Address in the village.") var address: String?
         @Option(help: "信息来源 self_report|county_lead|checkpoint|health_feedback.") var source: String?
+        @Option(name: .customLong("with"), help: "同行人身份证号（可重复） / A companion's id number (repeatable).") var with: [String] = []
+        @Option(help: "加入某人的户（身份证号或档案编号；默认按住址） / Join this person's household.") var household: String?
         @Option(help: "输出格式 table|json.") var format: OutputFormat = .table
         @Flag(help: .hidden) var ask = false
 
@@ -42,12 +44,14 @@ extension RegistryCommand {
             form.vaccineDoses = vaccineDoses ?? ""
             form.address = address ?? ""
             form.source = source ?? ""
+            form.companions = with
+            form.household = household ?? ""
             return form
         }
 
         var hasNoFields: Bool {
             [name, idType, idNumber, phone, from, fromName, stayedFrom, departed, arrived, category, transport,
-             healthCode, vaccineDoses, address, source].allSatisfy { $0 == nil }
+             healthCode, vaccineDoses, address, source, household].allSatisfy { $0 == nil } && with.isEmpty
         }
 
         func run() throws {
@@ -68,6 +72,7 @@ extension RegistryCommand {
                     return
                 }
                 Console.out(IntakeSummary.text(outcome, lang: global.lang))
+                for contact in outcome.contacts { Console.out(ContactText.line(contact, lang: global.lang)) }
             }
         }
     }
@@ -126,6 +131,8 @@ struct IntakePrompt {
         Question(field: .healthCode, optional: true, get: { $0.healthCode }, set: { $0.healthCode = $1 }),
         Question(field: .vaccineDoses, optional: true, get: { $0.vaccineDoses }, set: { $0.vaccineDoses = $1 }),
         Question(field: .address, optional: true, get: { $0.address }, set: { $0.address = $1 }),
+        Question(field: .companions, optional: true, get: { $0.companions.joined(separator: ";") },
+                 set: { $0.companions = $1.isEmpty ? [] : [$1] }),
     ]
 
     /// The form filled in, or nil when input ended (Ctrl-D) before it was complete.

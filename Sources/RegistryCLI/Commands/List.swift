@@ -11,10 +11,14 @@ extension RegistryCommand {
         @Option(help: "输出格式 table|json|csv.") var format: OutputFormat = .table
         @Flag(help: "只列管控中的人员 / Only people under a measure.") var active = false
         @Option(help: "按身份证号、姓名或手机号查找 / Search by id number, name or phone.") var search: String?
+        @Flag(help: "按户分组，含未外出的同户人员 / Group by household, with members who did not travel.") var byHousehold = false
 
         func run() throws {
             try global.run { registry in
                 let day = try date.day(registry)
+                if byHousehold {
+                    return Console.out(HouseholdListView(groups: try registry.households(on: day, activeOnly: active), lang: global.lang).render(format))
+                }
                 var rows = try registry.list(on: day, activeOnly: active)
                 if let search {
                     let ids = Set(try registry.search(search).map(\.id))
@@ -61,5 +65,48 @@ struct PersonListView {
             let footer = zh ? "共 \(rows.count) 人" : "\(rows.count) people"
             return table.aligned + "\n" + footer
         }
+    }
+}
+
+/// `list --by-household`: one block per household, its members beneath, including those who did not travel.
+struct HouseholdListView {
+    let groups: [HouseholdGroup]
+    let lang: Language
+
+    struct Member: Encodable {
+        let id_number: String, name: String, phone: String?, category: String?, status: String?, phase_today: String?
+    }
+    struct Group: Encodable {
+        let household_key: String, address: String?, members: [Member], under_measure: Int
+    }
+
+    func render(_ format: OutputFormat) -> String {
+        let zh = lang == .zh
+        if format == .json {
+            return JSONText.encode(groups.map { g in
+                Group(household_key: g.key, address: g.address, members: g.members.map { p in
+                    let s = g.summaries[p.id]
+                    return Member(id_number: p.idNumber, name: p.name, phone: p.phone, category: s?.arrival.category.rawValue,
+                                  status: s?.measure.status.rawValue, phase_today: s?.phaseToday?.kind.rawValue)
+                }, under_measure: g.held)
+            })
+        }
+        let headers = zh ? ["户", "姓名", "身份证号", "手机号", "类别", "状态", "今日措施"]
+            : format == .table ? ["Household", "Name", "ID number", "Phone", "Category", "Status", "Measure today"]
+            : ["household", "name", "id_number", "phone", "category", "status", "phase_today"]
+        var rows: [[String]] = []
+        for g in groups {
+            let title = (g.address ?? (zh ? "（未填住址）" : "(no address)")) + (zh ? "  \(g.members.count) 人" : "  \(g.members.count)")
+            for (i, p) in g.members.enumerated() {
+                let s = g.summaries[p.id]
+                rows.append([format == .csv ? (g.address ?? g.key) : (i == 0 ? title : ""), p.name, p.idNumber, p.phone ?? "",
+                             s?.arrival.category.label(lang) ?? (zh ? "未外出" : "did not travel"), s?.measure.status.label(lang) ?? "",
+                             s?.phaseToday?.kind.label(lang) ?? ""])
+            }
+        }
+        let table = TextTable(headers: headers, rows: rows)
+        if format == .csv { return table.csv() }
+        let held = groups.filter { $0.held > 0 }.count
+        return table.aligned + "\n" + (zh ? "共 \(groups.count) 户，其中 \(held) 户有人员在管控中" : "\(groups.count) households, \(held) with someone under a measure")
     }
 }

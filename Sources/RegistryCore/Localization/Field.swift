@@ -6,6 +6,7 @@ public enum Field: String, Sendable, CaseIterable {
     case date, time = "at", temperature, symptom, result, sampled, person, code, level
     case inForceFrom = "in_force_from", liftedOn = "lifted_on", reason, days, policy, file, lab
     case lead, outcome, deadline, reporter, remarks, format, timeZone = "time_zone"
+    case companions, household, relation, lastContact = "last_contact"
 
     /// The field's name in `language`: the Chinese form label, or the English JSON/CSV column name.
     public func label(_ language: Language) -> String {
@@ -22,5 +23,6 @@ public enum Field: String, Sendable, CaseIterable {
         .inForceFrom: "生效日期", .liftedOn: "解除日期", .reason: "原因", .days: "天数", .policy: "政策版本",
         .file: "文件", .lab: "检测机构", .lead: "核查任务", .outcome: "核查结果", .deadline: "截止日期",
         .reporter: "填报人", .remarks: "备注", .format: "格式", .timeZone: "时区",
+        .companions: "同行人", .household: "同户", .relation: "关系", .lastContact: "末次接触日期",
     ]
 }

@@ -21,6 +21,26 @@ extension PersonFile {
         public var tests: [TestView]
         public var checks: [CheckView]
         public var trips: [TripView]
+        /// The household's other members (`household_key` is what they share).
+        public var household_key: String
+        public var household: [MemberView]
+        public var links: [LinkView]
+    }
+
+    public struct MemberView: Encodable, Sendable {
+        public var id_number: String
+        public var name: String
+    }
+
+    /// One contact link: `direction` is `named` (recorded on this person) or `named_by` (the other recorded it).
+    public struct LinkView: Encodable, Sendable {
+        public var relation: String
+        public var id_number: String
+        public var name: String?
+        public var direction: String
+        public var registered_here: Bool
+        public var last_contact_on: String?
+        public var recorded_at: String
     }
 
     public struct MeasureView: Encodable, Sendable {
@@ -119,7 +139,13 @@ extension PersonFile {
                 CheckView(taken_at: $0.takenAt, temperature: $0.temperature,
                           symptoms: $0.symptoms.split(separator: ",").map(String.init), flagged: $0.flagged)
             },
-            trips: trips)
+            trips: trips, household_key: person.householdKey,
+            household: household.map { MemberView(id_number: $0.idNumber, name: $0.name) },
+            links: links.map {
+                LinkView(relation: $0.contact.relation.rawValue, id_number: $0.idNumber, name: $0.name,
+                         direction: $0.recordedHere ? "named" : "named_by", registered_here: $0.other != nil,
+                         last_contact_on: $0.contact.lastContactOn?.description, recorded_at: $0.contact.createdAt)
+            })
     }
 }
 

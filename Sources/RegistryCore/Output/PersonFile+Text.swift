@@ -40,11 +40,35 @@ extension PersonFile {
         lines.append("\(p.name)  \(p.idNumber)  \(sex)  \(p.birthDate.map { "\($0)" } ?? "")")
         lines.append((zh ? "手机号：" : "Phone: ") + (p.phone ?? "—") + (zh ? "    住址：" : "    Address: ") + (p.address ?? "—"))
         lines.append((zh ? "档案编号：" : "Record id: ") + p.id)
+        if !household.isEmpty {
+            lines.append((zh ? "同户（共 \(household.count + 1) 人）：" : "Household (\(household.count + 1) people): ")
+                         + household.map { "\($0.name) \($0.idNumber)" }.joined(separator: zh ? "、" : ", "))
+        }
+        if !links.isEmpty {
+            lines.append(zh ? "密接关系：" : "Contacts:")
+            for link in links {
+                let who = [link.name, link.idNumber.isEmpty ? nil : link.idNumber].compactMap { $0 }.joined(separator: " ")
+                let since = String(link.contact.createdAt.prefix(10))
+                if zh {
+                    let last = link.contact.lastContactOn.map { "，末次接触 \($0)" } ?? ""
+                    lines.append("  \(link.contact.relation.chinese)  \(who)（\(link.other != nil ? "本村已登记" : "未在本村登记")，"
+                                 + "\(link.recordedHere ? "本人登记" : "对方登记")，\(since) 起\(last)）")
+                } else {
+                    let last = link.contact.lastContactOn.map { ", last contact \($0)" } ?? ""
+                    lines.append("  \(link.contact.relation.rawValue)  \(who) (\(link.other != nil ? "registered here" : "not registered here"), "
+                                 + "\(link.recordedHere ? "named by this person" : "named by them"), since \(since)\(last))")
+                }
+            }
+        }
         for (i, trip) in trips.enumerated() {
             let a = trip.arrival
             lines.append("")
-            lines.append(zh ? "第 \(trips.count - i) 次返乡：\(a.arrivedOn) 到达，\(a.departedOn) 离开来源地"
-                            : "Trip \(trips.count - i): arrived \(a.arrivedOn), left \(a.departedOn)")
+            if a.source == .contactTracing {
+                lines.append(zh ? "\(a.arrivedOn) 流调判定为密接，末次接触 \(a.dayZero)" : "\(a.arrivedOn) close contact by tracing, last contact \(a.dayZero)")
+            } else {
+                lines.append(zh ? "第 \(trips.count - i) 次返乡：\(a.arrivedOn) 到达，\(a.departedOn) 离开来源地"
+                                : "Trip \(trips.count - i): arrived \(a.arrivedOn), left \(a.departedOn)")
+            }
             for stay in a.stays {
                 let span = stay.from.map { zh ? "\($0) 至 \(stay.to)" : "\($0) to \(stay.to)" }
                     ?? (zh ? "\(stay.to) 离开" : "left \(stay.to)")
@@ -57,7 +81,8 @@ extension PersonFile {
             if !trip.tests.isEmpty {
                 lines.append("  " + (zh ? "核酸检测：" : "Tests: ") + trip.tests.map { $0.text(lang) }.joined(separator: zh ? "；" : "; "))
             }
-            for event in trip.events where event.action != .planned {
+            // The trip's own plan is shown above; plans set by contact tracing say why.
+            for event in trip.events where event.action != .planned || event.reason.hasPrefix(MeasureEvent.contactReasonPrefix) {
                 lines.append("  " + "\(event.onDate) \(event.action.label(lang)) — \(event.reason) (\(event.actor))")
             }
         }

@@ -19,14 +19,21 @@ public struct Person: SyncedRecord, Equatable {
     public var deleted: Bool
     /// Why the person was deleted (required to delete; cleared by a restore).
     public var deletedReason: String?
+    /// The household (户) the person belongs to: the record id of the person it was formed around; nil for a
+    /// household of one (keyed by the person's own id). See `householdKey`.
+    public var household: String?
+
+    /// The key every member of the person's household shares.
+    public var householdKey: String { household ?? id }
 
     enum CodingKeys: String, CodingKey {
         case id, village, name, idType = "id_type", idNumber = "id_number", phone, sex, birthDate = "birth_date"
-        case address, createdAt = "created_at", deleted, deletedReason = "deleted_reason"
+        case address, createdAt = "created_at", deleted, deletedReason = "deleted_reason", household
     }
 
     public init(id: String, village: String, name: String, idType: IDType, idNumber: String, phone: String?, sex: Sex?,
-                birthDate: Day?, address: String?, createdAt: String, deleted: Bool = false, deletedReason: String? = nil) {
+                birthDate: Day?, address: String?, createdAt: String, deleted: Bool = false, deletedReason: String? = nil,
+                household: String? = nil) {
         self.id = id
         self.village = village
         self.name = name
@@ -39,6 +46,7 @@ public struct Person: SyncedRecord, Equatable {
         self.createdAt = createdAt
         self.deleted = deleted
         self.deletedReason = deletedReason
+        self.household = household
     }
 }
 

@@ -19,6 +19,7 @@ extension Person {
         createdAt = row["created_at"]
         deleted = row["deleted"]
         deletedReason = row["deleted_reason"]
+        household = row["household"]
     }
 }
 

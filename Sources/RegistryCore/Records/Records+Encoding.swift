@@ -22,6 +22,7 @@ extension Person: ColumnEncodable {
         container["created_at"] = createdAt
         container["deleted"] = deleted
         container["deleted_reason"] = deletedReason
+        container["household"] = household
     }
 }
 

@@ -19,7 +19,12 @@ public enum SyncedRules {
             "name": .text(max: nameLength), "id_type": .choice(IDType.self), "id_number": .documentNumber,
             "phone": ColumnRule.phone.orNull, "sex": ColumnRule.choice(Sex.self).orNull, "birth_date": ColumnRule.day.orNull,
             "address": ColumnRule.text(max: 200, empty: true).orNull, "created_at": .timestamp,
-            "deleted_reason": ColumnRule.text(max: longText, empty: true).orNull,
+            "deleted_reason": ColumnRule.text(max: longText, empty: true).orNull, "household": ColumnRule.id.orNull,
+        ]
+        let contact: [String: ColumnRule] = [
+            "person_id": .id, "id_number": .documentNumber, "name": ColumnRule.text(max: nameLength).orNull,
+            "phone": ColumnRule.phone.orNull, "relation": .choice(ContactRelation.self), "last_contact_on": ColumnRule.day.orNull,
+            "created_at": .timestamp, "deleted_reason": ColumnRule.text(max: longText, empty: true).orNull,
         ]
         let arrival: [String: ColumnRule] = [
             "person_id": .id, "arrived_on": .day, "departed_on": .day, "stays": .stays,
@@ -78,7 +83,7 @@ public enum SyncedRules {
             LabTest.databaseTableName: merged(common, test), HealthCheck.databaseTableName: merged(common, check),
             DailyReport.databaseTableName: merged(common, report), Lead.databaseTableName: merged(county, lead),
             RiskArea.databaseTableName: merged(county, area), PolicyRecord.databaseTableName: merged(county, policy),
-            VillageEntry.databaseTableName: merged(county, roster),
+            VillageEntry.databaseTableName: merged(county, roster), Contact.databaseTableName: merged(common, contact),
         ]
     }()
 
@@ -118,6 +123,10 @@ public enum SyncedRules {
             // A deletion says why, as the village CLI requires: deleting is how an arrival could be hidden.
             if values["deleted"] == 1.databaseValue, (values["deleted_reason"]?.text ?? "").trimmed.isEmpty {
                 return named(table, "deleted_reason", Localized(zh: "删除人员必须说明原因", en: "a person is deleted only with a reason"))
+            }
+        case Contact.databaseTableName:
+            if values["deleted"] == 1.databaseValue, (values["deleted_reason"]?.text ?? "").trimmed.isEmpty {
+                return named(table, "deleted_reason", Localized(zh: "删除密接关系必须说明原因", en: "a contact link is deleted only with a reason"))
             }
         case DailyReport.databaseTableName:
             if values["deleted"] == 1.databaseValue {

@@ -16,7 +16,7 @@ public enum SyncedTables {
     /// The record types, in an order where parents come before children.
     public static let all: [any SyncedRecord.Type] = [
         Person.self, Arrival.self, Measure.self, MeasureEvent.self, LabTest.self, HealthCheck.self,
-        RiskArea.self, PolicyRecord.self, Lead.self, DailyReport.self, VillageEntry.self,
+        RiskArea.self, PolicyRecord.self, Lead.self, DailyReport.self, VillageEntry.self, Contact.self,
     ]
 
     /// The synced table names, in the order of `all`.

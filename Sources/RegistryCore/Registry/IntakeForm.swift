@@ -15,6 +15,10 @@ public struct IntakeForm: Sendable, Equatable {
     public var healthCode = ""
     public var vaccineDoses = ""
     public var source = ""
+    /// Id numbers of who travelled with the person (`--with`, the CSV column 同行人), `;`-separated or one per entry.
+    public var companions: [String] = []
+    /// The person whose household this one joins (`--household`): an id number or a record id.
+    public var household = ""
 
     /// One stay, as typed.
     public struct StayForm: Sendable, Equatable {
@@ -52,6 +56,8 @@ public struct IntakeForm: Sendable, Equatable {
             departed: stays.map(\.to).max()!, categoryOverride: category, transport: transport,
             healthCode: try parsedHealthCode(), vaccineDoses: doses,
             source: source.trimmed.isEmpty ? .selfReport : try Validate.choice(source, field: .source),
+            companions: try parsedCompanions(own: identity.number),
+            household: household.trimmed.isEmpty ? nil : household.trimmed,
             warnings: identity.warnings)
     }
 
@@ -84,6 +90,7 @@ public struct IntakeForm: Sendable, Equatable {
         case .transport: _ = try parsedTransport()
         case .healthCode: _ = try parsedHealthCode()
         case .source: if !source.trimmed.isEmpty { _ = try Validate.choice(source, field: .source) as ArrivalSource }
+        case .companions: _ = try parsedCompanions(own: (try? parsedIdentity(today: today).number) ?? "")
         default: break
         }
     }
@@ -179,6 +186,30 @@ public struct IntakeForm: Sendable, Equatable {
         return transport.trimmed.isEmpty ? nil : transport.trimmed
     }
 
+    /// The companions' id numbers, each checked in full, once each, never the person's own.
+    private func parsedCompanions(own: String) throws -> [String] {
+        var numbers: [String] = []
+        let separators: Set<Character> = [";", "；", ",", "，", "、", "\n"]
+        for entry in companions {
+            for text in entry.split(whereSeparator: { separators.contains($0) }).map(String.init) where !text.trimmed.isEmpty {
+                let number: String
+                do {
+                    number = try ResidentID(text).number
+                } catch let error as RegistryError {
+                    throw RegistryError(.companions, zh: "\(text.trimmed)：\(error.reason.zh)", en: "\(text.trimmed): \(error.reason.en)")
+                }
+                if number == own {
+                    throw RegistryError(.companions, zh: "\(number) 是本人的身份证号", en: "\(number) is the person's own id number")
+                }
+                if !numbers.contains(number) { numbers.append(number) }
+            }
+        }
+        if numbers.count > 50 {
+            throw RegistryError(.companions, zh: "同行人最多 50 位", en: "at most 50 companions")
+        }
+        return numbers
+    }
+
     private func parsedHealthCode() throws -> HealthCode? {
         healthCode.trimmed.isEmpty ? nil : try Validate.choice(healthCode, field: .healthCode)
     }
@@ -202,6 +233,10 @@ public struct Intake: Sendable, Equatable {
     public var healthCode: HealthCode?
     public var vaccineDoses: Int?
     public var source: ArrivalSource
+    /// Who travelled with the person, by id number.
+    public var companions: [String] = []
+    /// The person whose household this one joins, as the clerk named them.
+    public var household: String?
     /// What the clerk should double-check although the form was accepted.
     public var warnings: [Localized]
 }

@@ -48,6 +48,8 @@ enum ImportColumns {
         (.vaccineDoses, ["vaccine_doses", "疫苗剂次", "疫苗接种剂次"]),
         (.address, ["address", "住址", "现住址"]),
         (.source, ["source", "信息来源"]),
+        (.companions, ["companions", "同行人", "同行人身份证号"]),
+        (.household, ["household", "同户", "户主身份证号"]),
     ]
     static let required: [Field] = [.name, .idNumber, .from, .departed, .arrived]
 }
@@ -92,6 +94,8 @@ extension Registry {
             form.arrived = cell(.arrived); form.category = cell(.category); form.transport = cell(.transport)
             form.healthCode = cell(.healthCode); form.vaccineDoses = cell(.vaccineDoses); form.address = cell(.address)
             form.source = cell(.source)
+            form.companions = cell(.companions).isEmpty ? [] : [cell(.companions)]
+            form.household = cell(.household)
             return form
         }
         // Pass 1: each row alone, so that each refusal names its line; how many valid rows each trip has.
@@ -130,7 +134,7 @@ extension Registry {
                 if expected == 1 && open[key] == nil { return try register(valid) }
                 open[key, default: ([], [], IntakeForm())].lines.append(line)
                 open[key]!.fields.append(fields)
-                if open[key]!.lines.count == 1 { open[key]!.form = rowForm } else { open[key]!.form.stays += rowForm.stays }
+                if open[key]!.lines.count == 1 { open[key]!.form = rowForm } else { open[key]!.form.stays += rowForm.stays; open[key]!.form.companions += rowForm.companions }
                 if open[key]!.lines.count >= Int(expected) { try finish(key) }
             }
             // Trips whose rows shared a hash with another trip's complete only here.

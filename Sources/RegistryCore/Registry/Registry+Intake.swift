@@ -12,6 +12,8 @@ public struct IntakeOutcome: Sendable {
     public var measure: Measure
     public var tests: [LabTest]
     public var warnings: [Localized]
+    /// When the person was around someone already positive: the close-contact plan that was put on them.
+    public var contacts: [ContactOutcome] = []
 }
 
 /// The rules a batch of intakes is judged by: policies and risk areas, read once.
@@ -59,9 +61,10 @@ extension Registry {
             person.name = intake.name
             if let phone = intake.phone { person.phone = phone }
             if let address = intake.address { person.address = address }
+            if intake.household != nil { person.household = try Registry.householdToJoin(db, join: intake.household, address: nil) }
             try recorder.update(person, from: existing)
             if let trip = try Arrival.fetchOne(
-                try db.cachedStatement(sql: "SELECT * FROM arrival WHERE person_id = ? AND arrived_on = ? AND deleted = 0 LIMIT 1"),
+                try db.cachedStatement(sql: "SELECT * FROM arrival WHERE person_id = ? AND arrived_on = ? AND deleted = 0 AND source <> 'contact_tracing' LIMIT 1"),
                 arguments: [person.id, intake.arrived.description]) {
                 let measure = try Measure.filter(Column("arrival_id") == trip.id).fetchOne(db)!
                 let tests = try LabTest.filter(Column("measure_id") == measure.id).order(Column("due_on")).fetchAll(db)
@@ -72,7 +75,8 @@ extension Registry {
             isNewPerson = true
             person = Person(id: ids.make(), village: settings.village, name: intake.name, idType: intake.idType,
                             idNumber: intake.idNumber, phone: intake.phone, sex: intake.sex,
-                            birthDate: intake.birthDate, address: intake.address, createdAt: now, deleted: false)
+                            birthDate: intake.birthDate, address: intake.address, createdAt: now, deleted: false,
+                            household: try Registry.householdToJoin(db, join: intake.household, address: intake.address))
             try recorder.insert(person)
         }
         let policy = rules.book.inForce(on: intake.arrived)
@@ -103,6 +107,17 @@ extension Registry {
                                dueOn: day, sampledOn: nil, result: .pending, resultOn: nil, lab: nil, deleted: false)
             try recorder.insert(test)
             tests.append(test)
+        }
+        for companion in intake.companions {
+            try Registry.link(db, recorder: &recorder, ids: ids, village: settings.village, now: now, person: person,
+                              idNumber: companion, name: nil, phone: nil, relation: .companion, lastContact: nil)
+        }
+        // Around someone already positive (a companion registered after them, a household member): a contact at once.
+        let contacts = try moveIfAroundPositive(person, db: db, recorder: &recorder, settings: settings, rules: rules)
+        if let moved = contacts.first {
+            return IntakeOutcome(person: person, isNewPerson: isNewPerson, isNewArrival: true, arrival: try Arrival.fetchOne(db, key: arrival.id)!,
+                                 measure: moved.measure, tests: try LabTest.filter(Column("measure_id") == moved.measure.id && Column("deleted") == false)
+                                    .order(Column("due_on")).fetchAll(db), warnings: intake.warnings, contacts: contacts)
         }
         return IntakeOutcome(person: person, isNewPerson: isNewPerson, isNewArrival: true, arrival: arrival,
                              measure: measure, tests: tests, warnings: intake.warnings)

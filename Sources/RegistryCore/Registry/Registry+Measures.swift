@@ -48,9 +48,10 @@ extension Registry {
     }
 
     /// Records a sample and its result. The planned test due on or before the sample day that is still open is
-    /// the one sampled; otherwise an unplanned test is added. A positive result escalates the measure.
+    /// the one sampled; otherwise an unplanned test is added. A positive result escalates the measure and puts
+    /// everyone around the person (household, companions, contacts registered here) under the close-contact plan.
     public func recordTest(_ query: String, sampled: Day, result: TestResult, resultOn: Day?, lab: String?) throws
-        -> (test: LabTest, escalated: Bool) {
+        -> (test: LabTest, escalated: Bool, contacts: [ContactOutcome]) {
         let today = clock.today
         if sampled > today {
             throw RegistryError(.sampled, zh: "采样日期 \(sampled) 在今天之后", en: "\(sampled) is after today")
@@ -84,7 +85,7 @@ extension Registry {
                                dueOn: nil, sampledOn: sampled, result: result, resultOn: dayOfResult, lab: lab, deleted: false)
                 try recorder.insert(test)
             }
-            var escalated = false
+            var escalated = false, contacts: [ContactOutcome] = []
             if result == .positive, var m = measure, m.status != .escalated {
                 let old = m
                 m.status = .escalated
@@ -93,7 +94,12 @@ extension Registry {
                                           actor: settings.villageName, settings: settings))
                 escalated = true
             }
-            return (test, escalated)
+            if result == .positive {
+                // Also for a positive with no open measure (a resident tested on suspicion): nobody around is missed.
+                contacts = try moveContacts(of: person, sampled: sampled, on: today, db: db,
+                                            recorder: &recorder, settings: settings, rules: try RulesContext.load(db, settings: settings))
+            }
+            return (test, escalated, contacts)
         }
     }
 

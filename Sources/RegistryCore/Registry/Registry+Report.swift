@@ -36,12 +36,15 @@ extension Registry {
     static func figures(_ db: Database, on day: Day) throws -> ReportFigures {
         let d = "\(day)"
         var f = ReportFigures()
-        for row in try Row.fetchAll(db, sql: "SELECT category, count(*) AS n FROM arrival WHERE arrived_on = ? AND deleted = 0 GROUP BY category", arguments: [d]) {
+        // Arrivals are returnees: a plan put on by contact tracing (source contact_tracing) is no arrival.
+        for row in try Row.fetchAll(db, sql: "SELECT category, count(*) AS n FROM arrival WHERE arrived_on = ? AND deleted = 0 AND source <> 'contact_tracing' GROUP BY category", arguments: [d]) {
             f.new_by_category[row["category"]] = row["n"]
             f.new_arrivals += row["n"] as Int
         }
-        f.cumulative_arrivals = try Int.fetchOne(db, sql: "SELECT count(*) FROM arrival WHERE arrived_on <= ? AND deleted = 0", arguments: [d]) ?? 0
-        for (_, phase) in try DayQueries.inForce(db, on: day) {
+        f.cumulative_arrivals = try Int.fetchOne(db, sql: "SELECT count(*) FROM arrival WHERE arrived_on <= ? AND deleted = 0 AND source <> 'contact_tracing'", arguments: [d]) ?? 0
+        let held = try DayQueries.inForce(db, on: day)
+        f.households_under_measure = try households(db, of: held.map(\.0))
+        for (_, phase) in held {
             switch phase.kind {
             case .centralQuarantine: f.under_central_quarantine += 1
             case .homeQuarantine: f.under_home_quarantine += 1
@@ -57,6 +60,19 @@ extension Registry {
         f.fevers = try Int.fetchOne(db, sql: "SELECT count(DISTINCT person_id) FROM health_check WHERE taken_on = ? AND flagged = 1 AND deleted = 0", arguments: [d]) ?? 0
         f.released = try Int.fetchOne(db, sql: "SELECT count(*) FROM measure WHERE released_on = ? AND status = 'released' AND deleted = 0", arguments: [d]) ?? 0
         return f
+    }
+
+    /// How many households the persons `ids` belong to.
+    static func households(_ db: Database, of ids: [String]) throws -> Int {
+        var keys: Set<String> = []
+        let unique = Array(Set(ids))
+        for start in stride(from: 0, to: unique.count, by: 500) {
+            let chunk = Array(unique[start..<min(start + 500, unique.count)])
+            let rows = try Row.fetchAll(db, sql: "SELECT id, household FROM person WHERE id IN (\(chunk.map { _ in "?" }.joined(separator: ",")))",
+                                        arguments: StatementArguments(chunk))
+            for row in rows { keys.insert((row["household"] as String?) ?? row["id"]) }
+        }
+        return keys.count
     }
 
     /// The report for `day`: computed figures, and the submitted revision if there is one.

@@ -7,6 +7,10 @@ public struct PersonFile: Sendable {
     public var trips: [Trip]
     /// Temperature checks, latest first.
     public var checks: [HealthCheck]
+    /// The other members of the person's household (户), by name.
+    public var household: [Person] = []
+    /// The person's contact links, both ways (see `Contact`).
+    public var links: [ContactLink] = []
 
     /// One trip and what was put on it.
     public struct Trip: Sendable {
@@ -90,7 +94,9 @@ extension Registry {
         }
         let checks = try HealthCheck.filter(Column("person_id") == person.id && alive)
             .order(Column("taken_at").desc).fetchAll(db)
-        return PersonFile(person: person, trips: trips, checks: checks)
+        return PersonFile(person: person, trips: trips, checks: checks,
+                          household: try household(db, key: person.householdKey).filter { $0.id != person.id },
+                          links: try links(db, of: person))
     }
 
     /// Every person with their latest trip, newest arrivals first; `activeOnly` keeps those under a measure.

@@ -15,6 +15,8 @@ public struct WorkList: Sendable, Encodable {
         public var checks_taken: Int?
         /// The kind of measure in force, for checks.
         public var measure: String?
+        /// Why the person is listed, where a reason was recorded (new contacts).
+        public var reason: String? = nil
     }
 
     /// A lead waiting for verification.
@@ -39,6 +41,9 @@ public struct WorkList: Sendable, Encodable {
     /// Arrivals of the last 14 days with a red health code and no measure from their travel history (待研判): `on` is
     /// the arrival day.
     public var to_assess: [Item]
+    /// People put under the close-contact plan because someone around them turned positive (新增密接), until they
+    /// have been sampled since: `on` is the day the plan was set, `reason` says around whom (`密接：与 张三 同住`).
+    public var new_contacts: [Item]
     public var leads: [LeadItem]
     /// How many people each group holds in all, when the lists were cut to a limit: tests_due, tests_overdue,
     /// checks_missing, measures_ending, ended_not_released.
@@ -53,9 +58,9 @@ extension Registry {
         try read { db, _ in
             let d = "\(day)"
             // The persons of every item are loaded in one query at the end, not one query per item.
-            var pending: [(section: Int, personID: String, on: String?, checks: Int?, measure: String?)] = []
-            func item(_ section: Int, _ personID: String, on: String?, checks: Int? = nil, measure: String? = nil) {
-                pending.append((section, personID, on, checks, measure))
+            var pending: [(section: Int, personID: String, on: String?, checks: Int?, measure: String?, reason: String?)] = []
+            func item(_ section: Int, _ personID: String, on: String?, checks: Int? = nil, measure: String? = nil, reason: String? = nil) {
+                pending.append((section, personID, on, checks, measure, reason))
             }
             var counts: [String: Int] = [:]
             counts["tests_due"] = try DayQueries.countDue(db, on: day, unsampledOnly: true)
@@ -87,6 +92,9 @@ extension Registry {
             let assess = try DayQueries.toAssess(db, on: day)
             counts["to_assess"] = assess.count
             for entry in assess.prefix(limit ?? .max) { item(5, entry.personId, on: entry.arrivedOn) }
+            let contacts = try DayQueries.newContacts(db, on: day)
+            counts["new_contacts"] = contacts.count
+            for entry in contacts.prefix(limit ?? .max) { item(6, entry.personId, on: entry.on, reason: entry.reason) }
             var people: [String: Person] = [:]
             let ids = Array(Set(pending.map(\.personID)))
             for chunk in stride(from: 0, to: ids.count, by: 500) {
@@ -94,12 +102,12 @@ extension Registry {
                     people[person.id] = person
                 }
             }
-            var sections: [[WorkList.Item]] = [[], [], [], [], [], []]
+            var sections: [[WorkList.Item]] = [[], [], [], [], [], [], []]
             for entry in pending {
                 guard let p = people[entry.personID] else { continue }
                 sections[entry.section].append(WorkList.Item(person_id: p.id, name: p.name, id_number: p.idNumber, phone: p.phone,
                                                              address: p.address, on: entry.on, checks_taken: entry.checks,
-                                                             measure: entry.measure))
+                                                             measure: entry.measure, reason: entry.reason))
             }
             let (dueItems, overdue, checks, ending) = (sections[0], sections[1], sections[2], sections[3])
 
@@ -107,7 +115,7 @@ extension Registry {
             return WorkList(
                 date: d, tests_due: dueItems, tests_overdue: overdue,
                 checks_missing: checks.sorted { $0.name < $1.name }, measures_ending: ending, ended_not_released: sections[4],
-                to_assess: sections[5],
+                to_assess: sections[5], new_contacts: sections[6],
                 leads: leads.map {
                     WorkList.LeadItem(lead_id: $0.id, name: $0.name, id_number: $0.idNumber, phone: $0.phone,
                                       from_name: $0.fromName, reason: $0.reason, deadline: "\($0.deadline)",
@@ -137,6 +145,10 @@ extension WorkList {
                               : "  … and \(total - shown.count) more (--all shows all, --format json exports)")
             }
         }
+        // First: people just put under the close-contact plan, to call, quarantine and sample today.
+        section(zh ? "新增密接" : "New close contacts", "new_contacts", new_contacts) {
+            "\($0.reason ?? "")" + (zh ? "，\($0.on ?? "") 判定，今日采样" : " (\($0.on ?? "")); sample today")
+        }
         section(zh ? "红码待研判" : "Red health code, to assess", "to_assess", to_assess) {
             zh ? "\($0.on ?? "") 到达，旅居史未判定管控，请研判" : "arrived \($0.on ?? ""); no measure from the travel history: decide"
         }
@@ -155,7 +167,7 @@ extension WorkList {
         for lead in leads {
             let late = lead.overdue ? (zh ? "  ⚠ 已逾期" : "  ⚠ overdue") : ""
             out.append("  \(lead.name)  \(lead.id_number ?? "")  \(lead.phone ?? "")  \(lead.from_name ?? "")  "
-                       + (zh ? "截止 " : "deadline ") + lead.deadline + late)
+                       + (zh ? "截止 " : "deadline ") + lead.deadline + late + (lead.reason.map { "  \($0)" } ?? ""))
         }
         return out.joined(separator: "\n")
     }

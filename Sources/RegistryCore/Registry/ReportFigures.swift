@@ -15,8 +15,35 @@ public struct ReportFigures: Codable, Sendable, Equatable {
     public var positives = 0
     public var fevers = 0
     public var released = 0
+    /// Households (户) with at least one member under a measure on the day (不漏一户). Reports made before households
+    /// existed lack it and read as 0.
+    public var households_under_measure = 0
 
     public init() {}
+
+    enum CodingKeys: String, CodingKey {
+        case new_arrivals, new_by_category, cumulative_arrivals, under_central_quarantine, under_home_quarantine
+        case under_home_health_monitoring, under_health_monitoring, tests_due, tests_done, tests_missed, positives, fevers
+        case released, households_under_measure
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        new_arrivals = try c.decode(Int.self, forKey: .new_arrivals)
+        new_by_category = try c.decode([String: Int].self, forKey: .new_by_category)
+        cumulative_arrivals = try c.decode(Int.self, forKey: .cumulative_arrivals)
+        under_central_quarantine = try c.decode(Int.self, forKey: .under_central_quarantine)
+        under_home_quarantine = try c.decode(Int.self, forKey: .under_home_quarantine)
+        under_home_health_monitoring = try c.decode(Int.self, forKey: .under_home_health_monitoring)
+        under_health_monitoring = try c.decode(Int.self, forKey: .under_health_monitoring)
+        tests_due = try c.decode(Int.self, forKey: .tests_due)
+        tests_done = try c.decode(Int.self, forKey: .tests_done)
+        tests_missed = try c.decode(Int.self, forKey: .tests_missed)
+        positives = try c.decode(Int.self, forKey: .positives)
+        fevers = try c.decode(Int.self, forKey: .fevers)
+        released = try c.decode(Int.self, forKey: .released)
+        households_under_measure = try c.decodeIfPresent(Int.self, forKey: .households_under_measure) ?? 0
+    }
 
     /// Nothing new, nobody positive, nobody with fever: a zero report (零报告), which must still be sent.
     public var isZeroReport: Bool { new_arrivals == 0 && positives == 0 && fevers == 0 }
@@ -35,6 +62,7 @@ public struct ReportFigures: Codable, Sendable, Equatable {
         ("positives", "当日阳性", { $0.positives }),
         ("fevers", "发热或有症状", { $0.fevers }),
         ("released", "当日解除管控", { $0.released }),
+        ("households_under_measure", "管控人员涉及户数", { $0.households_under_measure }),
     ]
 
     /// The largest a figure may be: more than any village could count in a day or in all, far below where a
@@ -47,7 +75,7 @@ public struct ReportFigures: Codable, Sendable, Equatable {
         "under_central_quarantine": "Central quarantine", "under_home_quarantine": "Home quarantine",
         "under_home_health_monitoring": "Home health monitoring", "under_health_monitoring": "Health monitoring",
         "tests_due": "Tests due", "tests_done": "Tests sampled", "tests_missed": "Tests overdue", "positives": "Positive",
-        "fevers": "Fever or symptoms", "released": "Released",
+        "fevers": "Fever or symptoms", "released": "Released", "households_under_measure": "Households under a measure",
     ]
 
     /// Adds another village's figures (county totals). Saturating, not trapping: reports pushed before the county
@@ -70,5 +98,6 @@ public struct ReportFigures: Codable, Sendable, Equatable {
         sum(&positives, other.positives)
         sum(&fevers, other.fevers)
         sum(&released, other.released)
+        sum(&households_under_measure, other.households_under_measure)
     }
 }

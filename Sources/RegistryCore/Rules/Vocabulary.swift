@@ -94,6 +94,8 @@ public enum TestResult: String, Choice {
 /// Where the registry learned of an arrival.
 public enum ArrivalSource: String, Choice {
     case selfReport = "self_report", countyLead = "county_lead", checkpoint, healthFeedback = "health_feedback"
+    /// Put under a plan by contact tracing (流调), not by a trip: a household member or companion of a positive.
+    case contactTracing = "contact_tracing"
 
     public var chinese: String {
         switch self {
@@ -101,6 +103,7 @@ public enum ArrivalSource: String, Choice {
         case .countyLead: "上级推送"
         case .checkpoint: "卡口登记"
         case .healthFeedback: "卫健反馈"
+        case .contactTracing: "流调判定"
         }
     }
 
@@ -110,6 +113,7 @@ public enum ArrivalSource: String, Choice {
         case .countyLead: [chinese, "大数据推送", "协查"]
         case .checkpoint: [chinese, "卡口"]
         case .healthFeedback: [chinese]
+        case .contactTracing: [chinese, "流调"]
         }
     }
 }

@@ -22,6 +22,9 @@ public final class CountyDatabase: Sendable {
         migrator.registerMigration("county-v4") { db in
             try db.execute(sql: String(decoding: PackageResources.county_v4_sql, as: UTF8.self))
         }
+        migrator.registerMigration("county-v5") { db in
+            try db.execute(sql: String(decoding: PackageResources.county_v5_sql, as: UTF8.self))
+        }
         return migrator
     }
 

@@ -20,7 +20,8 @@ extension CountyDatabase {
     }
 
     /// The tables a village writes; every other synced table is the county's.
-    static let villageTables: Set<String> = ["person", "arrival", "measure", "measure_event", "lab_test", "health_check", "daily_report"]
+    static let villageTables: Set<String> = ["person", "arrival", "measure", "measure_event", "lab_test", "health_check", "daily_report",
+                                             "contact"]
     /// Of a county lead, what a village may write: its outcome.
     static let leadOutcomeColumns: Set<String> = ["outcome", "outcome_on", "person_id"]
 
@@ -191,8 +192,9 @@ extension CountyDatabase {
     /// columns), and the rows recorded about a person (trips, measures, events, tests, checks) only with the
     /// person, as the village CLI does it; one deleted alone would vanish from the county's list of deletions.
     func deletionProblem(_ change: Change, db: Database) throws -> Localized? {
+        // A person and a contact link are deleted with a reason of their own (checked with the columns).
         guard change.columns.values["deleted"] == 1.databaseValue, change.table != Person.databaseTableName,
-              Self.villageTables.contains(change.table) else { return nil }
+              change.table != Contact.databaseTableName, Self.villageTables.contains(change.table) else { return nil }
         let personDeleted: Bool?
         if change.table == MeasureEvent.databaseTableName {
             personDeleted = try Bool.fetchOne(db, sql: """
