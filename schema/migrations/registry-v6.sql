@@ -58,5 +58,9 @@ CREATE INDEX arrival_person ON arrival (person_id);
 -- The report counts arrivals by day without the contact-tracing ones: the source joins the covering index.
 CREATE INDEX arrival_arrived_on ON arrival (arrived_on, deleted, category, source);
 
+-- A lead the county raises for a contact of a positive in another village carries the last day of contact: closing
+-- it as found puts the person under the close-contact plan from that day 0.
+ALTER TABLE lead ADD COLUMN last_contact_on TEXT;
+
 -- The work list's 新增密接 reads the plans set by contact tracing in the last days, by the day they were set.
 CREATE INDEX measure_event_on_date ON measure_event (on_date);

@@ -18,6 +18,10 @@ extension RegistryCommand {
                                                     on: try date.day(registry), person: person)
                 Console.out(global.lang == .zh ? "已关闭核查任务：\(closed.name)，结果：\(closed.outcome?.chinese ?? "")"
                                                : "Lead closed: \(closed.name), \(closed.outcome?.rawValue ?? "")")
+                if closed.outcome == .found, let dayZero = closed.lastContactOn {
+                    Console.out(global.lang == .zh ? "  ⚠ 已按密接方案管控（第 0 天 \(dayZero)），今日须采样；registry show 查看方案"
+                                                   : "  ⚠ put under the close-contact plan (day 0 \(dayZero)); sample today; see registry show")
+                }
             }
         }
     }

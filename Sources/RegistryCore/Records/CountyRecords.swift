@@ -59,15 +59,19 @@ public struct Lead: SyncedRecord, Equatable {
     /// The registered person, when found.
     public var personId: String?
     public var deleted: Bool
+    /// For a contact of a positive elsewhere (raised by the county): the last day of contact, day 0 of the plan that
+    /// closing the lead as found puts on the person.
+    public var lastContactOn: Day?
 
     enum CodingKeys: String, CodingKey {
         case id, village, name, idNumber = "id_number", phone, fromCode = "from_code", fromName = "from_name"
         case reason, deadline, outcome, outcomeOn = "outcome_on", personId = "person_id", deleted
+        case lastContactOn = "last_contact_on"
     }
 
     public init(id: String, village: String, name: String, idNumber: String?, phone: String?, fromCode: String?,
                 fromName: String?, reason: String?, deadline: Day, outcome: LeadOutcome? = nil, outcomeOn: Day? = nil,
-                personId: String? = nil, deleted: Bool = false) {
+                personId: String? = nil, deleted: Bool = false, lastContactOn: Day? = nil) {
         self.id = id
         self.village = village
         self.name = name
@@ -81,6 +85,7 @@ public struct Lead: SyncedRecord, Equatable {
         self.outcomeOn = outcomeOn
         self.personId = personId
         self.deleted = deleted
+        self.lastContactOn = lastContactOn
     }
 }
 

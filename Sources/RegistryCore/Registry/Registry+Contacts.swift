@@ -161,7 +161,6 @@ extension Registry {
         var cases: [String: ContactCase] = [:], order: [String] = []
         func add(_ person: Person, _ day: Day, _ relation: ContactRelation) {
             guard person.id != positive.id, !person.deleted else { return }
-            let day = min(day, today)
             if var known = cases[person.id] {
                 known.dayZero = max(known.dayZero, day)
                 if !known.relations.contains(relation) { known.relations.append(relation) }
@@ -171,15 +170,17 @@ extension Registry {
                 order.append(person.id)
             }
         }
-        for member in try household(db, key: positive.householdKey) { add(member, sampled, .household) }
+        for member in try household(db, key: positive.householdKey) {
+            add(member, ContactRules.dayZero(.household, lastContact: nil, tripDeparture: nil, sampled: sampled, today: today), .household)
+        }
         let trip = try Arrival.fetchOne(try db.cachedStatement(sql: """
             SELECT * FROM arrival WHERE person_id = ? AND deleted = 0 AND source <> 'contact_tracing' ORDER BY arrived_on DESC, id DESC LIMIT 1
             """), arguments: [positive.id])
         for link in try links(db, of: positive) {
             guard let other = link.other else { continue }  // not registered here: the county finds them (a lead)
             let relation = link.contact.relation
-            let day = link.contact.lastContactOn ?? (relation == .companion ? trip?.departedOn ?? sampled : sampled)
-            add(other, day, relation)
+            add(other, ContactRules.dayZero(relation, lastContact: link.contact.lastContactOn, tripDeparture: trip?.departedOn,
+                                            sampled: sampled, today: today), relation)
         }
         return order.compactMap { cases[$0] }
     }
@@ -189,7 +190,7 @@ extension Registry {
     func moveContacts(of positive: Person, sampled: Day, on day: Day, db: Database, recorder: inout ChangeRecorder,
                       settings: RegistrySettings, rules: RulesContext) throws -> [ContactOutcome] {
         try Registry.contactCases(db, of: positive, sampled: sampled, today: day).compactMap {
-            try applyContactPlan($0, positive: positive, on: day, db: db, recorder: &recorder, settings: settings, rules: rules)
+            try applyContactPlan($0, reason: Registry.contactReason(around: positive, $0.relations), on: day, db: db, recorder: &recorder, settings: settings, rules: rules)
         }
     }
 
@@ -204,7 +205,7 @@ extension Registry {
             guard let sampled = try Registry.positiveSample(db, person: other) else { continue }
             let cases = try Registry.contactCases(db, of: other, sampled: sampled, today: clock.today).filter { $0.person.id == person.id }
             for contactCase in cases {
-                if let outcome = try applyContactPlan(contactCase, positive: other, on: clock.today, db: db, recorder: &recorder,
+                if let outcome = try applyContactPlan(contactCase, reason: Registry.contactReason(around: other, contactCase.relations), on: clock.today, db: db, recorder: &recorder,
                                                       settings: settings, rules: rules) {
                     outcomes.append(outcome)
                 }
@@ -213,19 +214,23 @@ extension Registry {
         return outcomes
     }
 
+    /// The reason a plan set around `positive` gives: `密接：与 张三 同住、同行`.
+    static func contactReason(around positive: Person, _ relations: [ContactRelation]) -> String {
+        ContactRules.reason(around: positive.name, relations)
+    }
+
     /// Puts one contact under the close-contact plan of the policy in force on `day`, stricter only (DESIGN.md,
     /// *Classification*): an open plan at least as strict from `day` on is kept, and the reason recorded beside it.
     /// A contact with no open plan (a resident who did not travel, someone released) gets an arrival of source
     /// `contact_tracing` at the village itself. Either way a test is due that same day (应检尽检). A positive, or
     /// someone transferred out, is left alone; a second positive around the same people adds no second plan.
-    func applyContactPlan(_ contactCase: ContactCase, positive: Person, on day: Day, db: Database, recorder: inout ChangeRecorder,
+    func applyContactPlan(_ contactCase: ContactCase, reason: String, on day: Day, db: Database, recorder: inout ChangeRecorder,
                           settings: RegistrySettings, rules: RulesContext) throws -> ContactOutcome? {
         let person = contactCase.person
-        let reason = MeasureEvent.contactReasonPrefix + "与 \(positive.name) " + contactCase.relations.map(\.chinese).joined(separator: "、")
         let file = try Registry.file(db, person: person)
         if let current = file.current, [.escalated, .transferred].contains(current.measure.status) { return nil }
         // The same contact again (a second positive in the household, a replayed escalation): nothing new.
-        if let current = file.current, current.events.contains(where: { $0.reason == reason && $0.action == .planned }),
+        if let current = file.current, current.events.contains(where: { $0.action == .planned && $0.reason.hasPrefix(reason) }),
            current.arrival.dayZero >= contactCase.dayZero {
             return nil
         }
@@ -351,7 +356,7 @@ extension Registry {
                 let rules = try RulesContext.load(db, settings: settings)
                 outcome = try Registry.contactCases(db, of: source, sampled: sampled, today: today)
                     .filter { $0.person.id == person.id }
-                    .compactMap { try applyContactPlan($0, positive: source, on: today, db: db, recorder: &recorder, settings: settings, rules: rules) }
+                    .compactMap { try applyContactPlan($0, reason: Registry.contactReason(around: source, $0.relations), on: today, db: db, recorder: &recorder, settings: settings, rules: rules) }
                     .first
             }
             return ContactAddition(link: link, person: person, isNewPerson: isNew, outcome: outcome)
@@ -385,5 +390,30 @@ extension Registry {
         return groups.values
             .filter { !activeOnly || $0.held > 0 }
             .sorted { ($0.address ?? "\u{10FFFF}", $0.key) < ($1.address ?? "\u{10FFFF}", $1.key) }
+    }
+}
+
+/// The rules of contact tracing that the village and the county share.
+public enum ContactRules {
+    /// How many days back a positive still moves the people around them (leads, chains).
+    public static let window = 14
+
+    /// Day 0 of a contact's plan: the last day of contact. A household member's is the positive's sample day; a
+    /// companion's the shared trip's departure (the day the clerk gave when known); anyone else's the day the clerk
+    /// gave, else the sample day. Never after `today`.
+    public static func dayZero(_ relation: ContactRelation, lastContact: Day?, tripDeparture: Day?, sampled: Day, today: Day) -> Day {
+        let day: Day
+        switch relation {
+        case .household: day = sampled
+        case .companion: day = lastContact ?? tripDeparture ?? sampled
+        case .colleague, .other: day = lastContact ?? sampled
+        }
+        return min(day, today)
+    }
+
+    /// The reason a plan or lead around `name` gives: `密接：与 张三 同住、同行`, with the village when elsewhere.
+    public static func reason(around name: String, village: String? = nil, _ relations: [ContactRelation]) -> String {
+        MeasureEvent.contactReasonPrefix + "与 \(name)" + (village.map { "（\($0)）" } ?? "") + " "
+            + relations.map(\.chinese).joined(separator: "、")
     }
 }

@@ -206,8 +206,10 @@ extension Registry {
 extension Registry {
     /// Closes a lead the county sent (核查): found (linked to the registered person), absent or unreachable.
     /// Only the outcome columns change, which is all a village may write of a county lead.
+    /// A lead for a contact of a positive elsewhere (it carries `lastContactOn`), closed as found, puts the person
+    /// under the close-contact plan from that day 0, stricter only, with a test that day.
     public func closeLead(_ query: String, outcome: LeadOutcome, on day: Day, person: String? = nil) throws -> Lead {
-        try write { db, recorder, _ in
+        try write { db, recorder, settings in
             let q = query.trimmed
             var lead = try Lead.filter(key: q).fetchOne(db)
             if lead == nil {
@@ -240,6 +242,14 @@ extension Registry {
                                     en: "a found person must be registered first (registry intake), then the lead closed; if registered, name them with --person ID_NUMBER")
             }
             try recorder.update(closed, from: old)
+            if outcome == .found, let dayZero = old.lastContactOn, let personID = closed.personId,
+               let found = try Person.fetchOne(db, key: personID) {
+                let reason = old.reason.flatMap { $0.hasPrefix(MeasureEvent.contactReasonPrefix) ? $0 : nil }
+                    ?? MeasureEvent.contactReasonPrefix + "县推送（\(old.name)）"
+                _ = try applyContactPlan(ContactCase(person: found, dayZero: min(dayZero, clock.today), relations: []), reason: reason,
+                                         on: clock.today, db: db, recorder: &recorder, settings: settings,
+                                         rules: try RulesContext.load(db, settings: settings))
+            }
             return closed
         }
     }

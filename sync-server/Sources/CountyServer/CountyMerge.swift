@@ -79,6 +79,8 @@ public struct CountySummary: Encodable, Sendable {
     public var duplicates: [Duplicate]
     public var open_leads: [LeadLine]
     public var deletions: [Deletion]
+    /// Each positive whose result came in on the day, with everyone around them by village and where they stand.
+    public var positives: [PositiveChain]
 }
 
 extension CountyDatabase {
@@ -183,7 +185,7 @@ extension CountyDatabase {
                 missing: lines.filter { $0.status == "missing" }.map(\.village), totals: totals, townships: townships, villages: lines,
                 duplicates: duplicates,
                 open_leads: leads.map { .init(lead_id: $0.id, village: $0.village, name: $0.name, deadline: "\($0.deadline)", overdue: $0.deadline < day) },
-                deletions: deletions)
+                deletions: deletions, positives: try CountyDatabase.chains(db, on: day))
         }
     }
 }

@@ -29,6 +29,8 @@ public enum DashboardPage {
         struct Lead { let name, village, deadline: String; let overdue: Bool }
         struct Duplicate { let idNumber, registrations: String }
         struct Deletion { let name, village, reason: String; let byCounty: Bool }
+        struct Positive { let name, idNumber, village, sampledOn: String; let contacts: [ContactRow]; let contactCount: Int }
+        struct ContactRow { let relation, name, idNumber, villages, status: String; let missed: Bool }
 
         let countyName, date, deadline, generatedAt: String
         let villagesExpected, reportsReceived, onTime, late, missing: Int
@@ -38,6 +40,7 @@ public enum DashboardPage {
         let leads: [Lead], hasLeads: Bool, leadCount: Int
         let duplicates: [Duplicate], hasDuplicates: Bool, duplicateCount: Int
         let deletions: [Deletion], hasDeletions: Bool, deletionCount: Int
+        let positives: [Positive], hasPositives: Bool, positiveCount: Int
 
         init(_ summary: CountySummary, countyName: String, series: [DayTotals], generatedAt: String) {
             let status = ["on_time": ("按时", "ok"), "late": ("迟报", "late"), "missing": ("未报", "missing")]
@@ -74,6 +77,16 @@ public enum DashboardPage {
             (hasDuplicates, duplicateCount) = (!duplicates.isEmpty, duplicates.count)
             deletions = summary.deletions.map { Deletion(name: $0.name, village: $0.village, reason: $0.reason ?? "未说明原因", byCounty: $0.by_county) }
             (hasDeletions, deletionCount) = (!deletions.isEmpty, deletions.count)
+            let names = Dictionary(summary.villages.map { ($0.village, $0.name) }, uniquingKeysWith: { a, _ in a })
+            positives = summary.positives.map { p in
+                Positive(name: p.name, idNumber: p.id_number, village: p.village_name.isEmpty ? p.village : p.village_name, sampledOn: p.sampled_on,
+                         contacts: p.contacts.map { c in
+                             ContactRow(relation: c.relationText, name: c.name ?? "", idNumber: c.id_number,
+                                        villages: c.villages.isEmpty ? "未登记" : c.villages.map { names[$0] ?? $0 }.joined(separator: "、"),
+                                        status: c.statusText, missed: c.isMissed)
+                         }, contactCount: p.contacts.count)
+            }
+            (hasPositives, positiveCount) = (!positives.isEmpty, positives.count)
         }
     }
 

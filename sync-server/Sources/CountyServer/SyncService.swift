@@ -22,6 +22,9 @@ extension CountyDatabase {
     /// The tables a village writes; every other synced table is the county's.
     static let villageTables: Set<String> = ["person", "arrival", "measure", "measure_event", "lab_test", "health_check", "daily_report",
                                              "contact"]
+    /// The tables whose changes can make a contact in another village visible: a positive result, a new link. (A
+    /// person registered later where a lead should now go is picked up by the next such push or by `merge`.)
+    static let contactTables: Set<String> = ["lab_test", "contact"]
     /// Of a county lead, what a village may write: its outcome.
     static let leadOutcomeColumns: Set<String> = ["outcome", "outcome_on", "person_id"]
 
@@ -84,7 +87,7 @@ extension CountyDatabase {
     func applyGroup(_ pushes: [PendingPush]) async throws -> [Result<Wire.PushResponse, any Error>] {
         try await writer.write { db in
             let settings = try CountyDatabase.settings(db)  // once per group, not per push
-            return try pushes.map { push in
+            let results = try pushes.map { push in
                 var result: Result<Wire.PushResponse, any Error> = .failure(CancellationError())
                 do {
                     try db.inSavepoint {
@@ -98,6 +101,21 @@ extension CountyDatabase {
                 }
                 return result
             }
+            // A test or a link may have made a contact in another village visible: leads for them, in the same
+            // transaction, so that the villages concerned pull them at their next sync (信息返流).
+            if pushes.contains(where: { $0.request.changes.contains { Self.contactTables.contains($0.table) } }) {
+                do {
+                    try db.inSavepoint {
+                        try ChangeRecorder.recording(db, site: settings.site, clock: self.clock) { recorder in
+                            _ = try CountyDatabase.raiseContactLeads(db, recorder: &recorder, today: self.clock.today)
+                        }
+                        return .commit
+                    }
+                } catch {
+                    // The pushes stand; `sync-server merge` raises the leads again.
+                }
+            }
+            return results
         }
     }
 

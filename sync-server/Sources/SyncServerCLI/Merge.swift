@@ -14,6 +14,8 @@ extension SyncServerCommand {
         func run() async throws {
             try await options.run { db in
                 let day = try date.map { try Validate.day($0, field: .date) } ?? db.clock.today
+                // Contacts of recent positives seen by nobody yet get their leads first (idempotent).
+                let raised = try db.raiseContactLeads()
                 let summary = try db.summary(on: day)
                 switch format {
                 case "json":
@@ -24,6 +26,7 @@ extension SyncServerCommand {
                     Terminal.out(MergeText.csv(summary), terminator: "")
                 case "table":
                     Terminal.out(MergeText.table(summary, county: try db.settings().name))
+                    if raised > 0 { Terminal.out("已向相关村下发密接核查任务 \(raised) 条（当日截止）") }
                 default:
                     throw RegistryError.notOneOf(.format, format, ["table", "json", "csv"])
                 }
@@ -66,6 +69,15 @@ enum MergeText {
         out.append("")
         out.append("多村重复登记（\(s.duplicates.count)）")
         for d in s.duplicates { out.append("  \(d.id_number)：" + d.registrations.map { "\($0.name) \($0.village) \($0.registered_at)" }.joined(separator: "；")) }
+        out.append("当日阳性及其密接（\(s.positives.count)）")
+        for p in s.positives {
+            out.append("  \(p.name) \(p.id_number) \(p.village_name)（\(p.village)）\(p.sampled_on) 采样阳性，密接 \(p.contacts.count) 人")
+            for c in p.contacts {
+                out.append("    \(c.relationText) \(c.name ?? "") \(c.id_number) "
+                           + (c.villages.isEmpty ? "未在任何村登记" : c.villages.map { names[$0] ?? $0 }.joined(separator: "、"))
+                           + "：" + c.statusText + (c.isMissed ? "  ⚠ 未落实" : ""))
+            }
+        }
         let overdue = s.open_leads.filter(\.overdue)
         out.append("逾期未核查线索（\(overdue.count)）")
         for l in overdue { out.append("  \(l.name) \(l.village) 截止 \(l.deadline)") }
