@@ -1,0 +1,82 @@
+import Foundation
+import RegistryCore
+import RegistrySync
+import Testing
+
+/// Contacts across villages (issue 23): a positive in one village moves a companion registered in another within one
+/// sync cycle, through a real `sync-server` process.
+@Suite("Contacts across villages", .serialized)
+struct ContactTracingTests {
+    @Test("a positive's companion registered in another village gets a lead there after one sync each; merge lists the chain; a second merge adds nothing")
+    func companionInAnotherVillage() async throws {
+        let county = try ServerHarness()
+        try county.start()
+        let tokenA = try county.command(["token", "issue", "--village", "110105001001"])
+        let tokenB = try county.command(["token", "issue", "--village", "110105001002"])
+        let a = try makeVillage(county, code: "110105001001"), b = try makeVillage(county, code: "110105001002")
+        let today = a.clock.today
+        func arrival(_ name: String, _ id: String, with companions: [String] = [], address: String) -> IntakeForm {
+            var form = IntakeForm()
+            form.name = name
+            form.idNumber = id
+            form.stays = [.init(code: "310101", name: "上海市黄浦区", from: "", to: "\(today.adding(days: -2))")]
+            form.arrived = "\(today.adding(days: -1))"
+            form.address = address
+            form.companions = companions
+            return form
+        }
+        // 张三 (village A) came back with 李四 (A, another household) and 王五 (registered in B); 赵六 is named but
+        // registered nowhere. At home in A lives 张母, who did not travel.
+        _ = try a.intake(arrival("张三", "420102199003071232", with: ["11010519491231002X", "110101199001011237", "110101198001011232"], address: "一组3号"))
+        _ = try a.intake(arrival("李四", "11010519491231002X", address: "二组5号"))
+        _ = try a.addHouseholdMember(to: "张三", name: "张母", idNumber: "110105195001011234", phone: nil).get()
+        _ = try b.intake(arrival("王五", "110101199001011237", address: "三组1号"))
+        _ = try await SyncSession(registry: b, transport: county.transport(tokenB)).run()
+
+        let positive = try a.recordTest("张三", sampled: today, result: .positive, resultOn: nil, lab: nil)
+        #expect(Set(positive.contacts.map(\.person.name)) == ["张母", "李四"], "the village moves its own at once")
+        let pushed = try await SyncSession(registry: a, transport: county.transport(tokenA)).run()
+        #expect(pushed.rejected == 0)
+        _ = try await SyncSession(registry: b, transport: county.transport(tokenB)).run()
+
+        // B: a lead for 王五, due today, carrying day 0 (the shared trip's departure).
+        let leadsB = try b.workList(on: today).leads
+        #expect(leadsB.count == 1)
+        let lead = try #require(leadsB.first)
+        #expect(lead.id_number == "110101199001011237" && lead.deadline == "\(today)")
+        #expect(lead.reason?.hasPrefix("密接：与 张三（一村）") == true, "\(lead.reason ?? "")")
+        // A: a lead to find 赵六, named but registered nowhere.
+        _ = try await SyncSession(registry: a, transport: county.transport(tokenA)).run()
+        #expect(try a.workList(on: today).leads.map(\.id_number) == ["110101198001011232"])
+
+        // B closes the lead as found: 王五 is put under the close-contact plan with a test today.
+        _ = try b.closeLead(lead.lead_id, outcome: .found, on: today)
+        let wang = try #require(try b.file("110101199001011237").current)
+        #expect(wang.arrival.category == .closeContact && wang.arrival.dayZero == today.adding(days: -2))
+        #expect(wang.tests.contains { $0.dueOn == today })
+        #expect(try b.workList(on: today).new_contacts.map(\.name) == ["王五"])
+        _ = try await SyncSession(registry: b, transport: county.transport(tokenB)).run()
+
+        // The county's merge lists the positive with its contacts by village and where they stand.
+        let leadsBefore = try count(county.db, "SELECT count(*) FROM lead")
+        let json = try county.command(["merge", "--format", "json"])
+        let summary = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+        let chains = try #require(summary["positives"] as? [[String: Any]])
+        #expect(chains.count == 1 && chains.first?["name"] as? String == "张三")
+        let contacts = try #require(chains.first?["contacts"] as? [[String: Any]])
+        let byID = Dictionary(uniqueKeysWithValues: contacts.map { ($0["id_number"] as! String, $0) })
+        #expect((byID["110101199001011237"]?["villages"] as? [String]) == ["110105001002"])
+        #expect((byID["110101199001011237"]?["status"] as? [String])?.contains("under_measure") == true)
+        #expect((byID["110101198001011232"]?["status"] as? [String]) == ["not_registered", "lead_pending"])
+        #expect((byID["110105195001011234"]?["relation"] as? String) == "household")
+        #expect((byID["11010519491231002X"]?["status"] as? [String])?.contains("under_measure") == true)
+        #expect(try count(county.db, "SELECT count(*) FROM lead") == leadsBefore, "a second run adds nothing")
+        let table = try county.command(["merge"])
+        #expect(table.contains("当日阳性及其密接（1）") && table.contains("未在任何村登记"), "\(table)")
+        // The dashboard shows the chain too.
+        let officer = try county.command(["token", "issue", "--county"])
+        let (status, body) = try await county.transport(officer).send("GET", "/dashboard", query: [:], body: nil)
+        let page = String(decoding: body, as: UTF8.self)
+        #expect(status == 200 && page.contains("当日阳性及其密接（1）") && page.contains("110101199001011237"))
+    }
+}
