@@ -228,6 +228,8 @@ CREATE INDEX measure_event_measure ON measure_event (measure_id);
 
 CREATE INDEX measure_event_on_date ON measure_event (on_date);
 
+CREATE INDEX person_address ON person (address);
+
 CREATE INDEX person_household ON person (household);
 
 CREATE INDEX person_id_number ON person (id_number);

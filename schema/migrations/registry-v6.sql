@@ -5,6 +5,8 @@
 -- (every person registered before this migration): no backfill, so that nothing is written outside the change log.
 ALTER TABLE person ADD COLUMN household TEXT;
 CREATE INDEX person_household ON person (household);
+-- An intake joins the household already registered at the same address: looked up once per intake or imported row.
+CREATE INDEX person_address ON person (address);
 
 -- A contact (密接) recorded by the clerk: who (`person_id`, registered here) was with whom (`id_number`, registered
 -- here, in another village or nowhere yet), how, and until when. A link reads both ways: it is found from the
