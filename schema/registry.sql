@@ -224,9 +224,9 @@ CREATE INDEX measure_person ON measure (person_id);
 
 CREATE INDEX measure_released_on ON measure (released_on);
 
-CREATE INDEX measure_event_measure ON measure_event (measure_id);
+CREATE INDEX measure_event_contact ON measure_event (on_date) WHERE action = 'planned' AND substr(reason, 1, 3) = '密接：';
 
-CREATE INDEX measure_event_on_date ON measure_event (on_date);
+CREATE INDEX measure_event_measure ON measure_event (measure_id);
 
 CREATE INDEX person_address ON person (address);
 

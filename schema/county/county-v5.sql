@@ -7,4 +7,4 @@
 -- contacts across villages (leads to the village where a companion is registered).
 DROP INDEX IF EXISTS person_household;
 DROP INDEX IF EXISTS person_address;
-DROP INDEX IF EXISTS measure_event_on_date;
+DROP INDEX IF EXISTS measure_event_contact;

@@ -64,5 +64,6 @@ CREATE INDEX arrival_arrived_on ON arrival (arrived_on, deleted, category, sourc
 -- it as found puts the person under the close-contact plan from that day 0.
 ALTER TABLE lead ADD COLUMN last_contact_on TEXT;
 
--- The work list's 新增密接 reads the plans set by contact tracing in the last days, by the day they were set.
-CREATE INDEX measure_event_on_date ON measure_event (on_date);
+-- The work list's 新增密接 reads the plans set by contact tracing in the last days, by the day they were set: a
+-- partial index holding those events only (a handful), not one entry per event of every trip.
+CREATE INDEX measure_event_contact ON measure_event (on_date) WHERE action = 'planned' AND substr(reason, 1, 3) = '密接：';

@@ -109,15 +109,17 @@ enum DayQueries {
     /// since (新增密接): the clerk's first call. Newest first, one entry per person.
     static func newContacts(_ db: Database, on day: Day) throws -> [(personId: String, on: String, reason: String)] {
         var seen: Set<String> = []
+        // The condition is spelled as migration v6's partial index `measure_event_contact` has it, so that the
+        // planner uses that index (it holds the contact plans only).
+        assert(MeasureEvent.contactReasonPrefix == "密接：")
         return try Row.fetchAll(db, sql: """
             SELECT m.person_id, e.on_date, e.reason FROM measure_event e JOIN measure m ON m.id = e.measure_id
-            WHERE e.on_date BETWEEN ? AND ? AND e.action = 'planned' AND e.deleted = 0 AND substr(e.reason, 1, ?) = ?
+            WHERE e.on_date BETWEEN ? AND ? AND e.action = 'planned' AND substr(e.reason, 1, 3) = '密接：' AND e.deleted = 0
               AND m.deleted = 0 AND m.status IN ('active', 'extended')
               AND NOT EXISTS (SELECT 1 FROM lab_test t WHERE t.person_id = m.person_id AND t.deleted = 0
                               AND t.sampled_on >= e.on_date AND t.sampled_on <= ?)
             ORDER BY e.on_date DESC, e.id DESC
-            """, arguments: ["\(day.adding(days: -13))", "\(day)", MeasureEvent.contactReasonPrefix.count,
-                             MeasureEvent.contactReasonPrefix, "\(day)"])
+            """, arguments: ["\(day.adding(days: -13))", "\(day)", "\(day)"])
             .map { (personId: $0[0] as String, on: $0[1] as String, reason: $0[2] as String) }
             .filter { seen.insert($0.personId).inserted }
     }

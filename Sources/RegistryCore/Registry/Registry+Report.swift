@@ -62,17 +62,14 @@ extension Registry {
         return f
     }
 
-    /// How many households the persons `ids` belong to.
+    /// How many households the persons `ids` belong to. Only members who joined someone's household have a
+    /// `household` (read through its index, usually few rows); everyone else is the key of their own.
     static func households(_ db: Database, of ids: [String]) throws -> Int {
-        var keys: Set<String> = []
-        let unique = Array(Set(ids))
-        for start in stride(from: 0, to: unique.count, by: 500) {
-            let chunk = Array(unique[start..<min(start + 500, unique.count)])
-            let rows = try Row.fetchAll(db, sql: "SELECT id, household FROM person WHERE id IN (\(chunk.map { _ in "?" }.joined(separator: ",")))",
-                                        arguments: StatementArguments(chunk))
-            for row in rows { keys.insert((row["household"] as String?) ?? row["id"]) }
+        var joined: [String: String] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT id, household FROM person WHERE household IS NOT NULL") {
+            joined[row[0]] = row[1]
         }
-        return keys.count
+        return Set(ids.map { joined[$0] ?? $0 }).count
     }
 
     /// The report for `day`: computed figures, and the submitted revision if there is one.
