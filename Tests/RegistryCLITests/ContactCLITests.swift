@@ -54,5 +54,10 @@ struct ContactCLITests {
         let companion = try cli.run(["intake", "--name", "王五", "--id-number", "110101199001011237", "--from", "310101",
                                      "--departed", "2022-07-08", "--arrived", "2022-07-09", "--with", "420102199003071232"])
         #expect(companion.out.contains("密接：与 张三 同行"), "a companion registered after the positive is a contact at once: \(companion.out)")
+        // A link recorded by mistake is deleted with a reason, and no longer shown.
+        #expect(try cli.run(["contact", "delete", "420102199003071232", "--id-number", "110101198001011232"]).status == 64)
+        let deleted = try cli.run(["contact", "delete", "420102199003071232", "--id-number", "110101198001011232", "--reason", "误记"])
+        #expect(deleted.status == 0 && deleted.out.contains("已删除密接关系 1 条"), "\(deleted.err)")
+        #expect(!(try cli.run(["show", "420102199003071232"]).out.contains("赵六")))
     }
 }

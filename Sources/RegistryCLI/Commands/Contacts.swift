@@ -5,7 +5,25 @@ extension RegistryCommand {
     /// `registry contact add PERSON …`: a contact found by the clerk's own 流调 (流行病学调查).
     struct ContactCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "contact", abstract: "密接关系 / Contacts of a person.", subcommands: [Add.self])
+            commandName: "contact", abstract: "密接关系 / Contacts of a person.", subcommands: [Add.self, Delete.self])
+
+        struct Delete: ParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "删除误记的密接关系（须说明原因） / Delete a contact link.")
+
+            @OptionGroup var global: GlobalOptions
+            @Argument(help: "记录该关系的人（身份证号或档案编号） / The person it was recorded on.") var person: String
+            @Option(help: "对方身份证号 / The other's id number.") var idNumber: String
+            @Option(help: "只删这种关系 同住|同行|同事|其他 / Only this relation.") var relation: String?
+            @Option(help: "原因 / Why.") var reason: String
+
+            func run() throws {
+                try global.run { registry in
+                    let n = try registry.deleteContact(of: person, idNumber: idNumber, relation: relation, reason: reason)
+                    Console.out(global.lang == .zh ? "已删除密接关系 \(n) 条（已定的管控方案不变，需要时请解除或更正）"
+                                                   : "\(n) contact link(s) deleted (plans already set stay; release or correct them if needed)")
+                }
+            }
+        }
 
         struct Add: ParsableCommand {
             static let configuration = CommandConfiguration(

@@ -417,3 +417,29 @@ public enum ContactRules {
             + relations.map(\.chinese).joined(separator: "、")
     }
 }
+
+extension Registry {
+    /// Deletes the links recorded on `query` naming `idNumber` (all relations, or `relation`), with a reason the county
+    /// sees; plans already set stay (release or correct them as usual). The number of links deleted.
+    public func deleteContact(of query: String, idNumber: String, relation: String?, reason: String) throws -> Int {
+        let why = try Validate.required(reason, field: .reason)
+        try SyncedRules.refuse("contact", "deleted_reason", why, field: .reason)
+        let number = try ResidentID(idNumber).number
+        let only: ContactRelation? = try relation.flatMap { $0.trimmed.isEmpty ? nil : try Validate.choice($0, field: .relation) }
+        return try write { db, recorder, _ in
+            let person = try Registry.resolve(db, query)
+            let links = try Contact.filter(Column("person_id") == person.id && Column("id_number") == number && Column("deleted") == false)
+                .fetchAll(db).filter { only == nil || $0.relation == only }
+            guard !links.isEmpty else {
+                throw RegistryError(.idNumber, zh: "\(person.name) 没有与 \(number) 的密接记录", en: "\(person.name) has no contact link with \(number)")
+            }
+            for old in links {
+                var gone = old
+                gone.deleted = true
+                gone.deletedReason = why
+                try recorder.update(gone, from: old)
+            }
+            return links.count
+        }
+    }
+}
