@@ -139,14 +139,24 @@ struct IntakePrompt {
     func ask(_ start: IntakeForm) -> IntakeForm? {
         var form = start
         var pending = IntakePrompt.questions
+        var lastAmbiguous: [Place]?
         while let question = pending.first {
             let fallback = question.optional ? "" : defaultAnswer(question, in: form, start: start)
             write(question.field.label(lang) + hint(question, fallback) + "：")
             guard let line = readLine() else { return nil }
-            let answer = line.trimmingCharacters(in: .whitespaces)
+            var answer = line.trimmingCharacters(in: .whitespaces)
+            // After a place matching several, the clerk may answer with the number of the one meant.
+            if question.field == .from, let n = Int(answer), let previous = lastAmbiguous, (1...previous.count).contains(n) {
+                answer = previous[n - 1].code
+            }
+            lastAmbiguous = nil
             question.set(&form, answer.isEmpty ? fallback : answer)
+            if question.field == .from, case .ambiguous(let places) = Gazetteer.shared.resolve(answer) { lastAmbiguous = Array(places.prefix(8)) }
             if let problem = problem(with: question.field, in: form) {
                 write(problem + "\n")
+                if let choices = lastAmbiguous {
+                    write(lang == .zh ? "（输入序号 1–\(choices.count) 选择其一）\n" : "(type 1–\(choices.count) to choose)\n")
+                }
                 question.set(&form, fallback)
                 continue
             }

@@ -19,9 +19,11 @@ public struct Stay: Codable, Sendable, Hashable {
         self.to = to
     }
 
-    /// The place as people read it: `武汉市江岸区（420102）`, or the code alone when no name was written.
+    /// The place as people read it: `湖北省武汉市江岸区（420102）`: the name written, else the gazetteer's, else the
+    /// code alone.
     public var place: String {
-        name.isEmpty ? code : "\(name)（\(code)）"
+        let known = name.isEmpty ? Gazetteer.shared.name(ofCode: code) ?? "" : name
+        return known.isEmpty ? code : "\(known)（\(code)）"
     }
 }
 

@@ -44,7 +44,8 @@ public struct IntakeForm: Sendable, Equatable {
         let identity = try parsedIdentity(today: today)
         let phone = try parsedPhone()
         let arrived = try parsedArrived(today: today)
-        let stays = try self.stays.map { try parsedStay($0, arrived: arrived) }
+        let parsed = try self.stays.map { try parsedStay($0, arrived: arrived) }
+        let stays = parsed.map(\.stay)
         if stays.isEmpty { throw RegistryError.missing(.from) }
         let category = try parsedCategory()
         let doses = try parsedDoses()
@@ -58,7 +59,7 @@ public struct IntakeForm: Sendable, Equatable {
             source: source.trimmed.isEmpty ? .selfReport : try Validate.choice(source, field: .source),
             companions: try parsedCompanions(own: identity.number),
             household: household.trimmed.isEmpty ? nil : household.trimmed,
-            warnings: identity.warnings)
+            warnings: identity.warnings + parsed.compactMap(\.note))
     }
 
     /// Checks one field as typed, alone and against the fields it depends on when those are filled in: what the
@@ -72,7 +73,7 @@ public struct IntakeForm: Sendable, Equatable {
         case .arrived:
             let arrived = try parsedArrived(today: today)
             if let stay = stays.first, (try? Validate.day(stay.to, field: .departed)) != nil { _ = try parsedStay(stay, arrived: arrived) }
-        case .from: _ = try Validate.areaCode(stays.first?.code ?? "", field: .from)
+        case .from: _ = try Validate.place(stays.first?.code ?? "", field: .from)
         case .fromName: if let stay = stays.first { try Self.checkStayName(stay.name) }
         case .stayedFrom: _ = try Validate.optionalDay(stays.first?.from ?? "", field: .stayedFrom)
         case .departed:
@@ -140,8 +141,11 @@ public struct IntakeForm: Sendable, Equatable {
         return arrived
     }
 
-    private func parsedStay(_ form: StayForm, arrived: Day) throws -> Stay {
-        let code = try Validate.areaCode(form.code, field: .from)
+    /// One stay; the place typed as a code or a name (a name alone may come in `from_name`: it is resolved), with a
+    /// note when the gazetteer changed what was typed.
+    private func parsedStay(_ form: StayForm, arrived: Day) throws -> (stay: Stay, note: Localized?) {
+        let byName = form.code.trimmed.isEmpty && !form.name.trimmed.isEmpty
+        let place = try Validate.place(byName ? form.name : form.code, name: byName ? "" : form.name, field: byName ? .fromName : .from)
         let to = try Validate.day(form.to, field: .departed)
         let from = try Validate.optionalDay(form.from, field: .stayedFrom)
         if let from, from > to {
@@ -151,8 +155,8 @@ public struct IntakeForm: Sendable, Equatable {
             throw RegistryError(.departed, zh: "离开日期 \(to) 晚于到达日期 \(arrived)",
                                 en: "departure \(to) is after the arrival \(arrived)")
         }
-        try Self.checkStayName(form.name)
-        return Stay(code: code, name: form.name.trimmed, from: from, to: to)
+        try Self.checkStayName(place.name)
+        return (Stay(code: place.code, name: place.name, from: from, to: to), place.note)
     }
 
     private static func checkStayName(_ name: String) throws {

@@ -18,6 +18,13 @@ public enum Classifier {
         var best = Result(category: .lowRisk, dayZero: departed, area: nil)
         for stay in stays {
             let to = stay.to, from = stay.from ?? stay.to
+            // A stay abroad (an ISO 3166 country code) makes the trip an inbound one (入境), day 0 its departure.
+            if stay.code.count == 3 {
+                if Category.inbound.rank < best.category.rank || (best.category == .inbound && to > best.dayZero) {
+                    best = Result(category: .inbound, dayZero: to, area: nil)
+                }
+                continue
+            }
             for area in areas where !area.deleted {
                 if let lifted = area.liftedOn, from >= lifted { continue }
                 if to < area.inForceFrom { continue }

@@ -1,0 +1,146 @@
+import Foundation
+
+/// What a place typed by a clerk resolves to.
+public enum PlaceMatch: Sendable, Equatable {
+    /// Digits: an area code, taken as typed (checked by `Validate.areaCode`).
+    case code(String)
+    /// One place.
+    case place(Place)
+    /// Several places have that name: the clerk must say which.
+    case ambiguous([Place])
+    /// The start of the text is a place; the rest (a street, a village) is deeper than the gazetteer goes.
+    case partial(Place, rest: String)
+    case unknown
+}
+
+extension Gazetteer {
+    /// Resolves a place as a clerk types it: a code; a full name (藁城区); a name without its suffix (藁城); with or
+    /// without its province and prefecture, full or short (石家庄藁城, 河北省石家庄市藁城区); pinyin or its initials
+    /// (gaocheng, gc); a country (美国, 韩国, United States, 840). A replaced division resolves to its successor.
+    /// `partial` allows a text whose start is a place and whose rest is not (湖北省武汉市江岸区二七街道).
+    public func resolve(_ text: String, partial: Bool = false) -> PlaceMatch {
+        let t = text.asciiCompacted
+        if t.isEmpty { return .unknown }
+        if t.isAllASCIIDigits { return .code(t) }
+        if let found = decide(candidates(t)) { return found }
+        if t.allSatisfy({ $0.isASCII && ($0.isLetter || $0 == " ") }) {
+            let key = t.lowercased()
+            if let found = decide((full: byName[key] ?? [], short: byPinyin[key] ?? [])) { return found }
+        }
+        guard partial else { return .unknown }
+        var prefix = t
+        while prefix.count > 1 {
+            prefix.removeLast()
+            if let found = decide(candidates(prefix)) {
+                let rest = String(t.dropFirst(prefix.count))
+                switch found {
+                case .place(let place): return .partial(place, rest: rest)
+                default: return found
+                }
+            }
+        }
+        return .unknown
+    }
+
+    /// Places up to `limit` whose name, short name, path or pinyin contains or starts with `text`: `registry places`.
+    public func search(_ text: String, limit: Int = 20) -> [Place] {
+        let t = text.asciiCompacted, key = t.lowercased()
+        if t.isEmpty { return [] }
+        switch resolve(t) {
+        case .place(let place): return [place]
+        case .ambiguous(let places): return Array(places.prefix(limit))
+        case .code(let code): return place(code: code).map { [$0] } ?? []
+        default: break
+        }
+        let ascii = t.allSatisfy(\.isASCII)
+        return byCode.values
+            .filter { p in ascii ? p.pinyin.contains { $0.hasPrefix(key) } || p.english?.lowercased().contains(key) == true
+                                 : p.name.contains(t) || path(p).contains(t) }
+            .sorted { ($0.successor != nil ? 1 : 0, $0.level, $0.code) < ($1.successor != nil ? 1 : 0, $1.level, $1.code) }
+            .prefix(limit).map { $0 }
+    }
+
+    /// Places whose name (full: `full`, short: `short`) ends `t`, with what comes before it naming their province or
+    /// prefecture (full or short), in order; nothing before is fine too.
+    func candidates(_ t: String) -> (full: [Place], short: [Place]) {
+        var full: [Place] = [], short: [Place] = []
+        let characters = Array(t)
+        for start in 0..<characters.count {
+            let suffix = String(characters[start...]), prefix = String(characters[..<start])
+            for place in byName[suffix] ?? [] where consumes(prefix, ancestorsOf: place) { full.append(place) }
+            for place in byShortName[suffix] ?? [] where consumes(prefix, ancestorsOf: place) { short.append(place) }
+        }
+        return (full, short)
+    }
+
+    /// Whether `prefix` is the names of some of `place`'s ancestors, top first, each full or short.
+    func consumes(_ prefix: String, ancestorsOf place: Place) -> Bool {
+        if prefix.isEmpty { return true }
+        var ancestors: [Place] = [], parent = place.parent
+        while let code = parent, let up = byCode[code], ancestors.count < 4 {
+            ancestors.append(up)
+            parent = up.parent
+        }
+        func consume(_ rest: Substring, from index: Int) -> Bool {
+            if rest.isEmpty { return true }
+            for i in index..<ancestors.count {
+                for name in [ancestors[i].name] + ancestors[i].shortNames where rest.hasSuffix(name) {
+                    if consume(rest.dropLast(name.count), from: i + 1) { return true }
+                }
+            }
+            return false
+        }
+        return consume(Substring(prefix), from: 0)
+    }
+
+    /// One place, several, or nil for none: full-name matches over short ones, divisions in force over replaced
+    /// ones (which resolve to their successors).
+    func decide(_ found: (full: [Place], short: [Place])) -> PlaceMatch? {
+        var list = found.full.isEmpty ? found.short : found.full
+        if list.isEmpty { return nil }
+        let inForce = list.filter { $0.successor == nil }
+        list = inForce.isEmpty ? list.map(current) : inForce
+        var seen: Set<String> = []
+        list = list.filter { seen.insert($0.code).inserted }
+        return list.count == 1 ? .place(list[0]) : .ambiguous(list.sorted { ($0.level, $0.code) < ($1.level, $1.code) })
+    }
+}
+
+extension Validate {
+    /// A place typed as a code or a name (see `Gazetteer.resolve`): its code, the name to record (the typed
+    /// `name` if any, else the gazetteer's full path), and a note when the gazetteer changed what was typed (a
+    /// replaced code, a name known only in part). Ambiguous and unknown names are refused, naming the candidates.
+    public static func place(_ text: String, name: String = "", field: Field = .from, lengths: Set<Int> = [6, 9, 12],
+                             partial: Bool = true) throws -> (code: String, name: String, note: Localized?) {
+        let gazetteer = Gazetteer.shared
+        switch gazetteer.resolve(text, partial: partial) {
+        case .code(let digits):
+            if digits.count == 3, let country = gazetteer.place(code: digits) {
+                return (digits, name.trimmed.isEmpty ? country.name : name.trimmed, nil)
+            }
+            var code = try areaCode(digits, field: field, lengths: lengths)
+            var note: Localized?
+            if code.count == 6, let known = gazetteer.place(code: code), known.successor != nil {
+                let now = gazetteer.current(known)
+                note = Localized(zh: "区划代码 \(code)（\(known.name)）已调整为 \(now.code)（\(gazetteer.path(now))）",
+                                 en: "area code \(code) (\(known.name)) was replaced by \(now.code) (\(gazetteer.path(now)))")
+                code = now.code
+            }
+            return (code, name.trimmed.isEmpty ? gazetteer.name(ofCode: code) ?? "" : name.trimmed, note)
+        case .place(let place):
+            return (place.code, name.trimmed.isEmpty ? gazetteer.path(place) : name.trimmed, nil)
+        case .partial(let place, let rest):
+            return (place.code, name.trimmed.isEmpty ? text.trimmed : name.trimmed,
+                    Localized(zh: "“\(rest)”不在区划库中，按 \(gazetteer.path(place))（\(place.code)）登记",
+                              en: "\"\(rest)\" is not in the gazetteer; recorded as \(gazetteer.path(place)) (\(place.code))"))
+        case .ambiguous(let places):
+            let list = places.prefix(8).enumerated().map { "\($0.offset + 1). \(gazetteer.path($0.element))（\($0.element.code)）" }
+            throw RegistryError(field, zh: "“\(text.trimmed)”对应多个地方：\(list.joined(separator: "；"))\(places.count > 8 ? "……" : "")。请写全或填代码",
+                                en: "\"\(text.trimmed)\" matches several places: \(list.joined(separator: "; ")). Write it in full or give the code")
+        case .unknown:
+            if text.trimmed.isEmpty { throw RegistryError.missing(field) }
+            throw RegistryError(field, zh: "不认识的地名“\(text.trimmed)”，请填区划代码或更完整的地名（registry places 查询）",
+                                en: "unknown place \"\(text.trimmed)\"; give the area code or a fuller name (see registry places)")
+        }
+    }
+}
