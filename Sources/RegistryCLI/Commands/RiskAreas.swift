@@ -24,9 +24,7 @@ extension RegistryCommand {
                                             en: "this village syncs with the county (\(server)), which publishes the risk areas with every sync; ask the county to import them (sync-server risk-areas import)")
                     }
                     let result = try registry.importRiskAreas(try CSVFile(path: file))
-                    Console.out(global.lang == .zh
-                        ? "风险区：新增 \(result.added)，更新 \(result.updated)，无变化 \(result.unchanged)"
-                        : "Risk areas: \(result.added) added, \(result.updated) updated, \(result.unchanged) unchanged")
+                    Console.out(result.text(global.lang))
                 }
             }
         }

@@ -110,12 +110,17 @@ extension Validate {
     /// A place typed as a code or a name (see `Gazetteer.resolve`): its code, the name to record (the typed
     /// `name` if any, else the gazetteer's full path), and a note when the gazetteer changed what was typed (a
     /// replaced code, a name known only in part). Ambiguous and unknown names are refused, naming the candidates.
+    /// `abroad`: whether a country is a valid answer (a stay, not a risk area).
     public static func place(_ text: String, name: String = "", field: Field = .from, lengths: Set<Int> = [6, 9, 12],
-                             partial: Bool = true) throws -> (code: String, name: String, note: Localized?) {
+                             partial: Bool = true, abroad: Bool = true) throws -> (code: String, name: String, note: Localized?) {
         let gazetteer = Gazetteer.shared
-        switch gazetteer.resolve(text, partial: partial) {
+        var match = gazetteer.resolve(text, partial: partial)
+        if !abroad, case .place(let place) = match, place.level == .country {
+            match = .unknown
+        }
+        switch match {
         case .code(let digits):
-            if digits.count == 3, let country = gazetteer.place(code: digits) {
+            if abroad, digits.count == 3, let country = gazetteer.place(code: digits) {
                 return (digits, name.trimmed.isEmpty ? country.name : name.trimmed, nil)
             }
             var code = try areaCode(digits, field: field, lengths: lengths)

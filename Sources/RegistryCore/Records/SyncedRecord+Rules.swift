@@ -59,7 +59,7 @@ public enum SyncedRules {
         ]
         let lead: [String: ColumnRule] = [
             "village": .code([12]), "name": .text(max: nameLength), "id_number": ColumnRule.documentNumber.orNull,
-            "phone": ColumnRule.phone.orNull, "from_code": ColumnRule.code([6, 9, 12]).orNull,
+            "phone": ColumnRule.phone.orNull, "from_code": ColumnRule.code([3, 6, 9, 12]).orNull,
             "from_name": ColumnRule.text(max: placeName, empty: true).orNull, "reason": ColumnRule.text(max: longText, empty: true).orNull,
             "deadline": .day, "outcome": ColumnRule.choice(LeadOutcome.self).orNull, "outcome_on": ColumnRule.day.orNull,
             "person_id": ColumnRule.id.orNull, "last_contact_on": ColumnRule.day.orNull,

@@ -51,7 +51,9 @@ enum ImportColumns {
         (.companions, ["companions", "同行人", "同行人身份证号"]),
         (.household, ["household", "同户", "户主身份证号"]),
     ]
-    static let required: [Field] = [.name, .idNumber, .from, .departed, .arrived]
+    /// The columns a file must have, each group by one of its fields: the place may come as a code or as a name
+    /// (`from_name` alone is resolved through the gazetteer).
+    static let required: [[Field]] = [[.name], [.idNumber], [.from, .fromName], [.departed], [.arrived]]
 }
 
 /// Thrown inside an all-or-nothing import's transaction to undo it when a trip fails as a whole.
@@ -72,17 +74,19 @@ extension Registry {
         var report = ImportReport()
         // The header is the first of the first ten rows that names every required column (title rows above it).
         let csv = try file.locatingHeader(within: 10) { cells in
-            ImportColumns.required.allSatisfy { field in
-                let names = ImportColumns.headers.first { $0.0 == field }!.1
-                return cells.contains { cell in names.contains { $0.caseInsensitiveCompare(cell) == .orderedSame } }
+            ImportColumns.required.allSatisfy { group in
+                group.contains { field in
+                    let names = ImportColumns.headers.first { $0.0 == field }!.1
+                    return cells.contains { cell in names.contains { $0.caseInsensitiveCompare(cell) == .orderedSame } }
+                }
             }
         } ?? file
         var index: [Field: Int] = [:]
         for (field, names) in ImportColumns.headers { if let i = csv.column(names) { index[field] = i } }
         let known = Set(index.values)
         report.unknownColumns = csv.header.enumerated().filter { !known.contains($0.offset) && !$0.element.isEmpty }.map(\.element)
-        for field in ImportColumns.required where index[field] == nil {
-            let names = ImportColumns.headers.first { $0.0 == field }!.1
+        for group in ImportColumns.required where group.allSatisfy({ index[$0] == nil }) {
+            let names = ImportColumns.headers.first { $0.0 == group[0] }!.1
             throw RegistryError(.file, zh: "缺少必需的列“\(names[1])”（或 \(names[0])）", en: "missing the required column \(names[0]) (or \(names[1]))")
         }
         let today = clock.today

@@ -44,7 +44,10 @@ extension CountyDatabase {
     /// Publishes a risk-area list (same columns as the village's `risk-areas import`).
     public func importRiskAreas(_ csv: CSVFile) throws -> RiskAreaImport {
         try write { db, recorder, settings in
-            try RiskAreaImport.apply(try RiskArea.rows(from: csv, owner: settings.county), db: db, recorder: &recorder)
+            var partial: [Localized] = []
+            var result = try RiskAreaImport.apply(try RiskArea.rows(from: csv, owner: settings.county, partial: &partial), db: db, recorder: &recorder)
+            result.partial = partial
+            return result
         }
     }
 }
@@ -81,12 +84,23 @@ extension CountyDatabase {
                         throw RegistryError(.idNumber, zh: "身份证号和手机号至少填一项", en: "give an id number or a phone")
                     }
                     let reason = cell(reasonCol)
+                    // The place a lead came from, as a code or a name (resolved by the gazetteer); a name the
+                    // gazetteer does not know is kept as the name alone.
+                    var fromCode: String?, fromName = cell(fromNameCol).isEmpty ? nil : cell(fromNameCol)
+                    let typedPlace = cell(fromCodeCol).isEmpty ? cell(fromNameCol) : cell(fromCodeCol)
+                    if !typedPlace.isEmpty {
+                        do {
+                            let place = try Validate.place(typedPlace, name: fromName ?? "", field: .from, abroad: true)
+                            (fromCode, fromName) = (place.code, place.name)
+                        } catch where !cell(fromCodeCol).isEmpty {
+                            throw error
+                        } catch {}
+                    }
                     let id = IDGenerator.stable("lead|\(village)|\(idNumber ?? phone!)|\(reason)")
                     if try Lead.fetchOne(db, key: id) != nil { unchanged += 1; continue }
                     try recorder.insert(Lead(
                         id: id, village: village, name: try Validate.required(cell(nameCol), field: .name), idNumber: idNumber,
-                        phone: phone, fromCode: cell(fromCodeCol).isEmpty ? nil : try Validate.areaCode(cell(fromCodeCol), field: .from),
-                        fromName: cell(fromNameCol).isEmpty ? nil : cell(fromNameCol), reason: reason.isEmpty ? nil : reason,
+                        phone: phone, fromCode: fromCode, fromName: fromName, reason: reason.isEmpty ? nil : reason,
                         deadline: try Validate.day(cell(deadlineCol), field: .deadline)))
                     added += 1
                 } catch let error as RegistryError {

@@ -137,8 +137,7 @@ extension SyncServerCommand {
             func run() async throws {
                 try await options.run { db in
                     let result = try db.importRiskAreas(try CSVFile(path: file))
-                    Terminal.out(options.language == .zh ? "风险区：新增 \(result.added)，更新 \(result.updated)，无变化 \(result.unchanged)"
-                                                          : "risk areas: \(result.added) added, \(result.updated) updated, \(result.unchanged) unchanged")
+                    Terminal.out(result.text(options.language))
                 }
             }
         }
