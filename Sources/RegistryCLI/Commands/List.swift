@@ -38,6 +38,8 @@ struct PersonListView {
     struct Row: Encodable {
         let id: String, id_number: String, name: String, phone: String?, arrived_on: String, category: String, health_code: String?
         let policy: String, status: String, phase_today: String?, ends_on: String?
+        /// Where the trip came from: `湖北省武汉市江岸区（420102）`, one entry per stay.
+        let from: [String]
     }
 
     func render(_ format: OutputFormat) -> String {
@@ -48,16 +50,17 @@ struct PersonListView {
                     arrived_on: "\($0.arrival.arrivedOn)", category: $0.arrival.category.rawValue,
                     health_code: $0.arrival.healthCode?.rawValue, policy: $0.arrival.policy,
                     status: $0.measure.status.rawValue, phase_today: $0.phaseToday?.kind.rawValue,
-                    ends_on: $0.measure.endsOn?.description)
+                    ends_on: $0.measure.endsOn?.description, from: $0.arrival.stays.map(\.place))
             })
         case .csv, .table:
             let zh = lang == .zh
             // English tables read as English; English CSV keeps the JSON names, which `import` and scripts read.
-            let headers = zh ? ["姓名", "身份证号", "手机号", "到达日期", "类别", "健康码", "状态", "今日措施", "截止"]
-                : format == .table ? ["Name", "ID number", "Phone", "Arrived", "Category", "Health code", "Status", "Measure today", "Ends"]
-                : ["name", "id_number", "phone", "arrived_on", "category", "health_code", "status", "phase_today", "ends_on"]
+            let headers = zh ? ["姓名", "身份证号", "手机号", "来源地", "到达日期", "类别", "健康码", "状态", "今日措施", "截止"]
+                : format == .table ? ["Name", "ID number", "Phone", "From", "Arrived", "Category", "Health code", "Status", "Measure today", "Ends"]
+                : ["name", "id_number", "phone", "from", "arrived_on", "category", "health_code", "status", "phase_today", "ends_on"]
             let table = TextTable(headers: headers, rows: rows.map {
-                [$0.person.name, $0.person.idNumber, $0.person.phone ?? "", "\($0.arrival.arrivedOn)",
+                [$0.person.name, $0.person.idNumber, $0.person.phone ?? "", $0.arrival.stays.map(\.place).joined(separator: "；"),
+                 "\($0.arrival.arrivedOn)",
                  $0.arrival.category.label(lang), $0.arrival.healthCode?.label(lang) ?? "", $0.measure.status.label(lang),
                  $0.phaseToday?.kind.label(lang) ?? "", $0.measure.endsOn.map { "\($0)" } ?? ""]
             })

@@ -76,7 +76,8 @@ public final class Gazetteer: Sendable {
         for place in all {
             byCode[place.code] = place
             byName[place.name, default: []].append(place)
-            if let english = place.english { byName[english.lowercased(), default: []].append(place) }
+            // English names are looked up as typed input is compacted: lower case, no spaces.
+            if let english = place.english { byName[english.lowercased().filter { $0 != " " }, default: []].append(place) }
             for short in place.shortNames { byShort[short, default: []].append(place) }
             for key in Set(place.pinyin + place.initials) { byPinyin[key, default: []].append(place) }
         }
