@@ -15,6 +15,7 @@ ms() { python3 -c "import sys; a, b = map(float, sys.argv[1:]); print(f'{(b - a)
 
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem/ {print $2}') GiB; $(swift --version 2>/dev/null | head -1)"
 "$BIN/registry-bench" capture 50000
+"$BIN/registry-bench" places 10000
 
 "$BIN/registry-bench" csv "$N" "$WORK/arrivals.csv"
 "$BIN/registry-bench" areas "$WORK/areas.csv"

@@ -18,6 +18,21 @@ enum BenchData {
 
         """
 
+    /// Place names as clerks type them, from the gazetteer itself: for each county-level division its short name
+    /// after its prefecture's (石家庄藁城), its full name, and its pinyin; every country's name.
+    static func placeNames(_ gazetteer: Gazetteer) -> [String] {
+        var names: [String] = []
+        for code in gazetteer.codes {
+            guard let place = gazetteer.place(code: code), place.successor == nil else { continue }
+            if place.level == .country { names.append(place.name); continue }
+            let parent = place.parent.flatMap { gazetteer.place(code: $0) }
+            names.append((parent?.shortNames.first ?? parent?.name ?? "") + (place.shortNames.first ?? place.name))
+            names.append(place.name)
+            if let pinyin = place.pinyin.first { names.append(pinyin) }
+        }
+        return names
+    }
+
     /// A valid 18-character resident ID for serial `n` (distinct for distinct n below 10 million).
     static func residentID(_ n: Int) -> String {
         let birth = Day(year: 1950 + n % 50, month: 1 + (n / 50) % 12, day: 1 + (n / 600) % 28)!

@@ -22,6 +22,15 @@ extension Gazetteer {
         let t = text.asciiCompacted
         if t.isEmpty { return .unknown }
         if t.isAllASCIIDigits { return .code(t) }
+        // An import meets the same few places on thousands of rows: each distinct text is resolved once.
+        let key = partial ? "+" + t : t
+        if let known = resolved.get(key) { return known }
+        let match = resolveName(t, partial: partial)
+        resolved.set(key, match)
+        return match
+    }
+
+    func resolveName(_ t: String, partial: Bool) -> PlaceMatch {
         if let found = decide(candidates(t)) { return found }
         if t.allSatisfy({ $0.isASCII && ($0.isLetter || $0 == " ") }) {
             let key = t.lowercased()

@@ -55,6 +55,8 @@ public final class Gazetteer: Sendable {
     let byName: [String: [Place]]
     let byShortName: [String: [Place]]
     let byPinyin: [String: [Place]]
+    /// Texts already resolved (see `resolve`).
+    let resolved = ResolutionCache()
 
     init(places: String, countries: String) {
         var all: [Place] = []
@@ -87,6 +89,9 @@ public final class Gazetteer: Sendable {
         self.byPinyin = byPinyin
     }
 
+    /// Every code the gazetteer holds, sorted.
+    public var codes: [String] { byCode.keys.sorted() }
+
     /// The place of a 6-digit division code or a 3-digit country code.
     public func place(code: String) -> Place? { byCode[code] }
 
@@ -116,5 +121,25 @@ public final class Gazetteer: Sendable {
             if let place = byCode[key] { return path(place) }
         }
         return nil
+    }
+}
+
+/// Resolutions by text, shared by every thread, bounded: cleared when full (a file has a few hundred distinct places).
+final class ResolutionCache: @unchecked Sendable {
+    private let lock = NSLock()
+    private var entries: [String: PlaceMatch] = [:]
+    static let capacity = 20_000
+
+    func get(_ key: String) -> PlaceMatch? {
+        lock.lock()
+        defer { lock.unlock() }
+        return entries[key]
+    }
+
+    func set(_ key: String, _ match: PlaceMatch) {
+        lock.lock()
+        defer { lock.unlock() }
+        if entries.count >= Self.capacity { entries.removeAll(keepingCapacity: true) }
+        entries[key] = match
     }
 }
