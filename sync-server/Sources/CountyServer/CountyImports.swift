@@ -90,7 +90,7 @@ extension CountyDatabase {
                     let typedPlace = cell(fromCodeCol).isEmpty ? cell(fromNameCol) : cell(fromCodeCol)
                     if !typedPlace.isEmpty {
                         do {
-                            let place = try Validate.place(typedPlace, name: fromName ?? "", field: .from, abroad: true)
+                            let place = try Validate.place(typedPlace, name: cell(fromCodeCol).isEmpty ? "" : fromName ?? "", field: .from, abroad: true)
                             (fromCode, fromName) = (place.code, place.name)
                         } catch where !cell(fromCodeCol).isEmpty {
                             throw error
