@@ -113,7 +113,7 @@ public struct SyncSession: Sendable {
                     }
                     bytes += size
                     if bytes > limitBytes && !changes.isEmpty { break }
-                    changes.append(Change(table: row["tbl"], pk: row["pk"], columns: ColumnValues(json: json) ?? ColumnValues([:]),
+                    changes.append(Change(table: row["tbl"], pk: row["pk"], columns: ColumnValues(json: json) ?? ColumnValues([String: ColumnValue]()),
                                           hlc: row["hlc"], origin: site, originSeq: seq))
                 }
                 return (cursor, changes, withheld, newest)

@@ -36,10 +36,11 @@ struct MergeTests {
     /// The reference model: for each row and column, the value of the greatest version seen.
     static func model(_ changes: [Change]) -> [String: [String: DatabaseValue]] {
         var state: [String: [String: (DatabaseValue, Version)]] = [:]
+        // The model compares stored values: the wire's are converted as the store converts them.
         for change in changes {
             for (column, value) in change.columns.values {
                 if let held = state[change.pk]?[column], !(held.1 < change.version) { continue }
-                state[change.pk, default: [:]][column] = (value, change.version)
+                state[change.pk, default: [:]][column] = (value.databaseValue, change.version)
             }
         }
         return state.mapValues { $0.mapValues(\.0) }
@@ -157,7 +158,7 @@ struct MergeTests {
     func unknownNames() throws {
         let queue = try DatabaseQueue()
         try Migrations.migrator.migrate(queue)
-        let badTable = Change(table: "setting; DROP TABLE person", pk: "x", columns: ColumnValues([:]), hlc: 1, origin: "s", originSeq: 1)
+        let badTable = Change(table: "setting; DROP TABLE person", pk: "x", columns: ColumnValues([String: ColumnValue]()), hlc: 1, origin: "s", originSeq: 1)
         let badColumn = Change(table: "person", pk: "x", columns: ColumnValues(["name = 'x'; --": "y".databaseValue]), hlc: 1, origin: "s", originSeq: 1)
         try queue.write { db in
             #expect(throws: RegistryError.self) { try ChangeApplier.apply(badTable, db: db) }

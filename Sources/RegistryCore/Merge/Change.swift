@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// One change-log entry as it travels between sites: which row, the changed columns' values, and the version
 /// (clock and origin site) they were written at, with the entry's sequence number at its origin.
@@ -45,13 +44,13 @@ extension ColumnValues: Codable {
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: Key.self)
-        var values: [String: DatabaseValue] = [:]
+        var values: [String: ColumnValue] = [:]
         for key in container.allKeys {
             // Strings first: most values are text, and every failed attempt costs a thrown error.
-            if let s = try? container.decode(String.self, forKey: key) { values[key.stringValue] = s.databaseValue }
+            if let s = try? container.decode(String.self, forKey: key) { values[key.stringValue] = .string(s) }
             else if try container.decodeNil(forKey: key) { values[key.stringValue] = .null }
-            else if let n = try? container.decode(Int64.self, forKey: key) { values[key.stringValue] = n.databaseValue }
-            else if let d = try? container.decode(Double.self, forKey: key) { values[key.stringValue] = d.databaseValue }
+            else if let n = try? container.decode(Int64.self, forKey: key) { values[key.stringValue] = .integer(n) }
+            else if let d = try? container.decode(Double.self, forKey: key) { values[key.stringValue] = .real(d) }
             else {
                 throw DecodingError.dataCorruptedError(forKey: key, in: container,
                                                        debugDescription: "a column value must be a string, a number or null")
@@ -64,10 +63,10 @@ extension ColumnValues: Codable {
         var container = encoder.container(keyedBy: Key.self)
         for (name, value) in values {
             let key = Key(stringValue: name)
-            switch value.storage {
-            case .null, .blob: try container.encodeNil(forKey: key)
-            case .int64(let n): try container.encode(n, forKey: key)
-            case .double(let d): try container.encode(d, forKey: key)
+            switch value {
+            case .null: try container.encodeNil(forKey: key)
+            case .integer(let n): try container.encode(n, forKey: key)
+            case .real(let d): try container.encode(d, forKey: key)
             case .string(let s): try container.encode(s, forKey: key)
             }
         }

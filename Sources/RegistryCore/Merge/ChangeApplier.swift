@@ -67,7 +67,7 @@ public enum ChangeApplier {
                 + String(repeating: ", ?", count: columns.count) + ")"
             var arguments = [change.pk.databaseValue]
             arguments.reserveCapacity(columns.count + 1)
-            for column in columns { arguments.append(change.columns.values[column]!) }
+            for column in columns { arguments.append(change.columns.values[column]!.databaseValue) }
             insertArguments = arguments
             logJSON = ColumnValues.json(sortedNames: columns, values: change.columns.values)
         }
@@ -83,7 +83,7 @@ public enum ChangeApplier {
     public static func apply(_ prepared: Prepared, db: Database, known: inout KnownRows) throws -> Outcome {
         let change = prepared.change
         // A row's first entry carries its id among the columns; the key is `pk`, and must agree.
-        if let id = change.columns.values["id"], id != change.pk.databaseValue {
+        if let id = change.columns.values["id"], id != .string(change.pk) {
             throw RegistryError(nil, zh: "记录编号不一致", en: "the id column differs from the key")
         }
         guard SyncedTables.nameSet.contains(change.table) else {
@@ -105,7 +105,7 @@ public enum ChangeApplier {
             if isNew {
                 try db.cachedStatement(sql: prepared.insertSQL).execute(arguments: StatementArguments(prepared.insertArguments))
             } else {
-                var arguments = winners.map { change.columns.values[$0]! }
+                var arguments = winners.map { change.columns.values[$0]!.databaseValue }
                 arguments.append(pk)
                 try db.cachedStatement(sql: "UPDATE \(change.table) SET " + winners.map { "\($0) = ?" }.joined(separator: ", ") + " WHERE id = ?")
                     .execute(arguments: StatementArguments(arguments))
@@ -116,7 +116,7 @@ public enum ChangeApplier {
         } catch let error as DatabaseError {
             throw RegistryError(nil, zh: "数据不完整或不合规：\(error.message ?? "")", en: "incomplete or invalid row: \(error.message ?? "")")
         }
-        let scope = row.owner ?? String.fromDatabaseValue(change.columns.values["village"] ?? .null) ?? ""
+        let scope = row.owner ?? change.columns.values["village"]?.stringValue ?? ""
         try db.cachedStatement(sql: """
             INSERT INTO change_log (tbl, pk, columns, hlc, origin, origin_seq, scope) VALUES (?, ?, ?, ?, ?, ?, ?)
             """).execute(arguments: StatementArguments([

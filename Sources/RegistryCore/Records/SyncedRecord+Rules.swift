@@ -112,7 +112,7 @@ public enum SyncedRules {
     }
 
     /// Checks that span columns of one row's change.
-    static func crossColumnProblem(_ table: String, _ values: [String: DatabaseValue]) -> Localized? {
+    static func crossColumnProblem(_ table: String, _ values: [String: ColumnValue]) -> Localized? {
         switch table {
         case Person.databaseTableName:
             // A resident ID is checked in full (GB 11643) wherever the change says the number is one.
@@ -121,15 +121,15 @@ public enum SyncedRules {
                 return named(table, "id_number", Localized(zh: "不是有效的 18 位身份证号", en: "is not a valid 18-character resident ID"))
             }
             // A deletion says why, as the village CLI requires: deleting is how an arrival could be hidden.
-            if values["deleted"] == 1.databaseValue, (values["deleted_reason"]?.text ?? "").trimmed.isEmpty {
+            if values["deleted"] == 1, (values["deleted_reason"]?.text ?? "").trimmed.isEmpty {
                 return named(table, "deleted_reason", Localized(zh: "删除人员必须说明原因", en: "a person is deleted only with a reason"))
             }
         case Contact.databaseTableName:
-            if values["deleted"] == 1.databaseValue, (values["deleted_reason"]?.text ?? "").trimmed.isEmpty {
+            if values["deleted"] == 1, (values["deleted_reason"]?.text ?? "").trimmed.isEmpty {
                 return named(table, "deleted_reason", Localized(zh: "删除密接关系必须说明原因", en: "a contact link is deleted only with a reason"))
             }
         case DailyReport.databaseTableName:
-            if values["deleted"] == 1.databaseValue {
+            if values["deleted"] == 1 {
                 return named(table, "deleted", Localized(zh: "日报不能删除，只能重报", en: "a daily report cannot be deleted, only revised"))
             }
         default:
@@ -145,12 +145,12 @@ public enum SyncedRules {
     /// Refuses `text` for `table.column` as the county would, naming `field`: for entry points that want the
     /// refusal before the write (an import then names the line).
     public static func refuse(_ table: String, _ column: String, _ text: String, field: Field) throws {
-        if let problem = tables[table]?[column]?.problem(text.databaseValue) { throw RegistryError(field, problem) }
+        if let problem = tables[table]?[column]?.problem(.string(text)) { throw RegistryError(field, problem) }
     }
 
     /// Which of `names` / `values` (one row as the recorder writes it) is longer than `table`'s rules allow: the
     /// recorder's check. Typed records cannot break the other rules; free text typed by a clerk can be too long.
-    static func lengthProblem(table: String, names: [String], values: [DatabaseValue]) -> (column: String, reason: Localized)? {
+    static func lengthProblem(table: String, names: [String], values: [ColumnValue]) -> (column: String, reason: Localized)? {
         guard let rules = tables[table] else { return nil }
         for (column, value) in zip(names, values) {
             if let rule = rules[column], let problem = rule.lengthProblem(value) { return (column, problem) }
@@ -177,10 +177,10 @@ extension ColumnRule {
             return Localized(zh: "不是有效的旅居史（1–50 段）", en: "is not a valid travel history (1 to 50 stays)")
         }
         for stay in stays {
-            if code([6, 9, 12]).problem(stay.code.databaseValue) != nil && !Self.isCountryCode(stay.code) {
+            if code([6, 9, 12]).problem(.string(stay.code)) != nil && !Self.isCountryCode(stay.code) {
                 return Localized(zh: "旅居地代码 \(stay.code.prefix(12)) 无效", en: "stay code is not an area code")
             }
-            if let problem = SyncedRules.stayName.problem(stay.name.databaseValue) {
+            if let problem = SyncedRules.stayName.problem(.string(stay.name)) {
                 return Localized(zh: "旅居地名称\(problem.zh)", en: "stay name \(problem.en)")
             }
         }

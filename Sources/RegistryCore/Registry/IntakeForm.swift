@@ -160,7 +160,7 @@ public struct IntakeForm: Sendable, Equatable {
     }
 
     private static func checkStayName(_ name: String) throws {
-        if let problem = SyncedRules.stayName.problem(name.trimmed.databaseValue) { throw RegistryError(.fromName, problem) }
+        if let problem = SyncedRules.stayName.problem(.string(name.trimmed)) { throw RegistryError(.fromName, problem) }
     }
 
     private func parsedCategory() throws -> Category? {

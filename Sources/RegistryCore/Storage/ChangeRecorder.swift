@@ -56,7 +56,7 @@ public struct ChangeRecorder {
     /// 1-million-character name once blocked a village's whole queue at the county's size limit. The entry points
     /// check the rest of the rules on what a clerk types (`IntakeForm`); typed records cannot break them.
     static func refuseBroken(_ table: String, _ names: [String], _ values: [DatabaseValue]) throws {
-        guard let (column, reason) = SyncedRules.lengthProblem(table: table, names: names, values: values) else { return }
+        guard let (column, reason) = SyncedRules.lengthProblem(table: table, names: names, values: values.map(ColumnValue.init)) else { return }
         throw refusal(table, column, reason)
     }
 
@@ -128,7 +128,7 @@ struct InsertShape: Sendable {
     /// The first value longer than its column's rule allows, and why.
     func overLimit(_ values: [DatabaseValue]) -> (Int, Localized)? {
         for (i, rule) in rules.enumerated() {
-            if let problem = rule?.lengthProblem(values[i]) { return (i, problem) }
+            if let rule, case .string = values[i].storage, let problem = rule.lengthProblem(ColumnValue(values[i])) { return (i, problem) }
         }
         return nil
     }
@@ -140,7 +140,7 @@ struct InsertShape: Sendable {
         for (i, index) in order.enumerated() {
             if i > 0 { out += "," }
             out += keys[i]
-            ColumnValues.appendValue(values[index], to: &out)
+            ColumnValues.appendValue(ColumnValue(values[index]), to: &out)
         }
         return out + "}"
     }

@@ -1,20 +1,19 @@
 import Foundation
-import GRDB
 
 /// A row's column values as the change log carries them: a JSON object of column name to text, number or
 /// null. Encoded by hand, with sorted keys, because it runs once per written row.
 public struct ColumnValues: Sendable, Hashable {
     /// The values, by column name.
-    public var values: [String: DatabaseValue]
+    public var values: [String: ColumnValue]
 
     /// Column values from a dictionary.
-    public init(_ values: [String: DatabaseValue]) { self.values = values }
+    public init(_ values: [String: ColumnValue]) { self.values = values }
 
     /// The JSON text, keys sorted.
     public var json: String { ColumnValues.json(sortedNames: values.keys.sorted(), values: values) }
 
     /// The JSON text of the `names` of `values`, in the order given (sorted, for the log's canonical form).
-    static func json(sortedNames names: [String], values: [String: DatabaseValue]) -> String {
+    static func json(sortedNames names: [String], values: [String: ColumnValue]) -> String {
         var out = "{"
         out.reserveCapacity(32 * names.count)
         for (i, key) in names.enumerated() {
@@ -27,13 +26,12 @@ public struct ColumnValues: Sendable, Hashable {
     }
 
     /// One value as JSON: null, a number or a string.
-    static func appendValue(_ value: DatabaseValue, to out: inout String) {
-        switch value.storage {
+    static func appendValue(_ value: ColumnValue, to out: inout String) {
+        switch value {
         case .null: out += "null"
-        case .int64(let n): out += String(n)
-        case .double(let d): out += d.isFinite ? "\(d)" : "null"
+        case .integer(let n): out += String(n)
+        case .real(let d): out += d.isFinite ? "\(d)" : "null"
         case .string(let s): appendString(s, to: &out)
-        case .blob: out += "null"  // no synced column holds a blob
         }
     }
 
@@ -84,13 +82,13 @@ public struct ColumnValues: Sendable, Hashable {
 
     /// One JSON scalar: integers stay integers (flags, counts), other numbers are doubles.
     private struct Scalar: Decodable {
-        let value: DatabaseValue
+        let value: ColumnValue
         init(from decoder: any Decoder) throws {
             let container = try decoder.singleValueContainer()
             if container.decodeNil() { value = .null }
-            else if let n = try? container.decode(Int64.self) { value = n.databaseValue }
-            else if let d = try? container.decode(Double.self) { value = d.databaseValue }
-            else { value = try container.decode(String.self).databaseValue }
+            else if let n = try? container.decode(Int64.self) { value = .integer(n) }
+            else if let d = try? container.decode(Double.self) { value = .real(d) }
+            else { value = .string(try container.decode(String.self)) }
         }
     }
 

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// What one synced column may hold: its storage type, whether it may be null, and its format, length or range.
 ///
@@ -16,10 +15,10 @@ public struct ColumnRule: Sendable {
     /// The longest a text value may be, in characters (free text) or bytes (JSON), when the rule bounds it.
     let limit: Int?
     /// The format check of a non-null value of the right storage: nil when it passes, else why not.
-    let check: @Sendable (DatabaseValue) -> Localized?
+    let check: @Sendable (ColumnValue) -> Localized?
 
     init(_ storage: Storage, nullable: Bool = false, limit: Int? = nil,
-         check: @escaping @Sendable (DatabaseValue) -> Localized? = { _ in nil }) {
+         check: @escaping @Sendable (ColumnValue) -> Localized? = { _ in nil }) {
         self.storage = storage
         self.nullable = nullable
         self.limit = limit
@@ -28,21 +27,19 @@ public struct ColumnRule: Sendable {
 
     /// Why a text `value` is longer than the rule allows, or nil: the cheap check the village's change recorder makes
     /// on every row it writes (its records are typed, so only their free text can be out of bounds).
-    func lengthProblem(_ value: DatabaseValue) -> Localized? {
-        guard let limit, case .string(let s) = value.storage, s.utf8.count > limit, s.unicodeScalars.count > limit else { return nil }
+    func lengthProblem(_ value: ColumnValue) -> Localized? {
+        guard let limit, case .string(let s) = value, s.utf8.count > limit, s.unicodeScalars.count > limit else { return nil }
         return Localized(zh: "超过 \(limit) 个字", en: "is longer than \(limit) characters")
     }
 
     /// Why `value` does not fit this rule, or nil when it does.
-    public func problem(_ value: DatabaseValue) -> Localized? {
-        switch value.storage {
+    public func problem(_ value: ColumnValue) -> Localized? {
+        switch value {
         case .null:
             return nullable ? nil : Localized(zh: "不能为空", en: "must not be null")
-        case .string where storage == .text, .int64 where storage == .integer, .double where storage == .real,
-             .int64 where storage == .real:
+        case .string where storage == .text, .integer where storage == .integer, .real where storage == .real,
+             .integer where storage == .real:
             return check(value)
-        case .blob:
-            return Localized(zh: "不能是二进制数据", en: "must not be binary data")
         default:
             let expected = switch storage {
             case .text: ("文本", "text")
@@ -144,13 +141,13 @@ extension ColumnRule {
 
     /// 0 or 1.
     static let flag = ColumnRule(.integer) { value in
-        value == 0.databaseValue || value == 1.databaseValue ? nil : Localized(zh: "应为 0 或 1", en: "must be 0 or 1")
+        value == 0 || value == 1 ? nil : Localized(zh: "应为 0 或 1", en: "must be 0 or 1")
     }
 
     /// A whole number in `range`.
     static func integer(_ range: ClosedRange<Int64>) -> ColumnRule {
         ColumnRule(.integer) { value in
-            guard let n = Int64.fromDatabaseValue(value), range.contains(n) else {
+            guard let n = value.integerValue, range.contains(n) else {
                 return Localized(zh: "应在 \(range.lowerBound)–\(range.upperBound) 之间", en: "must be from \(range.lowerBound) to \(range.upperBound)")
             }
             return nil
@@ -160,7 +157,7 @@ extension ColumnRule {
     /// A finite number in `range` (a whole number is accepted too).
     static func real(_ range: ClosedRange<Double>) -> ColumnRule {
         ColumnRule(.real) { value in
-            guard let d = Double.fromDatabaseValue(value), d.isFinite, range.contains(d) else {
+            guard let d = value.doubleValue, d.isFinite, range.contains(d) else {
                 return Localized(zh: "应在 \(range.lowerBound)–\(range.upperBound) 之间", en: "must be from \(range.lowerBound) to \(range.upperBound)")
             }
             return nil
@@ -181,11 +178,6 @@ extension ColumnRule {
             return decode(Data(s.utf8))
         }
     }
-}
-
-extension DatabaseValue {
-    /// The text of a text value ("" for any other).
-    var text: String { String.fromDatabaseValue(self) ?? "" }
 }
 
 extension String {

@@ -172,7 +172,7 @@ extension CountyDatabase {
         guard SyncedTables.nameSet.contains(change.table) else {
             return Localized(zh: "未知的数据表 \(change.table)", en: "unknown table \(change.table)")
         }
-        let claimed = String.fromDatabaseValue(change.columns.values["village"] ?? .null)
+        let claimed = change.columns.values["village"]?.stringValue
         if change.table == "lead" {
             guard owner == village, claimed == nil || claimed == village,
                   Set(change.columns.values.keys).isSubset(of: Self.leadOutcomeColumns)
@@ -211,7 +211,7 @@ extension CountyDatabase {
     /// person, as the village CLI does it; one deleted alone would vanish from the county's list of deletions.
     func deletionProblem(_ change: Change, db: Database) throws -> Localized? {
         // A person and a contact link are deleted with a reason of their own (checked with the columns).
-        guard change.columns.values["deleted"] == 1.databaseValue, change.table != Person.databaseTableName,
+        guard change.columns.values["deleted"] == 1, change.table != Person.databaseTableName,
               change.table != Contact.databaseTableName, Self.villageTables.contains(change.table) else { return nil }
         let personDeleted: Bool?
         if change.table == MeasureEvent.databaseTableName {
@@ -219,7 +219,7 @@ extension CountyDatabase {
                 SELECT p.deleted FROM measure_event e JOIN measure m ON m.id = e.measure_id JOIN person p ON p.id = m.person_id WHERE e.id = ?
                 """, arguments: [change.pk])
         } else {
-            let personID = try change.columns.values["person_id"].flatMap(String.fromDatabaseValue)
+            let personID = try change.columns.values["person_id"]?.stringValue
                 ?? String.fetchOne(db, sql: "SELECT person_id FROM \(change.table) WHERE id = ?", arguments: [change.pk])
             personDeleted = try personID.flatMap { try Bool.fetchOne(db, sql: "SELECT deleted FROM person WHERE id = ?", arguments: [$0]) }
         }
@@ -246,7 +246,7 @@ extension CountyDatabase {
                 WHERE scope IN (?, ?) AND seq > ? ORDER BY seq LIMIT ?
                 """, arguments: [village, settings.county, after, limit])
             let changes = rows.filter { site == nil || ($0["origin"] as String) != site }.map { row in
-                Change(table: row["tbl"], pk: row["pk"], columns: ColumnValues(json: row["columns"]) ?? ColumnValues([:]),
+                Change(table: row["tbl"], pk: row["pk"], columns: ColumnValues(json: row["columns"]) ?? ColumnValues([String: ColumnValue]()),
                        hlc: row["hlc"], origin: row["origin"], originSeq: row["oseq"])
             }
             return Wire.PullResponse(epoch: settings.epoch, changes: changes, next: rows.last?["seq"] ?? after,

@@ -102,7 +102,7 @@ case "floor":
     let rows = (0..<100).flatMap { v in personChanges(village: villageCode(v), site: "site-\(v)", count: 2000) }
     let prepared = rows.map { change -> ([DatabaseValue], String) in
         let names = ["village", "name", "id_type", "id_number", "phone", "created_at", "deleted"]
-        return ([change.pk.databaseValue] + names.map { change.columns.values[$0]! }, change.columns.json)
+        return ([change.pk.databaseValue] + names.map { change.columns.values[$0]!.databaseValue }, change.columns.json)
     }
     if let pragma = ProcessInfo.processInfo.environment["FLOOR_PRAGMA"] { try await db.writer.write { try $0.execute(sql: pragma) } }
     let start = now()

@@ -21,7 +21,7 @@ struct ReferenceModel {
             for (column, value) in ColumnValues(json: entry["columns"])!.values {
                 let cell = rows[table]?[pk]?[column]
                 if cell == nil || (hlc, origin) > (cell!.hlc, cell!.origin) {
-                    rows[table, default: [:]][pk, default: [:]][column] = Cell(value: value, hlc: hlc, origin: origin)
+                    rows[table, default: [:]][pk, default: [:]][column] = Cell(value: value.databaseValue, hlc: hlc, origin: origin)
                 }
             }
         }

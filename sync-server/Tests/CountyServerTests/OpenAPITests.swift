@@ -92,7 +92,7 @@ struct OpenAPITests {
             ("/v1/sync/push", "post", tokenB, [:], try push(.init(site: "site-b", after: 9, through: 9, changes: []))),
             ("/v1/sync/push", "post", tokenB, [:], Data(repeating: 0x20, count: 3 << 20)),
             ("/v1/sync/push", "post", tokenB, [:], try push(.init(site: "site-b", after: 1, through: 2, changes: [
-                Change(table: "person", pk: "p2", columns: ColumnValues([:]), hlc: HLC(milliseconds: Int64(Date().timeIntervalSince1970 * 1000) + 86_400_000, counter: 0).raw,
+                Change(table: "person", pk: "p2", columns: ColumnValues([String: ColumnValue]()), hlc: HLC(milliseconds: Int64(Date().timeIntervalSince1970 * 1000) + 86_400_000, counter: 0).raw,
                        origin: "site-b", originSeq: 2)]))),
         ]
         var seen: [String: Set<Int>] = [:]

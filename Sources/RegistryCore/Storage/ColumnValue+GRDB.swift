@@ -1,0 +1,34 @@
+import GRDB
+
+// The SQLite store's edge: sync's column values to and from GRDB's. Nothing above the storage layer sees a
+// `DatabaseValue`.
+
+extension ColumnValue: DatabaseValueConvertible {
+    public var databaseValue: DatabaseValue {
+        switch self {
+        case .null: .null
+        case .integer(let n): n.databaseValue
+        case .real(let d): d.databaseValue
+        case .string(let s): s.databaseValue
+        }
+    }
+
+    /// A stored value as sync carries it; a blob (which no synced column holds) reads as null.
+    public init(_ value: DatabaseValue) {
+        switch value.storage {
+        case .null, .blob: self = .null
+        case .int64(let n): self = .integer(n)
+        case .double(let d): self = .real(d)
+        case .string(let s): self = .string(s)
+        }
+    }
+
+    public static func fromDatabaseValue(_ dbValue: DatabaseValue) -> ColumnValue? { ColumnValue(dbValue) }
+}
+
+extension ColumnValues {
+    /// Column values from stored ones (tests and tools that build changes from rows).
+    public init(_ values: [String: DatabaseValue]) {
+        self.init(values.mapValues(ColumnValue.init))
+    }
+}
