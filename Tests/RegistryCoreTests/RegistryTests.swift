@@ -5,6 +5,22 @@ import Testing
 
 @Suite("Registry: intake, one person one file, nothing half-written")
 struct RegistryTests {
+    @Test("a stored value no enum knows is an error naming table and column, never a default (a positive read as pending)")
+    func unknownStoredValue() throws {
+        let registry = try makeRegistry()
+        _ = try registry.intake(form())
+        _ = try registry.recordTest("420102199003071232", sampled: day("2022-07-02"), result: .negative, resultOn: nil, lab: nil)
+        // As a newer version (or a hand edit) could leave it; the CHECK constraint is what stops it today.
+        try registry.writer.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA ignore_check_constraints = ON")
+            try db.execute(sql: "UPDATE lab_test SET result = 'inconclusive' WHERE sampled_on IS NOT NULL")
+            try db.execute(sql: "PRAGMA ignore_check_constraints = OFF")
+        }
+        #expect { try registry.file("420102199003071232") } throws: {
+            ($0 as? RegistryError)?.message(.en).contains("lab_test.result") == true
+        }
+    }
+
     @Test("the same resident ID again is the same person with a new trip (一人一档)")
     func samePersonNewTrip() throws {
         let registry = try makeRegistry()

@@ -6,11 +6,21 @@ import GRDB
 // persons. Equivalent to the Codable decoding; the registry tests read every record back through these.
 
 extension Person {
+    /// A stored vocabulary value the program knows, or an error naming the table and column: a value no enum knows
+    /// (written by a newer version, or by hand) must not silently become a default (a positive read as pending).
+    static func known<T: RawRepresentable<String>>(_ row: Row, _ column: String, in table: String) throws -> T {
+        let text: String = row[column]
+        guard let value = T(rawValue: text) else {
+            throw RegistryError(nil, zh: "\(table).\(column) 中有本程序不认识的值“\(text.prefix(40))”，请安装新版", en: "\(table).\(column) holds a value this program does not know, \"\(text.prefix(40))\"; install a newer version")
+        }
+        return value
+    }
+
     public init(row: Row) throws {
         id = row["id"]
         village = row["village"]
         name = row["name"]
-        idType = IDType(rawValue: row["id_type"]) ?? .other
+        idType = try Self.known(row, "id_type", in: "person")
         idNumber = row["id_number"]
         phone = row["phone"]
         sex = (row["sex"] as String?).flatMap(Sex.init(rawValue:))
@@ -29,7 +39,7 @@ extension Measure {
         village = row["village"]
         personId = row["person_id"]
         arrivalId = row["arrival_id"]
-        status = MeasureStatus(rawValue: row["status"]) ?? .active
+        status = try Person.known(row, "status", in: "measure")
         phases = try Phase.list(fromJSON: row["phases"])
         startsOn = (row["starts_on"] as String?).flatMap(Day.init)
         endsOn = (row["ends_on"] as String?).flatMap(Day.init)
@@ -48,7 +58,7 @@ extension LabTest {
         measureId = row["measure_id"]
         dueOn = (row["due_on"] as String?).flatMap(Day.init)
         sampledOn = (row["sampled_on"] as String?).flatMap(Day.init)
-        result = TestResult(rawValue: row["result"]) ?? .pending
+        result = try Person.known(row, "result", in: "lab_test")
         resultOn = (row["result_on"] as String?).flatMap(Day.init)
         lab = row["lab"]
         deleted = row["deleted"]
