@@ -85,10 +85,14 @@ village 110105001001 东村
 sync
 
 village 110105001002 西村
-"$REGISTRY" intake --name 王芳 --id-number 440306198808155615 --phone 13600136000 --from 440106 \
-    --from-name 广州市天河区 --departed 2022-11-04 --arrived 2022-11-05
-"$REGISTRY" check 440306198808155615 --temp 37.6 --symptom 干咳 --at "2022-11-05 08:10"
-"$REGISTRY" report submit --reporter 赵书记 --remarks 发热一人已报告卫生院
+# Places by name (广州天河 → 440106); 王芳 travelled with 东村's 李四 and lives with her mother, who did not travel.
+"$REGISTRY" intake --name 王芳 --id-number 440306198808155615 --phone 13600136000 --from 广州天河 \
+    --departed 2022-11-04 --arrived 2022-11-05 --address 三组7号 --with 32010219751201003X
+"$REGISTRY" household add 440306198808155615 --name 王母 --id-number 110105195001011234 --phone 13900139000
+"$REGISTRY" check 440306198808155615 --temp 37.6 --symptom 咳嗽 --at "2022-11-05 08:10"
+# Her sample comes back positive: her mother becomes a close contact at once; 东村 gets a lead for 李四 via the county.
+"$REGISTRY" test 440306198808155615 --sampled 2022-11-05 --result 阳性
+"$REGISTRY" report submit --reporter 赵书记 --remarks 发热一人阳性已报告卫生院
 sync
 
 village 110105002001 南村
@@ -104,7 +108,8 @@ echo
 echo "看板 / dashboard: http://county:$COUNTY_TOKEN@${URL#http://}/dashboard?date=2022-11-05"
 command -v curl > /dev/null && curl -s -o demo/dashboard.html -u "county:$COUNTY_TOKEN" "$URL/dashboard?date=2022-11-05" && echo "（已保存到 demo/dashboard.html）"
 echo
-echo "== 东村今日工作清单 =="
+echo "== 东村再次同步：县里下发的密接核查（李四与西村阳性王芳同行）=="
+REGISTRY_DB="$PWD/demo/village-110105001001.sqlite" sync
 REGISTRY_DB="$PWD/demo/village-110105001001.sqlite" "$REGISTRY" today
 echo
 echo "== 县服务器日志（每次同步一行，不含身份证号和手机号）=="

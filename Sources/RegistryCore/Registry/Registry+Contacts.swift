@@ -413,7 +413,7 @@ public enum ContactRules {
 
     /// The reason a plan or lead around `name` gives: `密接：与 张三 同住、同行`, with the village when elsewhere.
     public static func reason(around name: String, village: String? = nil, _ relations: [ContactRelation]) -> String {
-        MeasureEvent.contactReasonPrefix + "与 \(name)" + (village.map { "（\($0)）" } ?? "") + " "
+        MeasureEvent.contactReasonPrefix + "与 \(name)" + (village.map { "（\($0)）" } ?? " ")
             + relations.map(\.chinese).joined(separator: "、")
     }
 }

@@ -118,8 +118,12 @@ extension CountyDatabase {
                     if try Lead.fetchOne(db, key: id) != nil { continue }
                     let dayZero = ContactRules.dayZero(contact.relation, lastContact: contact.lastContact, tripDeparture: departure,
                                                        sampled: sampled, today: today)
+                    // Named as the village registered them, where it did (a link may carry the id number alone).
+                    let there = try Person.fetchOne(db, sql: "SELECT * FROM person WHERE id_number = ? AND village = ? AND deleted = 0 LIMIT 1",
+                                                    arguments: [contact.idNumber, village])
                     try recorder.insert(Lead(
-                        id: id, village: village, name: contact.name ?? "姓名不详", idNumber: contact.idNumber, phone: contact.phone,
+                        id: id, village: village, name: there?.name ?? contact.name ?? "姓名不详", idNumber: contact.idNumber,
+                        phone: there?.phone ?? contact.phone,
                         fromCode: nil, fromName: nil,
                         reason: ContactRules.reason(around: positive.name, village: roster[positive.village] ?? positive.village, [contact.relation]),
                         deadline: today, lastContactOn: dayZero))

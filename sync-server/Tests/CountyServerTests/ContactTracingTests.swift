@@ -44,7 +44,8 @@ struct ContactTracingTests {
         #expect(leadsB.count == 1)
         let lead = try #require(leadsB.first)
         #expect(lead.id_number == "110101199001011237" && lead.deadline == "\(today)")
-        #expect(lead.reason?.hasPrefix("密接：与 张三（一村）") == true, "\(lead.reason ?? "")")
+        #expect(lead.reason == "密接：与 张三（一村）同行", "\(lead.reason ?? "")")
+        #expect(lead.name == "王五", "named as the village registered him, though the link carried his id number alone")
         // A: a lead to find 赵六, named but registered nowhere.
         _ = try await SyncSession(registry: a, transport: county.transport(tokenA)).run()
         #expect(try a.workList(on: today).leads.map(\.id_number) == ["110101198001011232"])
