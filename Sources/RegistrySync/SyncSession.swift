@@ -64,20 +64,18 @@ public struct SyncSession: Sendable {
         return try registry.writer.write { db in
             try LocalSettings.sawServerTime(db, serverTime)
             let state = try SyncState.load(db)
-            let future = try Int.fetchOne(db, sql: "SELECT count(*) FROM change_log WHERE " + SyncState.pushable + " AND hlc > ?",
-                                          arguments: [site, state.pushCursor, HLC(milliseconds: limit, counter: 0).raw]) ?? 0
+            let future = try ChangeLog.pendingCount(db, site: site, cursor: state.pushCursor,
+                                                    clockedAfter: HLC(milliseconds: limit, counter: 0).raw)
             guard future > 0 else { return 0 }
             // The clock was wrong when these were written. Re-stamp every pending change, in order, from the
             // latest clock that is not in the future, so that their order among themselves is kept.
-            let settled = try Int64.fetchOne(db, sql: "SELECT max(hlc) FROM change_log WHERE (origin <> ? OR seq <= ?) AND hlc <= ?",
-                                             arguments: [site, state.pushCursor, HLC(milliseconds: limit, counter: 0).raw]) ?? 0
+            let settled = try ChangeLog.settledClock(db, site: site, cursor: state.pushCursor, notAfter: HLC(milliseconds: limit, counter: 0).raw)
             var clock = HLC(raw: settled)
             let nowMillis = Int64(now.timeIntervalSince1970 * 1000)
-            let pending = try Int64.fetchAll(db, sql: "SELECT seq FROM change_log WHERE " + SyncState.pushable + " ORDER BY seq",
-                                             arguments: [site, state.pushCursor])
+            let pending = try ChangeLog.pendingSeqs(db, site: site, cursor: state.pushCursor)
             for seq in pending {
                 clock = clock.tick(now: nowMillis)
-                try db.execute(sql: "UPDATE change_log SET hlc = ? WHERE seq = ?", arguments: [clock.raw, seq])
+                try ChangeLog.restamp(db, seq: seq, hlc: clock.raw)
             }
             try LocalSettings.set(db, "hlc", String(clock.raw))
             return pending.count
@@ -86,8 +84,7 @@ public struct SyncSession: Sendable {
 
     func push(site: String, report: inout Report, progress: @Sendable (Progress) -> Void) async throws {
         let total = try await registry.writer.read { db in
-            try Int.fetchOne(db, sql: "SELECT count(*) FROM change_log WHERE " + SyncState.pushable,
-                             arguments: [site, try SyncState.load(db).pushCursor]) ?? 0
+            try ChangeLog.pendingCount(db, site: site, cursor: try SyncState.load(db).pushCursor)
         }
         var gaps = 0
         // Shrunk when the server answers 413 (its body limit below ours); a change refused alone is set aside.
@@ -97,10 +94,8 @@ public struct SyncSession: Sendable {
             let (limitChanges, limitBytes, setAside) = (maxChanges, maxBytes, tooLarge)
             let (cursor, batch, withheld, newest) = try await registry.writer.read { db in
                 let cursor = try SyncState.load(db).pushCursor
-                let rows = try Row.fetchAll(db, sql: """
-                    SELECT seq, tbl, pk, columns, hlc FROM change_log WHERE \(SyncState.pushable) ORDER BY seq LIMIT ?
-                    """, arguments: [site, cursor, limitChanges])
-                let newest = try Int64.fetchOne(db, sql: "SELECT max(seq) FROM change_log WHERE origin = ?", arguments: [site]) ?? 0
+                let rows = try ChangeLog.pending(db, site: site, cursor: cursor, limit: limitChanges)
+                let newest = try ChangeLog.newestSeq(db, origin: site)
                 var bytes = 0
                 var changes: [Change] = [], withheld: [(seq: Int64, table: String, pk: String, bytes: Int)] = []
                 for row in rows {

@@ -35,11 +35,6 @@ public struct SyncState: Sendable, Equatable {
         try LocalSettings.set(db, Key.epoch, epoch)
     }
 
-    /// The condition (site, cursor) on the change log for what a sync pushes: this site's own entries after the
-    /// cursor, but none of the county's published tables, which the county would refuse.
-    static let pushable = "origin = ? AND seq > ? AND tbl NOT IN ("
-        + SyncedTables.countyPublished.map { "'\($0)'" }.joined(separator: ", ") + ")"
-
     /// Remembers the server and token given once with `registry sync --server --token`.
     public static func remember(_ db: Database, server: String?, token: String?) throws {
         if let server { try LocalSettings.set(db, Key.server, server) }
@@ -68,8 +63,7 @@ public struct SyncStatus: Sendable, Encodable {
         let settings = try registry.settings()
         return try registry.writer.read { db in
             let state = try SyncState.load(db)
-            let pending = try Int.fetchOne(db, sql: "SELECT count(*) FROM change_log WHERE " + SyncState.pushable,
-                                           arguments: [settings.site, state.pushCursor]) ?? 0
+            let pending = try ChangeLog.pendingCount(db, site: settings.site, cursor: state.pushCursor)
             let rejected = try Row.fetchAll(db, sql: "SELECT * FROM sync_rejection ORDER BY seq").map {
                 RejectedChange(seq: $0["seq"], table: $0["tbl"], pk: $0["pk"], reason: $0["reason"], rejected_at: $0["rejected_at"])
             }

@@ -117,13 +117,9 @@ public enum ChangeApplier {
             throw RegistryError(nil, zh: "数据不完整或不合规：\(error.message ?? "")", en: "incomplete or invalid row: \(error.message ?? "")")
         }
         let scope = row.owner ?? change.columns.values["village"]?.stringValue ?? ""
-        try db.cachedStatement(sql: """
-            INSERT INTO change_log (tbl, pk, columns, hlc, origin, origin_seq, scope) VALUES (?, ?, ?, ?, ?, ?, ?)
-            """).execute(arguments: StatementArguments([
-                change.table.databaseValue, pk,
-                (isNew ? prepared.logJSON : ColumnValues.json(sortedNames: winners, values: change.columns.values)).databaseValue,
-                change.hlc.databaseValue, change.origin.databaseValue, change.originSeq.databaseValue, scope.databaseValue,
-            ]))
+        try ChangeLog.append(db, table: change.table, pk: change.pk,
+                             json: isNew ? prepared.logJSON : ColumnValues.json(sortedNames: winners, values: change.columns.values),
+                             hlc: change.hlc, origin: change.origin, originSeq: change.originSeq, scope: scope)
         known.record(change.table, change.pk, columns: winners, version: change.version, owner: scope)
         return .applied(winners)
     }

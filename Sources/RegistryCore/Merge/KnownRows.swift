@@ -19,15 +19,12 @@ public struct KnownRows: Sendable {
         var known = KnownRows()
         var byTable: [String: Set<String>] = [:]
         for change in changes { byTable[change.table, default: []].insert(change.pk) }
-        let inScopes = scopes.map { "scope IN (" + Array(repeating: "?", count: $0.count).joined(separator: ", ") + ") AND " } ?? ""
         for (table, pks) in byTable {
             var rows: [String: Row] = [:]
             let all = Array(pks)
             for start in stride(from: 0, to: all.count, by: 500) {
                 let chunk = all[start..<min(start + 500, all.count)]
-                let statement = try db.cachedStatement(sql: "SELECT pk, columns, hlc, origin, scope FROM change_log WHERE " + inScopes
-                                                       + "tbl = ? AND pk IN (" + Array(repeating: "?", count: chunk.count).joined(separator: ", ") + ")")
-                let cursor = try GRDB.Row.fetchCursor(statement, arguments: StatementArguments((scopes ?? []) + [table] + Array(chunk)))
+                let cursor = try ChangeLog.entries(db, table: table, pks: chunk, scopes: scopes)
                 while let entry = try cursor.next() {
                     let pk: String = entry[0]
                     let version = Version(hlc: HLC(raw: entry[2]), origin: entry[3])

@@ -151,7 +151,7 @@ extension Registry {
     /// day of its first write.
     func startDay(_ db: Database) throws -> Day {
         if let day = try Setting.get(db, .createdOn).flatMap(Day.init) { return day }
-        guard let first = try Int64.fetchOne(db, sql: "SELECT min(hlc) FROM change_log") else { return clock.today }
+        guard let first = try ChangeLog.firstClock(db) else { return clock.today }
         return clock.day(of: Date(timeIntervalSince1970: Double(HLC(raw: first).milliseconds) / 1000))
     }
 

@@ -67,10 +67,7 @@ public struct ChangeRecorder {
 
     private mutating func log(_ table: String, _ pk: String, _ scope: String, json: String) throws {
         hlc = hlc.tick(now: clock.milliseconds)
-        try db.cachedStatement(
-            sql: "INSERT INTO change_log (tbl, pk, columns, hlc, origin, origin_seq, scope) VALUES (?, ?, ?, ?, ?, NULL, ?)"
-        ).execute(arguments: StatementArguments([table.databaseValue, pk.databaseValue, json.databaseValue,
-                                                 hlc.raw.databaseValue, site.databaseValue, scope.databaseValue]))
+        try ChangeLog.append(db, table: table, pk: pk, json: json, hlc: hlc.raw, origin: site, originSeq: nil, scope: scope)
         entries += 1
     }
 

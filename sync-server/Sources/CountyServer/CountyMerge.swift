@@ -117,9 +117,8 @@ extension CountyDatabase {
             // When each village joined the roster (its row's first log entry): no report was due from it before.
             let county = try CountyDatabase.settings(db).county
             var joined: [String: Day] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT pk, min(hlc) FROM change_log WHERE scope = ? AND tbl = 'village' GROUP BY pk",
-                                        arguments: [county]) {
-                joined[row[0]] = clock.day(of: Date(timeIntervalSince1970: Double(HLC(raw: row[1]).milliseconds) / 1000))
+            for (pk, hlc) in try ChangeLog.firstClocks(db, table: VillageEntry.databaseTableName, scope: county) {
+                joined[pk] = clock.day(of: Date(timeIntervalSince1970: Double(HLC(raw: hlc).milliseconds) / 1000))
             }
             var lines: [CountySummary.VillageLine] = []
             for village in roster {
@@ -167,11 +166,7 @@ extension CountyDatabase {
             // Persons deleted on the day (county time), from the log entry that deleted them.
             let countySite = try CountyDatabase.settings(db).site
             var deletions: [CountySummary.Deletion] = []
-            for row in try Row.fetchAll(db, sql: """
-                SELECT p.village, p.name, p.id_number, p.deleted_reason, max(l.hlc) AS hlc, l.origin FROM person p
-                JOIN change_log l ON l.scope = p.village AND l.tbl = 'person' AND l.pk = p.id AND l.columns LIKE '%"deleted":1%'
-                WHERE p.deleted = 1 GROUP BY p.id ORDER BY p.village, hlc
-                """) {
+            for row in try ChangeLog.personDeletions(db) {
                 let at = Date(timeIntervalSince1970: Double(HLC(raw: row["hlc"]).milliseconds) / 1000)
                 guard clock.day(of: at) == day else { continue }
                 deletions.append(.init(village: row["village"], name: row["name"], id_number: row["id_number"], reason: row["deleted_reason"],

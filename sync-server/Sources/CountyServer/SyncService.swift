@@ -241,10 +241,7 @@ extension CountyDatabase {
     public func pull(village: String, site: String?, after: Int64, limit: Int) async throws -> Wire.PullResponse {
         try await writer.read { db in
             let settings = try CountyDatabase.settings(db)
-            let rows = try Row.fetchAll(db, sql: """
-                SELECT seq, tbl, pk, columns, hlc, origin, COALESCE(origin_seq, seq) AS oseq FROM change_log
-                WHERE scope IN (?, ?) AND seq > ? ORDER BY seq LIMIT ?
-                """, arguments: [village, settings.county, after, limit])
+            let rows = try ChangeLog.page(db, scopes: [village, settings.county], after: after, limit: limit)
             let changes = rows.filter { site == nil || ($0["origin"] as String) != site }.map { row in
                 Change(table: row["tbl"], pk: row["pk"], columns: ColumnValues(json: row["columns"]) ?? ColumnValues([String: ColumnValue]()),
                        hlc: row["hlc"], origin: row["origin"], originSeq: row["oseq"])

@@ -109,6 +109,7 @@ case "floor":
     for chunk in stride(from: 0, to: rows.count, by: 500) {
         try await db.writer.write { database in
             let row = try database.cachedStatement(sql: "INSERT INTO person (id, village, name, id_type, id_number, phone, created_at, deleted) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+            // The floor: the same INSERT as `ChangeLog.append`, bound directly, with nothing else around it.
             let log = try database.cachedStatement(sql: "INSERT INTO change_log (tbl, pk, columns, hlc, origin, origin_seq, scope) VALUES (?, ?, ?, ?, ?, ?, ?)")
             for i in chunk..<(chunk + 500) {
                 try row.execute(arguments: StatementArguments(prepared[i].0))
@@ -131,7 +132,7 @@ case "pull":
             pushed += n
             v += 1
         }
-        let cursor = try db.writer.read { try Int64.fetchOne($0, sql: "SELECT max(seq) FROM change_log") ?? 0 }
+        let cursor = try db.writer.read { try ChangeLog.lastSeq($0) }
         _ = try await db.push(Wire.PushRequest(site: "site-0", after: 0, through: 100,
                                          changes: personChanges(village: villageCode(0), site: "site-0", count: 100)),
                         village: villageCode(0), tokenID: "bench-0", maxSkew: 600)
