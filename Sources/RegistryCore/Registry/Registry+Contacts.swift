@@ -45,7 +45,8 @@ extension Registry {
         try read { db, _ in try Registry.household(db, key: try Registry.resolve(db, query).householdKey) }
     }
 
-    static func household(_ db: Database, key: String) throws -> [Person] {
+    /// The members of the household keyed `key`, alive, by name (the county asks it too, for its chains).
+    public static func household(_ db: Database, key: String) throws -> [Person] {
         try Person.fetchAll(try db.cachedStatement(sql: """
             SELECT * FROM person WHERE (household = ? OR id = ?) AND deleted = 0 ORDER BY name, id
             """), arguments: [key, key])
@@ -145,6 +146,13 @@ extension Registry {
 
     // MARK: A positive moves everyone around it
 
+    /// The person's latest real trip (not a plan put on by contact tracing): its departure is a companion's day 0.
+    public static func lastTrip(_ db: Database, of person: Person) throws -> Arrival? {
+        try Arrival.fetchOne(try db.cachedStatement(sql: """
+            SELECT * FROM arrival WHERE person_id = ? AND deleted = 0 AND source <> 'contact_tracing' ORDER BY arrived_on DESC, id DESC LIMIT 1
+            """), arguments: [person.id])
+    }
+
     /// The day `person` was last sampled positive, if ever.
     static func positiveSample(_ db: Database, person: Person) throws -> Day? {
         try String.fetchOne(try db.cachedStatement(sql: """
@@ -173,9 +181,7 @@ extension Registry {
         for member in try household(db, key: positive.householdKey) {
             add(member, ContactRules.dayZero(.household, lastContact: nil, tripDeparture: nil, sampled: sampled, today: today), .household)
         }
-        let trip = try Arrival.fetchOne(try db.cachedStatement(sql: """
-            SELECT * FROM arrival WHERE person_id = ? AND deleted = 0 AND source <> 'contact_tracing' ORDER BY arrived_on DESC, id DESC LIMIT 1
-            """), arguments: [positive.id])
+        let trip = try lastTrip(db, of: positive)
         for link in try links(db, of: positive) {
             guard let other = link.other else { continue }  // not registered here: the county finds them (a lead)
             let relation = link.contact.relation

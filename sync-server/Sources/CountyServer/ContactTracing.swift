@@ -52,8 +52,7 @@ extension CountyDatabase {
     /// The people around `positive`: their household in their village, those they named, those who named them.
     static func around(_ db: Database, positive: Person) throws -> [Around] {
         var found: [Around] = []
-        for member in try Person.fetchAll(db, sql: "SELECT * FROM person WHERE (household = ? OR id = ?) AND village = ? AND deleted = 0 AND id <> ?",
-                                          arguments: [positive.householdKey, positive.householdKey, positive.village, positive.id]) {
+        for member in try Registry.household(db, key: positive.householdKey) where member.id != positive.id {
             found.append(Around(idNumber: member.idNumber, name: member.name, phone: member.phone, relation: .household, contactID: nil, lastContact: nil))
         }
         for contact in try Contact.fetchAll(db, sql: "SELECT * FROM contact WHERE person_id = ? AND deleted = 0 ORDER BY id", arguments: [positive.id]) {
@@ -90,14 +89,6 @@ extension CountyDatabase {
         }
     }
 
-    /// The day the positive's shared trip left its place (a companion's last day together), if they travelled.
-    static func tripDeparture(_ db: Database, of person: Person) throws -> Day? {
-        try String.fetchOne(db, sql: """
-            SELECT departed_on FROM arrival WHERE person_id = ? AND deleted = 0 AND source <> 'contact_tracing'
-            ORDER BY arrived_on DESC, id DESC LIMIT 1
-            """, arguments: [person.id]).flatMap(Day.init)
-    }
-
     /// Leads for the contacts of recent positives that their own village cannot see (信息返流): a contact registered
     /// in another village gets a lead there; a contact registered nowhere, a lead for the positive's village to find.
     /// Each lead is due the same day and carries day 0, so that closing it as found puts the plan on. Idempotent: a
@@ -107,7 +98,7 @@ extension CountyDatabase {
                                 uniquingKeysWith: { a, _ in a })
         var added = 0
         for (positive, sampled) in try positives(db, sampledSince: today.adding(days: -ContactRules.window)) {
-            let departure = try tripDeparture(db, of: positive)
+            let departure = try Registry.lastTrip(db, of: positive)?.departedOn
             for contact in try around(db, positive: positive) {
                 guard let link = contact.contactID else { continue }  // a household is the village's own
                 let registered = Set(try String.fetchAll(db, sql: "SELECT village FROM person WHERE id_number = ? AND deleted = 0",
