@@ -182,18 +182,16 @@ public struct SyncSession: Sendable {
             let now = registry.clock.milliseconds
             try await registry.writer.write { db in
                 // The county sends this village's rows and its own (a county's code starts the village's).
-                var known = try KnownRows.load(page.changes, scopes: [village, String(village.prefix(6))], db: db)
-                for change in page.changes {
-                    do {
-                        _ = try ChangeApplier.apply(change, db: db, known: &known)
-                    } catch let error as RegistryError {
-                        // A newer county may send a table or column this registry does not know yet: say so plainly
-                        // rather than "no writable column". The transaction rolls back, so nothing of the page is
-                        // applied, and the next sync after an upgrade resumes from the same cursor.
-                        guard let name = try ChangeApplier.unknownName(in: change, db: db) else { throw error }
-                        throw RegistryError(nil, zh: "县服务器的数据版本比本机新（\(name)），请升级 registry 后再同步（已登记的数据不受影响，本机修改已上传）",
-                                            en: "the county server's data is newer than this registry (\(name)); upgrade registry, then sync again (nothing is lost; this computer's changes were sent)")
+                let plan = try ChangeApplier.apply(page.changes, scopes: [village, String(village.prefix(6))], db: db)
+                if let rejection = plan.rejections.first {
+                    // A newer county may send a table or column this registry does not know yet: say so plainly
+                    // rather than "no writable column". Throwing rolls the transaction back, so nothing of the page is
+                    // applied, and the next sync after an upgrade resumes from the same cursor.
+                    guard let name = ChangeApplier.unknownName(in: page.changes[rejection.index]) else {
+                        throw RegistryError(nil, rejection.reason)
                     }
+                    throw RegistryError(nil, zh: "县服务器的数据版本比本机新（\(name)），请升级 registry 后再同步（已登记的数据不受影响，本机修改已上传）",
+                                        en: "the county server's data is newer than this registry (\(name)); upgrade registry, then sync again (nothing is lost; this computer's changes were sent)")
                 }
                 // The clock moves past everything seen, once per page.
                 if let newest = page.changes.map(\.hlc).max() { try LocalSettings.observe(db, remote: HLC(raw: newest), now: now) }

@@ -1,46 +1,47 @@
-import GRDB
-
 /// What a site holds of the rows a batch of changes touches: each column's current version and the row's owner
-/// (its village, or the county for the county's rows), read from the change log with one query per table for every
-/// 500 rows, instead of two lookups per change. Every stored row has log entries (all writes are logged), so
-/// a row without entries does not exist yet.
+/// (its village, or the county for the county's rows), and for a deletion of a row about a person, whether that
+/// person is deleted. A store fills it in before the merge decides (`KnownRows+GRDB.swift` for SQLite); the
+/// decision (`MergeDecision`) then needs no database. Every stored row has log entries (all writes are logged), so a
+/// row without entries does not exist yet, unless `foreign` says it exists outside the scopes looked in.
 public struct KnownRows: Sendable {
     public struct Row: Sendable {
         public var versions: [String: Version] = [:]
-        /// The row's village (the scope of its log entries); nil when the row does not exist.
+        /// The row's village (the scope of its log entries); nil when the row does not exist in the scopes looked in.
         public var owner: String?
-    }
+        /// The row exists, but in a scope that was not looked in (another village's): its id is taken.
+        public var foreign = false
 
-    private var rows: [String: [String: Row]] = [:]
-
-    /// Looks up the rows `changes` touch among the rows of `scopes` (the villages and county whose rows the batch may
-    /// change: the log is indexed by scope first); nil looks in every scope, without the index's help.
-    public static func load(_ changes: [Change], scopes: [String]?, db: Database) throws -> KnownRows {
-        var known = KnownRows()
-        var byTable: [String: Set<String>] = [:]
-        for change in changes { byTable[change.table, default: []].insert(change.pk) }
-        for (table, pks) in byTable {
-            var rows: [String: Row] = [:]
-            let all = Array(pks)
-            for start in stride(from: 0, to: all.count, by: 500) {
-                let chunk = all[start..<min(start + 500, all.count)]
-                let cursor = try ChangeLog.entries(db, table: table, pks: chunk, scopes: scopes)
-                while let entry = try cursor.next() {
-                    let pk: String = entry[0]
-                    let version = Version(hlc: HLC(raw: entry[2]), origin: entry[3])
-                    var row = rows[pk] ?? Row()
-                    row.owner = entry[4]
-                    Merge.observe(ColumnValues.names(json: entry[1]), at: version, into: &row.versions)
-                    rows[pk] = row
-                }
-            }
-            known.rows[table] = rows
+        public init(versions: [String: Version] = [:], owner: String? = nil, foreign: Bool = false) {
+            self.versions = versions
+            self.owner = owner
+            self.foreign = foreign
         }
-        return known
     }
+
+    var rows: [String: [String: Row]] = [:]
+    /// For rows about a person that a batch deletes: the person's id, by table and row id.
+    var personOf: [String: [String: String]] = [:]
+    /// Whether each of those persons is deleted, as stored.
+    var personDeleted: [String: Bool] = [:]
+
+    public init() {}
 
     /// The row `pk` of `table` as known (empty, no owner, when it does not exist or was not loaded).
     public func row(_ table: String, _ pk: String) -> Row { rows[table]?[pk] ?? Row() }
+
+    /// Sets what is known of a row (a store filling this in, or a test).
+    public mutating func set(_ table: String, _ pk: String, _ row: Row) { rows[table, default: [:]][pk] = row }
+
+    /// Sets the person a row is about, and whether that person is deleted (nil: the person is not stored).
+    public mutating func setPerson(of table: String, _ pk: String, person: String, deleted: Bool?) {
+        personOf[table, default: [:]][pk] = person
+        if let deleted { personDeleted[person] = deleted }
+    }
+
+    /// Whether the person the row `pk` of `table` is about is deleted; nil when unknown.
+    func isPersonDeleted(of table: String, _ pk: String) -> Bool? {
+        personOf[table]?[pk].flatMap { personDeleted[$0] }
+    }
 
     mutating func record(_ table: String, _ pk: String, columns: [String], version: Version, owner: String) {
         var row = rows[table]?[pk] ?? Row()
@@ -48,4 +49,7 @@ public struct KnownRows: Sendable {
         Merge.observe(columns, at: version, into: &row.versions)
         rows[table, default: [:]][pk] = row
     }
+
+    /// A person's deletion decided in the batch, seen by the later deletions of rows about them.
+    mutating func recordPerson(_ person: String, deleted: Bool) { personDeleted[person] = deleted }
 }

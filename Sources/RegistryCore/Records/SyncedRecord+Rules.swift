@@ -87,6 +87,16 @@ public enum SyncedRules {
         ]
     }()
 
+    /// Columns the schema fills in when a new row leaves them out (its `DEFAULT`s).
+    static let defaulted: Set<String> = ["deleted", "stays", "source", "remarks", "symptoms", "result", "phases"]
+
+    /// The columns a new row of each table must carry (a rule that refuses null and no default), sorted: what the
+    /// merge checks before it inserts a row, so that no insert is left for the database to refuse. A test holds
+    /// this against the schema's NOT NULL columns.
+    public static let required: [String: [String]] = tables.mapValues { rules in
+        rules.filter { column, rule in column != "id" && !rule.nullable && !defaulted.contains(column) }.keys.sorted()
+    }
+
     /// Why `change` breaks its table's rules, naming the column: an unknown table or column, a value of the wrong
     /// type, format, length or range, a resident ID that fails its check, or a person deleted without a reason.
     public static func problem(in change: Change) -> Localized? {

@@ -9,6 +9,8 @@ public protocol SyncedRecord: Codable, Sendable, FetchableRecord, PersistableRec
     var village: String { get }
     /// Whether the row has been deleted (a tombstone that can be restored).
     var deleted: Bool { get set }
+    /// Who may write the table's rows (declared in `SyncScope.swift`, one line per record type).
+    static var scope: SyncScope { get }
 }
 
 /// Every synced table, by name, with its record type: what the change log, sync and the schema check walk.

@@ -1,0 +1,178 @@
+/// The merge as pure code: given a batch of changes, what the site already holds of the rows they touch
+/// (`KnownRows`) and who sent them, it returns the row writes, the log entries and the per-change rejections
+/// (`MergePlan`), for a store to carry out in one transaction. Both stores (SQLite, PostgreSQL) and both directions (a
+/// village pulling, the county applying a push) share it; property tests run it without a database.
+public enum MergeDecision {
+    /// Who pushed a batch to the county, whose rules then apply (`SyncScope`). A village pulling from its county
+    /// applies what it is sent without a sender.
+    public struct Sender: Sendable {
+        /// The pushing device's site id: every change must come from it.
+        public var site: String
+        /// The village of the push's token.
+        public var village: String
+
+        public init(site: String, village: String) {
+            self.site = site
+            self.village = village
+        }
+    }
+
+    /// A change with what deciding and writing it take that needs no database, made before the write transaction
+    /// (the county prepares a push on its event loops, so that the single writer only looks rows up and writes).
+    public struct Prepared: Sendable {
+        public let change: Change
+        /// The change's columns but `id`, sorted: the winners when the row is new.
+        public let columns: [String]
+        /// The log entry's JSON when every column wins.
+        public let logJSON: String
+        /// Why the change breaks its columns' rules (checked only for a sender's changes).
+        public let problem: Localized?
+
+        public init(_ change: Change, checkRules: Bool = false) {
+            self.change = change
+            columns = change.columns.values.keys.filter { $0 != "id" }.sorted()
+            logJSON = ColumnValues.json(sortedNames: columns, values: change.columns.values)
+            problem = checkRules ? SyncedRules.problem(in: change) : nil
+        }
+    }
+
+    /// Decides `batch` in order: each change is rejected with a reason, superseded (nothing of it wins), or written
+    /// (its winning columns, inserted as a new row or updated, and logged). A later change of the same row in the
+    /// batch sees what an earlier one wrote.
+    public static func decide(_ batch: [Prepared], known: KnownRows, sender: Sender?) -> MergePlan {
+        var known = known
+        var plan = MergePlan()
+        for (index, item) in batch.enumerated() {
+            let change = item.change
+            if let reason = problem(item, known: known, sender: sender) {
+                plan.rejections.append(MergePlan.Rejection(index: index, originSeq: change.originSeq, reason: reason))
+                continue
+            }
+            let row = known.row(change.table, change.pk)
+            // A row without log entries (no owner) does not exist yet: every column of the change wins.
+            let isNew = row.owner == nil
+            let winners = isNew ? item.columns : Merge.winners(of: change, against: row.versions)
+            if winners.isEmpty {
+                plan.superseded += 1
+                continue
+            }
+            let scope = row.owner ?? change.columns.values["village"]?.stringValue ?? ""
+            plan.writes.append(MergePlan.Write(
+                index: index, change: change, isNew: isNew, columns: winners,
+                logJSON: isNew ? item.logJSON : ColumnValues.json(sortedNames: winners, values: change.columns.values), scope: scope))
+            known.record(change.table, change.pk, columns: winners, version: change.version, owner: scope)
+            if change.table == Person.databaseTableName, winners.contains("deleted"), let deleted = change.columns.values["deleted"] {
+                known.recordPerson(change.pk, deleted: deleted == 1)
+            }
+            plan.newest = max(plan.newest, HLC(raw: change.hlc))
+        }
+        return plan
+    }
+
+    /// Why `item` cannot be written, or nil.
+    static func problem(_ item: Prepared, known: KnownRows, sender: Sender?) -> Localized? {
+        let change = item.change
+        let row = known.row(change.table, change.pk)
+        // A sender is held to its scope and to the columns' rules first: those reasons name what to fix.
+        if let sender, let reason = scopeProblem(change, owner: row.owner, sender: sender) ?? item.problem
+            ?? deletionProblem(change, known: known) {
+            return reason
+        }
+        // A row's first entry carries its id among the columns; the key is `pk`, and must agree.
+        if let id = change.columns.values["id"], id != .string(change.pk) {
+            return Localized(zh: "记录编号不一致", en: "the id column differs from the key")
+        }
+        guard let columns = SyncedRules.tables[change.table] else {
+            return Localized(zh: "未知的数据表 \(change.table)", en: "unknown table \(change.table)")
+        }
+        if let unknown = item.columns.first(where: { columns[$0] == nil }) {
+            return Localized(zh: "数据表 \(change.table) 没有可写的列 \(unknown)", en: "table \(change.table) has no writable column \(unknown)")
+        }
+        if row.owner == nil {
+            // The id is taken by a row outside the scopes looked in: another village's.
+            if row.foreign { return Localized(zh: "这个编号已被其他村的记录使用", en: "another village's row has this id") }
+            let missing = (SyncedRules.required[change.table] ?? []).filter { change.columns.values[$0] == nil }
+            if !missing.isEmpty {
+                return Localized(zh: "新记录不完整：缺少 \(change.table).\(missing.joined(separator: "、"))",
+                                 en: "a new row is incomplete: \(change.table) lacks \(missing.joined(separator: ", "))")
+            }
+        }
+        return nil
+    }
+
+    /// Why `change` is outside what `sender` may write, or nil when it may; `owner` is the village of the row it
+    /// changes (nil for a new row, or a row of another village, which is not looked up).
+    public static func scopeProblem(_ change: Change, owner: String?, sender: Sender) -> Localized? {
+        let village = sender.village
+        if change.origin != sender.site {
+            return Localized(zh: "只能上传本机产生的修改", en: "a site may push only its own changes")
+        }
+        guard let scope = SyncScope.of(change.table) else {
+            return Localized(zh: "未知的数据表 \(change.table)", en: "unknown table \(change.table)")
+        }
+        let claimed = change.columns.values["village"]?.stringValue
+        switch scope {
+        case .county(let villageColumns) where !villageColumns.isEmpty:
+            guard owner == village, claimed == nil || claimed == village, Set(change.columns.values.keys).isSubset(of: villageColumns) else {
+                return Localized(zh: "核查任务由县下发，村里只能填写核查结果", en: "leads belong to the county; a village may only fill in the outcome")
+            }
+            return nil
+        case .county:
+            return Localized(zh: "\(change.table) 由县统一发布，村里不能修改", en: "\(change.table) is published by the county; a village cannot change it")
+        case .village:
+            if let owner, owner != village {
+                return Localized(zh: "不能修改其他村的记录", en: "this row belongs to another village")
+            }
+            // Rows are looked up among the village's own (and the county's), so another village's row is not found:
+            // an edit of it looks like a new row without its village; one carrying the village reuses a taken id.
+            if owner == nil && claimed == nil {
+                return Localized(zh: "本村没有这条记录；新记录须带村代码", en: "no row of this village has this id, and a new row must carry its village")
+            }
+            if let claimed, claimed != village {
+                return Localized(zh: "只能上传本村（\(village)）的记录，不能写入 \(claimed)", en: "a village may write only its own rows (\(village)), not \(claimed)")
+            }
+            return nil
+        }
+    }
+
+    /// Why a village's deletion of a row is refused, or nil: the rows recorded about a person (trips, measures,
+    /// events, tests, checks) are deleted only with the person (`SyncScope.village(deletedWithPerson:)`).
+    static func deletionProblem(_ change: Change, known: KnownRows) -> Localized? {
+        guard change.columns.values["deleted"] == 1, case .village(true, _) = SyncScope.of(change.table) else { return nil }
+        if known.isPersonDeleted(of: change.table, change.pk) == true { return nil }
+        return Localized(zh: "\(change.table) 只能随人员一起删除（删除人员须说明原因）",
+                         en: "a \(change.table) row is deleted only with its person (who is deleted with a reason)")
+    }
+}
+
+/// What `MergeDecision` decided for a batch, for a store to carry out in order.
+public struct MergePlan: Sendable {
+    /// One change's winning columns: the row write and its log entry.
+    public struct Write: Sendable {
+        /// The change's place in the batch.
+        public let index: Int
+        public let change: Change
+        /// Insert a new row (else update the existing one).
+        public let isNew: Bool
+        /// The winning columns, sorted; their values are the change's.
+        public let columns: [String]
+        /// The log entry's columns, as JSON.
+        public let logJSON: String
+        /// The log entry's scope: the row's village (or the county, for its own rows).
+        public let scope: String
+    }
+
+    /// A change refused, with the reason the sender is told.
+    public struct Rejection: Sendable, Equatable {
+        public let index: Int
+        public let originSeq: Int64
+        public let reason: Localized
+    }
+
+    public var writes: [Write] = []
+    public var rejections: [Rejection] = []
+    /// How many changes lost on every column (already held, or older than what is held).
+    public var superseded = 0
+    /// The latest clock among the written changes (zero when none).
+    public var newest = HLC.zero
+}

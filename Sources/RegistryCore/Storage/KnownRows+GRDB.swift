@@ -1,0 +1,74 @@
+import GRDB
+
+// The SQLite store's lookups for the merge: what a batch's rows are, read once before `MergeDecision` decides.
+
+extension KnownRows {
+    /// Looks up the rows `changes` touch among the rows of `scopes` (the villages and county whose rows the batch may
+    /// change: the log is indexed by scope first; nil looks in every scope, without the index's help), with one
+    /// query per table for every 500 rows instead of two lookups per change. With scopes, a row not found there is
+    /// looked up by id in its table, so that reusing another village's id is refused by the decision rather than by
+    /// the insert. For a deletion of a row about a person, also whether that person is deleted.
+    public static func load(_ changes: [Change], scopes: [String]?, db: Database) throws -> KnownRows {
+        var known = KnownRows()
+        var byTable: [String: Set<String>] = [:]
+        for change in changes where SyncedTables.nameSet.contains(change.table) { byTable[change.table, default: []].insert(change.pk) }
+        for (table, pks) in byTable {
+            var rows: [String: Row] = [:]
+            let all = Array(pks)
+            for start in stride(from: 0, to: all.count, by: 500) {
+                let chunk = all[start..<min(start + 500, all.count)]
+                let cursor = try ChangeLog.entries(db, table: table, pks: chunk, scopes: scopes)
+                while let entry = try cursor.next() {
+                    let pk: String = entry[0]
+                    let version = Version(hlc: HLC(raw: entry[2]), origin: entry[3])
+                    var row = rows[pk] ?? Row()
+                    row.owner = entry[4]
+                    Merge.observe(ColumnValues.names(json: entry[1]), at: version, into: &row.versions)
+                    rows[pk] = row
+                }
+            }
+            if scopes != nil {
+                let unseen = all.filter { rows[$0] == nil }
+                for start in stride(from: 0, to: unseen.count, by: 500) {
+                    let chunk = Array(unseen[start..<min(start + 500, unseen.count)])
+                    // `table` is one of the synced tables (filtered above), never a pushed string.
+                    let taken = try String.fetchAll(db, sql: "SELECT id FROM \(table) WHERE id IN ("
+                                                    + Array(repeating: "?", count: chunk.count).joined(separator: ", ") + ")",
+                                                    arguments: StatementArguments(chunk))
+                    for pk in taken { rows[pk] = Row(foreign: true) }
+                }
+            }
+            for (pk, row) in rows { known.set(table, pk, row) }
+        }
+        try known.loadPersons(of: changes, db: db)
+        return known
+    }
+
+    /// For each deletion of a row recorded about a person, the person (from the change, an earlier change of the
+    /// batch, or the stored row) and whether they are deleted as stored.
+    private mutating func loadPersons(of changes: [Change], db: Database) throws {
+        let deletions = changes.filter {
+            guard $0.columns.values["deleted"] == 1, case .village(true, _) = SyncScope.of($0.table) else { return false }
+            return true
+        }
+        guard !deletions.isEmpty else { return }
+        // A column of a row as the batch or the database has it.
+        func value(_ table: String, _ pk: String, _ column: String) throws -> String? {
+            if let sent = changes.last(where: { $0.table == table && $0.pk == pk && $0.columns.values[column] != nil }) {
+                return sent.columns.values[column]?.stringValue
+            }
+            return try String.fetchOne(db, sql: "SELECT \(column) FROM \(table) WHERE id = ?", arguments: [pk])
+        }
+        for change in deletions {
+            let person: String?
+            if change.table == MeasureEvent.databaseTableName {
+                person = try value(change.table, change.pk, "measure_id").flatMap { try value(Measure.databaseTableName, $0, "person_id") }
+            } else {
+                person = try value(change.table, change.pk, "person_id")
+            }
+            guard let person else { continue }
+            let deleted = try Bool.fetchOne(db, sql: "SELECT deleted FROM person WHERE id = ?", arguments: [person])
+            setPerson(of: change.table, change.pk, person: person, deleted: deleted)
+        }
+    }
+}
