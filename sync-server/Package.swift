@@ -23,6 +23,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        // The PostgreSQL store (`--db postgres://…`).
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
         // For sync-bench's load client only (HummingbirdTesting builds it for the tests anyway).
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
@@ -40,10 +42,12 @@ let package = Package(
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
-            // Sources/CountyServer/Schema links to schema/county: the county's own tables, as SQL data; Templates holds
+            // Sources/CountyServer/Schema links to schema/county: the county's own tables, as SQL data, and PostgresSchema to
+            // schema/postgres, the same on PostgreSQL; Templates holds
             // the pages, compiled in too so that the binary runs from anywhere.
-            resources: [.embedInCode("Schema"), .embedInCode("Templates")]
+            resources: [.embedInCode("Schema"), .embedInCode("PostgresSchema"), .embedInCode("Templates")]
         ),
         .executableTarget(
             name: "SyncServerCLI",

@@ -95,9 +95,13 @@ extension CountyDatabase {
         try writer.write { try LocalSettings.set($0, "deadline", text) }
     }
 
-    /// The county summary for `day`.
+    /// The county summary for `day`, with this database's deadline.
     public func summary(on day: Day, maxSkew: TimeInterval = 600) throws -> CountySummary {
-        let deadlineText = try deadline()
+        try summary(on: day, deadline: try deadline(), maxSkew: maxSkew)
+    }
+
+    /// The county summary for `day` with reports due by `deadlineText` (`HH:MM`, kept by the store).
+    public func summary(on day: Day, deadline deadlineText: String, maxSkew: TimeInterval = 600) throws -> CountySummary {
         let deadlineTime = try LocalTimeOfDay(deadlineText, field: .deadline)
         let deadline = clock.instant(day, hour: deadlineTime.hour, minute: deadlineTime.minute)
         return try writer.read { db in

@@ -10,8 +10,7 @@ extension CountyDatabase {
     /// cannot sync.
     public func issueToken(village code: String) throws -> String {
         let village = try Validate.areaCode(code, field: .village, lengths: [6, 12])
-        var generator = SystemRandomNumberGenerator()
-        let token = (0..<4).map { _ in String(generator.next() as UInt64, radix: 16).leftPadded16 }.joined()
+        let token = Self.newToken()
         try writer.write { db in
             let settings = try CountyDatabase.settings(db)
             guard village.hasPrefix(settings.county) else {
@@ -24,7 +23,7 @@ extension CountyDatabase {
     }
 
     /// Revokes every token of a village (or only the one given); returns how many were revoked.
-    public func revokeTokens(village code: String, token: String? = nil) throws -> Int {
+    public func revokeTokens(village code: String, token: String?) throws -> Int {
         let village = try Validate.areaCode(code, field: .village, lengths: [6, 12])
         return try writer.write { db in
             var sql = "UPDATE token SET revoked_at = ? WHERE village = ? AND revoked_at IS NULL"
@@ -38,13 +37,29 @@ extension CountyDatabase {
         }
     }
 
+    /// A token as listed, without its secret.
+    public struct TokenLine: Sendable, Equatable {
+        public var village: String
+        /// The village's roster name.
+        public var name: String?
+        public var createdAt: String
+        public var revokedAt: String?
+
+        public init(village: String, name: String?, createdAt: String, revokedAt: String?) {
+            self.village = village
+            self.name = name
+            self.createdAt = createdAt
+            self.revokedAt = revokedAt
+        }
+    }
+
     /// The tokens, without their secrets: village, its roster name, issued, revoked.
-    public func tokens() throws -> [(village: String, name: String?, createdAt: String, revokedAt: String?)] {
+    public func tokens() throws -> [TokenLine] {
         try writer.read { db in
             try Row.fetchAll(db, sql: """
                 SELECT t.village, v.name, t.created_at, t.revoked_at FROM token t
                 LEFT JOIN village v ON v.code = t.village AND v.deleted = 0 ORDER BY t.village, t.created_at
-                """).map { ($0["village"], $0["name"], $0["created_at"], $0["revoked_at"]) }
+                """).map { TokenLine(village: $0["village"], name: $0["name"], createdAt: $0["created_at"], revokedAt: $0["revoked_at"]) }
         }
     }
 
@@ -64,10 +79,16 @@ extension CountyDatabase {
     }
 
     /// The roster name of `village`, if it is on the roster.
-    public func villageName(_ village: String) async throws -> String? {
-        try await writer.read { db in
+    public func villageName(_ village: String) throws -> String? {
+        try writer.read { db in
             try String.fetchOne(db, sql: "SELECT name FROM village WHERE code = ? AND deleted = 0", arguments: [village])
         }
+    }
+
+    /// A new token: 256 random bits as 64 hex digits.
+    static func newToken() -> String {
+        var generator = SystemRandomNumberGenerator()
+        return (0..<4).map { _ in String(generator.next() as UInt64, radix: 16).leftPadded16 }.joined()
     }
 
     static func hash(_ token: String) -> String {

@@ -15,8 +15,8 @@ extension SyncServerCommand {
             try await options.run { db in
                 let day = try date.map { try Validate.day($0, field: .date) } ?? db.clock.today
                 // Contacts of recent positives seen by nobody yet get their leads first (idempotent).
-                let raised = try db.raiseContactLeads()
-                let summary = try db.summary(on: day)
+                let raised = try await db.writing { try $0.raiseContactLeads() }
+                let summary = try await db.summary(on: day)
                 switch format {
                 case "json":
                     let encoder = JSONEncoder()
@@ -25,7 +25,7 @@ extension SyncServerCommand {
                 case "csv":
                     Terminal.out(MergeText.csv(summary), terminator: "")
                 case "table":
-                    Terminal.out(MergeText.table(summary, county: try db.settings().name))
+                    Terminal.out(MergeText.table(summary, county: try await db.settings().name))
                     if raised > 0 { Terminal.out("已向相关村下发密接核查任务 \(raised) 条（当日截止）") }
                 default:
                     throw RegistryError.notOneOf(.format, format, ["table", "json", "csv"])
@@ -45,7 +45,8 @@ extension SyncServerCommand {
 
             func run() async throws {
                 try await options.run { db in
-                    let result = try db.importLeads(try CSVFile(path: file))
+                    let csv = try CSVFile(path: file)
+                    let result = try await db.writing { try $0.importLeads(csv) }
                     Terminal.out(options.language == .zh ? "核查线索：新增下发 \(result.added)，已下发过 \(result.unchanged)"
                                                           : "leads: \(result.added) added, \(result.unchanged) already sent")
                 }

@@ -25,8 +25,8 @@ extension SyncServerCommand {
 
             func run() async throws {
                 try await options.run { db in
-                    let person = try db.correctPerson(target.person, village: target.village,
-                                                      PersonCorrection(name: name, phone: phone, address: address))
+                    let (id, village, correction) = (target.person, target.village, PersonCorrection(name: name, phone: phone, address: address))
+                    let person = try await db.writing { try $0.correctPerson(id, village: village, correction) }
                     Terminal.out((options.language == .zh ? "已更正 " : "corrected ") + "\(person.village) \(person.id)")
                 }
             }
@@ -40,7 +40,8 @@ extension SyncServerCommand {
 
             func run() async throws {
                 try await options.run { db in
-                    let person = try db.setPersonDeleted(target.person, village: target.village, true, reason: reason)
+                    let (id, village, reason) = (target.person, target.village, reason)
+                    let person = try await db.writing { try $0.setPersonDeleted(id, village: village, true, reason: reason) }
                     Terminal.out((options.language == .zh ? "已删除 " : "deleted ") + "\(person.village) \(person.id)")
                 }
             }
@@ -53,7 +54,8 @@ extension SyncServerCommand {
 
             func run() async throws {
                 try await options.run { db in
-                    let person = try db.setPersonDeleted(target.person, village: target.village, false)
+                    let (id, village) = (target.person, target.village)
+                    let person = try await db.writing { try $0.setPersonDeleted(id, village: village, false) }
                     Terminal.out((options.language == .zh ? "已恢复 " : "restored ") + "\(person.village) \(person.id)")
                 }
             }

@@ -24,15 +24,23 @@ struct ServerOptionsGroup: ParsableArguments {
     var language: Language { Language(rawValue: lang) ?? .zh }
     var path: String { db ?? ProcessInfo.processInfo.environment["SYNC_SERVER_DB"] ?? "county.sqlite" }
 
-    func open() throws -> CountyDatabase {
+    /// Opens the store `--db` names: a `postgres://` URL, or else a SQLite file.
+    func open() async throws -> any CountyStore {
         let fixed = ProcessInfo.processInfo.environment["SYNC_SERVER_NOW"].flatMap { ISO8601DateFormatter().date(from: $0) }
-        return try CountyDatabase.open(path: path, clock: RegistryClock(now: { fixed ?? Date() }))
+        return try await openStore(path, clock: RegistryClock(now: { fixed ?? Date() }))
     }
 
-    /// Runs `body`; a refusal becomes one line on stderr and a non-zero exit.
-    func run(_ body: (CountyDatabase) async throws -> Void) async throws {
+    /// Runs `body` on the store, closing it after; a refusal becomes one line on stderr and a non-zero exit.
+    func run(_ body: (any CountyStore) async throws -> Void) async throws {
         do {
-            try await body(try open())
+            let store = try await open()
+            do {
+                try await body(store)
+                await store.close()
+            } catch {
+                await store.close()
+                throw error
+            }
         } catch let exit as ExitCode {
             throw exit
         } catch {
@@ -51,7 +59,7 @@ extension SyncServerCommand {
 
         func run() async throws {
             try await options.run { db in
-                let settings = try db.initialize(county: county, name: name)
+                let settings = try await db.initialize(county: county, name: name)
                 Terminal.out(options.language == .zh ? "已建立县数据库：\(settings.name)（\(settings.county)），文件 \(options.path)"
                                                       : "county \(settings.county) \(settings.name) ready in \(options.path)")
             }
@@ -68,7 +76,8 @@ extension SyncServerCommand {
 
             func run() async throws {
                 try await options.run { db in
-                    let result = try db.importVillages(try CSVFile(path: file))
+                    let csv = try CSVFile(path: file)
+                    let result = try await db.writing { try $0.importVillages(csv) }
                     Terminal.out(options.language == .zh ? "村名册：新增 \(result.added)，更新 \(result.updated)"
                                                           : "villages: \(result.added) added, \(result.updated) updated")
                 }
@@ -90,7 +99,7 @@ extension SyncServerCommand {
             }
 
             func run() async throws {
-                try await options.run { db in Terminal.out(try db.issueToken(village: county ? try db.settings().county : village!)) }
+                try await options.run { db in Terminal.out(try await db.issueToken(village: county ? try await db.settings().county : village!)) }
             }
         }
 
@@ -102,7 +111,7 @@ extension SyncServerCommand {
 
             func run() async throws {
                 try await options.run { db in
-                    let n = try db.revokeTokens(village: village, token: token)
+                    let n = try await db.revokeTokens(village: village, token: token)
                     Terminal.out(options.language == .zh ? "已吊销 \(n) 个令牌" : "revoked \(n)")
                 }
             }
@@ -114,7 +123,7 @@ extension SyncServerCommand {
 
             func run() async throws {
                 try await options.run { db in
-                    for token in try db.tokens() {
+                    for token in try await db.tokens() {
                         let zh = options.language == .zh
                         Terminal.out("\(token.village)  \(token.name ?? (token.village.count == 6 ? (zh ? "县级令牌" : "county token") : (zh ? "（不在村名册）" : "(not on the roster)")))  "
                                      + (zh ? "签发 \(token.createdAt)  " : "issued \(token.createdAt)  ")
@@ -136,7 +145,8 @@ extension SyncServerCommand {
 
             func run() async throws {
                 try await options.run { db in
-                    let result = try db.importRiskAreas(try CSVFile(path: file))
+                    let csv = try CSVFile(path: file)
+                    let result = try await db.writing { try $0.importRiskAreas(csv) }
                     Terminal.out(result.text(options.language))
                 }
             }
@@ -149,7 +159,7 @@ extension SyncServerCommand {
 
         func run() async throws {
             try await options.run { db in
-                let epoch = try db.newEpoch()
+                let epoch = try await db.newEpoch()
                 Terminal.out(options.language == .zh ? "已开始新纪元 \(epoch)：各村下次同步时重新下载" : "new epoch \(epoch)")
             }
         }
@@ -171,14 +181,14 @@ extension SyncServerCommand {
             keepFreedMemory()
             let logger = Logger(label: "sync-server")
             try await options.run { db in
-                _ = try db.settings()
+                _ = try await db.settings()
                 var serverOptions = ServerOptions(host: host, port: port)
                 serverOptions.maxSkew = TimeInterval(maxSkew)
                 serverOptions.headerTimeout = headerTimeout
                 serverOptions.idleTimeout = idleTimeout
                 serverOptions.connectionsPerAddress = maxConnectionsPerAddress
                 serverOptions.maxBody = maxBodyBytes
-                let app = buildApplication(database: db, options: serverOptions, logger: logger) { port in
+                let app = buildApplication(store: db, options: serverOptions, logger: logger) { port in
                     // Scripts and tests read the bound port from this line.
                     FileHandle.standardOutput.write(Data("listening on \(host):\(port)\n".utf8))
                 }

@@ -15,7 +15,7 @@ actor PushGroups {
     static let maxChanges = 5_000
 
     struct Pending {
-        let push: CountyDatabase.PendingPush
+        let push: PendingPush
         let continuation: CheckedContinuation<Wire.PushResponse, any Error>
     }
 
@@ -23,7 +23,7 @@ actor PushGroups {
     private var draining = false
 
     /// Queues `push` and returns its acknowledgement once the group holding it has committed.
-    func submit(_ push: CountyDatabase.PendingPush, to database: CountyDatabase) async throws -> Wire.PushResponse {
+    func submit(_ push: PendingPush, to database: some GroupCommitting) async throws -> Wire.PushResponse {
         try await withCheckedThrowingContinuation { continuation in
             queue.append(Pending(push: push, continuation: continuation))
             if !draining {
@@ -33,7 +33,7 @@ actor PushGroups {
         }
     }
 
-    private func drain(_ database: CountyDatabase) async {
+    private func drain(_ database: some GroupCommitting) async {
         while !queue.isEmpty {
             var count = 0, changes = 0
             while count < queue.count, count == 0 || changes + queue[count].push.request.changes.count <= Self.maxChanges {
@@ -52,4 +52,9 @@ actor PushGroups {
         }
         draining = false
     }
+}
+
+/// A store that applies a group of pushes in one transaction, each in its own savepoint; one result per push.
+public protocol GroupCommitting: Sendable {
+    func applyGroup(_ pushes: [PendingPush]) async throws -> [Result<Wire.PushResponse, any Error>]
 }

@@ -3,76 +3,19 @@ import GRDB
 import RegistryCore
 import RegistrySync
 
-/// What the county does with a village's push and pull. Pure storage and rules; HTTP lives in the router.
-extension CountyDatabase {
-    /// Why a push was answered with something other than an acknowledgement.
-    public enum PushRefusal: Error, Sendable {
-        /// The batch does not follow on from what the server has applied for the site (409).
-        case gap(expected: Int64)
-        /// A change is stamped further ahead of the server's clock than allowed (422): the computer's clock is wrong.
-        case clockAhead(minutes: Int)
-        /// The site belongs to another village (403).
-        case wrongVillage
-        /// The site is the county's own, or was first seen under another token (403).
-        case foreignSite
-        /// The batch's numbering does not hold together (400): why.
-        case malformed(Localized)
-    }
-
-    /// Applies a village's push (see `apply(_:county:db:)`) in a group commit with the pushes waiting beside it
-    /// (`PushGroups`), and answers once it is committed. Async, so that the server's event loops are not blocked
-    /// while the single writer works.
-    /// `tokenID` is the token the push came under: a site belongs to the first token it pushes under.
+/// The SQLite store's sync: a village's push applied in group commits, and its pull.
+extension CountyDatabase: GroupCommitting {
+    /// Applies a village's push (see `apply(_:county:countySite:db:)`) in a group commit with the pushes waiting beside
+    /// it (`PushGroups`), and answers once it is committed. Async, so that the server's event loops are not blocked
+    /// while the single writer works. `tokenID` is the token the push came under: a site belongs to the first token
+    /// it pushes under.
     public func push(_ request: Wire.PushRequest, village: String, tokenID: String, maxSkew: TimeInterval) async throws -> Wire.PushResponse {
-        if let problem = Self.numberingProblem(request) { throw PushRefusal.malformed(problem) }
-        let now = clock.now()
-        let limit = HLC(milliseconds: Int64((now.timeIntervalSince1970 + maxSkew) * 1000), counter: 0xFFFF)
-        if let ahead = request.changes.map({ HLC(raw: $0.hlc) }).max(), ahead > limit {
-            throw PushRefusal.clockAhead(minutes: Int((Double(ahead.milliseconds) / 1000 - now.timeIntervalSince1970) / 60))
-        }
-        // Prepared here, on the caller's thread, not on the single writer (see `MergeDecision.Prepared`), each change
-        // checked against the rules of its columns.
-        let pending = PendingPush(request: request, village: village, tokenID: tokenID,
-                                  prepared: request.changes.map { MergeDecision.Prepared($0, checkRules: true) }, at: now)
+        let pending = try PendingPush(request, village: village, tokenID: tokenID, maxSkew: maxSkew, now: clock.now())
         return try await pushes.submit(pending, to: self)
     }
 
-    /// Why a push's numbering does not hold together, or nil: the site is a plain identifier, `after` is not
-    /// negative, the changes' `origin_seq` rise strictly within (`after`, `through`], and `through` is the last
-    /// change sent or set aside (`withheld`). An acknowledgement covers only what was sent, so a push cannot move a
-    /// site's cursor past changes the county never received.
-    static func numberingProblem(_ request: Wire.PushRequest) -> Localized? {
-        guard ColumnRule.isIdentifier(request.site) else {
-            return Localized(zh: "site 不是有效的站点编号", en: "site is not a valid site id")
-        }
-        guard request.after >= 0 else { return Localized(zh: "after 不能为负", en: "after must not be negative") }
-        let numbers = (request.changes.map(\.originSeq) + request.withheld).sorted()
-        guard numbers.count == Set(numbers).count else {
-            return Localized(zh: "同一批中 origin_seq 重复", en: "an origin_seq appears twice in the batch")
-        }
-        guard request.changes.map(\.originSeq) == request.changes.map(\.originSeq).sorted() else {
-            return Localized(zh: "origin_seq 应按顺序递增", en: "origin_seq must rise through the batch")
-        }
-        if let first = numbers.first, first <= request.after {
-            return Localized(zh: "origin_seq 应大于 after", en: "every origin_seq must be above after")
-        }
-        guard request.through == (numbers.last ?? request.after) else {
-            return Localized(zh: "through 应等于本批最后一条修改的 origin_seq", en: "through must be the origin_seq of the batch's last change")
-        }
-        return nil
-    }
-
-    /// A push that passed the checks needing no database, waiting for the writer.
-    struct PendingPush: Sendable {
-        let request: Wire.PushRequest
-        let village: String
-        let tokenID: String
-        let prepared: [MergeDecision.Prepared]
-        let at: Date
-    }
-
     /// Applies a group of pushes in one write transaction, each in its own savepoint; one result per push.
-    func applyGroup(_ pushes: [PendingPush]) async throws -> [Result<Wire.PushResponse, any Error>] {
+    public func applyGroup(_ pushes: [PendingPush]) async throws -> [Result<Wire.PushResponse, any Error>] {
         try await writer.write { db in
             let settings = try CountyDatabase.settings(db)  // once per group, not per push
             let results = try pushes.map { push in

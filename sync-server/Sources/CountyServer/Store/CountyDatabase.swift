@@ -42,7 +42,7 @@ public final class CountyDatabase: Sendable {
         if !FileManager.default.fileExists(atPath: path) {
             let fd = Foundation.open(path, O_CREAT | O_WRONLY, 0o600)
             guard fd >= 0 else { throw RegistryError(.file, zh: "无法创建 \(path)", en: "cannot create \(path)") }
-            close(fd)
+            Foundation.close(fd)
         }
         var config = Configuration()
         config.busyMode = .timeout(15)
@@ -73,6 +73,18 @@ public final class CountyDatabase: Sendable {
         public var name: String
         public var site: String
         public var epoch: String
+
+        /// The settings from the stored keys; refuses a store that was never initialised.
+        init(_ values: [String: String]) throws {
+            guard let county = values["county"], let site = values["site"], let epoch = values["epoch"] else {
+                throw RegistryError(nil, zh: "县数据库尚未初始化：请先运行 sync-server init --county 代码 --name 县名",
+                                    en: "the county database is not initialised: run sync-server init --county CODE --name NAME")
+            }
+            self.county = county
+            self.name = values["county_name"] ?? ""
+            self.site = site
+            self.epoch = epoch
+        }
     }
 
     /// Sets up the county: its 6-digit code, its name, a site id and an epoch.
@@ -105,13 +117,9 @@ public final class CountyDatabase: Sendable {
     public func settings() throws -> Settings { try writer.read { try CountyDatabase.settings($0) } }
 
     static func settings(_ db: Database) throws -> Settings {
-        guard let county = try LocalSettings.get(db, "county"), let site = try LocalSettings.get(db, "site"),
-              let epoch = try LocalSettings.get(db, "epoch")
-        else {
-            throw RegistryError(nil, zh: "县数据库尚未初始化：请先运行 sync-server init --county 代码 --name 县名",
-                                en: "the county database is not initialised: run sync-server init --county CODE --name NAME")
-        }
-        return Settings(county: county, name: try LocalSettings.get(db, "county_name") ?? "", site: site, epoch: epoch)
+        var values: [String: String] = [:]
+        for key in ["county", "county_name", "site", "epoch"] { values[key] = try LocalSettings.get(db, key) }
+        return try Settings(values)
     }
 
     /// Runs `body` in one write transaction with a change recorder for the county's own site.

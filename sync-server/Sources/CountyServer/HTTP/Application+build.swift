@@ -1,0 +1,61 @@
+import Foundation
+import Hummingbird
+import HummingbirdCore
+import Logging
+import NIOCore
+
+/// How the server runs.
+public struct ServerOptions: Sendable {
+    public var host = "127.0.0.1"
+    public var port = 8080
+    /// How far ahead of the server's clock a change may be stamped.
+    public var maxSkew: TimeInterval = 600
+    /// The largest request body accepted; a push batch is at most about 1 MB.
+    public var maxBody = 2 << 20
+    /// How long a new connection may take to send a request's headers.
+    public var headerTimeout: TimeInterval = 30
+    /// How long a kept-alive connection may sit idle between requests.
+    public var idleTimeout: TimeInterval = 60
+    /// How many connections one address may hold at once (a township's NAT may carry a few dozen villages).
+    public var connectionsPerAddress = 256
+    /// How many connections the server holds at once, below the process's file limit.
+    public var maxConnections = 4096
+
+    public init(host: String = "127.0.0.1", port: Int = 8080) {
+        self.host = host
+        self.port = port
+    }
+}
+
+/// The router over a store: the sync endpoints, the health check, and the county officer's pages. One controller
+/// per file; each is generic over the store, so that the same routes serve SQLite and PostgreSQL.
+public func buildRouter<Store: CountyStore>(store: Store, options: ServerOptions, logger: Logger) -> Router<BasicRequestContext> {
+    let router = Router()
+    router.add(middleware: SecurityHeadersMiddleware())
+    router.add(middleware: MethodNotAllowedMiddleware())
+    let villages = VillageAuthenticator(store: store)
+    let county = CountyAuthenticator(store: store)
+    HealthController(store: store, options: options, villages: villages).add(to: router)
+    PushController(store: store, options: options, logger: logger, villages: villages).add(to: router)
+    PullController(store: store, logger: logger, villages: villages).add(to: router)
+    SummaryController(store: store, options: options, county: county).add(to: router)
+    DashboardController(store: store, options: options, county: county).add(to: router)
+    return router
+}
+
+/// The HTTP application over a store, with the connection guard in front.
+public func buildApplication<Store: CountyStore>(store: Store, options: ServerOptions, logger: Logger,
+                                                 onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
+    let counts = ConnectionGuard.Counts(perAddress: options.connectionsPerAddress)
+    let guardHandler: @Sendable () -> [any RemovableChannelHandler] = {
+        [ConnectionGuard(counts: counts, headerTimeout: .milliseconds(Int64(options.headerTimeout * 1000)),
+                         idleTimeout: .milliseconds(Int64(options.idleTimeout * 1000)))]
+    }
+    return Application(
+        router: buildRouter(store: store, options: options, logger: logger),
+        server: .http1(configuration: .init(additionalChannelHandlers: guardHandler())),
+        configuration: .init(address: .hostname(options.host, port: options.port), serverName: "sync-server",
+                             availableConnectionsDelegate: MaximumAvailableConnections(options.maxConnections)),
+        onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? options.port) },
+        logger: logger)
+}

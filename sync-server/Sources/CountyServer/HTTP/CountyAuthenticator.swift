@@ -1,0 +1,38 @@
+import Foundation
+import Hummingbird
+import RegistryCore
+
+/// The county officer's endpoints need a county token: as a bearer token, or for a browser as the password of
+/// HTTP Basic authentication.
+struct CountyAuthenticator<Store: CountyStore>: Sendable {
+    let store: Store
+
+    /// Refuses a request without a county token: with a Basic challenge for a browser (`challenge`), else with
+    /// the JSON error every API answer uses (URLSession clients stall on an unanswered challenge).
+    func require(_ request: Request, challenge: Bool) async throws {
+        var token: String?
+        if let header = request.headers[.authorization] {
+            if header.hasPrefix("Bearer ") {
+                token = String(header.dropFirst(7))
+            } else if header.hasPrefix("Basic "), let data = Data(base64Encoded: String(header.dropFirst(6))),
+                      let pair = String(data: data, encoding: .utf8), let colon = pair.firstIndex(of: ":") {
+                token = String(pair[pair.index(after: colon)...])
+            }
+        }
+        guard let token, let holder = try await store.authenticate(token.trimmingCharacters(in: .whitespaces)), holder.village.count == 6 else {
+            if challenge { throw BasicChallenge() }
+            throw Refusal(.unauthorized, "unauthorized", Localized(zh: "需要县级令牌", en: "a county token is required"))
+        }
+    }
+}
+
+/// 401 with a Basic challenge, so that a browser asks the county officer for the token.
+struct BasicChallenge: HTTPResponseError {
+    var status: HTTPResponse.Status { .unauthorized }
+
+    func response(from request: Request, context: some RequestContext) throws -> Response {
+        Response(status: .unauthorized,
+                 headers: [.wwwAuthenticate: "Basic realm=\"county\", charset=\"UTF-8\"", .contentType: "text/plain; charset=utf-8"],
+                 body: .init(byteBuffer: ByteBuffer(string: "需要县级令牌 / a county token is required\n")))
+    }
+}

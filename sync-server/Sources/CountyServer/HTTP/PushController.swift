@@ -1,0 +1,66 @@
+import Foundation
+import Hummingbird
+import Logging
+import RegistryCore
+import RegistrySync
+
+/// `POST /v1/sync/push`: a village's changes, acknowledged once committed, with a reason for each one refused.
+struct PushController<Store: CountyStore>: Sendable {
+    let store: Store
+    let options: ServerOptions
+    let logger: Logger
+    let villages: VillageAuthenticator<Store>
+
+    func add(to router: Router<BasicRequestContext>) {
+        router.post("/v1/sync/push") { request, _ in
+            let started = Date()
+            let holder = try await villages.holder(request)
+            let village = holder.village
+            let buffer = try await request.body.collect(upTo: options.maxBody)
+            let push: Wire.PushRequest
+            do {
+                push = try JSONDecoder().decode(Wire.PushRequest.self, from: Data(buffer: buffer))
+            } catch {
+                throw Refusal(.badRequest, "bad_request", Localized(zh: "请求格式不对", en: "the request body is not a valid push"))
+            }
+            do {
+                let ack = try await store.push(push, village: village, tokenID: holder.tokenID, maxSkew: options.maxSkew)
+                if !push.withheld.isEmpty {
+                    logger.warning("push: changes withheld by the village as too large", metadata: [
+                        "village": .string(village), "withheld": .stringConvertible(push.withheld.count)])
+                }
+                // One line per sync; never an id number, a phone or a token.
+                logger.info("push", metadata: [
+                    "village": .string(village), "in": .stringConvertible(push.changes.count),
+                    "rejected": .stringConvertible(ack.rejected.count), "through": .stringConvertible(ack.ackedThrough),
+                    "ms": .stringConvertible(Int(Date().timeIntervalSince(started) * 1000)),
+                ])
+                return try json(ack)
+            } catch let refusal as CountyDatabase.PushRefusal {
+                throw self.refusal(refusal, village: village)
+            }
+        }
+    }
+
+    /// The HTTP answer to a push the store refused as a whole.
+    func refusal(_ refusal: CountyDatabase.PushRefusal, village: String) -> Refusal {
+        switch refusal {
+        case .gap(let expected):
+            return Refusal(.conflict, "gap", Localized(zh: "上传顺序不连续，应从 \(expected) 之后开始", en: "the batch does not follow on; expected after \(expected)"),
+                           expected: expected)
+        case .clockAhead(let minutes):
+            logger.warning("push refused: clock ahead", metadata: ["village": .string(village), "minutes": .stringConvertible(minutes)])
+            return Refusal(.unprocessableContent, "clock_skew",
+                           Localized(zh: "这台电脑的时间比县服务器快了约 \(minutes) 分钟。请校正电脑的日期和时间后再同步，已登记的数据不会丢失。",
+                                     en: "This computer's clock is about \(minutes) minutes ahead of the county server. Fix the computer's date and time, then sync again; nothing is lost."))
+        case .wrongVillage:
+            return Refusal(.forbidden, "wrong_village", Localized(zh: "此设备已登记在其他村", en: "this device is registered to another village"))
+        case .foreignSite:
+            logger.warning("push refused: site of another token", metadata: ["village": .string(village)])
+            return Refusal(.forbidden, "foreign_site", Localized(zh: "此设备编号属于县服务器或其他令牌，不能用本令牌上传",
+                                                                 en: "this site belongs to the county or to another token"))
+        case .malformed(let reason):
+            return Refusal(.badRequest, "bad_request", reason)
+        }
+    }
+}

@@ -1,0 +1,63 @@
+import Foundation
+import Hummingbird
+import NIOCore
+import RegistryCore
+import RegistrySync
+
+/// The method each path answers; another method on a known path is answered 405 with `Allow` (a 404 would say
+/// the path does not exist, and sends a client author looking in the wrong place).
+let routeMethods: [String: HTTPRequest.Method] = [
+    "/healthz": .get, "/v1/sync/push": .post, "/v1/sync/pull": .get, "/v1/summary": .get, "/dashboard": .get,
+]
+
+/// Answers another method on a known path (PUT, DELETE, or one it has never heard of) with 405 and `Allow`.
+struct MethodNotAllowedMiddleware<Context: RequestContext>: RouterMiddleware {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        guard let allowed = routeMethods[request.uri.path], request.method != allowed,
+              !(request.method == .head && allowed == .get) else {
+            return try await next(request, context)
+        }
+        var response = try Refusal(.methodNotAllowed, "method_not_allowed",
+                                   Localized(zh: "此地址只接受 \(allowed.rawValue)", en: "this path accepts \(allowed.rawValue) only")).response()
+        response.headers[.allow] = allowed.rawValue
+        return response
+    }
+}
+
+/// A refusal with a JSON body in both languages (never SQL or a stack trace).
+struct Refusal: HTTPResponseError {
+    let status: HTTPResponse.Status
+    let body: Wire.ErrorBody
+
+    init(_ status: HTTPResponse.Status, _ code: String, _ message: Localized, expected: Int64? = nil) {
+        self.status = status
+        self.body = Wire.ErrorBody(error: code, message: message, expected: expected)
+    }
+
+    func response(from request: Request, context: some RequestContext) throws -> Response { try response() }
+
+    func response() throws -> Response {
+        Response(status: status, headers: [.contentType: "application/json; charset=utf-8"],
+                 body: .init(byteBuffer: ByteBuffer(bytes: (try? JSONEncoder().encode(body)) ?? Data())))
+    }
+}
+
+func json(_ value: some Encodable) throws -> Response {
+    Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
+             body: .init(byteBuffer: ByteBuffer(bytes: try JSONEncoder().encode(value))))
+}
+
+extension Data {
+    init(buffer: ByteBuffer) {
+        self = Data(buffer.readableBytesView)
+    }
+}
+
+/// The day asked (`?date=`), or today in the county.
+func requestedDay(_ request: Request, clock: RegistryClock) throws -> Day {
+    guard let text = request.uri.queryParameters.get("date") else { return clock.today }
+    guard let day = Day(text) else {
+        throw Refusal(.badRequest, "bad_request", Localized(zh: "date 应为 YYYY-MM-DD", en: "date must be YYYY-MM-DD"))
+    }
+    return day
+}

@@ -1,0 +1,164 @@
+import Foundation
+import GRDB
+import PostgresNIO
+import RegistryCore
+
+/// Each PostgreSQL server process keeps a replica of the county in a SQLite file of its own (a temporary file,
+/// removed when the process ends), which follows the PostgreSQL change log in `seq` order, as a village follows its
+/// county. The county's reads (the merge run, the dashboard, a roster name) run on the replica once it has caught
+/// up, with the registry's own queries and indexes; a county write (an import, a person edit, contact leads) runs on
+/// the replica too, and what it logged there is then sent to PostgreSQL through the one merge decision, under the
+/// log lock, as the county's own changes. So the queries over a county's rows exist once, for both stores.
+///
+/// The replica is a cache: losing it loses nothing (it is rebuilt from the log), and it is rebuilt when the epoch
+/// changes (a restore) or a write could not be sent.
+actor Replica {
+    let clock: RegistryClock
+    private var database: CountyDatabase?
+    private var directory: URL?
+    /// The last PostgreSQL `seq` applied.
+    private var lastSeq: Int64 = 0
+    private var epoch: String?
+
+    init(clock: RegistryClock) { self.clock = clock }
+
+    func close() {
+        database = nil
+        if let directory { try? FileManager.default.removeItem(at: directory) }
+        directory = nil
+    }
+
+    /// The replica, caught up with everything committed in PostgreSQL.
+    func caughtUp(_ store: PostgresStore) async throws -> CountyDatabase {
+        let settings = try await store.settings()
+        let deadline = try await store.setting("deadline")
+        if epoch != settings.epoch { close() }
+        let database = try self.database ?? open()
+        epoch = settings.epoch
+        try await offThePool {
+            try database.writer.write { db in
+                try LocalSettings.set(db, "county", settings.county)
+                try LocalSettings.set(db, "county_name", settings.name)
+                try LocalSettings.set(db, "site", settings.site)
+                try LocalSettings.set(db, "epoch", settings.epoch)
+                try LocalSettings.set(db, "deadline", deadline)
+            }
+        }
+        while true {
+            let page = try await store.logPage(after: lastSeq, limit: 5_000)
+            guard let last = page.entries.last else { break }
+            let receipts = try await store.receipts(of: page.entries.filter { $0.change.table == DailyReport.databaseTableName }.map(\.change.pk))
+            let now = clock.milliseconds
+            try await offThePool {
+                try database.writer.write { db in
+                    let plan = try ChangeApplier.apply(page.entries.map(\.change), scopes: Array(Set(page.entries.map(\.scope))), db: db)
+                    if let rejection = plan.rejections.first {
+                        throw RegistryError(nil, zh: "副本无法应用修改：\(rejection.reason.zh)", en: "the replica cannot apply a change: \(rejection.reason.en)")
+                    }
+                    for receipt in receipts {
+                        try db.execute(sql: """
+                            INSERT OR IGNORE INTO report_receipt (report_id, revision, village, date, received_at) VALUES (?, ?, ?, ?, ?)
+                            """, arguments: [receipt.0, receipt.1, receipt.2, receipt.3, receipt.4])
+                    }
+                    // County writes made here are clocked after everything the county holds.
+                    if let newest = page.entries.map(\.change.hlc).max() { try LocalSettings.observe(db, remote: HLC(raw: newest), now: now) }
+                }
+            }
+            lastSeq = last.seq
+            if page.entries.count < 5_000 { break }
+        }
+        return database
+    }
+
+    private func open() throws -> CountyDatabase {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sync-server-replica-" + UUID().uuidString)
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        self.directory = directory
+        lastSeq = 0
+        let database = try CountyDatabase.open(path: directory.appendingPathComponent("county.sqlite").path, clock: clock)
+        self.database = database
+        return database
+    }
+
+    func read<T: Sendable>(_ store: PostgresStore, _ operation: @escaping @Sendable (CountyDatabase) throws -> T) async throws -> T {
+        let database = try await caughtUp(store)
+        return try await offThePool { try operation(database) }
+    }
+
+    /// Runs a county write on the replica and sends what it logged to PostgreSQL. The actor runs one at a time, so
+    /// the entries after `before` are this write's.
+    func write<T: Sendable>(_ store: PostgresStore, _ operation: @escaping @Sendable (CountyDatabase) throws -> T) async throws -> T {
+        let database = try await caughtUp(store)
+        let before = try await offThePool { try database.writer.read { try ChangeLog.lastSeq($0) } }
+        let result = try await offThePool { try operation(database) }
+        let written: [(change: Change, scope: String)] = try await offThePool {
+            try database.writer.read { db in
+                try Row.fetchAll(db, sql: "SELECT tbl, pk, columns, hlc, origin, seq, scope FROM change_log WHERE seq > ? ORDER BY seq",
+                                 arguments: [before]).map { row in
+                    (Change(table: row["tbl"], pk: row["pk"], columns: ColumnValues(json: row["columns"]) ?? ColumnValues([String: ColumnValue]()),
+                            hlc: row["hlc"], origin: row["origin"], originSeq: row["seq"]), row["scope"])
+                }
+            }
+        }
+        if written.isEmpty { return result }
+        do {
+            try await store.forward(written)
+        } catch {
+            close()  // the replica holds a write PostgreSQL does not: rebuild it from the log
+            throw error
+        }
+        return result
+    }
+}
+
+extension PostgresStore {
+    public func reading<T: Sendable>(_ operation: @escaping @Sendable (CountyDatabase) throws -> T) async throws -> T {
+        try await replica.read(self, operation)
+    }
+
+    public func writing<T: Sendable>(_ operation: @escaping @Sendable (CountyDatabase) throws -> T) async throws -> T {
+        try await replica.write(self, operation)
+    }
+
+    /// A page of the log after `seq`, with each entry's scope.
+    func logPage(after seq: Int64, limit: Int) async throws -> (entries: [(seq: Int64, change: Change, scope: String)], Void) {
+        var binds = PostgresBindings()
+        binds.append(seq)
+        binds.append(Int64(limit))
+        var entries: [(seq: Int64, change: Change, scope: String)] = []
+        for try await (seq, table, pk, columns, hlc, origin, originSeq, scope) in try await client.query(.sql("""
+            SELECT seq, tbl, pk, columns, hlc, origin, COALESCE(origin_seq, seq), scope FROM change_log WHERE seq > $1 ORDER BY seq LIMIT $2
+            """, binds), logger: logger).decode((Int64, String, String, String, Int64, String, Int64, String).self) {
+            entries.append((seq, Change(table: table, pk: pk, columns: ColumnValues(json: columns) ?? ColumnValues([String: ColumnValue]()),
+                                        hlc: hlc, origin: origin, originSeq: originSeq), scope))
+        }
+        return (entries, ())
+    }
+
+    /// The receipts of the reports `ids`.
+    func receipts(of ids: [String]) async throws -> [(String, Int64, String, String, String)] {
+        guard !ids.isEmpty else { return [] }
+        var binds = PostgresBindings()
+        binds.append(ids)
+        var receipts: [(String, Int64, String, String, String)] = []
+        for try await row in try await client.query(.sql("""
+            SELECT report_id, revision, village, date, received_at FROM report_receipt WHERE report_id = ANY($1)
+            """, binds), logger: logger).decode((String, Int64, String, String, String).self) {
+            receipts.append(row)
+        }
+        return receipts
+    }
+
+    /// Applies the county's own changes (made on the replica) to PostgreSQL, under the log lock.
+    func forward(_ written: [(change: Change, scope: String)]) async throws {
+        let logger = logger
+        try await client.withTransaction(logger: logger) { connection in
+            try await connection.query(.sql("SELECT pg_advisory_xact_lock(\(PostgresSchema.logLock))"), logger: logger)
+            let changes = written.map(\.change)
+            let known = try await knownRows(changes, scopes: Array(Set(written.map(\.scope))), on: connection)
+            let plan = MergeDecision.decide(changes.map { MergeDecision.Prepared($0) }, known: known, sender: nil)
+            if let rejection = plan.rejections.first { throw RegistryError(nil, rejection.reason) }
+            try await execute(plan, ownSite: true, on: connection)
+        }
+    }
+}

@@ -1,0 +1,265 @@
+import Foundation
+import PostgresNIO
+import RegistryCore
+import RegistrySync
+
+/// The PostgreSQL store's sync: pushes applied in group commits through the one merge decision, and pulls.
+///
+/// The log-visibility race, and how it is avoided. A pull hands out a cursor (the last `seq` it served); the village
+/// asks for `seq > cursor` next time. With several writers, a sequence handed out early may commit late: writer A
+/// takes seq 100, writer B takes 101 and commits, a pull serves 101 and moves the cursor past 100, then A commits
+/// 100, which that village would never see. So every transaction that appends to `change_log` first takes one
+/// transaction-scoped advisory lock (`PostgresSchema.logLock`) and holds it until it commits: sequence numbers are
+/// then taken and committed one writer at a time, and a writer's commit is visible before the next writer can take a
+/// number (PostgreSQL makes a commit visible before it releases the transaction's locks). Every committed `seq` is
+/// therefore below every `seq` still to commit, and a pull never passes over one. The price is one log writer at a
+/// time across all server processes, which group commit (`PushGroups`) makes cheap: each process applies every
+/// push waiting for it in one transaction; the other processes prepare (decode, check rules) meanwhile.
+extension PostgresStore {
+    public func push(_ request: Wire.PushRequest, village: String, tokenID: String, maxSkew: TimeInterval) async throws -> Wire.PushResponse {
+        let pending = try PendingPush(request, village: village, tokenID: tokenID, maxSkew: maxSkew, now: clock.now())
+        return try await pushes.submit(pending, to: self)
+    }
+
+    public func applyGroup(_ pushes: [PendingPush]) async throws -> [Result<Wire.PushResponse, any Error>] {
+        let settings = try await settings()
+        let logger = logger
+        let results: [Result<Wire.PushResponse, any Error>] = try await client.withTransaction(logger: logger) { connection in
+            try await connection.query(.sql("SELECT pg_advisory_xact_lock(\(PostgresSchema.logLock))"), logger: logger)
+            var results: [Result<Wire.PushResponse, any Error>] = []
+            for push in pushes {
+                try await connection.query("SAVEPOINT push", logger: logger)
+                do {
+                    results.append(.success(try await apply(push, settings: settings, on: connection)))
+                    try await connection.query("RELEASE SAVEPOINT push", logger: logger)
+                } catch {
+                    // A push refused (a gap, a wrong village) or failing rolls back alone.
+                    try await connection.query("ROLLBACK TO SAVEPOINT push", logger: logger)
+                    results.append(.failure(error is PSQLError ? PostgresStore.refusal(error, url: "") : error))
+                }
+            }
+            return results
+        }
+        // A test or a link may have made a contact in another village visible: leads for them, before the pushes are
+        // acknowledged, so that the villages concerned pull them at their next sync (信息返流). `merge` raises any
+        // missed here again.
+        if pushes.contains(where: { $0.request.changes.contains { SyncScope.contactTracingTables.contains($0.table) } }) {
+            _ = try? await writing { try $0.raiseContactLeads() }
+        }
+        return results
+    }
+
+    /// Applies one push inside the group's transaction: replays are no-ops, a gap is refused with the expected number,
+    /// each change outside the village's scope is rejected with a reason and the rest applied.
+    func apply(_ push: PendingPush, settings: CountyDatabase.Settings, on connection: PostgresConnection) async throws -> Wire.PushResponse {
+        let request = push.request, village = push.village
+        var binds = PostgresBindings()
+        binds.append(request.site)
+        var cursorRow: (village: String, lastSeq: Int64, tokenID: String?)?
+        for try await row in try await connection.query(.sql("SELECT village, last_seq, token_id FROM site_cursor WHERE site = $1", binds),
+                                                        logger: logger).decode((String, Int64, String?).self) {
+            cursorRow = row
+        }
+        if let owner = cursorRow?.village, owner != village { throw CountyDatabase.PushRefusal.wrongVillage }
+        if request.site == settings.site { throw CountyDatabase.PushRefusal.foreignSite }
+        if let bound = cursorRow?.tokenID, bound != push.tokenID, try await !isRevoked(bound, on: connection) {
+            throw CountyDatabase.PushRefusal.foreignSite
+        }
+        let cursor = cursorRow?.lastSeq ?? 0
+        if request.after > cursor { throw CountyDatabase.PushRefusal.gap(expected: cursor) }
+        let fresh = push.prepared.filter { $0.change.originSeq > cursor && $0.change.originSeq <= request.through }
+        // A village may change its own rows and, of the county's, leads' outcomes: the scopes to look in.
+        let known = try await knownRows(fresh.map(\.change), scopes: [village, settings.county], on: connection)
+        let plan = MergeDecision.decide(fresh, known: known, sender: MergeDecision.Sender(site: request.site, village: village))
+        try await execute(plan, ownSite: false, on: connection)
+        let reports = plan.writes.filter { $0.change.table == DailyReport.databaseTableName }.map(\.change.pk)
+        if !reports.isEmpty {
+            var receipt = PostgresBindings()
+            receipt.append(village)
+            receipt.append(clock.isoText(push.at))
+            receipt.append(reports)
+            try await connection.query(.sql("""
+                INSERT INTO report_receipt (report_id, revision, village, date, received_at)
+                SELECT id, revision, $1, date, $2 FROM daily_report WHERE id = ANY($3) ON CONFLICT DO NOTHING
+                """, receipt), logger: logger)
+        }
+        let through = max(cursor, request.through)
+        var upsert = PostgresBindings()
+        upsert.append(request.site)
+        upsert.append(village)
+        upsert.append(through)
+        upsert.append(clock.isoText(push.at))
+        upsert.append(push.tokenID)
+        try await connection.query(.sql("""
+            INSERT INTO site_cursor (site, village, last_seq, updated_at, token_id) VALUES ($1, $2, $3, $4, $5)
+            ON CONFLICT (site) DO UPDATE SET last_seq = excluded.last_seq, updated_at = excluded.updated_at, token_id = excluded.token_id
+            """, upsert), logger: logger)
+        return Wire.PushResponse(ackedThrough: through,
+                                 rejected: plan.rejections.map { Wire.Rejection(originSeq: $0.originSeq, reason: $0.reason) },
+                                 serverTime: ISO8601DateFormatter().string(from: push.at))
+    }
+
+    /// Whether the token `id` was revoked (a village whose token leaked gets a new one, and its laptop keeps its site).
+    func isRevoked(_ id: String, on connection: PostgresConnection) async throws -> Bool {
+        var binds = PostgresBindings()
+        binds.append(id)
+        for try await revoked in try await connection.query(.sql("SELECT revoked_at FROM token WHERE id = $1", binds), logger: logger)
+            .decode(String?.self) {
+            return revoked != nil
+        }
+        return false
+    }
+
+    /// What the database holds of the rows `changes` touch (see `KnownRows.load` for SQLite, which this mirrors).
+    func knownRows(_ changes: [Change], scopes: [String]?, on connection: PostgresConnection) async throws -> KnownRows {
+        var known = KnownRows()
+        var byTable: [String: Set<String>] = [:]
+        for change in changes where SyncedTables.nameSet.contains(change.table) { byTable[change.table, default: []].insert(change.pk) }
+        for (table, pks) in byTable {
+            var rows: [String: KnownRows.Row] = [:]
+            var binds = PostgresBindings()
+            binds.append(table)
+            binds.append(Array(pks))
+            var sql = "SELECT pk, columns, hlc, origin, scope FROM change_log WHERE tbl = $1 AND pk = ANY($2)"
+            if let scopes {
+                binds.append(scopes)
+                sql += " AND scope = ANY($3)"
+            }
+            for try await (pk, columns, hlc, origin, scope) in try await connection.query(.sql(sql, binds), logger: logger)
+                .decode((String, String, Int64, String, String).self) {
+                var row = rows[pk] ?? KnownRows.Row()
+                row.owner = scope
+                Merge.observe(ColumnValues.names(json: columns), at: Version(hlc: HLC(raw: hlc), origin: origin), into: &row.versions)
+                rows[pk] = row
+            }
+            if scopes != nil {
+                let unseen = pks.filter { rows[$0] == nil }
+                if !unseen.isEmpty {
+                    var taken = PostgresBindings()
+                    taken.append(Array(unseen))
+                    // `table` is one of the synced tables (filtered above), never a pushed string.
+                    for try await pk in try await connection.query(.sql("SELECT id FROM \(table) WHERE id = ANY($1)", taken), logger: logger)
+                        .decode(String.self) {
+                        rows[pk] = KnownRows.Row(foreign: true)
+                    }
+                }
+            }
+            for (pk, row) in rows { known.set(table, pk, row) }
+        }
+        // For a deletion of a row about a person: the person, and whether they are deleted as stored.
+        for change in changes where change.columns.values["deleted"] == 1 {
+            guard case .village(true, _) = SyncScope.of(change.table) else { continue }
+            var person: String?
+            if change.table == MeasureEvent.databaseTableName {
+                if let measure = try await value(change.table, change.pk, "measure_id", in: changes, on: connection) {
+                    person = try await value(Measure.databaseTableName, measure, "person_id", in: changes, on: connection)
+                }
+            } else {
+                person = try await value(change.table, change.pk, "person_id", in: changes, on: connection)
+            }
+            guard let person else { continue }
+            var binds = PostgresBindings()
+            binds.append(person)
+            var deleted: Bool?
+            for try await flag in try await connection.query(.sql("SELECT deleted FROM person WHERE id = $1", binds), logger: logger).decode(Int64.self) {
+                deleted = flag == 1
+            }
+            known.setPerson(of: change.table, change.pk, person: person, deleted: deleted)
+        }
+        return known
+    }
+
+    /// A text column of a row as the batch (its latest change carrying it) or the database has it.
+    private func value(_ table: String, _ pk: String, _ column: String, in changes: [Change], on connection: PostgresConnection) async throws -> String? {
+        if let sent = changes.last(where: { $0.table == table && $0.pk == pk && $0.columns.values[column] != nil }) {
+            return sent.columns.values[column]?.stringValue
+        }
+        var binds = PostgresBindings()
+        binds.append(pk)
+        for try await value in try await connection.query(.sql("SELECT \(column) FROM \(table) WHERE id = $1", binds), logger: logger)
+            .decode(String?.self) {
+            return value
+        }
+        return nil
+    }
+
+    /// Carries out `plan`: new rows in multi-row inserts (one per table and column set), then updates in the plan's
+    /// order, then the log entries in the plan's order. `ownSite`: the county's own writes, logged without an
+    /// origin sequence (their `seq` is their number, as on SQLite). The caller holds the log lock.
+    func execute(_ plan: MergePlan, ownSite: Bool, on connection: PostgresConnection) async throws {
+        // Inserts first: a row inserted and then updated in the same plan is inserted with its first change's values.
+        var inserts: [String: [MergePlan.Write]] = [:]
+        var order: [String] = []
+        for write in plan.writes where write.isNew {
+            let key = write.change.table + "(" + write.columns.joined(separator: ",") + ")"
+            if inserts[key] == nil { order.append(key) }
+            inserts[key, default: []].append(write)
+        }
+        for key in order {
+            let writes = inserts[key]!
+            let first = writes[0]
+            let width = first.columns.count + 1
+            for chunk in stride(from: 0, to: writes.count, by: max(1, 30_000 / width)).map({ writes[$0..<min($0 + max(1, 30_000 / width), writes.count)] }) {
+                var binds = PostgresBindings()
+                var tuples: [String] = []
+                tuples.reserveCapacity(chunk.count)
+                for write in chunk {
+                    let base = binds.count
+                    tuples.append("(" + (1...width).map { "$\(base + $0)" }.joined(separator: ", ") + ")")
+                    binds.append(write.change.pk)
+                    for column in write.columns { binds.append(write.change.columns.values[column]!) }
+                }
+                try await connection.query(.sql("INSERT INTO \(first.change.table) (id, " + first.columns.joined(separator: ", ") + ") VALUES "
+                                                + tuples.joined(separator: ", "), binds), logger: logger)
+            }
+        }
+        for write in plan.writes where !write.isNew {
+            var binds = PostgresBindings()
+            for column in write.columns { binds.append(write.change.columns.values[column]!) }
+            binds.append(write.change.pk)
+            let assignments = write.columns.enumerated().map { "\($1) = $\($0 + 1)" }.joined(separator: ", ")
+            try await connection.query(.sql("UPDATE \(write.change.table) SET \(assignments) WHERE id = $\(write.columns.count + 1)", binds),
+                                       logger: logger)
+        }
+        for start in stride(from: 0, to: plan.writes.count, by: 4_000) {
+            let chunk = plan.writes[start..<min(start + 4_000, plan.writes.count)]
+            var binds = PostgresBindings()
+            var tuples: [String] = []
+            for write in chunk {
+                let base = binds.count
+                tuples.append("(" + (1...7).map { "$\(base + $0)" }.joined(separator: ", ") + ")")
+                binds.append(write.change.table)
+                binds.append(write.change.pk)
+                binds.append(write.logJSON)
+                binds.append(write.change.hlc)
+                binds.append(write.change.origin)
+                if ownSite { binds.appendNull() } else { binds.append(write.change.originSeq) }
+                binds.append(write.scope)
+            }
+            try await connection.query(.sql("INSERT INTO change_log (tbl, pk, columns, hlc, origin, origin_seq, scope) VALUES "
+                                            + tuples.joined(separator: ", "), binds), logger: logger)
+        }
+    }
+
+    public func pull(village: String, site: String?, after: Int64, limit: Int) async throws -> Wire.PullResponse {
+        let settings = try await settings()
+        var binds = PostgresBindings()
+        binds.append([village, settings.county])
+        binds.append(after)
+        binds.append(Int64(limit))
+        var changes: [Change] = []
+        var next = after, count = 0
+        for try await (seq, table, pk, columns, hlc, origin, originSeq) in try await client.query(.sql("""
+            SELECT seq, tbl, pk, columns, hlc, origin, COALESCE(origin_seq, seq) FROM change_log
+            WHERE scope = ANY($1) AND seq > $2 ORDER BY seq LIMIT $3
+            """, binds), logger: logger).decode((Int64, String, String, String, Int64, String, Int64).self) {
+            count += 1
+            next = seq
+            // A village's own site's changes are skipped (it has them), but the cursor moves past them.
+            if let site, origin == site { continue }
+            changes.append(Change(table: table, pk: pk, columns: ColumnValues(json: columns) ?? ColumnValues([String: ColumnValue]()),
+                                  hlc: hlc, origin: origin, originSeq: originSeq))
+        }
+        return Wire.PullResponse(epoch: settings.epoch, changes: changes, next: next, more: count == limit)
+    }
+}

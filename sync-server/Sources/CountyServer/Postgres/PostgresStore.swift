@@ -1,0 +1,184 @@
+import Foundation
+import Logging
+import PostgresNIO
+import RegistryCore
+import RegistrySync
+
+/// The county's state in PostgreSQL (`--db postgres://user[:password]@host[:port]/database`). Several server
+/// processes may serve one database: every write of the change log holds the log lock until it commits (see
+/// `PostgresStore+Sync.swift`), and each process keeps a replica for the county's reads (`PostgresStore+Replica.swift`).
+public final class PostgresStore: CountyStore, GroupCommitting {
+    public let clock: RegistryClock
+    let client: PostgresClient
+    let logger: Logger
+    private let runner: Task<Void, Never>
+    /// Pushes waiting for this process's writer, applied in group commits (see `PushGroups`).
+    let pushes = PushGroups()
+    let replica: Replica
+
+    private init(client: PostgresClient, clock: RegistryClock, logger: Logger) {
+        self.client = client
+        self.clock = clock
+        self.logger = logger
+        runner = Task { await client.run() }
+        replica = Replica(clock: clock)
+    }
+
+    /// Connects to the database `url` names and brings its schema up to date (refusing one newer than this build).
+    public static func open(url: String, clock: RegistryClock, logger: Logger = Logger(label: "sync-server.postgres")) async throws -> PostgresStore {
+        let store = PostgresStore(client: PostgresClient(configuration: try configuration(url)), clock: clock, logger: logger)
+        do {
+            try await PostgresSchema.migrate(store.client, logger: logger)
+        } catch {
+            await store.close()
+            throw PostgresStore.refusal(error, url: url)
+        }
+        return store
+    }
+
+    /// The connection settings of a `postgres://user[:password]@host[:port]/database[?sslmode=require]` URL.
+    static func configuration(_ url: String) throws -> PostgresClient.Configuration {
+        guard let components = URLComponents(string: url), let host = components.host, !host.isEmpty,
+              let user = components.user, !user.isEmpty else {
+            throw RegistryError(nil, zh: "数据库地址应为 postgres://用户[:密码]@主机[:端口]/数据库",
+                                en: "the database URL must be postgres://user[:password]@host[:port]/database")
+        }
+        let database = String(components.path.drop(while: { $0 == "/" }))
+        let sslMode = components.queryItems?.first { $0.name == "sslmode" }?.value ?? "disable"
+        let tls: PostgresClient.Configuration.TLS = switch sslMode {
+        case "require", "verify-full": .require(.makeClientConfiguration())
+        case "prefer": .prefer(.makeClientConfiguration())
+        default: .disable
+        }
+        var configuration = PostgresClient.Configuration(host: host, port: components.port ?? 5432, username: user.removingPercentEncoding ?? user,
+                                                         password: components.password?.removingPercentEncoding, database: database.isEmpty ? nil : database,
+                                                         tls: tls)
+        configuration.options.maximumConnections = 16
+        return configuration
+    }
+
+    /// A connection or database error as one line for the operator (never the password).
+    static func refusal(_ error: any Error, url: String) -> any Error {
+        if error is RegistryError { return error }
+        let host = URLComponents(string: url).map { "\($0.host ?? "")\($0.port.map { ":\($0)" } ?? "")\($0.path)" } ?? ""
+        let detail = (error as? PSQLError)?.serverInfo?[.message] ?? String(describing: type(of: error))
+        return RegistryError(nil, zh: "无法使用 PostgreSQL 数据库 \(host)：\(detail)", en: "cannot use the PostgreSQL database \(host): \(detail)")
+    }
+
+    public func close() async {
+        runner.cancel()
+        _ = await runner.value
+        await replica.close()
+    }
+
+    // MARK: Settings
+
+    func setting(_ key: String, on connection: PostgresConnection? = nil) async throws -> String? {
+        var binds = PostgresBindings()
+        binds.append(key)
+        let query = PostgresQuery.sql("SELECT value FROM setting WHERE key = $1", binds)
+        let rows = if let connection { try await connection.query(query, logger: logger) } else { try await client.query(query, logger: logger) }
+        for try await value in rows.decode(String.self) { return value }
+        return nil
+    }
+
+    func setSetting(_ key: String, _ value: String, on connection: PostgresConnection) async throws {
+        var binds = PostgresBindings()
+        binds.append(key)
+        binds.append(value)
+        try await connection.query(.sql("INSERT INTO setting (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                                        binds), logger: logger)
+    }
+
+    public func settings() async throws -> CountyDatabase.Settings {
+        var values: [String: String] = [:]
+        for try await (key, value) in try await client.query("SELECT key, value FROM setting", logger: logger).decode((String, String).self) {
+            values[key] = value
+        }
+        return try CountyDatabase.Settings(values)
+    }
+
+    public func initialize(county code: String, name: String) async throws -> CountyDatabase.Settings {
+        let county = try Validate.areaCode(code, field: .code, lengths: [6])
+        let name = try Validate.required(name, field: .name)
+        try await client.withTransaction(logger: logger) { connection in
+            try await connection.query(.sql("SELECT pg_advisory_xact_lock(\(PostgresSchema.logLock))"), logger: logger)
+            if let existing = try await setting("county", on: connection), existing != county {
+                throw RegistryError(.code, zh: "此数据库已属于 \(existing)", en: "this database already belongs to county \(existing)")
+            }
+            try await setSetting("county", county, on: connection)
+            try await setSetting("county_name", name, on: connection)
+            if try await setting("site", on: connection) == nil { try await setSetting("site", "county-" + UUID().uuidString.lowercased(), on: connection) }
+            if try await setting("epoch", on: connection) == nil { try await setSetting("epoch", UUID().uuidString.lowercased(), on: connection) }
+        }
+        return try await settings()
+    }
+
+    public func newEpoch() async throws -> String {
+        _ = try await settings()
+        let epoch = UUID().uuidString.lowercased()
+        try await client.withTransaction(logger: logger) { connection in try await setSetting("epoch", epoch, on: connection) }
+        return epoch
+    }
+
+    public func deadline() async throws -> String { try await setting("deadline") ?? "17:00" }
+
+    public func setDeadline(_ text: String) async throws {
+        _ = try LocalTimeOfDay(text, field: .deadline)
+        try await client.withTransaction(logger: logger) { connection in try await setSetting("deadline", text, on: connection) }
+    }
+
+    // MARK: Tokens
+
+    public func issueToken(village code: String) async throws -> String {
+        let village = try Validate.areaCode(code, field: .village, lengths: [6, 12])
+        let county = try await settings().county
+        guard village.hasPrefix(county) else {
+            throw RegistryError(.village, zh: "\(village) 不属于本县 \(county)", en: "\(village) is not in county \(county)")
+        }
+        let token = CountyDatabase.newToken()
+        var binds = PostgresBindings()
+        binds.append(UUID().uuidString.lowercased())
+        binds.append(village)
+        binds.append(CountyDatabase.hash(token))
+        binds.append(clock.isoText(clock.now()))
+        try await client.query(.sql("INSERT INTO token (id, village, hash, created_at) VALUES ($1, $2, $3, $4)", binds), logger: logger)
+        return token
+    }
+
+    public func revokeTokens(village code: String, token: String?) async throws -> Int {
+        let village = try Validate.areaCode(code, field: .village, lengths: [6, 12])
+        var binds = PostgresBindings()
+        binds.append(clock.isoText(clock.now()))
+        binds.append(village)
+        var sql = "UPDATE token SET revoked_at = $1 WHERE village = $2 AND revoked_at IS NULL"
+        if let token {
+            binds.append(CountyDatabase.hash(token))
+            sql += " AND hash = $3"
+        }
+        var count = 0
+        for try await _ in try await client.query(.sql(sql + " RETURNING id", binds), logger: logger) { count += 1 }
+        return count
+    }
+
+    public func tokens() async throws -> [CountyDatabase.TokenLine] {
+        var lines: [CountyDatabase.TokenLine] = []
+        for try await (village, name, created, revoked) in try await client.query("""
+            SELECT t.village, v.name, t.created_at, t.revoked_at FROM token t
+            LEFT JOIN village v ON v.code = t.village AND v.deleted = 0 ORDER BY t.village, t.created_at
+            """, logger: logger).decode((String, String?, String, String?).self) {
+            lines.append(CountyDatabase.TokenLine(village: village, name: name, createdAt: created, revokedAt: revoked))
+        }
+        return lines
+    }
+
+    public func authenticate(_ token: String) async throws -> CountyDatabase.TokenHolder? {
+        var binds = PostgresBindings()
+        binds.append(CountyDatabase.hash(token))
+        for try await (village, id) in try await client.query(.sql("SELECT village, id FROM token WHERE hash = $1 AND revoked_at IS NULL", binds),
+                                                             logger: logger).decode((String, String).self) {
+            return CountyDatabase.TokenHolder(village: village, tokenID: id)
+        }
+        return nil
+    }
+}

@@ -1,0 +1,67 @@
+import Foundation
+import RegistryCore
+import RegistrySync
+
+/// Where a county keeps its state: the HTTP layer and the administration commands talk to this, never to a
+/// database. Two stores: SQLite (`CountyDatabase`, the embedded default) and PostgreSQL (`PostgresStore`, for a
+/// county or city whose IT runs PostgreSQL, and for several server processes over one database).
+///
+/// The sync path (tokens, pushes, pulls, cursors, settings) is each store's own code around the one merge
+/// decision (`MergeDecision`). The county's reads and writes of the registry's rows (the merge run, the dashboard,
+/// imports, person edits, contact leads) are `CountyDatabase` operations: the SQLite store runs them on itself; the
+/// PostgreSQL store runs them on a local replica that follows its change log, and sends what a write logged back
+/// through the same merge (see `PostgresStore+Replica.swift`). So no query of the county's is written twice.
+public protocol CountyStore: Sendable {
+    var clock: RegistryClock { get }
+
+    /// The county's identity and sync settings; refuses an uninitialised store.
+    func settings() async throws -> CountyDatabase.Settings
+    /// Sets up the county (its code and name; a site id and an epoch the first time).
+    func initialize(county: String, name: String) async throws -> CountyDatabase.Settings
+    /// Starts a new epoch after a restore: villages then pull from scratch.
+    func newEpoch() async throws -> String
+    /// The report deadline, `HH:MM`.
+    func deadline() async throws -> String
+    func setDeadline(_ text: String) async throws
+
+    // MARK: Tokens
+
+    func issueToken(village: String) async throws -> String
+    func revokeTokens(village: String, token: String?) async throws -> Int
+    func tokens() async throws -> [CountyDatabase.TokenLine]
+    /// Who holds a token, if it is known and not revoked.
+    func authenticate(_ token: String) async throws -> CountyDatabase.TokenHolder?
+
+    // MARK: Sync
+
+    func push(_ request: Wire.PushRequest, village: String, tokenID: String, maxSkew: TimeInterval) async throws -> Wire.PushResponse
+    func pull(village: String, site: String?, after: Int64, limit: Int) async throws -> Wire.PullResponse
+
+    // MARK: The county's rows
+
+    /// Runs a read of the county's rows (the merge run, the dashboard's series, a roster name).
+    func reading<T: Sendable>(_ operation: @escaping @Sendable (CountyDatabase) throws -> T) async throws -> T
+    /// Runs a county write (an import, a person edit, contact leads); everything it writes is logged and synced.
+    func writing<T: Sendable>(_ operation: @escaping @Sendable (CountyDatabase) throws -> T) async throws -> T
+
+    /// Closes connections (a no-op for SQLite).
+    func close() async
+}
+
+extension CountyStore {
+    /// The county summary for `day` (the merge run's figures).
+    public func summary(on day: Day, maxSkew: TimeInterval = 600) async throws -> CountySummary {
+        let deadline = try await deadline()
+        return try await reading { try $0.summary(on: day, deadline: deadline, maxSkew: maxSkew) }
+    }
+
+    /// County totals for each of the `days` days up to `day`.
+    public func series(to day: Day, days: Int = 14) async throws -> [DayTotals] {
+        try await reading { try $0.series(to: day, days: days) }
+    }
+
+    /// The roster name of `village`, if it is on the roster.
+    public func villageName(_ village: String) async throws -> String? {
+        try await reading { try $0.villageName(village) }
+    }
+}

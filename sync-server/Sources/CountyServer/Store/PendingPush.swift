@@ -1,0 +1,69 @@
+import Foundation
+import RegistryCore
+import RegistrySync
+
+extension CountyDatabase {
+    /// Why a push was answered with something other than an acknowledgement.
+    public enum PushRefusal: Error, Sendable {
+        /// The batch does not follow on from what the server has applied for the site (409).
+        case gap(expected: Int64)
+        /// A change is stamped further ahead of the server's clock than allowed (422): the computer's clock is wrong.
+        case clockAhead(minutes: Int)
+        /// The site belongs to another village (403).
+        case wrongVillage
+        /// The site is the county's own, or was first seen under another token (403).
+        case foreignSite
+        /// The batch's numbering does not hold together (400): why.
+        case malformed(Localized)
+    }
+
+}
+
+/// A push that passed the checks needing no database, waiting for a store's writer: its numbering holds together, no
+/// change is clocked ahead of the server beyond the allowed skew, and each change is prepared for the merge
+/// (`MergeDecision.Prepared`, its columns' rules checked) on the caller's thread rather than on the single writer.
+public struct PendingPush: Sendable {
+    let request: Wire.PushRequest
+    let village: String
+    let tokenID: String
+    let prepared: [MergeDecision.Prepared]
+    let at: Date
+
+    init(_ request: Wire.PushRequest, village: String, tokenID: String, maxSkew: TimeInterval, now: Date) throws {
+        if let problem = Self.numberingProblem(request) { throw CountyDatabase.PushRefusal.malformed(problem) }
+        let limit = HLC(milliseconds: Int64((now.timeIntervalSince1970 + maxSkew) * 1000), counter: 0xFFFF)
+        if let ahead = request.changes.map({ HLC(raw: $0.hlc) }).max(), ahead > limit {
+            throw CountyDatabase.PushRefusal.clockAhead(minutes: Int((Double(ahead.milliseconds) / 1000 - now.timeIntervalSince1970) / 60))
+        }
+        self.request = request
+        self.village = village
+        self.tokenID = tokenID
+        self.prepared = request.changes.map { MergeDecision.Prepared($0, checkRules: true) }
+        self.at = now
+    }
+
+    /// Why a push's numbering does not hold together, or nil: the site is a plain identifier, `after` is not
+    /// negative, the changes' `origin_seq` rise strictly within (`after`, `through`], and `through` is the last
+    /// change sent or set aside (`withheld`). An acknowledgement covers only what was sent, so a push cannot move a
+    /// site's cursor past changes the county never received.
+    static func numberingProblem(_ request: Wire.PushRequest) -> Localized? {
+        guard ColumnRule.isIdentifier(request.site) else {
+            return Localized(zh: "site 不是有效的站点编号", en: "site is not a valid site id")
+        }
+        guard request.after >= 0 else { return Localized(zh: "after 不能为负", en: "after must not be negative") }
+        let numbers = (request.changes.map(\.originSeq) + request.withheld).sorted()
+        guard numbers.count == Set(numbers).count else {
+            return Localized(zh: "同一批中 origin_seq 重复", en: "an origin_seq appears twice in the batch")
+        }
+        guard request.changes.map(\.originSeq) == request.changes.map(\.originSeq).sorted() else {
+            return Localized(zh: "origin_seq 应按顺序递增", en: "origin_seq must rise through the batch")
+        }
+        if let first = numbers.first, first <= request.after {
+            return Localized(zh: "origin_seq 应大于 after", en: "every origin_seq must be above after")
+        }
+        guard request.through == (numbers.last ?? request.after) else {
+            return Localized(zh: "through 应等于本批最后一条修改的 origin_seq", en: "through must be the origin_seq of the batch's last change")
+        }
+        return nil
+    }
+}
