@@ -17,7 +17,8 @@ rm -rf demo && mkdir -p demo
 export REGISTRY_NOW="2022-11-05 16:30"
 export SYNC_SERVER_NOW="2022-11-05T08:00:00+08:00"
 sync() { REGISTRY_NOW="2022-11-05 19:55" "$REGISTRY" sync "$@"; }
-export SYNC_SERVER_DB="$PWD/demo/county.sqlite"
+# The county database: a SQLite file, or a postgres:// URL to run the same demo on PostgreSQL.
+export SYNC_SERVER_DB="${SYNC_SERVER_DB:-$PWD/demo/county.sqlite}"
 
 echo "== 县：建库、村名册、风险区、令牌 =="
 "$SERVER" init --county 110105 --name 演示县

@@ -68,58 +68,73 @@ struct ConvergenceTests {
         let steps = ConvergenceRuns.steps
         let replay = "replay: CONVERGENCE_SEED=\(seed) CONVERGENCE_STEPS=\(steps) swift test --filter ConvergenceTests"
         print("convergence seed \(seed), \(steps) steps (\(replay))")
-        let world = try ConvergenceWorld(seed: seed)
+        let world = try await ConvergenceWorld(seed: seed)
         for _ in 0..<steps { try await world.randomStep() }
         try await world.settle()
-        try verify(world, seed: seed, replay: replay)
-        world.server.stop()
+        try await verify(world, seed: seed, replay: replay)
+        for server in world.servers { server.stop() }
+        await world.county.close()
     }
 
-    func verify(_ world: ConvergenceWorld, seed: UInt64, replay: String) throws {
+    func verify(_ world: ConvergenceWorld, seed: UInt64, replay: String) async throws {
         let context = "seed \(seed) (\(replay)); last steps:\n" + world.history.suffix(15).joined(separator: "\n")
         print("seed \(seed): " + world.counts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
 
         #expect(world.serverErrors.isEmpty, "server errors: \(world.serverErrors.prefix(3)) — \(context)")
-        var model = ReferenceModel()
-        let countySite = try world.county.settings().site
-        try world.county.writer.read { try model.add(site: countySite, db: $0) }
+        let countySite = try await world.county.settings().site
+        // The county's rows and log as the store holds them (on PostgreSQL, through a replica caught up with it).
+        let (countyModel, countyState) = try await world.county.reading { database in
+            try database.writer.read { db in
+                var model = ReferenceModel()
+                try model.add(site: countySite, db: db)
+                return (model, try Dictionary(uniqueKeysWithValues: SyncedTables.names.map { ($0, try tableState(db, $0)) }))
+            }
+        }
+        var model = countyModel
         for site in world.sites {
             let own = try site.registry.settings().site
-            try site.registry.writer.read { try model.add(site: own, db: $0) }
+            model = try readNow(site.registry.writer) { db in
+                var m = model
+                try m.add(site: own, db: db)
+                return m
+            }
         }
         #expect((model.rows["person"]?.count ?? 0) > 5, "the run wrote too little to prove anything — \(context)")
 
         // The county holds every row exactly as the model says; each laptop its village's rows and the county's.
         for table in SyncedTables.names {
-            let atCounty = try world.county.writer.read { try tableState($0, table) }
+            let atCounty = countyState[table] ?? [:]
+            #expect(try count(world.server.db, "SELECT count(*) FROM \(table)") == atCounty.count, "county store, \(table) — \(context)")
             let all = model.expected(table) { _ in true }
             let countySame = atCounty == all
             #expect(countySame, "county, \(table): \(difference(atCounty, all)) — \(context)")
             for site in world.sites {
-                let held = try site.registry.writer.read { try tableState($0, table) }
+                let held = try readNow(site.registry.writer) { try tableState($0, table) }
                 let expected = model.expected(table) { $0 == site.village || $0 == "110105" }
                 let same = held == expected
                 #expect(same, "\(site.name), \(table): \(difference(held, expected)) — \(context)")
             }
         }
         // Nothing doubled at the county, nothing pending or rejected at a village, no future clock at the county.
-        let doubled = try world.county.writer.read {
-            try Int.fetchOne($0, sql: "SELECT count(*) FROM (SELECT 1 FROM change_log WHERE origin_seq IS NOT NULL GROUP BY origin, origin_seq HAVING count(*) > 1)")
-        }
+        let doubled = try count(world.server.db,
+                                "SELECT count(*) FROM (SELECT 1 FROM change_log WHERE origin_seq IS NOT NULL GROUP BY origin, origin_seq HAVING count(*) > 1) AS d")
         #expect(doubled == 0, "\(context)")
         for site in world.sites {
             let own = try site.registry.settings().site
-            let (pending, rejected) = try site.registry.writer.read { db in
+            let (pending, rejected) = try readNow(site.registry.writer) { db in
                 let cursor = try SyncState.load(db).pushCursor
                 return (try Int.fetchOne(db, sql: "SELECT count(*) FROM change_log WHERE origin = ? AND seq > ?", arguments: [own, cursor]) ?? 0,
                         try Int.fetchOne(db, sql: "SELECT count(*) FROM sync_rejection") ?? 0)
             }
             #expect(pending == 0 && rejected == 0, "\(site.name): \(pending) pending, \(rejected) rejected — \(context)")
         }
-        let latest = try world.county.writer.read { try Int64.fetchOne($0, sql: "SELECT max(hlc) FROM change_log") } ?? 0
+        let latest: Int64 = try rows(world.server.db, "SELECT max(hlc) AS h FROM change_log")[0]["h"]
         #expect(HLC(raw: latest).milliseconds <= Int64(world.now.timeIntervalSince1970 * 1000) + 60_000, "\(context)")
     }
 }
+
+/// A blocking read, from async code too (where GRDB would otherwise pick its async `read`).
+func readNow<T>(_ writer: any DatabaseWriter, _ body: (Database) throws -> T) throws -> T { try writer.read(body) }
 
 /// The first few rows where two states differ, for a readable failure.
 func difference(_ a: [String: [String: DatabaseValue]], _ b: [String: [String: DatabaseValue]]) -> String {

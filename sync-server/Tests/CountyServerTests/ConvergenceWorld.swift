@@ -41,8 +41,12 @@ final class ConvergenceWorld: @unchecked Sendable {
     let seed: UInt64
     var random: SeededRandom
     let server: ServerHarness
+    /// Every server process: on PostgreSQL two over the one database (behind a load balancer), each sync going to
+    /// either at random; on SQLite the one.
+    var servers: [ServerHarness]
     let countyClock = Clock(start)
-    var county: CountyDatabase
+    /// The county officer's own edits, through the store as `sync-server` commands make them.
+    var county: any CountyStore
     var sites: [Site] = []
     var step = 0
     /// What happened, for the failure message.
@@ -50,12 +54,18 @@ final class ConvergenceWorld: @unchecked Sendable {
     var counts: [String: Int] = [:]
     var serverErrors: [String] = []
 
-    init(seed: UInt64) throws {
+    init(seed: UInt64) async throws {
         self.seed = seed
         random = SeededRandom(seed: seed)
         server = try ServerHarness(environment: ["SYNC_SERVER_NOW": ISO8601DateFormatter().string(from: Self.start)])
         try server.start()
-        county = try CountyDatabase.open(path: server.db, clock: RegistryClock(now: { [countyClock] in countyClock.now }))
+        servers = [server]
+        if TestStore.isPostgres {
+            let second = ServerHarness(sharing: server)
+            try second.start()
+            servers.append(second)
+        }
+        county = try await openStore(server.db, clock: RegistryClock(now: { [countyClock] in countyClock.now }))
         let a = try server.command(["token", "issue", "--village", "110105001001"])
         let b = try server.command(["token", "issue", "--village", "110105001002"])
         let poolA = (0..<16).map(residentID), poolB = (100..<116).map(residentID)
@@ -136,13 +146,14 @@ final class ConvergenceWorld: @unchecked Sendable {
                 if !deleted.isEmpty { _ = try site.registry.restore(pick(deleted)) }
             case 54..<64:
                 label = "county edit"
-                let people = try countyPeople()
+                let people = try await countyPeople()
                 if !people.isEmpty {
-                    let person = pick(people)
-                    let id: String = person["id"], deleted: Bool = person["deleted"]
+                    let (id, deleted) = pick(people)
                     switch int(5) {
-                    case 0: _ = try county.setPersonDeleted(id, village: nil, !deleted, reason: "县核实为重复登记")
-                    default: if !deleted { _ = try county.correctPerson(id, village: nil, correction()) }
+                    case 0: _ = try await county.writing { try $0.setPersonDeleted(id, village: nil, !deleted, reason: "县核实为重复登记") }
+                    default:
+                        let correction = correction()
+                        if !deleted { _ = try await county.writing { try $0.correctPerson(id, village: nil, correction) } }
                     }
                 }
             case 64..<69:
@@ -152,7 +163,8 @@ final class ConvergenceWorld: @unchecked Sendable {
                 label = "lead"
                 let target = pick(sites)
                 let csv = "village,name,id_number,deadline,reason\n\(target.village),待核查,\(pick(target.pool)),2022-07-12,协查\(int(3))\n"
-                _ = try county.importLeads(try CSVFile(data: Data(csv.utf8), file: "leads.csv"))
+                let file = try CSVFile(data: Data(csv.utf8), file: "leads.csv")
+                _ = try await county.writing { try $0.importLeads(file) }
             case 71..<74:
                 label = "close lead"
                 let open = try openLeads(site)
@@ -183,9 +195,14 @@ final class ConvergenceWorld: @unchecked Sendable {
         history.append("\(step) \(site.name) \(label)")
     }
 
-    func countyPeople() throws -> [Row] {
-        try county.writer.read { try Row.fetchAll($0, sql: "SELECT id, deleted FROM person ORDER BY id") }
+    func countyPeople() async throws -> [(String, Bool)] {
+        try await county.reading { database in
+            try database.writer.read { try Row.fetchAll($0, sql: "SELECT id, deleted FROM person ORDER BY id").map { ($0["id"], $0["deleted"]) } }
+        }
     }
+
+    /// One of the server processes, at random.
+    var anyServer: ServerHarness { servers.count == 1 ? server : pick(servers) }
 
     func correction() -> PersonCorrection {
         switch int(3) {
@@ -197,7 +214,7 @@ final class ConvergenceWorld: @unchecked Sendable {
 
     /// A sync over the chaotic connection; it may fail half way, which must never cost anything.
     func sync(_ site: Site) async {
-        let transport = ChaosTransport(server.transport(site.token), seed: random.next(), earlierPushes: site.pushes)
+        let transport = ChaosTransport(anyServer.transport(site.token), seed: random.next(), earlierPushes: site.pushes)
         _ = try? await SyncSession(registry: site.registry, transport: transport).run()
         site.pushes = Array(transport.sentPushes.suffix(20))
         serverErrors += transport.serverErrors.map { "\(site.name) step \(step): \($0)" }
@@ -207,7 +224,7 @@ final class ConvergenceWorld: @unchecked Sendable {
     func killedSync(_ site: Site) throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: registryBinary)
-        process.arguments = ["sync", "--server", server.url.absoluteString, "--token", site.token]
+        process.arguments = ["sync", "--server", anyServer.url.absoluteString, "--token", site.token]
         let now = ISO8601DateFormatter().string(from: site.clock.now)
         process.environment = ProcessInfo.processInfo.environment.merging(["REGISTRY_DB": site.path, "REGISTRY_NOW": now]) { $1 }
         process.standardOutput = FileHandle.nullDevice
@@ -220,8 +237,9 @@ final class ConvergenceWorld: @unchecked Sendable {
 
     /// The county server killed with SIGKILL between requests and started again at the same address.
     func restartServer() throws {
-        if let process = server.process { kill(process.processIdentifier, SIGKILL); process.waitUntilExit() }
-        try server.start(port: server.port)
+        let victim = anyServer
+        if let process = victim.process { kill(process.processIdentifier, SIGKILL); process.waitUntilExit() }
+        try victim.start(port: victim.port)
     }
 
     /// Syncs every laptop over a good connection until all have everything: one round pushes all, the next
@@ -230,7 +248,7 @@ final class ConvergenceWorld: @unchecked Sendable {
         for _ in 0..<2 {
             for site in sites {
                 tick()
-                _ = try await SyncSession(registry: site.registry, transport: server.transport(site.token)).run()
+                _ = try await SyncSession(registry: site.registry, transport: anyServer.transport(site.token)).run()
             }
         }
     }

@@ -28,10 +28,6 @@ func runRegistry(_ db: String, _ arguments: [String]) throws -> Int32 {
     return process.terminationStatus
 }
 
-func count(_ path: String, _ sql: String) throws -> Int {
-    try DatabaseQueue(path: path).read { try Int.fetchOne($0, sql: sql) ?? 0 }
-}
-
 /// A valid resident ID for serial `n` (independent GB 11643 computation).
 func residentID(_ n: Int) -> String {
     let body = "42010219" + String(format: "%02d", 50 + n % 40) + String(format: "%02d%02d", 1 + n / 40 % 12, 1 + n / 480 % 28)

@@ -71,13 +71,11 @@ extension HostileInputTests {
 
         // As a county server before this check stored them: two reports at Int64.max on one day.
         county.stop()
-        try await DatabaseQueue(path: county.db).write { db in
-            for (id, village) in [("r1", "110105001001"), ("r2", "110105001002")] {
-                try db.execute(sql: """
-                    INSERT INTO daily_report (id, village, date, revision, figures, is_zero_report, reporter, remarks, submitted_at, first_submitted_at)
-                    VALUES (?, ?, '2022-07-02', 1, ?, 0, '王', '', '2022-07-02T16:00:00+08:00', '2022-07-02T16:00:00+08:00')
-                    """, arguments: [id, village, Self.figures(newArrivals: Int64.max)])
-            }
+        for (id, village) in [("r1", "110105001001"), ("r2", "110105001002")] {
+            try storedBeforeChecks(county.db, table: "daily_report", id: id, values: [
+                "village": .string(village), "date": "2022-07-02", "revision": 1, "figures": .string(Self.figures(newArrivals: Int64.max)),
+                "is_zero_report": 0, "reporter": "王", "remarks": "", "submitted_at": "2022-07-02T16:00:00+08:00",
+                "first_submitted_at": "2022-07-02T16:00:00+08:00"])
         }
         try county.start()
         let (status, page) = try await county.transport(countyToken).send("GET", "/dashboard", query: ["date": "2022-07-02"], body: nil)
@@ -216,12 +214,10 @@ extension HostileInputTests {
         let countyToken = try county.command(["token", "issue", "--county"])
         _ = county.stop()
         let script = "<script>alert(document.cookie)</script>"
-        try await DatabaseQueue(path: county.db).write { db in
-            for (id, village) in [("p1", "110105001001"), ("p2", "110105001002")] {
-                try db.execute(sql: """
-                    INSERT INTO person (id, village, name, id_type, id_number, created_at) VALUES (?, ?, ?, 'resident_id', ?, '2022-07-02T09:00:00+08:00')
-                    """, arguments: [id, village, "\"><img src=x onerror=alert(1)>", script])
-            }
+        for (id, village) in [("p1", "110105001001"), ("p2", "110105001002")] {
+            try storedBeforeChecks(county.db, table: "person", id: id, values: [
+                "village": .string(village), "name": "\"><img src=x onerror=alert(1)>", "id_type": "resident_id", "id_number": .string(script),
+                "created_at": "2022-07-02T09:00:00+08:00"])
         }
         try county.start()
         let day = "\(RegistryClock(now: { Date() }).today)"
@@ -361,9 +357,23 @@ extension HostileInputTests {
     @Test("a county file migrated by a newer sync-server is refused unchanged, naming the schema")
     func newerCountySchema() throws {
         let county = try ServerHarness()
-        try DatabaseQueue(path: county.db).write { try $0.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('county-v9')") }
-        #expect { try county.command(["merge"]) } throws: { "\($0)".contains("county-v9") }
+        // What a newer server records when it migrates: SQLite's GRDB table, PostgreSQL's schema_migration.
+        let (table, column, name) = TestStore.isPostgres ? ("schema_migration", "name", "county-pg-v9") : ("grdb_migrations", "identifier", "county-v9")
+        try execute(county.db, "INSERT INTO \(table) (\(column)) VALUES (?)", arguments: [name.databaseValue])
+        #expect { try county.command(["merge"]) } throws: { "\($0)".contains(name) }
         #expect(throws: (any Error).self) { try county.start() }
-        #expect(try count(county.db, "SELECT count(*) FROM grdb_migrations WHERE identifier = 'county-v9'") == 1)
+        #expect(try count(county.db, "SELECT count(*) FROM \(table) WHERE \(column) = '\(name)'") == 1)
     }
+}
+
+/// A row as a county server before the push checks could have stored it: the row and its log entry (every write is
+/// logged), written behind the server's back.
+func storedBeforeChecks(_ db: String, table: String, id: String, values: [String: ColumnValue]) throws {
+    let names = values.keys.sorted()
+    try execute(db, "INSERT INTO \(table) (id, \(names.joined(separator: ", "))) VALUES (?\(String(repeating: ", ?", count: names.count)))",
+                arguments: [id.databaseValue] + names.map { values[$0]!.databaseValue })
+    try execute(db, "INSERT INTO change_log (tbl, pk, columns, hlc, origin, origin_seq, scope) VALUES (?, ?, ?, ?, 'legacy-site', ?, ?)",
+                arguments: [table.databaseValue, id.databaseValue, ColumnValues(values).json.databaseValue,
+                            HLC(milliseconds: 1_656_700_000_000, counter: 0).raw.databaseValue, Int64.random(in: 1...1_000_000).databaseValue,
+                            values["village"]!.databaseValue])
 }

@@ -26,13 +26,22 @@ final class ServerHarness: @unchecked Sendable {
         self.environment = environment
         dir = FileManager.default.temporaryDirectory.appendingPathComponent("county-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        db = dir.appendingPathComponent("county.sqlite").path
+        db = try TestStore.newDatabase(in: dir)
         stderrFile = dir.appendingPathComponent("serve.log")
         try command(["init", "--county", "110105", "--name", "朝阳区"])
         try write("villages.csv", "code,name,township_code,township_name\n110105001001,一村,110105001,一街道\n110105001002,二村,110105001,一街道\n")
         try command(["villages", "import", path("villages.csv")])
         try write("areas.csv", "code,name,level,in_force_from,lifted_on\n420102,武汉市江岸区,高,2022-06-20,\n")
         try command(["risk-areas", "import", path("areas.csv")])
+    }
+
+    /// A second server process over the same county database (several processes behind a load balancer), not
+    /// started yet.
+    init(sharing other: ServerHarness) {
+        environment = other.environment
+        dir = other.dir
+        db = other.db
+        stderrFile = dir.appendingPathComponent("serve-\(UUID().uuidString.prefix(6)).log")
     }
 
     func path(_ name: String) -> String { dir.appendingPathComponent(name).path }

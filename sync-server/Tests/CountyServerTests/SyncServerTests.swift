@@ -4,12 +4,6 @@ import RegistryCore
 import RegistrySync
 import Testing
 
-/// Rows of a table in a database file, read with a fresh connection.
-func rows(_ path: String, _ sql: String) throws -> [Row] {
-    let queue = try DatabaseQueue(path: path)
-    return try queue.read { try Row.fetchAll($0, sql: sql) }
-}
-
 @Suite("sync-server with real village registries", .serialized)
 struct SyncServerTests {
     @Test("a county newer than the village (a column the village does not know): pushes still go up, the pull says to upgrade")
@@ -20,13 +14,10 @@ struct SyncServerTests {
         let a = try makeVillage(county, code: "110105001001")
         _ = try await SyncSession(registry: a, transport: county.transport(token)).run()
         // What a newer server version would hold: a change to a column this registry's schema lacks.
-        let queue = try DatabaseQueue(path: county.db)
-        try await queue.write { db in
-            try db.execute(sql: """
-                INSERT INTO change_log (tbl, pk, columns, hlc, origin, origin_seq, scope)
-                VALUES ('lead', 'lead-x', '{"nickname":"x","village":"110105001001"}', ?, 'county-new', NULL, '110105001001')
-                """, arguments: [HLC(milliseconds: Int64(Date().timeIntervalSince1970 * 1000), counter: 0).raw])
-        }
+        try execute(county.db, """
+            INSERT INTO change_log (tbl, pk, columns, hlc, origin, origin_seq, scope)
+            VALUES ('lead', 'lead-x', '{"nickname":"x","village":"110105001001"}', ?, 'county-new', NULL, '110105001001')
+            """, arguments: [HLC(milliseconds: Int64(Date().timeIntervalSince1970 * 1000), counter: 0).raw.databaseValue])
         try intake(a, name: "张三", id: "420102199003071232")
         await #expect { try await SyncSession(registry: a, transport: county.transport(token)).run() } throws: {
             RegistryError.from($0).message(.en).contains("upgrade") && RegistryError.from($0).message(.zh).contains("升级")
@@ -212,8 +203,7 @@ struct SyncServerTests {
         let tokenA = try county.command(["token", "issue", "--village", "110105001001"])
         let tokenB = try county.command(["token", "issue", "--village", "110105001002"])
         // The county writes a lead with its own site (leads import comes with the merge issue).
-        let store = try CountyDatabaseAccess.open(county.db)
-        try store.addLead(id: "lead-1", village: "110105001001", name: "张三", idNumber: "420102199003071232")
+        try await addLead(county.db, id: "lead-1", village: "110105001001", name: "张三", idNumber: "420102199003071232")
 
         let a = try makeVillage(county, code: "110105001001")
         _ = try await SyncSession(registry: a, transport: county.transport(tokenA)).run()
