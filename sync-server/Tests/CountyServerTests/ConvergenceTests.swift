@@ -32,6 +32,9 @@ struct ReferenceModel {
         var result: [String: [String: DatabaseValue]] = [:]
         for (pk, columns) in rows[table] ?? [:] where holds(scopes[table]?[pk] ?? "") {
             result[pk] = columns.mapValues(\.value)
+            // A row's id is its key, whether or not a log entry carried it among the columns (a change relayed
+            // through the merge logs only the columns it wrote).
+            result[pk]?["id"] = pk.databaseValue
         }
         return result
     }

@@ -32,6 +32,7 @@ public struct ServerOptions: Sendable {
 public func buildRouter<Store: CountyStore>(store: Store, options: ServerOptions, logger: Logger) -> Router<BasicRequestContext> {
     let router = Router()
     router.add(middleware: SecurityHeadersMiddleware())
+    router.add(middleware: ErrorLogMiddleware(logger: logger))
     router.add(middleware: MethodNotAllowedMiddleware())
     let villages = VillageAuthenticator(store: store)
     let county = CountyAuthenticator(store: store)

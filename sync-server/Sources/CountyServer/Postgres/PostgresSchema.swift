@@ -26,9 +26,18 @@ enum PostgresSchema {
             .filter { !$0.isEmpty }
     }
 
+    /// Runs `body` in a transaction, an error thrown inside coming out as itself.
+    static func transaction(_ client: PostgresClient, logger: Logger, _ body: (PostgresConnection) async throws -> Void) async throws {
+        do {
+            try await client.withTransaction(logger: logger) { connection in try await body(connection) }
+        } catch let error as PostgresTransactionError {
+            throw error.closureError ?? error.commitError ?? error.beginError ?? error
+        }
+    }
+
     /// Brings the database up to this build's schema; two servers starting at once take turns.
     static func migrate(_ client: PostgresClient, logger: Logger) async throws {
-        try await client.withTransaction(logger: logger) { connection in
+        try await transaction(client, logger: logger) { connection in
             try await connection.query(.sql("SELECT pg_advisory_xact_lock(\(migrationLock))"), logger: logger)
             try await connection.query("""
                 CREATE TABLE IF NOT EXISTS schema_migration (name TEXT PRIMARY KEY NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())

@@ -49,12 +49,14 @@ actor Replica {
             guard let last = page.entries.last else { break }
             let receipts = try await store.receipts(of: page.entries.filter { $0.change.table == DailyReport.databaseTableName }.map(\.change.pk))
             let now = clock.milliseconds
-            try await offThePool {
+            let skipped = try await offThePool {
+                var skipped = 0
                 try database.writer.write { db in
-                    let plan = try ChangeApplier.apply(page.entries.map(\.change), scopes: Array(Set(page.entries.map(\.scope))), db: db)
-                    if let rejection = plan.rejections.first {
-                        throw RegistryError(nil, zh: "副本无法应用修改：\(rejection.reason.zh)", en: "the replica cannot apply a change: \(rejection.reason.en)")
-                    }
+                    let plan = try ChangeApplier.apply(page.entries.compactMap { Replica.known($0.change) },
+                                                       scopes: Array(Set(page.entries.map(\.scope))), db: db)
+                    // A change the database holds but this build cannot apply (a newer server's row without the columns
+                    // this build requires) is left out of the replica, as the SQLite store's tables leave it out.
+                    if !plan.rejections.isEmpty { skipped += plan.rejections.count }
                     for receipt in receipts {
                         try db.execute(sql: """
                             INSERT OR IGNORE INTO report_receipt (report_id, revision, village, date, received_at) VALUES (?, ?, ?, ?, ?)
@@ -63,11 +65,23 @@ actor Replica {
                     // County writes made here are clocked after everything the county holds.
                     if let newest = page.entries.map(\.change.hlc).max() { try LocalSettings.observe(db, remote: HLC(raw: newest), now: now) }
                 }
+                return skipped
             }
+            if skipped > 0 { store.logger.warning("replica: changes this build cannot apply were left out", metadata: ["count": "\(skipped)"]) }
             lastSeq = last.seq
             if page.entries.count < 5_000 { break }
         }
         return database
+    }
+
+    /// The part of a change this build's tables hold: a table or column it does not know (written by a newer server
+    /// over the same log) is left out, as the SQLite store's tables leave it out, instead of stopping every read.
+    static func known(_ change: Change) -> Change? {
+        guard let columns = SyncedRules.tables[change.table] else { return nil }
+        guard change.columns.values.keys.contains(where: { columns[$0] == nil }) else { return change }
+        var known = change
+        known.columns = ColumnValues(change.columns.values.filter { columns[$0.key] != nil })
+        return known.columns.values.keys.contains { $0 != "id" } ? known : nil
     }
 
     private func open() throws -> CountyDatabase {
@@ -152,7 +166,7 @@ extension PostgresStore {
     /// Applies the county's own changes (made on the replica) to PostgreSQL, under the log lock.
     func forward(_ written: [(change: Change, scope: String)]) async throws {
         let logger = logger
-        try await client.withTransaction(logger: logger) { connection in
+        try await transaction { connection in
             try await connection.query(.sql("SELECT pg_advisory_xact_lock(\(PostgresSchema.logLock))"), logger: logger)
             let changes = written.map(\.change)
             let known = try await knownRows(changes, scopes: Array(Set(written.map(\.scope))), on: connection)

@@ -24,7 +24,7 @@ extension PostgresStore {
     public func applyGroup(_ pushes: [PendingPush]) async throws -> [Result<Wire.PushResponse, any Error>] {
         let settings = try await settings()
         let logger = logger
-        let results: [Result<Wire.PushResponse, any Error>] = try await client.withTransaction(logger: logger) { connection in
+        let results: [Result<Wire.PushResponse, any Error>] = try await transaction { connection in
             try await connection.query(.sql("SELECT pg_advisory_xact_lock(\(PostgresSchema.logLock))"), logger: logger)
             var results: [Result<Wire.PushResponse, any Error>] = []
             for push in pushes {

@@ -57,8 +57,20 @@ public final class PostgresStore: CountyStore, GroupCommitting {
         return configuration
     }
 
+    /// Runs `body` in a transaction; an error thrown inside comes out as itself (postgres-nio wraps it).
+    func transaction<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
+        do {
+            return try await client.withTransaction(logger: logger) { connection in try await body(connection) }
+        } catch let error as PostgresTransactionError {
+            throw error.closureError ?? error.commitError ?? error.beginError ?? error
+        }
+    }
+
     /// A connection or database error as one line for the operator (never the password).
     static func refusal(_ error: any Error, url: String) -> any Error {
+        if let wrapped = error as? PostgresTransactionError {
+            return refusal(wrapped.closureError ?? wrapped.commitError ?? wrapped.beginError ?? RegistryError(nil, zh: "事务失败", en: "a transaction failed"), url: url)
+        }
         if error is RegistryError { return error }
         let host = URLComponents(string: url).map { "\($0.host ?? "")\($0.port.map { ":\($0)" } ?? "")\($0.path)" } ?? ""
         let detail = (error as? PSQLError)?.serverInfo?[.message] ?? String(describing: type(of: error))
@@ -101,7 +113,7 @@ public final class PostgresStore: CountyStore, GroupCommitting {
     public func initialize(county code: String, name: String) async throws -> CountyDatabase.Settings {
         let county = try Validate.areaCode(code, field: .code, lengths: [6])
         let name = try Validate.required(name, field: .name)
-        try await client.withTransaction(logger: logger) { connection in
+        try await transaction { connection in
             try await connection.query(.sql("SELECT pg_advisory_xact_lock(\(PostgresSchema.logLock))"), logger: logger)
             if let existing = try await setting("county", on: connection), existing != county {
                 throw RegistryError(.code, zh: "此数据库已属于 \(existing)", en: "this database already belongs to county \(existing)")
@@ -117,7 +129,7 @@ public final class PostgresStore: CountyStore, GroupCommitting {
     public func newEpoch() async throws -> String {
         _ = try await settings()
         let epoch = UUID().uuidString.lowercased()
-        try await client.withTransaction(logger: logger) { connection in try await setSetting("epoch", epoch, on: connection) }
+        try await transaction { connection in try await setSetting("epoch", epoch, on: connection) }
         return epoch
     }
 
@@ -125,7 +137,7 @@ public final class PostgresStore: CountyStore, GroupCommitting {
 
     public func setDeadline(_ text: String) async throws {
         _ = try LocalTimeOfDay(text, field: .deadline)
-        try await client.withTransaction(logger: logger) { connection in try await setSetting("deadline", text, on: connection) }
+        try await transaction { connection in try await setSetting("deadline", text, on: connection) }
     }
 
     // MARK: Tokens
