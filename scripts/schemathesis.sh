@@ -2,18 +2,20 @@
 # Fuzzes the running sync-server against schema/openapi.json with schemathesis (from PyPI) with every check but
 # one: no 5xx, every status and header documented, bodies matching their schemas, bad data refused, 405 with
 # Allow for undeclared methods, auth enforced. Left out: positive_data_acceptance, because a schema-valid batch
-# is rightly refused by rules a schema cannot state (a clock far ahead of the server's is 422, by design). Needs the sync-server debug build. Usage: scripts/schemathesis.sh
+# is rightly refused by rules a schema cannot state (a clock far ahead of the server's is 422, by design). Needs the sync-server debug build. Usage: scripts/schemathesis.sh [DB]
+# (DB: the county database to use, a postgres:// URL of an empty database; default a SQLite file in a temporary folder)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SERVER="$(cd sync-server && swift build --show-bin-path)/sync-server"
 WORK="$(mktemp -d)"
 trap 'kill ${PID:-0} 2>/dev/null || true; rm -rf "$WORK"' EXIT
-"$SERVER" init --county 110105 --name 县 --db "$WORK/c.sqlite" >/dev/null
+DB="${1:-$WORK/c.sqlite}"
+"$SERVER" init --county 110105 --name 县 --db "$DB" >/dev/null
 printf 'code,name,township_code,township_name\n110105001001,一村,110105001,一街道\n' > "$WORK/v.csv"
-"$SERVER" villages import "$WORK/v.csv" --db "$WORK/c.sqlite" >/dev/null
-TOKEN="$("$SERVER" token issue --village 110105001001 --db "$WORK/c.sqlite")"
-COUNTY_TOKEN="$("$SERVER" token issue --county --db "$WORK/c.sqlite")"
-"$SERVER" serve --db "$WORK/c.sqlite" --port 0 > "$WORK/serve.out" 2> "$WORK/serve.log" &
+"$SERVER" villages import "$WORK/v.csv" --db "$DB" >/dev/null
+TOKEN="$("$SERVER" token issue --village 110105001001 --db "$DB")"
+COUNTY_TOKEN="$("$SERVER" token issue --county --db "$DB")"
+"$SERVER" serve --db "$DB" --port 0 > "$WORK/serve.out" 2> "$WORK/serve.log" &
 PID=$!
 for _ in $(seq 1 100); do grep -q "listening on" "$WORK/serve.out" 2>/dev/null && break; sleep 0.1; done
 URL="http://$(sed -n 's/^listening on //p' "$WORK/serve.out")"

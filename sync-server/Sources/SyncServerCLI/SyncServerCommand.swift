@@ -13,12 +13,13 @@ struct SyncServerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sync-server",
         abstract: "县级汇总与同步服务器 / The county's sync server.",
-        subcommands: [Init.self, Villages.self, Token.self, RiskAreas.self, Leads.self, PersonCommand.self, Merge.self, Serve.self, Restored.self])
+        subcommands: [Init.self, Villages.self, Token.self, RiskAreas.self, Leads.self, PersonCommand.self, Merge.self, Serve.self, Restored.self,
+                      Copy.self])
 }
 
 /// `--db`, shared by every command.
 struct ServerOptionsGroup: ParsableArguments {
-    @Option(help: "县数据库文件 / County database (default: $SYNC_SERVER_DB or ./county.sqlite).") var db: String?
+    @Option(help: "县数据库：SQLite 文件或 postgres://用户:密码@主机:端口/库 / County database: a SQLite file or a postgres:// URL (default: $SYNC_SERVER_DB or ./county.sqlite).") var db: String?
     @Option(help: "输出语言 zh|en.") var lang: String = "zh"
 
     var language: Language { Language(rawValue: lang) ?? .zh }
@@ -60,8 +61,8 @@ extension SyncServerCommand {
         func run() async throws {
             try await options.run { db in
                 let settings = try await db.initialize(county: county, name: name)
-                Terminal.out(options.language == .zh ? "已建立县数据库：\(settings.name)（\(settings.county)），文件 \(options.path)"
-                                                      : "county \(settings.county) \(settings.name) ready in \(options.path)")
+                Terminal.out(options.language == .zh ? "已建立县数据库：\(settings.name)（\(settings.county)），数据库 \(displayed(options.path))"
+                                                      : "county \(settings.county) \(settings.name) ready in \(displayed(options.path))")
             }
         }
     }

@@ -22,11 +22,12 @@ final class ServerHarness: @unchecked Sendable {
         return dir.appendingPathComponent("sync-server").path
     }()
 
-    init(environment: [String: String] = [:]) throws {
+    /// `sqlite`: a SQLite file whichever store the run tests (a test of moving between stores).
+    init(environment: [String: String] = [:], sqlite: Bool = false) throws {
         self.environment = environment
         dir = FileManager.default.temporaryDirectory.appendingPathComponent("county-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        db = try TestStore.newDatabase(in: dir)
+        db = sqlite ? dir.appendingPathComponent("county.sqlite").path : try TestStore.newDatabase(in: dir)
         stderrFile = dir.appendingPathComponent("serve.log")
         try command(["init", "--county", "110105", "--name", "朝阳区"])
         try write("villages.csv", "code,name,township_code,township_name\n110105001001,一村,110105001,一街道\n110105001002,二村,110105001,一街道\n")
@@ -37,10 +38,10 @@ final class ServerHarness: @unchecked Sendable {
 
     /// A second server process over the same county database (several processes behind a load balancer), not
     /// started yet.
-    init(sharing other: ServerHarness) {
+    init(sharing other: ServerHarness, db: String? = nil) {
         environment = other.environment
         dir = other.dir
-        db = other.db
+        self.db = db ?? other.db
         stderrFile = dir.appendingPathComponent("serve-\(UUID().uuidString.prefix(6)).log")
     }
 
@@ -55,7 +56,7 @@ final class ServerHarness: @unchecked Sendable {
     func command(_ arguments: [String]) throws -> String {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: ServerHarness.binary)
-        process.arguments = arguments + ["--db", db]
+        process.arguments = arguments + (arguments.first == "copy" ? [] : ["--db", db])  // copy names both stores itself
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         let out = Pipe(), err = Pipe()
         process.standardOutput = out

@@ -194,3 +194,45 @@ public final class PostgresStore: CountyStore, GroupCommitting {
         return nil
     }
 }
+
+extension PostgresStore: TableCopying {
+    public func rowCount(_ table: String) async throws -> Int {
+        for try await n in try await client.query(.sql("SELECT count(*) FROM \(table)"), logger: logger).decode(Int64.self) { return Int(n) }
+        return 0
+    }
+
+    public func rows(_ table: String, columns: [String], key: String, after: ColumnValue?, limit: Int) async throws -> [[ColumnValue]] {
+        var binds = PostgresBindings()
+        if let after { binds.append(after) }
+        let condition = after == nil ? "" : " WHERE \(key) > $1"
+        var rows: [[ColumnValue]] = []
+        for try await row in try await client.query(.sql("SELECT \(columns.joined(separator: ", ")), \(key) FROM \(table)\(condition) ORDER BY \(key) LIMIT \(limit)",
+                                                         binds), logger: logger) {
+            rows.append(try row.map { try ColumnValue($0) })
+        }
+        return rows
+    }
+
+    public func insert(_ table: String, columns: [String], rows: [[ColumnValue]]) async throws {
+        guard !rows.isEmpty else { return }
+        try await transaction { connection in
+            let perStatement = max(1, 30_000 / columns.count)
+            for start in stride(from: 0, to: rows.count, by: perStatement) {
+                var binds = PostgresBindings()
+                var tuples: [String] = []
+                for row in rows[start..<min(start + perStatement, rows.count)] {
+                    let base = binds.count
+                    tuples.append("(" + (1...columns.count).map { "$\(base + $0)" }.joined(separator: ", ") + ")")
+                    for value in row { binds.append(value) }
+                }
+                try await connection.query(.sql("INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES " + tuples.joined(separator: ", "), binds),
+                                           logger: logger)
+            }
+        }
+    }
+
+    /// The log's sequence continues after the largest `seq` copied in.
+    public func afterCopy() async throws {
+        try await client.query("SELECT setval(pg_get_serial_sequence('change_log', 'seq'), GREATEST((SELECT max(seq) FROM change_log), 1))", logger: logger)
+    }
+}
