@@ -61,18 +61,48 @@ PY
 # Two readings of DESIGN.md's "500 villages × 1,000 changes pushed 50 at a time": every village pushing at once in
 # pushes of 50 changes, and 50 villages at a time each pushing its 1,000 changes in one batch (the client's real
 # batch holds up to 2,000). Each on a fresh county database and server.
-load() {  # NAME BATCH AT_ONCE
-    local db="$WORK/county-$1.sqlite"
+load() {  # NAME BATCH AT_ONCE [DB [SERVERS]]: DB a postgres:// URL of an empty database (default a new SQLite file)
+    local db="${4:-$WORK/county-$1.sqlite}" servers="${5:-1}" urls="" pids=""
     "$SBIN/sync-server" init --county 110105 --name 基准县 --db "$db" >/dev/null
     "$SBIN/sync-server" villages import "$WORK/roster.csv" --db "$db" >/dev/null
-    "$SBIN/sync-server" serve --db "$db" --port 0 > "$WORK/serve.out" 2> "$WORK/serve.log" &
-    SERVER_PID=$!
-    for _ in $(seq 1 100); do grep -q "listening on" "$WORK/serve.out" 2>/dev/null && break; sleep 0.1; done
-    "$SBIN/sync-bench" load "$VILLAGES" 1000 "$2" "http://$(sed -n 's/^listening on //p' "$WORK/serve.out")" "$db" "$3"
-    echo "server peak memory (VmHWM): $(awk '/VmHWM/ {print $2, $3}' /proc/$SERVER_PID/status) (target <= 200 MB)"
-    kill $SERVER_PID; wait $SERVER_PID 2>/dev/null || true
-    rm -f "$WORK/serve.out"
+    for i in $(seq 1 "$servers"); do
+        "$SBIN/sync-server" serve --db "$db" --port 0 > "$WORK/serve-$i.out" 2> "$WORK/serve-$i.log" &
+        pids="$pids $!"
+        for _ in $(seq 1 100); do grep -q "listening on" "$WORK/serve-$i.out" 2>/dev/null && break; sleep 0.1; done
+        urls="$urls${urls:+,}http://$(sed -n 's/^listening on //p' "$WORK/serve-$i.out")"
+    done
+    SERVER_PID="$pids"
+    "$SBIN/sync-bench" load "$VILLAGES" 1000 "$2" "$urls" "$db" "$3"
+    for pid in $pids; do
+        echo "server peak memory (VmHWM): $(awk '/VmHWM/ {print $2, $3}' /proc/$pid/status) (target <= 200 MB)"
+        kill "$pid"; wait "$pid" 2>/dev/null || true
+    done
+    rm -f "$WORK"/serve-*.out
 }
 trap 'kill ${SERVER_PID:-0} 2>/dev/null || true; rm -rf "$WORK"' EXIT
 load all-at-once 50 "$VILLAGES"
 load fifty-at-a-time 1000 50
+
+# The same on PostgreSQL, in the same run: with $SYNC_BENCH_POSTGRES (a server and a role that may create
+# databases), or else a throwaway cluster (scripts/pg-cluster.sh) when PostgreSQL is installed.
+PG="${SYNC_BENCH_POSTGRES:-}"
+if [ -z "$PG" ] && ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+    PGDIR="$(mktemp -d /tmp/bench-pg.XXXXXX)"; chmod 755 "$PGDIR"
+    trap 'kill ${SERVER_PID:-0} 2>/dev/null || true; scripts/pg-cluster.sh stop "$PGDIR"; rm -rf "$WORK"' EXIT
+    PG="$(scripts/pg-cluster.sh start "$PGDIR")"
+fi
+if [ -n "$PG" ]; then
+    export SYNC_BENCH_POSTGRES="$PG"
+    "$SBIN/sync-bench" apply 500
+    "$SBIN/sync-bench" apply 50 concurrent
+    "$SBIN/sync-bench" apply 500 concurrent
+    "$SBIN/sync-bench" floor
+    "$SBIN/sync-bench" pull
+    newdb() { local name="bench_$1_$$"; psql -X -q -d "$PG" -c "CREATE DATABASE $name" >&2; python3 -c 'import sys, urllib.parse as u; p = u.urlsplit(sys.argv[1]); print(u.urlunsplit(p._replace(path="/" + sys.argv[2])))' "$PG" "$name"; }
+    load all-at-once 50 "$VILLAGES" "$(newdb a)" 1
+    load all-at-once 50 "$VILLAGES" "$(newdb b)" 2
+    load fifty-at-a-time 1000 50 "$(newdb c)" 1
+    load fifty-at-a-time 1000 50 "$(newdb d)" 2
+else
+    echo "PostgreSQL not installed: its figures were skipped"
+fi

@@ -65,6 +65,7 @@ let package = Package(
                 .product(name: "RegistrySync", package: "VillageRegistry"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ]
         ),
         .testTarget(

@@ -2,7 +2,9 @@ import AsyncHTTPClient
 import CountyServer
 import Foundation
 import GRDB
+import Logging
 import NIOCore
+import PostgresNIO
 import RegistryCore
 import RegistrySync
 
@@ -12,7 +14,11 @@ import RegistrySync
 //   sync-bench floor            the same writes as apply with two bare cached INSERTs per change (the floor)
 //   sync-bench decode           push bodies decoded per second (JSONDecoder), the HTTP path's share
 //   sync-bench load V N B URL DB [C]   V villages × N changes pushed B per push to a running server, C villages
-//                                  at a time (default all; tokens issued through DB); total time, p50/p99 latency
+//                                  at a time (default all; tokens issued through DB); total time, p50/p99 latency.
+//                                  URL may list several servers over one database, comma-separated: villages are
+//                                  spread over them.
+// With $SYNC_BENCH_POSTGRES (postgres://user:password@host:port/db, a role that may create databases), apply, floor
+// and pull run on PostgreSQL, each in a new database.
 
 func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
 
@@ -48,14 +54,36 @@ func recordID(milliseconds ms: Int64, random r: UInt64) -> String {
            0x8000 | ((r >> 36) & 0x3FFF), r & 0xFFFF_FFFF_FFFF)
 }
 
-func county(_ path: String, villages: Int) throws -> CountyDatabase {
-    let db = try CountyDatabase.open(path: path, clock: RegistryClock(now: { Date() }))
-    try db.initialize(county: "110105", name: "基准县")
+/// The PostgreSQL server to run on, if any.
+let postgres = ProcessInfo.processInfo.environment["SYNC_BENCH_POSTGRES"].flatMap { $0.isEmpty ? nil : $0 }
+
+/// A new, empty database on the PostgreSQL server `postgres`.
+func newPostgresDatabase(_ server: String) async throws -> String {
+    let client = PostgresClient(configuration: try PostgresStore.configuration(server))
+    let runner = Task { await client.run() }
+    let name = "bench_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+    try await client.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)"))
+    runner.cancel()
+    var components = URLComponents(string: server)!
+    components.path = "/" + name
+    return components.string!
+}
+
+/// A county store for a benchmark: a SQLite file `path`, or a new PostgreSQL database with $SYNC_BENCH_POSTGRES.
+func county(_ path: String, villages: Int) async throws -> any CountyStore {
+    var location = path
+    if let postgres { location = try await newPostgresDatabase(postgres) }
+    let db = try await openStore(location, clock: RegistryClock(now: { Date() }))
+    _ = try await db.initialize(county: "110105", name: "基准县")
     var roster = "code,name,township_code,township_name\n"
     for v in 0..<villages { roster += String(format: "110105%03d%03d,村%d,110105%03d,镇\n", v / 100 + 1, v % 100 + 1, v, v / 100 + 1) }
-    _ = try db.importVillages(try CSVFile(data: Data(roster.utf8), file: "roster.csv"))
+    let file = try CSVFile(data: Data(roster.utf8), file: "roster.csv")
+    _ = try await db.writing { try $0.importVillages(file) }
     return db
 }
+
+/// Which store a figure was measured on.
+let storeName = postgres == nil ? "SQLite" : "PostgreSQL"
 
 func villageCode(_ v: Int) -> String { String(format: "110105%03d%03d", v / 100 + 1, v % 100 + 1) }
 
@@ -69,7 +97,7 @@ case "apply":
     // 100 villages × 2,000 changes in batches of 500 (or the size given, a divisor of 2,000): the server's apply path
     // (scope checks, merge, log). One push after another (a transaction each), or with `concurrent` all villages at
     // once, so that waiting pushes share group commits.
-    let db = try county(dir + "/apply.sqlite", villages: 100)
+    let db = try await county(dir + "/apply.sqlite", villages: 100)
     let size = arguments.count > 1 ? Int(arguments[1])! : 500
     let batches = (0..<100).flatMap { v -> [(String, Wire.PushRequest)] in
         let changes = personChanges(village: villageCode(v), site: "site-\(v)", count: 2000)
@@ -93,21 +121,67 @@ case "apply":
         for (village, batch) in batches { _ = try await db.push(batch, village: village, tokenID: "bench-\(village)", maxSkew: 600) }
     }
     let elapsed = now() - start
-    print(String(format: "server apply: 200,000 changes in batches of %d, %@: %.2f s = %.0f changes/s (target >= 100,000/s)",
-                 size, concurrent ? "100 villages pushing at once" : "one push after another", elapsed, 200_000 / elapsed))
+    print(String(format: "server apply (%@): 200,000 changes in batches of %d, %@: %.2f s = %.0f changes/s",
+                 storeName, size, concurrent ? "100 villages pushing at once" : "one push after another", elapsed, 200_000 / elapsed))
+    await db.close()
 case "floor":
     // The floor under `apply`: the same rows and log entries written with two cached INSERTs per change and nothing
     // else (no decoding, scope check, merge or JSON building), in transactions of 500, on the same schema.
-    let db = try county(dir + "/floor.sqlite", villages: 100)
+    let db = try await county(dir + "/floor.sqlite", villages: 100)
     let rows = (0..<100).flatMap { v in personChanges(village: villageCode(v), site: "site-\(v)", count: 2000) }
-    let prepared = rows.map { change -> ([DatabaseValue], String) in
-        let names = ["village", "name", "id_type", "id_number", "phone", "created_at", "deleted"]
-        return ([change.pk.databaseValue] + names.map { change.columns.values[$0]!.databaseValue }, change.columns.json)
+    let names = ["village", "name", "id_type", "id_number", "phone", "created_at", "deleted"]
+    if let store = db as? PostgresStore {
+        // PostgreSQL's floor: per 500 changes one transaction with one multi-row INSERT of the rows and one of the log
+        // entries (what the store's apply sends for new rows), bound directly, nothing else.
+        let url = store.location
+        await db.close()
+        let client = PostgresClient(configuration: try PostgresStore.configuration(url))
+        let runner = Task { await client.run() }
+        let start = now()
+        for chunk in stride(from: 0, to: rows.count, by: 500) {
+            try await client.withTransaction(logger: Logger(label: "floor")) { connection in
+                var rowBinds = PostgresBindings(), logBinds = PostgresBindings()
+                var rowTuples: [String] = [], logTuples: [String] = []
+                for i in chunk..<(chunk + 500) {
+                    let change = rows[i]
+                    rowTuples.append("(" + (1...8).map { "$\(rowBinds.count + $0)" }.joined(separator: ", ") + ")")
+                    rowBinds.append(change.pk)
+                    for name in names {
+                        switch change.columns.values[name]! {
+                        case .integer(let n): rowBinds.append(n)
+                        default: rowBinds.append(change.columns.values[name]!.text)
+                        }
+                    }
+                    logTuples.append("(" + (1...7).map { "$\(logBinds.count + $0)" }.joined(separator: ", ") + ")")
+                    logBinds.append("person")
+                    logBinds.append(change.pk)
+                    logBinds.append(change.columns.json)
+                    logBinds.append(change.hlc)
+                    logBinds.append(change.origin)
+                    logBinds.append(change.originSeq)
+                    logBinds.append(villageCode(i / 2000))
+                }
+                let logger = Logger(label: "floor")
+                try await connection.query(PostgresQuery(unsafeSQL: "INSERT INTO person (id, " + names.joined(separator: ", ") + ") VALUES "
+                                                         + rowTuples.joined(separator: ", "), binds: rowBinds), logger: logger)
+                try await connection.query(PostgresQuery(unsafeSQL: "INSERT INTO change_log (tbl, pk, columns, hlc, origin, origin_seq, scope) VALUES "
+                                                         + logTuples.joined(separator: ", "), binds: logBinds), logger: logger)
+            }
+        }
+        let elapsed = now() - start
+        runner.cancel()
+        print(String(format: "floor (PostgreSQL: two multi-row inserts per 500 changes, nothing else): 200,000 changes in %.2f s = %.0f changes/s",
+                     elapsed, 200_000 / elapsed))
+        break
     }
-    if let pragma = ProcessInfo.processInfo.environment["FLOOR_PRAGMA"] { try await db.writer.write { try $0.execute(sql: pragma) } }
+    let sqlite = db as! CountyDatabase
+    let prepared = rows.map { change -> ([DatabaseValue], String) in
+        ([change.pk.databaseValue] + names.map { change.columns.values[$0]!.databaseValue }, change.columns.json)
+    }
+    if let pragma = ProcessInfo.processInfo.environment["FLOOR_PRAGMA"] { try await sqlite.writer.write { try $0.execute(sql: pragma) } }
     let start = now()
     for chunk in stride(from: 0, to: rows.count, by: 500) {
-        try await db.writer.write { database in
+        try await sqlite.writer.write { database in
             let row = try database.cachedStatement(sql: "INSERT INTO person (id, village, name, id_type, id_number, phone, created_at, deleted) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
             // The floor: the same INSERT as `ChangeLog.append`, bound directly, with nothing else around it.
             let log = try database.cachedStatement(sql: "INSERT INTO change_log (tbl, pk, columns, hlc, origin, origin_seq, scope) VALUES (?, ?, ?, ?, ?, ?, ?)")
@@ -118,11 +192,11 @@ case "floor":
         }
     }
     let elapsed = now() - start
-    print(String(format: "floor (two cached inserts per change, nothing else): 200,000 changes in %.2f s = %.0f changes/s", elapsed, 200_000 / elapsed))
+    print(String(format: "floor (SQLite: two cached inserts per change, nothing else): 200,000 changes in %.2f s = %.0f changes/s", elapsed, 200_000 / elapsed))
 case "pull":
     // The same 100 new changes pulled from logs of 10k and 1M changes (other villages' and the county's).
     for size in [10_000, 1_000_000] {
-        let db = try county(dir + "/pull-\(size).sqlite", villages: 200)
+        let db = try await county(dir + "/pull-\(size).sqlite", villages: 200)
         var pushed = 0, v = 1
         while pushed < size {
             let n = min(5000, size - pushed)
@@ -132,7 +206,7 @@ case "pull":
             pushed += n
             v += 1
         }
-        let cursor = try db.writer.read { try ChangeLog.lastSeq($0) }
+        let cursor = try await db.lastLogSeq()
         _ = try await db.push(Wire.PushRequest(site: "site-0", after: 0, through: 100,
                                          changes: personChanges(village: villageCode(0), site: "site-0", count: 100)),
                         village: villageCode(0), tokenID: "bench-0", maxSkew: 600)
@@ -143,7 +217,8 @@ case "pull":
             best = min(best, now() - start)
             precondition(page.changes.count == 100)
         }
-        print(String(format: "pull of 100 new changes from a log of %d: %.2f ms (best of 20)", size + 100, best * 1000))
+        print(String(format: "pull (%@) of 100 new changes from a log of %d: %.2f ms (best of 20)", storeName, size + 100, best * 1000))
+        await db.close()
     }
 case "decode":
     // What the server spends turning push bodies into changes (Foundation's JSONDecoder), per change.
@@ -157,10 +232,13 @@ case "decode":
 case "load":
     // V villages × N changes, B changes per push; at most C villages pushing at the same time (default: all).
     let villages = Int(arguments[1])!, perVillage = Int(arguments[2])!, batch = Int(arguments[3])!
-    let url = URL(string: arguments[4])!, path = arguments[5]
+    let urls = arguments[4].split(separator: ",").map { URL(string: String($0))! }, path = arguments[5]
     let concurrency = arguments.count > 6 ? Int(arguments[6])! : villages
-    let db = try CountyDatabase.open(path: path, clock: RegistryClock(now: { Date() }))
-    let tokens = try (0..<villages).map { try db.issueToken(village: villageCode($0)) }
+    let db = try await openStore(path, clock: RegistryClock(now: { Date() }))
+    var issued: [String] = []
+    for v in 0..<villages { issued.append(try await db.issueToken(village: villageCode(v))) }
+    await db.close()
+    let tokens = issued
     // The push bodies are encoded before the clock starts: 500 villages are 500 computers, and their encoding is not
     // the server's work (on this 2-core machine it would take CPU from the server).
     let bodies = try (0..<villages).map { v in
@@ -177,7 +255,7 @@ case "load":
     @Sendable func pushAll(_ v: Int) async throws -> [Double] {
         var times: [Double] = []
         for body in bodies[v] {
-            var request = HTTPClientRequest(url: url.absoluteString + "/v1/sync/push")
+            var request = HTTPClientRequest(url: urls[v % urls.count].absoluteString + "/v1/sync/push")
             request.method = .POST
             request.headers.add(name: "Authorization", value: "Bearer \(tokens[v])")
             request.headers.add(name: "Content-Type", value: "application/json")
@@ -203,7 +281,8 @@ case "load":
     let total = now() - start
     try await client.shutdown()
     let p50 = latencies[latencies.count / 2], p99 = latencies[min(latencies.count - 1, latencies.count * 99 / 100)]
-    print(String(format: "county load: %d villages × %d changes, %d per push, %d villages at a time: %.1f s total (target <= 15 s for 500 × 1,000); push latency p50 %.0f ms, p99 %.0f ms",
+    print(String(format: "county load (%@, %d server process%@): %d villages × %d changes, %d per push, %d villages at a time: %.1f s total (target <= 15 s for 500 × 1,000); push latency p50 %.0f ms, p99 %.0f ms",
+                 path.hasPrefix("postgres") ? "PostgreSQL" : "SQLite", urls.count, urls.count == 1 ? "" : "es",
                  villages, perVillage, batch, min(concurrency, villages), total, p50 * 1000, p99 * 1000))
 default:
     FileHandle.standardError.write(Data("usage: sync-bench apply | floor | pull | decode | load VILLAGES CHANGES BATCH URL DB [AT_ONCE]\n".utf8))

@@ -9,6 +9,8 @@ import RegistrySync
 /// `PostgresStore+Sync.swift`), and each process keeps a replica for the county's reads (`PostgresStore+Replica.swift`).
 public final class PostgresStore: CountyStore, GroupCommitting {
     public let clock: RegistryClock
+    /// The database's URL, as given.
+    public let location: String
     let client: PostgresClient
     let logger: Logger
     private let runner: Task<Void, Never>
@@ -16,7 +18,8 @@ public final class PostgresStore: CountyStore, GroupCommitting {
     let pushes = PushGroups()
     let replica: Replica
 
-    private init(client: PostgresClient, clock: RegistryClock, logger: Logger) {
+    private init(location: String, client: PostgresClient, clock: RegistryClock, logger: Logger) {
+        self.location = location
         self.client = client
         self.clock = clock
         self.logger = logger
@@ -26,7 +29,7 @@ public final class PostgresStore: CountyStore, GroupCommitting {
 
     /// Connects to the database `url` names and brings its schema up to date (refusing one newer than this build).
     public static func open(url: String, clock: RegistryClock, logger: Logger = Logger(label: "sync-server.postgres")) async throws -> PostgresStore {
-        let store = PostgresStore(client: PostgresClient(configuration: try configuration(url)), clock: clock, logger: logger)
+        let store = PostgresStore(location: url, client: PostgresClient(configuration: try configuration(url)), clock: clock, logger: logger)
         do {
             try await PostgresSchema.migrate(store.client, logger: logger)
         } catch {
@@ -37,7 +40,7 @@ public final class PostgresStore: CountyStore, GroupCommitting {
     }
 
     /// The connection settings of a `postgres://user[:password]@host[:port]/database[?sslmode=require]` URL.
-    static func configuration(_ url: String) throws -> PostgresClient.Configuration {
+    public static func configuration(_ url: String) throws -> PostgresClient.Configuration {
         guard let components = URLComponents(string: url), let host = components.host, !host.isEmpty,
               let user = components.user, !user.isEmpty else {
             throw RegistryError(nil, zh: "数据库地址应为 postgres://用户[:密码]@主机[:端口]/数据库",
@@ -75,6 +78,11 @@ public final class PostgresStore: CountyStore, GroupCommitting {
         let host = URLComponents(string: url).map { "\($0.host ?? "")\($0.port.map { ":\($0)" } ?? "")\($0.path)" } ?? ""
         let detail = (error as? PSQLError)?.serverInfo?[.message] ?? String(describing: type(of: error))
         return RegistryError(nil, zh: "无法使用 PostgreSQL 数据库 \(host)：\(detail)", en: "cannot use the PostgreSQL database \(host): \(detail)")
+    }
+
+    public func lastLogSeq() async throws -> Int64 {
+        for try await seq in try await client.query("SELECT COALESCE(max(seq), 0) FROM change_log", logger: logger).decode(Int64.self) { return seq }
+        return 0
     }
 
     public func close() async {

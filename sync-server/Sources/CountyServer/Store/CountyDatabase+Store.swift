@@ -15,6 +15,8 @@ extension CountyDatabase: CountyStore {
     }
 
     public func close() async {}
+
+    public func lastLogSeq() async throws -> Int64 { try await writer.read { try ChangeLog.lastSeq($0) } }
 }
 
 /// Runs blocking work on a dispatch thread and suspends the caller until it is done, so that a long read (a merge

@@ -36,6 +36,8 @@ public protocol CountyStore: Sendable {
 
     func push(_ request: Wire.PushRequest, village: String, tokenID: String, maxSkew: TimeInterval) async throws -> Wire.PushResponse
     func pull(village: String, site: String?, after: Int64, limit: Int) async throws -> Wire.PullResponse
+    /// The latest sequence number of the county's change log (0 when empty).
+    func lastLogSeq() async throws -> Int64
 
     // MARK: The county's rows
 
