@@ -63,7 +63,9 @@ struct RouterTests {
             // The same push again is a no-op; one that skips ahead is a gap.
             try await client.execute(uri: "/v1/sync/push", method: .post, headers: [.authorization: "Bearer \(village)"],
                                      body: ByteBuffer(bytes: push)) { #expect($0.status == .ok, "\(name)") }
-            let gap = try JSONEncoder().encode(Wire.PushRequest(site: "site-a", after: 5, through: 6, changes: []))
+            var later = change
+            later.originSeq = 6
+            let gap = try JSONEncoder().encode(Wire.PushRequest(site: "site-a", after: 5, through: 6, changes: [later]))
             try await client.execute(uri: "/v1/sync/push", method: .post, headers: [.authorization: "Bearer \(village)"],
                                      body: ByteBuffer(bytes: gap)) { #expect($0.status == .conflict, "\(name)") }
             try await client.execute(uri: "/v1/sync/pull?after=0&limit=100&site=site-b", method: .get,
