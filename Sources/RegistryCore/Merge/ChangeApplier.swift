@@ -39,8 +39,9 @@ public enum ChangeApplier {
         return plan
     }
 
-    /// Carries out `plan` in order. Every refusal the database could make was decided beforehand; one that still
-    /// happens is thrown as a `RegistryError` (the caller's transaction or savepoint then rolls back).
+    /// Carries out `plan` in order. Every refusal the database could make was decided beforehand, but for an id
+    /// taken by a row the lookups were not asked to probe (`MergePlan.IDTaken`); one that still happens is thrown as
+    /// a `RegistryError` (the caller's transaction or savepoint then rolls back).
     public static func execute(_ plan: MergePlan, db: Database) throws {
         for write in plan.writes {
             let change = write.change
@@ -61,6 +62,8 @@ public enum ChangeApplier {
             }
             do {
                 try db.cachedStatement(sql: sql).execute(arguments: StatementArguments(arguments))
+            } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_PRIMARYKEY {
+                throw MergePlan.IDTaken(table: change.table)
             } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
                 throw RegistryError(nil, zh: "数据不完整或不合规：\(change.table) \(error.message ?? "")",
                                     en: "incomplete or invalid row: \(change.table) \(error.message ?? "")")

@@ -169,6 +169,13 @@ public struct MergePlan: Sendable {
         public let reason: Localized
     }
 
+    /// Thrown by a store carrying out a plan when an insert finds its id taken by a row the plan's lookups did not
+    /// see (another village's): the caller rolls the plan back and decides again with the ids probed.
+    public struct IDTaken: Error {
+        public let table: String
+        public init(table: String) { self.table = table }
+    }
+
     public var writes: [Write] = []
     public var rejections: [Rejection] = []
     /// How many changes lost on every column (already held, or older than what is held).

@@ -5,10 +5,12 @@ import GRDB
 extension KnownRows {
     /// Looks up the rows `changes` touch among the rows of `scopes` (the villages and county whose rows the batch may
     /// change: the log is indexed by scope first; nil looks in every scope, without the index's help), with one
-    /// query per table for every 500 rows instead of two lookups per change. With scopes, a row not found there is
-    /// looked up by id in its table, so that reusing another village's id is refused by the decision rather than by
-    /// the insert. For a deletion of a row about a person, also whether that person is deleted.
-    public static func load(_ changes: [Change], scopes: [String]?, db: Database) throws -> KnownRows {
+    /// query per table for every 500 rows instead of two lookups per change. With scopes and `probeForeign`, a row not
+    /// found there is looked up by id in its table, so that reusing another village's id is refused by the decision
+    /// rather than by the insert. (The county first applies a push without that probe, which costs a lookup per new
+    /// row, and probes only when an insert finds its id taken: see `MergePlan.IDTaken`.) For a deletion of a row
+    /// about a person, also whether that person is deleted.
+    public static func load(_ changes: [Change], scopes: [String]?, probeForeign: Bool = true, db: Database) throws -> KnownRows {
         var known = KnownRows()
         var byTable: [String: Set<String>] = [:]
         for change in changes where SyncedTables.nameSet.contains(change.table) { byTable[change.table, default: []].insert(change.pk) }
@@ -27,7 +29,7 @@ extension KnownRows {
                     rows[pk] = row
                 }
             }
-            if scopes != nil {
+            if scopes != nil && probeForeign {
                 let unseen = all.filter { rows[$0] == nil }
                 for start in stride(from: 0, to: unseen.count, by: 500) {
                     let chunk = Array(unseen[start..<min(start + 500, unseen.count)])

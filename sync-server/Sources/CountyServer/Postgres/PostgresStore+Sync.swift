@@ -69,9 +69,20 @@ extension PostgresStore {
         if request.after > cursor { throw CountyDatabase.PushRefusal.gap(expected: cursor) }
         let fresh = push.prepared.filter { $0.change.originSeq > cursor && $0.change.originSeq <= request.through }
         // A village may change its own rows and, of the county's, leads' outcomes: the scopes to look in.
-        let known = try await knownRows(fresh.map(\.change), scopes: [village, settings.county], on: connection)
-        let plan = MergeDecision.decide(fresh, known: known, sender: MergeDecision.Sender(site: request.site, village: village))
-        try await execute(plan, ownSite: false, on: connection)
+        let sender = MergeDecision.Sender(site: request.site, village: village)
+        let scopes = [village, settings.county]
+        var plan = MergeDecision.decide(fresh, known: try await knownRows(fresh.map(\.change), scopes: scopes, probeForeign: false, on: connection),
+                                        sender: sender)
+        try await connection.query("SAVEPOINT plan", logger: logger)
+        do {
+            try await execute(plan, ownSite: false, on: connection)
+            try await connection.query("RELEASE SAVEPOINT plan", logger: logger)
+        } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23505" {
+            // A new row reuses an id some other village's row has: decide again with the ids probed, which rejects it.
+            try await connection.query("ROLLBACK TO SAVEPOINT plan", logger: logger)
+            plan = MergeDecision.decide(fresh, known: try await knownRows(fresh.map(\.change), scopes: scopes, on: connection), sender: sender)
+            try await execute(plan, ownSite: false, on: connection)
+        }
         let reports = plan.writes.filter { $0.change.table == DailyReport.databaseTableName }.map(\.change.pk)
         if !reports.isEmpty {
             var receipt = PostgresBindings()
@@ -111,7 +122,7 @@ extension PostgresStore {
     }
 
     /// What the database holds of the rows `changes` touch (see `KnownRows.load` for SQLite, which this mirrors).
-    func knownRows(_ changes: [Change], scopes: [String]?, on connection: PostgresConnection) async throws -> KnownRows {
+    func knownRows(_ changes: [Change], scopes: [String]?, probeForeign: Bool = true, on connection: PostgresConnection) async throws -> KnownRows {
         var known = KnownRows()
         var byTable: [String: Set<String>] = [:]
         for change in changes where SyncedTables.nameSet.contains(change.table) { byTable[change.table, default: []].insert(change.pk) }
@@ -132,7 +143,7 @@ extension PostgresStore {
                 Merge.observe(ColumnValues.names(json: columns), at: Version(hlc: HLC(raw: hlc), origin: origin), into: &row.versions)
                 rows[pk] = row
             }
-            if scopes != nil {
+            if scopes != nil && probeForeign {
                 let unseen = pks.filter { rows[$0] == nil }
                 if !unseen.isEmpty {
                     var taken = PostgresBindings()

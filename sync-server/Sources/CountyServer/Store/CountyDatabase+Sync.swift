@@ -65,9 +65,19 @@ extension CountyDatabase: GroupCommitting {
         let fresh = push.prepared.filter { $0.change.originSeq > cursor && $0.change.originSeq <= request.through }
         // The rows the batch touches, looked up once: their owners (for the scope check) and column versions.
         // A village may change its own rows and, of the county's, leads' outcomes: the scopes to look in.
-        let known = try KnownRows.load(fresh.map(\.change), scopes: [village, county], db: db)
-        let plan = MergeDecision.decide(fresh, known: known, sender: MergeDecision.Sender(site: request.site, village: village))
-        try ChangeApplier.execute(plan, db: db)
+        let sender = MergeDecision.Sender(site: request.site, village: village)
+        var plan = MergeDecision.decide(fresh, known: try KnownRows.load(fresh.map(\.change), scopes: [village, county], probeForeign: false, db: db),
+                                        sender: sender)
+        do {
+            try db.inSavepoint {
+                try ChangeApplier.execute(plan, db: db)
+                return .commit
+            }
+        } catch is MergePlan.IDTaken {
+            // A new row reuses an id some other village's row has: decide again with the ids probed, which rejects it.
+            plan = MergeDecision.decide(fresh, known: try KnownRows.load(fresh.map(\.change), scopes: [village, county], db: db), sender: sender)
+            try ChangeApplier.execute(plan, db: db)
+        }
         for write in plan.writes where write.change.table == DailyReport.databaseTableName {
             try recordReceipt(write.change, village: village, db: db, at: now)
         }
