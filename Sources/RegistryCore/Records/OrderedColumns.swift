@@ -11,6 +11,16 @@ public struct OrderedColumns: Sendable {
         values.reserveCapacity(capacity)
     }
 
+    /// Appends the column a record's coding key names: the encoder writes the same names its decoder reads (the
+    /// record's `CodingKeys`, declared once).
+    public subscript<Key: CodingKey, Value: DatabaseValueConvertible>(_ key: Key) -> Value? {
+        get { nil }
+        set {
+            names.append(key.stringValue)
+            values.append(newValue?.databaseValue ?? .null)
+        }
+    }
+
     /// Appends a column (write-only: the getter exists because Swift needs one, and reads nothing).
     public subscript<Value: DatabaseValueConvertible>(_ name: String) -> Value? {
         get { nil }

@@ -5,102 +5,103 @@ import GRDB
 // columns and the same JSON (sorted keys, as GRDB's databaseJSONEncoder does), several times faster. They write
 // into `OrderedColumns`, so that the change recorder gets names and values in a fixed order with no dictionary
 // (GRDB's `PersistenceContainer` hashes every name); GRDB's own writes get the same columns through
-// `encode(to:)`. Reading still goes through Codable. SchemaTests and the change-log replay test check both
+// `encode(to:)`. Reading still goes through Codable. Column names come from each record's `CodingKeys`, which its
+// decoder reads too: written once. SchemaTests and the change-log replay test check both
 // directions agree.
 
 extension Person: ColumnEncodable {
     public func encodeColumns(to container: inout OrderedColumns) {
-        container["id"] = id
-        container["village"] = village
-        container["name"] = name
-        container["id_type"] = idType.rawValue
-        container["id_number"] = idNumber
-        container["phone"] = phone
-        container["sex"] = sex?.rawValue
-        container["birth_date"] = birthDate?.description
-        container["address"] = address
-        container["created_at"] = createdAt
-        container["deleted"] = deleted
-        container["deleted_reason"] = deletedReason
-        container["household"] = household
+        container[CodingKeys.id] = id
+        container[CodingKeys.village] = village
+        container[CodingKeys.name] = name
+        container[CodingKeys.idType] = idType.rawValue
+        container[CodingKeys.idNumber] = idNumber
+        container[CodingKeys.phone] = phone
+        container[CodingKeys.sex] = sex?.rawValue
+        container[CodingKeys.birthDate] = birthDate?.description
+        container[CodingKeys.address] = address
+        container[CodingKeys.createdAt] = createdAt
+        container[CodingKeys.deleted] = deleted
+        container[CodingKeys.deletedReason] = deletedReason
+        container[CodingKeys.household] = household
     }
 }
 
 extension Arrival: ColumnEncodable {
     public func encodeColumns(to container: inout OrderedColumns) {
-        container["id"] = id
-        container["village"] = village
-        container["person_id"] = personId
-        container["arrived_on"] = arrivedOn.description
-        container["departed_on"] = departedOn.description
-        container["stays"] = JSONWriter.array(stays) { stay, w in
+        container[CodingKeys.id] = id
+        container[CodingKeys.village] = village
+        container[CodingKeys.personId] = personId
+        container[CodingKeys.arrivedOn] = arrivedOn.description
+        container[CodingKeys.departedOn] = departedOn.description
+        container[CodingKeys.stays] = JSONWriter.array(stays) { stay, w in
             w.field("code", stay.code)
             w.field("from", stay.from?.description)
             w.field("name", stay.name)
             w.field("to", stay.to.description)
         }
-        container["transport"] = transport
-        container["health_code"] = healthCode?.rawValue
-        container["vaccine_doses"] = vaccineDoses
-        container["source"] = source.rawValue
-        container["category_override"] = categoryOverride?.rawValue
-        container["category"] = category.rawValue
-        container["day_zero"] = dayZero.description
-        container["policy"] = policy
-        container["lead_id"] = leadId
-        container["created_at"] = createdAt
-        container["deleted"] = deleted
+        container[CodingKeys.transport] = transport
+        container[CodingKeys.healthCode] = healthCode?.rawValue
+        container[CodingKeys.vaccineDoses] = vaccineDoses
+        container[CodingKeys.source] = source.rawValue
+        container[CodingKeys.categoryOverride] = categoryOverride?.rawValue
+        container[CodingKeys.category] = category.rawValue
+        container[CodingKeys.dayZero] = dayZero.description
+        container[CodingKeys.policy] = policy
+        container[CodingKeys.leadId] = leadId
+        container[CodingKeys.createdAt] = createdAt
+        container[CodingKeys.deleted] = deleted
     }
 }
 
 extension Measure: ColumnEncodable {
     public func encodeColumns(to container: inout OrderedColumns) {
-        container["id"] = id
-        container["village"] = village
-        container["person_id"] = personId
-        container["arrival_id"] = arrivalId
-        container["status"] = status.rawValue
-        container["phases"] = JSONWriter.array(phases) { phase, w in
+        container[CodingKeys.id] = id
+        container[CodingKeys.village] = village
+        container[CodingKeys.personId] = personId
+        container[CodingKeys.arrivalId] = arrivalId
+        container[CodingKeys.status] = status.rawValue
+        container[CodingKeys.phases] = JSONWriter.array(phases) { phase, w in
             w.field("ends_on", phase.endsOn.description)
             w.field("kind", phase.kind.rawValue)
             w.field("starts_on", phase.startsOn.description)
         }
-        container["starts_on"] = startsOn?.description
-        container["ends_on"] = endsOn?.description
-        container["released_on"] = releasedOn?.description
-        container["ordered_by"] = orderedBy
-        container["reason"] = reason
-        container["deleted"] = deleted
+        container[CodingKeys.startsOn] = startsOn?.description
+        container[CodingKeys.endsOn] = endsOn?.description
+        container[CodingKeys.releasedOn] = releasedOn?.description
+        container[CodingKeys.orderedBy] = orderedBy
+        container[CodingKeys.reason] = reason
+        container[CodingKeys.deleted] = deleted
     }
 }
 
 extension MeasureEvent: ColumnEncodable {
     public func encodeColumns(to container: inout OrderedColumns) {
-        container["id"] = id
-        container["village"] = village
-        container["measure_id"] = measureId
-        container["action"] = action.rawValue
-        container["on_date"] = onDate.description
-        container["recorded_at"] = recordedAt
-        container["actor"] = actor
-        container["reason"] = reason
-        container["detail"] = detail
-        container["deleted"] = deleted
+        container[CodingKeys.id] = id
+        container[CodingKeys.village] = village
+        container[CodingKeys.measureId] = measureId
+        container[CodingKeys.action] = action.rawValue
+        container[CodingKeys.onDate] = onDate.description
+        container[CodingKeys.recordedAt] = recordedAt
+        container[CodingKeys.actor] = actor
+        container[CodingKeys.reason] = reason
+        container[CodingKeys.detail] = detail
+        container[CodingKeys.deleted] = deleted
     }
 }
 
 extension LabTest: ColumnEncodable {
     public func encodeColumns(to container: inout OrderedColumns) {
-        container["id"] = id
-        container["village"] = village
-        container["person_id"] = personId
-        container["measure_id"] = measureId
-        container["due_on"] = dueOn?.description
-        container["sampled_on"] = sampledOn?.description
-        container["result"] = result.rawValue
-        container["result_on"] = resultOn?.description
-        container["lab"] = lab
-        container["deleted"] = deleted
+        container[CodingKeys.id] = id
+        container[CodingKeys.village] = village
+        container[CodingKeys.personId] = personId
+        container[CodingKeys.measureId] = measureId
+        container[CodingKeys.dueOn] = dueOn?.description
+        container[CodingKeys.sampledOn] = sampledOn?.description
+        container[CodingKeys.result] = result.rawValue
+        container[CodingKeys.resultOn] = resultOn?.description
+        container[CodingKeys.lab] = lab
+        container[CodingKeys.deleted] = deleted
     }
 }
 
