@@ -87,7 +87,7 @@ struct ConvergenceTests {
         let countySite = try await world.county.settings().site
         // The county's rows and log as the store holds them (on PostgreSQL, through a replica caught up with it).
         let (countyModel, countyState) = try await world.county.reading { database in
-            try database.writer.read { db in
+            try database.read { db in
                 var model = ReferenceModel()
                 try model.add(site: countySite, db: db)
                 return (model, try Dictionary(uniqueKeysWithValues: SyncedTables.names.map { ($0, try tableState(db, $0)) }))

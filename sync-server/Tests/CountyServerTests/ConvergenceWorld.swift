@@ -197,7 +197,7 @@ final class ConvergenceWorld: @unchecked Sendable {
 
     func countyPeople() async throws -> [(String, Bool)] {
         try await county.reading { database in
-            try database.writer.read { try Row.fetchAll($0, sql: "SELECT id, deleted FROM person ORDER BY id").map { ($0["id"], $0["deleted"]) } }
+            try database.read { try Row.fetchAll($0, sql: "SELECT id, deleted FROM person ORDER BY id").map { ($0["id"], $0["deleted"]) } }
         }
     }
 

@@ -5,7 +5,9 @@ import RegistryCore
 /// The county's database: the registry's tables and change log (the same schema as every village) plus the
 /// server's own tables. One owner of the file; every write of a synced row goes through a `ChangeRecorder`.
 public final class CountyDatabase: Sendable {
-    public let writer: any DatabaseWriter
+    /// Not public: every write goes through a named operation (a push, an import, an edit), each of which logs what
+    /// it writes, so that "every write is logged" holds by construction. Readers outside use `read`.
+    let writer: any DatabaseWriter
     public let clock: RegistryClock
 
     static var migrator: DatabaseMigrator {
@@ -115,6 +117,9 @@ public final class CountyDatabase: Sendable {
     }
 
     public func settings() throws -> Settings { try writer.read { try CountyDatabase.settings($0) } }
+
+    /// A read-only look at the county's rows (tools and tests; writes inside throw).
+    public func read<T>(_ body: (Database) throws -> T) throws -> T { try writer.read(body) }
 
     static func settings(_ db: Database) throws -> Settings {
         var values: [String: String] = [:]
