@@ -28,14 +28,14 @@ extension PostgresStore {
             try await connection.query(.sql("SELECT pg_advisory_xact_lock(\(PostgresSchema.logLock))"), logger: logger)
             var results: [Result<Wire.PushResponse, any Error>] = []
             for push in pushes {
-                try await connection.query("SAVEPOINT push", logger: logger)
+                // No savepoint per push (two round trips each): a push is refused (a gap, a wrong village) before it
+                // writes anything, and a database error while writing fails the whole group, whose villages retry.
                 do {
                     results.append(.success(try await apply(push, settings: settings, on: connection)))
-                    try await connection.query("RELEASE SAVEPOINT push", logger: logger)
+                } catch let error as PSQLError {
+                    throw PostgresStore.refusal(error, url: "")
                 } catch {
-                    // A push refused (a gap, a wrong village) or failing rolls back alone.
-                    try await connection.query("ROLLBACK TO SAVEPOINT push", logger: logger)
-                    results.append(.failure(error is PSQLError ? PostgresStore.refusal(error, url: "") : error))
+                    results.append(.failure(error))
                 }
             }
             return results
@@ -69,20 +69,10 @@ extension PostgresStore {
         if request.after > cursor { throw CountyDatabase.PushRefusal.gap(expected: cursor) }
         let fresh = push.prepared.filter { $0.change.originSeq > cursor && $0.change.originSeq <= request.through }
         // A village may change its own rows and, of the county's, leads' outcomes: the scopes to look in.
-        let sender = MergeDecision.Sender(site: request.site, village: village)
-        let scopes = [village, settings.county]
-        var plan = MergeDecision.decide(fresh, known: try await knownRows(fresh.map(\.change), scopes: scopes, probeForeign: false, on: connection),
-                                        sender: sender)
-        try await connection.query("SAVEPOINT plan", logger: logger)
-        do {
-            try await execute(plan, ownSite: false, on: connection)
-            try await connection.query("RELEASE SAVEPOINT plan", logger: logger)
-        } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23505" {
-            // A new row reuses an id some other village's row has: decide again with the ids probed, which rejects it.
-            try await connection.query("ROLLBACK TO SAVEPOINT plan", logger: logger)
-            plan = MergeDecision.decide(fresh, known: try await knownRows(fresh.map(\.change), scopes: scopes, on: connection), sender: sender)
-            try await execute(plan, ownSite: false, on: connection)
-        }
+        // The rows the batch touches, and which new ids other villages' rows already have, in one query per table.
+        let known = try await knownRows(fresh.map(\.change), scopes: [village, settings.county], on: connection)
+        let plan = MergeDecision.decide(fresh, known: known, sender: MergeDecision.Sender(site: request.site, village: village))
+        try await execute(plan, ownSite: false, on: connection)
         let reports = plan.writes.filter { $0.change.table == DailyReport.databaseTableName }.map(\.change.pk)
         if !reports.isEmpty {
             var receipt = PostgresBindings()
@@ -122,7 +112,7 @@ extension PostgresStore {
     }
 
     /// What the database holds of the rows `changes` touch (see `KnownRows.load` for SQLite, which this mirrors).
-    func knownRows(_ changes: [Change], scopes: [String]?, probeForeign: Bool = true, on connection: PostgresConnection) async throws -> KnownRows {
+    func knownRows(_ changes: [Change], scopes: [String]?, on connection: PostgresConnection) async throws -> KnownRows {
         var known = KnownRows()
         var byTable: [String: Set<String>] = [:]
         for change in changes where SyncedTables.nameSet.contains(change.table) { byTable[change.table, default: []].insert(change.pk) }
@@ -135,25 +125,22 @@ extension PostgresStore {
             if let scopes {
                 binds.append(scopes)
                 sql += " AND scope = ANY($3)"
+                // With the scopes' entries, the ids among `pks` that rows outside them already hold (another village's),
+                // in the same round trip; such a row comes back with a null `columns`. `table` is one of the synced
+                // tables (filtered above), never a pushed string.
+                sql = "SELECT pk, columns, hlc, origin, scope FROM (" + sql + ") AS logged UNION ALL SELECT t.id, NULL, NULL, NULL, NULL FROM "
+                    + "\(table) t WHERE t.id = ANY($2) AND NOT EXISTS (SELECT 1 FROM change_log l WHERE l.scope = ANY($3) AND l.tbl = $1 AND l.pk = t.id)"
             }
             for try await (pk, columns, hlc, origin, scope) in try await connection.query(.sql(sql, binds), logger: logger)
-                .decode((String, String, Int64, String, String).self) {
+                .decode((String, String?, Int64?, String?, String?).self) {
+                guard let columns, let hlc, let origin, let scope else {
+                    rows[pk] = KnownRows.Row(foreign: true)
+                    continue
+                }
                 var row = rows[pk] ?? KnownRows.Row()
                 row.owner = scope
                 Merge.observe(ColumnValues.names(json: columns), at: Version(hlc: HLC(raw: hlc), origin: origin), into: &row.versions)
                 rows[pk] = row
-            }
-            if scopes != nil && probeForeign {
-                let unseen = pks.filter { rows[$0] == nil }
-                if !unseen.isEmpty {
-                    var taken = PostgresBindings()
-                    taken.append(Array(unseen))
-                    // `table` is one of the synced tables (filtered above), never a pushed string.
-                    for try await pk in try await connection.query(.sql("SELECT id FROM \(table) WHERE id = ANY($1)", taken), logger: logger)
-                        .decode(String.self) {
-                        rows[pk] = KnownRows.Row(foreign: true)
-                    }
-                }
             }
             for (pk, row) in rows { known.set(table, pk, row) }
         }
