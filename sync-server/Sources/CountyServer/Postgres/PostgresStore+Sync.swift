@@ -44,7 +44,11 @@ extension PostgresStore {
         // acknowledged, so that the villages concerned pull them at their next sync (信息返流). `merge` raises any
         // missed here again.
         if pushes.contains(where: { $0.request.changes.contains { SyncScope.contactTracingTables.contains($0.table) } }) {
-            _ = try? await writing { try $0.raiseContactLeads() }
+            do {
+                _ = try await writing { try $0.raiseContactLeads() }
+            } catch {
+                logger.warning("contact leads not raised after a push; `sync-server merge` raises them", metadata: ["error": "\(error)"])
+            }
         }
         return results
     }
