@@ -29,7 +29,13 @@ public final class PostgresStore: CountyStore, GroupCommitting {
 
     /// Connects to the database `url` names and brings its schema up to date (refusing one newer than this build).
     public static func open(url: String, clock: RegistryClock, logger: Logger = Logger(label: "sync-server.postgres")) async throws -> PostgresStore {
-        let store = PostgresStore(location: url, client: PostgresClient(configuration: try configuration(url)), clock: clock, logger: logger)
+        let configuration = try configuration(url)
+        do {
+            try await checkLogin(url, logger: logger)
+        } catch {
+            throw PostgresStore.refusal(error, url: url)
+        }
+        let store = PostgresStore(location: url, client: PostgresClient(configuration: configuration), clock: clock, logger: logger)
         do {
             try await PostgresSchema.migrate(store.client, logger: logger)
         } catch {
@@ -39,23 +45,58 @@ public final class PostgresStore: CountyStore, GroupCommitting {
         return store
     }
 
-    /// The connection settings of a `postgres://user[:password]@host[:port]/database[?sslmode=require]` URL.
-    public static func configuration(_ url: String) throws -> PostgresClient.Configuration {
-        guard let components = URLComponents(string: url), let host = components.host, !host.isEmpty,
-              let user = components.user, !user.isEmpty else {
-            throw RegistryError(nil, zh: "数据库地址应为 postgres://用户[:密码]@主机[:端口]/数据库",
-                                en: "the database URL must be postgres://user[:password]@host[:port]/database")
+    /// Logs in once with a connection of its own, so that a wrong password, user, database or host is refused with the
+    /// server's own words (the pool reports only that it could not connect).
+    static func checkLogin(_ url: String, logger: Logger) async throws {
+        let location = try Location(url)
+        let tls: PostgresConnection.Configuration.TLS = switch location.sslMode {
+        case "require", "verify-full": .require(try NIOSSLContext(configuration: .makeClientConfiguration()))
+        case "prefer": .prefer(try NIOSSLContext(configuration: .makeClientConfiguration()))
+        default: .disable
         }
-        let database = String(components.path.drop(while: { $0 == "/" }))
-        let sslMode = components.queryItems?.first { $0.name == "sslmode" }?.value ?? "disable"
-        let tls: PostgresClient.Configuration.TLS = switch sslMode {
+        let connection = try await PostgresConnection.connect(
+            on: MultiThreadedEventLoopGroup.singleton.next(),
+            configuration: PostgresConnection.Configuration(host: location.host, port: location.port, username: location.user,
+                                                            password: location.password, database: location.database, tls: tls),
+            id: 0, logger: logger).get()
+        try await connection.close()
+    }
+
+    /// The parts of a `postgres://user[:password]@host[:port]/database[?sslmode=require]` URL.
+    struct Location {
+        var host: String
+        var port: Int
+        var user: String
+        var password: String?
+        var database: String?
+        var sslMode: String
+
+        init(_ url: String) throws {
+            guard let components = URLComponents(string: url), let host = components.host, !host.isEmpty,
+                  let user = components.user, !user.isEmpty else {
+                throw RegistryError(nil, zh: "数据库地址应为 postgres://用户[:密码]@主机[:端口]/数据库",
+                                    en: "the database URL must be postgres://user[:password]@host[:port]/database")
+            }
+            let database = String(components.path.drop(while: { $0 == "/" }))
+            self.host = host
+            port = components.port ?? 5432
+            self.user = user.removingPercentEncoding ?? user
+            password = components.password?.removingPercentEncoding
+            self.database = database.isEmpty ? nil : database
+            sslMode = components.queryItems?.first { $0.name == "sslmode" }?.value ?? "disable"
+        }
+    }
+
+    /// The pool's settings for a `postgres://user[:password]@host[:port]/database[?sslmode=require]` URL.
+    public static func configuration(_ url: String) throws -> PostgresClient.Configuration {
+        let location = try Location(url)
+        let tls: PostgresClient.Configuration.TLS = switch location.sslMode {
         case "require", "verify-full": .require(.makeClientConfiguration())
         case "prefer": .prefer(.makeClientConfiguration())
         default: .disable
         }
-        var configuration = PostgresClient.Configuration(host: host, port: components.port ?? 5432, username: user.removingPercentEncoding ?? user,
-                                                         password: components.password?.removingPercentEncoding, database: database.isEmpty ? nil : database,
-                                                         tls: tls)
+        var configuration = PostgresClient.Configuration(host: location.host, port: location.port, username: location.user,
+                                                         password: location.password, database: location.database, tls: tls)
         configuration.options.maximumConnections = 16
         return configuration
     }
@@ -76,7 +117,9 @@ public final class PostgresStore: CountyStore, GroupCommitting {
         }
         if error is RegistryError { return error }
         let host = URLComponents(string: url).map { "\($0.host ?? "")\($0.port.map { ":\($0)" } ?? "")\($0.path)" } ?? ""
-        let detail = (error as? PSQLError)?.serverInfo?[.message] ?? String(describing: type(of: error))
+        // The server's own words when it answered; else why no connection was made (refused, unknown host, timeout).
+        let psql = error as? PSQLError
+        let detail = psql?.serverInfo?[.message] ?? psql?.underlying.map { String(describing: $0) } ?? String(describing: type(of: error))
         return RegistryError(nil, zh: "无法使用 PostgreSQL 数据库 \(host)：\(detail)", en: "cannot use the PostgreSQL database \(host): \(detail)")
     }
 
@@ -110,13 +153,16 @@ public final class PostgresStore: CountyStore, GroupCommitting {
                                         binds), logger: logger)
     }
 
-    public func settings() async throws -> CountyDatabase.Settings {
+    /// Every stored setting, by key.
+    func settingValues() async throws -> [String: String] {
         var values: [String: String] = [:]
         for try await (key, value) in try await client.query("SELECT key, value FROM setting", logger: logger).decode((String, String).self) {
             values[key] = value
         }
-        return try CountyDatabase.Settings(values)
+        return values
     }
+
+    public func settings() async throws -> CountyDatabase.Settings { try CountyDatabase.Settings(try await settingValues()) }
 
     public func initialize(county code: String, name: String) async throws -> CountyDatabase.Settings {
         let county = try Validate.areaCode(code, field: .code, lengths: [6])
