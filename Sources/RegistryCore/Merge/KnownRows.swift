@@ -38,6 +38,21 @@ public struct KnownRows: Sendable {
         if let deleted { personDeleted[person] = deleted }
     }
 
+    /// The deletions in `changes` of rows recorded about a person: those whose person a store looks up
+    /// (`setPerson`), following a measure event to its measure's person.
+    public static func deletionsAboutPersons(_ changes: [Change]) -> [Change] {
+        changes.filter {
+            guard $0.columns.values["deleted"] == 1, case .village(true, _) = SyncScope.of($0.table) else { return false }
+            return true
+        }
+    }
+
+    /// A column of a row as the batch's latest change carrying it has it; nil when no change in the batch carries it
+    /// (the store then reads the stored row).
+    public static func sent(_ table: String, _ pk: String, _ column: String, in changes: [Change]) -> ColumnValue? {
+        changes.last { $0.table == table && $0.pk == pk && $0.columns.values[column] != nil }?.columns.values[column]
+    }
+
     /// Whether the person the row `pk` of `table` is about is deleted; nil when unknown.
     func isPersonDeleted(of table: String, _ pk: String) -> Bool? {
         personOf[table]?[pk].flatMap { personDeleted[$0] }

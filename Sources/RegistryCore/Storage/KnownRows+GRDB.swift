@@ -49,16 +49,11 @@ extension KnownRows {
     /// For each deletion of a row recorded about a person, the person (from the change, an earlier change of the
     /// batch, or the stored row) and whether they are deleted as stored.
     private mutating func loadPersons(of changes: [Change], db: Database) throws {
-        let deletions = changes.filter {
-            guard $0.columns.values["deleted"] == 1, case .village(true, _) = SyncScope.of($0.table) else { return false }
-            return true
-        }
+        let deletions = KnownRows.deletionsAboutPersons(changes)
         guard !deletions.isEmpty else { return }
         // A column of a row as the batch or the database has it.
         func value(_ table: String, _ pk: String, _ column: String) throws -> String? {
-            if let sent = changes.last(where: { $0.table == table && $0.pk == pk && $0.columns.values[column] != nil }) {
-                return sent.columns.values[column]?.stringValue
-            }
+            if let sent = KnownRows.sent(table, pk, column, in: changes) { return sent.stringValue }
             return try String.fetchOne(db, sql: "SELECT \(column) FROM \(table) WHERE id = ?", arguments: [pk])
         }
         for change in deletions {

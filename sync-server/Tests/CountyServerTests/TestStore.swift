@@ -22,11 +22,13 @@ enum TestStore {
 
     static func isPostgres(_ db: String) -> Bool { db.hasPrefix("postgres://") || db.hasPrefix("postgresql://") }
 
-    /// Runs `sql` with psql on the database `url`; rows as tab-separated text, nulls as `\N`.
-    static func psql(_ url: String, _ sql: String) throws -> [[String?]] {
+    /// Runs `sql` with psql on the database `url`; rows as tab-separated text, nulls as `\N`; with `header`, the
+    /// column names first.
+    static func psql(_ url: String, _ sql: String, header: Bool = false) throws -> [[String?]] {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["psql", "-X", "-q", "-A", "-t", "-F", "\t", "-P", "null=\\N", "-v", "ON_ERROR_STOP=1", "-d", url, "-c", sql]
+        process.arguments = ["psql", "-X", "-q", "-A", "-F", "\t", "-P", "null=\\N", "-v", "ON_ERROR_STOP=1"]
+            + (header ? ["-P", "footer=off"] : ["-t"]) + ["-d", url, "-c", sql]
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
@@ -65,25 +67,13 @@ func rows(_ db: String, _ sql: String) throws -> [TestRow] {
             try Row.fetchAll(db, sql: sql).map { row in TestRow(values: Dictionary(uniqueKeysWithValues: row.columnNames.map { ($0, row[$0]) })) }
         }
     }
-    let header = try columnNames(db, sql)
-    return try TestStore.psql(db, sql).map { fields in
+    let lines = try TestStore.psql(db, sql, header: true)
+    let header = (lines.first ?? []).map { $0 ?? "" }
+    return lines.dropFirst().map { fields in
         TestRow(values: Dictionary(uniqueKeysWithValues: zip(header, fields).map { name, text in
             (name, text.map(\.databaseValue) ?? .null)
         }))
     }
-}
-
-/// The result column names of `sql` on PostgreSQL.
-private func columnNames(_ db: String, _ sql: String) throws -> [String] {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = ["psql", "-X", "-q", "-A", "-F", "\t", "-d", db, "-c", "SELECT * FROM (\(sql)) AS q LIMIT 0"]
-    let out = Pipe()
-    process.standardOutput = out
-    try process.run()
-    let data = out.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return String(decoding: data, as: UTF8.self).split(separator: "\n").first.map { $0.split(separator: "\t").map(String.init) } ?? []
 }
 
 /// The first value of `sql` as a count.

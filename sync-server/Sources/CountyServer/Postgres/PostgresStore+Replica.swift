@@ -19,41 +19,46 @@ actor Replica {
     /// The last PostgreSQL `seq` applied.
     private var lastSeq: Int64 = 0
     private var epoch: String?
+    /// The settings the county's operations read from the replica, as last copied there.
+    private var settingsCopied: [String: String]?
+    static let copiedSettings = ["county", "county_name", "site", "epoch", "deadline"]
 
     init(clock: RegistryClock) { self.clock = clock }
 
     func close() {
         database = nil
+        settingsCopied = nil
         if let directory { try? FileManager.default.removeItem(at: directory) }
         directory = nil
     }
 
     /// The replica, caught up with everything committed in PostgreSQL.
     func caughtUp(_ store: PostgresStore) async throws -> CountyDatabase {
-        let settings = try await store.settings()
-        let deadline = try await store.setting("deadline")
+        // The county's settings, read once, copied into the replica only when they changed (every read comes here).
+        let values = try await store.settingValues()
+        let settings = try CountyDatabase.Settings(values)
         if epoch != settings.epoch { close() }
         let database = try self.database ?? open()
         epoch = settings.epoch
-        try await offThePool {
-            try database.writer.write { db in
-                try LocalSettings.set(db, "county", settings.county)
-                try LocalSettings.set(db, "county_name", settings.name)
-                try LocalSettings.set(db, "site", settings.site)
-                try LocalSettings.set(db, "epoch", settings.epoch)
-                try LocalSettings.set(db, "deadline", deadline)
+        let copied = Replica.copiedSettings.reduce(into: [String: String]()) { $0[$1] = values[$1] }
+        if copied != settingsCopied {
+            try await offThePool {
+                try database.writer.write { db in
+                    for key in Replica.copiedSettings { try LocalSettings.set(db, key, copied[key]) }
+                }
             }
+            settingsCopied = copied
         }
         while true {
-            let page = try await store.logPage(after: lastSeq, limit: 5_000)
-            guard let last = page.entries.last else { break }
-            let receipts = try await store.receipts(of: page.entries.filter { $0.change.table == DailyReport.databaseTableName }.map(\.change.pk))
+            let entries = try await store.logPage(after: lastSeq, limit: 5_000)
+            guard let last = entries.last else { break }
+            let receipts = try await store.receipts(of: entries.filter { $0.change.table == DailyReport.databaseTableName }.map(\.change.pk))
             let now = clock.milliseconds
             let skipped = try await offThePool {
                 var skipped = 0
                 try database.writer.write { db in
-                    let plan = try ChangeApplier.apply(page.entries.compactMap { Replica.known($0.change) },
-                                                       scopes: Array(Set(page.entries.map(\.scope))), db: db)
+                    let plan = try ChangeApplier.apply(entries.compactMap { Replica.known($0.change) },
+                                                       scopes: Array(Set(entries.map(\.scope))), db: db)
                     // A change the database holds but this build cannot apply (a newer server's row without the columns
                     // this build requires) is left out of the replica, as the SQLite store's tables leave it out.
                     if !plan.rejections.isEmpty { skipped += plan.rejections.count }
@@ -63,13 +68,13 @@ actor Replica {
                             """, arguments: [receipt.0, receipt.1, receipt.2, receipt.3, receipt.4])
                     }
                     // County writes made here are clocked after everything the county holds.
-                    if let newest = page.entries.map(\.change.hlc).max() { try LocalSettings.observe(db, remote: HLC(raw: newest), now: now) }
+                    if let newest = entries.map(\.change.hlc).max() { try LocalSettings.observe(db, remote: HLC(raw: newest), now: now) }
                 }
                 return skipped
             }
             if skipped > 0 { store.logger.warning("replica: changes this build cannot apply were left out", metadata: ["count": "\(skipped)"]) }
             lastSeq = last.seq
-            if page.entries.count < 5_000 { break }
+            if entries.count < 5_000 { break }
         }
         return database
     }
@@ -135,7 +140,7 @@ extension PostgresStore {
     }
 
     /// A page of the log after `seq`, with each entry's scope.
-    func logPage(after seq: Int64, limit: Int) async throws -> (entries: [(seq: Int64, change: Change, scope: String)], Void) {
+    func logPage(after seq: Int64, limit: Int) async throws -> [(seq: Int64, change: Change, scope: String)] {
         var binds = PostgresBindings()
         binds.append(seq)
         binds.append(Int64(limit))
@@ -146,7 +151,7 @@ extension PostgresStore {
             entries.append((seq, Change(table: table, pk: pk, columns: ColumnValues(json: columns) ?? ColumnValues([String: ColumnValue]()),
                                         hlc: hlc, origin: origin, originSeq: originSeq), scope))
         }
-        return (entries, ())
+        return entries
     }
 
     /// The receipts of the reports `ids`.

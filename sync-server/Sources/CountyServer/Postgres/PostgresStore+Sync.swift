@@ -149,8 +149,7 @@ extension PostgresStore {
             for (pk, row) in rows { known.set(table, pk, row) }
         }
         // For a deletion of a row about a person: the person, and whether they are deleted as stored.
-        for change in changes where change.columns.values["deleted"] == 1 {
-            guard case .village(true, _) = SyncScope.of(change.table) else { continue }
+        for change in KnownRows.deletionsAboutPersons(changes) {
             var person: String?
             if change.table == MeasureEvent.databaseTableName {
                 if let measure = try await value(change.table, change.pk, "measure_id", in: changes, on: connection) {
@@ -173,9 +172,7 @@ extension PostgresStore {
 
     /// A text column of a row as the batch (its latest change carrying it) or the database has it.
     private func value(_ table: String, _ pk: String, _ column: String, in changes: [Change], on connection: PostgresConnection) async throws -> String? {
-        if let sent = changes.last(where: { $0.table == table && $0.pk == pk && $0.columns.values[column] != nil }) {
-            return sent.columns.values[column]?.stringValue
-        }
+        if let sent = KnownRows.sent(table, pk, column, in: changes) { return sent.stringValue }
         var binds = PostgresBindings()
         binds.append(pk)
         for try await value in try await connection.query(.sql("SELECT \(column) FROM \(table) WHERE id = $1", binds), logger: logger)
