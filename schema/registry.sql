@@ -99,7 +99,7 @@ CREATE TABLE lead (
     outcome_on TEXT,
     person_id TEXT,
     deleted INTEGER NOT NULL DEFAULT 0 CHECK (deleted IN (0, 1))
-, last_contact_on TEXT);
+, last_contact_on TEXT, source TEXT CHECK (source IN ('county_lead', 'self_report')), departed_on TEXT, arrived_on TEXT, address TEXT, transport TEXT, declared_at TEXT);
 
 CREATE TABLE measure (
     id TEXT PRIMARY KEY NOT NULL,

@@ -29,9 +29,12 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
+        // libqrencode from the system packages (Debian: libqrencode-dev) draws the declaration poster's QR code.
+        .systemLibrary(name: "CQREncode", pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"])]),
         .target(
             name: "CountyServer",
             dependencies: [
+                "CQREncode",
                 .product(name: "RegistryCore", package: "VillageRegistry"),
                 .product(name: "RegistrySync", package: "VillageRegistry"),
                 .product(name: "Hummingbird", package: "hummingbird"),

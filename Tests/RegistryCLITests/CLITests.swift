@@ -68,9 +68,9 @@ struct CLIParsingTests {
     @Test func intakeFlags() throws {
         let command = try RegistryCommand.parseAsRoot(intakeArgs + ["--category", "密接", "--lang", "en"])
         let intake = try #require(command as? RegistryCommand.Intake)
-        #expect(intake.form.name == "张三")
-        #expect(intake.form.stays == [.init(code: "420102", name: "武汉市江岸区", from: "", to: "2022-07-01")])
-        #expect(intake.form.category == "密接")
+        #expect(intake.form().name == "张三")
+        #expect(intake.form().stays == [.init(code: "420102", name: "武汉市江岸区", from: "", to: "2022-07-01")])
+        #expect(intake.form().category == "密接")
         #expect(intake.global.lang == .en)
     }
 

@@ -27,25 +27,31 @@ extension RegistryCommand {
         @Option(help: "信息来源 self_report|county_lead|checkpoint|health_feedback.") var source: String?
         @Option(name: .customLong("with"), help: "同行人身份证号（可重复） / A companion's id number (repeatable).") var with: [String] = []
         @Option(help: "加入某人的户（身份证号或档案编号；默认按住址） / Join this person's household.") var household: String?
+        @Option(help: "按自主申报或核查任务登记（任务编号；已申报的信息自动填入，可用其他参数更正），并关闭该任务 / Register from a declaration or lead (its fields fill the form; flags correct them) and close it as found.")
+        var lead: String?
         @Option(help: "输出格式 table|json.") var format: OutputFormat = .table
         @Flag(help: .hidden) var ask = false
 
-        var form: IntakeForm {
-            var form = IntakeForm()
-            form.name = name ?? ""
-            form.idType = idType ?? ""
-            form.idNumber = idNumber ?? ""
-            form.phone = phone ?? ""
-            form.stays = [.init(code: from ?? "", name: fromName ?? "", from: stayedFrom ?? "", to: departed ?? "")]
-            form.arrived = arrived ?? ""
-            form.category = category ?? ""
-            form.transport = transport ?? ""
-            form.healthCode = healthCode ?? ""
-            form.vaccineDoses = vaccineDoses ?? ""
-            form.address = address ?? ""
-            form.source = source ?? ""
-            form.companions = with
-            form.household = household ?? ""
+        /// The form of the flags given, over `start` (empty, or what a lead declared): a flag given replaces.
+        func form(over start: IntakeForm = IntakeForm()) -> IntakeForm {
+            var form = start
+            func set(_ value: String?, _ field: WritableKeyPath<IntakeForm, String>) { if let value { form[keyPath: field] = value } }
+            set(name, \.name)
+            set(idType, \.idType)
+            set(idNumber, \.idNumber)
+            set(phone, \.phone)
+            if from != nil || fromName != nil { form.stays[0].code = from ?? ""; form.stays[0].name = fromName ?? "" }
+            set(stayedFrom, \.stays[0].from)
+            set(departed, \.stays[0].to)
+            set(arrived, \.arrived)
+            set(category, \.category)
+            set(transport, \.transport)
+            set(healthCode, \.healthCode)
+            set(vaccineDoses, \.vaccineDoses)
+            set(address, \.address)
+            set(source, \.source)
+            if !with.isEmpty { form.companions = with }
+            set(household, \.household)
             return form
         }
 
@@ -56,15 +62,15 @@ extension RegistryCommand {
 
         func run() throws {
             try global.run { registry in
-                var form = self.form
+                var form = form(over: try lead.map { IntakeForm(lead: try registry.openLead($0)) } ?? IntakeForm())
                 if form.arrived.isEmpty { form.arrived = "\(registry.clock.today)" }
-                if ask || (hasNoFields && Console.isInteractive) {
+                if ask || (hasNoFields && lead == nil && Console.isInteractive) {
                     guard let asked = IntakePrompt(lang: global.lang, today: registry.clock.today).ask(form) else {
                         throw ExitCode.failure
                     }
                     form = asked
                 }
-                let outcome = try registry.intake(form)
+                let outcome = try lead.map { try registry.intake(form, lead: $0) } ?? registry.intake(form)
                 for warning in outcome.warnings { Console.error((global.lang == .zh ? "注意：" : "Note: ") + warning(global.lang)) }
                 let file = try registry.file(outcome.person.id)
                 if format == .json {

@@ -13,6 +13,15 @@ public enum Field: String, Sendable, CaseIterable {
         language == .zh ? Field.chinese[self] ?? rawValue : rawValue
     }
 
+    /// The field's name in a web form: the CLI's flag in snake_case (`from`, not the CSV column `from_code`).
+    public var formName: String {
+        switch self {
+        case .from: "from"
+        case .idType: "id_type"
+        default: rawValue
+        }
+    }
+
     static let chinese: [Field: String] = [
         .village: "村（社区）代码", .villageName: "村（社区）名称", .name: "姓名", .idType: "证件类型",
         .idNumber: "身份证号", .phone: "手机号", .sex: "性别", .address: "住址", .from: "来源地代码",

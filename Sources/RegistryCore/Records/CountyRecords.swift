@@ -62,11 +62,20 @@ public struct Lead: SyncedRecord, Equatable {
     /// For a contact of a positive elsewhere (raised by the county): the last day of contact, day 0 of the plan that
     /// closing the lead as found puts on the person.
     public var lastContactOn: Day?
+    /// nil or county_lead: the county's; self_report: a returnee's own declaration, with what they declared below.
+    public var source: LeadSource?
+    public var departedOn: Day?
+    public var arrivedOn: Day?
+    public var address: String?
+    public var transport: String?
+    /// When the returnee sent the declaration (a timestamp).
+    public var declaredAt: String?
 
     enum CodingKeys: String, CodingKey {
         case id, village, name, idNumber = "id_number", phone, fromCode = "from_code", fromName = "from_name"
         case reason, deadline, outcome, outcomeOn = "outcome_on", personId = "person_id", deleted
-        case lastContactOn = "last_contact_on"
+        case lastContactOn = "last_contact_on", source, departedOn = "departed_on", arrivedOn = "arrived_on"
+        case address, transport, declaredAt = "declared_at"
     }
 
     public init(id: String, village: String, name: String, idNumber: String?, phone: String?, fromCode: String?,

@@ -63,6 +63,9 @@ public enum SyncedRules {
             "from_name": ColumnRule.text(max: placeName, empty: true).orNull, "reason": ColumnRule.text(max: longText, empty: true).orNull,
             "deadline": .day, "outcome": ColumnRule.choice(LeadOutcome.self).orNull, "outcome_on": ColumnRule.day.orNull,
             "person_id": ColumnRule.id.orNull, "last_contact_on": ColumnRule.day.orNull,
+            "source": ColumnRule.choice(LeadSource.self).orNull, "departed_on": ColumnRule.day.orNull,
+            "arrived_on": ColumnRule.day.orNull, "address": ColumnRule.text(max: 200, empty: true).orNull,
+            "transport": ColumnRule.text(max: shortText, empty: true).orNull, "declared_at": ColumnRule.timestamp.orNull,
         ]
         let area: [String: ColumnRule] = [
             "code": .code([6, 9, 12]), "name": .text(max: placeName), "level": .choice(RiskLevel.self),

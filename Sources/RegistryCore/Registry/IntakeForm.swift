@@ -243,4 +243,6 @@ public struct Intake: Sendable, Equatable {
     public var household: String?
     /// What the clerk should double-check although the form was accepted.
     public var warnings: [Localized]
+    /// The lead (a declaration, a county lead) this intake answers, when registered from one.
+    public var leadID: String? = nil
 }

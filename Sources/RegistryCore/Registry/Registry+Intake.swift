@@ -87,7 +87,7 @@ extension Registry {
             departedOn: intake.departed, stays: intake.stays, transport: intake.transport,
             healthCode: intake.healthCode, vaccineDoses: intake.vaccineDoses, source: intake.source,
             categoryOverride: intake.categoryOverride, category: result.category, dayZero: result.dayZero,
-            policy: policy.version, leadId: nil, createdAt: now, deleted: false)
+            policy: policy.version, leadId: intake.leadID, createdAt: now, deleted: false)
         try recorder.insert(arrival)
         var measure = Measure(id: ids.make(), village: settings.village, personId: person.id, arrivalId: arrival.id,
                               status: plan.isNone ? .none : .active, phases: [], startsOn: nil, endsOn: nil,

@@ -242,15 +242,18 @@ extension Registry {
                                     en: "a found person must be registered first (registry intake), then the lead closed; if registered, name them with --person ID_NUMBER")
             }
             try recorder.update(closed, from: old)
-            if outcome == .found, let dayZero = old.lastContactOn, let personID = closed.personId,
-               let found = try Person.fetchOne(db, key: personID) {
-                let reason = old.reason.flatMap { $0.hasPrefix(MeasureEvent.contactReasonPrefix) ? $0 : nil }
-                    ?? MeasureEvent.contactReasonPrefix + "县推送（\(old.name)）"
-                _ = try applyContactPlan(ContactCase(person: found, dayZero: min(dayZero, clock.today), relations: []), reason: reason,
-                                         on: clock.today, db: db, recorder: &recorder, settings: settings,
-                                         rules: try RulesContext.load(db, settings: settings))
-            }
+            if outcome == .found { try planFound(closed, db: db, recorder: &recorder, settings: settings) }
             return closed
         }
+    }
+
+    /// A lead for a contact of a positive elsewhere, found: the close-contact plan from its day 0 (stricter only).
+    func planFound(_ lead: Lead, db: Database, recorder: inout ChangeRecorder, settings: RegistrySettings) throws {
+        guard let dayZero = lead.lastContactOn, let personID = lead.personId, let found = try Person.fetchOne(db, key: personID) else { return }
+        let reason = lead.reason.flatMap { $0.hasPrefix(MeasureEvent.contactReasonPrefix) ? $0 : nil }
+            ?? MeasureEvent.contactReasonPrefix + "县推送（\(lead.name)）"
+        _ = try applyContactPlan(ContactCase(person: found, dayZero: min(dayZero, clock.today), relations: []), reason: reason,
+                                 on: clock.today, db: db, recorder: &recorder, settings: settings,
+                                 rules: try RulesContext.load(db, settings: settings))
     }
 }

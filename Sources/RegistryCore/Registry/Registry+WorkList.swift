@@ -29,6 +29,14 @@ public struct WorkList: Sendable, Encodable {
         public var reason: String?
         public var deadline: String
         public var overdue: Bool
+        /// county_lead or self_report (a returnee's own declaration, 自主申报).
+        public var source: String
+        /// For a declaration: the day the returnee said they arrived, and their address here.
+        public var arrived_on: String?
+        public var address: String?
+        /// The person registered here under the lead's id number, when there is one: a declaration of someone
+        /// already registered is marked for the clerk (the sender is never told).
+        public var registered_person_id: String?
     }
 
     public var date: String
@@ -112,6 +120,10 @@ extension Registry {
             let (dueItems, overdue, checks, ending) = (sections[0], sections[1], sections[2], sections[3])
 
             let leads = try Lead.filter(Column("outcome") == nil && Column("deleted") == false).order(Column("deadline")).fetchAll(db)
+            let leadNumbers = leads.compactMap(\.idNumber)
+            let registered = Dictionary(try Row.fetchAll(db, sql: "SELECT id_number, id FROM person WHERE deleted = 0 AND id_number IN (\(databaseQuestionMarks(count: leadNumbers.count)))",
+                                                         arguments: StatementArguments(leadNumbers)).map { ($0["id_number"] as String, $0["id"] as String) },
+                                        uniquingKeysWith: { a, _ in a })
             return WorkList(
                 date: d, tests_due: dueItems, tests_overdue: overdue,
                 checks_missing: checks.sorted { $0.name < $1.name }, measures_ending: ending, ended_not_released: sections[4],
@@ -119,7 +131,9 @@ extension Registry {
                 leads: leads.map {
                     WorkList.LeadItem(lead_id: $0.id, name: $0.name, id_number: $0.idNumber, phone: $0.phone,
                                       from_name: $0.fromName, reason: $0.reason, deadline: "\($0.deadline)",
-                                      overdue: $0.deadline < day)
+                                      overdue: $0.deadline < day, source: ($0.source ?? .countyLead).rawValue,
+                                      arrived_on: $0.arrivedOn?.description, address: $0.address,
+                                      registered_person_id: $0.idNumber.flatMap { registered[$0] })
                 },
                 counts: counts)
         }
@@ -161,10 +175,23 @@ extension WorkList {
         section(zh ? "期满待解除" : "Ended, not yet released", "ended_not_released", ended_not_released) {
             (zh ? "已于 \($0.on ?? "") 期满，请解除或延长" : "ended \($0.on ?? ""); release or extend")
         }
+        let declared = leads.filter { $0.source == LeadSource.selfReport.rawValue }
         out.append("")
-        out.append(zh ? "待核查线索（\(leads.count)）" : "Leads to verify (\(leads.count))")
-        if leads.isEmpty { out.append(zh ? "  无" : "  none") }
-        for lead in leads {
+        out.append(zh ? "待核实的自主申报（\(declared.count)）" : "Self-declarations to verify (\(declared.count))")
+        if declared.isEmpty { out.append(zh ? "  无" : "  none") }
+        for lead in declared {
+            let known = lead.registered_person_id == nil ? "" : (zh ? "  ⚠ 该身份证号已登记" : "  ⚠ id number already registered")
+            out.append("  \(lead.lead_id)  \(lead.name)  \(lead.id_number ?? "")  \(lead.phone ?? "")  \(lead.from_name ?? "")  "
+                       + (zh ? "\(lead.arrived_on ?? "") 到达" : "arrived \(lead.arrived_on ?? "")") + known)
+        }
+        if !declared.isEmpty {
+            out.append(zh ? "  核实后登记：registry intake --lead 任务编号" : "  to register after checking: registry intake --lead LEAD_ID")
+        }
+        let county = leads.filter { $0.source != LeadSource.selfReport.rawValue }
+        out.append("")
+        out.append(zh ? "待核查线索（\(county.count)）" : "Leads to verify (\(county.count))")
+        if county.isEmpty { out.append(zh ? "  无" : "  none") }
+        for lead in county {
             let late = lead.overdue ? (zh ? "  ⚠ 已逾期" : "  ⚠ overdue") : ""
             out.append("  \(lead.name)  \(lead.id_number ?? "")  \(lead.phone ?? "")  \(lead.from_name ?? "")  "
                        + (zh ? "截止 " : "deadline ") + lead.deadline + late + (lead.reason.map { "  \($0)" } ?? ""))

@@ -199,6 +199,18 @@ public enum Symptom: String, Choice {
     }
 }
 
+/// Who raised a lead: the county (协查, contact tracing) or the returnee, declaring at the county's page (返乡报备).
+public enum LeadSource: String, Choice {
+    case countyLead = "county_lead", selfReport = "self_report"
+
+    public var chinese: String {
+        switch self {
+        case .countyLead: "上级推送"
+        case .selfReport: "自主申报"
+        }
+    }
+}
+
 /// How a county lead was closed by the village.
 public enum LeadOutcome: String, Choice {
     case found, absent, unreachable

@@ -10,6 +10,7 @@ public enum Migrations {
         ("v4", PackageResources.registry_v4_sql),
         ("v5", PackageResources.registry_v5_sql),
         ("v6", PackageResources.registry_v6_sql),
+        ("v7", PackageResources.registry_v7_sql),
     ]
 
     /// The registry's migrator; the county server runs it too (its data tables and change log are the same).

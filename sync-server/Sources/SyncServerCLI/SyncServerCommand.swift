@@ -14,7 +14,7 @@ struct SyncServerCommand: AsyncParsableCommand {
         commandName: "sync-server",
         abstract: "县级汇总与同步服务器 / The county's sync server.",
         subcommands: [Init.self, Villages.self, Token.self, RiskAreas.self, Leads.self, PersonCommand.self, Merge.self, Serve.self, Restored.self,
-                      Copy.self])
+                      Copy.self, PosterCommand.self])
 }
 
 /// `--db`, shared by every command.

@@ -20,6 +20,10 @@ public struct ServerOptions: Sendable {
     public var connectionsPerAddress = 256
     /// How many connections the server holds at once, below the process's file limit.
     public var maxConnections = 4096
+    /// How many declarations one address may post in `declarationWindow` seconds (a family at one phone, a
+    /// village office helping its returnees: a few dozen; a script: thousands).
+    public var declarationsPerAddress = 30
+    public var declarationWindow: TimeInterval = 600
 
     public init(host: String = "127.0.0.1", port: Int = 8080) {
         self.host = host
@@ -29,8 +33,8 @@ public struct ServerOptions: Sendable {
 
 /// The router over a store: the sync endpoints, the health check, and the county officer's pages. One controller
 /// per file; each is generic over the store, so that the same routes serve SQLite and PostgreSQL.
-public func buildRouter<Store: CountyStore>(store: Store, options: ServerOptions, logger: Logger) -> Router<BasicRequestContext> {
-    let router = Router()
+public func buildRouter<Store: CountyStore>(store: Store, options: ServerOptions, logger: Logger) -> Router<CountyRequestContext> {
+    let router = Router(context: CountyRequestContext.self)
     router.add(middleware: SecurityHeadersMiddleware())
     router.add(middleware: ErrorLogMiddleware(logger: logger))
     router.add(middleware: MethodNotAllowedMiddleware())
@@ -41,6 +45,8 @@ public func buildRouter<Store: CountyStore>(store: Store, options: ServerOptions
     PullController(store: store, logger: logger, villages: villages).add(to: router)
     SummaryController(store: store, options: options, county: county).add(to: router)
     DashboardController(store: store, options: options, county: county).add(to: router)
+    DeclareController(store: store, options: options, logger: logger,
+                      limiter: RateLimiter(limit: options.declarationsPerAddress, window: options.declarationWindow)).add(to: router)
     return router
 }
 

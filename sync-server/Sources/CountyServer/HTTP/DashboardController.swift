@@ -8,7 +8,7 @@ struct DashboardController<Store: CountyStore>: Sendable {
     let options: ServerOptions
     let county: CountyAuthenticator<Store>
 
-    func add(to router: Router<BasicRequestContext>) {
+    func add(to router: Router<CountyRequestContext>) {
         router.get("/dashboard") { request, _ in
             try await county.require(request, challenge: true)
             let day = try requestedDay(request, clock: store.clock)

@@ -10,7 +10,7 @@ struct HealthController<Store: CountyStore>: Sendable {
     let options: ServerOptions
     let villages: VillageAuthenticator<Store>
 
-    func add(to router: Router<BasicRequestContext>) {
+    func add(to router: Router<CountyRequestContext>) {
         router.get("/healthz") { request, _ in
             let settings = try await store.settings()
             // A health check needs no token.

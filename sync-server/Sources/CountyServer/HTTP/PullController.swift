@@ -9,7 +9,7 @@ struct PullController<Store: CountyStore>: Sendable {
     let logger: Logger
     let villages: VillageAuthenticator<Store>
 
-    func add(to router: Router<BasicRequestContext>) {
+    func add(to router: Router<CountyRequestContext>) {
         router.get("/v1/sync/pull") { request, _ in
             let started = Date()
             let village = try await villages.holder(request).village

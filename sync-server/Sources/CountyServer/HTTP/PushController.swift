@@ -11,7 +11,7 @@ struct PushController<Store: CountyStore>: Sendable {
     let logger: Logger
     let villages: VillageAuthenticator<Store>
 
-    func add(to router: Router<BasicRequestContext>) {
+    func add(to router: Router<CountyRequestContext>) {
         router.post("/v1/sync/push") { request, _ in
             let started = Date()
             let holder = try await villages.holder(request)

@@ -10,6 +10,7 @@ enum PostgresSchema {
     /// The migrations, in order: name and SQL.
     static let migrations: [(name: String, sql: String)] = [
         ("county-pg-v1", String(decoding: PackageResources.county_pg_v1_sql, as: UTF8.self)),
+        ("county-pg-v2", String(decoding: PackageResources.county_pg_v2_sql, as: UTF8.self)),
     ]
 
     /// Advisory lock keys (any constants, fixed forever): the migration lock, and the change-log lock every writer of

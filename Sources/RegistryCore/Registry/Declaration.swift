@@ -1,0 +1,96 @@
+import Foundation
+import GRDB
+
+/// A returnee's self-declaration (返乡报备): the fields of the county's /declare page, checked by the intake form's
+/// validators, become a lead of source `self_report` for the village. `registry intake --lead` turns it back into
+/// an intake form, so the clerk verifies rather than retypes.
+public enum Declaration {
+    /// The fields a returnee fills in, by their form names (the CLI's flags in snake_case).
+    public static let fields = ["name", "id_number", "phone", "from", "from_name", "departed", "arrived", "address", "transport"]
+
+    /// The intake form of posted fields; a field not posted is empty. The source is always self_report.
+    public static func form(_ posted: [String: String]) -> IntakeForm {
+        var form = IntakeForm()
+        form.name = posted["name"] ?? ""
+        form.idNumber = posted["id_number"] ?? ""
+        form.phone = posted["phone"] ?? ""
+        form.stays = [.init(code: posted["from"] ?? "", name: posted["from_name"] ?? "", to: posted["departed"] ?? "")]
+        form.arrived = posted["arrived"] ?? ""
+        form.address = posted["address"] ?? ""
+        form.transport = posted["transport"] ?? ""
+        form.source = ArrivalSource.selfReport.rawValue
+        return form
+    }
+
+    /// The lead a valid declaration becomes, to be verified by the village within a day. The same person declaring the
+    /// same arrival again gives the same lead id (a second press of the button sends nothing new).
+    /// - Throws: the first field at fault, as the intake form names it; a phone is required here, since the clerk
+    ///   must be able to call back.
+    public static func lead(_ form: IntakeForm, village: String, today: Day, declaredAt: String) throws -> Lead {
+        if form.phone.trimmed.isEmpty { throw RegistryError.missing(.phone) }
+        let intake = try form.validated(today: today)
+        let stay = intake.stays[0]
+        var lead = Lead(id: IDGenerator.stable("declaration|\(village)|\(intake.idNumber)|\(intake.arrived)"), village: village,
+                        name: intake.name, idNumber: intake.idNumber, phone: intake.phone, fromCode: stay.code,
+                        fromName: stay.name, reason: LeadSource.selfReport.chinese, deadline: today.adding(days: 1))
+        lead.source = .selfReport
+        lead.departedOn = intake.departed
+        lead.arrivedOn = intake.arrived
+        lead.address = intake.address
+        lead.transport = intake.transport
+        lead.declaredAt = declaredAt
+        return lead
+    }
+}
+
+extension IntakeForm {
+    /// The intake form a declared lead fills in: what the returnee declared, the source self_report (a county lead:
+    /// county_lead). The clerk's own flags, given too, take precedence (see `registry intake --lead`).
+    public init(lead: Lead) {
+        self.init()
+        name = lead.name
+        idNumber = lead.idNumber ?? ""
+        phone = lead.phone ?? ""
+        stays = [.init(code: lead.fromCode ?? "", name: lead.fromName ?? "", to: lead.departedOn?.description ?? "")]
+        arrived = lead.arrivedOn?.description ?? ""
+        address = lead.address ?? ""
+        transport = lead.transport ?? ""
+        source = (lead.source == .selfReport ? ArrivalSource.selfReport : .countyLead).rawValue
+    }
+}
+
+extension Registry {
+    /// An open lead by its id, or a refusal naming the field.
+    public func openLead(_ id: String) throws -> Lead {
+        try read { db, _ in
+            guard let lead = try Lead.fetchOne(db, key: id.trimmed), !lead.deleted else {
+                throw RegistryError(.lead, zh: "找不到核查任务“\(id)”", en: "no lead with id \"\(id)\"")
+            }
+            if let outcome = lead.outcome {
+                throw RegistryError(.lead, zh: "该任务已关闭（\(outcome.chinese)）", en: "this lead is already closed (\(outcome.rawValue))")
+            }
+            return lead
+        }
+    }
+
+    /// Registers the person of a lead (a declaration or a county lead) and closes the lead as found, in one
+    /// transaction: either both are written or neither.
+    public func intake(_ form: IntakeForm, lead leadID: String) throws -> IntakeOutcome {
+        var intake = try form.validated(today: clock.today)
+        return try write { db, recorder, settings in
+            guard let old = try Lead.fetchOne(db, key: leadID.trimmed), !old.deleted, old.outcome == nil else {
+                throw RegistryError(.lead, zh: "找不到未关闭的核查任务“\(leadID)”", en: "no open lead with id \"\(leadID)\"")
+            }
+            intake.leadID = old.id
+            let outcome = try register(intake, db: db, recorder: &recorder, settings: settings,
+                                       rules: try RulesContext.load(db, settings: settings))
+            var closed = old
+            closed.outcome = .found
+            closed.outcomeOn = clock.today
+            closed.personId = outcome.person.id
+            try recorder.update(closed, from: old)
+            try planFound(closed, db: db, recorder: &recorder, settings: settings)
+            return outcome
+        }
+    }
+}

@@ -1,0 +1,86 @@
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+import RegistryCore
+
+/// `GET /declare/<village code>`: the returnee's declaration form (返乡报备), open to anyone with the poster's QR
+/// code; `POST` to the same path records it as a lead for the village. No token: the abuse guards are a body limit,
+/// a rate limit per address (429 with Retry-After), answers that look the same for a village on the roster and
+/// one that is not, and nothing from the database in any answer.
+struct DeclareController<Store: CountyStore>: Sendable {
+    let store: Store
+    let options: ServerOptions
+    let logger: Logger
+    let limiter: RateLimiter
+
+    /// A declaration form is a few hundred bytes.
+    static var maxBody: Int { 16 << 10 }
+
+    func add(to router: Router<CountyRequestContext>) {
+        router.get("/declare/:code") { _, context in
+            let code = try villageCode(context)
+            return html(.ok, DeclarePage.form(countyName: try await store.settings().name, code: code, today: store.clock.today))
+        }
+        router.post("/declare/:code") { request, context in
+            let code = try villageCode(context)
+            let address = context.remoteAddress?.ipAddress ?? "unknown"
+            if let wait = limiter.admit(address) {
+                logger.warning("declare: rate limited", metadata: ["address": .string(address)])
+                var response = html(.tooManyRequests, Self.busyPage)
+                response.headers[.retryAfter] = "\(wait)"
+                return response
+            }
+            let body = try await request.body.collect(upTo: Self.maxBody)
+            let posted = Self.fields(String(buffer: body))
+            let county = try await store.settings().name
+            let today = store.clock.today
+            let lead: Lead
+            do {
+                lead = try Declaration.lead(Declaration.form(posted), village: code, today: today,
+                                            declaredAt: store.clock.isoText(store.clock.now()))
+            } catch let error as RegistryError {
+                return html(.unprocessableContent, DeclarePage.form(countyName: county, code: code, posted: posted, error: error, today: today))
+            }
+            let outcome = try await store.writing { try $0.declare(lead) }
+            // The county's log tells the outcomes apart; the sender sees one page for all three.
+            logger.info("declare", metadata: ["village": .string(code), "outcome": .string("\(outcome)")])
+            return html(.ok, DeclarePage.done(countyName: county, code: code))
+        }
+    }
+
+    /// The path's village code: twelve digits, or 404 (a code of another shape cannot be a village; a well-formed
+    /// code not on the roster gets the form like any other).
+    func villageCode(_ context: CountyRequestContext) throws -> String {
+        let code = context.parameters.get("code") ?? ""
+        guard code.count == 12, code.allSatisfy({ $0.isASCII && $0.isNumber }) else {
+            throw HTTPError(.notFound)
+        }
+        return code
+    }
+
+    /// The declared fields of a URL-encoded body; other names are ignored, a name given twice keeps the first.
+    static func fields(_ body: String) -> [String: String] {
+        var fields: [String: String] = [:]
+        for pair in body.split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            guard let name = parts.first.flatMap(decode), Declaration.fields.contains(name), fields[name] == nil else { continue }
+            fields[name] = parts.count > 1 ? decode(parts[1]) ?? "" : ""
+        }
+        return fields
+    }
+
+    private static func decode(_ text: Substring) -> String? {
+        text.replacingOccurrences(of: "+", with: " ").removingPercentEncoding
+    }
+
+    static var busyPage: String { """
+        <!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+        <title>请稍后再试</title></head><body><p>提交太频繁，请过几分钟再试。</p></body></html>
+        """ }
+
+    func html(_ status: HTTPResponse.Status, _ page: String) -> Response {
+        Response(status: status, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
+                 body: .init(byteBuffer: ByteBuffer(string: page)))
+    }
+}
