@@ -37,6 +37,9 @@ struct RulesContext {
     }
 }
 
+/// Thrown to roll a preview's transaction back, carrying what the intake would have done.
+private struct Previewed: Error { let outcome: IntakeOutcome }
+
 extension Registry {
     /// Registers an arrival: finds or creates the person by id number, classifies the trip, plans the measure
     /// and tests by the policy in force, and writes it all in one transaction.
@@ -45,6 +48,22 @@ extension Registry {
         return try write { db, recorder, settings in
             let rules = try RulesContext.load(db, settings: settings)
             return try register(intake, db: db, recorder: &recorder, settings: settings, rules: rules)
+        }
+    }
+
+    /// What `intake` would do, without writing it: the person, the category, the measure and test days by the
+    /// policy in force (the clerk's page shows the plan before saving). Runs the real intake in a transaction that
+    /// is rolled back.
+    public func preview(_ form: IntakeForm) throws -> IntakeOutcome {
+        let intake = try form.validated(today: clock.today)
+        do {
+            return try write { db, recorder, settings in
+                let outcome = try register(intake, db: db, recorder: &recorder, settings: settings,
+                                           rules: try RulesContext.load(db, settings: settings))
+                throw Previewed(outcome: outcome)
+            }
+        } catch let previewed as Previewed {
+            return previewed.outcome
         }
     }
 

@@ -86,6 +86,11 @@ extension Registry {
     /// server's allowed skew ahead of real time when a change from a slightly fast clock was received).
     static let clockBackTolerance: Int64 = 10 * 60 * 1000
 
+    /// The reporter remembered from the last submission, if any.
+    public func reporter() throws -> String? {
+        try read { db, _ in try Setting.get(db, .reporter) }
+    }
+
     /// Submits the report for `day`: freezes the figures with the reporter, remarks and the time. Submitting
     /// again makes the next revision of the same row, so there is never more than one report for a date.
     /// A revision keeps the earlier remarks unless `remarks` gives new ones ("" clears them).

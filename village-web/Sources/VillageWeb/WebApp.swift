@@ -1,0 +1,64 @@
+import Foundation
+import Hummingbird
+import Logging
+import RegistryCore
+
+/// The clerk's pages over one registry: the router and what its pages share.
+public final class WebApp: Sendable {
+    let registry: Registry
+    let options: WebOptions
+    let pages = Pages()
+    let guardian: SessionGuard
+    let syncRunner: SyncRunner
+
+    public init(registry: Registry, options: WebOptions) {
+        self.registry = registry
+        self.options = options
+        guardian = SessionGuard(options: options)
+        syncRunner = SyncRunner(registry: registry)
+    }
+
+    /// Every page, one controller per file.
+    public func router() -> Router<WebContext> {
+        let router = Router(context: WebContext.self)
+        router.add(middleware: PageHeadersMiddleware())
+        router.add(middleware: SessionMiddleware(guardian: guardian))
+        LoginController(app: self).add(to: router)
+        TodayController(app: self).add(to: router)
+        IntakeController(app: self).add(to: router)
+        PeopleController(app: self).add(to: router)
+        PersonController(app: self).add(to: router)
+        ReportController(app: self).add(to: router)
+        SyncController(app: self).add(to: router)
+        FilesController(app: self).add(to: router)
+        return router
+    }
+
+    /// The HTTP application; `onRunning` gets the port (0 asks the system for a free one).
+    public func application(logger: Logger, onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
+        Application(router: router(), configuration: .init(address: .hostname(options.host, port: options.port), serverName: "registry-web"),
+                     onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? self.options.port) }, logger: logger)
+    }
+
+    /// Runs a registry call; a refusal comes back as the RegistryError it is.
+    func attempt<T>(_ body: () throws -> T) -> Result<T, RegistryError> {
+        do { return .success(try body()) } catch { return .failure(RegistryError.from(error)) }
+    }
+}
+
+/// No script, no framing, no outside resource, no caching of pages with personal data.
+struct PageHeadersMiddleware: RouterMiddleware {
+    func handle(_ request: Request, context: WebContext, next: (Request, WebContext) async throws -> Response) async throws -> Response {
+        var response: Response
+        do {
+            response = try await next(request, context)
+        } catch let error as any HTTPResponseError {
+            response = try error.response(from: request, context: context)
+        }
+        response.headers[.contentSecurityPolicy] = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+        response.headers[.init("X-Frame-Options")!] = "DENY"
+        response.headers[.xContentTypeOptions] = "nosniff"
+        response.headers[.init("Referrer-Policy")!] = "no-referrer"
+        return response
+    }
+}
