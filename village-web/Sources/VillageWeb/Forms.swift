@@ -142,6 +142,7 @@ enum WebField {
         case .fromName: ["from_name", "from"]
         case .time: ["at"]
         case .companions: ["with"]
+        case .temperature: ["temp"]
         default: [field.formName]
         }
     }

@@ -58,7 +58,9 @@ struct PageHeadersMiddleware: RouterMiddleware {
         response.headers[.contentSecurityPolicy] = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
         response.headers[.init("X-Frame-Options")!] = "DENY"
         response.headers[.xContentTypeOptions] = "nosniff"
-        response.headers[.init("Referrer-Policy")!] = "no-referrer"
+        // same-origin, not no-referrer: under no-referrer a browser posts forms with `Origin: null`, and the
+        // session guard refuses a post whose Origin is not this server.
+        response.headers[.init("Referrer-Policy")!] = "same-origin"
         return response
     }
 }

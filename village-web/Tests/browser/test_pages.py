@@ -1,0 +1,292 @@
+#!/usr/bin/env python3
+"""The clerk's pages and the returnee's declaration form, driven in headless Chromium (Selenium with the system's
+chromium-driver, offline), over the real binaries: a county sync-server on 127.0.0.1 (SQLite), a village registry
+and its registry-web. Run by scripts/test.sh; by hand:
+
+    python3 village-web/Tests/browser/test_pages.py REGISTRY SYNC_SERVER REGISTRY_WEB [SCREENSHOT_DIR]
+"""
+import http.cookiejar
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+import urllib.error
+import urllib.parse
+import urllib.request
+
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.common.exceptions import WebDriverException
+from selenium.webdriver.support.ui import WebDriverWait
+
+REGISTRY, SERVER, WEB = sys.argv[1:4]
+SHOTS = sys.argv[4] if len(sys.argv) > 4 else tempfile.mkdtemp(prefix="clerk-pages-")
+VILLAGE = "110105001001"
+NOW_VILLAGE = "2022-11-05 10:00"
+NOW_COUNTY = "2022-11-05T10:00:00+08:00"
+
+
+def run(*args, env=None, check=True):
+    result = subprocess.run(args, env={**os.environ, **(env or {})}, capture_output=True, text=True)
+    if check and result.returncode != 0:
+        raise AssertionError(f"{args} failed: {result.stderr}")
+    return result
+
+
+def start(args, env, pattern):
+    """Starts a server with --port 0 and returns (process, base URL) once it prints its address."""
+    proc = subprocess.Popen(args, env={**os.environ, **env}, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        line = proc.stdout.readline()
+        found = re.search(pattern, line or "")
+        if found:
+            return proc, found.group(1).rstrip("/")
+        if proc.poll() is not None:
+            break
+    proc.kill()
+    raise AssertionError(f"{args[0]} did not start")
+
+
+def browser(width, height):
+    options = webdriver.ChromeOptions()
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", f"--window-size={width},{height}", "--lang=zh-CN"):
+        options.add_argument(flag)
+    return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+
+
+def click_and_wait(driver, element):
+    """Clicks a submit button and waits for the next page (the old one goes stale), so that no assertion reads the
+    page the form was on."""
+    old = driver.find_element(By.TAG_NAME, "html")
+    element.click()
+
+    def gone(_):
+        try:
+            old.is_enabled()
+            return False
+        except WebDriverException:  # stale, or "does not belong to the document" while the next page loads
+            return True
+    WebDriverWait(driver, 20).until(gone)
+    WebDriverWait(driver, 20).until(lambda d: d.execute_script("return document.readyState") == "complete")
+
+
+def set_date(driver, element, value):
+    """A date picker takes keys in the browser's locale order; the value is set as a picker would set it."""
+    driver.execute_script("arguments[0].value = arguments[1]", element, value)
+
+
+class World:
+    """A county with one village on its roster, the village's registry, its pages and a village token."""
+
+    def __init__(self):
+        self.dir = tempfile.mkdtemp(prefix="clerk-world-")
+        self.county_env = {"SYNC_SERVER_DB": f"{self.dir}/county.sqlite", "SYNC_SERVER_NOW": NOW_COUNTY}
+        self.village_env = {"REGISTRY_DB": f"{self.dir}/village.sqlite", "REGISTRY_NOW": NOW_VILLAGE}
+        run(SERVER, "init", "--county", "110105", "--name", "演示县", env=self.county_env)
+        with open(f"{self.dir}/villages.csv", "w") as f:
+            f.write(f"code,name,township_code,township_name\n{VILLAGE},东村,110105001,第一街道\n")
+        run(SERVER, "villages", "import", f"{self.dir}/villages.csv", env=self.county_env)
+        self.token = run(SERVER, "token", "issue", "--village", VILLAGE, env=self.county_env).stdout.strip()
+        self.county, self.county_url = start([SERVER, "serve", "--port", "0"], self.county_env, r"listening on (\S+)")
+        self.county_url = "http://" + self.county_url
+        run(REGISTRY, "init", "--village", VILLAGE, "--name", "东村", env=self.village_env)
+        self.web, self.url = start([WEB, "--port", "0"], self.village_env, r"clerk pages on (\S+)")
+
+    def close(self):
+        for proc in (self.web, self.county):
+            proc.terminate()
+            proc.wait(timeout=10)
+
+
+class ClerkPages(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.world = World()
+        cls.driver = browser(1280, 900)
+        cls.wait = WebDriverWait(cls.driver, 20)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.driver.quit()
+        cls.world.close()
+
+    def open(self, path):
+        self.driver.get(self.world.url + path)
+
+    def fill(self, fields):
+        for name, value in fields.items():
+            element = self.driver.find_element(By.NAME, name)
+            if element.tag_name == "select":
+                element.find_element(By.CSS_SELECTOR, f"option[value='{value}']").click()
+            elif element.get_attribute("type") == "date":
+                set_date(self.driver, element, value)
+            else:
+                element.clear()
+                element.send_keys(value)
+
+    def text(self, css):
+        return self.driver.find_element(By.CSS_SELECTOR, css).text
+
+    def test_1_register_check_report(self):
+        self.open("/intake")
+        # A wrong check digit: the form comes back with the message beside the id number, the rest kept.
+        self.fill({"name": "张三", "id_number": "420102199003071231", "phone": "13800138000", "from": "湖北省武汉市江岸区",
+                   "departed": "2022-11-01", "arrived": "2022-11-02", "address": "3 组 12 号"})
+        click_and_wait(self.driver, self.driver.find_element(By.ID, "save"))
+        self.assertIn("校验位", self.text("#id_number-error"))
+        self.assertEqual(self.driver.find_element(By.NAME, "name").get_attribute("value"), "张三")
+        self.assertEqual(len(self.driver.find_elements(By.CSS_SELECTOR, ".error")), 1)
+        # Corrected: the plan first, then saved; the person's page opens.
+        self.fill({"id_number": "420102199003071232"})
+        click_and_wait(self.driver, self.driver.find_element(By.ID, "preview"))
+        self.assertTrue(self.text("#plan-category"))
+        self.assertIn("尚未保存", self.text("#plan"))
+        click_and_wait(self.driver, self.driver.find_element(By.ID, "save"))
+        self.wait.until(lambda d: "/people/420102199003071232" in d.current_url)
+        self.assertIn("已登记", self.text("#flash"))
+        self.assertIn("张三", self.text("#person-name"))
+        # A temperature check from the person's page.
+        form = self.driver.find_element(By.ID, "form-check")
+        form.find_element(By.NAME, "temp").send_keys("36.6")
+        click_and_wait(self.driver, form.find_element(By.CSS_SELECTOR, "button"))
+        self.assertIn("体温已记录", self.text("#flash"))
+        self.assertIn("36.6", self.text("#checks"))
+        # A wrong temperature is refused beside its field.
+        form = self.driver.find_element(By.ID, "form-check")
+        form.find_element(By.NAME, "temp").send_keys("3b.6")
+        click_and_wait(self.driver, form.find_element(By.CSS_SELECTOR, "button"))
+        self.assertTrue(self.text("#temp-error"))
+        # The list finds them by name.
+        self.open("/people?q=" + urllib.parse.quote("张三"))
+        self.assertIn("420102199003071232", self.text("#people"))
+        # The daily report, submitted with the reporter's name.
+        self.open("/report")
+        self.assertIn("尚未报送", self.text("#report-status"))
+        self.fill({"reporter": "王会计"})
+        click_and_wait(self.driver, self.driver.find_element(By.ID, "submit-report"))
+        self.assertIn("已报送第 1 版", self.text("#report-status"))
+        self.assertIn("王会计", self.text("#report-status"))
+
+    def test_2_declaration_reaches_the_village(self):
+        phone = browser(390, 844)
+        try:
+            phone.get(f"{self.world.county_url}/declare/{VILLAGE}")
+            def fill(fields):
+                for name, value in fields.items():
+                    element = phone.find_element(By.NAME, name)
+                    if element.get_attribute("type") == "date":
+                        set_date(phone, element, value)
+                        continue
+                    element.clear()
+                    element.send_keys(value)
+            fill({"name": "李四", "id_number": "32010219751201003", "phone": "13700137000", "from": "上海市浦东新区",
+                  "departed": "2022-11-03", "arrived": "2022-11-04", "address": "5 组 2 号", "transport": "火车 G7"})
+            click_and_wait(phone, phone.find_element(By.CSS_SELECTOR, "button"))
+            self.assertTrue(phone.find_element(By.ID, "id_number-error").text)
+            fill({"id_number": "32010219751201003X"})
+            click_and_wait(phone, phone.find_element(By.CSS_SELECTOR, "button"))
+            self.assertIn("申报已收到", phone.find_element(By.ID, "declared").text)
+            self.assertNotIn("李四", phone.page_source)  # nothing echoed back
+            phone.save_screenshot(f"{SHOTS}/declare-phone.png")
+        finally:
+            phone.quit()
+        # The clerk syncs from the sync page (the page reloads itself until the sync is done).
+        self.open("/sync")
+        self.fill({"server": self.world.county_url, "token": self.world.token})
+        click_and_wait(self.driver, self.driver.find_element(By.ID, "sync-now"))
+        self.wait.until(lambda d: d.find_elements(By.ID, "sync-outcome") or d.find_elements(By.ID, "sync-failed"))
+        self.assertIn("同步完成", self.text("#sync-outcome"))
+        # 今日工作 lists the declaration; registering from it fills the form and closes it.
+        self.open("/today")
+        row = self.driver.find_element(By.CSS_SELECTOR, "tr.declaration")
+        self.assertIn("李四", row.text)
+        click_and_wait(self.driver, row.find_element(By.LINK_TEXT, "核实登记"))
+        self.assertEqual(self.driver.find_element(By.NAME, "id_number").get_attribute("value"), "32010219751201003X")
+        self.assertEqual(self.driver.find_element(By.NAME, "from").get_attribute("value"), "310115")
+        self.assertIn("自主申报", self.text("#lead-line"))
+        click_and_wait(self.driver, self.driver.find_element(By.ID, "save"))
+        self.wait.until(lambda d: "/people/32010219751201003X" in d.current_url)
+        self.open("/today")
+        self.assertEqual(self.driver.find_elements(By.CSS_SELECTOR, "tr.declaration"), [])
+        # The closed lead and the new person go up at the next sync.
+        self.open("/sync")
+        click_and_wait(self.driver, self.driver.find_element(By.ID, "sync-now"))
+        self.wait.until(lambda d: d.find_elements(By.ID, "sync-outcome"))
+        self.assertEqual(self.text("#pending"), "0")
+
+    def test_3_screenshots_fit_phone_and_desktop(self):
+        pages = ["/today", "/intake", "/people", "/people/420102199003071232", "/report", "/sync", "/files"]
+        for width, height, label in ((390, 844, "phone"), (1280, 900, "desktop")):
+            driver = browser(width, height)
+            try:
+                for path in pages:
+                    driver.get(self.world.url + path)
+                    name = path.strip("/").replace("/", "-") or "root"
+                    self.assertTrue(driver.save_screenshot(f"{SHOTS}/{name}-{label}.png"))
+                    overflow = driver.execute_script("return document.documentElement.scrollWidth - window.innerWidth")
+                    self.assertLessEqual(overflow, 1, f"{path} scrolls sideways at {width}px")
+            finally:
+                driver.quit()
+
+    def test_4_poster_qr_decodes_to_the_declaration_page(self):
+        poster = f"{self.world.dir}/poster.html"
+        run(SERVER, "poster", "--village", VILLAGE, "--base-url", self.world.county_url, "-o", poster, env=self.world.county_env)
+        driver = browser(900, 1300)
+        try:
+            driver.get("file://" + poster)
+            self.assertIn("东村", driver.page_source)
+            driver.save_screenshot(f"{SHOTS}/poster.png")
+        finally:
+            driver.quit()
+        decoded = run("zbarimg", "-q", "--raw", f"{SHOTS}/poster.png").stdout.strip()
+        self.assertEqual(decoded, f"{self.world.county_url}/declare/{VILLAGE}")
+
+
+class Guard(unittest.TestCase):
+    """Login, CSRF and the loopback rule, over HTTP."""
+
+    def test_another_address_needs_a_password(self):
+        world_dir = tempfile.mkdtemp(prefix="clerk-guard-")
+        env = {"REGISTRY_DB": f"{world_dir}/v.sqlite", "REGISTRY_NOW": NOW_VILLAGE}
+        run(REGISTRY, "init", "--village", VILLAGE, "--name", "东村", env=env)
+        refused = run(WEB, "--host", "0.0.0.0", "--port", "0", env=env, check=False)
+        self.assertNotEqual(refused.returncode, 0)
+        self.assertIn("--password", refused.stderr)
+        proc, url = start([WEB, "--host", "127.0.0.1", "--port", "0", "--password", "村委会2022"], env, r"clerk pages on (\S+)")
+        try:
+            jar = http.cookiejar.CookieJar()
+            opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+            page = opener.open(url + "/today")
+            self.assertTrue(page.geturl().endswith("/login"))
+            with self.assertRaises(urllib.error.HTTPError) as wrong:
+                opener.open(url + "/login", urllib.parse.urlencode({"password": "wrong"}).encode())
+            self.assertEqual(wrong.exception.code, 401)
+            page = opener.open(url + "/login", urllib.parse.urlencode({"password": "村委会2022"}).encode())
+            html = page.read().decode()
+            self.assertIn("今日工作", html)
+            csrf = re.search(r'name="csrf" value="([^"]+)"', html).group(1)
+            # A form without the session's token is refused; with it, it is taken.
+            with self.assertRaises(urllib.error.HTTPError) as forged:
+                opener.open(url + "/report", urllib.parse.urlencode({"reporter": "x"}).encode())
+            self.assertEqual(forged.exception.code, 403)
+            page = opener.open(url + "/report", urllib.parse.urlencode({"reporter": "王会计", "csrf": csrf}).encode())
+            self.assertIn("已报送第 1 版", page.read().decode())
+            # Another site's page posting to the clerk's server is refused by its Origin.
+            request = urllib.request.Request(url + "/report", urllib.parse.urlencode({"reporter": "x", "csrf": csrf}).encode(),
+                                             headers={"Origin": "http://evil.example"})
+            with self.assertRaises(urllib.error.HTTPError) as cross:
+                opener.open(request)
+            self.assertEqual(cross.exception.code, 403)
+        finally:
+            proc.terminate()
+            proc.wait(timeout=10)
+
+
+if __name__ == "__main__":
+    print(f"screenshots in {SHOTS}", file=sys.stderr)
+    unittest.main(argv=[sys.argv[0], "-v"])
