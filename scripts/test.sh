@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Runs every test of the project: the village package (building the `registry` binary its end-to-end tests drive),
+# the clerk's pages (village-web, with browser tests),
 # then the county sync-server package (building the `sync-server` binary its tests run on 127.0.0.1), on both of
 # its stores: SQLite, then PostgreSQL.
 # PostgreSQL: with $SYNC_SERVER_TEST_POSTGRES set (postgres://user:password@host:port/database, a role that may
@@ -12,6 +13,21 @@ cd "$(dirname "$0")/.."
 swift build
 swift test
 (cd sync-server && swift build && swift test)
+# The clerk's pages (village-web): their own tests, then the browser tests over the real binaries (the county server,
+# the registry and registry-web) in headless Chromium, when Selenium and chromium-driver are installed (.ci/run
+# installs them; CI requires them).
+(cd village-web && swift build && swift test)
+if python3 -c "import selenium" 2>/dev/null && command -v chromedriver >/dev/null && command -v zbarimg >/dev/null; then
+    echo "== clerk's pages and the declaration form in headless Chromium =="
+    python3 village-web/Tests/browser/test_pages.py "$(swift build --show-bin-path)/registry" \
+        "$(cd sync-server && swift build --show-bin-path)/sync-server" "$(cd village-web && swift build --show-bin-path)/registry-web" \
+        "${BROWSER_SHOTS:-$(mktemp -d /tmp/clerk-pages.XXXXXX)}"
+elif [ "${CI:-}" = true ]; then
+    echo "Selenium, chromium-driver or zbarimg is missing; CI runs the browser tests" >&2
+    exit 1
+else
+    echo "Selenium, chromium-driver or zbarimg is missing: the browser tests were skipped" >&2
+fi
 # Fuzz the server against its OpenAPI document when schemathesis is installed (.ci/run installs it from PyPI).
 if command -v schemathesis >/dev/null; then scripts/schemathesis.sh; fi
 

@@ -259,6 +259,10 @@ class Guard(unittest.TestCase):
         self.assertIn("--password", refused.stderr)
         proc, url = start([WEB, "--host", "127.0.0.1", "--port", "0", "--password", "村委会2022"], env, r"clerk pages on (\S+)")
         try:
+            # A name of another site that resolves to this computer (DNS rebinding) is refused.
+            with self.assertRaises(urllib.error.HTTPError) as rebound:
+                urllib.request.urlopen(urllib.request.Request(url + "/login", headers={"Host": "rebound.example"}))
+            self.assertEqual(rebound.exception.code, 421)
             jar = http.cookiejar.CookieJar()
             opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
             page = opener.open(url + "/today")
