@@ -7,8 +7,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 swift build --product registry
 (cd sync-server && swift build --product sync-server)
+(cd village-web && swift build --product registry-web)
 REGISTRY="$(swift build --show-bin-path)/registry"
 SERVER="$(cd sync-server && swift build --show-bin-path)/sync-server"
+export REGISTRY_WEB="$(cd village-web && swift build --show-bin-path)/registry-web"  # what `registry serve` runs
 rm -rf demo && mkdir -p demo
 # The demo replays one day of the 2022 autumn wave, so "now" is fixed and moves as the day does: the county
 # publishes at 08:00, each village syncs at 08:30 (risk areas and leads come down), the clerks work at 16:30 and
@@ -52,7 +54,7 @@ serve() {  # the server's clock (ISO 8601); the port stays the same across resta
     URL="http://$(sed -n 's/^listening on //p' demo/server.out)"
     PORT="${URL##*:}"
 }
-trap 'kill ${SERVER_PID:-0} 2>/dev/null || true' EXIT
+trap 'kill ${SERVER_PID:-0} ${WEB_PID:-0} 2>/dev/null || true' EXIT
 serve "2022-11-05T08:30:00+08:00"
 echo "县服务器：$URL"
 
@@ -113,6 +115,27 @@ echo "== 东村再次同步：县里下发的密接核查（李四与西村阳�
 REGISTRY_DB="$PWD/demo/village-110105001001.sqlite" sync
 REGISTRY_DB="$PWD/demo/village-110105001001.sqlite" "$REGISTRY" today
 echo
+echo "== 返乡人员扫码自主申报（县服务器 /declare 页面，手机填写），东村同步后核实登记 =="
+"$SERVER" poster --village 110105001001 --base-url "$URL" -o demo/poster-东村.html
+echo "海报 / poster: demo/poster-东村.html（二维码指向 $URL/declare/110105001001）"
+curl -s -o /dev/null -w "申报页面回答 %{http_code}\n" --data-urlencode name=赵九 --data-urlencode id_number=110101198001011232 \
+    --data-urlencode phone=13900139000 --data-urlencode from=广州市天河区 --data-urlencode departed=2022-11-03 \
+    --data-urlencode arrived=2022-11-05 --data-urlencode address=东村五组8号 "$URL/declare/110105001001"
+REGISTRY_DB="$PWD/demo/village-110105001001.sqlite" sync
+REGISTRY_DB="$PWD/demo/village-110105001001.sqlite" "$REGISTRY" today | sed -n '/待核实的自主申报/,/^$/p'
+
+echo
 echo "== 县服务器日志（每次同步一行，不含身份证号和手机号）=="
 sleep 0.5
 cat demo/server.log
+
+echo
+echo "== 东村的网页版（registry serve）=="
+REGISTRY_DB="$PWD/demo/village-110105001001.sqlite" REGISTRY_NOW="2022-11-05 20:05" "$REGISTRY" serve --port "${WEB_PORT:-8420}" > demo/web.out 2>&1 &
+WEB_PID=$!
+for _ in $(seq 1 100); do grep -q "clerk pages on" demo/web.out 2>/dev/null && break; sleep 0.1; done
+echo "村干部网页 / clerk's pages: $(sed -n 's/^clerk pages on //p' demo/web.out)（今日工作里有待核实的自主申报）"
+if [ -t 0 ]; then
+    echo "按 Ctrl-C 结束 / Ctrl-C to stop"
+    wait "$WEB_PID"
+fi
