@@ -53,8 +53,10 @@ struct Pages: Sendable {
 
     /// A redirect after a form was saved (303, so that reloading does not post again), with a message to show.
     static func redirect(_ path: String, done: Flash? = nil) -> Response {
-        let separator = path.contains("?") ? "&" : "?"
-        return Response(status: .seeOther, headers: [.location: path + (done.map { "\(separator)done=\($0.rawValue)" } ?? "")])
+        let parts = path.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false)
+        let base = String(parts[0]), fragment = parts.count > 1 ? "#\(parts[1])" : ""
+        let separator = base.contains("?") ? "&" : "?"
+        return Response(status: .seeOther, headers: [.location: base + (done.map { "\(separator)done=\($0.rawValue)" } ?? "") + fragment])
     }
 }
 

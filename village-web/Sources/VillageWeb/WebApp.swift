@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Logging
+import NIOCore
 import RegistryCore
 
 /// The clerk's pages over one registry: the router and what its pages share.
@@ -52,6 +53,9 @@ struct PageHeadersMiddleware: RouterMiddleware {
         var response: Response
         do {
             response = try await next(request, context)
+        } catch let error as HTTPError {
+            // A clerk's browser gets a page that says what went wrong and the way back, not JSON.
+            response = ErrorPage.response(error)
         } catch let error as any HTTPResponseError {
             response = try error.response(from: request, context: context)
         }
@@ -62,5 +66,30 @@ struct PageHeadersMiddleware: RouterMiddleware {
         // session guard refuses a post whose Origin is not this server.
         response.headers[.init("Referrer-Policy")!] = "same-origin"
         return response
+    }
+}
+
+/// The page of a refused request (a form that expired, a person not found, a file too large).
+enum ErrorPage {
+    static func response(_ error: HTTPError) -> Response {
+        let message: String
+        switch error.status {
+        case .notFound: message = error.body ?? "找不到这个页面"
+        case .contentTooLarge: message = "文件太大（最多 32 MB）"
+        default: message = error.body ?? "请求未被接受（\(error.status.code)）"
+        }
+        let html = """
+            <!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+            <title>\(error.status.code)</title></head><body style="font-family:sans-serif;margin:24px">
+            <p id="error-message">\(escape(message))</p><p><a href="/today">回到今日工作</a></p></body></html>
+            """
+        var headers = error.headers
+        headers[.contentType] = "text/html; charset=utf-8"
+        return Response(status: error.status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: html)))
+    }
+
+    static func escape(_ text: String) -> String {
+        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
     }
 }

@@ -172,6 +172,22 @@ class ClerkPages(unittest.TestCase):
         self.assertIn("已报送第 1 版", self.text("#report-status"))
         self.assertIn("王会计", self.text("#report-status"))
 
+    def test_1b_quick_check_from_the_work_list(self):
+        # A close contact (set by hand: only a stricter category) is under a measure: listed for checks today.
+        self.open("/intake")
+        self.fill({"name": "王五", "id_number": "110101199001011237", "from": "北京市东城区", "departed": "2022-11-03",
+                   "arrived": "2022-11-04", "category": "close_contact"})
+        click_and_wait(self.driver, self.driver.find_element(By.ID, "save"))
+        self.open("/today")
+        row = next(r for r in self.driver.find_elements(By.CSS_SELECTOR, "#checks_missing + table tr") if "王五" in r.text)
+        self.assertIn("已测 0/2", row.text)
+        row.find_element(By.NAME, "temp").send_keys("36.5")
+        click_and_wait(self.driver, row.find_element(By.CSS_SELECTOR, "button"))
+        self.assertTrue(self.driver.current_url.endswith("/today?done=checked#checks_missing"))
+        self.assertIn("体温已记录", self.text("#flash"))
+        row = next(r for r in self.driver.find_elements(By.CSS_SELECTOR, "#checks_missing + table tr") if "王五" in r.text)
+        self.assertIn("已测 1/2", row.text)
+
     def test_2_declaration_reaches_the_village(self):
         phone = browser(390, 844)
         try:

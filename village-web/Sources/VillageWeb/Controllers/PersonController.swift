@@ -104,7 +104,9 @@ struct PersonController: Sendable {
             let form = try await PostedForm.read(request, context)
             switch app.attempt({ try action.perform(app.registry, id, form) }) {
             case .success:
-                return Pages.redirect(action.key == "delete" ? "/people" : "/people/\(id)", done: action.flash)
+                // A form on another page (the work list's quick check) comes back there.
+                let back = form.optional("back").flatMap { $0.hasPrefix("/") && !$0.hasPrefix("//") ? $0 : nil }
+                return Pages.redirect(back ?? (action.key == "delete" ? "/people" : "/people/\(id)"), done: action.flash)
             case .failure(let error):
                 return try page(id, failed: (action.key, form, error), request: request, context: context, status: .unprocessableContent)
             }
@@ -135,11 +137,12 @@ struct PersonController: Sendable {
                 Trip(arrivedOn: t.arrived_on, departedOn: t.departed_on, dayZero: t.day_zero, category: label(Category.self, t.category),
                      policy: t.policy, source: label(ArrivalSource.self, t.source),
                      stays: t.stays.map { "\($0.name)（\($0.from.map { "\($0)–" } ?? "")\($0.to)）" }.joined(separator: "；"),
-                     measure: t.measure.phases.map { "\(label(MeasureKind.self, $0.kind)) \($0.starts_on) 至 \($0.ends_on)" }.joined(separator: "，然后 "),
+                     measure: t.measure.phases.isEmpty ? "无需管控"
+                        : t.measure.phases.map { "\(label(MeasureKind.self, $0.kind)) \($0.starts_on) 至 \($0.ends_on)" }.joined(separator: "，然后 "),
                      status: label(MeasureStatus.self, t.measure.status) + (t.measure.released_on.map { "（\($0) 解除）" } ?? ""),
                      tests: t.tests.map { Test(dueOn: $0.due_on ?? "", sampledOn: $0.sampled_on ?? "", result: label(TestResult.self, $0.result),
                                                resultOn: $0.result_on ?? "", positive: $0.result == TestResult.positive.rawValue) },
-                     events: t.measure.events.map { Event(action: $0.action, onDate: $0.on_date, actor: $0.actor, reason: $0.reason) })
+                     events: t.measure.events.map { Event(action: label(MeasureEvent.Action.self, $0.action), onDate: $0.on_date, actor: $0.actor, reason: $0.reason) })
             },
             checks: v.checks.prefix(30).map { Check(takenAt: $0.taken_at, temperature: String(format: "%.1f", $0.temperature),
                                                     symptoms: $0.symptoms.map { label(Symptom.self, $0) }.joined(separator: "、"), flagged: $0.flagged) },

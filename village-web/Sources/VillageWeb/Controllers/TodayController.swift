@@ -12,9 +12,13 @@ struct TodayController: Sendable {
         let items: [Item]
         let empty: Bool
         let more: Int?
+        /// Whether each row carries a temperature field (the checks not yet taken): a clerk going door to door
+        /// records them from this list without opening each person.
+        let quickCheck: Bool
 
         init(key: String, title: String, count: Int, items: [Item]) {
             (self.key, self.title, self.count, self.items) = (key, title, count, items)
+            quickCheck = key == "checks_missing"
             empty = items.isEmpty
             more = count > items.count ? count - items.count : nil
         }
