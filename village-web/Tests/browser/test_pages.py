@@ -235,6 +235,30 @@ class ClerkPages(unittest.TestCase):
         self.wait.until(lambda d: d.find_elements(By.ID, "sync-outcome"))
         self.assertEqual(self.text("#pending"), "0")
 
+    def test_2b_import_and_export(self):
+        # A file saved by Excel in GB18030, one good row and one with a wrong check digit.
+        path = f"{self.world.dir}/名单.csv"
+        with open(path, "wb") as f:
+            f.write("姓名,身份证号,手机号,来源地,离开日期,到达日期\n赵六,440306198808155615,13600136000,深圳市南山区,2022-11-01,2022-11-02\n"
+                    "钱七,440306198808155614,,深圳市南山区,2022-11-01,2022-11-02\n".encode("gb18030"))
+        self.open("/files")
+        self.driver.find_element(By.NAME, "file").send_keys(path)
+        click_and_wait(self.driver, self.driver.find_element(By.ID, "import"))
+        self.assertIn("未导入任何数据", self.text("#import-summary"))  # all or nothing by default
+        self.assertIn("第 3 行", self.text("#import-errors"))
+        self.driver.find_element(By.NAME, "file").send_keys(path)
+        self.driver.find_element(By.CSS_SELECTOR, "input[value='skip_invalid']").click()
+        click_and_wait(self.driver, self.driver.find_element(By.ID, "import"))
+        self.assertIn("新增 1", self.text("#import-summary"))
+        self.assertIn("GB18030", self.text("#import-summary").upper())
+        self.assertIn("第 3 行", self.text("#import-errors"))
+        export = urllib.request.urlopen(self.world.url + "/files/export.csv").read()
+        self.assertTrue(export.startswith(b"\xef\xbb\xbf"))  # the BOM Excel needs to read UTF-8
+        text = export.decode("utf-8-sig")
+        self.assertIn("440306198808155615", text)
+        self.assertIn("赵六", text)
+        self.assertNotIn("钱七", text)
+
     def test_3_screenshots_fit_phone_and_desktop(self):
         pages = ["/today", "/intake", "/people", "/people/420102199003071232", "/report", "/sync", "/files"]
         for width, height, label in ((390, 844, "phone"), (1280, 900, "desktop")):
