@@ -19,11 +19,11 @@ struct DeclareController<Store: CountyStore>: Sendable {
 
     func add(to router: Router<CountyRequestContext>) {
         router.get("/declare/:code") { _, context in
-            let code = try villageCode(context)
+            guard let code = villageCode(context) else { return html(.notFound, Self.notFoundPage) }
             return html(.ok, DeclarePage.form(countyName: try await store.settings().name, code: code, today: store.clock.today))
         }
         router.post("/declare/:code") { request, context in
-            let code = try villageCode(context)
+            guard let code = villageCode(context) else { return html(.notFound, Self.notFoundPage) }
             let address = context.remoteAddress?.ipAddress ?? "unknown"
             if let wait = limiter.admit(address) {
                 logger.warning("declare: rate limited", metadata: ["address": .string(address)])
@@ -51,13 +51,15 @@ struct DeclareController<Store: CountyStore>: Sendable {
 
     /// The path's village code: twelve digits, or 404 (a code of another shape cannot be a village; a well-formed
     /// code not on the roster gets the form like any other).
-    func villageCode(_ context: CountyRequestContext) throws -> String {
+    func villageCode(_ context: CountyRequestContext) -> String? {
         let code = context.parameters.get("code") ?? ""
-        guard code.count == 12, code.allSatisfy({ $0.isASCII && $0.isNumber }) else {
-            throw HTTPError(.notFound)
-        }
-        return code
+        return code.count == 12 && code.allSatisfy({ $0.isASCII && $0.isNumber }) ? code : nil
     }
+
+    static var notFoundPage: String { """
+        <!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+        <title>地址不对</title></head><body><p>这个地址不对：请重新扫描村口海报上的二维码。</p></body></html>
+        """ }
 
     /// The declared fields of a URL-encoded body; other names are ignored, a name given twice keeps the first.
     static func fields(_ body: String) -> [String: String] {

@@ -12,14 +12,19 @@ let routeMethods: [String: HTTPRequest.Method] = [
 
 /// Answers another method on a known path (PUT, DELETE, or one it has never heard of) with 405 and `Allow`.
 struct MethodNotAllowedMiddleware<Context: RequestContext>: RouterMiddleware {
+    /// Paths under a prefix and the methods they take: the declaration form is read and posted.
+    static var prefixMethods: [(prefix: String, methods: [HTTPRequest.Method])] { [("/declare/", [.get, .post])] }
+
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard let allowed = routeMethods[request.uri.path], request.method != allowed,
-              !(request.method == .head && allowed == .get) else {
+        let path = request.uri.path
+        guard let allowed = routeMethods[path].map({ [$0] }) ?? Self.prefixMethods.first(where: { path.hasPrefix($0.prefix) })?.methods,
+              !allowed.contains(request.method), !(request.method == .head && allowed.contains(.get)) else {
             return try await next(request, context)
         }
+        let names = allowed.map(\.rawValue).joined(separator: ", ")
         var response = try Refusal(.methodNotAllowed, "method_not_allowed",
-                                   Localized(zh: "此地址只接受 \(allowed.rawValue)", en: "this path accepts \(allowed.rawValue) only")).response()
-        response.headers[.allow] = allowed.rawValue
+                                   Localized(zh: "此地址只接受 \(names)", en: "this path accepts \(names) only")).response()
+        response.headers[.allow] = names
         return response
     }
 }
