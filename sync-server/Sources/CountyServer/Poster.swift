@@ -11,6 +11,7 @@ public enum Poster {
     }()
 
     struct View { let countyName: String; let posters: [Page] }
+    /// `qr`: the QR code as a data URI of its SVG, so that the template writes it escaped like every other value.
     struct Page { let villageName, townshipName, code, url, qr: String }
 
     /// The declaration address of a village under `baseURL` (http or https, no query): the only text written into
@@ -43,7 +44,7 @@ public enum Poster {
         let pages = try chosen.map { entry in
             let url = try url(base: baseURL, village: entry.code)
             return Page(villageName: entry.name, townshipName: entry.townshipName, code: entry.code, url: url,
-                        qr: try QRCode(url).svg(size: "120mm"))
+                        qr: "data:image/svg+xml;base64," + Data(try QRCode(url).svg(size: "120mm").utf8).base64EncodedString())
         }
         return template.render(View(countyName: countyName, posters: pages))
     }

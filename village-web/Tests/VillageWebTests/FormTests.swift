@@ -55,3 +55,17 @@ struct FormTests {
         #expect(try web.registry.search("张三").count == 1)
     }
 }
+
+@Suite("Clerk's templates")
+struct TemplateTests {
+    @Test("templates never write a value unescaped (no triple braces, no ampersand tags)")
+    func escaped() throws {
+        let dir = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Sources/VillageWeb/Templates").standardized
+        let names = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasSuffix(".mustache") }
+        #expect(names.count >= 10)
+        for name in names {
+            let text = try String(contentsOf: dir.appendingPathComponent(name), encoding: .utf8)
+            #expect(!text.contains("{{{") && !text.contains("{{&"), "\(name)")
+        }
+    }
+}

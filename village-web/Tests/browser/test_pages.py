@@ -5,6 +5,7 @@ and its registry-web. Run by scripts/test.sh; by hand:
 
     python3 village-web/Tests/browser/test_pages.py REGISTRY SYNC_SERVER REGISTRY_WEB [SCREENSHOT_DIR]
 """
+import base64
 import http.cookiejar
 import os
 import re
@@ -20,6 +21,7 @@ import urllib.request
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.print_page_options import PrintOptions
 from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.support.ui import WebDriverWait
 
@@ -272,6 +274,21 @@ class ClerkPages(unittest.TestCase):
                     self.assertLessEqual(overflow, 1, f"{path} scrolls sideways at {width}px")
             finally:
                 driver.quit()
+
+    def test_3b_report_prints_on_one_page_without_menus(self):
+        self.open("/report")
+        pdf = base64.b64decode(self.driver.print_page(PrintOptions()))
+        pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
+        self.assertEqual(pages, 1, "the daily report prints on one page")
+        # In print media the menu and the forms are gone, the figures stay.
+        self.driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+        try:
+            shown = self.driver.execute_script(
+                "return [...document.querySelectorAll('nav, form, #figures')].map(e => [e.tagName, getComputedStyle(e).display])")
+        finally:
+            self.driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
+        self.assertTrue(all(display == "none" for tag, display in shown if tag in ("NAV", "FORM")), shown)
+        self.assertIn(["TABLE", "table"], shown)
 
     def test_4_poster_qr_decodes_to_the_declaration_page(self):
         poster = f"{self.world.dir}/poster.html"
