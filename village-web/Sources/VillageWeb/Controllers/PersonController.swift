@@ -80,6 +80,14 @@ struct PersonController: Sendable {
         let arrivedOn, departedOn, dayZero, category, policy, source, stays, measure, status: String
         let tests: [Test]
         let events: [Event]
+        let hasTests: Bool
+
+        init(arrivedOn: String, departedOn: String, dayZero: String, category: String, policy: String, source: String, stays: String,
+             measure: String, status: String, tests: [Test], events: [Event]) {
+            (self.arrivedOn, self.departedOn, self.dayZero, self.category, self.policy) = (arrivedOn, departedOn, dayZero, category, policy)
+            (self.source, self.stays, self.measure, self.status, self.tests, self.events) = (source, stays, measure, status, tests, events)
+            hasTests = !tests.isEmpty
+        }
     }
     struct Test: Sendable { let dueOn, sampledOn, result, resultOn: String; let positive: Bool }
     struct Check: Sendable { let takenAt, temperature, symptoms: String; let flagged: Bool }
