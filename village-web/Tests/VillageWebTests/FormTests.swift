@@ -56,6 +56,90 @@ struct FormTests {
     }
 }
 
+@Suite("Clerk's person page and list")
+struct PersonPageTests {
+    func post(_ client: some TestClientProtocol, _ uri: String, _ fields: [String: String]) async throws -> (HTTPResponse.Status, String, String?) {
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~")
+        let body = ByteBuffer(string: fields.map { "\($0.key)=\($0.value.addingPercentEncoding(withAllowedCharacters: allowed)!)" }.joined(separator: "&"))
+        return try await client.execute(uri: uri, method: .post, headers: [.contentType: "application/x-www-form-urlencoded"], body: body) {
+            ($0.status, String(buffer: $0.body), $0.headers[.location])
+        }
+    }
+
+    @Test("each action on a person: a wrong value comes back beside its field (422), a right one is done and redirects (303)")
+    func actions() async throws {
+        let web = try FormTests().app()
+        let today = web.registry.clock.today
+        var form = IntakeForm()
+        (form.name, form.idNumber, form.category) = ("张三", "420102199003071232", "close_contact")
+        form.stays = [.init(code: "420102", to: "\(today.adding(days: -1))")]
+        form.arrived = "\(today)"
+        _ = try web.registry.intake(form)
+        let csrf = web.guardian.open.csrf
+        let path = "/people/420102199003071232"
+        try await Application(router: web.router()).test(.router) { client in
+            let cases: [(action: String, wrong: [String: String], field: String, right: [String: String])] = [
+                ("check", ["temp": "3b.6"], "temp", ["temp": "37.6", "symptom": "咳嗽"]),
+                ("test", ["sampled": "2022-13-01", "result": "negative"], "sampled", ["sampled": "\(today)", "result": "negative"]),
+                ("extend", ["days": "七", "reason": "复核"], "days", ["days": "3", "reason": "复核"]),
+                ("correct", ["phone": "1380013800"], "phone", ["name": "张三", "phone": "13800138000", "address": "一组3号"]),
+            ]
+            for c in cases {
+                var wrong = c.wrong, right = c.right
+                wrong["csrf"] = csrf
+                right["csrf"] = csrf
+                let (status, page, _) = try await post(client, "\(path)/\(c.action)", wrong)
+                #expect(status == .unprocessableContent, "\(c.action)")
+                #expect(page.contains("id=\"\(c.field)-error\""), "\(c.action): the message is beside \(c.field)")
+                let (saved, _, location) = try await post(client, "\(path)/\(c.action)", right)
+                #expect(saved == .seeOther, "\(c.action)")
+                #expect(location?.hasPrefix(c.action == "delete" ? "/people?done=deleted" : "\(path)?done=") == true, "\(c.action): \(location ?? "")")
+            }
+        }
+        let file = try web.registry.file("420102199003071232")
+        #expect(file.checks.first?.temperature == 37.6 && file.person.phone == "13800138000" && file.person.address == "一组3号")
+        #expect(file.trips.first?.tests.contains { $0.sampledOn == today } == true)
+        try await Application(router: web.router()).test(.router) { client in
+            let (refused, page, _) = try await post(client, "\(path)/delete", ["reason": "", "csrf": csrf])
+            #expect(refused == .unprocessableContent && page.contains("id=\"reason-error\""))
+            let (deleted, _, location) = try await post(client, "\(path)/delete", ["reason": "重复登记", "csrf": csrf])
+            #expect(deleted == .seeOther && location == "/people?done=deleted")
+        }
+        #expect(try web.registry.search("张三").isEmpty)
+    }
+
+    /// The 17 digits with their check digit (GB 11643).
+    static func residentID(_ body: String) -> String {
+        let weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+        let sum = zip(body, weights).reduce(0) { $0 + Int(String($1.0))! * $1.1 }
+        return body + String(Array("10X98765432")[sum % 11])
+    }
+
+    @Test("the list pages by fifty, keeps the search and filter in its links")
+    func paging() async throws {
+        let web = try FormTests().app()
+        var csv = "姓名,身份证号,来源地代码,离开日期,到达日期\n"
+        for i in 0..<120 {
+            csv += "人员\(i),\(Self.residentID("11010119900101" + String(format: "%03d", i))),420102,2022-11-01,2022-11-02\n"
+        }
+        let report = try web.registry.importArrivals(try CSVFile(data: Data(csv.utf8), file: "p.csv"))
+        #expect(report.imported == 120)
+        try await Application(router: web.router()).test(.router) { client in
+            try await client.execute(uri: "/people?page=3", method: .get) { response in
+                let page = String(buffer: response.body)
+                #expect(page.contains("共 120 人，第 3/3 页"))
+                #expect(page.components(separatedBy: "<tr><td><a href=\"/people/").count - 1 == 20)
+                #expect(page.contains("上一页") && !page.contains("id=\"next-page\""))
+            }
+            try await client.execute(uri: "/people?q=%E4%BA%BA%E5%91%9811&filter=all", method: .get) { response in
+                let page = String(buffer: response.body)
+                #expect(page.contains("共 11 人"), "人员11 and 人员110–119")
+            }
+        }
+    }
+}
+
 @Suite("Clerk's templates")
 struct TemplateTests {
     @Test("templates never write a value unescaped (no triple braces, no ampersand tags)")
