@@ -38,9 +38,9 @@ struct FieldDecoder {
         try record.fields.map { bytes in
             if let gb18030 {
                 guard let text = gb18030.decode(bytes) else { throw CSVFile.notText(file) }
-                return text
+                return CSV.unwrapText(text)
             }
-            return String(decoding: bytes, as: UTF8.self)
+            return CSV.unwrapText(String(decoding: bytes, as: UTF8.self))
         }
     }
 }

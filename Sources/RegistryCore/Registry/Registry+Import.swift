@@ -58,6 +58,16 @@ enum ImportColumns {
 
 /// Thrown inside an all-or-nothing import's transaction to undo it when a trip fails as a whole.
 private struct ImportAbandoned: Error {}
+
+extension Category {
+    /// A category cell as an import takes it: an override (密接, 次密接, 入境) is kept; a category the travel history
+    /// gives (低风险区 and the rest, what an export writes) is dropped, since the trip is classified again by the same
+    /// rules, so that a file exported here imports back. Text that is no category stays, to be refused by name.
+    static func importable(_ text: String) -> String {
+        guard let category = try? Validate.choice(text, field: .category) as Category, !Category.overrides.contains(category) else { return text }
+        return ""
+    }
+}
 /// Thrown at the end of a dry run's transaction: everything was done, counted, and is undone.
 private struct ImportDryRun: Error {}
 
@@ -95,7 +105,7 @@ extension Registry {
             var form = IntakeForm()
             form.name = cell(.name); form.idType = cell(.idType); form.idNumber = cell(.idNumber); form.phone = cell(.phone)
             form.stays = [.init(code: cell(.from), name: cell(.fromName), from: cell(.stayedFrom), to: cell(.departed))]
-            form.arrived = cell(.arrived); form.category = cell(.category); form.transport = cell(.transport)
+            form.arrived = cell(.arrived); form.category = Category.importable(cell(.category)); form.transport = cell(.transport)
             form.healthCode = cell(.healthCode); form.vaccineDoses = cell(.vaccineDoses); form.address = cell(.address)
             form.source = cell(.source)
             form.companions = cell(.companions).isEmpty ? [] : [cell(.companions)]

@@ -1,0 +1,31 @@
+import Foundation
+import Testing
+
+/// Files that go through Excel (issue 17), through the built binary. The round trips through LibreOffice and
+/// openpyxl are in Tests/spreadsheets (they need those programs).
+@Suite("files that survive a spreadsheet", .serialized)
+struct SpreadsheetCLITests {
+    @Test("the CSV export writes id numbers and phones as text cells, and imports back into an empty registry as it was")
+    func exportImportsBack() throws {
+        let cli = CLI(db: CLI.temporaryDatabase())
+        #expect(try cli.run(["init", "--village", "110105001001", "--name", "东村"]).status == 0)
+        #expect(try cli.run(["intake", "--name", "张三", "--id-number", "420102199003071232", "--phone", "13800138000", "--from", "武汉市江岸区",
+                             "--departed", "2022-07-05", "--arrived", "2022-07-06"]).status == 0)
+        #expect(try cli.run(["intake", "--name", "李四", "--id-number", "32010219751201003X", "--from", "上海市浦东新区",
+                             "--departed", "2022-07-04", "--arrived", "2022-07-06", "--category", "密接"]).status == 0)
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("export-\(UUID().uuidString).csv").path
+        #expect(try cli.run(["export", "-o", file]).status == 0)
+        let text = try String(contentsOfFile: file, encoding: .utf8)
+        #expect(text.contains("\"=\"\"420102199003071232\"\"\"") && text.contains("\"=\"\"13800138000\"\"\"") && text.contains("\"=\"\"32010219751201003X\"\"\""))
+
+        let copy = CLI(db: CLI.temporaryDatabase())
+        #expect(try copy.run(["init", "--village", "110105001001", "--name", "东村"]).status == 0)
+        let imported = try copy.run(["import", file])
+        #expect(imported.status == 0 && imported.out.contains("新增 2"), "\(imported.err)")
+        let shown = try copy.run(["show", "32010219751201003X", "--format", "json"]).out
+        #expect(shown.contains("\"category\" : \"close_contact\""), "an override (密接) comes back as such")
+        #expect(try copy.run(["show", "420102199003071232", "--format", "json"]).out.contains("\"phone\" : \"13800138000\""))
+        // The same file again adds nothing.
+        #expect(try copy.run(["import", file]).out.contains("新增 0，已存在 2"))
+    }
+}
