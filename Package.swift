@@ -1,5 +1,5 @@
 // swift-tools-version:6.1
-// The village side: the registry library and the `registry` CLI. Kept light on purpose: the county's
+// The village side: the registry library and the `registry` CLI (GRDB, argument-parser, ZIPFoundation). Kept light on purpose: the county's
 // sync-server is its own package (sync-server/) so that a village laptop never builds Hummingbird.
 import PackageDescription
 
@@ -14,11 +14,13 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        // .xlsx import and export: an .xlsx is a zip of XML parts (no xlsx library is in the package mirror).
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
         .target(
             name: "RegistryCore",
-            dependencies: [.product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [.product(name: "GRDB", package: "GRDB.swift"), .product(name: "ZIPFoundation", package: "ZIPFoundation")],
             // Sources/RegistryCore/Schema is a link to the top-level schema/ folder: the SQL migrations and
             // the policy tables are data kept there, and compiled into the binary so it runs from anywhere.
             resources: [.embedInCode("Schema")]

@@ -8,25 +8,34 @@ extension RegistryCommand {
         static let configuration = CommandConfiguration(abstract: "导出台账（Excel 可直接打开） / Export the registry.")
 
         @OptionGroup var global: GlobalOptions
-        @Option(help: "输出格式 csv|json.") var format: OutputFormat = .csv
+        @Option(help: "输出格式 csv|xlsx|json（xlsx 须用 -o） / Format (xlsx needs -o).") var format: ExportFormat = .csv
         @Flag(help: "只导出今日管控中的人员 / Only those under a measure today.") var active = false
         @Option(help: "到达日期起 / Arrived from.") var from: String?
         @Option(help: "到达日期止 / Arrived until.") var to: String?
         @Option(name: .shortAndLong, help: "写入文件（默认标准输出；只有本人可读） / Write to this file (readable by you only).") var output: String?
         @Flag(help: "覆盖已有的文件 / Overwrite an existing file.") var force = false
 
+        func validate() throws {
+            if format == .xlsx && output == nil { throw ValidationError("--format xlsx 须用 -o 文件.xlsx 指定输出文件 / --format xlsx needs -o FILE.xlsx") }
+        }
+
         func run() throws {
             try global.run { registry in
                 let rows = try registry.export(activeOn: active ? registry.clock.today : nil,
                                                from: try Validate.optionalDay(from, field: .date),
                                                to: try Validate.optionalDay(to, field: .date), lang: global.lang)
-                let text = format == .json ? JSONText.encode(rows) + "\n"
-                    : TextTable(headers: ExportRow.headers(global.lang), rows: rows.map(\.cells)).csv(bom: true)
+                let bytes: Data
+                switch format {
+                case .json: bytes = Data((JSONText.encode(rows) + "\n").utf8)
+                case .xlsx: bytes = try XLSXWriter.data(XLSXSheet(name: global.lang == .zh ? "台账" : "registry",
+                                                                 header: ExportRow.headers(global.lang), rows: rows.map(\.cells)))
+                case .csv: bytes = Data(TextTable(headers: ExportRow.headers(global.lang), rows: rows.map(\.cells)).csv(bom: true).utf8)
+                }
                 if let output {
-                    try PrivateFile.write(Data(text.utf8), to: output, overwrite: force)
+                    try PrivateFile.write(bytes, to: output, overwrite: force)
                     Console.error(global.lang == .zh ? "已导出 \(rows.count) 条到 \(output)" : "Exported \(rows.count) rows to \(output)")
                 } else {
-                    Console.out(text, terminator: "")
+                    Console.out(String(decoding: bytes, as: UTF8.self), terminator: "")
                 }
             }
         }

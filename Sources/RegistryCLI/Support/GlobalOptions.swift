@@ -45,6 +45,11 @@ enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
     case table, json, csv
 }
 
+/// What `export` writes.
+enum ExportFormat: String, ExpressibleByArgument, CaseIterable {
+    case csv, xlsx, json
+}
+
 extension Language: ExpressibleByArgument {}
 
 /// Parsing "now" from `REGISTRY_NOW`: ISO 8601 (`2022-07-01T09:00:00+08:00`) or `YYYY-MM-DD HH:MM` in Asia/Shanghai.

@@ -122,6 +122,11 @@ extension Validate {
     /// `abroad`: whether a country is a valid answer (a stay, not a risk area).
     public static func place(_ text: String, name: String = "", field: Field = .from, lengths: Set<Int> = [6, 9, 12],
                              partial: Bool = true, abroad: Bool = true) throws -> (code: String, name: String, note: Localized?) {
+        // What `Stay.place` writes (an export's 来源地: 湖北省武汉市江岸区（420102）) reads back as that code and name.
+        if let written = text.trimmed.wholeMatch(of: /(.+?)\s*[（(]\s*([0-9]{3,12})\s*[）)]/) {
+            return try place(String(written.2), name: name.trimmed.isEmpty ? String(written.1) : name, field: field, lengths: lengths,
+                             partial: partial, abroad: abroad)
+        }
         let gazetteer = Gazetteer.shared
         var match = gazetteer.resolve(text, partial: partial)
         if !abroad, case .place(let place) = match, place.level == .country {

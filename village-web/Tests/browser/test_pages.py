@@ -6,6 +6,7 @@ and its registry-web. Run by scripts/test.sh; by hand:
     python3 village-web/Tests/browser/test_pages.py REGISTRY SYNC_SERVER REGISTRY_WEB [SCREENSHOT_DIR]
 """
 import base64
+import datetime
 import http.cookiejar
 import os
 import re
@@ -18,6 +19,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 
+import openpyxl
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
@@ -254,6 +256,20 @@ class ClerkPages(unittest.TestCase):
         self.assertIn("新增 1", self.text("#import-summary"))
         self.assertIn("GB18030", self.text("#import-summary").upper())
         self.assertIn("第 3 行", self.text("#import-errors"))
+        # An Excel workbook (written by openpyxl) with a phone stored as a number.
+        book = openpyxl.Workbook()
+        book.active.append(["姓名", "身份证号", "手机号", "来源地", "离开日期", "到达日期"])
+        book.active.append(["孙八", "110101198001011232", 13500135000, "北京市东城区", datetime.date(2022, 11, 1), datetime.date(2022, 11, 3)])
+        book.save(f"{self.world.dir}/名单.xlsx")
+        self.driver.find_element(By.NAME, "file").send_keys(f"{self.world.dir}/名单.xlsx")
+        click_and_wait(self.driver, self.driver.find_element(By.ID, "import"))
+        self.assertIn("新增 1", self.text("#import-summary"))
+        self.assertIn("Excel 工作表", self.text("#import-summary"))
+        workbook = urllib.request.urlopen(self.world.url + "/files/export.xlsx").read()
+        with open(f"{self.world.dir}/export.xlsx", "wb") as f:
+            f.write(workbook)
+        ids = [row[0].value for row in openpyxl.load_workbook(f"{self.world.dir}/export.xlsx").active.iter_rows(min_row=2)]
+        self.assertIn("110101198001011232", ids)
         export = urllib.request.urlopen(self.world.url + "/files/export.csv").read()
         self.assertTrue(export.startswith(b"\xef\xbb\xbf"))  # the BOM Excel needs to read UTF-8
         text = export.decode("utf-8-sig")
