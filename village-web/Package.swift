@@ -16,7 +16,6 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
-        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         // The import page's file upload (multipart/form-data).
         .package(url: "https://github.com/vapor/multipart-kit", from: "4.7.1"),
     ],
@@ -28,7 +27,6 @@ let package = Package(
                 .product(name: "RegistrySync", package: "VillageRegistry"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
-                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "MultipartKit", package: "multipart-kit"),
             ],
             // The pages' templates, compiled in so that the binary runs from anywhere with no file beside it.

@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import Hummingbird
 import NIOConcurrencyHelpers
@@ -31,8 +30,12 @@ public final class SessionGuard: Sendable {
         open = Session(id: Self.token(), csrf: Self.token(), expires: .distantFuture)
     }
 
+    /// 256 random bits, URL-safe. The system generator is the kernel's (getrandom on Linux): cryptographically
+    /// secure, so the pages need no crypto library of their own.
     static func token() -> String {
-        SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }.base64EncodedString()
+        var generator = SystemRandomNumberGenerator()
+        let bytes = (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
+        return Data(bytes).base64EncodedString()
             .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
     }
 
@@ -62,9 +65,7 @@ public final class SessionGuard: Sendable {
             return f.count >= 10
         }
         if blocked { return .tooMany }
-        // Compared as digests, in constant time.
-        let given = SHA256.hash(data: Data(password.utf8)), expected = SHA256.hash(data: Data((options.password ?? "").utf8))
-        guard options.password != nil, constantTimeEqual(Data(given), Data(expected)) else {
+        guard let expected = options.password, constantTimeEqual(Data(password.utf8), Data(expected.utf8)) else {
             failures.withLockedValue { $0.count += 1 }
             return .wrong
         }
@@ -77,9 +78,12 @@ public final class SessionGuard: Sendable {
         _ = sessions.withLockedValue { $0.removeValue(forKey: session.id) }
     }
 
+    /// Equal bytes, compared in a time that depends on the lengths only, not on where they first differ.
     private func constantTimeEqual(_ a: Data, _ b: Data) -> Bool {
-        guard a.count == b.count else { return false }
-        return zip(a, b).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
+        let n = max(a.count, b.count)
+        var difference = UInt8(a.count == b.count ? 0 : 1)
+        for i in 0..<n { difference |= (i < a.count ? a[a.startIndex + i] : 0) ^ (i < b.count ? b[b.startIndex + i] : 0) }
+        return difference == 0
     }
 
     /// The cookie of a session.
