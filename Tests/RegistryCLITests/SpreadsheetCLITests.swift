@@ -29,3 +29,29 @@ struct SpreadsheetCLITests {
         #expect(try copy.run(["import", file]).out.contains("新增 0，已存在 2"))
     }
 }
+
+@Suite("masked sharing", .serialized)
+struct MaskCLITests {
+    @Test("--mask on list, show, export and report: 张*, 420102********1232, 138****8000; nothing else leaks the number")
+    func masked() throws {
+        let cli = CLI(db: CLI.temporaryDatabase())
+        #expect(try cli.run(["init", "--village", "110105001001", "--name", "东村"]).status == 0)
+        #expect(try cli.run(["intake", "--name", "欧阳娜娜", "--id-number", "420102199003071232", "--phone", "13800138000", "--from", "420102",
+                             "--departed", "2022-07-05", "--arrived", "2022-07-06", "--address", "一组3号"]).status == 0)
+        #expect(try cli.run(["report", "submit", "--reporter", "王会计"]).status == 0)
+        let outputs = [
+            try cli.run(["list", "--mask"]).out, try cli.run(["list", "--mask", "--format", "json"]).out,
+            try cli.run(["show", "420102199003071232", "--mask"]).out, try cli.run(["show", "420102199003071232", "--mask", "--format", "json"]).out,
+            try cli.run(["export", "--mask"]).out, try cli.run(["list", "--by-household", "--mask"]).out,
+        ]
+        for out in outputs {
+            #expect(out.contains("欧**娜") && out.contains("420102********1232"), "\(out)")
+            #expect(!out.contains("420102199003071232") && !out.contains("13800138000") && !out.contains("欧阳娜娜") && !out.contains("一组3号")
+                    && !out.contains("1990-03-07"), "\(out)")
+        }
+        #expect(outputs[0].contains("138****8000"))
+        let report = try cli.run(["report", "--mask"]).out
+        #expect(report.contains("王*") && !report.contains("王会计"))
+        #expect(try cli.run(["list"]).out.contains("420102199003071232"), "unmasked without the flag")
+    }
+}

@@ -14,6 +14,8 @@ extension RegistryCommand {
         @Option(help: "到达日期止 / Arrived until.") var to: String?
         @Option(name: .shortAndLong, help: "写入文件（默认标准输出；只有本人可读） / Write to this file (readable by you only).") var output: String?
         @Flag(help: "覆盖已有的文件 / Overwrite an existing file.") var force = false
+        @Flag(help: "脱敏：姓名、身份证号、手机号部分隐去（张*伟、420102********1232、138****8000），不含住址和出生日期 / Mask names, id numbers and phones.")
+        var mask = false
 
         func validate() throws {
             if format == .xlsx && output == nil { throw ValidationError("--format xlsx 须用 -o 文件.xlsx 指定输出文件 / --format xlsx needs -o FILE.xlsx") }
@@ -21,9 +23,10 @@ extension RegistryCommand {
 
         func run() throws {
             try global.run { registry in
-                let rows = try registry.export(activeOn: active ? registry.clock.today : nil,
-                                               from: try Validate.optionalDay(from, field: .date),
-                                               to: try Validate.optionalDay(to, field: .date), lang: global.lang)
+                let all = try registry.export(activeOn: active ? registry.clock.today : nil,
+                                              from: try Validate.optionalDay(from, field: .date),
+                                              to: try Validate.optionalDay(to, field: .date), lang: global.lang)
+                let rows = mask ? all.map(\.masked) : all
                 let bytes: Data
                 switch format {
                 case .json: bytes = Data((JSONText.encode(rows) + "\n").utf8)

@@ -12,18 +12,30 @@ extension RegistryCommand {
         @Flag(help: "只列管控中的人员 / Only people under a measure.") var active = false
         @Option(help: "按身份证号、姓名或手机号查找 / Search by id number, name or phone.") var search: String?
         @Flag(help: "按户分组，含未外出的同户人员 / Group by household, with members who did not travel.") var byHousehold = false
+        @Flag(help: "脱敏：姓名、身份证号、手机号部分隐去（张*伟、420102********1232、138****8000），不含住址和出生日期 / Mask names, id numbers and phones.")
+        var mask = false
 
         func run() throws {
             try global.run { registry in
                 let day = try date.day(registry)
                 if byHousehold {
-                    return Console.out(HouseholdListView(groups: try registry.households(on: day, activeOnly: active), lang: global.lang).render(format))
+                    var groups = try registry.households(on: day, activeOnly: active)
+                    if mask {
+                        groups = groups.map { group in
+                            var group = group
+                            group.members = group.members.map(\.masked)
+                            group.summaries = group.summaries.mapValues { var s = $0; s.person = s.person.masked; return s }
+                            return group
+                        }
+                    }
+                    return Console.out(HouseholdListView(groups: groups, lang: global.lang).render(format))
                 }
                 var rows = try registry.list(on: day, activeOnly: active)
                 if let search {
                     let ids = Set(try registry.search(search).map(\.id))
                     rows = rows.filter { ids.contains($0.person.id) }
                 }
+                if mask { rows = rows.map { var row = $0; row.person = row.person.masked; return row } }
                 Console.out(PersonListView(rows: rows, lang: global.lang).render(format))
             }
         }

@@ -14,10 +14,16 @@ extension RegistryCommand {
             @OptionGroup var global: GlobalOptions
             @OptionGroup var date: DateOption
             @Option(help: "输出格式 table|json|csv.") var format: OutputFormat = .table
+            @Flag(help: "脱敏：填报人姓名部分隐去（日报不含其他个人信息） / Mask the reporter's name (the report holds no other personal data).")
+            var mask = false
 
             func run() throws {
                 try global.run { registry in
-                    let view = try registry.report(on: try date.day(registry))
+                    var view = try registry.report(on: try date.day(registry))
+                    if mask, var submitted = view.submitted {
+                        submitted.reporter = Mask.name(submitted.reporter)
+                        view.submitted = submitted
+                    }
                     switch format {
                     case .table: Console.out(view.text(global.lang))
                     case .json: Console.out(JSONText.encode(view.json))

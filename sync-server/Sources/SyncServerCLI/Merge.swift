@@ -10,13 +10,22 @@ extension SyncServerCommand {
         @OptionGroup var options: ServerOptionsGroup
         @Option(help: "日期（默认今天） / Date (default today).") var date: String?
         @Option(help: "输出格式 table|json|csv.") var format = "table"
+        @Flag(help: "脱敏：姓名、身份证号部分隐去（上报市里、发到群里时用）；csv 默认脱敏 / Mask names and id numbers (csv: by default).")
+        var mask = false
+        @Flag(help: "csv 不脱敏（仅县内使用） / Do not mask the csv (county use only).") var noMask = false
+
+        func validate() throws {
+            if mask && noMask { throw ValidationError("--mask 与 --no-mask 只能选一个 / --mask or --no-mask, not both") }
+        }
 
         func run() async throws {
             try await options.run { db in
                 let day = try date.map { try Validate.day($0, field: .date) } ?? db.clock.today
                 // Contacts of recent positives seen by nobody yet get their leads first (idempotent).
                 let raised = try await db.writing { try $0.raiseContactLeads() }
-                let summary = try await db.summary(on: day)
+                let full = try await db.summary(on: day)
+                // The CSV is what goes up to the city: masked unless the county keeps it (--no-mask).
+                let summary = mask || (format == "csv" && !noMask) ? full.masked : full
                 switch format {
                 case "json":
                     let encoder = JSONEncoder()

@@ -1,0 +1,27 @@
+import Foundation
+import RegistryCore
+import RegistrySync
+import Testing
+
+/// `sync-server merge --mask` (issue 17): what goes up to the city names nobody in full.
+@Suite("Masked merge", .serialized)
+struct MaskedMergeTests {
+    @Test("a person registered in two villages: the masked merge keeps the duplicate, masked; unmasked without the flag")
+    func maskedDuplicates() async throws {
+        let county = try ServerHarness()
+        try county.start()
+        for code in ["110105001001", "110105001002"] {
+            let token = try county.command(["token", "issue", "--village", code])
+            let village = try makeVillage(county, code: code)
+            try intake(village, name: "欧阳娜娜", id: "420102199003071232")
+            _ = try await SyncSession(registry: village, transport: county.transport(token)).run()
+        }
+        let masked = try county.command(["merge", "--format", "json", "--mask"])
+        #expect(masked.contains("420102********1232") && masked.contains("欧**娜"))
+        #expect(!masked.contains("420102199003071232") && !masked.contains("欧阳娜娜") && !masked.contains("13800138000"))
+        let full = try county.command(["merge", "--format", "json"])
+        #expect(full.contains("420102199003071232"))
+        let table = try county.command(["merge", "--mask"])
+        #expect(!table.contains("420102199003071232"))
+    }
+}
