@@ -55,3 +55,23 @@ struct MaskCLITests {
         #expect(try cli.run(["list"]).out.contains("420102199003071232"), "unmasked without the flag")
     }
 }
+
+@Suite("pinyin search", .serialized)
+struct PinyinCLITests {
+    @Test("list --search zw / zhangwei / wei finds 张伟, not 王五; a Chinese name and an id number still work")
+    func pinyin() throws {
+        let cli = CLI(db: CLI.temporaryDatabase())
+        #expect(try cli.run(["init", "--village", "110105001001", "--name", "东村"]).status == 0)
+        for (name, id) in [("张伟", "420102199003071232"), ("王五", "110101199001011237")] {
+            #expect(try cli.run(["intake", "--name", name, "--id-number", id, "--from", "420102", "--departed", "2022-07-05", "--arrived", "2022-07-06"]).status == 0)
+        }
+        for query in ["zw", "zhangwei", "ZhangWei", "zhang wei", "wei"] {
+            let out = try cli.run(["list", "--search", query]).out
+            #expect(out.contains("张伟") && !out.contains("王五") && out.contains("共 1 人"), "\(query): \(out)")
+        }
+        #expect(try cli.run(["list", "--search", "ww"]).out.contains("王五"))
+        #expect(try cli.run(["list", "--search", "xyz"]).out.contains("共 0 人"))
+        #expect(try cli.run(["list", "--search", "张"]).out.contains("张伟"))
+        #expect(try cli.run(["show", "zhangwei"]).out.contains("420102199003071232"), "a command naming one person takes pinyin too")
+    }
+}

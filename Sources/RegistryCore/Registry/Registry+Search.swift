@@ -34,7 +34,8 @@ public struct PersonSummary: Sendable {
 }
 
 extension Registry {
-    /// People matching `query`: a record id, an id number (full), a phone (full), or part of a name.
+    /// People matching `query`: a record id, an id number (full), a phone (full), part of a name, or its pinyin
+    /// (initials or syllables: zw, zhangwei).
     public func search(_ query: String) throws -> [Person] {
         try read { db, _ in try Registry.search(db, query) }
     }
@@ -54,6 +55,10 @@ extension Registry {
         }
         if found.isEmpty {
             found = try Person.filter(Column("name").like("%\(q)%") && alive).order(Column("name")).fetchAll(db)
+        }
+        // Pinyin (zw, zhangwei → 张伟): every name transliterated, fine for a village's few thousand people.
+        if found.isEmpty && Pinyin.isQuery(q) {
+            found = try Person.filter(alive).order(Column("name")).fetchAll(db).filter { Pinyin.matches($0.name, q) }
         }
         return found
     }
