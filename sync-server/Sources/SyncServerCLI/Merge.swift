@@ -9,13 +9,15 @@ extension SyncServerCommand {
         static let configuration = CommandConfiguration(abstract: "县级汇总：报送、迟报、未报、合计、重复登记 / County merge run.")
         @OptionGroup var options: ServerOptionsGroup
         @Option(help: "日期（默认今天） / Date (default today).") var date: String?
-        @Option(help: "输出格式 table|json|csv.") var format = "table"
+        @Option(help: "输出格式 table|json|csv|xlsx（xlsx 须用 -o） / Format (xlsx needs -o).") var format = "table"
+        @Option(name: .shortAndLong, help: "写入文件（只有本人可读） / Write to this file (readable by you only).") var output: String?
         @Flag(help: "脱敏：姓名、身份证号部分隐去（上报市里、发到群里时用）；csv 默认脱敏 / Mask names and id numbers (csv: by default).")
         var mask = false
         @Flag(help: "csv 不脱敏（仅县内使用） / Do not mask the csv (county use only).") var noMask = false
 
         func validate() throws {
             if mask && noMask { throw ValidationError("--mask 与 --no-mask 只能选一个 / --mask or --no-mask, not both") }
+            if format == "xlsx" && output == nil { throw ValidationError("--format xlsx 须用 -o 文件.xlsx / --format xlsx needs -o FILE.xlsx") }
         }
 
         func run() async throws {
@@ -25,19 +27,25 @@ extension SyncServerCommand {
                 let raised = try await db.writing { try $0.raiseContactLeads() }
                 let full = try await db.summary(on: day)
                 // The CSV is what goes up to the city: masked unless the county keeps it (--no-mask).
-                let summary = mask || (format == "csv" && !noMask) ? full.masked : full
+                let summary = mask || (["csv", "xlsx"].contains(format) && !noMask) ? full.masked : full
                 switch format {
                 case "json":
                     let encoder = JSONEncoder()
                     encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
                     Terminal.out(String(decoding: try encoder.encode(summary), as: UTF8.self))
+                case "csv" where output != nil:
+                    try PrivateFile.write(Data(MergeText.csv(summary).utf8), to: output!, overwrite: true)
                 case "csv":
                     Terminal.out(MergeText.csv(summary), terminator: "")
+                case "xlsx":
+                    let table = MergeText.rows(summary)
+                    let data = try XLSXWriter.data(XLSXSheet(name: "汇总 \(summary.date)", header: table.headers, rows: table.rows))
+                    try PrivateFile.write(data, to: output!, overwrite: true)
                 case "table":
                     Terminal.out(MergeText.table(summary, county: try await db.settings().name))
                     if raised > 0 { Terminal.out("已向相关村下发密接核查任务 \(raised) 条（当日截止）") }
                 default:
-                    throw RegistryError.notOneOf(.format, format, ["table", "json", "csv"])
+                    throw RegistryError.notOneOf(.format, format, ["table", "json", "csv", "xlsx"])
                 }
             }
         }
@@ -99,12 +107,18 @@ enum MergeText {
     }
 
     /// One row per village, UTF-8 with BOM so that Excel opens it right.
-    static func csv(_ s: CountySummary) -> String {
+    /// One row per village: status, revision, times and every figure; the CSV's and the workbook's.
+    static func rows(_ s: CountySummary) -> (headers: [String], rows: [[String]]) {
         let headers = ["日期", "乡镇代码", "乡镇", "村代码", "村名", "状态", "版本", "报送时间", "到达县里"] + ReportFigures.rows.map(\.zh)
         let label = ["on_time": "按时", "late": "迟报", "missing": "未报"]
-        return TextTable(headers: headers, rows: s.villages.map { v in
+        return (headers, s.villages.map { v in
             [s.date, v.township_code, v.township_name, v.village, v.name, label[v.status] ?? v.status, v.revision.map(String.init) ?? "",
              v.submitted_at ?? "", v.received_at ?? ""] + ReportFigures.rows.map { row in v.figures.map { String(row.value($0)) } ?? "" }
-        }).csv(bom: true)
+        })
+    }
+
+    static func csv(_ s: CountySummary) -> String {
+        let table = rows(s)
+        return TextTable(headers: table.headers, rows: table.rows).csv(bom: true)
     }
 }

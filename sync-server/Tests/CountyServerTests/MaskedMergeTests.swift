@@ -23,5 +23,11 @@ struct MaskedMergeTests {
         #expect(full.contains("420102199003071232"))
         let table = try county.command(["merge", "--mask"])
         #expect(!table.contains("420102199003071232"))
+        // The day's merge as a workbook: one row per village, codes as text.
+        let path = county.path("merge.xlsx")
+        _ = try county.command(["merge", "--format", "xlsx", "-o", path])
+        let book = try XLSXFile(path: path)
+        #expect(book.header.prefix(5) == ["日期", "乡镇代码", "乡镇", "村代码", "村名"])
+        #expect(book.rows.contains { $0.fields[3] == "110105001001" } && book.rows.contains { $0.fields[3] == "110105001002" })
     }
 }
