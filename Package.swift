@@ -16,14 +16,19 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         // .xlsx import and export: an .xlsx is a zip of XML parts (no xlsx library is in the package mirror).
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
+        // The printable documents (日报表, 告知书) are escaping templates; swift-mustache has no dependencies.
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         .target(
             name: "RegistryCore",
-            dependencies: [.product(name: "GRDB", package: "GRDB.swift"), .product(name: "ZIPFoundation", package: "ZIPFoundation")],
+            dependencies: [
+                .product(name: "GRDB", package: "GRDB.swift"), .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+                .product(name: "Mustache", package: "swift-mustache"),
+            ],
             // Sources/RegistryCore/Schema is a link to the top-level schema/ folder: the SQL migrations and
             // the policy tables are data kept there, and compiled into the binary so it runs from anywhere.
-            resources: [.embedInCode("Schema")]
+            resources: [.embedInCode("Schema"), .embedInCode("Documents")]
         ),
         .target(
             name: "RegistrySync",

@@ -12,6 +12,14 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 swift build
 swift test
+# The printable documents, printed to PDF by Chromium and read back with poppler (CI requires both).
+if command -v chromium >/dev/null && command -v pdfinfo >/dev/null; then
+    echo "== printable documents: Chromium to PDF, poppler =="
+    python3 Tests/documents/test_documents.py "$(swift build --show-bin-path)/registry"
+elif [ "${CI:-}" = true ]; then
+    echo "chromium or poppler-utils is missing; CI runs the document tests" >&2
+    exit 1
+fi
 # Files through real spreadsheet programs: LibreOffice headless and openpyxl (CI requires both).
 if command -v soffice >/dev/null && python3 -c "import openpyxl" 2>/dev/null; then
     echo "== spreadsheets: LibreOffice and openpyxl round trips =="

@@ -1,5 +1,11 @@
 import ArgumentParser
+import Foundation
 import RegistryCore
+
+/// What `report` writes: the screen's table, JSON, CSV, or the printable 日报表 (HTML, one A4 page).
+enum ReportFormat: String, ExpressibleByArgument, CaseIterable {
+    case table, json, csv, html
+}
 
 extension RegistryCommand {
     /// `registry report`: the daily report (日报告、零报告) — show, submit, history.
@@ -13,7 +19,9 @@ extension RegistryCommand {
 
             @OptionGroup var global: GlobalOptions
             @OptionGroup var date: DateOption
-            @Option(help: "输出格式 table|json|csv.") var format: OutputFormat = .table
+            @Option(help: "输出格式 table|json|csv|html（html：打印用的日报表，A4 一页） / Format (html: the printable form).")
+            var format: ReportFormat = .table
+            @Option(name: .shortAndLong, help: "写入文件 / Write to this file.") var output: String?
             @Flag(help: "脱敏：填报人姓名部分隐去（日报不含其他个人信息） / Mask the reporter's name (the report holds no other personal data).")
             var mask = false
 
@@ -24,10 +32,17 @@ extension RegistryCommand {
                         submitted.reporter = Mask.name(submitted.reporter)
                         view.submitted = submitted
                     }
+                    let text: String
                     switch format {
-                    case .table: Console.out(view.text(global.lang))
-                    case .json: Console.out(JSONText.encode(view.json))
-                    case .csv: Console.out(ReportCSV.table([view.json], lang: global.lang).csv(), terminator: "")
+                    case .table: text = view.text(global.lang) + "\n"
+                    case .json: text = JSONText.encode(view.json) + "\n"
+                    case .csv: text = ReportCSV.table([view.json], lang: global.lang).csv()
+                    case .html: text = view.html(generatedAt: registry.clock.localText(registry.clock.now()))
+                    }
+                    if let output {
+                        try PrivateFile.write(Data(text.utf8), to: output, overwrite: true)
+                    } else {
+                        Console.out(text, terminator: "")
                     }
                     if view.isStale && format != .table {
                         Console.error(global.lang == .zh ? "注意：登记库在报送后有变化，数字与已报送的不同" : "Note: the registry changed since submission")
