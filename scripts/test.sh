@@ -12,14 +12,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 swift build
 swift test
-# The printable documents, printed to PDF by Chromium and read back with poppler (CI requires both).
-if command -v chromium >/dev/null && command -v pdfinfo >/dev/null; then
-    echo "== printable documents: Chromium to PDF, poppler =="
-    python3 Tests/documents/test_documents.py "$(swift build --show-bin-path)/registry"
-elif [ "${CI:-}" = true ]; then
-    echo "chromium or poppler-utils is missing; CI runs the document tests" >&2
-    exit 1
-fi
 # Files through real spreadsheet programs: LibreOffice headless and openpyxl (CI requires both).
 if command -v soffice >/dev/null && python3 -c "import openpyxl" 2>/dev/null; then
     echo "== spreadsheets: LibreOffice and openpyxl round trips =="
@@ -31,6 +23,15 @@ else
     echo "LibreOffice or openpyxl is missing: the spreadsheet round trips were skipped" >&2
 fi
 (cd sync-server && swift build && swift test)
+# The printable documents (the village's and the county's), printed to PDF by Chromium and read back with poppler
+# (CI requires both).
+if command -v chromium >/dev/null && command -v pdfinfo >/dev/null; then
+    echo "== printable documents: Chromium to PDF, poppler =="
+    python3 Tests/documents/test_documents.py "$(swift build --show-bin-path)/registry" "$(cd sync-server && swift build --show-bin-path)/sync-server"
+elif [ "${CI:-}" = true ]; then
+    echo "chromium or poppler-utils is missing; CI runs the document tests" >&2
+    exit 1
+fi
 # The clerk's pages (village-web): their own tests, then the browser tests over the real binaries (the county server,
 # the registry and registry-web) in headless Chromium, when Selenium and chromium-driver are installed (.ci/run
 # installs them; CI requires them).

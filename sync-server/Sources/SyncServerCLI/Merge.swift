@@ -9,7 +9,8 @@ extension SyncServerCommand {
         static let configuration = CommandConfiguration(abstract: "县级汇总：报送、迟报、未报、合计、重复登记 / County merge run.")
         @OptionGroup var options: ServerOptionsGroup
         @Option(help: "日期（默认今天） / Date (default today).") var date: String?
-        @Option(help: "输出格式 table|json|csv|xlsx（xlsx 须用 -o） / Format (xlsx needs -o).") var format = "table"
+        @Option(help: "输出格式 table|json|csv|xlsx|html（xlsx 须用 -o；html：打印用的汇总表，A4 一页） / Format (xlsx needs -o; html: the printable summary).")
+        var format = "table"
         @Option(name: .shortAndLong, help: "写入文件（只有本人可读） / Write to this file (readable by you only).") var output: String?
         @Flag(help: "脱敏：姓名、身份证号部分隐去（上报市里、发到群里时用）；csv 默认脱敏 / Mask names and id numbers (csv: by default).")
         var mask = false
@@ -41,11 +42,15 @@ extension SyncServerCommand {
                     let table = MergeText.rows(summary)
                     let data = try XLSXWriter.data(XLSXSheet(name: "汇总 \(summary.date)", header: table.headers, rows: table.rows))
                     try PrivateFile.write(data, to: output!, overwrite: true)
+                case "html":
+                    let html = SummaryDocument.html(summary, countyName: try await db.settings().name,
+                                                    generatedAt: db.clock.localText(db.clock.now()))
+                    if let output { try PrivateFile.write(Data(html.utf8), to: output, overwrite: true) } else { Terminal.out(html, terminator: "") }
                 case "table":
                     Terminal.out(MergeText.table(summary, county: try await db.settings().name))
                     if raised > 0 { Terminal.out("已向相关村下发密接核查任务 \(raised) 条（当日截止）") }
                 default:
-                    throw RegistryError.notOneOf(.format, format, ["table", "json", "csv", "xlsx"])
+                    throw RegistryError.notOneOf(.format, format, ["table", "json", "csv", "xlsx", "html"])
                 }
             }
         }
