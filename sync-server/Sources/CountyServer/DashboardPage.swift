@@ -12,9 +12,25 @@ public enum DashboardPage {
         try! MustacheTemplate(string: String(decoding: PackageResources.dashboard_mustache, as: UTF8.self))
     }()
 
-    /// The page for a summary, the county's name and the 14-day series.
-    public static func html(_ summary: CountySummary, countyName: String, series: [DayTotals], generatedAt: String) -> String {
-        template.render(View(summary, countyName: countyName, series: series, generatedAt: generatedAt))
+    /// Whether the page shows persons in full, and the link to switch (the same day, the other way).
+    public struct Privacy: Sendable {
+        let date: String
+        let full: Bool
+        let viewer: String
+        let switchQuery: String
+
+        public init(date: String, full: Bool, viewer: String) {
+            self.date = date
+            self.full = full
+            self.viewer = viewer
+            switchQuery = full ? "?date=\(date)" : "?date=\(date)&full=1"
+        }
+    }
+
+    /// The page for a summary (already masked unless `privacy.full`), the county's name and the 14-day series.
+    public static func html(_ summary: CountySummary, countyName: String, series: [DayTotals], generatedAt: String,
+                            privacy: Privacy) -> String {
+        template.render(View(summary, countyName: countyName, series: series, generatedAt: generatedAt, privacy: privacy))
     }
 
     /// What the template shows, as plain values (swift-mustache reads them by reflection).
@@ -33,6 +49,7 @@ public enum DashboardPage {
         struct ContactRow { let relation, name, idNumber, villages, status: String; let missed: Bool }
 
         let countyName, date, deadline, generatedAt: String
+        let privacy: Privacy
         let villagesExpected, reportsReceived, onTime, late, missing: Int
         let townships: [Township]
         let totals: [Total]
@@ -42,7 +59,8 @@ public enum DashboardPage {
         let deletions: [Deletion], hasDeletions: Bool, deletionCount: Int
         let positives: [Positive], hasPositives: Bool, positiveCount: Int
 
-        init(_ summary: CountySummary, countyName: String, series: [DayTotals], generatedAt: String) {
+        init(_ summary: CountySummary, countyName: String, series: [DayTotals], generatedAt: String, privacy: Privacy) {
+            self.privacy = privacy
             let status = ["on_time": ("按时", "ok"), "late": ("迟报", "late"), "missing": ("未报", "missing")]
             self.countyName = countyName
             date = summary.date

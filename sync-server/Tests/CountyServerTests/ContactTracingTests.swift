@@ -74,11 +74,14 @@ struct ContactTracingTests {
         #expect(try count(county.db, "SELECT count(*) FROM lead") == leadsBefore, "a second run adds nothing")
         let table = try county.command(["merge"])
         #expect(table.contains("当日阳性及其密接（1）") && table.contains("未在任何村登记"), "\(table)")
-        // The dashboard shows the chain too.
+        // The dashboard shows the chain too: masked, and in full on request.
         let officer = try county.command(["token", "issue", "--county"])
         let (status, body) = try await county.transport(officer).send("GET", "/dashboard", query: [:], body: nil)
         let page = String(decoding: body, as: UTF8.self)
-        #expect(status == 200 && page.contains("当日阳性及其密接（1）") && page.contains("110101199001011237"))
+        #expect(status == 200 && page.contains("当日阳性及其密接（1）") && page.contains("110101********1237"))
+        #expect(!page.contains("110101199001011237"))
+        let full = try await county.transport(officer).send("GET", "/dashboard", query: ["full": "1"], body: nil)
+        #expect(String(decoding: full.1, as: UTF8.self).contains("110101199001011237"))
     }
 }
 

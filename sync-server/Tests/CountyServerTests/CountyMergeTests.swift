@@ -138,6 +138,9 @@ struct CountyMergeTests {
             #expect(html.contains(text), "\(text)")
         }
         #expect(!html.contains("<script") && !html.contains("https://") && !html.contains("}}"))
+        // Persons masked by default, with a link to see them in full (issue 17).
+        #expect(html.contains("420102********1232") && !html.contains("420102199003071232"))
+        #expect(html.contains("href=\"?date=2022-11-05&amp;full=1\""))
         // Without credentials a browser is asked for them (checked over a plain socket: URLSession on Linux
         // stalls on an authentication challenge it has no delegate for).
         let challenge = try rawRequest(port: day.county.port, path: "/dashboard")
@@ -150,7 +153,7 @@ struct CountyMergeTests {
         process.executableURL = URL(fileURLWithPath: browser)
         process.arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--window-size=1000,1400",
                              "--screenshot=\(shot)",
-                             "http://county:\(day.countyToken)@127.0.0.1:\(day.county.port)/dashboard?date=2022-11-05"]
+                             "http://wang-keke:\(day.countyToken)@127.0.0.1:\(day.county.port)/dashboard?date=2022-11-05&full=1"]
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
@@ -159,6 +162,11 @@ struct CountyMergeTests {
         #expect(png.starts(with: [0x89, 0x50, 0x4E, 0x47]))
         // A rendered page, not a blank or an error page: many distinct colours (text, red rows, the chart).
         #expect(png.count > 30_000, "screenshot is \(png.count) bytes")
+        // The unmasked view was logged with who asked (the user name typed beside the token) and which day.
+        let log = day.county.log
+        #expect(log.contains("persons shown unmasked") && log.contains("wang-keke") && log.contains("2022-11-05"), "\(log.suffix(2000))")
+        let full = try await day.county.transport(day.countyToken).send("GET", "/dashboard", query: ["date": "2022-11-05", "full": "1"], body: nil)
+        #expect(String(decoding: full.body, as: UTF8.self).contains("420102199003071232"))
     }
 }
 
