@@ -109,6 +109,39 @@ struct PersonPageTests {
         #expect(try web.registry.search("张三").isEmpty)
     }
 
+    @Test("the person page links the notice to print: the measure's while it holds, the release notice once released")
+    func notices() async throws {
+        let web = try FormTests().app()
+        let today = web.registry.clock.today
+        var form = IntakeForm()
+        (form.name, form.idNumber, form.category) = ("张三", "420102199003071232", "close_contact")
+        form.stays = [.init(code: "420102", to: "\(today.adding(days: -1))")]
+        form.arrived = "\(today)"
+        _ = try web.registry.intake(form)
+        let path = "/people/420102199003071232"
+        try await Application(router: web.router()).test(.router) { client in
+            let page = try await client.execute(uri: path, method: .get) { String(buffer: $0.body) }
+            #expect(page.contains("href=\"\(path)/notice/quarantine\"") && page.contains("打印管控告知书"))
+            try await client.execute(uri: "\(path)/notice/quarantine", method: .get) { response in
+                let html = String(buffer: response.body)
+                #expect(response.status == .ok && html.contains("集中隔离告知书") && html.contains("420102199003071232") && html.contains("@page{size:A4"))
+            }
+            // Not released: no release notice, and the page says why.
+            try await client.execute(uri: "\(path)/notice/release", method: .get) { response in
+                #expect(response.status == .notFound && String(buffer: response.body).contains("尚未解除管控"))
+            }
+            try await client.execute(uri: "\(path)/notice/other", method: .get) { #expect($0.status == .notFound) }
+        }
+        _ = try web.registry.release("420102199003071232", on: today, reason: "转县集中隔离点，由隔离点解除", force: true, actor: nil)
+        try await Application(router: web.router()).test(.router) { client in
+            let page = try await client.execute(uri: path, method: .get) { String(buffer: $0.body) }
+            #expect(page.contains("href=\"\(path)/notice/release\"") && !page.contains("notice/quarantine"))
+            try await client.execute(uri: "\(path)/notice/release", method: .get) { response in
+                #expect(response.status == .ok && String(buffer: response.body).contains("解除隔离告知书"))
+            }
+        }
+    }
+
     /// The 17 digits with their check digit (GB 11643).
     static func residentID(_ body: String) -> String {
         let weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]

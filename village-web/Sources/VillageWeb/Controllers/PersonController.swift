@@ -92,8 +92,12 @@ struct PersonController: Sendable {
     struct Test: Sendable { let dueOn, sampledOn, result, resultOn: String; let positive: Bool }
     struct Check: Sendable { let takenAt, temperature, symptoms: String; let flagged: Bool }
     struct Event: Sendable { let action, onDate, actor, reason: String }
+    /// The notice of the current trip's measure to print (管控告知书 while it holds, 解除隔离告知书 once released).
+    struct NoticeLink: Sendable { let href, label: String }
     struct View: Sendable {
-        let name, idNumber, sex, birthDate, phone, address, household: String
+        let name, idNumber, sex, birthDate, phone, address: String
+        let notice: NoticeLink?
+        let household: String
         let trips: [Trip]
         let checks: [Check]
         let hasChecks: Bool
@@ -105,6 +109,17 @@ struct PersonController: Sendable {
         router.get("/people/:id") { request, context in
             let id = context.parameters.get("id") ?? ""
             return try page(id, failed: nil, request: request, context: context)
+        }
+        // The notice as its own page (one A4 sheet with its print CSS): the clerk prints it from the browser.
+        router.get("/people/:id/notice/:kind") { _, context in
+            let id = context.parameters.get("id") ?? ""
+            guard let kind = NoticeKind(rawValue: context.parameters.get("kind") ?? "") else { throw HTTPError(.notFound) }
+            switch app.attempt({ try app.registry.notice(id, kind: kind, on: app.registry.clock.today) }) {
+            case .success(let notice):
+                return Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"],
+                                body: .init(byteBuffer: ByteBuffer(string: notice.html())))
+            case .failure(let error): throw HTTPError(.notFound, message: error.message(.zh))
+            }
         }
         router.post("/people/:id/:action") { request, context in
             let id = context.parameters.get("id") ?? ""
@@ -140,7 +155,15 @@ struct PersonController: Sendable {
         func label<C: Choice>(_ type: C.Type, _ raw: String) -> String { C(rawValue: raw)?.label(.zh) ?? raw }
         let view = View(
             name: v.name, idNumber: v.id_number, sex: v.sex.map { $0 == "male" ? "男" : $0 == "female" ? "女" : $0 } ?? "", birthDate: v.birth_date ?? "",
-            phone: v.phone ?? "", address: v.address ?? "", household: v.household.map { "\($0.name) \($0.id_number)" }.joined(separator: "、"),
+            phone: v.phone ?? "", address: v.address ?? "",
+            notice: file.current.flatMap { trip in
+                let m = trip.measure
+                if m.phases.isEmpty { return nil }
+                if m.status.isOpen { return NoticeLink(href: "/people/\(v.id_number)/notice/quarantine", label: "打印管控告知书") }
+                if m.status == .released { return NoticeLink(href: "/people/\(v.id_number)/notice/release", label: "打印解除隔离告知书") }
+                return nil
+            },
+            household: v.household.map { "\($0.name) \($0.id_number)" }.joined(separator: "、"),
             trips: v.trips.reversed().map { t in
                 Trip(arrivedOn: t.arrived_on, departedOn: t.departed_on, dayZero: t.day_zero, category: label(Category.self, t.category),
                      policy: t.policy, source: label(ArrivalSource.self, t.source),
