@@ -23,7 +23,7 @@ struct GlobalOptions: ParsableArguments {
             throw RegistryError(.file, zh: "这里没有登记库：\(path)（--db 写错了？新建请先运行 registry init）",
                                 en: "there is no registry at \(path) (mistyped --db? to start one, run registry init)")
         }
-        let fixed = ProcessInfo.processInfo.environment["REGISTRY_NOW"].flatMap(Now.parse)
+        let fixed = ProcessInfo.processInfo.environment["REGISTRY_NOW"].flatMap(RegistryClock.parseNow)
         return try Registry.open(path: path, now: { fixed ?? Date() })
     }
 
@@ -51,17 +51,6 @@ enum ExportFormat: String, ExpressibleByArgument, CaseIterable {
 }
 
 extension Language: ExpressibleByArgument {}
-
-/// Parsing "now" from `REGISTRY_NOW`: ISO 8601 (`2022-07-01T09:00:00+08:00`) or `YYYY-MM-DD HH:MM` in Asia/Shanghai.
-enum Now {
-    static func parse(_ text: String) -> Date? {
-        if let date = ISO8601DateFormatter().date(from: text) { return date }
-        let parts = text.split(separator: " ")
-        guard let day = Day(String(parts[0])) else { return nil }
-        let time = parts.count > 1 ? (try? LocalTimeOfDay(String(parts[1]), field: .time)) : nil
-        return RegistryClock(timeZone: .shanghai, now: { Date() }).instant(day, hour: time?.hour ?? 9, minute: time?.minute ?? 0)
-    }
-}
 
 /// Printing: results on stdout, refusals and warnings on stderr.
 enum Console {

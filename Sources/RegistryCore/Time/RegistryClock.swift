@@ -65,6 +65,18 @@ public struct RegistryClock: Sendable {
     }
 }
 
+extension RegistryClock {
+    /// "Now" as `REGISTRY_NOW` gives it (training, tests, entering a day's paper forms in a demo): ISO 8601
+    /// (`2022-07-01T09:00:00+08:00`) or `YYYY-MM-DD [HH:MM]` in Asia/Shanghai; nil when it is neither.
+    public static func parseNow(_ text: String) -> Date? {
+        if let date = ISO8601DateFormatter().date(from: text) { return date }
+        let parts = text.split(separator: " ")
+        guard let first = parts.first, let day = Day(String(first)) else { return nil }
+        let time = parts.count > 1 ? (try? LocalTimeOfDay(String(parts[1]), field: .time)) : nil
+        return RegistryClock(timeZone: .shanghai, now: { Date() }).instant(day, hour: time?.hour ?? 9, minute: time?.minute ?? 0)
+    }
+}
+
 extension TimeZone {
     /// China Standard Time, the default for every village.
     public static let shanghai = TimeZone(identifier: "Asia/Shanghai")!

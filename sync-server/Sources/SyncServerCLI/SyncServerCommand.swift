@@ -27,7 +27,7 @@ struct ServerOptionsGroup: ParsableArguments {
 
     /// Opens the store `--db` names: a `postgres://` URL, or else a SQLite file.
     func open() async throws -> any CountyStore {
-        let fixed = ProcessInfo.processInfo.environment["SYNC_SERVER_NOW"].flatMap { ISO8601DateFormatter().date(from: $0) }
+        let fixed = ProcessInfo.processInfo.environment["SYNC_SERVER_NOW"].flatMap(RegistryClock.parseNow)
         return try await openStore(path, clock: RegistryClock(now: { fixed ?? Date() }))
     }
 

@@ -60,9 +60,14 @@ struct DeclarationTests {
         #expect(outcome.arrival.source == .selfReport && outcome.arrival.leadId == lead.id)
         #expect(try village.workList(on: today).leads.isEmpty)
         #expect(throws: RegistryError.self) { try village.intake(IntakeForm(lead: lead), lead: lead.id) }
+        func openLeads() throws -> [String] {
+            let json = try JSONSerialization.jsonObject(with: Data(try county.command(["merge", "--format", "json"]).utf8)) as? [String: Any]
+            return (json?["open_leads"] as? [[String: Any]] ?? []).compactMap { $0["lead_id"] as? String }
+        }
+        #expect(try openLeads() == [lead.id], "open at the county until the village syncs")
         _ = try await SyncSession(registry: village, transport: county.transport(token)).run()
-        let closed = try county.command(["merge", "--format", "json"])
-        #expect(!closed.contains("\"lead_id\" : \"\(lead.id)\""), "the lead is no longer open at the county")
+        #expect(try openLeads().isEmpty, "the lead is no longer open at the county")
+        #expect(try count(county.db, "SELECT count(*) FROM lead WHERE id = '\(lead.id)' AND outcome = 'found'") == 1)
     }
 
     @Test("a declaration of someone already registered is marked for the clerk; an unknown village answers alike and records nothing")

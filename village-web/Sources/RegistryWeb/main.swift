@@ -28,7 +28,7 @@ struct RegistryWebCommand: AsyncParsableCommand {
         guard FileManager.default.fileExists(atPath: path) else {
             throw fail("这里没有登记库：\(path)（--db 写错了？新建请先运行 registry init）", "there is no registry at \(path) (mistyped --db? run registry init first)")
         }
-        let fixed = ProcessInfo.processInfo.environment["REGISTRY_NOW"].flatMap(parseNow)
+        let fixed = ProcessInfo.processInfo.environment["REGISTRY_NOW"].flatMap(RegistryClock.parseNow)
         let registry = try Registry.open(path: path, now: { fixed ?? Date() })
         var logger = Logger(label: "registry-web")
         logger.logLevel = .warning
@@ -42,14 +42,5 @@ struct RegistryWebCommand: AsyncParsableCommand {
     func fail(_ zh: String, _ en: String) -> Error {
         FileHandle.standardError.write(Data("\(zh) / \(en)\n".utf8))
         return ExitCode.failure
-    }
-
-    /// `REGISTRY_NOW`, as the CLI reads it (for training and tests): ISO 8601 or `YYYY-MM-DD HH:MM` in Shanghai.
-    func parseNow(_ text: String) -> Date? {
-        if let date = ISO8601DateFormatter().date(from: text) { return date }
-        let parts = text.split(separator: " ")
-        guard let day = Day(String(parts[0])) else { return nil }
-        let hm = parts.count > 1 ? parts[1].split(separator: ":").compactMap { Int($0) } : [9, 0]
-        return RegistryClock(timeZone: .shanghai, now: { Date() }).instant(day, hour: hm.first ?? 9, minute: hm.count > 1 ? hm[1] : 0)
     }
 }

@@ -18,7 +18,7 @@ struct PostedForm: Sendable {
     /// The fields of a URL-encoded body; refused (403) unless it carries the session's CSRF token.
     static func read(_ request: Request, _ context: WebContext, limit: Int = 64 << 10) async throws -> PostedForm {
         let body = try await request.body.collect(upTo: limit)
-        let form = PostedForm(fields: urlDecoded(String(buffer: body)))
+        let form = PostedForm(fields: FormEncoding.fields(String(buffer: body)))
         try form.checkCSRF(context)
         return form
     }
@@ -27,18 +27,6 @@ struct PostedForm: Sendable {
         guard let session = context.session, !session.csrf.isEmpty, self["csrf"] == session.csrf else {
             throw HTTPError(.forbidden, message: "这个表单已过期，请刷新页面后重新提交 / the form has expired; reload the page")
         }
-    }
-
-    /// `a=1&b=%E5%BC%A0`: each name once (the first wins), `+` as a space.
-    static func urlDecoded(_ body: String) -> [String: String] {
-        var fields: [String: String] = [:]
-        for pair in body.split(separator: "&") {
-            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            func decode(_ s: Substring) -> String? { s.replacingOccurrences(of: "+", with: " ").removingPercentEncoding }
-            guard let name = parts.first.flatMap(decode), fields[name] == nil else { continue }
-            fields[name] = parts.count > 1 ? decode(parts[1]) ?? "" : ""
-        }
-        return fields
     }
 }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import Mustache
 import Logging
 import NIOCore
 import RegistryCore
@@ -59,18 +60,17 @@ struct PageHeadersMiddleware: RouterMiddleware {
         } catch let error as any HTTPResponseError {
             response = try error.response(from: request, context: context)
         }
-        response.headers[.contentSecurityPolicy] = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
-        response.headers[.init("X-Frame-Options")!] = "DENY"
-        response.headers[.xContentTypeOptions] = "nosniff"
         // same-origin, not no-referrer: under no-referrer a browser posts forms with `Origin: null`, and the
         // session guard refuses a post whose Origin is not this server.
-        response.headers[.init("Referrer-Policy")!] = "same-origin"
+        for header in PageSecurity.headers(referrerPolicy: "same-origin") { response.headers[.init(header.name)!] = header.value }
         return response
     }
 }
 
 /// The page of a refused request (a form that expired, a person not found, a file too large).
 enum ErrorPage {
+    static let template = try! MustacheTemplate(string: String(decoding: PackageResources.error_mustache, as: UTF8.self))
+
     static func response(_ error: HTTPError) -> Response {
         let message: String
         switch error.status {
@@ -78,18 +78,10 @@ enum ErrorPage {
         case .contentTooLarge: message = "文件太大（最多 32 MB）"
         default: message = error.body ?? "请求未被接受（\(error.status.code)）"
         }
-        let html = """
-            <!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-            <title>\(error.status.code)</title></head><body style="font-family:sans-serif;margin:24px">
-            <p id="error-message">\(escape(message))</p><p><a href="/today">回到今日工作</a></p></body></html>
-            """
+        // Through an escaping template like every page: the message may quote what the clerk typed.
+        let html = template.render(["status": "\(error.status.code)", "message": message])
         var headers = error.headers
         headers[.contentType] = "text/html; charset=utf-8"
         return Response(status: error.status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: html)))
-    }
-
-    static func escape(_ text: String) -> String {
-        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
     }
 }

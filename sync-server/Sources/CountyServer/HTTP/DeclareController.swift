@@ -32,7 +32,7 @@ struct DeclareController<Store: CountyStore>: Sendable {
                 return response
             }
             let body = try await request.body.collect(upTo: Self.maxBody)
-            let posted = Self.fields(String(buffer: body))
+            let posted = FormEncoding.fields(String(buffer: body), only: Set(Declaration.fields))
             let county = try await store.settings().name
             let today = store.clock.today
             let lead: Lead
@@ -60,21 +60,6 @@ struct DeclareController<Store: CountyStore>: Sendable {
         <!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
         <title>地址不对</title></head><body><p>这个地址不对：请重新扫描村口海报上的二维码。</p></body></html>
         """ }
-
-    /// The declared fields of a URL-encoded body; other names are ignored, a name given twice keeps the first.
-    static func fields(_ body: String) -> [String: String] {
-        var fields: [String: String] = [:]
-        for pair in body.split(separator: "&") {
-            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            guard let name = parts.first.flatMap(decode), Declaration.fields.contains(name), fields[name] == nil else { continue }
-            fields[name] = parts.count > 1 ? decode(parts[1]) ?? "" : ""
-        }
-        return fields
-    }
-
-    private static func decode(_ text: Substring) -> String? {
-        text.replacingOccurrences(of: "+", with: " ").removingPercentEncoding
-    }
 
     static var busyPage: String { """
         <!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">

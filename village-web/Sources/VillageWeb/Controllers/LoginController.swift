@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import RegistryCore
 
 /// `/login` and `/logout`, when the pages have a password (`registry serve --password`).
 struct LoginController: Sendable {
@@ -14,7 +15,7 @@ struct LoginController: Sendable {
         }
         router.post("/login") { request, context in
             guard app.options.password != nil else { return Pages.redirect("/today") }
-            let form = PostedForm(fields: PostedForm.urlDecoded(String(buffer: try await request.body.collect(upTo: 4096))))
+            let form = PostedForm(fields: FormEncoding.fields(String(buffer: try await request.body.collect(upTo: 4096))))
             switch app.guardian.login(form["password"]) {
             case .signedIn(let session):
                 var response = Pages.redirect("/today")
