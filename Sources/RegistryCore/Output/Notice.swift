@@ -60,7 +60,7 @@ public struct Notice: Sendable {
     struct Line: Sendable { let label, value: String }
     struct Step: Sendable { let text: String }
     /// What one kind of measure asks, under its own heading when the plan has more than one phase.
-    struct Duty: Sendable { let heading: String; let steps: [Step] }
+    struct Duty: Sendable { let heading: String?; let steps: [Step] }
     struct View: Sendable {
         let title, villageName, greeting, opening, closing, issuedOn, policyTitle: String
         let person: [Line]
@@ -103,7 +103,7 @@ public struct Notice: Sendable {
                 issuedOn: "\(issuedOn)", policyTitle: policyTitle, person: person, phases: phases,
                 tests: tests.filter { $0.value == "待采样" }, hasTests: tests.contains { $0.value == "待采样" },
                 obligations: m.phases.map(\.kind).reduce(into: [MeasureKind]()) { if !$0.contains($1) { $0.append($1) } }
-                    .map { kind in Duty(heading: m.phases.count > 1 ? "\(kind.chinese)期间" : "", steps: kind.obligations.map { Step(text: $0) }) },
+                    .map { kind in Duty(heading: m.phases.count > 1 ? "\(kind.chinese)期间" : nil, steps: kind.obligations.map { Step(text: $0) }) },
                 hasObligations: true, isRelease: false)
         case .release:
             let released = m.releasedOn ?? issuedOn

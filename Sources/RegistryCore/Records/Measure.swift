@@ -58,7 +58,7 @@ public struct Measure: SyncedRecord, Equatable {
         Measure.phase(on: day, phases: phases, status: status, releasedOn: releasedOn)
     }
 
-    static func phase(on day: Day, phases: [Phase], status: MeasureStatus, releasedOn: Day?) -> Phase? {
+    public static func phase(on day: Day, phases: [Phase], status: MeasureStatus, releasedOn: Day?) -> Phase? {
         if let releasedOn, day >= releasedOn { return nil }
         if status == .none { return nil }
         return phases.first { $0.contains(day) }

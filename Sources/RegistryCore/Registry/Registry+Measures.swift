@@ -184,7 +184,8 @@ extension Registry {
 }
 
 extension String {
-    var nonEmpty: String? { isEmpty ? nil : self }
+    /// The text, or nil when it is empty (for optional fields, and for templates that show a section for any string).
+    public var nonEmpty: String? { isEmpty ? nil : self }
 }
 
 extension Registry {

@@ -22,6 +22,15 @@ public enum ReadableTime {
         return "\(Int(text.dropFirst(5).prefix(2)) ?? 0)月\(Int(text.suffix(2)) ?? 0)日"
     }
 
+    /// How late something came, as people say it: `迟到 35 分钟`, `迟到 2 小时`, `迟到 1 天 3 小时` (hours rounded down
+    /// past the first hour).
+    public static func lateness(minutes: Int) -> String {
+        if minutes < 60 { return "迟到 \(max(minutes, 1)) 分钟" }
+        let hours = minutes / 60
+        if hours < 24 { return "迟到 \(hours) 小时" }
+        return "迟到 \(hours / 24) 天" + (hours % 24 > 0 ? " \(hours % 24) 小时" : "")
+    }
+
     /// The day, hour and minute as written, when `iso` starts `YYYY-MM-DDTHH:MM`.
     private static func parts(_ iso: String) -> (String, Substring, Substring)? {
         let chars = Array(iso.utf8)

@@ -16,6 +16,8 @@ public struct CountySummary: Encodable, Sendable {
         public var status: String
         public var revision: Int?
         public var submitted_at: String?
+        /// When the first revision was submitted (what decides on time or late).
+        public var first_submitted_at: String?
         /// When the standing revision reached the county.
         public var received_at: String?
         public var is_zero_report: Bool?
@@ -139,6 +141,7 @@ extension CountyDatabase {
                     line.status = believable && claimedOnTime ? "on_time" : "late"
                     line.revision = report.revision
                     line.submitted_at = report.submittedAt
+                    line.first_submitted_at = report.firstSubmittedAt
                     line.received_at = received[report.id]
                     line.is_zero_report = report.isZeroReport
                     line.figures = try? decoder.decode(ReportFigures.self, from: Data(report.figures.utf8))

@@ -16,91 +16,189 @@ public enum DashboardPage {
     public struct Privacy: Sendable {
         let date: String
         let full: Bool
-        let viewer: String
+        let viewer: String?
         let switchQuery: String
+        /// `&full=1` on the page's own links while in full, so that following one keeps the view.
+        let keep: String
 
-        public init(date: String, full: Bool, viewer: String) {
+        public init(date: String, full: Bool, viewer: String, path: String = "/dashboard") {
             self.date = date
             self.full = full
-            self.viewer = viewer
-            switchQuery = full ? "?date=\(date)" : "?date=\(date)&full=1"
+            self.viewer = viewer.isEmpty ? nil : viewer
+            switchQuery = full ? "\(path)?date=\(date)" : "\(path)?date=\(date)&full=1"
+            keep = full ? "&full=1" : ""
         }
     }
 
-    /// The page for a summary (already masked unless `privacy.full`), the county's name and the 14-day series.
-    public static func html(_ summary: CountySummary, countyName: String, series: [DayTotals], generatedAt: String,
-                            privacy: Privacy) -> String {
-        template.render(View(summary, countyName: countyName, series: series, generatedAt: generatedAt, privacy: privacy))
+    /// Everything the page is made from. `summary` and `actions` are already masked unless `privacy.full`.
+    public struct Input: Sendable {
+        public var summary: CountySummary
+        public var actions: DashboardActions
+        public var contacts: [String: String]
+        public var countyName: String
+        public var series: [DayTotals]
+        public var day: Day
+        public var today: Day
+        /// The deadline as an instant, for 迟到 N 小时.
+        public var deadline: Date
+        public var generatedAt: String
+        public var privacy: Privacy
+
+        public init(summary: CountySummary, actions: DashboardActions, contacts: [String: String], countyName: String, series: [DayTotals],
+                    day: Day, today: Day, deadline: Date, generatedAt: String, privacy: Privacy) {
+            (self.summary, self.actions, self.contacts, self.countyName, self.series) = (summary, actions, contacts, countyName, series)
+            (self.day, self.today, self.deadline, self.generatedAt, self.privacy) = (day, today, deadline, generatedAt, privacy)
+        }
     }
 
-    /// What the template shows, as plain values (swift-mustache reads them by reflection).
+    /// The page.
+    public static func html(_ input: Input) -> String {
+        template.render(View(input))
+    }
+
+    /// How late a report came: from its first submission past the deadline; a report whose submission time the
+    /// county did not believe (it arrived much later) is counted from its arrival.
+    static func lateness(_ line: CountySummary.VillageLine, deadline: Date) -> String {
+        let iso = ISO8601DateFormatter()
+        guard line.status == "late" else { return "" }
+        let submitted = (line.first_submitted_at ?? line.submitted_at).flatMap { iso.date(from: $0) }
+        let arrived = line.received_at.flatMap { iso.date(from: $0) }
+        let late = [submitted, arrived].compactMap { $0 }.filter { $0 > deadline }.min()
+        guard let late else { return "迟报" }
+        return ReadableTime.lateness(minutes: Int(late.timeIntervalSince(deadline) / 60))
+    }
+
+    /// What the template shows, as plain values (swift-mustache reads them by reflection: stored properties only).
     struct View {
         struct Township { let name, code: String; let reported, expected: Int; let villages: [Village] }
         struct Village {
-            let name, code, css, label: String
+            let name, code, href, css, label: String
+            /// nil rather than empty: swift-mustache renders a section for any string, the empty one too.
+            let lateness, revisionNote: String?
             let zero: Bool
             let revision, submittedAt, receivedAt, newArrivals, central, home, fevers, positives: String
         }
         struct Total { let label: String; let value: Int }
-        struct Lead { let name, village, deadline: String; let overdue: Bool }
+        struct Chase { let name, township, href, css, label, contact: String; let lateness: String? }
+        struct FlaggedRow { let name, idNumber, village, township, href, what: String; let positive: Bool }
+        struct CountRow { let village, township, href: String; let count: Int }
+        struct LeadCount { let label, css: String; let count: Int }
+        struct LeadRow { let name, idNumber, village, href, deadline, status, css: String }
         struct Duplicate { let idNumber, registrations: String }
         struct Deletion { let name, village, reason: String; let byCounty: Bool }
         struct Positive { let name, idNumber, village, sampledOn: String; let contacts: [ContactRow]; let contactCount: Int }
         struct ContactRow { let relation, name, idNumber, villages, status: String; let missed: Bool }
+        struct SeriesRow { let date, newArrivals, central, home, homeMonitoring, monitoring: String }
 
         let countyName, date, deadline, generatedAt: String
         let privacy: Privacy
+        let prevHref, nextHref, todayHref, csvHref, xlsxHref: String
+        let hasNext, isPast: Bool
         let villagesExpected, reportsReceived, onTime, late, missing: Int
+        let chase: [Chase], hasChase: Bool
+        let flagged: [FlaggedRow], hasFlagged: Bool
+        let overdue: [CountRow], hasOverdue: Bool
+        let ending: [CountRow], hasEnding: Bool
+        let leadCounts: [LeadCount], leadRows: [LeadRow], hasLeadRows: Bool
         let townships: [Township]
         let totals: [Total]
         let chart: Chart
-        let leads: [Lead], hasLeads: Bool, leadCount: Int
+        let seriesRows: [SeriesRow]
         let duplicates: [Duplicate], hasDuplicates: Bool, duplicateCount: Int
         let deletions: [Deletion], hasDeletions: Bool, deletionCount: Int
         let positives: [Positive], hasPositives: Bool, positiveCount: Int
 
-        init(_ summary: CountySummary, countyName: String, series: [DayTotals], generatedAt: String, privacy: Privacy) {
-            self.privacy = privacy
+        init(_ input: Input) {
+            let summary = input.summary, privacy = input.privacy, keep = privacy.keep
             let status = ["on_time": ("按时", "ok"), "late": ("迟报", "late"), "missing": ("未报", "missing")]
-            self.countyName = countyName
+            let roster = Dictionary(summary.villages.map { ($0.village, $0) }, uniquingKeysWith: { a, _ in a })
+            func name(_ code: String) -> String { roster[code]?.name ?? code }
+            func township(_ code: String) -> String { roster[code]?.township_name ?? "" }
+            func villageHref(_ code: String) -> String { "/dashboard/village/\(code)?date=\(summary.date)\(keep)" }
+            countyName = input.countyName
             date = summary.date
             deadline = summary.deadline
-            self.generatedAt = generatedAt
+            generatedAt = input.generatedAt
+            self.privacy = privacy
+            prevHref = "/dashboard?date=\(input.day.adding(days: -1))\(keep)"
+            nextHref = "/dashboard?date=\(input.day.adding(days: 1))\(keep)"
+            todayHref = "/dashboard?date=\(input.today)\(keep)"
+            hasNext = input.day < input.today
+            isPast = input.day < input.today
+            csvHref = "/dashboard/merge.csv?date=\(summary.date)\(keep)"
+            xlsxHref = "/dashboard/merge.xlsx?date=\(summary.date)\(keep)"
             villagesExpected = summary.villages_expected
             reportsReceived = summary.reports_received
             onTime = summary.on_time.count
             late = summary.late.count
             missing = summary.missing.count
-            townships = summary.townships.map { township in
-                let villages = summary.villages.filter { $0.township_code == township.township_code }.map { v in
+            chase = summary.villages.filter { $0.status != "on_time" }.sorted { ($0.status == "missing" ? 0 : 1, $0.village) < ($1.status == "missing" ? 0 : 1, $1.village) }
+                .map { v in
+                    let (label, css) = status[v.status] ?? (v.status, "")
+                    return Chase(name: v.name, township: v.township_name, href: villageHref(v.village), css: css, label: label,
+                                 contact: input.contacts[v.village] ?? "（名册未填）",
+                                 lateness: DashboardPage.lateness(v, deadline: input.deadline).nonEmpty)
+                }
+            hasChase = !chase.isEmpty
+            flagged = input.actions.flagged.map { f in
+                FlaggedRow(name: f.name, idNumber: f.idNumber, village: name(f.village), township: township(f.village),
+                           href: villageHref(f.village) + "#person-\(f.personId)", what: f.what, positive: f.positive)
+            }
+            hasFlagged = !flagged.isEmpty
+            overdue = input.actions.testsOverdue.map { CountRow(village: name($0.village), township: township($0.village), href: villageHref($0.village), count: $0.count) }
+            hasOverdue = !overdue.isEmpty
+            ending = input.actions.measuresEnding.map { CountRow(village: name($0.village), township: township($0.village), href: villageHref($0.village), count: $0.count) }
+            hasEnding = !ending.isEmpty
+            let leads = input.actions.leads
+            leadCounts = DashboardActions.leadStatuses.map { s in
+                LeadCount(label: s.label, css: s.key == "overdue" ? "missing" : "", count: leads.filter { $0.status == s.key }.count)
+            }
+            // Listed: the open ones (overdue first) and those closed on the day; the rest are counted above.
+            let labels = Dictionary(DashboardActions.leadStatuses.map { ($0.key, $0.label) }, uniquingKeysWith: { a, _ in a })
+            leadRows = (leads.filter { $0.status == "overdue" } + leads.filter { $0.status == "pending" } + leads.filter { $0.outcomeOn == input.day })
+                .map { l in
+                    LeadRow(name: l.name, idNumber: l.idNumber, village: name(l.village), href: villageHref(l.village),
+                            deadline: ReadableTime.short(l.deadline), status: labels[l.status] ?? l.status, css: l.status == "overdue" ? "missing" : "")
+                }
+            hasLeadRows = !leadRows.isEmpty
+            townships = summary.townships.map { t in
+                let villages = summary.villages.filter { $0.township_code == t.township_code }.map { v in
                     let (label, css) = status[v.status] ?? (v.status, "")
                     let f = v.figures
                     func figure(_ value: (ReportFigures) -> Int) -> String { f.map { String(value($0)) } ?? "" }
-                    return Village(name: v.name, code: v.village, css: css, label: label, zero: v.is_zero_report == true,
-                                   revision: v.revision.map(String.init) ?? "", submittedAt: v.submitted_at ?? "", receivedAt: v.received_at ?? "",
+                    let revised = (v.revision ?? 1) > 1
+                    return Village(name: v.name, code: v.village, href: villageHref(v.village), css: css, label: label,
+                                   lateness: DashboardPage.lateness(v, deadline: input.deadline).nonEmpty,
+                                   revisionNote: revised ? "已修订，第 \(v.revision ?? 1) 版 \(v.submitted_at.map(ReadableTime.short) ?? "")" : nil,
+                                   zero: v.is_zero_report == true, revision: v.revision.map(String.init) ?? "",
+                                   submittedAt: (v.first_submitted_at ?? v.submitted_at).map(ReadableTime.short) ?? "",
+                                   receivedAt: v.received_at.map(ReadableTime.short) ?? "",
                                    newArrivals: figure(\.new_arrivals), central: figure(\.under_central_quarantine),
                                    home: figure(\.under_home_quarantine), fevers: figure(\.fevers), positives: figure(\.positives))
                 }
-                return Township(name: township.township_name, code: township.township_code,
-                                reported: township.on_time.count + township.late.count, expected: township.villages_expected, villages: villages)
+                return Township(name: t.township_name, code: t.township_code, reported: t.on_time.count + t.late.count,
+                                expected: t.villages_expected, villages: villages)
             }
             totals = ReportFigures.rows.map { Total(label: $0.zh, value: $0.value(summary.totals)) }
-            chart = Chart(series)
-            leads = summary.open_leads.map { Lead(name: $0.name, village: $0.village, deadline: $0.deadline, overdue: $0.overdue) }
-            (hasLeads, leadCount) = (!leads.isEmpty, leads.count)
+            chart = Chart(input.series)
+            seriesRows = input.series.reversed().map { d in
+                let f = d.figures
+                return SeriesRow(date: ReadableTime.short(d.date), newArrivals: "\(f.new_arrivals)", central: "\(f.under_central_quarantine)",
+                                 home: "\(f.under_home_quarantine)", homeMonitoring: "\(f.under_home_health_monitoring)",
+                                 monitoring: "\(f.under_health_monitoring)")
+            }
             duplicates = summary.duplicates.map { duplicate in
                 Duplicate(idNumber: duplicate.id_number,
-                          registrations: duplicate.registrations.map { "\($0.name) \($0.village)" }.joined(separator: "；"))
+                          registrations: duplicate.registrations.map { "\($0.name) \(name($0.village))（\(township($0.village))）" }.joined(separator: "；"))
             }
             (hasDuplicates, duplicateCount) = (!duplicates.isEmpty, duplicates.count)
-            deletions = summary.deletions.map { Deletion(name: $0.name, village: $0.village, reason: $0.reason ?? "未说明原因", byCounty: $0.by_county) }
+            deletions = summary.deletions.map { Deletion(name: $0.name, village: name($0.village), reason: $0.reason ?? "未说明原因", byCounty: $0.by_county) }
             (hasDeletions, deletionCount) = (!deletions.isEmpty, deletions.count)
-            let names = Dictionary(summary.villages.map { ($0.village, $0.name) }, uniquingKeysWith: { a, _ in a })
             positives = summary.positives.map { p in
                 Positive(name: p.name, idNumber: p.id_number, village: p.village_name.isEmpty ? p.village : p.village_name, sampledOn: p.sampled_on,
                          contacts: p.contacts.map { c in
                              ContactRow(relation: c.relationText, name: c.name ?? "", idNumber: c.id_number,
-                                        villages: c.villages.isEmpty ? "未登记" : c.villages.map { names[$0] ?? $0 }.joined(separator: "、"),
+                                        villages: c.villages.isEmpty ? "未登记" : c.villages.map(name).joined(separator: "、"),
                                         status: c.statusText, missed: c.isMissed)
                          }, contactCount: p.contacts.count)
             }

@@ -35,13 +35,11 @@ extension SyncServerCommand {
                     encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
                     Terminal.out(String(decoding: try encoder.encode(summary), as: UTF8.self))
                 case "csv" where output != nil:
-                    try PrivateFile.write(Data(MergeText.csv(summary).utf8), to: output!, overwrite: true)
+                    try PrivateFile.write(Data(summary.csv.utf8), to: output!, overwrite: true)
                 case "csv":
-                    Terminal.out(MergeText.csv(summary), terminator: "")
+                    Terminal.out(summary.csv, terminator: "")
                 case "xlsx":
-                    let table = MergeText.rows(summary)
-                    let data = try XLSXWriter.data(XLSXSheet(name: "汇总 \(summary.date)", header: table.headers, rows: table.rows))
-                    try PrivateFile.write(data, to: output!, overwrite: true)
+                    try PrivateFile.write(try summary.workbook(), to: output!, overwrite: true)
                 case "html":
                     let html = SummaryDocument.html(summary, countyName: try await db.settings().name,
                                                     generatedAt: db.clock.localText(db.clock.now()))
@@ -109,21 +107,5 @@ enum MergeText {
             out.append("  \(d.name) \(d.id_number) \(d.village) \(d.deleted_at)\(d.by_county ? "（县删除）" : "")：\(d.reason ?? "未说明原因")")
         }
         return out.joined(separator: "\n")
-    }
-
-    /// One row per village, UTF-8 with BOM so that Excel opens it right.
-    /// One row per village: status, revision, times and every figure; the CSV's and the workbook's.
-    static func rows(_ s: CountySummary) -> (headers: [String], rows: [[String]]) {
-        let headers = ["日期", "乡镇代码", "乡镇", "村代码", "村名", "状态", "版本", "报送时间", "到达县里"] + ReportFigures.rows.map(\.zh)
-        let label = ["on_time": "按时", "late": "迟报", "missing": "未报"]
-        return (headers, s.villages.map { v in
-            [s.date, v.township_code, v.township_name, v.village, v.name, label[v.status] ?? v.status, v.revision.map(String.init) ?? "",
-             v.submitted_at ?? "", v.received_at ?? ""] + ReportFigures.rows.map { row in v.figures.map { String(row.value($0)) } ?? "" }
-        })
-    }
-
-    static func csv(_ s: CountySummary) -> String {
-        let table = rows(s)
-        return TextTable(headers: table.headers, rows: table.rows).csv(bom: true)
     }
 }

@@ -1,11 +1,16 @@
+import Foundation
 import Hummingbird
 import Logging
 import NIOCore
 import RegistryCore
 
-/// `GET /dashboard?date=D`: the county officer's page, for a county token (a browser asks for it as a password).
+/// The county officer's pages, for a county token (a browser asks for it as a password):
+/// - `GET /dashboard?date=D`: the county on a day, with the lists an officer acts on;
+/// - `GET /dashboard/village/<code>?date=D`: one village on that day;
+/// - `GET /dashboard/merge.csv|merge.xlsx?date=D`: the day's merge as a file.
 /// Persons are masked (张*伟, 420102********1232) unless `full=1`: a screen is seen over shoulders and shared as
-/// screenshots. Each unmasked view is logged with who (token and the user name typed), when and which day.
+/// screenshots. Each unmasked view or download is logged with who (token and the user name typed), when, which day
+/// and which village.
 struct DashboardController<Store: CountyStore>: Sendable {
     let store: Store
     let options: ServerOptions
@@ -13,20 +18,72 @@ struct DashboardController<Store: CountyStore>: Sendable {
 
     func add(to router: Router<CountyRequestContext>) {
         router.get("/dashboard") { request, context in
-            let caller = try await county.require(request, challenge: true)
-            let day = try requestedDay(request, clock: store.clock)
-            let full = request.uri.queryParameters.get("full") == "1"
+            let (caller, day, full) = try await begin(request)
+            let now = store.clock.now()
+            if full { logUnmasked(context.logger, caller: caller, day: day, what: "dashboard", village: nil) }
             let summary = try await store.summary(on: day, maxSkew: options.maxSkew)
-            let now = store.clock.localText(store.clock.now())
-            if full {
-                context.logger.notice("dashboard: persons shown unmasked", metadata: [
-                    "token": .string(caller.tokenID), "user": .string(caller.name), "date": .string("\(day)"), "at": .string(now)])
-            }
-            let page = DashboardPage.html(full ? summary : summary.masked, countyName: try await store.settings().name,
-                                          series: try await store.series(to: day), generatedAt: now,
-                                          privacy: .init(date: "\(day)", full: full, viewer: caller.name))
-            return Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"],
-                            body: .init(byteBuffer: ByteBuffer(string: page)))
+            let actions = try await store.actions(on: day)
+            let deadline = try LocalTimeOfDay(try await store.deadline(), field: .deadline)
+            let page = DashboardPage.html(.init(
+                summary: full ? summary : summary.masked, actions: full ? actions : actions.masked, contacts: try await store.villageContacts(),
+                countyName: try await store.settings().name, series: try await store.series(to: day), day: day, today: store.clock.today,
+                deadline: store.clock.instant(day, hour: deadline.hour, minute: deadline.minute), generatedAt: store.clock.localText(now),
+                privacy: .init(date: "\(day)", full: full, viewer: caller.name)))
+            return html(page)
         }
+        router.get("/dashboard/village/:code") { request, context in
+            let (caller, day, full) = try await begin(request)
+            let code = context.parameters.get("code") ?? ""
+            guard code.count == 12, code.allSatisfy(\.isASCII), code.allSatisfy(\.isNumber), let detail = try await store.villageDetail(code, on: day) else {
+                throw Refusal(.notFound, "not_found", Localized(zh: "村名册中没有这个村", en: "no such village on the roster"))
+            }
+            if full { logUnmasked(context.logger, caller: caller, day: day, what: "village", village: code) }
+            let summary = try await store.summary(on: day, maxSkew: options.maxSkew)
+            let actions = try await store.actions(on: day, village: code)
+            let deadline = try LocalTimeOfDay(try await store.deadline(), field: .deadline)
+            let page = VillagePage.html(.init(
+                detail: full ? detail : detail.masked, line: summary.villages.first { $0.village == code },
+                deletions: (full ? summary : summary.masked).deletions.filter { $0.village == code },
+                actions: full ? actions : actions.masked, contact: try await store.villageContacts()[code],
+                countyName: try await store.settings().name, day: day, today: store.clock.today,
+                deadline: store.clock.instant(day, hour: deadline.hour, minute: deadline.minute),
+                generatedAt: store.clock.localText(store.clock.now()),
+                privacy: .init(date: "\(day)", full: full, viewer: caller.name, path: "/dashboard/village/\(code)")))
+            return html(page)
+        }
+        for format in ["csv", "xlsx"] {
+            router.get("/dashboard/merge.\(format)") { request, context in
+                let (caller, day, full) = try await begin(request)
+                if full { logUnmasked(context.logger, caller: caller, day: day, what: "merge.\(format)", village: nil) }
+                let summary = try await store.summary(on: day, maxSkew: options.maxSkew)
+                let shown = full ? summary : summary.masked
+                let body = format == "csv" ? Data(shown.csv.utf8) : try shown.workbook()
+                let type = format == "csv" ? "text/csv; charset=utf-8" : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+                // The file name in both forms: ASCII for old clients, UTF-8 (RFC 6266) for the Chinese one.
+                let name = "汇总-\(day).\(format)".addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(.init(charactersIn: "-."))) ?? ""
+                return Response(status: .ok, headers: [
+                    .contentType: type, .cacheControl: "no-store",
+                    .contentDisposition: "attachment; filename=\"merge-\(day).\(format)\"; filename*=UTF-8''\(name)",
+                ], body: .init(byteBuffer: ByteBuffer(bytes: body)))
+            }
+        }
+    }
+
+    /// The county token, the day asked (today by default) and whether persons are to be shown in full.
+    private func begin(_ request: Request) async throws -> (CountyCaller, Day, Bool) {
+        let caller = try await county.require(request, challenge: true)
+        return (caller, try requestedDay(request, clock: store.clock), request.uri.queryParameters.get("full") == "1")
+    }
+
+    private func logUnmasked(_ logger: Logger, caller: CountyCaller, day: Day, what: String, village: String?) {
+        var metadata: Logger.Metadata = ["token": .string(caller.tokenID), "user": .string(caller.name), "date": .string("\(day)"),
+                                         "page": .string(what), "at": .string(store.clock.isoText(store.clock.now()))]
+        if let village { metadata["village"] = .string(village) }
+        logger.notice("dashboard: persons shown unmasked", metadata: metadata)
+    }
+
+    private func html(_ page: String) -> Response {
+        Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
+                 body: .init(byteBuffer: ByteBuffer(string: page)))
     }
 }

@@ -13,7 +13,7 @@ let routeMethods: [String: HTTPRequest.Method] = [
 /// Answers another method on a known path (PUT, DELETE, or one it has never heard of) with 405 and `Allow`.
 struct MethodNotAllowedMiddleware<Context: RequestContext>: RouterMiddleware {
     /// Paths under a prefix and the methods they take: the declaration form is read and posted.
-    static var prefixMethods: [(prefix: String, methods: [HTTPRequest.Method])] { [("/declare/", [.get, .post])] }
+    static var prefixMethods: [(prefix: String, methods: [HTTPRequest.Method])] { [("/declare/", [.get, .post]), ("/dashboard/", [.get])] }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let path = request.uri.path

@@ -27,6 +27,9 @@ public final class CountyDatabase: Sendable {
         migrator.registerMigration("county-v5") { db in
             try db.execute(sql: String(decoding: PackageResources.county_v5_sql, as: UTF8.self))
         }
+        migrator.registerMigration("county-v6") { db in
+            try db.execute(sql: String(decoding: PackageResources.county_v6_sql, as: UTF8.self))
+        }
         return migrator
     }
 

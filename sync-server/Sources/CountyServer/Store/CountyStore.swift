@@ -24,6 +24,12 @@ public protocol CountyStore: Sendable {
     func deadline() async throws -> String
     func setDeadline(_ text: String) async throws
 
+    /// Who to phone in each village (the roster's optional `contact` column), by village code. Kept at the county
+    /// only, outside the synced tables.
+    func villageContacts() async throws -> [String: String]
+    /// Sets the contacts given (others stay).
+    func setVillageContacts(_ contacts: [String: String]) async throws
+
     // MARK: Tokens
 
     func issueToken(village: String) async throws -> String
