@@ -142,7 +142,7 @@ public enum DashboardPage {
             hasChase = !chase.isEmpty
             flagged = input.actions.flagged.map { f in
                 FlaggedRow(name: f.name, idNumber: f.idNumber, village: name(f.village), township: township(f.village),
-                           href: villageHref(f.village) + "#person-\(f.personId)", what: f.what, positive: f.positive)
+                           href: villageHref(f.village) + "#flag-\(f.personId)", what: f.what, positive: f.positive)
             }
             hasFlagged = !flagged.isEmpty
             overdue = input.actions.testsOverdue.map { CountRow(village: name($0.village), township: township($0.village), href: villageHref($0.village), count: $0.count) }

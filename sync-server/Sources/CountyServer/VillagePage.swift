@@ -27,7 +27,8 @@ public enum VillagePage {
 
     struct Figure { let label, value: String }
     struct Person { let anchor, name, idNumber, phone, category, measure, span, testsDue, testsOverdue: String; let overdue, flagged: Bool }
-    struct Flagged { let anchor, name, idNumber, what: String; let positive: Bool }
+    /// `id` is the row's own anchor (the dashboard links to it); `anchor` the person's row below, when under a measure.
+    struct Flagged { let id, anchor, name, idNumber, what: String; let positive, underMeasure: Bool }
     struct Lead { let name, idNumber, deadline, status, css: String }
     struct Deletion { let name, idNumber, at, reason: String; let byCounty: Bool }
     struct View {
@@ -75,7 +76,10 @@ public enum VillagePage {
                        flagged: flaggedIDs.contains(u.personId))
             },
             personCount: d.under.count, hasPersons: !d.under.isEmpty,
-            flagged: input.actions.flagged.map { Flagged(anchor: "person-\($0.personId)", name: $0.name, idNumber: $0.idNumber, what: $0.what, positive: $0.positive) },
+            flagged: input.actions.flagged.map { f in
+                Flagged(id: "flag-\(f.personId)", anchor: "person-\(f.personId)", name: f.name, idNumber: f.idNumber, what: f.what,
+                        positive: f.positive, underMeasure: d.under.contains { $0.personId == f.personId })
+            },
             hasFlagged: !input.actions.flagged.isEmpty,
             leads: input.actions.leads.filter { $0.outcomeOn == nil || $0.outcomeOn == input.day }.map { l in
                 Lead(name: l.name, idNumber: l.idNumber, deadline: ReadableTime.short(l.deadline), status: labels[l.status] ?? l.status,

@@ -18,6 +18,8 @@ func nov5(_ time: String) -> Date {
 struct CountyDay {
     let county: ServerHarness
     let countyToken: String
+    /// Each village's registry, clock and token, for a test that goes on from the evening.
+    var villages: [String: (registry: Registry, clock: Clock, token: String)] = [:]
 
     static func make() async throws -> CountyDay {
         // Morning: the county's clock at 09:00; it publishes the roster and leads, each village syncs and the
@@ -80,7 +82,7 @@ struct CountyDay {
         try await village("110105001003", submitAt: "16:30", reviseAt: "19:30")
         try await village("110105002001", submitAt: "15:00")
         try await village("110105002002", submitAt: nil)
-        return CountyDay(county: county, countyToken: countyToken)
+        return CountyDay(county: county, countyToken: countyToken, villages: villages.mapValues { (registry: $0.0, clock: $0.1, token: $0.2) })
     }
 }
 
