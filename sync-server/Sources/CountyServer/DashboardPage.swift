@@ -99,7 +99,7 @@ public enum DashboardPage {
         let flagged: [FlaggedRow], hasFlagged: Bool
         let overdue: [CountRow], hasOverdue: Bool
         let ending: [CountRow], hasEnding: Bool
-        let leadCounts: [LeadCount], leadRows: [LeadRow], hasLeadRows: Bool
+        let leadCounts: [LeadCount], leadRows: [LeadRow], hasLeadRows: Bool, pendingNotListed: Int, hasPendingNotListed: Bool
         let townships: [Township]
         let totals: [Total]
         let chart: Chart
@@ -155,7 +155,11 @@ public enum DashboardPage {
             }
             // Listed: the open ones (overdue first) and those closed on the day; the rest are counted above.
             let labels = Dictionary(DashboardActions.leadStatuses.map { ($0.key, $0.label) }, uniquingKeysWith: { a, _ in a })
-            leadRows = (leads.filter { $0.status == "overdue" } + leads.filter { $0.status == "pending" } + leads.filter { $0.outcomeOn == input.day })
+            // Pending ones not yet due are listed up to 50 (each village's page lists its own); overdue ones all.
+            let pending = leads.filter { $0.status == "pending" }
+            pendingNotListed = max(0, pending.count - 50)
+            hasPendingNotListed = pendingNotListed > 0
+            leadRows = (leads.filter { $0.status == "overdue" } + pending.prefix(50) + leads.filter { $0.outcomeOn == input.day })
                 .map { l in
                     LeadRow(name: l.name, idNumber: l.idNumber, village: name(l.village), href: villageHref(l.village),
                             deadline: ReadableTime.short(l.deadline), status: labels[l.status] ?? l.status, css: l.status == "overdue" ? "missing" : "")
@@ -263,5 +267,76 @@ public enum DashboardPage {
             let magnitude = pow(10, (log10(highest / 5)).rounded(.down))
             return [1.0, 2, 5, 10].map { $0 * magnitude }.first { highest / $0 <= 5 } ?? 10 * magnitude
         }
+    }
+}
+
+// The rows the page repeats hundreds of times (a village per row) answer their fields by name: swift-mustache then
+// skips reflecting the row for every field it writes, which made the template most of a 500-village page's time.
+extension DashboardPage.View.Village: MustacheParent {
+    func child(named name: String) -> Any? {
+        switch name {
+        case "name": self.name
+        case "code": code
+        case "href": href
+        case "css": css
+        case "label": label
+        case "lateness": lateness
+        case "revisionNote": revisionNote
+        case "zero": zero
+        case "revision": revision
+        case "submittedAt": submittedAt
+        case "receivedAt": receivedAt
+        case "newArrivals": newArrivals
+        case "central": central
+        case "home": home
+        case "fevers": fevers
+        case "positives": positives
+        default: nil
+        }
+    }
+}
+
+extension DashboardPage.View.Chase: MustacheParent {
+    func child(named name: String) -> Any? {
+        switch name {
+        case "name": self.name
+        case "township": township
+        case "href": href
+        case "css": css
+        case "label": label
+        case "contact": contact
+        case "lateness": lateness
+        default: nil
+        }
+    }
+}
+
+extension DashboardPage.View.Township: MustacheParent {
+    func child(named key: String) -> Any? {
+        switch key { case "name": name; case "code": code; case "reported": reported; case "expected": expected; case "villages": villages; default: nil }
+    }
+}
+
+extension DashboardPage.View.LeadRow: MustacheParent {
+    func child(named key: String) -> Any? {
+        switch key {
+        case "name": name; case "idNumber": idNumber; case "village": village; case "href": href; case "deadline": deadline
+        case "status": status; case "css": css; default: nil
+        }
+    }
+}
+
+extension DashboardPage.View.FlaggedRow: MustacheParent {
+    func child(named key: String) -> Any? {
+        switch key {
+        case "name": name; case "idNumber": idNumber; case "village": village; case "township": township; case "href": href
+        case "what": what; case "positive": positive; default: nil
+        }
+    }
+}
+
+extension DashboardPage.View.CountRow: MustacheParent {
+    func child(named key: String) -> Any? {
+        switch key { case "village": village; case "township": township; case "href": href; case "count": count; default: nil }
     }
 }

@@ -13,6 +13,7 @@ import RegistrySync
 //   sync-bench pull             cost of pulling 100 new changes from a log of 10k vs 1M
 //   sync-bench floor            the same writes as apply with two bare cached INSERTs per change (the floor)
 //   sync-bench decode           push bodies decoded per second (JSONDecoder), the HTTP path's share
+//   sync-bench dashboard        the officer's page for a county of 500 villages and 100k persons: ms per render
 //   sync-bench load V N B URL DB [C]   V villages × N changes pushed B per push to a running server, C villages
 //                                  at a time (default all; tokens issued through DB); total time, p50/p99 latency.
 //                                  URL may list several servers over one database, comma-separated: villages are
@@ -90,7 +91,10 @@ func villageCode(_ v: Int) -> String { String(format: "110105%03d%03d", v / 100 
 let arguments = Array(CommandLine.arguments.dropFirst())
 let dir = NSTemporaryDirectory() + "sync-bench-\(UUID().uuidString)"
 try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-defer { try? FileManager.default.removeItem(atPath: dir) }
+// $SYNC_BENCH_KEEP keeps the generated databases (printed) for a look with sqlite3.
+defer {
+    if ProcessInfo.processInfo.environment["SYNC_BENCH_KEEP"] != nil { print("kept \(dir)") } else { try? FileManager.default.removeItem(atPath: dir) }
+}
 
 switch arguments.first {
 case "apply":
@@ -290,7 +294,95 @@ case "load":
     print(String(format: "county load (%@, %d server process%@): %d villages × %d changes, %d per push, %d villages at a time: %.1f s total (target <= 15 s for 500 × 1,000); push latency p50 %.0f ms, p99 %.0f ms",
                  path.hasPrefix("postgres") ? "PostgreSQL" : "SQLite", urls.count, urls.count == 1 ? "" : "es",
                  villages, perVillage, batch, min(concurrency, villages), total, p50 * 1000, p99 * 1000))
+case "dashboard":
+    // The county of DESIGN's targets: 500 villages, 100,000 persons each with a trip, a measure and three tests
+    // (a third of them under a measure on the day), 20,000 checks that day (1% flagged), 14 days of reports, 2,000
+    // leads. Written straight into the county's SQLite file (the setup, not measured), then the page is rendered as
+    // the server renders it: the merge run, the officer's lists, contacts, the 14-day series and the template.
+    let path = dir + "/dashboard.sqlite"
+    let store = try await openStore(path, clock: RegistryClock(now: { Date() }))
+    _ = try await store.initialize(county: "110105", name: "基准县")
+    var roster = "code,name,township_code,township_name,contact\n"
+    for v in 0..<500 { roster += "\(villageCode(v)),村\(v),110105\(String(format: "%03d", v / 100 + 1)),镇\(v / 100 + 1),会计\(v) 1380013\(String(format: "%04d", v))\n" }
+    let rosterFile = try CSVFile(data: Data(roster.utf8), file: "roster.csv")
+    _ = try await store.writing { try $0.importVillages(rosterFile) }
+    try await store.setVillageContacts(try VillageContacts.parse(rosterFile))
+    let day = Day("2022-11-05")!
+    let queue = try DatabaseQueue(path: path)
+    var random = SeededRandom(seed: 7)
+    try await queue.write { db in
+        for i in 0..<100_000 {
+            let v = villageCode(i % 500), p = "p\(i)", arrived = day.adding(days: -Int(random.next() % 20))
+            try db.execute(sql: "INSERT INTO person (id, village, name, id_type, id_number, phone, created_at) VALUES (?, ?, ?, 'resident_id', ?, '13800138000', ?)",
+                           arguments: [p, v, "人员\(i)", residentID(random.next()), "\(arrived)T10:00:00+08:00"])
+            try db.execute(sql: """
+                INSERT INTO arrival (id, village, person_id, arrived_on, departed_on, stays, category, day_zero, policy, created_at)
+                VALUES (?, ?, ?, ?, ?, '[]', 'mid_risk', ?, '9th', ?)
+                """, arguments: ["a\(i)", v, p, "\(arrived)", "\(arrived.adding(days: -1))", "\(arrived.adding(days: -1))", "\(arrived)T10:00:00+08:00"])
+            let phases = "[{\"kind\":\"home_quarantine\",\"starts_on\":\"\(arrived)\",\"ends_on\":\"\(arrived.adding(days: 6))\"}]"
+            try db.execute(sql: "INSERT INTO measure (id, village, person_id, arrival_id, status, phases, starts_on, ends_on) VALUES (?, ?, ?, ?, 'active', ?, ?, ?)",
+                           arguments: ["m\(i)", v, p, "a\(i)", phases, "\(arrived)", "\(arrived.adding(days: 6))"])
+            for (t, offset) in [0, 3, 6].enumerated() {
+                let due = arrived.adding(days: offset)
+                let sampled: String? = due < day && random.next() % 10 != 0 ? "\(due)" : nil
+                try db.execute(sql: "INSERT INTO lab_test (id, village, person_id, measure_id, due_on, sampled_on, result) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                               arguments: ["t\(i)-\(t)", v, p, "m\(i)", "\(due)", sampled, sampled == nil ? "pending" : "negative"])
+            }
+            if i % 5 == 0 {
+                let flagged = random.next() % 100 == 0
+                try db.execute(sql: "INSERT INTO health_check (id, village, person_id, taken_at, taken_on, temperature, symptoms, flagged) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                               arguments: ["c\(i)", v, p, "\(day)T08:00:00+08:00", "\(day)", flagged ? 38.4 : 36.5, flagged ? "cough" : "", flagged])
+            }
+            if i % 50 == 0 {
+                try db.execute(sql: "INSERT INTO lead (id, village, name, id_number, deadline, outcome) VALUES (?, ?, ?, ?, ?, ?)",
+                               arguments: ["l\(i)", v, "线索\(i)", residentID(random.next()), "\(day.adding(days: Int(random.next() % 4) - 2))",
+                                           random.next() % 2 == 0 ? "found" : nil])
+            }
+        }
+        let figures = String(decoding: try JSONEncoder().encode(ReportFigures()), as: UTF8.self)
+        for d in 0..<14 {
+            let date = day.adding(days: -d)
+            for v in 0..<500 where v % 10 != 0 || d > 0 {
+                try db.execute(sql: """
+                    INSERT INTO daily_report (id, village, date, revision, figures, is_zero_report, reporter, submitted_at, first_submitted_at)
+                    VALUES (?, ?, ?, 1, ?, 0, '会计', ?, ?)
+                    """, arguments: ["r\(v)-\(d)", villageCode(v), "\(date)", figures, "\(date)T16:00:00+08:00", "\(date)T16:00:00+08:00"])
+            }
+        }
+    }
+    try queue.close()
+    func render() async throws -> Int {
+        let summary = try await store.summary(on: day).masked
+        let actions = try await store.actions(on: day).masked
+        let page = DashboardPage.html(.init(
+            summary: summary, actions: actions, contacts: try await store.villageContacts(), countyName: "基准县",
+            series: try await store.series(to: day), day: day, today: day, deadline: store.clock.instant(day, hour: 17, minute: 0),
+            generatedAt: "", privacy: .init(date: "\(day)", full: false, viewer: "")))
+        return page.utf8.count
+    }
+    _ = try await render()  // warm: the first read pages the file into the cache, as a running server has it
+    // Where the time goes, part by part (printed once, for whoever tunes it next).
+    var parts: [String] = []
+    var t = now()
+    let partSummary = try await store.summary(on: day); parts.append(String(format: "merge run %.0f ms", (now() - t) * 1000)); t = now()
+    let partActions = try await store.actions(on: day); parts.append(String(format: "lists %.0f ms", (now() - t) * 1000)); t = now()
+    let partSeries = try await store.series(to: day); parts.append(String(format: "series %.0f ms", (now() - t) * 1000)); t = now()
+    _ = DashboardPage.html(.init(summary: partSummary, actions: partActions, contacts: [:], countyName: "", series: partSeries, day: day,
+                                 today: day, deadline: Date(), generatedAt: "", privacy: .init(date: "", full: false, viewer: "")))
+    parts.append(String(format: "template %.0f ms", (now() - t) * 1000))
+    print("dashboard parts: " + parts.joined(separator: ", "))
+    var times: [Double] = []
+    var size = 0
+    for _ in 0..<5 {
+        let t0 = now()
+        size = try await render()
+        times.append(now() - t0)
+    }
+    times.sort()
+    print(String(format: "dashboard (SQLite): 500 villages, 100,000 persons: median %.0f ms per render (min %.0f, max %.0f; target <= 300 ms), page %d KB",
+                 times[2] * 1000, times[0] * 1000, times[4] * 1000, size / 1024))
+    await store.close()
 default:
-    FileHandle.standardError.write(Data("usage: sync-bench apply | floor | pull | decode | load VILLAGES CHANGES BATCH URL DB [AT_ONCE]\n".utf8))
+    FileHandle.standardError.write(Data("usage: sync-bench apply | floor | pull | decode | dashboard | load VILLAGES CHANGES BATCH URL DB [AT_ONCE]\n".utf8))
     exit(2)
 }
