@@ -32,6 +32,15 @@ elif [ "${CI:-}" = true ]; then
     echo "chromium or poppler-utils is missing; CI runs the document tests" >&2
     exit 1
 fi
+# The county officer's dashboard in headless Chromium over the real binaries (CI requires Selenium and chromium-driver).
+if python3 -c "import selenium" 2>/dev/null && command -v chromedriver >/dev/null; then
+    echo "== the officer's dashboard in headless Chromium =="
+    python3 sync-server/Tests/browser/test_dashboard.py "$(swift build --show-bin-path)/registry" \
+        "$(cd sync-server && swift build --show-bin-path)/sync-server" "${BROWSER_SHOTS:-$(mktemp -d /tmp/dashboard.XXXXXX)}"
+elif [ "${CI:-}" = true ]; then
+    echo "Selenium or chromium-driver is missing; CI runs the dashboard's browser tests" >&2
+    exit 1
+fi
 # The clerk's pages (village-web): their own tests, then the browser tests over the real binaries (the county server,
 # the registry and registry-web) in headless Chromium, when Selenium and chromium-driver are installed (.ci/run
 # installs them; CI requires them).
