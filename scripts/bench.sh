@@ -50,6 +50,7 @@ SBIN="$(cd sync-server && swift build -c release --show-bin-path)"
 "$SBIN/sync-bench" floor
 "$SBIN/sync-bench" pull
 "$SBIN/sync-bench" decode
+"$SBIN/sync-bench" dashboard
 python3 - "$WORK/roster.csv" "$VILLAGES" <<'PY'
 import sys
 rows = ['code,name,township_code,township_name']
