@@ -44,6 +44,9 @@ public struct DashboardActions: Sendable {
         ("overdue", "逾期未核查"), ("pending", "待核查"), ("found", "已找到并登记"), ("absent", "不在本村"), ("unreachable", "无法联系"),
     ]
 
+    /// The label of a lead status key.
+    public static let leadLabels = Dictionary(leadStatuses.map { ($0.key, $0.label) }, uniquingKeysWith: { a, _ in a })
+
     /// The same with every person masked (张*伟, 420102********1232).
     public var masked: DashboardActions {
         var copy = self

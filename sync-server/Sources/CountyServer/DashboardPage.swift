@@ -114,6 +114,9 @@ public enum DashboardPage {
             let roster = Dictionary(summary.villages.map { ($0.village, $0) }, uniquingKeysWith: { a, _ in a })
             func name(_ code: String) -> String { roster[code]?.name ?? code }
             func township(_ code: String) -> String { roster[code]?.township_name ?? "" }
+            // How late each village's report came, once: the list to chase and the township tables both show it.
+            let lateness = Dictionary(summary.villages.map { ($0.village, DashboardPage.lateness($0, deadline: input.deadline).nonEmpty) },
+                                      uniquingKeysWith: { a, _ in a })
             func villageHref(_ code: String) -> String { "/dashboard/village/\(code)?date=\(summary.date)\(keep)" }
             countyName = input.countyName
             date = summary.date
@@ -137,7 +140,7 @@ public enum DashboardPage {
                     let (label, css) = status[v.status] ?? (v.status, "")
                     return Chase(name: v.name, township: v.township_name, href: villageHref(v.village), css: css, label: label,
                                  contact: input.contacts[v.village] ?? "（名册未填）",
-                                 lateness: DashboardPage.lateness(v, deadline: input.deadline).nonEmpty)
+                                 lateness: lateness[v.village] ?? nil)
                 }
             hasChase = !chase.isEmpty
             flagged = input.actions.flagged.map { f in
@@ -154,7 +157,7 @@ public enum DashboardPage {
                 LeadCount(label: s.label, css: s.key == "overdue" ? "missing" : "", count: leads.filter { $0.status == s.key }.count)
             }
             // Listed: the open ones (overdue first) and those closed on the day; the rest are counted above.
-            let labels = Dictionary(DashboardActions.leadStatuses.map { ($0.key, $0.label) }, uniquingKeysWith: { a, _ in a })
+            let labels = DashboardActions.leadLabels
             // Pending ones not yet due are listed up to 50 (each village's page lists its own); overdue ones all.
             let pending = leads.filter { $0.status == "pending" }
             pendingNotListed = max(0, pending.count - 50)
@@ -172,7 +175,7 @@ public enum DashboardPage {
                     func figure(_ value: (ReportFigures) -> Int) -> String { f.map { String(value($0)) } ?? "" }
                     let revised = (v.revision ?? 1) > 1
                     return Village(name: v.name, code: v.village, href: villageHref(v.village), css: css, label: label,
-                                   lateness: DashboardPage.lateness(v, deadline: input.deadline).nonEmpty,
+                                   lateness: lateness[v.village] ?? nil,
                                    revisionNote: revised ? "已修订，第 \(v.revision ?? 1) 版 \(v.submitted_at.map(ReadableTime.short) ?? "")" : nil,
                                    zero: v.is_zero_report == true, revision: v.revision.map(String.init) ?? "",
                                    submittedAt: (v.first_submitted_at ?? v.submitted_at).map(ReadableTime.short) ?? "",

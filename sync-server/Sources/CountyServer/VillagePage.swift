@@ -53,7 +53,7 @@ public enum VillagePage {
         let status = ["on_time": ("按时", "ok"), "late": ("迟报", "late"), "missing": ("未报", "missing")]
         let (label, css) = input.line.map { status[$0.status] ?? ($0.status, "") } ?? ("未报", "missing")
         let figures = report.flatMap { try? JSONDecoder().decode(ReportFigures.self, from: Data($0.figures.utf8)) }
-        let labels = Dictionary(DashboardActions.leadStatuses.map { ($0.key, $0.label) }, uniquingKeysWith: { a, _ in a })
+        let labels = DashboardActions.leadLabels
         let flaggedIDs = Set(input.actions.flagged.map(\.personId))
         let view = View(
             countyName: input.countyName, name: d.name, code: d.code, township: d.townshipName, date: "\(input.day)",

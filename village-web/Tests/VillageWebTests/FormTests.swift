@@ -69,13 +69,8 @@ struct PersonPageTests {
 
     @Test("each action on a person: a wrong value comes back beside its field (422), a right one is done and redirects (303)")
     func actions() async throws {
-        let web = try FormTests().app()
+        let web = try Self.withCloseContact()
         let today = web.registry.clock.today
-        var form = IntakeForm()
-        (form.name, form.idNumber, form.category) = ("张三", "420102199003071232", "close_contact")
-        form.stays = [.init(code: "420102", to: "\(today.adding(days: -1))")]
-        form.arrived = "\(today)"
-        _ = try web.registry.intake(form)
         let csrf = web.guardian.open.csrf
         let path = "/people/420102199003071232"
         try await Application(router: web.router()).test(.router) { client in
@@ -111,13 +106,8 @@ struct PersonPageTests {
 
     @Test("the person page links the notice to print: the measure's while it holds, the release notice once released")
     func notices() async throws {
-        let web = try FormTests().app()
+        let web = try Self.withCloseContact()
         let today = web.registry.clock.today
-        var form = IntakeForm()
-        (form.name, form.idNumber, form.category) = ("张三", "420102199003071232", "close_contact")
-        form.stays = [.init(code: "420102", to: "\(today.adding(days: -1))")]
-        form.arrived = "\(today)"
-        _ = try web.registry.intake(form)
         let path = "/people/420102199003071232"
         try await Application(router: web.router()).test(.router) { client in
             let page = try await client.execute(uri: path, method: .get) { String(buffer: $0.body) }
@@ -140,6 +130,18 @@ struct PersonPageTests {
                 #expect(response.status == .ok && String(buffer: response.body).contains("解除隔离告知书"))
             }
         }
+    }
+
+    /// Pages over a registry holding 张三 (420102199003071232), a close contact who arrived today.
+    static func withCloseContact() throws -> WebApp {
+        let web = try FormTests().app()
+        let today = web.registry.clock.today
+        var form = IntakeForm()
+        (form.name, form.idNumber, form.category) = ("张三", "420102199003071232", "close_contact")
+        form.stays = [.init(code: "420102", to: "\(today.adding(days: -1))")]
+        form.arrived = "\(today)"
+        _ = try web.registry.intake(form)
+        return web
     }
 
     /// The 17 digits with their check digit (GB 11643).
