@@ -51,7 +51,7 @@ public struct SyncSession: Sendable {
     /// Refuses to sync with a computer clock far from the server's; re-stamps pending changes stamped in the
     /// future (by a clock that was wrong and has been fixed), so that they are sent rather than lost.
     func checkClock(_ health: Wire.Health, site: String) throws -> Int {
-        guard let serverTime = ISO8601DateFormatter().date(from: health.time) else { return 0 }
+        guard let serverTime = StoredTime.date(health.time) else { return 0 }
         let now = registry.clock.now()
         let skew = Double(health.maxSkewSeconds)
         let offset = now.timeIntervalSince(serverTime)

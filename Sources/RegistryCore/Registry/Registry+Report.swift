@@ -162,7 +162,7 @@ extension Registry {
 
     /// Whether a report was first submitted at or before the deadline instant.
     public static func isOnTime(_ report: DailyReport, deadline: Date) -> Bool {
-        guard let submitted = ISO8601DateFormatter().date(from: report.firstSubmittedAt) else { return false }
+        guard let submitted = StoredTime.date(report.firstSubmittedAt) else { return false }
         return submitted <= deadline
     }
 }

@@ -70,7 +70,7 @@ extension Setting {
 
     /// The county server's time seen at the last sync, if any.
     static func serverTime(_ db: Database) throws -> Date? {
-        try get(db, .serverTime).flatMap { ISO8601DateFormatter().date(from: $0) }
+        try get(db, .serverTime).flatMap { StoredTime.date($0) }
     }
 }
 
@@ -94,7 +94,7 @@ public enum LocalSettings {
     /// Records the county server's time seen at a sync, keeping the latest.
     public static func sawServerTime(_ db: Database, _ time: Date) throws {
         let known = try Setting.serverTime(db)
-        if known.map({ $0 < time }) ?? true { try Setting.set(db, .serverTime, ISO8601DateFormatter().string(from: time)) }
+        if known.map({ $0 < time }) ?? true { try Setting.set(db, .serverTime, StoredTime.utcText(time)) }
     }
 
     /// Moves this site's clock past `remote` (a clock seen in a received change), so that its next write orders

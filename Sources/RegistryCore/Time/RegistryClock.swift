@@ -69,7 +69,7 @@ extension RegistryClock {
     /// "Now" as `REGISTRY_NOW` gives it (training, tests, entering a day's paper forms in a demo): ISO 8601
     /// (`2022-07-01T09:00:00+08:00`) or `YYYY-MM-DD [HH:MM]` in Asia/Shanghai; nil when it is neither.
     public static func parseNow(_ text: String) -> Date? {
-        if let date = ISO8601DateFormatter().date(from: text) { return date }
+        if let date = StoredTime.date(text) { return date }
         let parts = text.split(separator: " ")
         guard let first = parts.first, let day = Day(String(first)) else { return nil }
         let time = parts.count > 1 ? (try? LocalTimeOfDay(String(parts[1]), field: .time)) : nil

@@ -101,7 +101,7 @@ extension PostgresStore {
             """, upsert), logger: logger)
         return Wire.PushResponse(ackedThrough: through,
                                  rejected: plan.rejections.map { Wire.Rejection(originSeq: $0.originSeq, reason: $0.reason) },
-                                 serverTime: ISO8601DateFormatter().string(from: push.at))
+                                 serverTime: StoredTime.utcText(push.at))
     }
 
     /// Whether the token `id` was revoked (a village whose token leaked gets a new one, and its laptop keeps its site).

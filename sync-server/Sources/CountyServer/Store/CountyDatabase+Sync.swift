@@ -89,7 +89,7 @@ extension CountyDatabase: GroupCommitting {
             ON CONFLICT (site) DO UPDATE SET last_seq = excluded.last_seq, updated_at = excluded.updated_at, token_id = excluded.token_id
             """, arguments: [request.site, village, through, clock.isoText(now), push.tokenID])
         if newest > .zero { try LocalSettings.observe(db, remote: newest, now: clock.milliseconds) }
-        return Wire.PushResponse(ackedThrough: through, rejected: rejected, serverTime: ISO8601DateFormatter().string(from: now))
+        return Wire.PushResponse(ackedThrough: through, rejected: rejected, serverTime: StoredTime.utcText(now))
     }
 
     /// Whether a push under `token` may take over a site bound to `bound`: only when `bound` was revoked (a
