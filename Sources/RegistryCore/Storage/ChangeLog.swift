@@ -105,12 +105,13 @@ public enum ChangeLog {
         return clocks
     }
 
-    /// Deleted persons with the latest entry that deleted them: (village, name, id_number, deleted_reason, hlc, origin).
-    public static func personDeletions(_ db: Database) throws -> [Row] {
+    /// Deleted persons (all, or one village's) with the latest entry that deleted them: (village, name, id_number,
+    /// deleted_reason, hlc, origin).
+    public static func personDeletions(_ db: Database, village: String? = nil) throws -> [Row] {
         try Row.fetchAll(db, sql: """
             SELECT p.village, p.name, p.id_number, p.deleted_reason, max(l.hlc) AS hlc, l.origin FROM person p
             JOIN change_log l ON l.scope = p.village AND l.tbl = 'person' AND l.pk = p.id AND l.columns LIKE '%"deleted":1%'
-            WHERE p.deleted = 1 GROUP BY p.id ORDER BY p.village, hlc
-            """)
+            WHERE p.deleted = 1\(village == nil ? "" : " AND p.village = ?") GROUP BY p.id ORDER BY p.village, hlc
+            """, arguments: village.map { [$0] } ?? [])
     }
 }

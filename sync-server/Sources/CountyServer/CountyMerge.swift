@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 import RegistryCore
 
 /// The county picture for a day (汇总): who reported, on time or late, who did not; the figures summed; people
@@ -104,50 +105,9 @@ extension CountyDatabase {
 
     /// The county summary for `day` with reports due by `deadlineText` (`HH:MM`, kept by the store).
     public func summary(on day: Day, deadline deadlineText: String, maxSkew: TimeInterval = 600) throws -> CountySummary {
-        let deadlineTime = try LocalTimeOfDay(deadlineText, field: .deadline)
-        let deadline = clock.instant(day, hour: deadlineTime.hour, minute: deadlineTime.minute)
+        let deadline = try deadlineInstant(day, deadlineText)
         return try writer.read { db in
-            let roster = try VillageEntry.filter(Column("deleted") == false).order(Column("township_code"), Column("code")).fetchAll(db)
-            let reports = try DailyReport.filter(Column("date") == "\(day)" && Column("deleted") == false).fetchAll(db)
-            let byVillage = Dictionary(reports.map { ($0.village, $0) }, uniquingKeysWith: { $0.revision >= $1.revision ? $0 : $1 })
-            let receipts = try Row.fetchAll(db, sql: "SELECT report_id, revision, received_at FROM report_receipt WHERE date = ?", arguments: ["\(day)"])
-            var received: [String: String] = [:]
-            var firstReceived: [String: Date] = [:]
-            let iso = ISO8601DateFormatter()
-            for row in receipts {
-                let id: String = row["report_id"], at: String = row["received_at"]
-                if let report = reports.first(where: { $0.id == id }), report.revision == (row["revision"] as Int) { received[id] = at }
-                if let date = iso.date(from: at), firstReceived[id].map({ date < $0 }) ?? true { firstReceived[id] = date }
-            }
-            let decoder = JSONDecoder()
-            // When each village joined the roster (its row's first log entry): no report was due from it before.
-            let county = try CountyDatabase.settings(db).county
-            var joined: [String: Day] = [:]
-            for (pk, hlc) in try ChangeLog.firstClocks(db, table: VillageEntry.databaseTableName, scope: county) {
-                joined[pk] = clock.day(of: Date(timeIntervalSince1970: Double(HLC(raw: hlc).milliseconds) / 1000))
-            }
-            var lines: [CountySummary.VillageLine] = []
-            for village in roster {
-                if byVillage[village.code] == nil, let since = joined[village.id], day < since { continue }
-                var line = CountySummary.VillageLine(village: village.code, name: village.name, township_code: village.townshipCode,
-                                                     township_name: village.townshipName, status: "missing")
-                if let report = byVillage[village.code] {
-                    // On time when first submitted by the deadline (a report sent offline before 17:00 counts), and
-                    // that time is believable: not later than its first arrival at the county plus the allowed skew.
-                    let submitted = iso.date(from: report.firstSubmittedAt)
-                    let arrived = firstReceived[report.id]
-                    let believable = submitted.map { s in arrived.map { s <= $0.addingTimeInterval(maxSkew) } ?? true } ?? false
-                    let claimedOnTime = submitted.map { $0 <= deadline } ?? false
-                    line.status = believable && claimedOnTime ? "on_time" : "late"
-                    line.revision = report.revision
-                    line.submitted_at = report.submittedAt
-                    line.first_submitted_at = report.firstSubmittedAt
-                    line.received_at = received[report.id]
-                    line.is_zero_report = report.isZeroReport
-                    line.figures = try? decoder.decode(ReportFigures.self, from: Data(report.figures.utf8))
-                }
-                lines.append(line)
-            }
+            let lines = try villageLines(db, on: day, deadline: deadline, maxSkew: maxSkew)
             var totals = ReportFigures()
             for line in lines { if let f = line.figures { totals.add(f) } }
             var townships: [CountySummary.Township] = []
@@ -159,35 +119,173 @@ extension CountyDatabase {
                     on_time: group.filter { $0.status == "on_time" }.map(\.village), late: group.filter { $0.status == "late" }.map(\.village),
                     missing: group.filter { $0.status == "missing" }.map(\.village), totals: subtotal))
             }
-            let duplicateRows = try Row.fetchAll(db, sql: """
-                SELECT id_number, village, name, created_at FROM person
-                WHERE deleted = 0 AND id_type = 'resident_id' AND id_number IN (
-                    SELECT id_number FROM person WHERE deleted = 0 AND id_type = 'resident_id'
-                    GROUP BY id_number HAVING count(DISTINCT village) > 1)
-                ORDER BY id_number, created_at
-                """)
-            let duplicates = Dictionary(grouping: duplicateRows, by: { $0["id_number"] as String }).sorted { $0.key < $1.key }.map { id, rows in
-                CountySummary.Duplicate(id_number: id, villages: Array(Set(rows.map { $0["village"] as String })).sorted(),
-                                        registrations: rows.map { .init(village: $0["village"], name: $0["name"], registered_at: $0["created_at"]) })
-            }
-            // Persons deleted on the day (county time), from the log entry that deleted them.
-            let countySite = try CountyDatabase.settings(db).site
-            var deletions: [CountySummary.Deletion] = []
-            for row in try ChangeLog.personDeletions(db) {
-                let at = Date(timeIntervalSince1970: Double(HLC(raw: row["hlc"]).milliseconds) / 1000)
-                guard clock.day(of: at) == day else { continue }
-                deletions.append(.init(village: row["village"], name: row["name"], id_number: row["id_number"], reason: row["deleted_reason"],
-                                       deleted_at: clock.isoText(at), by_county: (row["origin"] as String) == countySite))
-            }
             let leads = try Lead.filter(Column("outcome") == nil && Column("deleted") == false).order(Column("deadline"), Column("village")).fetchAll(db)
             return CountySummary(
                 date: "\(day)", deadline: deadlineText, villages_expected: lines.count,
                 reports_received: lines.filter { $0.status != "missing" }.count,
                 on_time: lines.filter { $0.status == "on_time" }.map(\.village), late: lines.filter { $0.status == "late" }.map(\.village),
                 missing: lines.filter { $0.status == "missing" }.map(\.village), totals: totals, townships: townships, villages: lines,
-                duplicates: duplicates,
+                duplicates: try CountyDatabase.duplicates(db),
                 open_leads: leads.map { .init(lead_id: $0.id, village: $0.village, name: $0.name, deadline: "\($0.deadline)", overdue: $0.deadline < day) },
-                deletions: deletions, positives: try CountyDatabase.chains(db, on: day))
+                deletions: try deletions(db, on: day), positives: try CountyDatabase.chains(db, on: day))
         }
+    }
+
+    /// One village's line of the summary for `day` and the persons it deleted that day: what the village's page
+    /// shows, without the rest of the county's merge run (a tenth of a second on a county of 500 villages).
+    /// nil for a village not on the roster, or not yet on it that day.
+    public func summaryLine(_ village: String, on day: Day, deadline deadlineText: String, maxSkew: TimeInterval = 600) throws
+        -> (line: CountySummary.VillageLine, deletions: [CountySummary.Deletion])? {
+        let deadline = try deadlineInstant(day, deadlineText)
+        return try writer.read { db in
+            guard let line = try villageLines(db, on: day, deadline: deadline, maxSkew: maxSkew, only: village).first else { return nil }
+            return (line, try deletions(db, on: day, only: village))
+        }
+    }
+
+    private func deadlineInstant(_ day: Day, _ text: String) throws -> Date {
+        let time = try LocalTimeOfDay(text, field: .deadline)
+        return clock.instant(day, hour: time.hour, minute: time.minute)
+    }
+
+    /// Each roster village's line for `day` (or only `village`'s): on time, late or missing, with its report.
+    private func villageLines(_ db: Database, on day: Day, deadline: Date, maxSkew: TimeInterval, only village: String? = nil) throws
+        -> [CountySummary.VillageLine] {
+        var rosterRequest = VillageEntry.filter(Column("deleted") == false)
+        var reportRequest = DailyReport.filter(Column("date") == "\(day)" && Column("deleted") == false)
+        if let village {
+            rosterRequest = rosterRequest.filter(Column("code") == village)
+            reportRequest = reportRequest.filter(Column("village") == village)
+        }
+        let roster = try rosterRequest.order(Column("township_code"), Column("code")).fetchAll(db)
+        let reports = try reportRequest.fetchAll(db)
+        let byVillage = Dictionary(reports.map { ($0.village, $0) }, uniquingKeysWith: { $0.revision >= $1.revision ? $0 : $1 })
+        var received: [String: String] = [:]
+        var firstReceived: [String: Date] = [:]
+        let revisions = Dictionary(reports.map { ($0.id, $0.revision) }, uniquingKeysWith: max)
+        for row in try Row.fetchAll(db, sql: "SELECT report_id, revision, received_at FROM report_receipt WHERE date = ?", arguments: ["\(day)"]) {
+            let id: String = row["report_id"], at: String = row["received_at"]
+            guard let revision = revisions[id] else { continue }
+            if revision == (row["revision"] as Int) { received[id] = at }
+            if let date = StoredTime.date(at), firstReceived[id].map({ date < $0 }) ?? true { firstReceived[id] = date }
+        }
+        let decoder = JSONDecoder()
+        // When each village joined the roster (its row's first log entry): no report was due from it before.
+        let county = try CountyDatabase.settings(db).county
+        var joined: [String: Day] = [:]
+        for (pk, hlc) in try ChangeLog.firstClocks(db, table: VillageEntry.databaseTableName, scope: county) {
+            joined[pk] = clock.day(of: Date(timeIntervalSince1970: Double(HLC(raw: hlc).milliseconds) / 1000))
+        }
+        var lines: [CountySummary.VillageLine] = []
+        for village in roster {
+            if byVillage[village.code] == nil, let since = joined[village.id], day < since { continue }
+            var line = CountySummary.VillageLine(village: village.code, name: village.name, township_code: village.townshipCode,
+                                                 township_name: village.townshipName, status: "missing")
+            if let report = byVillage[village.code] {
+                // On time when first submitted by the deadline (a report sent offline before 17:00 counts), and
+                // that time is believable: not later than its first arrival at the county plus the allowed skew.
+                let submitted = StoredTime.date(report.firstSubmittedAt)
+                let arrived = firstReceived[report.id]
+                let believable = submitted.map { s in arrived.map { s <= $0.addingTimeInterval(maxSkew) } ?? true } ?? false
+                let claimedOnTime = submitted.map { $0 <= deadline } ?? false
+                line.status = believable && claimedOnTime ? "on_time" : "late"
+                line.revision = report.revision
+                line.submitted_at = report.submittedAt
+                line.first_submitted_at = report.firstSubmittedAt
+                line.received_at = received[report.id]
+                line.is_zero_report = report.isZeroReport
+                line.figures = try? decoder.decode(ReportFigures.self, from: Data(report.figures.utf8))
+            }
+            lines.append(line)
+        }
+        return lines
+    }
+
+    /// Persons deleted on the day (county time), from the log entry that deleted them; only `village`'s if given.
+    private func deletions(_ db: Database, on day: Day, only village: String? = nil) throws -> [CountySummary.Deletion] {
+        let countySite = try CountyDatabase.settings(db).site
+        var deletions: [CountySummary.Deletion] = []
+        for row in try ChangeLog.personDeletions(db, village: village) {
+            let at = Date(timeIntervalSince1970: Double(HLC(raw: row["hlc"]).milliseconds) / 1000)
+            guard clock.day(of: at) == day else { continue }
+            deletions.append(.init(village: row["village"], name: row["name"], id_number: row["id_number"], reason: row["deleted_reason"],
+                                   deleted_at: clock.isoText(at), by_county: (row["origin"] as String) == countySite))
+        }
+        return deletions
+    }
+}
+
+extension CountyDatabase {
+    /// Persons registered in two villages or more (by resident ID), each with every registration, oldest first.
+    ///
+    /// Found in one pass with a hash table instead of `GROUP BY id_number`: the county keeps no index on id numbers
+    /// (it would cost every pushed person a random index write, county-v3), and sorting 100k numbers for the group
+    /// took SQLite 165 ms where the pass takes a fraction of that (docs/PERFORMANCE.md, session 9).
+    static func duplicates(_ db: Database) throws -> [CountySummary.Duplicate] {
+        var first: [PackedText: (village: PackedText, rowid: Int64)] = [:]
+        first.reserveCapacity(try Int.fetchOne(db, sql: "SELECT max(rowid) FROM person") ?? 0)
+        var twice: Set<PackedText> = []
+        var rowids: [Int64] = []
+        let statement = try db.cachedStatement(sql: "SELECT rowid, id_number, village FROM person WHERE deleted = 0 AND id_type = 'resident_id'")
+        let rows = try Row.fetchCursor(statement)
+        // The columns are read in place through SQLite's C API: a Swift String or Data per value (200k of them) was
+        // most of the merge run's time.
+        let sqlite = statement.sqliteStatement
+        while try rows.next() != nil {
+            let rowid = sqlite3_column_int64(sqlite, 0)
+            let id = PackedText(sqlite, column: 1), village = PackedText(sqlite, column: 2)
+            guard let seen = first[id] else { first[id] = (village, rowid); continue }
+            rowids += [rowid, seen.rowid]
+            if seen.village != village { twice.insert(id) }
+        }
+        guard !twice.isEmpty else { return [] }
+        // Then every registration of those numbers, by row (a registration in the same village twice is listed too).
+        var registrations: [String: [CountySummary.Duplicate.Registration]] = [:]
+        let wanted = Array(Set(rowids))
+        for start in stride(from: 0, to: wanted.count, by: 500) {
+            let batch = Array(wanted[start..<min(start + 500, wanted.count)])
+            for row in try Row.fetchAll(db, sql: """
+                SELECT id_number, village, name, created_at FROM person WHERE rowid IN (\(databaseQuestionMarks(count: batch.count)))
+                """, arguments: StatementArguments(batch)) where twice.contains(PackedText(row["id_number"] as String)) {
+                registrations[row["id_number"], default: []].append(.init(village: row["village"], name: row["name"], registered_at: row["created_at"]))
+            }
+        }
+        return registrations.keys.sorted().compactMap { id in
+            let found = registrations[id]!.sorted { ($0.registered_at, $0.village) < ($1.registered_at, $1.village) }
+            let villages = Set(found.map(\.village))
+            return villages.count > 1 ? CountySummary.Duplicate(id_number: id, villages: villages.sorted(), registrations: found) : nil
+        }
+    }
+}
+
+/// A short text (an id number, a village code) kept in three words: hashing and comparing it costs no allocation,
+/// where an 18-character Swift string lives on the heap. Longer texts keep only a digest of their bytes and the
+/// length, so two of them may collide: `duplicates` reads the rows back by their own text before it names anyone.
+struct PackedText: Hashable {
+    private var a: UInt64 = 0, b: UInt64 = 0, c: UInt64 = 0
+
+    init(_ bytes: UnsafeRawBufferPointer) {
+        if bytes.count <= 23 {
+            var words: (UInt64, UInt64, UInt64) = (0, 0, UInt64(bytes.count) << 56)
+            withUnsafeMutableBytes(of: &words) { $0.copyMemory(from: bytes) }
+            (a, b, c) = words
+        } else {
+            var hasher = Hasher()
+            hasher.combine(bytes: bytes)
+            a = UInt64(bitPattern: Int64(hasher.finalize()))
+            b = ~0
+            c = UInt64(bytes.count)
+        }
+    }
+
+    /// The text in `column` of the current row, read where SQLite holds it.
+    init(_ statement: SQLiteStatement, column: Int32) {
+        let text = sqlite3_column_text(statement, column)
+        self.init(UnsafeRawBufferPointer(start: text, count: text == nil ? 0 : Int(sqlite3_column_bytes(statement, column))))
+    }
+
+    init(_ text: String) {
+        var text = text
+        self = text.withUTF8 { PackedText(UnsafeRawBufferPointer($0)) }
     }
 }

@@ -13,7 +13,7 @@ extension CountySummary {
             return d
         }
         copy.open_leads = open_leads.map { var l = $0; l.name = Mask.name(l.name); return l }
-        copy.deletions = deletions.map { var d = $0; d.name = Mask.name(d.name); d.id_number = Mask.idNumber(d.id_number); return d }
+        copy.deletions = deletions.map(\.masked)
         copy.positives = positives.map { p in
             var p = p
             p.name = Mask.name(p.name)
@@ -21,6 +21,16 @@ extension CountySummary {
             p.contacts = p.contacts.map { var c = $0; c.name = c.name.map(Mask.name); c.id_number = Mask.idNumber(c.id_number); return c }
             return p
         }
+        return copy
+    }
+}
+
+extension CountySummary.Deletion {
+    /// The deletion with the person masked.
+    public var masked: Self {
+        var copy = self
+        copy.name = Mask.name(name)
+        copy.id_number = Mask.idNumber(id_number)
         return copy
     }
 }

@@ -51,6 +51,9 @@ public enum DashboardPage {
         }
     }
 
+    /// How many villages the officer's count lists show (the rest are counted, and in the township tables).
+    static let listedVillages = 20
+
     /// The page.
     public static func html(_ input: Input) -> String {
         template.render(View(input))
@@ -59,10 +62,9 @@ public enum DashboardPage {
     /// How late a report came: from its first submission past the deadline; a report whose submission time the
     /// county did not believe (it arrived much later) is counted from its arrival.
     static func lateness(_ line: CountySummary.VillageLine, deadline: Date) -> String {
-        let iso = ISO8601DateFormatter()
         guard line.status == "late" else { return "" }
-        let submitted = (line.first_submitted_at ?? line.submitted_at).flatMap { iso.date(from: $0) }
-        let arrived = line.received_at.flatMap { iso.date(from: $0) }
+        let submitted = (line.first_submitted_at ?? line.submitted_at).flatMap(StoredTime.date)
+        let arrived = line.received_at.flatMap(StoredTime.date)
         let late = [submitted, arrived].compactMap { $0 }.filter { $0 > deadline }.min()
         guard let late else { return "迟报" }
         return ReadableTime.lateness(minutes: Int(late.timeIntervalSince(deadline) / 60))
@@ -77,6 +79,8 @@ public enum DashboardPage {
             let lateness, revisionNote: String?
             let zero: Bool
             let revision, submittedAt, receivedAt, newArrivals, central, home, fevers, positives: String
+            /// Tests overdue and measures ending that day: every village's count, where the lists above show the most.
+            let overdue, ending: String
         }
         struct Total { let label: String; let value: Int }
         struct Chase { let name, township, href, css, label, contact: String; let lateness: String? }
@@ -97,9 +101,10 @@ public enum DashboardPage {
         let villagesExpected, reportsReceived, onTime, late, missing: Int
         let chase: [Chase], hasChase: Bool
         let flagged: [FlaggedRow], hasFlagged: Bool
-        let overdue: [CountRow], hasOverdue: Bool
-        let ending: [CountRow], hasEnding: Bool
-        let leadCounts: [LeadCount], leadRows: [LeadRow], hasLeadRows: Bool, pendingNotListed: Int, hasPendingNotListed: Bool
+        let overdue: [CountRow], hasOverdue: Bool, overdueTotal: String, overdueNotListed: String?
+        let ending: [CountRow], hasEnding: Bool, endingTotal: String, endingNotListed: String?
+        let leadCounts: [LeadCount], leadRows: [LeadRow], hasLeadRows: Bool
+        let pendingNotListed: Int, hasPendingNotListed: Bool, overdueLeadsNotListed: Int, hasOverdueLeadsNotListed: Bool
         let townships: [Township]
         let totals: [Total]
         let chart: Chart
@@ -148,21 +153,36 @@ public enum DashboardPage {
                            href: villageHref(f.village) + "#flag-\(f.personId)", what: f.what, positive: f.positive)
             }
             hasFlagged = !flagged.isEmpty
-            overdue = input.actions.testsOverdue.map { CountRow(village: name($0.village), township: township($0.village), href: villageHref($0.village), count: $0.count) }
+            // Villages with the most tests overdue (measures ending) first, up to 20: a list an officer can work down on
+            // a phone. Every village's count is also in its row of the township tables.
+            func countRows(_ counts: [DashboardActions.VillageCount]) -> (rows: [CountRow], total: String, notListed: String?) {
+                let rows = counts.prefix(DashboardPage.listedVillages).map {
+                    CountRow(village: name($0.village), township: township($0.village), href: villageHref($0.village), count: $0.count)
+                }
+                let total = "共 \(counts.count) 个村 \(counts.reduce(0) { $0 + $1.count }) 人"
+                let rest = counts.count - rows.count
+                return (rows, total, rest > 0 ? "另有 \(rest) 个村未列出，各村人数见下方各乡镇表。" : nil)
+            }
+            (overdue, overdueTotal, overdueNotListed) = countRows(input.actions.testsOverdue)
             hasOverdue = !overdue.isEmpty
-            ending = input.actions.measuresEnding.map { CountRow(village: name($0.village), township: township($0.village), href: villageHref($0.village), count: $0.count) }
+            (ending, endingTotal, endingNotListed) = countRows(input.actions.measuresEnding)
             hasEnding = !ending.isEmpty
+            let overdueBy = Dictionary(input.actions.testsOverdue.map { ($0.village, $0.count) }, uniquingKeysWith: +)
+            let endingBy = Dictionary(input.actions.measuresEnding.map { ($0.village, $0.count) }, uniquingKeysWith: +)
             let leads = input.actions.leads
             leadCounts = DashboardActions.leadStatuses.map { s in
                 LeadCount(label: s.label, css: s.key == "overdue" ? "missing" : "", count: leads.filter { $0.status == s.key }.count)
             }
             // Listed: the open ones (overdue first) and those closed on the day; the rest are counted above.
             let labels = DashboardActions.leadLabels
-            // Pending ones not yet due are listed up to 50 (each village's page lists its own); overdue ones all.
-            let pending = leads.filter { $0.status == "pending" }
+            // Overdue ones up to 100, the longest overdue first, and pending ones not yet due up to 50; each village's
+            // page lists all of its own.
+            let pending = leads.filter { $0.status == "pending" }, overdueLeads = leads.filter { $0.status == "overdue" }
             pendingNotListed = max(0, pending.count - 50)
             hasPendingNotListed = pendingNotListed > 0
-            leadRows = (leads.filter { $0.status == "overdue" } + pending.prefix(50) + leads.filter { $0.outcomeOn == input.day })
+            overdueLeadsNotListed = max(0, overdueLeads.count - 100)
+            hasOverdueLeadsNotListed = overdueLeadsNotListed > 0
+            leadRows = (overdueLeads.prefix(100) + pending.prefix(50) + leads.filter { $0.outcomeOn == input.day })
                 .map { l in
                     LeadRow(name: l.name, idNumber: l.idNumber, village: name(l.village), href: villageHref(l.village),
                             deadline: ReadableTime.short(l.deadline), status: labels[l.status] ?? l.status, css: l.status == "overdue" ? "missing" : "")
@@ -181,7 +201,8 @@ public enum DashboardPage {
                                    submittedAt: (v.first_submitted_at ?? v.submitted_at).map(ReadableTime.short) ?? "",
                                    receivedAt: v.received_at.map(ReadableTime.short) ?? "",
                                    newArrivals: figure(\.new_arrivals), central: figure(\.under_central_quarantine),
-                                   home: figure(\.under_home_quarantine), fevers: figure(\.fevers), positives: figure(\.positives))
+                                   home: figure(\.under_home_quarantine), fevers: figure(\.fevers), positives: figure(\.positives),
+                                   overdue: overdueBy[v.village].map(String.init) ?? "", ending: endingBy[v.village].map(String.init) ?? "")
                 }
                 return Township(name: t.township_name, code: t.township_code, reported: t.on_time.count + t.late.count,
                                 expected: t.villages_expected, villages: villages)
@@ -275,6 +296,10 @@ public enum DashboardPage {
 
 // The rows the page repeats hundreds of times (a village per row) answer their fields by name: swift-mustache then
 // skips reflecting the row for every field it writes, which made the template most of a 500-village page's time.
+// A field that is absent (nil) answers `false`, not nil: on nil swift-mustache looks the name up in the enclosing
+// values, up to the page's own view, which it reflects; that search was half of the template's time.
+func sectionValue(_ value: String?) -> Any { value.map { $0 as Any } ?? false }
+
 extension DashboardPage.View.Village: MustacheParent {
     func child(named name: String) -> Any? {
         switch name {
@@ -283,8 +308,8 @@ extension DashboardPage.View.Village: MustacheParent {
         case "href": href
         case "css": css
         case "label": label
-        case "lateness": lateness
-        case "revisionNote": revisionNote
+        case "lateness": sectionValue(lateness)
+        case "revisionNote": sectionValue(revisionNote)
         case "zero": zero
         case "revision": revision
         case "submittedAt": submittedAt
@@ -294,6 +319,8 @@ extension DashboardPage.View.Village: MustacheParent {
         case "home": home
         case "fevers": fevers
         case "positives": positives
+        case "overdue": overdue
+        case "ending": ending
         default: nil
         }
     }
@@ -308,7 +335,7 @@ extension DashboardPage.View.Chase: MustacheParent {
         case "css": css
         case "label": label
         case "contact": contact
-        case "lateness": lateness
+        case "lateness": sectionValue(lateness)
         default: nil
         }
     }

@@ -19,17 +19,8 @@ struct DashboardController<Store: CountyStore>: Sendable {
     func add(to router: Router<CountyRequestContext>) {
         router.get("/dashboard") { request, context in
             let (caller, day, full) = try await begin(request)
-            let now = store.clock.now()
             if full { logUnmasked(context.logger, caller: caller, day: day, what: "dashboard", village: nil) }
-            let summary = try await store.summary(on: day, maxSkew: options.maxSkew)
-            let actions = try await store.actions(on: day)
-            let deadline = try LocalTimeOfDay(try await store.deadline(), field: .deadline)
-            let page = DashboardPage.html(.init(
-                summary: full ? summary : summary.masked, actions: full ? actions : actions.masked, contacts: try await store.villageContacts(),
-                countyName: try await store.settings().name, series: try await store.series(to: day), day: day, today: store.clock.today,
-                deadline: store.clock.instant(day, hour: deadline.hour, minute: deadline.minute), generatedAt: store.clock.localText(now),
-                privacy: .init(date: "\(day)", full: full, viewer: caller.name)))
-            return html(page)
+            return html(try await store.dashboardPage(on: day, full: full, viewer: caller.name, maxSkew: options.maxSkew))
         }
         router.get("/dashboard/village/:code") { request, context in
             let (caller, day, full) = try await begin(request)
@@ -38,12 +29,12 @@ struct DashboardController<Store: CountyStore>: Sendable {
                 throw Refusal(.notFound, "not_found", Localized(zh: "村名册中没有这个村", en: "no such village on the roster"))
             }
             if full { logUnmasked(context.logger, caller: caller, day: day, what: "village", village: code) }
-            let summary = try await store.summary(on: day, maxSkew: options.maxSkew)
+            let summary = try await store.summaryLine(code, on: day, maxSkew: options.maxSkew)
             let actions = try await store.actions(on: day, village: code)
             let deadline = try LocalTimeOfDay(try await store.deadline(), field: .deadline)
             let page = VillagePage.html(.init(
-                detail: full ? detail : detail.masked, line: summary.villages.first { $0.village == code },
-                deletions: (full ? summary : summary.masked).deletions.filter { $0.village == code },
+                detail: full ? detail : detail.masked, line: summary?.line,
+                deletions: (summary?.deletions ?? []).map { full ? $0 : $0.masked },
                 actions: full ? actions : actions.masked, contact: try await store.villageContacts()[code],
                 countyName: try await store.settings().name, day: day, today: store.clock.today,
                 deadline: store.clock.instant(day, hour: deadline.hour, minute: deadline.minute),

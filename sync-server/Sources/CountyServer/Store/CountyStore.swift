@@ -63,6 +63,13 @@ extension CountyStore {
         return try await reading { try $0.summary(on: day, deadline: deadline, maxSkew: maxSkew) }
     }
 
+    /// One village's line of the summary for `day` and its deletions that day (the village's dashboard page).
+    public func summaryLine(_ village: String, on day: Day, maxSkew: TimeInterval = 600) async throws
+        -> (line: CountySummary.VillageLine, deletions: [CountySummary.Deletion])? {
+        let deadline = try await deadline()
+        return try await reading { try $0.summaryLine(village, on: day, deadline: deadline, maxSkew: maxSkew) }
+    }
+
     /// County totals for each of the `days` days up to `day`.
     public func series(to day: Day, days: Int = 14) async throws -> [DayTotals] {
         try await reading { try $0.series(to: day, days: days) }
