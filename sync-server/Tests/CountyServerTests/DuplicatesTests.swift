@@ -49,3 +49,38 @@ struct DuplicatesTests {
         #expect(PackedText(long) == PackedText(long) && PackedText(long) != PackedText(String(long.dropLast()) + "8"))
     }
 }
+
+/// The officer's count lists on a county with more villages behind than a phone screen holds.
+@Suite("Dashboard count lists")
+struct DashboardCountListTests {
+    @Test("tests overdue: the 20 villages with most listed, the rest counted, every village's count in its township table")
+    func overdueListed() async throws {
+        let clock = RegistryClock(now: { RegistryClock.parseNow("2022-11-05 17:30")! })
+        let county = try CountyDatabase.inMemory(clock: clock)
+        _ = try county.initialize(county: "110105", name: "朝阳区")
+        var roster = "code,name,township_code,township_name\n"
+        for v in 1...25 { roster += "110105001\(String(format: "%03d", v)),第\(v)村,110105001,一街道\n" }
+        _ = try county.importVillages(try CSVFile(data: Data(roster.utf8), file: "v.csv"))
+        try await county.writer.write { db in
+            // Village v has v persons with a test due on 11-03 and not taken, under a measure still held.
+            for v in 1...25 {
+                let village = "110105001\(String(format: "%03d", v))"
+                for p in 0..<v {
+                    let id = "\(v)-\(p)"
+                    try db.execute(sql: "INSERT INTO measure (id, village, person_id, arrival_id, status, phases, starts_on, ends_on) VALUES (?, ?, ?, ?, 'active', '[]', '2022-11-01', '2022-11-07')",
+                                   arguments: ["m\(id)", village, "p\(id)", "a\(id)"])
+                    try db.execute(sql: "INSERT INTO lab_test (id, village, person_id, measure_id, due_on) VALUES (?, ?, ?, ?, '2022-11-03')",
+                                   arguments: ["t\(id)", village, "p\(id)", "m\(id)"])
+                }
+            }
+        }
+        let page = try await county.dashboardPage(on: Day("2022-11-05")!, full: false, viewer: "")
+        let list = try #require(page.components(separatedBy: "<table id=\"overdue\">").last?.components(separatedBy: "</table>").first)
+        #expect(list.components(separatedBy: "<tr>").count - 2 == 20)
+        #expect(list.contains("第25村") && list.contains("第6村") && !list.contains("第5村<"))
+        #expect(page.contains("共 25 个村 325 人") && page.contains("另有 5 个村未列出"))
+        // The third village's row in the township table carries its 3.
+        let row = try #require(page.components(separatedBy: "第3村</a>").last?.components(separatedBy: "</tr>").first)
+        #expect(row.hasSuffix("<td>3</td><td></td>"), "\(row)")
+    }
+}
