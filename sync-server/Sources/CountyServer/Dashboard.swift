@@ -55,3 +55,23 @@ extension CountyStore {
         return DashboardPage.html(input)
     }
 }
+
+extension CountyStore {
+    /// One village's page for `day` (masked unless `full`), nil when the village is not on the roster. Its report
+    /// line, lists and persons are read side by side like the county's page.
+    public func villagePage(_ code: String, on day: Day, full: Bool, viewer: String, maxSkew: TimeInterval = 600) async throws -> String? {
+        async let detail = villageDetail(code, on: day)
+        async let summary = summaryLine(code, on: day, maxSkew: maxSkew)
+        async let actions = actions(on: day, village: code)
+        async let contacts = villageContacts()
+        guard let detail = try await detail else { return nil }
+        let deadline = try LocalTimeOfDay(try await deadline(), field: .deadline)
+        let line = try await summary
+        return VillagePage.html(.init(
+            detail: full ? detail : detail.masked, line: line?.line, deletions: (line?.deletions ?? []).map { full ? $0 : $0.masked },
+            actions: full ? try await actions : try await actions.masked, contact: try await contacts[code],
+            countyName: try await settings().name, day: day, today: clock.today,
+            deadline: clock.instant(day, hour: deadline.hour, minute: deadline.minute), generatedAt: clock.localText(clock.now()),
+            privacy: .init(date: "\(day)", full: full, viewer: viewer, path: "/dashboard/village/\(code)")))
+    }
+}

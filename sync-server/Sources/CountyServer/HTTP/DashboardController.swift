@@ -25,21 +25,11 @@ struct DashboardController<Store: CountyStore>: Sendable {
         router.get("/dashboard/village/:code") { request, context in
             let (caller, day, full) = try await begin(request)
             let code = context.parameters.get("code") ?? ""
-            guard code.count == 12, code.allSatisfy(\.isASCII), code.allSatisfy(\.isNumber), let detail = try await store.villageDetail(code, on: day) else {
+            guard code.count == 12, code.allSatisfy(\.isASCII), code.allSatisfy(\.isNumber),
+                  let page = try await store.villagePage(code, on: day, full: full, viewer: caller.name, maxSkew: options.maxSkew) else {
                 throw Refusal(.notFound, "not_found", Localized(zh: "村名册中没有这个村", en: "no such village on the roster"))
             }
             if full { logUnmasked(context.logger, caller: caller, day: day, what: "village", village: code) }
-            let summary = try await store.summaryLine(code, on: day, maxSkew: options.maxSkew)
-            let actions = try await store.actions(on: day, village: code)
-            let deadline = try LocalTimeOfDay(try await store.deadline(), field: .deadline)
-            let page = VillagePage.html(.init(
-                detail: full ? detail : detail.masked, line: summary?.line,
-                deletions: (summary?.deletions ?? []).map { full ? $0 : $0.masked },
-                actions: full ? actions : actions.masked, contact: try await store.villageContacts()[code],
-                countyName: try await store.settings().name, day: day, today: store.clock.today,
-                deadline: store.clock.instant(day, hour: deadline.hour, minute: deadline.minute),
-                generatedAt: store.clock.localText(store.clock.now()),
-                privacy: .init(date: "\(day)", full: full, viewer: caller.name, path: "/dashboard/village/\(code)")))
             return html(page)
         }
         for format in ["csv", "xlsx"] {
