@@ -372,6 +372,7 @@ case "dashboard":
     print("dashboard parts: " + parts.joined(separator: ", "))
     var times: [Double] = []
     var size = 0
+    // $SYNC_BENCH_RENDERS renders more times than 5, for a profile (`perf record`) of the page alone.
     for _ in 0..<(Int(ProcessInfo.processInfo.environment["SYNC_BENCH_RENDERS"] ?? "") ?? 5) {
         let t0 = now()
         size = try await render()
