@@ -15,6 +15,10 @@ extension CountyDatabase {
         let code = try col(["code", "村代码", "村（社区）代码", "区划代码"]), name = try col(["name", "村名", "村（社区）名称", "名称"])
         let township = try col(["township_code", "乡镇代码", "乡镇（街道）代码"]), townshipName = try col(["township_name", "乡镇", "乡镇（街道）"])
         return try write { db, recorder, settings in
+            guard settings.level == .county else {
+                throw RegistryError(.level, zh: "村名册由县级服务器管理；\(settings.level.chinese)服务器导入下级区划：sync-server regions import",
+                                    en: "villages belong to a county server; a \(settings.level.rawValue) server imports regions: sync-server regions import")
+            }
             var added = 0, updated = 0
             for row in csv.rows {
                 func cell(_ i: Int) -> String { i < row.fields.count ? row.fields[i] : "" }

@@ -13,13 +13,28 @@ extension CountyDatabase {
         let token = Self.newToken()
         try writer.write { db in
             let settings = try CountyDatabase.settings(db)
-            guard village.hasPrefix(settings.county) else {
-                throw RegistryError(.village, zh: "\(village) 不属于本县 \(settings.county)", en: "\(village) is not in county \(settings.county)")
-            }
+            let regions = settings.level == .county ? [] : Set(try String.fetchAll(db, sql: "SELECT code FROM region"))
+            try Self.checkTokenHolder(village, settings: settings, regions: regions)
             try db.execute(sql: "INSERT INTO token (id, village, hash, created_at) VALUES (?, ?, ?, ?)",
                            arguments: [UUID().uuidString.lowercased(), village, Self.hash(token), clock.isoText(clock.now())])
         }
         return token
+    }
+
+    /// Whom a server may issue a token to. A county: its villages, and itself (the officer's token). A city or a
+    /// province: the regions of its roster (their servers push up under it), and itself; never a village, whose
+    /// county holds its roster and its tokens.
+    static func checkTokenHolder(_ code: String, settings: Settings, regions: Set<String>) throws {
+        if settings.level == .county {
+            guard code.hasPrefix(settings.county) else {
+                throw RegistryError(.village, zh: "\(code) 不属于本县 \(settings.county)", en: "\(code) is not in county \(settings.county)")
+            }
+        } else if code.count == 12 {
+            throw RegistryError(.village, zh: "村令牌只能由县级服务器签发", en: "only a county server issues village tokens")
+        } else if code != settings.county, !regions.contains(code) {
+            throw RegistryError(.code, zh: "\(code) 不在本级名册中：先用 sync-server regions import 导入",
+                                en: "\(code) is not on this server's roster: import it with sync-server regions import")
+        }
     }
 
     /// Revokes every token of a village (or only the one given); returns how many were revoked.
@@ -57,8 +72,9 @@ extension CountyDatabase {
     public func tokens() throws -> [TokenLine] {
         try writer.read { db in
             try Row.fetchAll(db, sql: """
-                SELECT t.village, v.name, t.created_at, t.revoked_at FROM token t
-                LEFT JOIN village v ON v.code = t.village AND v.deleted = 0 ORDER BY t.village, t.created_at
+                SELECT t.village, COALESCE(v.name, r.name) AS name, t.created_at, t.revoked_at FROM token t
+                LEFT JOIN village v ON v.code = t.village AND v.deleted = 0 LEFT JOIN region r ON r.code = t.village
+                ORDER BY t.village, t.created_at
                 """).map { TokenLine(village: $0["village"], name: $0["name"], createdAt: $0["created_at"], revokedAt: $0["revoked_at"]) }
         }
     }

@@ -13,7 +13,7 @@ struct SyncServerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sync-server",
         abstract: "县级汇总与同步服务器 / The county's sync server.",
-        subcommands: [Init.self, Villages.self, Token.self, RiskAreas.self, Leads.self, PersonCommand.self, Merge.self, Serve.self, Restored.self,
+        subcommands: [Init.self, Villages.self, RegionsCommand.self, Token.self, RiskAreas.self, Leads.self, PersonCommand.self, Merge.self, Serve.self, Restored.self,
                       Copy.self, PosterCommand.self])
 }
 
@@ -53,16 +53,27 @@ struct ServerOptionsGroup: ParsableArguments {
 
 extension SyncServerCommand {
     struct Init: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "建立县数据库 / Set up the county database.")
+        static let configuration = CommandConfiguration(
+            abstract: "建立县（市、省）数据库 / Set up the server's database.",
+            discussion: "sync-server init --county 420102 --name 江岸区，或 --region 420100 --level city --name 武汉市。")
         @OptionGroup var options: ServerOptionsGroup
-        @Option(help: "6 位县级区划代码 / 6-digit county code.") var county: String
-        @Option(help: "县名 / County name.") var name: String
+        @Option(help: "6 位县级区划代码（等于 --region CODE --level county） / 6-digit county code.") var county: String?
+        @Option(help: "6 位区划代码：县、市（以 00 结尾）或省（以 0000 结尾） / 6-digit region code.") var region: String?
+        @Option(help: "county|city|province（县级、市级、省级；默认 county）.") var level: String = "county"
+        @Option(help: "名称 / Name.") var name: String
+
+        func validate() throws {
+            if (county == nil) == (region == nil) { throw ValidationError("give --county CODE, or --region CODE --level county|city|province") }
+            if county != nil, level != "county" { throw ValidationError("--county sets up a county; use --region CODE --level \(level)") }
+            if RegionLevel(rawValue: level) == nil { throw ValidationError("--level: county, city or province") }
+        }
 
         func run() async throws {
             try await options.run { db in
-                let settings = try await db.initialize(county: county, name: name)
-                Terminal.out(options.language == .zh ? "已建立县数据库：\(settings.name)（\(settings.county)），数据库 \(displayed(options.path))"
-                                                      : "county \(settings.county) \(settings.name) ready in \(displayed(options.path))")
+                let settings = try await db.initialize(region: county ?? region!, level: RegionLevel(rawValue: level)!, name: name)
+                Terminal.out(options.language == .zh
+                             ? "已建立\(settings.level.chinese)数据库：\(settings.name)（\(settings.county)），数据库 \(displayed(options.path))"
+                             : "\(settings.level.rawValue) \(settings.county) \(settings.name) ready in \(displayed(options.path))")
             }
         }
     }
@@ -95,15 +106,18 @@ extension SyncServerCommand {
         struct Issue: AsyncParsableCommand {
             static let configuration = CommandConfiguration(abstract: "签发令牌（只显示这一次） / Issue a token (shown once).")
             @OptionGroup var options: ServerOptionsGroup
-            @Option(help: "12 位村代码 / Village code.") var village: String?
-            @Flag(help: "县级令牌：查看汇总和看板 / A county token, for the summary and the dashboard.") var county = false
+            @Option(help: "12 位村代码（县级服务器） / Village code (a county server).") var village: String?
+            @Flag(help: "本级令牌：查看汇总和看板 / This server's own token, for the summary and the dashboard.") var county = false
+            @Option(help: "6 位下级区划代码（市、省级服务器，须在名册中） / A region of this server's roster.") var region: String?
 
             func validate() throws {
-                if (village == nil) == !county { throw ValidationError("give --village CODE or --county") }
+                if [village != nil, county, region != nil].filter({ $0 }).count != 1 { throw ValidationError("give --village CODE, --region CODE or --county") }
             }
 
             func run() async throws {
-                try await options.run { db in Terminal.out(try await db.issueToken(village: county ? try await db.settings().county : village!)) }
+                try await options.run { db in
+                    Terminal.out(try await db.issueToken(village: county ? try await db.settings().county : village ?? region!))
+                }
             }
         }
 
@@ -129,7 +143,7 @@ extension SyncServerCommand {
                 try await options.run { db in
                     for token in try await db.tokens() {
                         let zh = options.language == .zh
-                        Terminal.out("\(token.village)  \(token.name ?? (token.village.count == 6 ? (zh ? "县级令牌" : "county token") : (zh ? "（不在村名册）" : "(not on the roster)")))  "
+                        Terminal.out("\(token.village)  \(token.name ?? (token.village.count == 6 ? (zh ? "本级令牌" : "own token") : (zh ? "（不在村名册）" : "(not on the roster)")))  "
                                      + (zh ? "签发 \(token.createdAt)  " : "issued \(token.createdAt)  ")
                                      + (token.revokedAt.map { zh ? "已吊销 \($0)" : "revoked \($0)" } ?? (zh ? "有效" : "active")))
                     }

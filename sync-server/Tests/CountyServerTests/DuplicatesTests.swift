@@ -57,7 +57,7 @@ struct DashboardCountListTests {
     func overdueListed() async throws {
         let clock = RegistryClock(now: { RegistryClock.parseNow("2022-11-05 17:30")! })
         let county = try CountyDatabase.inMemory(clock: clock)
-        _ = try county.initialize(county: "110105", name: "朝阳区")
+        _ = try await county.initialize(county: "110105", name: "朝阳区")
         var roster = "code,name,township_code,township_name\n"
         for v in 1...25 { roster += "110105001\(String(format: "%03d", v)),第\(v)村,110105001,一街道\n" }
         _ = try county.importVillages(try CSVFile(data: Data(roster.utf8), file: "v.csv"))

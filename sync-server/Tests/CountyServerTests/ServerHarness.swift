@@ -36,6 +36,25 @@ final class ServerHarness: @unchecked Sendable {
         try command(["risk-areas", "import", path("areas.csv")])
     }
 
+    /// A server for a region above the county (a city or a province), set up with `init --region`, no roster yet.
+    init(region: String, level: String, name: String) throws {
+        dir = FileManager.default.temporaryDirectory.appendingPathComponent("\(level)-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        db = try TestStore.newDatabase(in: dir)
+        stderrFile = dir.appendingPathComponent("serve.log")
+        try command(["init", "--region", region, "--level", level, "--name", name])
+    }
+
+    /// Runs a `sync-server` command that must be refused; returns its one-line message (stderr, in English).
+    func refusal(_ arguments: [String]) throws -> String {
+        do {
+            try command(arguments + ["--lang", "en"])
+        } catch let error as RegistryError {
+            return error.message(.en)
+        }
+        throw RegistryError(nil, zh: "", en: "sync-server \(arguments) was not refused")
+    }
+
     /// A second server process over the same county database (several processes behind a load balancer), not
     /// started yet.
     init(sharing other: ServerHarness, db: String? = nil) {

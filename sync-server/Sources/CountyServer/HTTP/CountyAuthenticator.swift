@@ -24,7 +24,10 @@ struct CountyAuthenticator<Store: CountyStore>: Sendable {
                 name = String(pair[..<colon])
             }
         }
-        guard let token, let holder = try await store.authenticate(token.trimmingCharacters(in: .whitespaces)), holder.village.count == 6 else {
+        // This server's own token only: at a city, a county's token (it pushes up under it) is 6 digits too, and must
+        // not open the city's pages.
+        guard let token, let holder = try await store.authenticate(token.trimmingCharacters(in: .whitespaces)),
+              holder.village.count == 6, holder.village == (try await store.settings()).county else {
             if challenge { throw BasicChallenge() }
             throw Refusal(.unauthorized, "unauthorized", Localized(zh: "需要县级令牌", en: "a county token is required"))
         }

@@ -21,7 +21,7 @@ actor Replica {
     private var epoch: String?
     /// The settings the county's operations read from the replica, as last copied there.
     private var settingsCopied: [String: String]?
-    static let copiedSettings = ["county", "county_name", "site", "epoch", "deadline"]
+    static let copiedSettings = ["county", "county_name", "site", "epoch", "deadline", "level"]
 
     init(clock: RegistryClock) { self.clock = clock }
 

@@ -164,17 +164,19 @@ public final class PostgresStore: CountyStore, GroupCommitting {
 
     public func settings() async throws -> CountyDatabase.Settings { try CountyDatabase.Settings(try await settingValues()) }
 
-    public func initialize(county code: String, name: String) async throws -> CountyDatabase.Settings {
-        let county = try Validate.areaCode(code, field: .code, lengths: [6])
-        let name = try Validate.required(name, field: .name)
+    public func initialize(region code: String, level: RegionLevel, name: String) async throws -> CountyDatabase.Settings {
+        let (region, name) = try level.checkSetup(code: code, name: name)
         try await transaction { connection in
             try await connection.query(.sql("SELECT pg_advisory_xact_lock(\(PostgresSchema.logLock))"), logger: logger)
-            if let existing = try await setting("county", on: connection), existing != county {
-                throw RegistryError(.code, zh: "此数据库已属于 \(existing)", en: "this database already belongs to county \(existing)")
-            }
-            try await setSetting("county", county, on: connection)
+            var existing: [String: String] = [:]
+            for key in ["county", "level"] { existing[key] = try await setting(key, on: connection) }
+            try level.checkSameAsStored(code: region, stored: existing)
+            try await setSetting("county", region, on: connection)
             try await setSetting("county_name", name, on: connection)
-            if try await setting("site", on: connection) == nil { try await setSetting("site", "county-" + UUID().uuidString.lowercased(), on: connection) }
+            try await setSetting("level", level.rawValue, on: connection)
+            if try await setting("site", on: connection) == nil {
+                try await setSetting("site", "\(level.rawValue)-" + UUID().uuidString.lowercased(), on: connection)
+            }
             if try await setting("epoch", on: connection) == nil { try await setSetting("epoch", UUID().uuidString.lowercased(), on: connection) }
         }
         return try await settings()
@@ -198,10 +200,8 @@ public final class PostgresStore: CountyStore, GroupCommitting {
 
     public func issueToken(village code: String) async throws -> String {
         let village = try Validate.areaCode(code, field: .village, lengths: [6, 12])
-        let county = try await settings().county
-        guard village.hasPrefix(county) else {
-            throw RegistryError(.village, zh: "\(village) 不属于本县 \(county)", en: "\(village) is not in county \(county)")
-        }
+        let settings = try await settings()
+        try CountyDatabase.checkTokenHolder(village, settings: settings, regions: settings.level == .county ? [] : Set(try await regions().map(\.code)))
         let token = CountyDatabase.newToken()
         var binds = PostgresBindings()
         binds.append(UUID().uuidString.lowercased())
@@ -230,8 +230,9 @@ public final class PostgresStore: CountyStore, GroupCommitting {
     public func tokens() async throws -> [CountyDatabase.TokenLine] {
         var lines: [CountyDatabase.TokenLine] = []
         for try await (village, name, created, revoked) in try await client.query("""
-            SELECT t.village, v.name, t.created_at, t.revoked_at FROM token t
-            LEFT JOIN village v ON v.code = t.village AND v.deleted = 0 ORDER BY t.village, t.created_at
+            SELECT t.village, COALESCE(v.name, r.name) AS name, t.created_at, t.revoked_at FROM token t
+            LEFT JOIN village v ON v.code = t.village AND v.deleted = 0 LEFT JOIN region r ON r.code = t.village
+            ORDER BY t.village, t.created_at
             """, logger: logger).decode((String, String?, String, String?).self) {
             lines.append(CountyDatabase.TokenLine(village: village, name: name, createdAt: created, revokedAt: revoked))
         }

@@ -30,6 +30,9 @@ public final class CountyDatabase: Sendable {
         migrator.registerMigration("county-v6") { db in
             try db.execute(sql: String(decoding: PackageResources.county_v6_sql, as: UTF8.self))
         }
+        migrator.registerMigration("county-v7") { db in
+            try db.execute(sql: String(decoding: PackageResources.county_v7_sql, as: UTF8.self))
+        }
         return migrator
     }
 
@@ -78,6 +81,9 @@ public final class CountyDatabase: Sendable {
         public var name: String
         public var site: String
         public var epoch: String
+        /// County, city or province: what this server stands for (a county's databases, set up before levels
+        /// existed, have no key and are counties).
+        public var level: RegionLevel
 
         /// The settings from the stored keys; refuses a store that was never initialised.
         init(_ values: [String: String]) throws {
@@ -89,21 +95,29 @@ public final class CountyDatabase: Sendable {
             self.name = values["county_name"] ?? ""
             self.site = site
             self.epoch = epoch
+            level = values["level"].flatMap(RegionLevel.init(rawValue:)) ?? .county
         }
     }
 
     /// Sets up the county: its 6-digit code, its name, a site id and an epoch.
     @discardableResult
     public func initialize(county code: String, name: String) throws -> Settings {
-        let county = try Validate.areaCode(code, field: .code, lengths: [6])
-        let name = try Validate.required(name, field: .name)
+        try initialize(region: code, level: .county, name: name)
+    }
+
+    /// Sets up the server for a region at `level` (a county, a city or a province): its 6-digit code, its name, a
+    /// site id and an epoch. Run again it renames; it never changes the code or the level of a database.
+    @discardableResult
+    public func initialize(region code: String, level: RegionLevel, name: String) throws -> Settings {
+        let (region, name) = try level.checkSetup(code: code, name: name)
         return try writer.write { db in
-            if let existing = try LocalSettings.get(db, "county"), existing != county {
-                throw RegistryError(.code, zh: "此数据库已属于 \(existing)", en: "this database already belongs to county \(existing)")
-            }
-            try LocalSettings.set(db, "county", county)
+            var existing: [String: String] = [:]
+            for key in ["county", "level"] { existing[key] = try LocalSettings.get(db, key) }
+            try level.checkSameAsStored(code: region, stored: existing)
+            try LocalSettings.set(db, "county", region)
             try LocalSettings.set(db, "county_name", name)
-            if try LocalSettings.get(db, "site") == nil { try LocalSettings.set(db, "site", "county-" + UUID().uuidString.lowercased()) }
+            try LocalSettings.set(db, "level", level.rawValue)
+            if try LocalSettings.get(db, "site") == nil { try LocalSettings.set(db, "site", "\(level.rawValue)-" + UUID().uuidString.lowercased()) }
             if try LocalSettings.get(db, "epoch") == nil { try LocalSettings.set(db, "epoch", UUID().uuidString.lowercased()) }
             return try CountyDatabase.settings(db)
         }
@@ -126,7 +140,7 @@ public final class CountyDatabase: Sendable {
 
     static func settings(_ db: Database) throws -> Settings {
         var values: [String: String] = [:]
-        for key in ["county", "county_name", "site", "epoch"] { values[key] = try LocalSettings.get(db, key) }
+        for key in ["county", "county_name", "site", "epoch", "level"] { values[key] = try LocalSettings.get(db, key) }
         return try Settings(values)
     }
 

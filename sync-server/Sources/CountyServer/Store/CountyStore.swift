@@ -16,8 +16,8 @@ public protocol CountyStore: Sendable {
 
     /// The county's identity and sync settings; refuses an uninitialised store.
     func settings() async throws -> CountyDatabase.Settings
-    /// Sets up the county (its code and name; a site id and an epoch the first time).
-    func initialize(county: String, name: String) async throws -> CountyDatabase.Settings
+    /// Sets up the server for a county, city or province (its code and name; a site id and an epoch the first time).
+    func initialize(region: String, level: RegionLevel, name: String) async throws -> CountyDatabase.Settings
     /// Starts a new epoch after a restore: villages then pull from scratch.
     func newEpoch() async throws -> String
     /// The report deadline, `HH:MM`.
@@ -29,6 +29,11 @@ public protocol CountyStore: Sendable {
     func villageContacts() async throws -> [String: String]
     /// Sets the contacts given (others stay).
     func setVillageContacts(_ contacts: [String: String]) async throws
+
+    /// A city's or province's roster of the regions below it (empty at a county).
+    func regions() async throws -> [RegionEntry]
+    /// Keeps regions already checked (`Regions.parse`): new codes added, known ones renamed or moved.
+    func setRegions(_ entries: [RegionEntry]) async throws -> (added: Int, updated: Int)
 
     // MARK: Tokens
 
@@ -57,6 +62,11 @@ public protocol CountyStore: Sendable {
 }
 
 extension CountyStore {
+    /// Sets up a county (the level every server was before cities and provinces).
+    public func initialize(county: String, name: String) async throws -> CountyDatabase.Settings {
+        try await initialize(region: county, level: .county, name: name)
+    }
+
     /// The county summary for `day` (the merge run's figures).
     public func summary(on day: Day, maxSkew: TimeInterval = 600) async throws -> CountySummary {
         let deadline = try await deadline()

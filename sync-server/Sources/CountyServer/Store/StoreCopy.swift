@@ -24,7 +24,7 @@ public enum StoreCopy {
     static func tables() -> [(name: String, key: String)] {
         SyncedTables.names.map { ($0, "id") } + [
             ("change_log", "seq"), ("setting", "key"), ("site_cursor", "site"), ("token", "id"), ("report_receipt", "report_id || '/' || revision"),
-            ("village_contact", "code"), ("sync_rejection", "seq"),
+            ("village_contact", "code"), ("sync_rejection", "seq"), ("region", "code"),
         ]
     }
 
