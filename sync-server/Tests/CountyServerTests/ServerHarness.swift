@@ -50,7 +50,7 @@ final class ServerHarness: @unchecked Sendable {
         do {
             try command(arguments + ["--lang", "en"])
         } catch let error as RegistryError {
-            return error.message(.en)
+            return String(error.message(.en).split(separator: " failed: ", maxSplits: 1).last ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         }
         throw RegistryError(nil, zh: "", en: "sync-server \(arguments) was not refused")
     }

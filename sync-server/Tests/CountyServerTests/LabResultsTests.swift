@@ -1,0 +1,46 @@
+import Foundation
+import GRDB
+import RegistryCore
+import RegistrySync
+import Testing
+
+/// 村报告、乡采样、县检测: the county imports the laboratory's sheet and each result reaches the village that took
+/// the sample, at its next sync.
+@Suite("Lab results through the county", .serialized)
+struct LabResultsTests {
+    @Test("results import: a bad row refuses the file; matched results reach the village; unregistered and unsampled rows listed; a re-import changes nothing")
+    func results() async throws {
+        let county = try ServerHarness()
+        try county.start()
+        let token = try county.command(["token", "issue", "--village", "110105001001"])
+        let village = try makeVillage(county, code: "110105001001")
+        try intake(village, name: "欧阳娜娜", id: "420102199003071232")
+        try intake(village, name: "李四", id: "11010519491231002X")
+        _ = try village.recordTest("420102199003071232", sampled: Day("2022-07-04")!, result: .pending, resultOn: nil, lab: nil)
+        _ = try await SyncSession(registry: village, transport: county.transport(token)).run()
+
+        try county.write("bad.csv", "身份证号,姓名,采样日期,结果,检测机构\n420102199003071232,欧阳娜娜,2022-07-04,阳性,县疾控\n420102199003071233,王五,2022-07-04,阳性,县疾控\n")
+        #expect(try county.refusal(["results", "import", county.path("bad.csv")]).hasPrefix("line 3: "))
+        try county.write("results.csv", """
+            身份证号,姓名,采样日期,结果,检测机构
+            420102199003071232,欧阳娜娜,2022-07-04,阴性,县疾控中心
+            11010519491231002X,李四,2022-07-04,阴性,县疾控中心
+            440106199001011235,赵六,2022-07-04,阳性,县疾控中心
+            """)
+        let report = try county.command(["results", "import", county.path("results.csv")])
+        #expect(report.hasPrefix("检测结果：写入 1（阳性 0），已有相同结果 0，未匹配 2，结果冲突未写 0"), "\(report)")
+        #expect(report.contains("第 3 行 李四") && report.contains("没有当日采样记录"))
+        #expect(report.contains("第 4 行 赵六 440106********1235") && report.contains("没有登记此人"))
+        #expect(try county.command(["results", "import", county.path("results.csv")]).hasPrefix("检测结果：写入 0（阳性 0），已有相同结果 1"))
+
+        _ = try await SyncSession(registry: village, transport: county.transport(token)).run()
+        let test = try await village.writer.read { db in
+            try LabTest.filter(Column("sampled_on") == "2022-07-04").fetchOne(db)
+        }
+        #expect(test?.result == .negative && test?.lab == "县疾控中心" && test?.resultOn != nil)
+        // A different result for a sample the village has a result for is not written over.
+        try county.write("conflict.csv", "id_number,name,sampled_on,result\n420102199003071232,欧阳娜娜,2022-07-04,positive\n")
+        #expect(try county.command(["results", "import", county.path("conflict.csv"), "--lang", "en"])
+            .hasPrefix("results: 0 recorded (0 positive), 0 already there, 0 unmatched, 1 conflicting"))
+    }
+}
