@@ -195,6 +195,8 @@ public struct SyncSession: Sendable {
                 }
                 // The clock moves past everything seen, once per page.
                 if let newest = page.changes.map(\.hlc).max() { try LocalSettings.observe(db, remote: HLC(raw: newest), now: now) }
+                // A positive result from the county's lab import escalates the measure and moves the contacts here.
+                _ = try registry.afterPulling(page.changes, db: db)
                 try SyncState.setPull(db, max(page.next, 0), epoch: page.epoch)
             }
             report.pulled += page.changes.count

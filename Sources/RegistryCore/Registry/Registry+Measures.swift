@@ -85,21 +85,50 @@ extension Registry {
                                dueOn: nil, sampledOn: sampled, result: result, resultOn: dayOfResult, lab: lab, deleted: false)
                 try recorder.insert(test)
             }
-            var escalated = false, contacts: [ContactOutcome] = []
-            if result == .positive, var m = measure, m.status != .escalated {
-                let old = m
-                m.status = .escalated
-                try recorder.update(m, from: old)
-                try recorder.insert(event(m, .escalated, on: dayOfResult ?? sampled, reason: "核酸阳性（\(sampled) 采样）",
-                                          actor: settings.villageName, settings: settings))
-                escalated = true
-            }
-            if result == .positive {
-                // Also for a positive with no open measure (a resident tested on suspicion): nobody around is missed.
-                contacts = try moveContacts(of: person, sampled: sampled, on: today, db: db,
-                                            recorder: &recorder, settings: settings, rules: try RulesContext.load(db, settings: settings))
-            }
+            guard result == .positive else { return (test, false, []) }
+            let (escalated, contacts) = try positive(person, measure: measure, sampled: sampled, on: dayOfResult ?? sampled, today: today,
+                                                     actor: settings.villageName, db: db, recorder: &recorder, settings: settings)
             return (test, escalated, contacts)
+        }
+    }
+
+    /// What a positive result sets off, whoever recorded it (the clerk, or the county's lab import pulled at a
+    /// sync): the measure escalates and everyone around the person (household, companions, contacts registered
+    /// here) goes under the close-contact plan. Also for a positive with no open measure (a resident tested on
+    /// suspicion): nobody around is missed.
+    func positive(_ person: Person, measure: Measure?, sampled: Day, on day: Day, today: Day, actor: String, db: Database,
+                  recorder: inout ChangeRecorder, settings: RegistrySettings) throws -> (escalated: Bool, contacts: [ContactOutcome]) {
+        var escalated = false
+        if var m = measure, m.status != .escalated {
+            let old = m
+            m.status = .escalated
+            try recorder.update(m, from: old)
+            try recorder.insert(event(m, .escalated, on: day, reason: "核酸阳性（\(sampled) 采样）", actor: actor, settings: settings))
+            escalated = true
+        }
+        let contacts = try moveContacts(of: person, sampled: sampled, on: today, db: db,
+                                        recorder: &recorder, settings: settings, rules: try RulesContext.load(db, settings: settings))
+        return (escalated, contacts)
+    }
+
+    /// After a sync pulled `changes`: each positive result the county wrote into one of this village's samples (its
+    /// lab import) sets off what a positive the clerk records does, in the same transaction as the pull, as this
+    /// village's own changes (they go up at the next push). Returns the persons concerned.
+    public func afterPulling(_ changes: [Change], db: Database) throws -> Int {
+        let positives = changes.filter { $0.table == LabTest.databaseTableName && $0.columns.values["result"] == .string(TestResult.positive.rawValue) }
+        guard !positives.isEmpty else { return 0 }
+        let settings = try RegistrySettings.load(db)
+        return try ChangeRecorder.recording(db, site: settings.site, clock: clock) { recorder in
+            var count = 0
+            for change in positives {
+                guard let test = try LabTest.fetchOne(db, key: change.pk), test.result == .positive, !test.deleted,
+                      let person = try Person.fetchOne(db, key: test.personId), let sampled = test.sampledOn else { continue }
+                let measure = try Registry.file(db, person: person).current?.measure
+                _ = try positive(person, measure: measure, sampled: sampled, on: test.resultOn ?? sampled, today: clock.today,
+                                 actor: "县检测结果", db: db, recorder: &recorder, settings: settings)
+                count += 1
+            }
+            return count
         }
     }
 

@@ -42,5 +42,22 @@ struct LabResultsTests {
         try county.write("conflict.csv", "id_number,name,sampled_on,result\n420102199003071232,欧阳娜娜,2022-07-04,positive\n")
         #expect(try county.command(["results", "import", county.path("conflict.csv"), "--lang", "en"])
             .hasPrefix("results: 0 recorded (0 positive), 0 already there, 0 unmatched, 1 conflicting"))
+
+        // A positive: at its next sync the village escalates the person's measure, as if the clerk had typed it.
+        _ = try village.recordTest("11010519491231002X", sampled: Day("2022-07-05")!, result: .pending, resultOn: nil, lab: nil)
+        _ = try await SyncSession(registry: village, transport: county.transport(token)).run()
+        try county.write("positive.csv", "id_number,name,sampled_on,result,lab\n11010519491231002X,李四,2022-07-05,positive,县疾控中心\n")
+        #expect(try county.command(["results", "import", county.path("positive.csv")]).hasPrefix("检测结果：写入 1（阳性 1）"))
+        _ = try await SyncSession(registry: village, transport: county.transport(token)).run()
+        let (status, actor) = try await village.writer.read { db -> (String?, String?) in
+            let person = try #require(try Person.filter(Column("id_number") == "11010519491231002X").fetchOne(db))
+            let measure = try #require(try Measure.filter(Column("person_id") == person.id).fetchOne(db))
+            let event = try MeasureEvent.filter(Column("measure_id") == measure.id && Column("action") == "escalated").fetchOne(db)
+            return (measure.status.rawValue, event?.actor)
+        }
+        #expect(status == "escalated" && actor == "县检测结果")
+        // The county's merge run lists the positive of the day (its result came in today) with its village.
+        let merge = try county.command(["merge", "--format", "json"])
+        #expect(merge.contains("\"positives\"") && merge.contains("11010519491231002X"), "\(merge.suffix(600))")
     }
 }
