@@ -16,6 +16,29 @@ public struct SyncSession: Sendable {
         public var pulled = 0
         /// Pending changes whose clock was far ahead and were re-stamped after the computer's clock was fixed.
         public var restamped = 0
+        /// Persons whose positive result came from the county (its lab import) in this pull: their measures were
+        /// escalated and the people around them moved here.
+        public var positives: [String] = []
+
+        /// What the clerk reads after a sync: the counts.
+        public func summary(_ language: Language) -> String {
+            language == .zh
+                ? "同步完成：上传 \(pushed) 条，被拒 \(rejected) 条，下载 \(pulled) 条" + (restamped > 0 ? "，重新盖时间戳 \(restamped) 条" : "")
+                : "Synced: \(pushed) pushed, \(rejected) rejected, \(pulled) pulled" + (restamped > 0 ? ", \(restamped) re-stamped" : "")
+        }
+
+        /// A positive result from the county, to be shown apart from the counts and before them; nil when none came.
+        public func alert(_ language: Language) -> String? {
+            guard !positives.isEmpty else { return nil }
+            return language == .zh
+                ? "县检测结果阳性：\(positives.joined(separator: "、"))。已升级管控，身边人员已转入密接管理，请立即处置"
+                : "Positive results from the county: \(positives.joined(separator: ", ")). Measures escalated, the people around them moved to the contact plan; act now"
+        }
+
+        /// The alert (if any) on its own line, then the counts: what the command line prints.
+        public func text(_ language: Language) -> String {
+            alert(language).map { $0 + "\n" + summary(language) } ?? summary(language)
+        }
     }
 
     /// Progress for a terminal: phase and counts.
@@ -180,7 +203,7 @@ public struct SyncSession: Sendable {
                 continue
             }
             let now = registry.clock.milliseconds
-            try await registry.writer.write { db in
+            let positives = try await registry.writer.write { db -> [String] in
                 // The county sends this village's rows and its own (a county's code starts the village's).
                 let plan = try ChangeApplier.apply(page.changes, scopes: [village, String(village.prefix(6))], db: db)
                 if let rejection = plan.rejections.first {
@@ -195,10 +218,11 @@ public struct SyncSession: Sendable {
                 }
                 // The clock moves past everything seen, once per page.
                 if let newest = page.changes.map(\.hlc).max() { try LocalSettings.observe(db, remote: HLC(raw: newest), now: now) }
-                // A positive result from the county's lab import escalates the measure and moves the contacts here.
-                _ = try registry.afterPulling(page.changes, db: db)
                 try SyncState.setPull(db, max(page.next, 0), epoch: page.epoch)
+                // A positive result from the county's lab import escalates the measure and moves the contacts here.
+                return try registry.afterPulling(page.changes, db: db)
             }
+            report.positives += positives
             report.pulled += page.changes.count
             progress(.pulling(done: report.pulled))
             if !page.more { return }

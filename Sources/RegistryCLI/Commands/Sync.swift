@@ -40,9 +40,7 @@ extension RegistryCommand {
                         }
                     }
                     if terminal { FileHandle.standardError.write(Data("\r".utf8)) }
-                    Console.out(lang == .zh
-                        ? "同步完成：上传 \(report.pushed) 条，被拒 \(report.rejected) 条，下载 \(report.pulled) 条" + (report.restamped > 0 ? "，重新盖时间戳 \(report.restamped) 条" : "")
-                        : "Synced: \(report.pushed) pushed, \(report.rejected) rejected, \(report.pulled) pulled" + (report.restamped > 0 ? ", \(report.restamped) re-stamped" : ""))
+                    Console.out(report.text(lang))
                     if report.rejected > 0 {
                         Console.error(lang == .zh ? "有被县服务器拒绝的修改，请运行 registry sync status 查看原因" : "Some changes were refused; see registry sync status")
                     }

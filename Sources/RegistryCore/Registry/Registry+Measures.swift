@@ -113,22 +113,22 @@ extension Registry {
 
     /// After a sync pulled `changes`: each positive result the county wrote into one of this village's samples (its
     /// lab import) sets off what a positive the clerk records does, in the same transaction as the pull, as this
-    /// village's own changes (they go up at the next push). Returns the persons concerned.
-    public func afterPulling(_ changes: [Change], db: Database) throws -> Int {
+    /// village's own changes (they go up at the next push). Returns the names of the persons concerned.
+    public func afterPulling(_ changes: [Change], db: Database) throws -> [String] {
         let positives = changes.filter { $0.table == LabTest.databaseTableName && $0.columns.values["result"] == .string(TestResult.positive.rawValue) }
-        guard !positives.isEmpty else { return 0 }
+        guard !positives.isEmpty else { return [] }
         let settings = try RegistrySettings.load(db)
         return try ChangeRecorder.recording(db, site: settings.site, clock: clock) { recorder in
-            var count = 0
+            var names: [String] = []
             for change in positives {
                 guard let test = try LabTest.fetchOne(db, key: change.pk), test.result == .positive, !test.deleted,
                       let person = try Person.fetchOne(db, key: test.personId), let sampled = test.sampledOn else { continue }
                 let measure = try Registry.file(db, person: person).current?.measure
                 _ = try positive(person, measure: measure, sampled: sampled, on: test.resultOn ?? sampled, today: clock.today,
                                  actor: "县检测结果", db: db, recorder: &recorder, settings: settings)
-                count += 1
+                names.append(person.name)
             }
-            return count
+            return names
         }
     }
 

@@ -12,6 +12,8 @@ struct SyncController: Sendable {
     struct View: Sendable {
         let running: Bool
         let progress, outcome: String?
+        /// A positive result from the county in the last sync.
+        let alert: String?
         let failed: String?
         let server, lastSuccess: String
         let pending: Int
@@ -36,18 +38,18 @@ struct SyncController: Sendable {
     func page(_ failed: (form: PostedForm, error: RegistryError)?, request: Request, context: WebContext, status: HTTPResponse.Status = .ok) throws -> Response {
         let s = try SyncStatus.of(app.registry)
         var running = false
-        var progress: String?, outcome: String?, failure: String?
+        var progress: String?, outcome: String?, failure: String?, alert: String?
         switch app.syncRunner.current {
         case .idle: break
         case .running(let line): (running, progress) = (true, line)
         case .finished(let r, let at):
-            outcome = "\(at) 同步完成：上传 \(r.pushed) 条，被拒 \(r.rejected) 条，下载 \(r.pulled) 条" + (r.restamped > 0 ? "，重新盖时间戳 \(r.restamped) 条" : "")
+            (outcome, alert) = ("\(at) " + r.summary(.zh), r.alert(.zh))
         case .failed(let message, let at): failure = "\(at) 同步未完成：\(message)（已登记的数据不会丢失，可稍后再试）"
         }
         let (fields, orphan) = [FieldView(name: "server", label: "县服务器地址", hint: "首次填写，之后记住；如 http://县服务器:8080"),
                                 FieldView(name: "token", label: "本村令牌", type: "password", hint: "首次填写，之后记住")]
             .filled(failed?.form ?? PostedForm(fields: ["server": s.server ?? ""]), error: failed?.error)
-        let view = View(running: running, progress: progress, outcome: outcome, failed: failure,
+        let view = View(running: running, progress: progress, outcome: outcome, alert: alert, failed: failure,
                         server: s.server ?? "未设置", lastSuccess: s.last_success ?? "从未", pending: s.pending, hasServer: s.server != nil,
                         rejected: s.rejected.map { Rejected(seq: "\($0.seq)", table: $0.table, pk: $0.pk, reason: $0.reason, at: $0.rejected_at) },
                         hasRejected: !s.rejected.isEmpty, fields: fields, formError: orphan)
