@@ -63,7 +63,10 @@ public struct SyncSession: Sendable {
                                 en: "this token belongs to \(owner)\(health.villageName.map { " (\($0))" } ?? ""), this registry is \(settings.village) (\(settings.villageName)); ask the county for this village's token (nothing was sent)")
         }
         report.restamped = try checkClock(health, site: settings.site)
-        try await push(site: settings.site, report: &report, progress: progress)
+        // A new epoch: the county was restored from a backup, which may predate changes it had acknowledged.
+        let knownEpoch = try await registry.writer.read { try SyncState.load($0).epoch }
+        let restored = knownEpoch != nil && knownEpoch != health.epoch
+        try await push(site: settings.site, report: &report, probe: restored, progress: progress)
         try await pull(site: settings.site, village: settings.village, report: &report, progress: progress)
         try await registry.writer.write { db in
             try LocalSettings.set(db, SyncState.Key.lastSuccess, registry.clock.isoText(registry.clock.now()))
@@ -105,7 +108,10 @@ public struct SyncSession: Sendable {
         }
     }
 
-    func push(site: String, report: inout Report, progress: @Sendable (Progress) -> Void) async throws {
+    /// Pushes the pending changes. With `probe` (the county was restored), an empty push first asks the county
+    /// where this site's changes stand there: a backup older than the last acknowledgement answers with a gap, and
+    /// the changes it lost are sent again from there.
+    func push(site: String, report: inout Report, probe: Bool = false, progress: @Sendable (Progress) -> Void) async throws {
         let total = try await registry.writer.read { db in
             try ChangeLog.pendingCount(db, site: site, cursor: try SyncState.load(db).pushCursor)
         }
@@ -113,6 +119,7 @@ public struct SyncSession: Sendable {
         // Shrunk when the server answers 413 (its body limit below ours); a change refused alone is set aside.
         var maxChanges = Wire.maxBatchChanges, maxBytes = Wire.maxBatchBytes
         var tooLarge: Set<Int64> = []
+        var probe = probe
         while true {
             let (limitChanges, limitBytes, setAside) = (maxChanges, maxBytes, tooLarge)
             let (cursor, batch, withheld, newest) = try await registry.writer.read { db in
@@ -136,7 +143,8 @@ public struct SyncSession: Sendable {
                 }
                 return (cursor, changes, withheld, newest)
             }
-            guard let through = (batch.map(\.originSeq) + withheld.map(\.seq)).max() else { return }
+            guard let through = (batch.map(\.originSeq) + withheld.map(\.seq)).max() ?? (probe ? cursor : nil) else { return }
+            probe = false
             let request = Wire.PushRequest(site: site, after: cursor, through: through, changes: batch, withheld: withheld.map(\.seq))
             let (status, body) = try await transport.send("POST", "/v1/sync/push", query: [:], body: try JSONEncoder().encode(request))
             switch status {

@@ -14,7 +14,7 @@ struct SyncServerCommand: AsyncParsableCommand {
         commandName: "sync-server",
         abstract: "县级汇总与同步服务器 / The county's sync server.",
         subcommands: [Init.self, Villages.self, RegionsCommand.self, Token.self, ResultsCommand.self, RiskAreas.self, Leads.self, PersonCommand.self, Merge.self, Serve.self, Restored.self,
-                      Copy.self, PosterCommand.self])
+                      Copy.self, PosterCommand.self, BackupCommand.self])
 }
 
 /// `--db`, shared by every command.

@@ -59,3 +59,10 @@ extension CountyDatabase: TableCopying {
     /// SQLite's AUTOINCREMENT follows the largest `seq` inserted by itself.
     public func afterCopy() async throws {}
 }
+
+extension CountyDatabase {
+    /// A consistent copy of the county's file at `path` while villages keep syncing (`Backup`); its size in bytes.
+    public func backup(to path: String) throws -> Int64 {
+        try Backup.copy(writer, to: path)
+    }
+}
