@@ -92,6 +92,9 @@ extension Registry {
         }
     }
 
+    /// How the sites of servers begin (`sync-server init` names them after their level).
+    static let serverSitePrefixes = ["county-", "city-", "province-"]
+
     /// What a positive result sets off, whoever recorded it (the clerk, or the county's lab import pulled at a
     /// sync): the measure escalates and everyone around the person (household, companions, contacts registered
     /// here) goes under the close-contact plan. Also for a positive with no open measure (a resident tested on
@@ -114,8 +117,15 @@ extension Registry {
     /// After a sync pulled `changes`: each positive result the county wrote into one of this village's samples (its
     /// lab import) sets off what a positive the clerk records does, in the same transaction as the pull, as this
     /// village's own changes (they go up at the next push). Returns the names of the persons concerned.
+    ///
+    /// Only a server's changes count: another laptop of this village that recorded a positive has escalated the
+    /// measure itself, and its changes arrive here too (servers' sites are named `county-…`, `city-…`, `province-…`;
+    /// a laptop's is a bare UUID).
     public func afterPulling(_ changes: [Change], db: Database) throws -> [String] {
-        let positives = changes.filter { $0.table == LabTest.databaseTableName && $0.columns.values["result"] == .string(TestResult.positive.rawValue) }
+        let positives = changes.filter {
+            $0.table == LabTest.databaseTableName && $0.columns.values["result"] == .string(TestResult.positive.rawValue)
+                && Registry.serverSitePrefixes.contains(where: $0.origin.hasPrefix)
+        }
         guard !positives.isEmpty else { return [] }
         let settings = try RegistrySettings.load(db)
         return try ChangeRecorder.recording(db, site: settings.site, clock: clock) { recorder in
