@@ -69,8 +69,6 @@ struct RegionLevelsTests {
         // A county whose city is on the roster hangs under that city, not under the province.
         try province.write("wrong.csv", "code,name,parent_code\n420103,江汉区,420000\n")
         #expect(try province.refusal(["regions", "import", province.path("wrong.csv")]).contains("parent_code"))
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("init-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         #expect(throws: (any Error).self) { try ServerHarness(region: "420102", level: "city", name: "江岸区") }
         #expect(throws: (any Error).self) { try ServerHarness(region: "420100", level: "province", name: "武汉市") }
     }
