@@ -16,7 +16,7 @@ extension CountyDatabase {
         let township = try col(["township_code", "乡镇代码", "乡镇（街道）代码"]), townshipName = try col(["township_name", "乡镇", "乡镇（街道）"])
         return try write { db, recorder, settings in
             guard settings.level == .county else {
-                throw RegistryError(.level, zh: "村名册由县级服务器管理；\(settings.level.chinese)服务器导入下级区划：sync-server regions import",
+                throw RegistryError(nil, zh: "村名册由县级服务器管理；\(settings.level.chinese)服务器导入下级区划：sync-server regions import",
                                     en: "villages belong to a county server; a \(settings.level.rawValue) server imports regions: sync-server regions import")
             }
             var added = 0, updated = 0

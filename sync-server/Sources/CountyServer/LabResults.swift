@@ -88,7 +88,7 @@ extension CountyDatabase {
     public func recordLabResults(_ rows: [LabResults.Row]) throws -> LabResults.Outcome {
         try write { db, recorder, settings in
             guard settings.level == .county else {
-                throw RegistryError(.level, zh: "检测结果目前由县级服务器导入（市、省级尚未汇集到人员）",
+                throw RegistryError(nil, zh: "检测结果目前由县级服务器导入（市、省级尚未汇集到人员）",
                                     en: "lab results are imported at a county server (a city or province holds no persons yet)")
             }
             var outcome = LabResults.Outcome()

@@ -54,7 +54,7 @@ public enum RegionLevel: String, Sendable, CaseIterable {
         }
         let level = stored["level"].flatMap(RegionLevel.init(rawValue:)) ?? (stored["county"] == nil ? self : .county)
         if level != self {
-            throw RegistryError(.level, zh: "此数据库是\(level.chinese)服务器，不能改为\(chinese)", en: "this database is a \(level.rawValue) server, not a \(rawValue)")
+            throw RegistryError(nil, zh: "此数据库是\(level.chinese)服务器，不能改为\(chinese)", en: "this database is a \(level.rawValue) server, not a \(rawValue)")
         }
     }
 }
@@ -74,7 +74,7 @@ public enum Regions {
     /// a city of the roster (the file's or the one kept) that the code lies inside.
     public static func parse(_ csv: CSVFile, settings: CountyDatabase.Settings, known: [RegionEntry]) throws -> [RegionEntry] {
         guard settings.level != .county else {
-            throw RegistryError(.level, zh: "县级服务器没有下级区划名册：村名册用 sync-server villages import",
+            throw RegistryError(nil, zh: "县级服务器没有下级区划名册：村名册用 sync-server villages import",
                                 en: "a county server has no region roster: use sync-server villages import for villages")
         }
         func column(_ names: [String]) throws -> Int {
