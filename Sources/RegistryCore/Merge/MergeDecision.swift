@@ -8,12 +8,16 @@ public enum MergeDecision {
     public struct Sender: Sendable {
         /// The pushing device's site id: every change must come from it.
         public var site: String
-        /// The village of the push's token.
+        /// The village of the push's token; for a relay, the region of the server below.
         public var village: String
+        /// A server below relaying its region's log (a county to its city): the changes are many sites', each carries
+        /// its scope (`Prepared.scope`), and what a region may write was checked when the push was prepared.
+        public var relays: Bool
 
-        public init(site: String, village: String) {
+        public init(site: String, village: String, relays: Bool = false) {
             self.site = site
             self.village = village
+            self.relays = relays
         }
     }
 
@@ -25,14 +29,18 @@ public enum MergeDecision {
         public let columns: [String]
         /// The log entry's JSON when every column wins.
         public let logJSON: String
-        /// Why the change breaks its columns' rules (checked only for a sender's changes).
+        /// Why the change breaks its columns' rules (checked only for a sender's changes), or a relay's rules.
         public let problem: Localized?
+        /// For a relayed change, the scope (village or region) its row has at the sender.
+        public let scope: String?
 
-        public init(_ change: Change, checkRules: Bool = false) {
+        /// `relayProblem`: what a relay's rules found wrong with the change (they need the receiver's level).
+        public init(_ change: Change, checkRules: Bool = false, scope: String? = nil, relayProblem: Localized? = nil) {
             self.change = change
             columns = change.columns.values.keys.filter { $0 != "id" }.sorted()
             logJSON = ColumnValues.json(sortedNames: columns, values: change.columns.values)
-            problem = checkRules ? SyncedRules.problem(in: change) : nil
+            problem = relayProblem ?? (checkRules ? SyncedRules.problem(in: change) : nil)
+            self.scope = scope
         }
     }
 
@@ -56,7 +64,7 @@ public enum MergeDecision {
                 plan.superseded += 1
                 continue
             }
-            let scope = row.owner ?? change.columns.values["village"]?.stringValue ?? ""
+            let scope = row.owner ?? item.scope ?? change.columns.values["village"]?.stringValue ?? ""
             plan.writes.append(MergePlan.Write(
                 index: index, change: change, isNew: isNew, columns: winners,
                 logJSON: isNew ? item.logJSON : ColumnValues.json(sortedNames: winners, values: change.columns.values), scope: scope))
@@ -74,7 +82,10 @@ public enum MergeDecision {
         let change = item.change
         let row = known.row(change.table, change.pk)
         // A sender is held to its scope and to the columns' rules first: those reasons name what to fix.
-        if let sender, let reason = scopeProblem(change, owner: row.owner, sender: sender) ?? item.problem
+        if let sender, sender.relays, let reason = item.problem ?? relayOwnerProblem(item, owner: row.owner) {
+            return reason
+        }
+        if let sender, !sender.relays, let reason = scopeProblem(change, owner: row.owner, sender: sender) ?? item.problem
             ?? deletionProblem(change, known: known) {
             return reason
         }
@@ -133,6 +144,15 @@ public enum MergeDecision {
             }
             return nil
         }
+    }
+
+    /// Why a relayed change may not touch its row: the row exists under another scope than the one the change says
+    /// it has (rows never change scope, so the sender holds it elsewhere or is writing outside its own). A relay's
+    /// deletions are not held to `deletionProblem`: the county held its villages to it, and a county's own edit may
+    /// delete a person's rows before the person in its log.
+    static func relayOwnerProblem(_ item: Prepared, owner: String?) -> Localized? {
+        guard let owner, let scope = item.scope, owner != scope else { return nil }
+        return Localized(zh: "这条记录属于 \(owner)，不属于 \(scope)", en: "this row belongs to \(owner), not \(scope)")
     }
 
     /// Why a village's deletion of a row is refused, or nil: the rows recorded about a person (trips, measures,

@@ -13,7 +13,7 @@ struct SyncServerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sync-server",
         abstract: "县级汇总与同步服务器 / The county's sync server.",
-        subcommands: [Init.self, Villages.self, RegionsCommand.self, Token.self, ResultsCommand.self, RiskAreas.self, Leads.self, PersonCommand.self, Merge.self, Serve.self, Restored.self,
+        subcommands: [Init.self, Villages.self, RegionsCommand.self, Token.self, ResultsCommand.self, RiskAreas.self, Leads.self, PersonCommand.self, Merge.self, Serve.self, UpstreamCommand.self, Restored.self,
                       Copy.self, PosterCommand.self, BackupCommand.self])
 }
 
@@ -193,6 +193,13 @@ extension SyncServerCommand {
         @Option(help: "保持连接的空闲上限（秒） / Seconds a kept-alive connection may sit idle.") var idleTimeout = 60.0
         @Option(help: "每个地址最多同时连接数 / Connections one address may hold at once.") var maxConnectionsPerAddress = 256
         @Option(help: ArgumentHelp("请求体上限（字节） / The largest request body, in bytes.", visibility: .hidden)) var maxBodyBytes = 2 << 20
+        @Option(help: "定时向上级转发，如 5m、30s、1h（须先 upstream set） / Relay up on this schedule, e.g. 5m.") var upstreamEvery: String?
+
+        func validate() throws {
+            if let upstreamEvery, UpstreamSchedule.seconds(upstreamEvery) == nil {
+                throw ValidationError("--upstream-every: a duration such as 30s, 5m or 1h (at most 24h)")
+            }
+        }
 
         func run() async throws {
             LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
@@ -210,6 +217,10 @@ extension SyncServerCommand {
                     // Scripts and tests read the bound port from this line.
                     FileHandle.standardOutput.write(Data("listening on \(host):\(port)\n".utf8))
                 }
+                let relay = upstreamEvery.flatMap(UpstreamSchedule.seconds).map { interval in
+                    Task { await UpstreamSchedule.run(every: interval, store: db, logger: logger) }
+                }
+                defer { relay?.cancel() }
                 try await app.runService()
             }
         }

@@ -43,6 +43,7 @@ public func buildRouter<Store: CountyStore>(store: Store, options: ServerOptions
     HealthController(store: store, options: options, villages: villages).add(to: router)
     PushController(store: store, options: options, logger: logger, villages: villages).add(to: router)
     PullController(store: store, logger: logger, villages: villages).add(to: router)
+    RelayController(store: store, options: options, logger: logger, regions: RegionAuthenticator(store: store)).add(to: router)
     SummaryController(store: store, options: options, county: county).add(to: router)
     DashboardController(store: store, options: options, county: county).add(to: router)
     DeclareController(store: store, options: options, logger: logger,

@@ -37,14 +37,16 @@ struct PushController<Store: CountyStore>: Sendable {
                 ])
                 return try json(ack)
             } catch let refusal as CountyDatabase.PushRefusal {
-                throw self.refusal(refusal, village: village)
+                throw refusal.answer(sender: village, logger: logger)
             }
         }
     }
+}
 
-    /// The HTTP answer to a push the store refused as a whole.
-    func refusal(_ refusal: CountyDatabase.PushRefusal, village: String) -> Refusal {
-        switch refusal {
+extension CountyDatabase.PushRefusal {
+    /// The HTTP answer to a push (a village's, or a region's relay) the store refused as a whole.
+    func answer(sender village: String, logger: Logger) -> Refusal {
+        switch self {
         case .gap(let expected):
             return Refusal(.conflict, "gap", Localized(zh: "上传顺序不连续，应从 \(expected) 之后开始", en: "the batch does not follow on; expected after \(expected)"),
                            expected: expected)

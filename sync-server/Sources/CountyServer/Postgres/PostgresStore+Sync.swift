@@ -43,7 +43,7 @@ extension PostgresStore {
         // A test or a link may have made a contact in another village visible: leads for them, before the pushes are
         // acknowledged, so that the villages concerned pull them at their next sync (信息返流). `merge` raises any
         // missed here again.
-        if pushes.contains(where: { $0.request.changes.contains { SyncScope.contactTracingTables.contains($0.table) } }) {
+        if pushes.contains(where: { !$0.relays && $0.tracesContacts }) {
             do {
                 _ = try await writing { try $0.raiseContactLeads() }
             } catch {
@@ -54,31 +54,30 @@ extension PostgresStore {
     }
 
     /// Applies one push inside the group's transaction: replays are no-ops, a gap is refused with the expected number,
-    /// each change outside the village's scope is rejected with a reason and the rest applied.
+    /// each change outside the village's (or relaying region's) scope is rejected with a reason and the rest applied.
     func apply(_ push: PendingPush, settings: CountyDatabase.Settings, on connection: PostgresConnection) async throws -> Wire.PushResponse {
-        let request = push.request, village = push.village
+        let village = push.village
         var binds = PostgresBindings()
-        binds.append(request.site)
+        binds.append(push.site)
         var cursorRow: (village: String, lastSeq: Int64, tokenID: String?)?
         for try await row in try await connection.query(.sql("SELECT village, last_seq, token_id FROM site_cursor WHERE site = $1", binds),
                                                         logger: logger).decode((String, Int64, String?).self) {
             cursorRow = row
         }
         if let owner = cursorRow?.village, owner != village { throw CountyDatabase.PushRefusal.wrongVillage }
-        if request.site == settings.site { throw CountyDatabase.PushRefusal.foreignSite }
-        if let bound = cursorRow?.tokenID, bound != push.tokenID, try await !isRevoked(bound, on: connection) {
+        if push.site == settings.site || push.site.hasPrefix(settings.site + "@") { throw CountyDatabase.PushRefusal.foreignSite }
+        if !push.relays, let bound = cursorRow?.tokenID, bound != push.tokenID, try await !isRevoked(bound, on: connection) {
             throw CountyDatabase.PushRefusal.foreignSite
         }
         let cursor = cursorRow?.lastSeq ?? 0
-        if request.after > cursor { throw CountyDatabase.PushRefusal.gap(expected: cursor) }
-        let fresh = push.prepared.filter { $0.change.originSeq > cursor && $0.change.originSeq <= request.through }
-        // A village may change its own rows and, of the county's, leads' outcomes: the scopes to look in.
+        if push.after > cursor { throw CountyDatabase.PushRefusal.gap(expected: cursor) }
+        let (fresh, numbers) = push.fresh(after: cursor)
         // The rows the batch touches, and which new ids other villages' rows already have, in one query per table.
-        let known = try await knownRows(fresh.map(\.change), scopes: [village, settings.county], on: connection)
-        let plan = MergeDecision.decide(fresh, known: known, sender: MergeDecision.Sender(site: request.site, village: village))
+        let known = try await knownRows(fresh.map(\.change), scopes: push.scopes(county: settings.county, fresh), on: connection)
+        let plan = MergeDecision.decide(fresh, known: known, sender: MergeDecision.Sender(site: push.site, village: village, relays: push.relays))
         try await execute(plan, ownSite: false, on: connection)
         let reports = plan.writes.filter { $0.change.table == DailyReport.databaseTableName }.map(\.change.pk)
-        if !reports.isEmpty {
+        if !reports.isEmpty && !push.relays {
             var receipt = PostgresBindings()
             receipt.append(village)
             receipt.append(clock.isoText(push.at))
@@ -88,9 +87,9 @@ extension PostgresStore {
                 SELECT id, revision, $1, date, $2 FROM daily_report WHERE id = ANY($3) ON CONFLICT DO NOTHING
                 """, receipt), logger: logger)
         }
-        let through = max(cursor, request.through)
+        let through = max(cursor, push.through)
         var upsert = PostgresBindings()
-        upsert.append(request.site)
+        upsert.append(push.site)
         upsert.append(village)
         upsert.append(through)
         upsert.append(clock.isoText(push.at))
@@ -99,8 +98,7 @@ extension PostgresStore {
             INSERT INTO site_cursor (site, village, last_seq, updated_at, token_id) VALUES ($1, $2, $3, $4, $5)
             ON CONFLICT (site) DO UPDATE SET last_seq = excluded.last_seq, updated_at = excluded.updated_at, token_id = excluded.token_id
             """, upsert), logger: logger)
-        return Wire.PushResponse(ackedThrough: through,
-                                 rejected: plan.rejections.map { Wire.Rejection(originSeq: $0.originSeq, reason: $0.reason) },
+        return Wire.PushResponse(ackedThrough: through, rejected: PendingPush.rejections(plan, numbers: numbers),
                                  serverTime: StoredTime.utcText(push.at))
     }
 

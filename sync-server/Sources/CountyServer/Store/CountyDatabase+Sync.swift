@@ -34,7 +34,7 @@ extension CountyDatabase: GroupCommitting {
             }
             // A test or a link may have made a contact in another village visible: leads for them, in the same
             // transaction, so that the villages concerned pull them at their next sync (信息返流).
-            if pushes.contains(where: { $0.request.changes.contains { SyncScope.contactTracingTables.contains($0.table) } }) {
+            if pushes.contains(where: { !$0.relays && $0.tracesContacts }) {
                 do {
                     try db.inSavepoint {
                         try ChangeRecorder.recording(db, site: settings.site, clock: self.clock) { recorder in
@@ -51,22 +51,23 @@ extension CountyDatabase: GroupCommitting {
     }
 
     /// Applies one push: replays are no-ops, a gap is refused with the expected number, each change outside the
-    /// village's scope is rejected with a reason and the rest applied. `county` is this county's code.
+    /// village's (or relaying region's) scope is rejected with a reason and the rest applied. `county` is this
+    /// server's code.
     func apply(_ push: PendingPush, county: String, countySite: String, db: Database) throws -> Wire.PushResponse {
-        let request = push.request, village = push.village, now = push.at
-        let cursorRow = try Row.fetchOne(db, sql: "SELECT village, last_seq, token_id FROM site_cursor WHERE site = ?", arguments: [request.site])
+        let village = push.village, now = push.at
+        let cursorRow = try Row.fetchOne(db, sql: "SELECT village, last_seq, token_id FROM site_cursor WHERE site = ?", arguments: [push.site])
         if let owner: String = cursorRow?["village"], owner != village { throw PushRefusal.wrongVillage }
-        if request.site == countySite { throw PushRefusal.foreignSite }
-        if let bound: String = cursorRow?["token_id"], bound != push.tokenID, try !Self.mayTakeOver(bound, from: push.tokenID, db: db) {
+        if push.site == countySite || push.site.hasPrefix(countySite + "@") { throw PushRefusal.foreignSite }
+        if !push.relays, let bound: String = cursorRow?["token_id"], bound != push.tokenID, try !Self.mayTakeOver(bound, from: push.tokenID, db: db) {
             throw PushRefusal.foreignSite
         }
         let cursor: Int64 = cursorRow?["last_seq"] ?? 0
-        if request.after > cursor { throw PushRefusal.gap(expected: cursor) }
-        let fresh = push.prepared.filter { $0.change.originSeq > cursor && $0.change.originSeq <= request.through }
+        if push.after > cursor { throw PushRefusal.gap(expected: cursor) }
+        let (fresh, numbers) = push.fresh(after: cursor)
         // The rows the batch touches, looked up once: their owners (for the scope check) and column versions.
-        // A village may change its own rows and, of the county's, leads' outcomes: the scopes to look in.
-        let sender = MergeDecision.Sender(site: request.site, village: village)
-        var plan = MergeDecision.decide(fresh, known: try KnownRows.load(fresh.map(\.change), scopes: [village, county], probeForeign: false, db: db),
+        let scopes = push.scopes(county: county, fresh)
+        let sender = MergeDecision.Sender(site: push.site, village: village, relays: push.relays)
+        var plan = MergeDecision.decide(fresh, known: try KnownRows.load(fresh.map(\.change), scopes: scopes, probeForeign: false, db: db),
                                         sender: sender)
         do {
             try db.inSavepoint {
@@ -75,21 +76,22 @@ extension CountyDatabase: GroupCommitting {
             }
         } catch is MergePlan.IDTaken {
             // A new row reuses an id some other village's row has: decide again with the ids probed, which rejects it.
-            plan = MergeDecision.decide(fresh, known: try KnownRows.load(fresh.map(\.change), scopes: [village, county], db: db), sender: sender)
+            plan = MergeDecision.decide(fresh, known: try KnownRows.load(fresh.map(\.change), scopes: scopes, db: db), sender: sender)
             try ChangeApplier.execute(plan, db: db)
         }
-        for write in plan.writes where write.change.table == DailyReport.databaseTableName {
-            try recordReceipt(write.change, village: village, db: db, at: now)
+        if !push.relays {
+            for write in plan.writes where write.change.table == DailyReport.databaseTableName {
+                try recordReceipt(write.change, village: village, db: db, at: now)
+            }
         }
-        let rejected = plan.rejections.map { Wire.Rejection(originSeq: $0.originSeq, reason: $0.reason) }
         let newest = plan.newest
-        let through = max(cursor, request.through)
+        let through = max(cursor, push.through)
         try db.execute(sql: """
             INSERT INTO site_cursor (site, village, last_seq, updated_at, token_id) VALUES (?, ?, ?, ?, ?)
             ON CONFLICT (site) DO UPDATE SET last_seq = excluded.last_seq, updated_at = excluded.updated_at, token_id = excluded.token_id
-            """, arguments: [request.site, village, through, clock.isoText(now), push.tokenID])
+            """, arguments: [push.site, village, through, clock.isoText(now), push.tokenID])
         if newest > .zero { try LocalSettings.observe(db, remote: newest, now: clock.milliseconds) }
-        return Wire.PushResponse(ackedThrough: through, rejected: rejected, serverTime: StoredTime.utcText(now))
+        return Wire.PushResponse(ackedThrough: through, rejected: PendingPush.rejections(plan, numbers: numbers), serverTime: StoredTime.utcText(now))
     }
 
     /// Whether a push under `token` may take over a site bound to `bound`: only when `bound` was revoked (a

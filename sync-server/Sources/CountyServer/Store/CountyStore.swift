@@ -50,6 +50,24 @@ public protocol CountyStore: Sendable {
     /// The latest sequence number of the county's change log (0 when empty).
     func lastLogSeq() async throws -> Int64
 
+    // MARK: Relay (a region's log to the server above, `RelayWire`)
+
+    /// Applies a relay push from `region` (a region of this server's roster, whose token it came under).
+    func relay(_ request: RelayWire.PushRequest, region: String, tokenID: String, maxSkew: TimeInterval) async throws -> Wire.PushResponse
+    /// Where this server relays up, if it was linked (`sync-server upstream set`).
+    func upstream() async throws -> Upstream?
+    /// Links this server to the one above, or unlinks it (nil); the cursor starts again from the beginning when the
+    /// server above changes.
+    func setUpstream(_ upstream: Upstream?) async throws
+    /// Moves the relay cursor to `cursor` and keeps the entries the server above rejected (in `sync_rejection`, by
+    /// this server's log sequence), in one transaction.
+    func advanceUpstream(to cursor: Int64, rejected: [Wire.Rejection], at: String) async throws
+    /// This server's log entries after `after` that go up (`RelayPage`): at most `limit` entries and about `maxBytes`
+    /// of columns.
+    func relayPage(after: Int64, limit: Int, maxBytes: Int) async throws -> [RelayWire.Entry]
+    /// The entries the server above rejected, newest first.
+    func relayRejections() async throws -> [Upstream.Rejection]
+
     // MARK: The county's rows
 
     /// Runs a read of the county's rows (the merge run, the dashboard's series, a roster name).

@@ -22,11 +22,20 @@ extension CountyDatabase {
 /// A push that passed the checks needing no database, waiting for a store's writer: its numbering holds together, no
 /// change is clocked ahead of the server beyond the allowed skew, and each change is prepared for the merge
 /// (`MergeDecision.Prepared`, its columns' rules checked) on the caller's thread rather than on the single writer.
+/// Either a village's push (numbered by its changes' `origin_seq`) or a region's relay (numbered by the sender's log
+/// sequence, `RelayWire`).
 public struct PendingPush: Sendable {
-    let request: Wire.PushRequest
+    /// The key of the sender's cursor in `site_cursor`: a village laptop's site, or a relaying server's site and epoch.
+    let site: String
+    let after: Int64
+    let through: Int64
+    /// The village of the token, or for a relay the region's code.
     let village: String
     let tokenID: String
     let prepared: [MergeDecision.Prepared]
+    /// The sender's number of each prepared change, which moves its cursor and names a rejection.
+    let numbers: [Int64]
+    let relays: Bool
     let at: Date
 
     init(_ request: Wire.PushRequest, village: String, tokenID: String, maxSkew: TimeInterval, now: Date) throws {
@@ -35,11 +44,56 @@ public struct PendingPush: Sendable {
         if let ahead = request.changes.map({ HLC(raw: $0.hlc) }).max(), ahead > limit {
             throw CountyDatabase.PushRefusal.clockAhead(minutes: Int((Double(ahead.milliseconds) / 1000 - now.timeIntervalSince1970) / 60))
         }
-        self.request = request
+        site = request.site
+        after = request.after
+        through = request.through
         self.village = village
         self.tokenID = tokenID
-        self.prepared = request.changes.map { MergeDecision.Prepared($0, checkRules: true) }
-        self.at = now
+        prepared = request.changes.map { MergeDecision.Prepared($0, checkRules: true) }
+        numbers = request.changes.map(\.originSeq)
+        relays = false
+        at = now
+    }
+
+    /// A region's relay to this server (`receiver`). An entry clocked ahead is rejected alone rather than refusing the
+    /// push: the region cannot restamp a village's change, and its queue must flow.
+    init(relay request: RelayWire.PushRequest, region: String, tokenID: String, receiver: CountyDatabase.Settings,
+         maxSkew: TimeInterval, now: Date) throws {
+        if let problem = RelayWire.numberingProblem(request) { throw CountyDatabase.PushRefusal.malformed(problem) }
+        let limit = HLC(milliseconds: Int64((now.timeIntervalSince1970 + maxSkew) * 1000), counter: 0xFFFF)
+        site = "\(request.site)@\(request.epoch)"
+        after = request.after
+        through = request.through
+        village = region
+        self.tokenID = tokenID
+        prepared = request.entries.map {
+            MergeDecision.Prepared($0.change, checkRules: true, scope: $0.scope,
+                                   relayProblem: RelayRules.problem($0, region: region, receiver: receiver, latest: limit))
+        }
+        numbers = request.entries.map(\.seq)
+        relays = true
+        at = now
+    }
+
+    /// The changes that follow on from `cursor` (a replayed push's earlier ones are skipped), with their numbers.
+    func fresh(after cursor: Int64) -> (prepared: [MergeDecision.Prepared], numbers: [Int64]) {
+        let keep = numbers.indices.filter { numbers[$0] > cursor && numbers[$0] <= through }
+        return (keep.map { prepared[$0] }, keep.map { numbers[$0] })
+    }
+
+    /// The scopes whose rows `fresh` may touch, to look them up in: a village's own and, of the county's, leads'
+    /// outcomes; for a relay, the scopes its entries carry (rows never change scope, so a row held under another is
+    /// found by the id probe and refused).
+    func scopes(county: String, _ fresh: [MergeDecision.Prepared]) -> [String] {
+        relays ? Array(Set(fresh.compactMap(\.scope))).sorted() : [village, county]
+    }
+
+    /// Whether any change may make a contact in another village visible.
+    var tracesContacts: Bool { prepared.contains { SyncScope.contactTracingTables.contains($0.change.table) } }
+
+    /// The sender's rejections of `plan`, decided over `numbers`' changes.
+    static func rejections(_ plan: MergePlan, numbers: [Int64]) -> [Wire.Rejection] {
+        plan.rejections.map { Wire.Rejection(originSeq: numbers[$0.index], reason: $0.reason) }
     }
 
     /// Why a push's numbering does not hold together, or nil: the site is a plain identifier, `after` is not

@@ -36,8 +36,8 @@ actor PushGroups {
     private func drain(_ database: some GroupCommitting) async {
         while !queue.isEmpty {
             var count = 0, changes = 0
-            while count < queue.count, count == 0 || changes + queue[count].push.request.changes.count <= Self.maxChanges {
-                changes += queue[count].push.request.changes.count
+            while count < queue.count, count == 0 || changes + queue[count].push.prepared.count <= Self.maxChanges {
+                changes += queue[count].push.prepared.count
                 count += 1
             }
             let group = Array(queue.prefix(count))

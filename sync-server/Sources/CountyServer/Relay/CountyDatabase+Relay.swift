@@ -1,0 +1,75 @@
+import Foundation
+import GRDB
+import RegistryCore
+import RegistrySync
+
+/// The SQLite store's relay: receiving a region's log (through the same group commits as villages' pushes) and
+/// sending its own up.
+extension CountyDatabase {
+    public func relay(_ request: RelayWire.PushRequest, region: String, tokenID: String, maxSkew: TimeInterval) async throws -> Wire.PushResponse {
+        let settings = try await writer.read { try CountyDatabase.settings($0) }
+        let pending = try PendingPush(relay: request, region: region, tokenID: tokenID, receiver: settings, maxSkew: maxSkew, now: clock.now())
+        return try await pushes.submit(pending, to: self)
+    }
+
+    public func upstream() async throws -> Upstream? {
+        try await writer.read { db in
+            var values: [String: String?] = [:]
+            for key in [Upstream.urlKey, Upstream.tokenKey, Upstream.cursorKey] { values[key] = try LocalSettings.get(db, key) }
+            return Upstream(values)
+        }
+    }
+
+    public func setUpstream(_ upstream: Upstream?) async throws {
+        try await writer.write { db in
+            _ = try CountyDatabase.settings(db)
+            let old = try LocalSettings.get(db, Upstream.urlKey)
+            try LocalSettings.set(db, Upstream.urlKey, upstream?.url)
+            try LocalSettings.set(db, Upstream.tokenKey, upstream?.token)
+            // A new server above holds nothing of this one yet; the same one (a new token) keeps its place.
+            if upstream == nil || upstream?.url != old {
+                try LocalSettings.set(db, Upstream.cursorKey, nil)
+                try db.execute(sql: "DELETE FROM sync_rejection")
+            }
+        }
+    }
+
+    public func advanceUpstream(to cursor: Int64, rejected: [Wire.Rejection], at: String) async throws {
+        try await writer.write { db in
+            for rejection in rejected {
+                try db.execute(sql: """
+                    INSERT OR REPLACE INTO sync_rejection (seq, tbl, pk, reason, rejected_at)
+                    SELECT seq, tbl, pk, ?, ? FROM change_log WHERE seq = ?
+                    """, arguments: ["\(rejection.reasonZh) / \(rejection.reason)", at, rejection.originSeq])
+            }
+            try LocalSettings.set(db, Upstream.cursorKey, String(cursor))
+        }
+    }
+
+    public func relayPage(after: Int64, limit: Int, maxBytes: Int) async throws -> [RelayWire.Entry] {
+        try await writer.read { db in
+            let settings = try CountyDatabase.settings(db)
+            var entries: [RelayWire.Entry] = [], bytes: [Int] = []
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT seq, tbl, pk, columns, hlc, origin, COALESCE(origin_seq, seq), scope FROM change_log
+                WHERE seq > ? AND \(RelayPage.condition(settings: settings)) ORDER BY seq LIMIT ?
+                """, arguments: [after, limit])
+            while let row = try rows.next() {
+                let columns: String = row[3]
+                bytes.append(columns.utf8.count)
+                entries.append(RelayWire.Entry(seq: row[0], scope: row[7], change: Change(
+                    table: row[1], pk: row[2], columns: ColumnValues(json: columns) ?? ColumnValues([String: ColumnValue]()),
+                    hlc: row[4], origin: row[5], originSeq: row[6])))
+            }
+            return RelayPage.cut(entries, columnBytes: bytes, maxBytes: maxBytes)
+        }
+    }
+
+    public func relayRejections() async throws -> [Upstream.Rejection] {
+        try await writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT seq, tbl, pk, reason, rejected_at FROM sync_rejection ORDER BY seq DESC").map {
+                Upstream.Rejection(seq: $0[0], table: $0[1], pk: $0[2], reason: $0[3], at: $0[4])
+            }
+        }
+    }
+}

@@ -1,0 +1,83 @@
+import Foundation
+import PostgresNIO
+import RegistryCore
+import RegistrySync
+
+/// The PostgreSQL store's relay (see `CountyDatabase+Relay.swift`, which this mirrors).
+extension PostgresStore {
+    public func relay(_ request: RelayWire.PushRequest, region: String, tokenID: String, maxSkew: TimeInterval) async throws -> Wire.PushResponse {
+        let pending = try PendingPush(relay: request, region: region, tokenID: tokenID, receiver: try await settings(), maxSkew: maxSkew, now: clock.now())
+        return try await pushes.submit(pending, to: self)
+    }
+
+    public func upstream() async throws -> Upstream? {
+        let values = try await settingValues()
+        return Upstream([Upstream.urlKey: values[Upstream.urlKey], Upstream.tokenKey: values[Upstream.tokenKey],
+                         Upstream.cursorKey: values[Upstream.cursorKey]])
+    }
+
+    public func setUpstream(_ upstream: Upstream?) async throws {
+        _ = try await settings()
+        try await transaction { connection in
+            let old = try await setting(Upstream.urlKey, on: connection)
+            for (key, value) in [(Upstream.urlKey, upstream?.url), (Upstream.tokenKey, upstream?.token)] {
+                if let value { try await setSetting(key, value, on: connection) } else { try await deleteSetting(key, on: connection) }
+            }
+            // A new server above holds nothing of this one yet; the same one (a new token) keeps its place.
+            if upstream == nil || upstream?.url != old {
+                try await deleteSetting(Upstream.cursorKey, on: connection)
+                try await connection.query("DELETE FROM sync_rejection", logger: logger)
+            }
+        }
+    }
+
+    private func deleteSetting(_ key: String, on connection: PostgresConnection) async throws {
+        var binds = PostgresBindings()
+        binds.append(key)
+        try await connection.query(.sql("DELETE FROM setting WHERE key = $1", binds), logger: logger)
+    }
+
+    public func advanceUpstream(to cursor: Int64, rejected: [Wire.Rejection], at: String) async throws {
+        try await transaction { connection in
+            for rejection in rejected {
+                var binds = PostgresBindings()
+                binds.append("\(rejection.reasonZh) / \(rejection.reason)")
+                binds.append(at)
+                binds.append(rejection.originSeq)
+                try await connection.query(.sql("""
+                    INSERT INTO sync_rejection (seq, tbl, pk, reason, rejected_at) SELECT seq, tbl, pk, $1, $2 FROM change_log WHERE seq = $3
+                    ON CONFLICT (seq) DO UPDATE SET reason = excluded.reason, rejected_at = excluded.rejected_at
+                    """, binds), logger: logger)
+            }
+            try await setSetting(Upstream.cursorKey, String(cursor), on: connection)
+        }
+    }
+
+    public func relayPage(after: Int64, limit: Int, maxBytes: Int) async throws -> [RelayWire.Entry] {
+        let settings = try await settings()
+        var binds = PostgresBindings()
+        binds.append(after)
+        binds.append(Int64(limit))
+        var entries: [RelayWire.Entry] = [], bytes: [Int] = []
+        for try await (seq, table, pk, columns, hlc, origin, originSeq, scope) in try await client.query(.sql("""
+            SELECT seq, tbl, pk, columns, hlc, origin, COALESCE(origin_seq, seq), scope FROM change_log
+            WHERE seq > $1 AND \(RelayPage.condition(settings: settings)) ORDER BY seq LIMIT $2
+            """, binds), logger: logger).decode((Int64, String, String, String, Int64, String, Int64, String).self) {
+            bytes.append(columns.utf8.count)
+            entries.append(RelayWire.Entry(seq: seq, scope: scope, change: Change(
+                table: table, pk: pk, columns: ColumnValues(json: columns) ?? ColumnValues([String: ColumnValue]()),
+                hlc: hlc, origin: origin, originSeq: originSeq)))
+        }
+        return RelayPage.cut(entries, columnBytes: bytes, maxBytes: maxBytes)
+    }
+
+    public func relayRejections() async throws -> [Upstream.Rejection] {
+        var rejections: [Upstream.Rejection] = []
+        for try await (seq, table, pk, reason, at) in try await client.query(
+            "SELECT seq, tbl, pk, reason, rejected_at FROM sync_rejection ORDER BY seq DESC", logger: logger)
+            .decode((Int64, String, String, String, String).self) {
+            rejections.append(Upstream.Rejection(seq: seq, table: table, pk: pk, reason: reason, at: at))
+        }
+        return rejections
+    }
+}

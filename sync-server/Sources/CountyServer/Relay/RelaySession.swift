@@ -1,0 +1,83 @@
+import Foundation
+import RegistryCore
+import RegistrySync
+
+/// One relay run: this server's log entries after its cursor go up to the server above in batches, each acknowledged
+/// before the cursor moves (in this server's settings), so that a crash or a dropped connection resends from where
+/// the server above stands, and its cursor for this server skips what it already has: every entry arrives once.
+public struct RelaySession: Sendable {
+    let store: any CountyStore
+    let transport: any SyncTransport
+
+    /// The counts of a run.
+    public struct Report: Sendable, Equatable {
+        public var sent = 0
+        public var rejected = 0
+        public var batches = 0
+        public var cursor: Int64 = 0
+    }
+
+    public init(store: any CountyStore, transport: any SyncTransport) {
+        self.store = store
+        self.transport = transport
+    }
+
+    /// A session to the server `upstream` names, over HTTP with its token; `attempts` per request (a scheduled relay
+    /// tries once: its next turn is the retry).
+    public static func to(_ upstream: Upstream, store: any CountyStore, attempts: Int = 5) throws -> RelaySession {
+        guard let url = URL(string: upstream.url) else { throw RegistryError(nil, zh: "上级服务器网址无效", en: "the upper server's URL is not valid") }
+        return RelaySession(store: store, transport: HTTPTransport(base: url, token: upstream.token, attempts: attempts))
+    }
+
+    /// Sends everything pending, batch by batch, until the server above holds it all.
+    public func run(batch: Int = RelayWire.maxEntries) async throws -> Report {
+        guard var upstream = try await store.upstream() else {
+            throw RegistryError(nil, zh: "尚未连接上级服务器：先运行 sync-server upstream set --server 网址 --token 令牌",
+                                en: "no upper server is set: run sync-server upstream set --server URL --token TOKEN first")
+        }
+        let settings = try await store.settings()
+        var report = Report(cursor: upstream.cursor)
+        var rewinds = 0
+        while true {
+            let entries = try await store.relayPage(after: upstream.cursor, limit: batch, maxBytes: Wire.maxBatchBytes)
+            guard let last = entries.last else { break }
+            let request = RelayWire.PushRequest(site: settings.site, epoch: settings.epoch, after: upstream.cursor, through: last.seq, entries: entries)
+            let (status, body) = try await send(request)
+            switch status {
+            case 200:
+                guard let ack = try? JSONDecoder().decode(Wire.PushResponse.self, from: body), ack.ackedThrough >= upstream.cursor else {
+                    throw RegistryError(nil, zh: "上级服务器的回复无法识别", en: "the upper server's answer is not understood")
+                }
+                try await store.advanceUpstream(to: ack.ackedThrough, rejected: ack.rejected, at: ack.serverTime)
+                upstream.cursor = ack.ackedThrough
+                report.sent += entries.count
+                report.rejected += ack.rejected.count
+                report.batches += 1
+            case 409:
+                // The server above stands elsewhere (it was restored from a backup, or this server was): start from
+                // where it stands. Its merge skips what it already holds.
+                guard let error = try? JSONDecoder().decode(Wire.ErrorBody.self, from: body), let expected = error.expected, expected >= 0,
+                      rewinds < 3 else {
+                    throw RegistryError(nil, zh: "上级服务器拒绝了转发的顺序", en: "the upper server refused the relay's numbering")
+                }
+                rewinds += 1
+                try await store.advanceUpstream(to: expected, rejected: [], at: "")
+                upstream.cursor = expected
+            default:
+                let error = try? JSONDecoder().decode(Wire.ErrorBody.self, from: body)
+                let detail = error.map { Localized(zh: $0.messageZh, en: $0.message) } ?? Localized(zh: "HTTP \(status)", en: "HTTP \(status)")
+                throw RegistryError(nil, zh: "上级服务器拒绝了转发（\(status)）：\(detail.zh)", en: "the upper server refused the relay (\(status)): \(detail.en)")
+            }
+        }
+        report.cursor = upstream.cursor
+        return report
+    }
+
+    private func send(_ request: RelayWire.PushRequest) async throws -> (status: Int, body: Data) {
+        do {
+            return try await transport.send("POST", "/v1/relay/push", query: [:], body: try JSONEncoder().encode(request))
+        } catch {
+            throw RegistryError(nil, zh: "无法连接上级服务器（数据没有丢失，稍后会再转发）", en: "cannot reach the upper server (nothing is lost; the relay tries again later)")
+        }
+    }
+}

@@ -1,0 +1,80 @@
+import Foundation
+import RegistryCore
+import RegistrySync
+
+/// The relay protocol (`POST /v1/relay/push`): a server below (a county, or a city to its province) sends its change
+/// log up, in its own order. Unlike a village's push, the changes are many sites' (the villages' laptops, the county's
+/// own edits), so the numbering that moves the sender's cursor is the sender's log sequence (`seq`), carried beside
+/// each change's origin and origin sequence, which stay as they were written.
+public enum RelayWire {
+    /// One log entry of the sender: the change as it was written, where it sits in the sender's log, and the scope
+    /// (village or region) its row has there.
+    public struct Entry: Codable, Sendable {
+        public var seq: Int64
+        public var scope: String
+        public var change: Change
+
+        public init(seq: Int64, scope: String, change: Change) {
+            self.seq = seq
+            self.scope = scope
+            self.change = change
+        }
+
+        enum CodingKeys: String, CodingKey { case seq, scope }
+
+        // Flat on the wire: `{"seq":…, "scope":…, "table":…, "pk":…, "columns":…, "hlc":…, "origin":…, "origin_seq":…}`.
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            seq = try container.decode(Int64.self, forKey: .seq)
+            scope = try container.decode(String.self, forKey: .scope)
+            change = try Change(from: decoder)
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            try change.encode(to: encoder)
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(seq, forKey: .seq)
+            try container.encode(scope, forKey: .scope)
+        }
+    }
+
+    /// The sender's site and epoch (a server restored from a backup numbers its log again from the backup's end, so
+    /// its cursor above is kept per epoch), and its entries after `after` up to `through`.
+    public struct PushRequest: Codable, Sendable {
+        public var site: String
+        public var epoch: String
+        public var after: Int64
+        public var through: Int64
+        public var entries: [Entry]
+
+        public init(site: String, epoch: String, after: Int64, through: Int64, entries: [Entry]) {
+            self.site = site
+            self.epoch = epoch
+            self.after = after
+            self.through = through
+            self.entries = entries
+        }
+    }
+
+    /// Why a relay push's numbering does not hold together, or nil (the same rules as a village's push, on `seq`).
+    static func numberingProblem(_ request: PushRequest) -> Localized? {
+        guard ColumnRule.isIdentifier(request.site), ColumnRule.isIdentifier(request.epoch) else {
+            return Localized(zh: "site 或 epoch 不是有效的编号", en: "site or epoch is not a valid id")
+        }
+        guard request.after >= 0 else { return Localized(zh: "after 不能为负", en: "after must not be negative") }
+        let numbers = request.entries.map(\.seq)
+        guard zip(numbers, numbers.dropFirst()).allSatisfy({ $0 < $1 }) else {
+            return Localized(zh: "seq 应在本批中严格递增", en: "seq must rise strictly through the batch")
+        }
+        if let first = numbers.first, first <= request.after {
+            return Localized(zh: "seq 应大于 after", en: "every seq must be above after")
+        }
+        guard request.through == (numbers.last ?? request.after) else {
+            return Localized(zh: "through 应等于本批最后一条的 seq", en: "through must be the seq of the batch's last entry")
+        }
+        return nil
+    }
+
+    /// The most entries one relay push carries (and the receiver accepts).
+    public static let maxEntries = 2000
+}

@@ -1,0 +1,73 @@
+import Foundation
+import RegistryCore
+
+/// Where a server relays its region's log up (`sync-server upstream set --server URL --token TOKEN`), and how far it
+/// has: kept in the server's settings, so that a restart, a crash or a backup carries it.
+public struct Upstream: Sendable, Equatable {
+    /// The server above, e.g. `https://city.example/`.
+    public var url: String
+    /// The region token the server above issued to this one.
+    public var token: String
+    /// The last of this server's log sequences the server above acknowledged.
+    public var cursor: Int64
+
+    public init(url: String, token: String, cursor: Int64 = 0) {
+        self.url = url
+        self.token = token
+        self.cursor = cursor
+    }
+
+    /// The settings keys.
+    static let urlKey = "upstream_url", tokenKey = "upstream_token", cursorKey = "upstream_cursor"
+
+    /// From stored settings, nil when not linked.
+    init?(_ values: [String: String?]) {
+        guard let url = values[Self.urlKey] ?? nil, let token = values[Self.tokenKey] ?? nil else { return nil }
+        self.init(url: url, token: token, cursor: (values[Self.cursorKey] ?? nil).flatMap { Int64($0) } ?? 0)
+    }
+
+    /// One entry the server above refused, with its reason (in the language it was asked for).
+    public struct Rejection: Sendable, Equatable {
+        public let seq: Int64
+        public let table: String
+        public let pk: String
+        public let reason: String
+        public let at: String
+    }
+
+    /// Checks what an IT officer typed: an http(s) URL with a host, and a token.
+    public static func checked(url: String, token: String) throws -> Upstream {
+        let url = url.trimmingCharacters(in: .whitespaces), token = token.trimmingCharacters(in: .whitespaces)
+        guard let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme?.lowercased() ?? ""), parsed.host != nil else {
+            throw RegistryError(nil, zh: "--server 应为上级服务器的网址，例如 https://city.example/", en: "--server must be the upper server's URL, e.g. https://city.example/")
+        }
+        guard !token.isEmpty else { throw RegistryError(nil, zh: "--token 不能为空", en: "--token must not be empty") }
+        return Upstream(url: url, token: token)
+    }
+}
+
+/// Which of a server's log entries go up: those of rows inside its own region, written here or below. A row sent
+/// down from above (a city's lead, a province's policy) is the upper server's already, and its log entries here carry
+/// a site of that level.
+enum RelayPage {
+    /// The SQL condition on `scope` and `origin` (SQLite and PostgreSQL alike). Its values are written in: the
+    /// region's code is 6 checked digits and the levels are this program's words, never a client's text.
+    static func condition(settings: CountyDatabase.Settings) -> String {
+        precondition(settings.county.utf8.allSatisfy { (48...57).contains($0) })
+        let above = RegionLevel.allCases.filter { RelayRules.rank($0) > RelayRules.rank(settings.level) }
+        return "scope LIKE '\(settings.county.prefix(settings.level.prefixLength))%'"
+            + above.map { " AND origin NOT LIKE '\($0.rawValue)-%'" }.joined()
+    }
+
+    /// Keeps the leading entries of a page whose columns add up to at most `maxBytes` (always the first).
+    static func cut(_ entries: [RelayWire.Entry], columnBytes: [Int], maxBytes: Int) -> [RelayWire.Entry] {
+        var total = 0
+        var count = 0
+        for bytes in columnBytes {
+            if count > 0 && total + bytes > maxBytes { break }
+            total += bytes
+            count += 1
+        }
+        return Array(entries.prefix(count))
+    }
+}

@@ -1,0 +1,155 @@
+import CountyServer
+import Foundation
+import RegistryCore
+import RegistrySync
+import Testing
+
+/// A county relays its log up to its city (`upstream set`, `upstream sync`, `serve --upstream-every`), each entry
+/// with its origin and clock, exactly once; a region writes only inside itself.
+@Suite("Relay up to the city", .serialized)
+struct RelayTests {
+    /// A city above the harness's county (110105 朝阳区), with 110106 丰台区 beside it on the roster, serving.
+    static func city() throws -> ServerHarness {
+        let city = try ServerHarness(region: "110100", level: "city", name: "北京市")
+        try city.write("counties.csv", "code,name,parent_code\n110105,朝阳区,110100\n110106,丰台区,110100\n")
+        try city.command(["regions", "import", city.path("counties.csv")])
+        try city.start()
+        return city
+    }
+
+    /// A log's entries as comparable lines: the row, its clock, origin and origin sequence, scope and columns (a row's
+    /// first entry carries its id among the columns where it was written, not where it was merged: the key says it).
+    static func entries(_ db: String) throws -> [String] {
+        try rows(db, "SELECT tbl, pk, columns, hlc, origin, COALESCE(origin_seq, seq) AS oseq, scope FROM change_log").map { row in
+            let columns: String = row["columns"], tbl: String = row["tbl"], pk: String = row["pk"], origin: String = row["origin"]
+            let hlc: Int64 = row["hlc"], oseq: Int64 = row["oseq"], scope: String = row["scope"]
+            return "\(tbl) \(pk) \(hlc) \(origin) \(oseq) \(scope) \(ColumnValues(json: columns).map { ColumnValues($0.values.filter { $0.key != "id" }).json } ?? columns)"
+        }.sorted()
+    }
+
+    @Test("upstream set and sync: the city holds every entry of the county's log as written; again sends nothing; a lost acknowledgement resends nothing twice")
+    func relay() async throws {
+        let city = try Self.city()
+        defer { city.stop() }
+        let county = try ServerHarness()
+        try county.start()
+        defer { county.stop() }
+        let token = try county.command(["token", "issue", "--village", "110105001001"])
+        let village = try makeVillage(county, code: "110105001001")
+        try intake(village, name: "欧阳娜娜", id: "420102199003071232")
+        try intake(village, name: "李四", id: "11010519491231002X")
+        _ = try await SyncSession(registry: village, transport: county.transport(token)).run()
+
+        #expect(try county.refusal(["upstream", "sync"]).contains("no upper server is set"))
+        #expect(try county.refusal(["upstream", "set", "--server", "city.example", "--token", "x"]).contains("--server must be"))
+        let regionToken = try city.command(["token", "issue", "--region", "110105"])
+        try county.command(["upstream", "set", "--server", city.url.absoluteString, "--token", regionToken])
+        let countyLog = try Self.entries(county.db)
+        let relayed = try county.command(["upstream", "sync"])
+        #expect(relayed.hasPrefix("已向上级转发 \(countyLog.count) 条（1 批），被拒绝 0 条"), "\(relayed)")
+        #expect(try Self.entries(city.db) == countyLog)
+        #expect(try county.command(["upstream", "sync", "--lang", "en"]).hasPrefix("relayed 0 entries"))
+
+        // The acknowledgement lost: the county's cursor as it was before; it sends again, and the city keeps one copy.
+        try execute(county.db, "UPDATE setting SET value = '0' WHERE key = 'upstream_cursor'")
+        #expect(try county.command(["upstream", "sync"]).hasPrefix("已向上级转发 \(countyLog.count) 条"))
+        #expect(try Self.entries(city.db) == countyLog)
+
+        // The village goes on (a check, a correction); the county's edits go up too, in small batches.
+        try intake(village, name: "王五", id: "440106199001011235")
+        _ = try await SyncSession(registry: village, transport: county.transport(token)).run()
+        try county.write("leads.csv", "village,name,id_number,phone,from_code,from_name,reason,deadline\n110105001001,赵六,110105199001011232,13800138001,420102,武汉市江岸区,密接,2022-07-05\n")
+        try county.command(["leads", "import", county.path("leads.csv")])
+        try county.command(["upstream", "sync"])
+        #expect(try Self.entries(city.db) == Self.entries(county.db))
+        // Everything the county logged went up: the cursor stands at the log's end.
+        let last = try count(county.db, "SELECT max(seq) FROM change_log")
+        #expect(try county.command(["upstream", "status", "--lang", "en"]) == "upper server \(city.url.absoluteString), relayed through \(last), log through \(last)")
+    }
+
+    @Test("serve --upstream-every: a county relays on its own; an unreachable city loses nothing")
+    func scheduled() async throws {
+        let city = try Self.city()
+        defer { city.stop() }
+        let county = try ServerHarness()
+        let regionToken = try city.command(["token", "issue", "--region", "110105"])
+        try county.command(["upstream", "set", "--server", city.url.absoluteString, "--token", regionToken])
+        #expect(try county.refusal(["serve", "--upstream-every", "soon"]).contains("--upstream-every"))
+        try county.start(extra: ["--upstream-every", "1s"])
+        defer { county.stop() }
+        let token = try county.command(["token", "issue", "--village", "110105001002"])
+        let village = try makeVillage(county, code: "110105001002")
+        try intake(village, name: "欧阳娜娜", id: "420102199003071232")
+        _ = try await SyncSession(registry: village, transport: county.transport(token)).run()
+        try await Self.until { try Self.entries(city.db) == Self.entries(county.db) }
+
+        // The city goes down; the county keeps serving its villages, and relays once the city is back.
+        city.stop()
+        try intake(village, name: "李四", id: "11010519491231002X")
+        _ = try await SyncSession(registry: village, transport: county.transport(token)).run()
+        try await Task.sleep(nanoseconds: 2_500_000_000)
+        #expect(county.log.contains("relay up failed"))
+        try city.start(port: city.port)
+        try await Self.until { try Self.entries(city.db) == Self.entries(county.db) }
+    }
+
+    @Test("a region writes only inside itself: another county's rows, a village's column that disagrees, a server's origin, a village token are refused")
+    func scope() async throws {
+        let city = try Self.city()
+        defer { city.stop() }
+        let fengtai = try city.command(["token", "issue", "--region", "110106"])
+        let own = try city.command(["token", "issue", "--county"])
+        func person(_ id: String, village: String, origin: String = "0f1e2d3c-laptop") -> Change {
+            Change(table: "person", pk: id, columns: ColumnValues([
+                "id": .string(id), "village": .string(village), "name": .string("张三"), "id_number": .string("11010519491231002X"),
+                "id_type": .string("resident_id"), "phone": .string("13800138000"), "created_at": .string("2022-07-02T08:00:00Z"),
+            ]), hlc: HLC(milliseconds: Int64(Date().timeIntervalSince1970 * 1000) - 60_000, counter: 0).raw, origin: origin, originSeq: 1)
+        }
+        let entries = [
+            RelayWire.Entry(seq: 1, scope: "110105001001", change: person("p-chaoyang", village: "110105001001")),  // 朝阳's village
+            RelayWire.Entry(seq: 2, scope: "110106001001", change: person("p-mixed", village: "110105001001")),     // says 丰台, is 朝阳
+            RelayWire.Entry(seq: 3, scope: "110106001001", change: person("p-city", village: "110106001001", origin: "city-0f1e2d3c")),
+            RelayWire.Entry(seq: 4, scope: "110106001001", change: person("p-fine", village: "110106001001")),
+        ]
+        let request = RelayWire.PushRequest(site: "county-feng", epoch: "e1", after: 0, through: 4, entries: entries)
+        let (status, body) = try await city.transport(fengtai).send("POST", "/v1/relay/push", query: [:], body: try JSONEncoder().encode(request))
+        #expect(status == 200, "\(String(decoding: body, as: UTF8.self))")
+        let ack = try JSONDecoder().decode(Wire.PushResponse.self, from: body)
+        #expect(ack.ackedThrough == 4)
+        #expect(ack.rejected.map(\.originSeq) == [1, 2, 3], "\(ack.rejected)")
+        #expect(ack.rejected[0].reason.contains("not inside 110106") && ack.rejected[1].reason.contains("differs from its scope"))
+        #expect(ack.rejected[2].reason.contains("city server's change"))
+        #expect(try count(city.db, "SELECT count(*) FROM person") == 1)
+
+        // The row 丰台 wrote cannot be taken over under another scope of 丰台's.
+        var moved = person("p-fine", village: "110106001002")
+        moved.columns = ColumnValues(["name": .string("李四")])
+        let again = RelayWire.PushRequest(site: "county-feng", epoch: "e1", after: 4, through: 5,
+                                          entries: [RelayWire.Entry(seq: 5, scope: "110106001002", change: moved)])
+        let (_, body2) = try await city.transport(fengtai).send("POST", "/v1/relay/push", query: [:], body: try JSONEncoder().encode(again))
+        let ack2 = try JSONDecoder().decode(Wire.PushResponse.self, from: body2)
+        #expect(ack2.rejected.count == 1, "\(ack2)")
+
+        // Only a region's token relays; a region's token does not sync as a village.
+        for token in [own, "not-a-token"] {
+            let (refused, _) = try await city.transport(token).send("POST", "/v1/relay/push", query: [:], body: try JSONEncoder().encode(request))
+            #expect(refused == 401)
+        }
+        let (pull, _) = try await city.transport(fengtai).send("GET", "/v1/sync/pull", query: ["after": "0"], body: nil)
+        #expect(pull == 401)
+        // Numbering that does not hold together is refused whole.
+        let broken = RelayWire.PushRequest(site: "county-feng", epoch: "e1", after: 5, through: 9, entries: [entries[3]])
+        let (bad, _) = try await city.transport(fengtai).send("POST", "/v1/relay/push", query: [:], body: try JSONEncoder().encode(broken))
+        #expect(bad == 400)
+    }
+
+    /// Waits up to 30 s for `condition`.
+    static func until(_ condition: () throws -> Bool) async throws {
+        let deadline = Date().addingTimeInterval(30)
+        while Date() < deadline {
+            if try condition() { return }
+            try await Task.sleep(nanoseconds: 200_000_000)
+        }
+        #expect(try condition(), "not reached in 30 s")
+    }
+}
