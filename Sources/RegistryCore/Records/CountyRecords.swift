@@ -18,8 +18,17 @@ public struct RiskArea: SyncedRecord, Equatable {
         case id, village, code, name, level, inForceFrom = "in_force_from", liftedOn = "lifted_on", deleted
     }
 
-    /// The stable id of an area: the same code and start give the same row on every site.
-    public static func stableID(code: String, inForceFrom: Day) -> String {
+    /// The stable id of an area as `owner` publishes it: the same code and start give the same row on every site
+    /// below it. A region's (a county's, a city's) list is its own: two counties publishing the same area publish two
+    /// rows, which both reach the city and the province without one taking the other's id (the levels found that).
+    /// A village's own list keeps the id without its owner, as before.
+    public static func stableID(code: String, inForceFrom: Day, owner: String) -> String {
+        owner.count == 6 ? IDGenerator.stable("risk_area|\(owner)|\(code)|\(inForceFrom)") : legacyID(code: code, inForceFrom: inForceFrom)
+    }
+
+    /// The id every area had before regions' ids carried the region: a county's rows published then keep it, and its
+    /// imports find them by it (`RiskAreaImport.apply`).
+    public static func legacyID(code: String, inForceFrom: Day) -> String {
         IDGenerator.stable("risk_area|\(code)|\(inForceFrom)")
     }
 }

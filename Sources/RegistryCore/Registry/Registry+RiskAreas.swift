@@ -21,7 +21,11 @@ public struct RiskAreaImport: Sendable, Equatable {
     /// area already held keeps its owner (a county-published area stays the county's).
     public static func apply(_ areas: [RiskArea], db: Database, recorder: inout ChangeRecorder) throws -> RiskAreaImport {
         var result = RiskAreaImport()
-        for area in areas {
+        for var area in areas {
+            // A row published before ids carried the region is found by its old id, and keeps it.
+            if try !RiskArea.exists(db, key: area.id), let legacy = try RiskArea.fetchOne(db, key: RiskArea.legacyID(code: area.code, inForceFrom: area.inForceFrom)) {
+                area.id = legacy.id
+            }
             if let old = try RiskArea.fetchOne(db, key: area.id) {
                 var new = area
                 new.village = old.village
@@ -79,7 +83,7 @@ extension RiskArea {
                 if let end, end <= start {
                     throw RegistryError(.liftedOn, zh: "解除日期 \(end) 不晚于生效日期 \(start)", en: "\(end) is not after \(start)")
                 }
-                return RiskArea(id: RiskArea.stableID(code: areaCode, inForceFrom: start), village: owner, code: areaCode,
+                return RiskArea(id: RiskArea.stableID(code: areaCode, inForceFrom: start, owner: owner), village: owner, code: areaCode,
                                 name: try Validate.required(cell(name), field: .name),
                                 level: try Validate.choice(cell(level), field: .level), inForceFrom: start,
                                 liftedOn: end, deleted: false)

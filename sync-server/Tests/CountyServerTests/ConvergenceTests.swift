@@ -79,21 +79,43 @@ struct ConvergenceTests {
         await world.county.close()
     }
 
+    @Test("three levels: a province, a city, two counties and their villages; relays up at random through the same faults",
+          arguments: ConvergenceRuns.seeds.prefix(2))
+    func threeLevels(seed: UInt64) async throws {
+        let steps = ConvergenceRuns.steps
+        let replay = "replay: CONVERGENCE_SEED=\(seed) CONVERGENCE_STEPS=\(steps) swift test --filter ConvergenceTests/threeLevels"
+        print("three-level convergence seed \(seed), \(steps) steps (\(replay))")
+        let world = try await ConvergenceWorld(seed: seed, levels: true)
+        for _ in 0..<steps { try await world.randomStep() }
+        try await world.settle()
+        try await verify(world, seed: seed, replay: replay)
+        for server in (world.counties + world.uppers).flatMap(\.servers) { server.stop() }
+        for county in world.counties + world.uppers { await county.store.close() }
+    }
+
     func verify(_ world: ConvergenceWorld, seed: UInt64, replay: String) async throws {
         let context = "seed \(seed) (\(replay)); last steps:\n" + world.history.suffix(15).joined(separator: "\n")
         print("seed \(seed): " + world.counts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
 
         #expect(world.serverErrors.isEmpty, "server errors: \(world.serverErrors.prefix(3)) — \(context)")
-        let countySite = try await world.county.settings().site
-        // The county's rows and log as the store holds them (on PostgreSQL, through a replica caught up with it).
-        let (countyModel, countyState) = try await world.county.reading { database in
-            try database.read { db in
-                var model = ReferenceModel()
-                try model.add(site: countySite, db: db)
-                return (model, try Dictionary(uniqueKeysWithValues: SyncedTables.names.map { ($0, try tableState(db, $0)) }))
+        // Every server's rows and log as its store holds them (on PostgreSQL, through a replica caught up with it); the
+        // model takes every server's own writes (the city and the province write nothing of their own yet).
+        var model = ReferenceModel()
+        var states: [[String: [String: [String: DatabaseValue]]]] = []
+        let holders = world.counties + world.uppers
+        for holder in holders {
+            let site = try await holder.store.settings().site
+            let before = model
+            let (after, state) = try await holder.store.reading { database in
+                try database.read { db in
+                    var model = before
+                    try model.add(site: site, db: db)
+                    return (model, try Dictionary(uniqueKeysWithValues: SyncedTables.names.map { ($0, try tableState(db, $0)) }))
+                }
             }
+            model = after
+            states.append(state)
         }
-        var model = countyModel
         for site in world.sites {
             let own = try site.registry.settings().site
             model = try readNow(site.registry.writer) { db in
@@ -104,24 +126,33 @@ struct ConvergenceTests {
         }
         #expect((model.rows["person"]?.count ?? 0) > 5, "the run wrote too little to prove anything — \(context)")
 
-        // The county holds every row exactly as the model says; each laptop its village's rows and the county's.
-        for table in SyncedTables.names {
-            let atCounty = countyState[table] ?? [:]
-            #expect(try count(world.server.db, "SELECT count(*) FROM \(table)") == atCounty.count, "county store, \(table) — \(context)")
-            let all = model.expected(table) { _ in true }
-            let countySame = atCounty == all
-            #expect(countySame, "county, \(table): \(difference(atCounty, all)) — \(context)")
-            for site in world.sites {
+        // Each server holds every row of its region exactly as the model says (a county its own; the city its county's;
+        // the province all); each laptop its village's rows and its county's.
+        for (holder, state) in zip(holders, states) {
+            let prefix = holder.code.prefix(RegionLevel.of(holder.code) == .province ? 2 : RegionLevel.of(holder.code) == .city ? 4 : 6)
+            let name = holder.code
+            for table in SyncedTables.names {
+                let held = state[table] ?? [:]
+                #expect(try count(holder.servers[0].db, "SELECT count(*) FROM \(table)") == held.count, "\(name) store, \(table) — \(context)")
+                let expected = model.expected(table) { $0.hasPrefix(prefix) }
+                let same = held == expected
+                #expect(same, "\(name), \(table): \(difference(held, expected)) — \(context)")
+            }
+            // Nothing doubled anywhere, and nothing the server above refused.
+            let doubled = try count(holder.servers[0].db,
+                                    "SELECT count(*) FROM (SELECT 1 FROM change_log WHERE origin_seq IS NOT NULL GROUP BY origin, origin_seq HAVING count(*) > 1) AS d")
+            #expect(doubled == 0, "\(name) — \(context)")
+            #expect(try count(holder.servers[0].db, "SELECT count(*) FROM sync_rejection") == 0, "\(name) relays refused — \(context)")
+        }
+        for site in world.sites {
+            for table in SyncedTables.names {
                 let held = try readNow(site.registry.writer) { try tableState($0, table) }
-                let expected = model.expected(table) { $0 == site.village || $0 == "110105" }
+                let expected = model.expected(table) { $0 == site.village || $0 == site.county.code }
                 let same = held == expected
                 #expect(same, "\(site.name), \(table): \(difference(held, expected)) — \(context)")
             }
         }
-        // Nothing doubled at the county, nothing pending or rejected at a village, no future clock at the county.
-        let doubled = try count(world.server.db,
-                                "SELECT count(*) FROM (SELECT 1 FROM change_log WHERE origin_seq IS NOT NULL GROUP BY origin, origin_seq HAVING count(*) > 1) AS d")
-        #expect(doubled == 0, "\(context)")
+        // Nothing pending or rejected at a village, no future clock at the county.
         for site in world.sites {
             let own = try site.registry.settings().site
             let (pending, rejected) = try readNow(site.registry.writer) { db in

@@ -6,7 +6,9 @@ import RegistrySync
 
 /// The county and its villages for the randomized convergence test: a real server process, village registries
 /// on files (two laptops in one village, one in another), the county officer's own edits, and a seeded
-/// generator choosing every operation, fault and sync. Time is fixed and moves 10 ms a step, so that a seed
+/// generator choosing every operation, fault and sync. With `levels`, the three-level run: a province (110000)
+/// over a city (110100) over the county (110105), and a second county (110228, one laptop) directly under the
+/// province; the counties and the city relay up at random moments, over the same bad connections. Time is fixed and moves 10 ms a step, so that a seed
 /// replays the same run (site ids are fresh UUIDs, so only exact clock ties may break differently).
 final class ConvergenceWorld: @unchecked Sendable {
     /// One village laptop.
@@ -20,8 +22,11 @@ final class ConvergenceWorld: @unchecked Sendable {
         var registry: Registry
         var pushes: [Data] = []
         let pool: [String]
+        /// Its county: the server processes it syncs with, the officer's store, the code.
+        let county: County
 
-        init(name: String, village: String, path: String, token: String, clock: Clock, offset: TimeInterval, pool: [String]) throws {
+        init(name: String, village: String, path: String, token: String, clock: Clock, offset: TimeInterval, pool: [String], county: County) throws {
+            self.county = county
             self.name = name
             self.village = village
             self.path = path
@@ -37,6 +42,33 @@ final class ConvergenceWorld: @unchecked Sendable {
         func reopen() throws { registry = try Registry.open(path: path, now: { [clock] in clock.now }) }
     }
 
+    /// A server of the run with the store the test reads it through (a county's officer also edits through it).
+    final class County {
+        let code: String
+        let servers: [ServerHarness]
+        let store: any CountyStore
+        init(code: String, servers: [ServerHarness], store: any CountyStore) {
+            self.code = code
+            self.servers = servers
+            self.store = store
+        }
+    }
+
+    /// A server that relays up (a county, the city), its store, and the server above's harness and token.
+    final class Relayer {
+        let name: String
+        let below: County
+        let above: ServerHarness
+        let token: String
+        var pushes: [Data] = []
+        init(name: String, below: County, above: ServerHarness, token: String) {
+            self.name = name
+            self.below = below
+            self.above = above
+            self.token = token
+        }
+    }
+
     static let start = ISO8601DateFormatter().date(from: "2022-07-10T01:00:00Z")!  // 09:00 in the villages
     let seed: UInt64
     var random: SeededRandom
@@ -48,16 +80,23 @@ final class ConvergenceWorld: @unchecked Sendable {
     /// The county officer's own edits, through the store as `sync-server` commands make them.
     var county: any CountyStore
     var sites: [Site] = []
+    /// The counties (the first is `county`); with levels, the city and the province too, and who relays to whom.
+    var counties: [County] = []
+    var uppers: [County] = []
+    var relayers: [Relayer] = []
+    let levels: Bool
     var step = 0
     /// What happened, for the failure message.
     var history: [String] = []
     var counts: [String: Int] = [:]
     var serverErrors: [String] = []
 
-    init(seed: UInt64) async throws {
+    init(seed: UInt64, levels: Bool = false) async throws {
         self.seed = seed
+        self.levels = levels
         random = SeededRandom(seed: seed)
-        server = try ServerHarness(environment: ["SYNC_SERVER_NOW": ISO8601DateFormatter().string(from: Self.start)])
+        let now = ["SYNC_SERVER_NOW": ISO8601DateFormatter().string(from: Self.start)]
+        server = try ServerHarness(environment: now)
         try server.start()
         servers = [server]
         if TestStore.isPostgres {
@@ -66,15 +105,49 @@ final class ConvergenceWorld: @unchecked Sendable {
             servers.append(second)
         }
         county = try await openStore(server.db, clock: RegistryClock(now: { [countyClock] in countyClock.now }))
+        let first = County(code: "110105", servers: servers, store: county)
+        counties = [first]
         let a = try server.command(["token", "issue", "--village", "110105001001"])
         let b = try server.command(["token", "issue", "--village", "110105001002"])
         let poolA = (0..<16).map(residentID), poolB = (100..<116).map(residentID)
         for (name, village, token, pool) in [("A1", "110105001001", a, poolA), ("A2", "110105001001", a, poolA + [residentID(200)]),
                                              ("B", "110105001002", b, poolB)] {
             sites.append(try Site(name: name, village: village, path: server.path("\(name).sqlite"), token: token,
-                                  clock: Clock(Self.start), offset: Double(Int(random.next() % 5)) - 2, pool: pool))
+                                  clock: Clock(Self.start), offset: Double(Int(random.next() % 5)) - 2, pool: pool, county: first))
         }
+        if levels { try await addLevels(first, environment: now) }
         tick()
+    }
+
+    /// The province, the city and the second county, set up with the servers' own commands, and their links.
+    private func addLevels(_ first: County, environment: [String: String]) async throws {
+        func upper(_ code: String, _ level: String, _ name: String, roster: String) async throws -> County {
+            let harness = try ServerHarness(region: code, level: level, name: name)
+            try harness.write("regions.csv", "code,name,parent_code\n" + roster)
+            try harness.command(["regions", "import", harness.path("regions.csv")])
+            try harness.start()
+            return County(code: code, servers: [harness], store: try await openStore(harness.db, clock: RegistryClock(now: { Date() })))
+        }
+        let province = try await upper("110000", "province", "北京市", roster: "110100,市辖区,110000\n110105,朝阳区,110100\n110228,密云县,110000\n")
+        let city = try await upper("110100", "city", "市辖区", roster: "110105,朝阳区,110100\n")
+        let second = try ServerHarness(region: "110228", level: "county", name: "密云县")
+        second.environment = environment
+        try second.write("villages.csv", "code,name,township_code,township_name\n110228001001,一村,110228001,一镇\n")
+        try second.command(["villages", "import", second.path("villages.csv")])
+        try second.write("areas.csv", "code,name,level,in_force_from,lifted_on\n420102,武汉市江岸区,高,2022-06-20,\n")
+        try second.command(["risk-areas", "import", second.path("areas.csv")])
+        try second.start()
+        let miyun = County(code: "110228", servers: [second], store: try await openStore(second.db, clock: RegistryClock(now: { [countyClock] in countyClock.now })))
+        counties.append(miyun)
+        uppers = [city, province]
+        let c = try second.command(["token", "issue", "--village", "110228001001"])
+        sites.append(try Site(name: "C", village: "110228001001", path: server.path("C.sqlite"), token: c, clock: Clock(Self.start),
+                              offset: Double(Int(random.next() % 5)) - 2, pool: (300..<316).map(residentID), county: miyun))
+        for (name, below, above, region) in [("朝阳区→市", first, city, "110105"), ("密云县→省", miyun, province, "110228"), ("市→省", city, province, "110100")] {
+            let token = try above.servers[0].command(["token", "issue", "--region", region])
+            try await below.store.setUpstream(Upstream(url: above.servers[0].url.absoluteString, token: token))
+            relayers.append(Relayer(name: name, below: below, above: above.servers[0], token: token))
+        }
     }
 
     func int(_ n: Int) -> Int { Int(random.next() % UInt64(n)) }
@@ -101,6 +174,10 @@ final class ConvergenceWorld: @unchecked Sendable {
     /// One random step. Refusals of the domain (a release of a released measure…) are normal and write nothing.
     func randomStep() async throws {
         tick()
+        if levels, int(100) < 10 {
+            try await relayStep()
+            return
+        }
         let site = pick(sites)
         let roll = int(100)
         let live = try ids(site, deleted: false)
@@ -146,7 +223,8 @@ final class ConvergenceWorld: @unchecked Sendable {
                 if !deleted.isEmpty { _ = try site.registry.restore(pick(deleted)) }
             case 54..<64:
                 label = "county edit"
-                let people = try await countyPeople()
+                let county = site.county.store
+                let people = try await countyPeople(county)
                 if !people.isEmpty {
                     let (id, deleted) = pick(people)
                     switch int(5) {
@@ -164,7 +242,7 @@ final class ConvergenceWorld: @unchecked Sendable {
                 let target = pick(sites)
                 let csv = "village,name,id_number,deadline,reason\n\(target.village),待核查,\(pick(target.pool)),2022-07-12,协查\(int(3))\n"
                 let file = try CSVFile(data: Data(csv.utf8), file: "leads.csv")
-                _ = try await county.writing { try $0.importLeads(file) }
+                _ = try await target.county.store.writing { try $0.importLeads(file) }
             case 71..<74:
                 label = "close lead"
                 let open = try openLeads(site)
@@ -195,14 +273,39 @@ final class ConvergenceWorld: @unchecked Sendable {
         history.append("\(step) \(site.name) \(label)")
     }
 
-    func countyPeople() async throws -> [(String, Bool)] {
+    func countyPeople(_ county: any CountyStore) async throws -> [(String, Bool)] {
         try await county.reading { database in
             try database.read { try Row.fetchAll($0, sql: "SELECT id, deleted FROM person ORDER BY id").map { ($0["id"], $0["deleted"]) } }
         }
     }
 
-    /// One of the server processes, at random.
-    var anyServer: ServerHarness { servers.count == 1 ? server : pick(servers) }
+    /// One of the server processes of a site's county, at random.
+    func anyServer(_ site: Site) -> ServerHarness { site.county.servers.count == 1 ? site.county.servers[0] : pick(site.county.servers) }
+
+    /// A relay up at a random moment: in process over the bad connection, or the IT officer's `upstream sync` killed.
+    func relayStep() async throws {
+        let relayer = pick(relayers)
+        if int(5) == 0 {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: ServerHarness.binary)
+            process.arguments = ["upstream", "sync", "--db", relayer.below.servers[0].db]
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            try await Task.sleep(nanoseconds: UInt64(int(250)) * 1_000_000)
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            history.append("\(step) \(relayer.name) killed relay")
+            counts["killed relay", default: 0] += 1
+            return
+        }
+        let transport = ChaosTransport(relayer.above.transport(relayer.token), seed: random.next(), earlierPushes: relayer.pushes)
+        _ = try? await RelaySession(store: relayer.below.store, transport: transport).run()
+        relayer.pushes = Array(transport.sentPushes.suffix(20))
+        serverErrors += transport.serverErrors.map { "\(relayer.name) step \(step): \($0)" }
+        history.append("\(step) \(relayer.name) relay")
+        counts["relay", default: 0] += 1
+    }
 
     func correction() -> PersonCorrection {
         switch int(3) {
@@ -214,7 +317,7 @@ final class ConvergenceWorld: @unchecked Sendable {
 
     /// A sync over the chaotic connection; it may fail half way, which must never cost anything.
     func sync(_ site: Site) async {
-        let transport = ChaosTransport(anyServer.transport(site.token), seed: random.next(), earlierPushes: site.pushes)
+        let transport = ChaosTransport(anyServer(site).transport(site.token), seed: random.next(), earlierPushes: site.pushes)
         _ = try? await SyncSession(registry: site.registry, transport: transport).run()
         site.pushes = Array(transport.sentPushes.suffix(20))
         serverErrors += transport.serverErrors.map { "\(site.name) step \(step): \($0)" }
@@ -224,7 +327,7 @@ final class ConvergenceWorld: @unchecked Sendable {
     func killedSync(_ site: Site) throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: registryBinary)
-        process.arguments = ["sync", "--server", anyServer.url.absoluteString, "--token", site.token]
+        process.arguments = ["sync", "--server", anyServer(site).url.absoluteString, "--token", site.token]
         let now = ISO8601DateFormatter().string(from: site.clock.now)
         process.environment = ProcessInfo.processInfo.environment.merging(["REGISTRY_DB": site.path, "REGISTRY_NOW": now]) { $1 }
         process.standardOutput = FileHandle.nullDevice
@@ -235,9 +338,11 @@ final class ConvergenceWorld: @unchecked Sendable {
         process.waitUntilExit()
     }
 
-    /// The county server killed with SIGKILL between requests and started again at the same address.
+    /// A server (a county's, or with levels the city's or the province's) killed with SIGKILL between requests and
+    /// started again at the same address.
     func restartServer() throws {
-        let victim = anyServer
+        let all = (counties + uppers).flatMap(\.servers)
+        let victim = all.count == 1 ? all[0] : pick(all)
         if let process = victim.process { kill(process.processIdentifier, SIGKILL); process.waitUntilExit() }
         try victim.start(port: victim.port)
     }
@@ -248,8 +353,12 @@ final class ConvergenceWorld: @unchecked Sendable {
         for _ in 0..<2 {
             for site in sites {
                 tick()
-                _ = try await SyncSession(registry: site.registry, transport: anyServer.transport(site.token)).run()
+                _ = try await SyncSession(registry: site.registry, transport: anyServer(site).transport(site.token)).run()
             }
+        }
+        // Then up: the counties first, the city after them.
+        for relayer in relayers {
+            _ = try await RelaySession(store: relayer.below.store, transport: relayer.above.transport(relayer.token)).run()
         }
     }
 }
