@@ -60,7 +60,9 @@ extension CountyDatabase {
     /// Imports leads (`village,name,id_number,phone,from_code,from_name,reason,deadline`, or Chinese headers):
     /// each goes to its village with a deadline. All or nothing; the same lead again (village, id number or
     /// phone, reason) is not sent twice.
-    public func importLeads(_ csv: CSVFile) throws -> (added: Int, unchanged: Int) {
+    /// `counties`: at a city or a province, the counties of its roster (`CountyStore.regions()`), whose villages its
+    /// leads may name.
+    public func importLeads(_ csv: CSVFile, counties: Set<String> = []) throws -> (added: Int, unchanged: Int) {
         func col(_ names: [String], required: Bool = true) throws -> Int? {
             let i = csv.column(names)
             if i == nil && required {
@@ -73,13 +75,15 @@ extension CountyDatabase {
         let fromCodeCol = try col(["from_code", "来源地代码"], required: false), fromNameCol = try col(["from_name", "来源地"], required: false)
         let reasonCol = try col(["reason", "推送原因", "原因", "来源"], required: false), deadlineCol = try col(["deadline", "截止日期", "核查时限"])!
         return try write { db, recorder, settings in
+            // A county sends leads to its villages; a city or a province to villages of the counties on its roster, through
+            // them (the lead goes down at their next `upstream sync`).
             let roster = Set(try String.fetchAll(db, sql: "SELECT code FROM village WHERE deleted = 0"))
             var added = 0, unchanged = 0
             for row in csv.rows {
                 func cell(_ i: Int?) -> String { i.map { $0 < row.fields.count ? row.fields[$0].trimmingCharacters(in: .whitespaces) : "" } ?? "" }
                 do {
                     let village = try Validate.areaCode(cell(villageCol), field: .village, lengths: [12])
-                    guard roster.contains(village) else {
+                    guard roster.contains(village) || (settings.level != .county && counties.contains(String(village.prefix(6)))) else {
                         throw RegistryError(.village, zh: "\(village) 不在村名册中", en: "\(village) is not on the roster")
                     }
                     let idNumber = cell(idCol).isEmpty ? nil : try ResidentID(cell(idCol)).number
@@ -111,7 +115,6 @@ extension CountyDatabase {
                     throw RegistryError(error.field, zh: "第 \(row.line) 行：\(error.message(.zh))", en: "line \(row.line): \(error.message(.en))")
                 }
             }
-            _ = settings
             return (added, unchanged)
         }
     }

@@ -82,7 +82,8 @@ extension SyncServerCommand {
             func run() async throws {
                 try await options.run { db in
                     let csv = try CSVFile(path: file)
-                    let result = try await db.writing { try $0.importLeads(csv) }
+                    let counties = Set(try await db.regions().filter { $0.level == .county }.map(\.code))
+                    let result = try await db.writing { try $0.importLeads(csv, counties: counties) }
                     Terminal.out(options.language == .zh ? "核查线索：新增下发 \(result.added)，已下发过 \(result.unchanged)"
                                                           : "leads: \(result.added) added, \(result.unchanged) already sent")
                 }

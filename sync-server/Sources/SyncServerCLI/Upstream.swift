@@ -88,8 +88,10 @@ struct UpstreamCommand: AsyncParsableCommand {
 extension RelaySession.Report {
     func text(_ language: Language) -> String {
         language == .zh
-            ? "已向上级转发 \(sent) 条（\(batches) 批），被拒绝 \(rejected) 条，已上报至 \(cursor)" + (rejected > 0 ? "；原因见 sync-server upstream status" : "")
-            : "relayed \(sent) entries in \(batches) batches, \(rejected) rejected, through \(cursor)" + (rejected > 0 ? "; see sync-server upstream status" : "")
+            ? "已向上级转发 \(sent) 条（\(batches) 批），被拒绝 \(rejected) 条，已上报至 \(cursor)" + (rejected > 0 ? "（原因见 sync-server upstream status）" : "")
+                + "；从上级收到 \(received) 条，新写入 \(written) 条"
+            : "relayed \(sent) entries in \(batches) batches, \(rejected) rejected, through \(cursor)" + (rejected > 0 ? " (see sync-server upstream status)" : "")
+                + "; received \(received) from above, \(written) new here"
     }
 }
 

@@ -125,8 +125,11 @@ final class ConvergenceWorld: @unchecked Sendable {
             let harness = try ServerHarness(region: code, level: level, name: name)
             try harness.write("regions.csv", "code,name,parent_code\n" + roster)
             try harness.command(["regions", "import", harness.path("regions.csv")])
+            // On the run's fixed time like the counties: a server above whose clock ran years ahead would win every
+            // column it wrote (a separate matter from convergence).
+            harness.environment = environment
             try harness.start()
-            return County(code: code, servers: [harness], store: try await openStore(harness.db, clock: RegistryClock(now: { Date() })))
+            return County(code: code, servers: [harness], store: try await openStore(harness.db, clock: RegistryClock(now: { [countyClock] in countyClock.now })))
         }
         let province = try await upper("110000", "province", "北京市", roster: "110100,市辖区,110000\n110105,朝阳区,110100\n110228,密云县,110000\n")
         let city = try await upper("110100", "city", "市辖区", roster: "110105,朝阳区,110100\n")
@@ -242,7 +245,14 @@ final class ConvergenceWorld: @unchecked Sendable {
                 let target = pick(sites)
                 let csv = "village,name,id_number,deadline,reason\n\(target.village),待核查,\(pick(target.pool)),2022-07-12,协查\(int(3))\n"
                 let file = try CSVFile(data: Data(csv.utf8), file: "leads.csv")
-                _ = try await target.county.store.writing { try $0.importLeads(file) }
+                // With levels, a third of the leads come from the city (for its county's villages) or the province.
+                if levels, int(3) == 0 {
+                    let upper = target.county.code == "110105" && int(2) == 0 ? uppers[0] : uppers[1]
+                    label = "lead from \(upper.code)"
+                    _ = try await upper.store.writing { try $0.importLeads(file, counties: ["110105", "110228"]) }
+                } else {
+                    _ = try await target.county.store.writing { try $0.importLeads(file) }
+                }
             case 71..<74:
                 label = "close lead"
                 let open = try openLeads(site)
@@ -350,15 +360,20 @@ final class ConvergenceWorld: @unchecked Sendable {
     /// Syncs every laptop over a good connection until all have everything: one round pushes all, the next
     /// pulls what the others pushed.
     func settle() async throws {
-        for _ in 0..<2 {
-            for site in sites {
-                tick()
-                _ = try await SyncSession(registry: site.registry, transport: anyServer(site).transport(site.token)).run()
+        // Up and down take rounds: a lead the province sent reaches the city at the city's relay, the county at the
+        // county's next one, the village at its next sync.
+        for round in 0..<(levels ? 3 : 1) {
+            for _ in 0..<2 {
+                for site in sites {
+                    tick()
+                    _ = try await SyncSession(registry: site.registry, transport: anyServer(site).transport(site.token)).run()
+                }
             }
-        }
-        // Then up: the counties first, the city after them.
-        for relayer in relayers {
-            _ = try await RelaySession(store: relayer.below.store, transport: relayer.above.transport(relayer.token)).run()
+            if round == 2 { break }
+            // Then up and down: the counties first, the city after them.
+            for relayer in relayers {
+                _ = try await RelaySession(store: relayer.below.store, transport: relayer.above.transport(relayer.token)).run()
+            }
         }
     }
 }

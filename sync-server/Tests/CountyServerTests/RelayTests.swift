@@ -143,6 +143,45 @@ struct RelayTests {
         #expect(bad == 400)
     }
 
+    @Test("down and back: a province's lead reaches the village through the city and the county; the clerk's outcome returns to the province")
+    func leadFromTheProvince() async throws {
+        let province = try ServerHarness(region: "110000", level: "province", name: "北京市")
+        try province.write("regions.csv", "code,name,parent_code\n110100,市辖区,110000\n110105,朝阳区,110100\n")
+        try province.command(["regions", "import", province.path("regions.csv")])
+        try province.start()
+        defer { province.stop() }
+        let city = try Self.city()
+        defer { city.stop() }
+        let county = try ServerHarness()
+        try county.start()
+        defer { county.stop() }
+        try city.command(["upstream", "set", "--server", province.url.absoluteString, "--token", try province.command(["token", "issue", "--region", "110100"])])
+        try county.command(["upstream", "set", "--server", city.url.absoluteString, "--token", try city.command(["token", "issue", "--region", "110105"])])
+
+        // The province's 协查: a village of a county it knows through its city; one outside its roster is refused.
+        try province.write("bad.csv", "village,name,id_number,deadline,reason\n120101001001,赵六,110105199001011232,2022-07-12,大数据推送\n")
+        #expect(try province.refusal(["leads", "import", province.path("bad.csv")]).contains("not on the roster"))
+        try province.write("leads.csv", "village,name,id_number,deadline,reason\n110105001001,赵六,110105199001011232,2022-07-12,大数据推送\n")
+        #expect(try province.command(["leads", "import", province.path("leads.csv")]).contains("1"))
+        let down = try city.command(["upstream", "sync"])
+        #expect(down.hasSuffix("从上级收到 1 条，新写入 1 条"), "\(down)")
+        #expect(try county.command(["upstream", "sync", "--lang", "en"]).hasSuffix("received 1 from above, 1 new here"))
+        let token = try county.command(["token", "issue", "--village", "110105001001"])
+        let village = try makeVillage(county, code: "110105001001")
+        _ = try await SyncSession(registry: village, transport: county.transport(token)).run()
+        let lead = try #require(try readNow(village.writer) { try Lead.fetchOne($0) })
+        #expect(lead.name == "赵六" && lead.reason == "大数据推送")
+
+        // The clerk found nobody there; the outcome goes up county → city → province, and nothing comes back down twice.
+        _ = try village.closeLead(lead.id, outcome: .absent, on: Day("2022-07-11")!)
+        _ = try await SyncSession(registry: village, transport: county.transport(token)).run()
+        #expect(try county.command(["upstream", "sync"]).hasSuffix("从上级收到 0 条，新写入 0 条"))
+        try city.command(["upstream", "sync"])
+        let outcome: [TestRow] = try rows(province.db, "SELECT outcome, village FROM lead")
+        #expect(outcome.count == 1 && (outcome.first?["outcome"] as String?) == "absent", "\(outcome.map(\.values))")
+        #expect(try count(city.db, "SELECT count(*) FROM sync_rejection") == 0 && count(county.db, "SELECT count(*) FROM sync_rejection") == 0)
+    }
+
     /// Waits up to 30 s for `condition`.
     static func until(_ condition: () throws -> Bool) async throws {
         let deadline = Date().addingTimeInterval(30)

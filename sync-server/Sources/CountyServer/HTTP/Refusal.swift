@@ -7,7 +7,7 @@ import RegistrySync
 /// The method each path answers; another method on a known path is answered 405 with `Allow` (a 404 would say
 /// the path does not exist, and sends a client author looking in the wrong place).
 let routeMethods: [String: HTTPRequest.Method] = [
-    "/healthz": .get, "/v1/sync/push": .post, "/v1/sync/pull": .get, "/v1/relay/push": .post, "/v1/summary": .get, "/dashboard": .get,
+    "/healthz": .get, "/v1/sync/push": .post, "/v1/sync/pull": .get, "/v1/relay/push": .post, "/v1/relay/pull": .get, "/v1/summary": .get, "/dashboard": .get,
 ]
 
 /// Answers another method on a known path (PUT, DELETE, or one it has never heard of) with 405 and `Allow`.

@@ -5,7 +5,7 @@ import RegistryCore
 import RegistrySync
 
 /// `POST /v1/relay/push`: a region below relays its log (`RelayWire`); acknowledged once committed, with a reason for
-/// each entry refused, by the sender's sequence.
+/// each entry refused, by the sender's sequence. `GET /v1/relay/pull`: what goes down to the region.
 struct RelayController<Store: CountyStore>: Sendable {
     let store: Store
     let options: ServerOptions
@@ -37,6 +37,18 @@ struct RelayController<Store: CountyStore>: Sendable {
             } catch let refusal as CountyDatabase.PushRefusal {
                 throw refusal.answer(sender: holder.village, logger: logger)
             }
+        }
+        router.get("/v1/relay/pull") { request, _ in
+            let holder = try await regions.region(request)
+            let after = Int64(request.uri.queryParameters.get("after") ?? "0") ?? -1
+            let limit = Int(request.uri.queryParameters.get("limit") ?? "1000") ?? -1
+            guard after >= 0, (1...5000).contains(limit) else {
+                throw Refusal(.badRequest, "bad_request", Localized(zh: "after 应为非负整数，limit 应为 1–5000",
+                                                                    en: "after must be a whole number ≥ 0 and limit 1 to 5000"))
+            }
+            let page = try await store.relayDown(region: holder.village, after: after, limit: limit)
+            logger.info("relay down", metadata: ["region": .string(holder.village), "out": .stringConvertible(page.entries.count)])
+            return try json(page)
         }
     }
 }

@@ -241,7 +241,7 @@ extension PostgresStore {
     public func pull(village: String, site: String?, after: Int64, limit: Int) async throws -> Wire.PullResponse {
         let settings = try await settings()
         var binds = PostgresBindings()
-        binds.append([village, settings.county])
+        binds.append([village, settings.county] + RelayPage.ancestors(of: settings.county))
         binds.append(after)
         binds.append(Int64(limit))
         var changes: [Change] = []

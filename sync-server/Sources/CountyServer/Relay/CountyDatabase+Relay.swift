@@ -15,7 +15,7 @@ extension CountyDatabase {
     public func upstream() async throws -> Upstream? {
         try await writer.read { db in
             var values: [String: String?] = [:]
-            for key in [Upstream.urlKey, Upstream.tokenKey, Upstream.cursorKey] { values[key] = try LocalSettings.get(db, key) }
+            for key in Upstream.keys { values[key] = try LocalSettings.get(db, key) }
             return Upstream(values)
         }
     }
@@ -28,7 +28,7 @@ extension CountyDatabase {
             try LocalSettings.set(db, Upstream.tokenKey, upstream?.token)
             // A new server above holds nothing of this one yet; the same one (a new token) keeps its place.
             if upstream == nil || upstream?.url != old {
-                try LocalSettings.set(db, Upstream.cursorKey, nil)
+                for key in [Upstream.cursorKey, Upstream.pulledKey, Upstream.epochKey] { try LocalSettings.set(db, key, nil) }
                 try db.execute(sql: "DELETE FROM sync_rejection")
             }
         }
@@ -70,6 +70,39 @@ extension CountyDatabase {
             try Row.fetchAll(db, sql: "SELECT seq, tbl, pk, reason, rejected_at FROM sync_rejection ORDER BY seq DESC").map {
                 Upstream.Rejection(seq: $0[0], table: $0[1], pk: $0[2], reason: $0[3], at: $0[4])
             }
+        }
+    }
+
+    public func relayDown(region: String, after: Int64, limit: Int) async throws -> RelayWire.PullResponse {
+        try await writer.read { db in
+            let settings = try CountyDatabase.settings(db)
+            var entries: [RelayWire.Entry] = []
+            var next = after, count = 0
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT seq, tbl, pk, columns, hlc, origin, COALESCE(origin_seq, seq), scope FROM change_log
+                WHERE seq > ? AND \(RelayPage.downCondition(region: region)) ORDER BY seq LIMIT ?
+                """, arguments: [after, limit])
+            while let row = try rows.next() {
+                count += 1
+                next = row[0]
+                entries.append(RelayWire.Entry(seq: row[0], scope: row[7], change: Change(
+                    table: row[1], pk: row[2], columns: ColumnValues(json: row[3]) ?? ColumnValues([String: ColumnValue]()),
+                    hlc: row[4], origin: row[5], originSeq: row[6])))
+            }
+            return RelayWire.PullResponse(epoch: settings.epoch, entries: entries, next: next, more: count == limit)
+        }
+    }
+
+    public func applyFromAbove(_ entries: [RelayWire.Entry], next: Int64, epoch: String) async throws -> Int {
+        try await writer.write { db in
+            let prepared = entries.map { MergeDecision.Prepared($0.change, scope: $0.scope) }
+            let known = try KnownRows.load(entries.map(\.change), scopes: Array(Set(entries.map(\.scope))), db: db)
+            let plan = MergeDecision.decide(prepared, known: known, sender: nil)
+            try ChangeApplier.execute(plan, db: db)
+            if plan.newest > .zero { try LocalSettings.observe(db, remote: plan.newest, now: self.clock.milliseconds) }
+            try LocalSettings.set(db, Upstream.pulledKey, String(next))
+            try LocalSettings.set(db, Upstream.epochKey, epoch)
+            return plan.writes.count
         }
     }
 }

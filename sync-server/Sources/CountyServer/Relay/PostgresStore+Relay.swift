@@ -12,8 +12,7 @@ extension PostgresStore {
 
     public func upstream() async throws -> Upstream? {
         let values = try await settingValues()
-        return Upstream([Upstream.urlKey: values[Upstream.urlKey], Upstream.tokenKey: values[Upstream.tokenKey],
-                         Upstream.cursorKey: values[Upstream.cursorKey]])
+        return Upstream(Dictionary(uniqueKeysWithValues: Upstream.keys.map { ($0, values[$0]) }))
     }
 
     public func setUpstream(_ upstream: Upstream?) async throws {
@@ -25,7 +24,7 @@ extension PostgresStore {
             }
             // A new server above holds nothing of this one yet; the same one (a new token) keeps its place.
             if upstream == nil || upstream?.url != old {
-                try await deleteSetting(Upstream.cursorKey, on: connection)
+                for key in [Upstream.cursorKey, Upstream.pulledKey, Upstream.epochKey] { try await deleteSetting(key, on: connection) }
                 try await connection.query("DELETE FROM sync_rejection", logger: logger)
             }
         }
@@ -79,5 +78,38 @@ extension PostgresStore {
             rejections.append(Upstream.Rejection(seq: seq, table: table, pk: pk, reason: reason, at: at))
         }
         return rejections
+    }
+
+    public func relayDown(region: String, after: Int64, limit: Int) async throws -> RelayWire.PullResponse {
+        let settings = try await settings()
+        var binds = PostgresBindings()
+        binds.append(after)
+        binds.append(Int64(limit))
+        var entries: [RelayWire.Entry] = []
+        var next = after, count = 0
+        for try await (seq, table, pk, columns, hlc, origin, originSeq, scope) in try await client.query(.sql("""
+            SELECT seq, tbl, pk, columns, hlc, origin, COALESCE(origin_seq, seq), scope FROM change_log
+            WHERE seq > $1 AND \(RelayPage.downCondition(region: region)) ORDER BY seq LIMIT $2
+            """, binds), logger: logger).decode((Int64, String, String, String, Int64, String, Int64, String).self) {
+            count += 1
+            next = seq
+            entries.append(RelayWire.Entry(seq: seq, scope: scope, change: Change(
+                table: table, pk: pk, columns: ColumnValues(json: columns) ?? ColumnValues([String: ColumnValue]()),
+                hlc: hlc, origin: origin, originSeq: originSeq)))
+        }
+        return RelayWire.PullResponse(epoch: settings.epoch, entries: entries, next: next, more: count == limit)
+    }
+
+    public func applyFromAbove(_ entries: [RelayWire.Entry], next: Int64, epoch: String) async throws -> Int {
+        let logger = logger
+        return try await transaction { connection in
+            try await connection.query(.sql("SELECT pg_advisory_xact_lock(\(PostgresSchema.logLock))"), logger: logger)
+            let known = try await knownRows(entries.map(\.change), scopes: Array(Set(entries.map(\.scope))), on: connection)
+            let plan = MergeDecision.decide(entries.map { MergeDecision.Prepared($0.change, scope: $0.scope) }, known: known, sender: nil)
+            try await execute(plan, ownSite: false, on: connection)
+            try await setSetting(Upstream.pulledKey, String(next), on: connection)
+            try await setSetting(Upstream.epochKey, epoch, on: connection)
+            return plan.writes.count
+        }
     }
 }

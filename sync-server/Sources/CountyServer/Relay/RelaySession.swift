@@ -15,6 +15,9 @@ public struct RelaySession: Sendable {
         public var rejected = 0
         public var batches = 0
         public var cursor: Int64 = 0
+        /// Entries pulled down from the server above, and how many of them were new here.
+        public var received = 0
+        public var written = 0
     }
 
     public init(store: any CountyStore, transport: any SyncTransport) {
@@ -70,7 +73,36 @@ public struct RelaySession: Sendable {
             }
         }
         report.cursor = upstream.cursor
+        try await pullDown(upstream, into: &report)
         return report
+    }
+
+    /// Pulls what the server above sends down for this region, page by page; each page and the cursor after it are
+    /// kept in one transaction. A new epoch above (it was restored) starts again from its beginning.
+    private func pullDown(_ upstream: Upstream, into report: inout Report) async throws {
+        var after = upstream.pulled, epoch = upstream.epoch
+        while true {
+            let (status, body): (Int, Data)
+            do {
+                (status, body) = try await transport.send("GET", "/v1/relay/pull", query: ["after": String(after), "limit": "1000"], body: nil)
+            } catch {
+                throw RegistryError(nil, zh: "无法连接上级服务器（数据没有丢失，稍后会再同步）", en: "cannot reach the upper server (nothing is lost; the relay tries again later)")
+            }
+            guard status == 200, let page = try? JSONDecoder().decode(RelayWire.PullResponse.self, from: body) else {
+                let error = try? JSONDecoder().decode(Wire.ErrorBody.self, from: body)
+                throw RegistryError(nil, zh: "上级服务器拒绝了下载（\(status)）：\(error?.messageZh ?? "")", en: "the upper server refused the pull (\(status)): \(error?.message ?? "")")
+            }
+            if let known = epoch, known != page.epoch, after > 0 {
+                after = 0
+                epoch = page.epoch
+                continue
+            }
+            report.written += try await store.applyFromAbove(page.entries, next: page.next, epoch: page.epoch)
+            report.received += page.entries.count
+            after = page.next
+            epoch = page.epoch
+            if !page.more { break }
+        }
     }
 
     private func send(_ request: RelayWire.PushRequest) async throws -> (status: Int, body: Data) {

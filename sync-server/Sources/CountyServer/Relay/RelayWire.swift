@@ -56,6 +56,23 @@ public enum RelayWire {
         }
     }
 
+    /// `GET /v1/relay/pull?after=N&limit=L`: what the server above publishes for the region asking (its own rows and
+    /// those sent down to it from further up: risk areas, leads for the region's villages), after sequence `after` of
+    /// the server above's log, each with its scope there.
+    public struct PullResponse: Codable, Sendable {
+        public var epoch: String
+        public var entries: [Entry]
+        public var next: Int64
+        public var more: Bool
+
+        public init(epoch: String, entries: [Entry], next: Int64, more: Bool) {
+            self.epoch = epoch
+            self.entries = entries
+            self.next = next
+            self.more = more
+        }
+    }
+
     /// Why a relay push's numbering does not hold together, or nil (the same rules as a village's push, on `seq`).
     static func numberingProblem(_ request: PushRequest) -> Localized? {
         guard ColumnRule.isIdentifier(request.site), ColumnRule.isIdentifier(request.epoch) else {

@@ -10,20 +10,28 @@ public struct Upstream: Sendable, Equatable {
     public var token: String
     /// The last of this server's log sequences the server above acknowledged.
     public var cursor: Int64
+    /// How far down this server has pulled the server above's log, and in which of its epochs.
+    public var pulled: Int64
+    public var epoch: String?
 
-    public init(url: String, token: String, cursor: Int64 = 0) {
+    public init(url: String, token: String, cursor: Int64 = 0, pulled: Int64 = 0, epoch: String? = nil) {
         self.url = url
         self.token = token
         self.cursor = cursor
+        self.pulled = pulled
+        self.epoch = epoch
     }
 
     /// The settings keys.
-    static let urlKey = "upstream_url", tokenKey = "upstream_token", cursorKey = "upstream_cursor"
+    static let urlKey = "upstream_url", tokenKey = "upstream_token", cursorKey = "upstream_cursor",
+               pulledKey = "upstream_pulled", epochKey = "upstream_epoch"
+    static let keys = [urlKey, tokenKey, cursorKey, pulledKey, epochKey]
 
     /// From stored settings, nil when not linked.
     init?(_ values: [String: String?]) {
         guard let url = values[Self.urlKey] ?? nil, let token = values[Self.tokenKey] ?? nil else { return nil }
-        self.init(url: url, token: token, cursor: (values[Self.cursorKey] ?? nil).flatMap { Int64($0) } ?? 0)
+        self.init(url: url, token: token, cursor: (values[Self.cursorKey] ?? nil).flatMap { Int64($0) } ?? 0,
+                  pulled: (values[Self.pulledKey] ?? nil).flatMap { Int64($0) } ?? 0, epoch: values[Self.epochKey] ?? nil)
     }
 
     /// One entry the server above refused, with its reason (in the language it was asked for).
@@ -57,6 +65,28 @@ enum RelayPage {
         let above = RegionLevel.allCases.filter { RelayRules.rank($0) > RelayRules.rank(settings.level) }
         return "scope LIKE '\(settings.county.prefix(settings.level.prefixLength))%'"
             + above.map { " AND origin NOT LIKE '\($0.rawValue)-%'" }.joined()
+    }
+
+    /// The condition on what goes down to `region` (a region of this server's roster): rows inside it or published
+    /// for the whole of a region above it (this server's, or one further up), written at a level above the region's
+    /// (here, or sent down from further up). What the region relayed up itself is never sent back.
+    static func downCondition(region: String) -> String {
+        precondition(region.count == 6 && region.utf8.allSatisfy { (48...57).contains($0) })
+        let level = RegionLevel.of(region)
+        let above = RegionLevel.allCases.filter { RelayRules.rank($0) > RelayRules.rank(level) }
+        guard !above.isEmpty else { return "0 = 1" }  // nothing is above a province
+        let ancestors = ancestors(of: region)
+        return "(scope LIKE '\(region.prefix(level.prefixLength))%'" + ancestors.map { " OR scope = '\($0)'" }.joined() + ")"
+            + " AND (" + above.map { "origin LIKE '\($0.rawValue)-%'" }.joined(separator: " OR ") + ")"
+    }
+
+    /// The codes of the regions above `region` (its city and province, by GB/T 2260's digits).
+    static func ancestors(of region: String) -> [String] {
+        let level = RegionLevel.of(region)
+        var codes: [String] = []
+        if RelayRules.rank(level) < RelayRules.rank(.province) { codes.append(region.prefix(2) + "0000") }
+        if level == .county { codes.append(region.prefix(4) + "00") }
+        return codes.filter { $0 != region }
     }
 
     /// Keeps the leading entries of a page whose columns add up to at most `maxBytes` (always the first).

@@ -109,12 +109,12 @@ extension CountyDatabase: GroupCommitting {
     }
 
     /// Changes after server sequence `after` that `village` should hold: its own rows (edited by the county or
-    /// another of its devices) and the county's published rows, read from the scope index; a village's own
+    /// another of its devices) and the county's published rows (and those its city and province sent down for all), read from the scope index; a village's own
     /// site's changes are skipped (it has them) but the cursor moves past them.
     public func pull(village: String, site: String?, after: Int64, limit: Int) async throws -> Wire.PullResponse {
         try await writer.read { db in
             let settings = try CountyDatabase.settings(db)
-            let rows = try ChangeLog.page(db, scopes: [village, settings.county], after: after, limit: limit)
+            let rows = try ChangeLog.page(db, scopes: [village, settings.county] + RelayPage.ancestors(of: settings.county), after: after, limit: limit)
             let changes = rows.filter { site == nil || ($0["origin"] as String) != site }.map { row in
                 Change(table: row["tbl"], pk: row["pk"], columns: ColumnValues(json: row["columns"]) ?? ColumnValues([String: ColumnValue]()),
                        hlc: row["hlc"], origin: row["origin"], originSeq: row["oseq"])

@@ -67,6 +67,11 @@ public protocol CountyStore: Sendable {
     func relayPage(after: Int64, limit: Int, maxBytes: Int) async throws -> [RelayWire.Entry]
     /// The entries the server above rejected, newest first.
     func relayRejections() async throws -> [Upstream.Rejection]
+    /// What goes down to `region` after this server's sequence `after` (`RelayPage.downCondition`).
+    func relayDown(region: String, after: Int64, limit: Int) async throws -> RelayWire.PullResponse
+    /// Applies a page pulled from the server above (its rows are the upper level's: no sender's scope applies) and
+    /// moves the pull cursor to `next` of `epoch`, in one transaction; returns how many entries were written.
+    func applyFromAbove(_ entries: [RelayWire.Entry], next: Int64, epoch: String) async throws -> Int
 
     // MARK: The county's rows
 
