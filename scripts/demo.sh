@@ -54,7 +54,7 @@ serve() {  # the server's clock (ISO 8601); the port stays the same across resta
     URL="http://$(sed -n 's/^listening on //p' demo/server.out)"
     PORT="${URL##*:}"
 }
-trap 'kill ${SERVER_PID:-0} ${WEB_PID:-0} 2>/dev/null || true' EXIT
+trap 'for p in ${SERVER_PID:-} ${WEB_PID:-} ${CITY_PID:-}; do kill $p 2>/dev/null || true; done' EXIT
 serve "2022-11-05T08:30:00+08:00"
 echo "县服务器：$URL"
 
@@ -123,6 +123,20 @@ curl -s -o /dev/null -w "申报页面回答 %{http_code}\n" --data-urlencode nam
     --data-urlencode arrived=2022-11-05 --data-urlencode address=东村五组8号 "$URL/declare/110105001001"
 REGISTRY_DB="$PWD/demo/village-110105001001.sqlite" sync
 REGISTRY_DB="$PWD/demo/village-110105001001.sqlite" "$REGISTRY" today | sed -n '/待核实的自主申报/,/^$/p'
+
+echo
+echo "== 市级：建库、区县名册；县向市逐级上报（serve --upstream-every 5m 则定时上报），市级汇总 =="
+CITY_DB="$PWD/demo/city.sqlite"
+"$SERVER" init --region 110100 --level city --name 演示市 --db "$CITY_DB"
+printf 'code,name,parent_code\n110105,演示县,110100\n' > demo/regions.csv
+"$SERVER" regions import demo/regions.csv --db "$CITY_DB"
+SYNC_SERVER_NOW="2022-11-05T20:00:00+08:00" "$SERVER" serve --db "$CITY_DB" --port 0 > demo/city.out 2>> demo/city.log &
+CITY_PID=$!
+for _ in $(seq 1 100); do grep -q "listening on" demo/city.out 2>/dev/null && break; sleep 0.1; done
+CITY_URL="http://$(sed -n 's/^listening on //p' demo/city.out)"
+"$SERVER" upstream set --server "$CITY_URL" --token "$("$SERVER" token issue --region 110105 --db "$CITY_DB")"
+SYNC_SERVER_NOW="2022-11-05T20:01:00+08:00" "$SERVER" upstream sync
+SYNC_SERVER_NOW="2022-11-05T20:02:00+08:00" "$SERVER" merge --date 2022-11-05 --db "$CITY_DB"
 
 echo
 echo "== 县服务器日志（每次同步一行，不含身份证号和手机号）=="

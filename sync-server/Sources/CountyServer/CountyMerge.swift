@@ -40,6 +40,8 @@ public struct CountySummary: Encodable, Sendable {
     public struct Duplicate: Encodable, Sendable {
         public var id_number: String
         public var villages: [String]
+        /// The counties of those villages: more than one is what only a city or a province can see.
+        public var counties: [String]
         public var registrations: [Registration]
 
         public struct Registration: Encodable, Sendable {
@@ -67,6 +69,8 @@ public struct CountySummary: Encodable, Sendable {
         public var name: String
         public var deadline: String
         public var overdue: Bool
+        /// Who sent it: county, city or province (the level of the server that wrote it first).
+        public var sent_by: String
     }
 
     public var date: String
@@ -84,6 +88,8 @@ public struct CountySummary: Encodable, Sendable {
     public var deletions: [Deletion]
     /// Each positive whose result came in on the day, with everyone around them by village and where they stand.
     public var positives: [PositiveChain]
+    /// At a city or a province: each region below (county, and at a province each city too), its villages' day.
+    public var regions: [RegionLine] = []
 }
 
 extension CountyDatabase {
@@ -126,9 +132,18 @@ extension CountyDatabase {
                 on_time: lines.filter { $0.status == "on_time" }.map(\.village), late: lines.filter { $0.status == "late" }.map(\.village),
                 missing: lines.filter { $0.status == "missing" }.map(\.village), totals: totals, townships: townships, villages: lines,
                 duplicates: try CountyDatabase.duplicates(db),
-                open_leads: leads.map { .init(lead_id: $0.id, village: $0.village, name: $0.name, deadline: "\($0.deadline)", overdue: $0.deadline < day) },
+                open_leads: try leads.map { .init(lead_id: $0.id, village: $0.village, name: $0.name, deadline: "\($0.deadline)",
+                                                  overdue: $0.deadline < day, sent_by: try Self.sender(ofLead: $0, db: db)) },
                 deletions: try deletions(db, on: day), positives: try CountyDatabase.chains(db, on: day))
         }
+    }
+
+    /// The level of the server that first wrote `lead` (its first log entry's site: `county-…`, `city-…`), read
+    /// through the log's scope index.
+    static func sender(ofLead lead: Lead, db: Database) throws -> String {
+        let origin = try String.fetchOne(db, sql: "SELECT origin FROM change_log WHERE scope = ? AND tbl = 'lead' AND pk = ? ORDER BY seq LIMIT 1",
+                                         arguments: [lead.village, lead.id]) ?? ""
+        return RegionLevel.allCases.first { origin.hasPrefix("\($0.rawValue)-") }?.rawValue ?? RegionLevel.county.rawValue
     }
 
     /// One village's line of the summary for `day` and the persons it deleted that day: what the village's page
@@ -171,10 +186,12 @@ extension CountyDatabase {
         }
         let decoder = JSONDecoder()
         // When each village joined the roster (its row's first log entry): no report was due from it before.
-        let county = try CountyDatabase.settings(db).county
+        // (A city holds each county's roster under that county's scope.)
         var joined: [String: Day] = [:]
-        for (pk, hlc) in try ChangeLog.firstClocks(db, table: VillageEntry.databaseTableName, scope: county) {
-            joined[pk] = clock.day(of: Date(timeIntervalSince1970: Double(HLC(raw: hlc).milliseconds) / 1000))
+        for county in Set(roster.map(\.village)) {
+            for (pk, hlc) in try ChangeLog.firstClocks(db, table: VillageEntry.databaseTableName, scope: county) {
+                joined[pk] = clock.day(of: Date(timeIntervalSince1970: Double(HLC(raw: hlc).milliseconds) / 1000))
+            }
         }
         var lines: [CountySummary.VillageLine] = []
         for village in roster {
@@ -209,7 +226,8 @@ extension CountyDatabase {
             let at = Date(timeIntervalSince1970: Double(HLC(raw: row["hlc"]).milliseconds) / 1000)
             guard clock.day(of: at) == day else { continue }
             deletions.append(.init(village: row["village"], name: row["name"], id_number: row["id_number"], reason: row["deleted_reason"],
-                                   deleted_at: clock.isoText(at), by_county: (row["origin"] as String) == countySite))
+                                   deleted_at: clock.isoText(at), by_county: (row["origin"] as String) == countySite
+                                    || (row["origin"] as String).hasPrefix("county-")))
         }
         return deletions
     }
@@ -253,7 +271,8 @@ extension CountyDatabase {
         return registrations.keys.sorted().compactMap { id in
             let found = registrations[id]!.sorted { ($0.registered_at, $0.village) < ($1.registered_at, $1.village) }
             let villages = Set(found.map(\.village))
-            return villages.count > 1 ? CountySummary.Duplicate(id_number: id, villages: villages.sorted(), registrations: found) : nil
+            return villages.count > 1 ? CountySummary.Duplicate(id_number: id, villages: villages.sorted(),
+                                                                counties: Set(villages.map { String($0.prefix(6)) }).sorted(), registrations: found) : nil
         }
     }
 }

@@ -14,6 +14,9 @@ import RegistrySync
 //   sync-bench floor            the same writes as apply with two bare cached INSERTs per change (the floor)
 //   sync-bench decode           push bodies decoded per second (JSONDecoder), the HTTP path's share
 //   sync-bench dashboard        the officer's page for a county of 500 villages and 100k persons: ms per render
+//   sync-bench relay            a county's log of 200k changes relayed to its city (changes/s, beside the county's
+//                               own apply rate); then a city of 10 counties × 500 villages: a day's load relayed
+//                               up and the city's merge run over it (ms)
 //   sync-bench load V N B URL DB [C]   V villages × N changes pushed B per push to a running server, C villages
 //                                  at a time (default all; tokens issued through DB); total time, p50/p99 latency.
 //                                  URL may list several servers over one database, comma-separated: villages are
@@ -392,7 +395,9 @@ case "dashboard":
     print(String(format: "village page (SQLite): 200 persons of the same county: median %.0f ms (min %.0f, max %.0f)",
                  villageTimes[2] * 1000, villageTimes[0] * 1000, villageTimes[4] * 1000))
     await store.close()
+case "relay":
+    try await relayBench(dir: dir)
 default:
-    FileHandle.standardError.write(Data("usage: sync-bench apply | floor | pull | decode | dashboard | load VILLAGES CHANGES BATCH URL DB [AT_ONCE]\n".utf8))
+    FileHandle.standardError.write(Data("usage: sync-bench apply | floor | pull | decode | dashboard | relay | load VILLAGES CHANGES BATCH URL DB [AT_ONCE]\n".utf8))
     exit(2)
 }

@@ -97,7 +97,13 @@ enum MergeText {
         var out = ["\(county) 汇总 \(s.date)（截止 \(s.deadline)）",
                    "应报 \(s.villages_expected)  已报 \(s.reports_received)  按时 \(s.on_time.count)  迟报 \(s.late.count)  未报 \(s.missing.count)", ""]
         let names = Dictionary(s.villages.map { ($0.village, $0.name) }, uniquingKeysWith: { a, _ in a })
-        for t in s.townships {
+        // A city or a province: its regions (cities, then counties) instead of every township of every county.
+        for r in s.regions {
+            out.append("\(r.level == "city" ? "" : "  ")\(r.name)（\(r.code)）：应报 \(r.villages_expected)，按时 \(r.on_time)，迟报 \(r.late)，未报 \(r.missing.count)"
+                       + "，逾期核查 \(r.overdue_leads)，跨县重复 \(r.duplicates)")
+            if r.level == "county" && !r.missing.isEmpty { out.append("    未报：" + r.missing.map { "\(names[$0] ?? "") \($0)" }.joined(separator: "，")) }
+        }
+        for t in s.townships where s.regions.isEmpty {
             out.append("\(t.township_name)（\(t.township_code)）：应报 \(t.villages_expected)，按时 \(t.on_time.count)，迟报 \(t.late.count)，未报 \(t.missing.count)")
             if !t.missing.isEmpty { out.append("  未报：" + t.missing.map { "\(names[$0] ?? "") \($0)" }.joined(separator: "，")) }
             if !t.late.isEmpty { out.append("  迟报：" + t.late.map { "\(names[$0] ?? "") \($0)" }.joined(separator: "，")) }
@@ -105,8 +111,9 @@ enum MergeText {
         out.append("")
         out.append(TextTable(headers: ["项目", "合计"], rows: ReportFigures.rows.map { [$0.zh, String($0.value(s.totals))] }).aligned)
         out.append("")
-        out.append("多村重复登记（\(s.duplicates.count)）")
-        for d in s.duplicates { out.append("  \(d.id_number)：" + d.registrations.map { "\($0.name) \($0.village) \($0.registered_at)" }.joined(separator: "；")) }
+        let duplicates = s.regions.isEmpty ? s.duplicates : s.duplicates.filter { $0.counties.count > 1 }
+        out.append(s.regions.isEmpty ? "多村重复登记（\(duplicates.count)）" : "跨县重复登记（\(duplicates.count)）")
+        for d in duplicates { out.append("  \(d.id_number)：" + d.registrations.map { "\($0.name) \($0.village) \($0.registered_at)" }.joined(separator: "；")) }
         out.append("当日阳性及其密接（\(s.positives.count)）")
         for p in s.positives {
             out.append("  \(p.name) \(p.id_number) \(p.village_name)（\(p.village)）\(p.sampled_on) 采样阳性，密接 \(p.contacts.count) 人")
@@ -117,7 +124,8 @@ enum MergeText {
             }
         }
         let overdue = s.open_leads.filter(\.overdue)
-        out.append("逾期未核查线索（\(overdue.count)）")
+        let byLevel = RegionLevel.allCases.map { level in (level, overdue.filter { $0.sent_by == level.rawValue }.count) }.filter { $0.1 > 0 }
+        out.append("逾期未核查线索（\(overdue.count)）" + (byLevel.isEmpty ? "" : "：" + byLevel.map { "\($0.0.chinese)下发 \($0.1)" }.joined(separator: "，")))
         for l in overdue { out.append("  \(l.name) \(l.village) 截止 \(l.deadline)") }
         out.append("当日删除的人员（\(s.deletions.count)）")
         for d in s.deletions {

@@ -182,6 +182,52 @@ struct RelayTests {
         #expect(try count(city.db, "SELECT count(*) FROM sync_rejection") == 0 && count(county.db, "SELECT count(*) FROM sync_rejection") == 0)
     }
 
+    @Test("the city's merge run: by county, each judged by its county's receipts; a person registered in two counties; overdue leads by who sent them")
+    func cityMerge() async throws {
+        let city = try Self.city()
+        defer { city.stop() }
+        let chaoyang = try ServerHarness()
+        let fengtai = try ServerHarness(region: "110106", level: "county", name: "丰台区")
+        try fengtai.write("villages.csv", "code,name,township_code,township_name\n110106001001,丰台一村,110106001,卢沟桥街道\n")
+        try fengtai.command(["villages", "import", fengtai.path("villages.csv")])
+        // Reports are due by 23:59 at the city, so that one sent now is on time whenever the test runs (but in the day's
+        // last minute).
+        try execute(city.db, "INSERT INTO setting (key, value) VALUES ('deadline', '23:59')")
+        let today = RegistryClock(now: { Date() }).today
+        let morning = Clock()
+        for (county, region, village, person) in [(chaoyang, "110105", "110105001001", "欧阳娜娜"), (fengtai, "110106", "110106001001", "欧阳娜娜")] {
+            try county.start()
+            let registry = try makeVillage(county, code: village, clock: morning)
+            try intake(registry, name: person, id: "420102199003071232")
+            if county === chaoyang { _ = try registry.submitReport(on: today, reporter: "王", remarks: nil) }
+            let token = try county.command(["token", "issue", "--village", village])
+            _ = try await SyncSession(registry: registry, transport: county.transport(token)).run()
+            try county.command(["upstream", "set", "--server", city.url.absoluteString, "--token", try city.command(["token", "issue", "--region", region])])
+            try county.command(["upstream", "sync"])
+        }
+        defer { chaoyang.stop(); fengtai.stop() }
+        try city.write("leads.csv", "village,name,id_number,deadline,reason\n110106001001,赵六,110105199001011232,2022-07-12,大数据推送\n")
+        try city.command(["leads", "import", city.path("leads.csv")])
+
+        let received: String = try rows(chaoyang.db, "SELECT received_at FROM report_receipt")[0]["received_at"]
+        let json = try JSONSerialization.jsonObject(with: Data(try city.command(["merge", "--format", "json"]).utf8)) as! [String: Any]
+        let regions = json["regions"] as! [[String: Any]]
+        let byCode = Dictionary(uniqueKeysWithValues: regions.map { ($0["code"] as! String, $0) })
+        #expect(byCode["110105"]?["villages_expected"] as? Int == 2 && byCode["110105"]?["on_time"] as? Int == 1)
+        #expect(byCode["110105"]?["missing"] as? [String] == ["110105001002"])
+        #expect(byCode["110106"]?["missing"] as? [String] == ["110106001001"] && byCode["110106"]?["overdue_leads"] as? Int == 1)
+        #expect(byCode["110106"]?["duplicates"] as? Int == 1 && byCode["110106"]?["name"] as? String == "丰台区")
+        let line = (json["villages"] as! [[String: Any]]).first { $0["village"] as? String == "110105001001" }
+        #expect(line?["status"] as? String == "on_time" && line?["received_at"] as? String == received, "\(String(describing: line))")
+        let duplicates = json["duplicates"] as! [[String: Any]]
+        #expect(duplicates.count == 1 && duplicates.first?["counties"] as? [String] == ["110105", "110106"])
+        #expect((json["open_leads"] as! [[String: Any]]).first?["sent_by"] as? String == "city")
+
+        let table = try city.command(["merge"])
+        #expect(table.contains("  朝阳区（110105）：应报 2，按时 1，迟报 0，未报 1，逾期核查 0，跨县重复 1"), "\(table)")
+        #expect(table.contains("跨县重复登记（1）") && table.contains("逾期未核查线索（1）：市级下发 1"))
+    }
+
     /// Waits up to 30 s for `condition`.
     static func until(_ condition: () throws -> Bool) async throws {
         let deadline = Date().addingTimeInterval(30)

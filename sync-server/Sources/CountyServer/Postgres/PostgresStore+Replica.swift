@@ -65,7 +65,7 @@ actor Replica {
                     for receipt in receipts {
                         try db.execute(sql: """
                             INSERT OR IGNORE INTO report_receipt (report_id, revision, village, date, received_at) VALUES (?, ?, ?, ?, ?)
-                            """, arguments: [receipt.0, receipt.1, receipt.2, receipt.3, receipt.4])
+                            """, arguments: [receipt.reportID, receipt.revision, receipt.village, receipt.date, receipt.receivedAt])
                     }
                     // County writes made here are clocked after everything the county holds.
                     if let newest = entries.map(\.change.hlc).max() { try LocalSettings.observe(db, remote: HLC(raw: newest), now: now) }
@@ -139,33 +139,22 @@ extension PostgresStore {
         try await replica.write(self, operation)
     }
 
-    /// A page of the log after `seq`, with each entry's scope.
-    func logPage(after seq: Int64, limit: Int) async throws -> [(seq: Int64, change: Change, scope: String)] {
+    /// A page of the log after `seq`, with each entry's scope; only entries meeting `condition` (SQL over the log's
+    /// columns, written by this program: `RelayPage`).
+    func logPage(after seq: Int64, limit: Int, where condition: String = "TRUE") async throws -> [RelayWire.Entry] {
         var binds = PostgresBindings()
         binds.append(seq)
         binds.append(Int64(limit))
-        var entries: [(seq: Int64, change: Change, scope: String)] = []
+        var entries: [RelayWire.Entry] = []
         for try await (seq, table, pk, columns, hlc, origin, originSeq, scope) in try await client.query(.sql("""
-            SELECT seq, tbl, pk, columns, hlc, origin, COALESCE(origin_seq, seq), scope FROM change_log WHERE seq > $1 ORDER BY seq LIMIT $2
+            SELECT seq, tbl, pk, columns, hlc, origin, COALESCE(origin_seq, seq), scope FROM change_log
+            WHERE seq > $1 AND \(condition) ORDER BY seq LIMIT $2
             """, binds), logger: logger).decode((Int64, String, String, String, Int64, String, Int64, String).self) {
-            entries.append((seq, Change(table: table, pk: pk, columns: ColumnValues(json: columns) ?? ColumnValues([String: ColumnValue]()),
-                                        hlc: hlc, origin: origin, originSeq: originSeq), scope))
+            entries.append(RelayWire.Entry(seq: seq, scope: scope, change: Change(
+                table: table, pk: pk, columns: ColumnValues(json: columns) ?? ColumnValues([String: ColumnValue]()),
+                hlc: hlc, origin: origin, originSeq: originSeq)))
         }
         return entries
-    }
-
-    /// The receipts of the reports `ids`.
-    func receipts(of ids: [String]) async throws -> [(String, Int64, String, String, String)] {
-        guard !ids.isEmpty else { return [] }
-        var binds = PostgresBindings()
-        binds.append(ids)
-        var receipts: [(String, Int64, String, String, String)] = []
-        for try await row in try await client.query(.sql("""
-            SELECT report_id, revision, village, date, received_at FROM report_receipt WHERE report_id = ANY($1)
-            """, binds), logger: logger).decode((String, Int64, String, String, String).self) {
-            receipts.append(row)
-        }
-        return receipts
     }
 
     /// Applies the county's own changes (made on the replica) to PostgreSQL, under the log lock.

@@ -87,6 +87,18 @@ extension PostgresStore {
                 SELECT id, revision, $1, date, $2 FROM daily_report WHERE id = ANY($3) ON CONFLICT DO NOTHING
                 """, receipt), logger: logger)
         }
+        if !push.receipts.isEmpty {
+            var binds = PostgresBindings()
+            binds.append(push.receipts.map(\.reportID))
+            binds.append(push.receipts.map { Int64($0.revision) })
+            binds.append(push.receipts.map(\.village))
+            binds.append(push.receipts.map(\.date))
+            binds.append(push.receipts.map(\.receivedAt))
+            try await connection.query(.sql("""
+                INSERT INTO report_receipt (report_id, revision, village, date, received_at)
+                SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::text[]) ON CONFLICT DO NOTHING
+                """, binds), logger: logger)
+        }
         let through = max(cursor, push.through)
         var upsert = PostgresBindings()
         upsert.append(push.site)

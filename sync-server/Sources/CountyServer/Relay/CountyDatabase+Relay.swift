@@ -48,20 +48,36 @@ extension CountyDatabase {
 
     public func relayPage(after: Int64, limit: Int, maxBytes: Int) async throws -> [RelayWire.Entry] {
         try await writer.read { db in
-            let settings = try CountyDatabase.settings(db)
-            var entries: [RelayWire.Entry] = [], bytes: [Int] = []
-            let rows = try Row.fetchCursor(db, sql: """
-                SELECT seq, tbl, pk, columns, hlc, origin, COALESCE(origin_seq, seq), scope FROM change_log
-                WHERE seq > ? AND \(RelayPage.condition(settings: settings)) ORDER BY seq LIMIT ?
-                """, arguments: [after, limit])
-            while let row = try rows.next() {
-                let columns: String = row[3]
-                bytes.append(columns.utf8.count)
-                entries.append(RelayWire.Entry(seq: row[0], scope: row[7], change: Change(
-                    table: row[1], pk: row[2], columns: ColumnValues(json: columns) ?? ColumnValues([String: ColumnValue]()),
-                    hlc: row[4], origin: row[5], originSeq: row[6])))
-            }
+            let (entries, bytes) = try Self.logEntries(db, after: after, limit: limit, where: RelayPage.condition(settings: try CountyDatabase.settings(db)))
             return RelayPage.cut(entries, columnBytes: bytes, maxBytes: maxBytes)
+        }
+    }
+
+    /// The log's entries after `after` meeting `condition` (SQL over the log's columns, written by this program:
+    /// `RelayPage`), with each one's scope, and the length of each one's columns as stored.
+    static func logEntries(_ db: Database, after: Int64, limit: Int, where condition: String) throws -> ([RelayWire.Entry], [Int]) {
+        var entries: [RelayWire.Entry] = [], bytes: [Int] = []
+        let rows = try Row.fetchCursor(db, sql: """
+            SELECT seq, tbl, pk, columns, hlc, origin, COALESCE(origin_seq, seq), scope FROM change_log
+            WHERE seq > ? AND \(condition) ORDER BY seq LIMIT ?
+            """, arguments: [after, limit])
+        while let row = try rows.next() {
+            let columns: String = row[3]
+            bytes.append(columns.utf8.count)
+            entries.append(RelayWire.Entry(seq: row[0], scope: row[7], change: Change(
+                table: row[1], pk: row[2], columns: ColumnValues(json: columns) ?? ColumnValues([String: ColumnValue]()),
+                hlc: row[4], origin: row[5], originSeq: row[6])))
+        }
+        return (entries, bytes)
+    }
+
+    public func receipts(of reportIDs: [String]) async throws -> [RelayWire.Receipt] {
+        guard !reportIDs.isEmpty else { return [] }
+        return try await writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT report_id, revision, village, date, received_at FROM report_receipt WHERE report_id IN ("
+                             + databaseQuestionMarks(count: reportIDs.count) + ")", arguments: StatementArguments(reportIDs)).map {
+                RelayWire.Receipt(reportID: $0[0], revision: $0[1], village: $0[2], date: $0[3], receivedAt: $0[4])
+            }
         }
     }
 
@@ -76,20 +92,8 @@ extension CountyDatabase {
     public func relayDown(region: String, after: Int64, limit: Int) async throws -> RelayWire.PullResponse {
         try await writer.read { db in
             let settings = try CountyDatabase.settings(db)
-            var entries: [RelayWire.Entry] = []
-            var next = after, count = 0
-            let rows = try Row.fetchCursor(db, sql: """
-                SELECT seq, tbl, pk, columns, hlc, origin, COALESCE(origin_seq, seq), scope FROM change_log
-                WHERE seq > ? AND \(RelayPage.downCondition(region: region)) ORDER BY seq LIMIT ?
-                """, arguments: [after, limit])
-            while let row = try rows.next() {
-                count += 1
-                next = row[0]
-                entries.append(RelayWire.Entry(seq: row[0], scope: row[7], change: Change(
-                    table: row[1], pk: row[2], columns: ColumnValues(json: row[3]) ?? ColumnValues([String: ColumnValue]()),
-                    hlc: row[4], origin: row[5], originSeq: row[6])))
-            }
-            return RelayWire.PullResponse(epoch: settings.epoch, entries: entries, next: next, more: count == limit)
+            let (entries, _) = try Self.logEntries(db, after: after, limit: limit, where: RelayPage.downCondition(region: region))
+            return RelayWire.PullResponse(epoch: settings.epoch, entries: entries, next: entries.last?.seq ?? after, more: entries.count == limit)
         }
     }
 

@@ -53,21 +53,21 @@ extension PostgresStore {
     }
 
     public func relayPage(after: Int64, limit: Int, maxBytes: Int) async throws -> [RelayWire.Entry] {
-        let settings = try await settings()
+        let entries = try await logPage(after: after, limit: limit, where: RelayPage.condition(settings: try await settings()))
+        return RelayPage.cut(entries, columnBytes: entries.map { $0.change.columns.json.utf8.count }, maxBytes: maxBytes)
+    }
+
+    public func receipts(of reportIDs: [String]) async throws -> [RelayWire.Receipt] {
+        guard !reportIDs.isEmpty else { return [] }
         var binds = PostgresBindings()
-        binds.append(after)
-        binds.append(Int64(limit))
-        var entries: [RelayWire.Entry] = [], bytes: [Int] = []
-        for try await (seq, table, pk, columns, hlc, origin, originSeq, scope) in try await client.query(.sql("""
-            SELECT seq, tbl, pk, columns, hlc, origin, COALESCE(origin_seq, seq), scope FROM change_log
-            WHERE seq > $1 AND \(RelayPage.condition(settings: settings)) ORDER BY seq LIMIT $2
-            """, binds), logger: logger).decode((Int64, String, String, String, Int64, String, Int64, String).self) {
-            bytes.append(columns.utf8.count)
-            entries.append(RelayWire.Entry(seq: seq, scope: scope, change: Change(
-                table: table, pk: pk, columns: ColumnValues(json: columns) ?? ColumnValues([String: ColumnValue]()),
-                hlc: hlc, origin: origin, originSeq: originSeq)))
+        binds.append(reportIDs)
+        var receipts: [RelayWire.Receipt] = []
+        for try await (id, revision, village, date, at) in try await client.query(.sql(
+            "SELECT report_id, revision, village, date, received_at FROM report_receipt WHERE report_id = ANY($1)", binds), logger: logger)
+            .decode((String, Int64, String, String, String).self) {
+            receipts.append(RelayWire.Receipt(reportID: id, revision: Int(revision), village: village, date: date, receivedAt: at))
         }
-        return RelayPage.cut(entries, columnBytes: bytes, maxBytes: maxBytes)
+        return receipts
     }
 
     public func relayRejections() async throws -> [Upstream.Rejection] {
@@ -82,22 +82,8 @@ extension PostgresStore {
 
     public func relayDown(region: String, after: Int64, limit: Int) async throws -> RelayWire.PullResponse {
         let settings = try await settings()
-        var binds = PostgresBindings()
-        binds.append(after)
-        binds.append(Int64(limit))
-        var entries: [RelayWire.Entry] = []
-        var next = after, count = 0
-        for try await (seq, table, pk, columns, hlc, origin, originSeq, scope) in try await client.query(.sql("""
-            SELECT seq, tbl, pk, columns, hlc, origin, COALESCE(origin_seq, seq), scope FROM change_log
-            WHERE seq > $1 AND \(RelayPage.downCondition(region: region)) ORDER BY seq LIMIT $2
-            """, binds), logger: logger).decode((Int64, String, String, String, Int64, String, Int64, String).self) {
-            count += 1
-            next = seq
-            entries.append(RelayWire.Entry(seq: seq, scope: scope, change: Change(
-                table: table, pk: pk, columns: ColumnValues(json: columns) ?? ColumnValues([String: ColumnValue]()),
-                hlc: hlc, origin: origin, originSeq: originSeq)))
-        }
-        return RelayWire.PullResponse(epoch: settings.epoch, entries: entries, next: next, more: count == limit)
+        let entries = try await logPage(after: after, limit: limit, where: RelayPage.downCondition(region: region))
+        return RelayWire.PullResponse(epoch: settings.epoch, entries: entries, next: entries.last?.seq ?? after, more: entries.count == limit)
     }
 
     public func applyFromAbove(_ entries: [RelayWire.Entry], next: Int64, epoch: String) async throws -> Int {

@@ -44,7 +44,9 @@ public struct RelaySession: Sendable {
         while true {
             let entries = try await store.relayPage(after: upstream.cursor, limit: batch, maxBytes: Wire.maxBatchBytes)
             guard let last = entries.last else { break }
-            let request = RelayWire.PushRequest(site: settings.site, epoch: settings.epoch, after: upstream.cursor, through: last.seq, entries: entries)
+            let reports = Set(entries.filter { $0.change.table == DailyReport.databaseTableName }.map(\.change.pk))
+            let request = RelayWire.PushRequest(site: settings.site, epoch: settings.epoch, after: upstream.cursor, through: last.seq,
+                                                entries: entries, receipts: try await store.receipts(of: reports.sorted()))
             let (status, body) = try await send(request)
             switch status {
             case 200:

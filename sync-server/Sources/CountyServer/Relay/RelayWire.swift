@@ -38,21 +38,58 @@ public enum RelayWire {
         }
     }
 
+    /// When the county first received a daily report's revision: what on time and late are judged by at every level
+    /// (a report relayed up hours later was still on time if it reached its county by the deadline).
+    public struct Receipt: Codable, Sendable, Equatable {
+        public var reportID: String
+        public var revision: Int
+        public var village: String
+        public var date: String
+        public var receivedAt: String
+
+        public init(reportID: String, revision: Int, village: String, date: String, receivedAt: String) {
+            self.reportID = reportID
+            self.revision = revision
+            self.village = village
+            self.date = date
+            self.receivedAt = receivedAt
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case reportID = "report_id", revision, village, date, receivedAt = "received_at"
+        }
+    }
+
     /// The sender's site and epoch (a server restored from a backup numbers its log again from the backup's end, so
-    /// its cursor above is kept per epoch), and its entries after `after` up to `through`.
+    /// its cursor above is kept per epoch), its entries after `after` up to `through`, and the receipts of the daily
+    /// reports among them.
     public struct PushRequest: Codable, Sendable {
         public var site: String
         public var epoch: String
         public var after: Int64
         public var through: Int64
         public var entries: [Entry]
+        public var receipts: [Receipt]
 
-        public init(site: String, epoch: String, after: Int64, through: Int64, entries: [Entry]) {
+        public init(site: String, epoch: String, after: Int64, through: Int64, entries: [Entry], receipts: [Receipt] = []) {
             self.site = site
             self.epoch = epoch
             self.after = after
             self.through = through
             self.entries = entries
+            self.receipts = receipts
+        }
+
+        enum CodingKeys: String, CodingKey { case site, epoch, after, through, entries, receipts }
+
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            site = try container.decode(String.self, forKey: .site)
+            epoch = try container.decode(String.self, forKey: .epoch)
+            after = try container.decode(Int64.self, forKey: .after)
+            through = try container.decode(Int64.self, forKey: .through)
+            entries = try container.decode([Entry].self, forKey: .entries)
+            receipts = try container.decodeIfPresent([Receipt].self, forKey: .receipts) ?? []
         }
     }
 
@@ -88,6 +125,12 @@ public enum RelayWire {
         }
         guard request.through == (numbers.last ?? request.after) else {
             return Localized(zh: "through 应等于本批最后一条的 seq", en: "through must be the seq of the batch's last entry")
+        }
+        for receipt in request.receipts {
+            guard ColumnRule.isIdentifier(receipt.reportID), receipt.revision >= 1, Day(receipt.date) != nil,
+                  StoredTime.date(receipt.receivedAt) != nil, receipt.village.count == 12 else {
+                return Localized(zh: "报告接收记录不完整或格式不对", en: "a report receipt is incomplete or malformed")
+            }
         }
         return nil
     }

@@ -84,6 +84,11 @@ extension CountyDatabase: GroupCommitting {
                 try recordReceipt(write.change, village: village, db: db, at: now)
             }
         }
+        for receipt in push.receipts {
+            try db.execute(sql: """
+                INSERT OR IGNORE INTO report_receipt (report_id, revision, village, date, received_at) VALUES (?, ?, ?, ?, ?)
+                """, arguments: [receipt.reportID, receipt.revision, receipt.village, receipt.date, receipt.receivedAt])
+        }
         let newest = plan.newest
         let through = max(cursor, push.through)
         try db.execute(sql: """

@@ -65,6 +65,9 @@ public protocol CountyStore: Sendable {
     /// This server's log entries after `after` that go up (`RelayPage`): at most `limit` entries and about `maxBytes`
     /// of columns.
     func relayPage(after: Int64, limit: Int, maxBytes: Int) async throws -> [RelayWire.Entry]
+    /// The receipts of the daily reports `reportIDs` (when each revision first reached this server, or the county
+    /// below that relayed it), which go up with them.
+    func receipts(of reportIDs: [String]) async throws -> [RelayWire.Receipt]
     /// The entries the server above rejected, newest first.
     func relayRejections() async throws -> [Upstream.Rejection]
     /// What goes down to `region` after this server's sequence `after` (`RelayPage.downCondition`).
@@ -93,7 +96,10 @@ extension CountyStore {
     /// The county summary for `day` (the merge run's figures).
     public func summary(on day: Day, maxSkew: TimeInterval = 600) async throws -> CountySummary {
         let deadline = try await deadline()
-        return try await reading { try $0.summary(on: day, deadline: deadline, maxSkew: maxSkew) }
+        let summary = try await reading { try $0.summary(on: day, deadline: deadline, maxSkew: maxSkew) }
+        // A city or a province reads its regions first (`CountySummary.regions`).
+        guard try await settings().level != .county else { return summary }
+        return summary.grouped(by: try await regions())
     }
 
     /// One village's line of the summary for `day` and its deletions that day (the village's dashboard page).

@@ -36,6 +36,8 @@ public struct PendingPush: Sendable {
     /// The sender's number of each prepared change, which moves its cursor and names a rejection.
     let numbers: [Int64]
     let relays: Bool
+    /// A relay's report receipts inside the sending region (others are not its to give).
+    let receipts: [RelayWire.Receipt]
     let at: Date
 
     init(_ request: Wire.PushRequest, village: String, tokenID: String, maxSkew: TimeInterval, now: Date) throws {
@@ -52,6 +54,7 @@ public struct PendingPush: Sendable {
         prepared = request.changes.map { MergeDecision.Prepared($0, checkRules: true) }
         numbers = request.changes.map(\.originSeq)
         relays = false
+        receipts = []
         at = now
     }
 
@@ -72,6 +75,7 @@ public struct PendingPush: Sendable {
         }
         numbers = request.entries.map(\.seq)
         relays = true
+        receipts = request.receipts.filter { RegionLevel.of(region).contains($0.village, region: region) }
         at = now
     }
 
