@@ -48,3 +48,46 @@ extension CountySummary {
         return copy
     }
 }
+
+extension CountySummary {
+    /// The summary of one region below (a county, or at a province a city): its villages, their townships and
+    /// figures, the persons and leads in them, and the regions directly under it. What the officer drills down to.
+    public func only(region: String) -> CountySummary {
+        let level = RegionLevel.of(region)
+        let inside = { (village: String) in level.contains(village, region: region) }
+        var copy = self
+        copy.villages = villages.filter { inside($0.village) }
+        copy.townships = townships.filter { inside($0.township_code) }
+        copy.villages_expected = copy.villages.count
+        copy.reports_received = copy.villages.filter { $0.status != "missing" }.count
+        copy.on_time = on_time.filter(inside)
+        copy.late = late.filter(inside)
+        copy.missing = missing.filter(inside)
+        var totals = ReportFigures()
+        for line in copy.villages { if let f = line.figures { totals.add(f) } }
+        copy.totals = totals
+        copy.duplicates = duplicates.filter { $0.villages.contains(where: inside) }
+        copy.open_leads = open_leads.filter { inside($0.village) }
+        copy.deletions = deletions.filter { inside($0.village) }
+        copy.positives = positives.filter { inside($0.village) }
+        copy.regions = regions.filter { $0.parent_code == region && $0.code != region }
+        return copy
+    }
+
+    /// The regions directly under `code` (this server's own code: its top level).
+    public func regions(under code: String) -> [RegionLine] { regions.filter { $0.parent_code == code } }
+}
+
+extension DashboardActions {
+    /// What the officer acts on inside `region` only.
+    public func only(region: String) -> DashboardActions {
+        let level = RegionLevel.of(region)
+        let inside = { (village: String) in level.contains(village, region: region) }
+        var copy = self
+        copy.flagged = flagged.filter { inside($0.village) }
+        copy.testsOverdue = testsOverdue.filter { inside($0.village) }
+        copy.measuresEnding = measuresEnding.filter { inside($0.village) }
+        copy.leads = leads.filter { inside($0.village) }
+        return copy
+    }
+}

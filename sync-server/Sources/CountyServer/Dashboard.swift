@@ -41,17 +41,33 @@ extension CountyStore {
     /// The county's page for `day` as the server sends it (masked unless `full`). The merge run, the officer's lists
     /// and the series each take a reader of their own, side by side: on a county of 500 villages they are a
     /// hundred-odd milliseconds each, and the page waits for the longest instead of their sum.
-    public func dashboardPage(on day: Day, full: Bool, viewer: String, maxSkew: TimeInterval = 600) async throws -> String {
+    /// At a city or a province, `region` drills down to one region below (nil: the top, its regions listed); a county's
+    /// page has none.
+    public func dashboardPage(on day: Day, full: Bool, viewer: String, region: String? = nil, maxSkew: TimeInterval = 600) async throws -> String {
         async let summary = summary(on: day, maxSkew: maxSkew)
         async let actions = actions(on: day)
         async let series = series(to: day)
         async let contacts = villageContacts()
         let deadline = try LocalTimeOfDay(try await deadline(), field: .deadline)
+        let settings = try await settings()
+        var shown = full ? try await summary : try await summary.masked
+        var acted = full ? try await actions : try await actions.masked
+        var title = settings.name
+        if let region, settings.level != .county {
+            guard let entry = try await regions().first(where: { $0.code == region }) else {
+                throw RegistryError(nil, zh: "名册中没有这个区划", en: "no such region on the roster")
+            }
+            shown = shown.only(region: region)
+            acted = acted.only(region: region)
+            title += " · \(entry.name)"
+        } else if settings.level != .county {
+            shown.regions = shown.regions(under: settings.county)
+        }
         let input = DashboardPage.Input(
-            summary: full ? try await summary : try await summary.masked, actions: full ? try await actions : try await actions.masked,
-            contacts: try await contacts, countyName: try await settings().name, series: try await series, day: day, today: clock.today,
+            summary: shown, actions: acted,
+            contacts: try await contacts, countyName: title, series: try await series, day: day, today: clock.today,
             deadline: clock.instant(day, hour: deadline.hour, minute: deadline.minute), generatedAt: clock.localText(clock.now()),
-            privacy: .init(date: "\(day)", full: full, viewer: viewer))
+            privacy: .init(date: "\(day)", full: full, viewer: viewer, region: region))
         return DashboardPage.html(input)
     }
 }

@@ -20,13 +20,18 @@ public enum DashboardPage {
         let switchQuery: String
         /// `&full=1` on the page's own links while in full, so that following one keeps the view.
         let keep: String
+        /// The region drilled down to, for the date form.
+        let region: String?
 
-        public init(date: String, full: Bool, viewer: String, path: String = "/dashboard") {
+        /// `region`: the region drilled down to (a city's or a province's page), kept on the page's own links.
+        public init(date: String, full: Bool, viewer: String, path: String = "/dashboard", region: String? = nil) {
             self.date = date
             self.full = full
             self.viewer = viewer.isEmpty ? nil : viewer
-            switchQuery = full ? "\(path)?date=\(date)" : "\(path)?date=\(date)&full=1"
-            keep = full ? "&full=1" : ""
+            let inRegion = region.map { "&region=\($0)" } ?? ""
+            switchQuery = full ? "\(path)?date=\(date)\(inRegion)" : "\(path)?date=\(date)\(inRegion)&full=1"
+            keep = (full ? "&full=1" : "") + inRegion
+            self.region = region
         }
     }
 
@@ -89,6 +94,8 @@ public enum DashboardPage {
         struct LeadCount { let label, css: String; let count: Int }
         struct LeadRow { let name, idNumber, village, href, deadline, status, css: String }
         struct Duplicate { let idNumber, registrations: String }
+        /// A region below a city or a province: a row of the page's first table, linking one level down.
+        struct RegionRow { let name, code, href, css: String; let expected, reported, onTime, late, missing, overdueLeads, duplicates: Int }
         struct Deletion { let name, village, reason: String; let byCounty: Bool }
         struct Positive { let name, idNumber, village, sampledOn: String; let contacts: [ContactRow]; let contactCount: Int }
         struct ContactRow { let relation, name, idNumber, villages, status: String; let missed: Bool }
@@ -106,6 +113,10 @@ public enum DashboardPage {
         let leadCounts: [LeadCount], leadRows: [LeadRow], hasLeadRows: Bool
         let pendingNotListed: Int, hasPendingNotListed: Bool, overdueLeadsNotListed: Int, hasOverdueLeadsNotListed: Bool
         let townships: [Township]
+        let regions: [RegionRow], hasRegions: Bool
+        /// Back to the top of a city's or a province's page, when drilled down.
+        let upHref: String?
+        let totalsTitle: String
         let totals: [Total]
         let chart: Chart
         let seriesRows: [SeriesRow]
@@ -188,7 +199,17 @@ public enum DashboardPage {
                             deadline: ReadableTime.short(l.deadline), status: labels[l.status] ?? l.status, css: l.status == "overdue" ? "missing" : "")
                 }
             hasLeadRows = !leadRows.isEmpty
-            townships = summary.townships.map { t in
+            // A city or a province lists its regions first; their villages are one click down (thousands of them).
+            regions = summary.regions.map { r in
+                RegionRow(name: r.name.isEmpty ? r.code : r.name, code: r.code,
+                          href: "/dashboard?date=\(summary.date)&region=\(r.code)\(privacy.full ? "&full=1" : "")",
+                          css: r.missing.isEmpty ? "ok" : "missing", expected: r.villages_expected, reported: r.reports_received,
+                          onTime: r.on_time, late: r.late, missing: r.missing.count, overdueLeads: r.overdue_leads, duplicates: r.duplicates)
+            }
+            hasRegions = !regions.isEmpty
+            totalsTitle = hasRegions || privacy.region != nil ? "合计" : "全县合计"
+            upHref = privacy.region.map { _ in "/dashboard?date=\(summary.date)\(privacy.full ? "&full=1" : "")" }
+            townships = hasRegions ? [] : summary.townships.map { t in
                 let villages = summary.villages.filter { $0.township_code == t.township_code }.map { v in
                     let (label, css) = status[v.status] ?? (v.status, "")
                     let f = v.figures

@@ -1,5 +1,8 @@
 import CountyServer
 import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 import RegistryCore
 import RegistrySync
 import Testing
@@ -226,6 +229,26 @@ struct RelayTests {
         let table = try city.command(["merge"])
         #expect(table.contains("  朝阳区（110105）：应报 2，按时 1，迟报 0，未报 1，逾期核查 0，跨县重复 1"), "\(table)")
         #expect(table.contains("跨县重复登记（1）") && table.contains("逾期未核查线索（1）：市级下发 1"))
+
+        // The city officer's page: its counties first, each one click from its townships and villages.
+        let own = try city.command(["token", "issue", "--county"])
+        func page(_ query: String) async throws -> (Int, String) {
+            var request = URLRequest(url: URL(string: "\(city.url.absoluteString)/dashboard?\(query)")!)
+            request.setValue("Bearer \(own)", forHTTPHeaderField: "Authorization")
+            let (data, response) = try await URLSession.shared.data(for: request)
+            return ((response as? HTTPURLResponse)?.statusCode ?? 0, String(decoding: data, as: UTF8.self))
+        }
+        let (status, top) = try await page("date=\(today)")
+        #expect(status == 200 && top.contains("各区县报送情况") && top.contains("region=110105") && top.contains("丰台区"))
+        #expect(!top.contains("<section class=\"township\">"), "the city's top page lists counties, not every township")
+        let (_, chaoyangPage) = try await page("date=\(today)&region=110105")
+        #expect(chaoyangPage.contains("北京市 · 朝阳区") && chaoyangPage.contains("<section class=\"township\"><h3>一街道")
+                && !chaoyangPage.contains("卢沟桥街道") && !chaoyangPage.contains("各区县报送情况"))
+        #expect(chaoyangPage.contains("返回全部区县") && chaoyangPage.contains("name=\"region\" value=\"110105\""))
+        #expect(try await page("region=110199").0 == 404)
+        #expect(try await page("region=11%27").0 == 400)
+        // (A county's token is refused there with a Basic challenge, on which URLSession waits: RegionLevelsTests checks it
+        // at /v1/summary, through the same authenticator.)
     }
 
     /// Waits up to 30 s for `condition`.

@@ -5,7 +5,8 @@ import NIOCore
 import RegistryCore
 
 /// The county officer's pages, for a county token (a browser asks for it as a password):
-/// - `GET /dashboard?date=D`: the county on a day, with the lists an officer acts on;
+/// - `GET /dashboard?date=D`: the county on a day, with the lists an officer acts on (at a city or a province, its
+///   regions first; `&region=CODE` drills down to one);
 /// - `GET /dashboard/village/<code>?date=D`: one village on that day;
 /// - `GET /dashboard/merge.csv|merge.xlsx?date=D`: the day's merge as a file.
 /// Persons are masked (张*伟, 420102********1232) unless `full=1`: a screen is seen over shoulders and shared as
@@ -19,8 +20,17 @@ struct DashboardController<Store: CountyStore>: Sendable {
     func add(to router: Router<CountyRequestContext>) {
         router.get("/dashboard") { request, context in
             let (caller, day, full) = try await begin(request)
-            if full { logUnmasked(context.logger, caller: caller, day: day, what: "dashboard", village: nil) }
-            return html(try await store.dashboardPage(on: day, full: full, viewer: caller.name, maxSkew: options.maxSkew))
+            // A city's or a province's officer drills down to one region below (`?region=CODE`).
+            let region: String? = request.uri.queryParameters.get("region").map { String($0) }
+            if let region, region.count != 6 || !region.allSatisfy({ $0.isASCII && $0.isNumber }) {
+                throw Refusal(.badRequest, "bad_request", Localized(zh: "region 应为 6 位区划代码", en: "region must be a 6-digit region code"))
+            }
+            if full { logUnmasked(context.logger, caller: caller, day: day, what: "dashboard", village: region) }
+            do {
+                return html(try await store.dashboardPage(on: day, full: full, viewer: caller.name, region: region, maxSkew: options.maxSkew))
+            } catch let error as RegistryError where region != nil {
+                throw Refusal(.notFound, "not_found", error.reason)
+            }
         }
         router.get("/dashboard/village/:code") { request, context in
             let (caller, day, full) = try await begin(request)
