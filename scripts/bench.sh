@@ -51,6 +51,7 @@ SBIN="$(cd sync-server && swift build -c release --show-bin-path)"
 "$SBIN/sync-bench" pull
 "$SBIN/sync-bench" decode
 "$SBIN/sync-bench" dashboard
+"$SBIN/sync-bench" relay
 python3 - "$WORK/roster.csv" "$VILLAGES" <<'PY'
 import sys
 rows = ['code,name,township_code,township_name']
