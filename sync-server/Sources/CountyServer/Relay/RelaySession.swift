@@ -50,6 +50,9 @@ public struct RelaySession: Sendable {
             let (status, body) = try await send(request)
             switch status {
             case 200:
+                // An acknowledgement beyond the batch is right (unlike a village's): after a lost acknowledgement this
+                // server's cursor stands behind the one above, which answers with where it stands, and the entries in
+                // between are already there.
                 guard let ack = try? JSONDecoder().decode(Wire.PushResponse.self, from: body), ack.ackedThrough >= upstream.cursor else {
                     throw RegistryError(nil, zh: "上级服务器的回复无法识别", en: "the upper server's answer is not understood")
                 }
