@@ -34,12 +34,13 @@ public enum MergeDecision {
         /// For a relayed change, the scope (village or region) its row has at the sender.
         public let scope: String?
 
-        /// `relayProblem`: what a relay's rules found wrong with the change (they need the receiver's level).
-        public init(_ change: Change, checkRules: Bool = false, scope: String? = nil, relayProblem: Localized? = nil) {
+        /// `relayProblem`: what a relay's rules found wrong with the change (they need the receiver's level); `masked`:
+        /// the relay may carry masked id numbers and phones (`SyncedRules.problem(in:masked:)`).
+        public init(_ change: Change, checkRules: Bool = false, scope: String? = nil, relayProblem: Localized? = nil, masked: Bool = false) {
             self.change = change
             columns = change.columns.values.keys.filter { $0 != "id" }.sorted()
             logJSON = ColumnValues.json(sortedNames: columns, values: change.columns.values)
-            problem = relayProblem ?? (checkRules ? SyncedRules.problem(in: change) : nil)
+            problem = relayProblem ?? (checkRules ? SyncedRules.problem(in: change, masked: masked) : nil)
             self.scope = scope
         }
     }

@@ -102,7 +102,9 @@ public enum SyncedRules {
 
     /// Why `change` breaks its table's rules, naming the column: an unknown table or column, a value of the wrong
     /// type, format, length or range, a resident ID that fails its check, or a person deleted without a reason.
-    public static func problem(in change: Change) -> Localized? {
+    /// `masked`: the change comes relayed from a region that masks persons (`MaskedForm`), whose hashed id numbers and
+    /// masked phones stand in for the real ones.
+    public static func problem(in change: Change, masked: Bool = false) -> Localized? {
         guard let rules = tables[change.table] else {
             return Localized(zh: "未知的数据表 \(change.table)", en: "unknown table \(change.table)")
         }
@@ -119,6 +121,7 @@ public enum SyncedRules {
             guard let rule = rules[column] else {
                 return Localized(zh: "数据表 \(change.table) 没有列 \(column)", en: "table \(change.table) has no column \(column)")
             }
+            if masked && MaskedForm.accepts(column, value) { continue }
             if let problem = rule.problem(value) { return named(change.table, column, problem) }
         }
         return crossColumnProblem(change.table, change.columns.values)
@@ -129,7 +132,7 @@ public enum SyncedRules {
         switch table {
         case Person.databaseTableName:
             // A resident ID is checked in full (GB 11643) wherever the change says the number is one.
-            if values["id_type"]?.text == IDType.residentID.rawValue, let number = values["id_number"]?.text,
+            if values["id_type"]?.text == IDType.residentID.rawValue, let number = values["id_number"]?.text, !MaskedForm.isHashedID(number),
                (try? ResidentID(number))?.number != number {
                 return named(table, "id_number", Localized(zh: "不是有效的 18 位身份证号", en: "is not a valid 18-character resident ID"))
             }

@@ -61,8 +61,10 @@ extension CountyDatabase {
     /// each goes to its village with a deadline. All or nothing; the same lead again (village, id number or
     /// phone, reason) is not sent twice.
     /// `counties`: at a city or a province, the counties of its roster (`CountyStore.regions()`), whose villages its
-    /// leads may name.
-    public func importLeads(_ csv: CSVFile, counties: Set<String> = []) throws -> (added: Int, unchanged: Int) {
+    /// leads may name. A lead's `village` may also be a township's 9 digits (one lead to each of its villages) or
+    /// empty when the id number is given: the lead goes to each village that registered that person (found by the
+    /// keyed hash under `mask` where persons arrived masked).
+    public func importLeads(_ csv: CSVFile, counties: Set<String> = [], mask: RelayMask? = nil) throws -> (added: Int, unchanged: Int) {
         func col(_ names: [String], required: Bool = true) throws -> Int? {
             let i = csv.column(names)
             if i == nil && required {
@@ -77,19 +79,43 @@ extension CountyDatabase {
         return try write { db, recorder, settings in
             // A county sends leads to its villages; a city or a province to villages of the counties on its roster, through
             // them (the lead goes down at their next `upstream sync`).
-            let roster = Set(try String.fetchAll(db, sql: "SELECT code FROM village WHERE deleted = 0"))
+            // Villages by code, with their townships (at a city, the roster rows its counties relayed up).
+            let roster = Dictionary(try Row.fetchAll(db, sql: "SELECT code, township_code FROM village WHERE deleted = 0").map { ($0[0] as String, $0[1] as String) },
+                                    uniquingKeysWith: { a, _ in a })
+            let named = Set(csv.rows.compactMap { row -> String? in
+                func cell(_ i: Int?) -> String { i.map { $0 < row.fields.count ? row.fields[$0].trimmingCharacters(in: .whitespaces) : "" } ?? "" }
+                return cell(villageCol).isEmpty ? (try? ResidentID(cell(idCol)))?.number : nil
+            })
+            let registered = named.isEmpty ? [:] : try CountyDatabase.persons(db, numbers: Array(named), mask: mask)
             var added = 0, unchanged = 0
             for row in csv.rows {
                 func cell(_ i: Int?) -> String { i.map { $0 < row.fields.count ? row.fields[$0].trimmingCharacters(in: .whitespaces) : "" } ?? "" }
                 do {
-                    let village = try Validate.areaCode(cell(villageCol), field: .village, lengths: [12])
-                    guard roster.contains(village) || (settings.level != .county && counties.contains(String(village.prefix(6)))) else {
-                        throw RegistryError(.village, zh: "\(village) 不在村名册中", en: "\(village) is not on the roster")
-                    }
                     let idNumber = cell(idCol).isEmpty ? nil : try ResidentID(cell(idCol)).number
                     let phone = cell(phoneCol).isEmpty ? nil : try Validate.phone(cell(phoneCol))
                     if idNumber == nil && phone == nil {
                         throw RegistryError(.idNumber, zh: "身份证号和手机号至少填一项", en: "give an id number or a phone")
+                    }
+                    let villages: [String]
+                    if cell(villageCol).isEmpty {
+                        guard let idNumber else {
+                            throw RegistryError(.village, zh: "未填村代码时须填身份证号", en: "give a village, or an id number to find the person by")
+                        }
+                        villages = Set((registered[idNumber] ?? []).map(\.village)).sorted()
+                        if villages.isEmpty {
+                            throw RegistryError(.village, zh: "辖区内没有登记此人，请填村或乡镇代码", en: "nobody here registered this person: give a village or township")
+                        }
+                    } else {
+                        let code = try Validate.areaCode(cell(villageCol), field: .village, lengths: [9, 12])
+                        if code.count == 9 {
+                            villages = roster.filter { $0.value == code }.keys.sorted()
+                            if villages.isEmpty { throw RegistryError(.village, zh: "乡镇 \(code) 在村名册中没有村", en: "township \(code) has no villages on the roster") }
+                        } else {
+                            guard roster[code] != nil || (settings.level != .county && counties.contains(String(code.prefix(6)))) else {
+                                throw RegistryError(.village, zh: "\(code) 不在村名册中", en: "\(code) is not on the roster")
+                            }
+                            villages = [code]
+                        }
                     }
                     let reason = cell(reasonCol)
                     // The place a lead came from, as a code or a name (resolved by the gazetteer); a name the
@@ -104,15 +130,17 @@ extension CountyDatabase {
                             throw error
                         } catch {}
                     }
-                    let id = IDGenerator.stable("lead|\(village)|\(idNumber ?? phone!)|\(reason)")
-                    if try Lead.fetchOne(db, key: id) != nil { unchanged += 1; continue }
-                    try recorder.insert(Lead(
-                        id: id, village: village, name: try Validate.required(cell(nameCol), field: .name), idNumber: idNumber,
-                        phone: phone, fromCode: fromCode, fromName: fromName, reason: reason.isEmpty ? nil : reason,
-                        deadline: try Validate.day(cell(deadlineCol), field: .deadline)))
-                    added += 1
+                    let name = try Validate.required(cell(nameCol), field: .name), deadline = try Validate.day(cell(deadlineCol), field: .deadline)
+                    for village in villages {
+                        let id = IDGenerator.stable("lead|\(village)|\(idNumber ?? phone!)|\(reason)")
+                        if try Lead.fetchOne(db, key: id) != nil { unchanged += 1; continue }
+                        try recorder.insert(Lead(
+                            id: id, village: village, name: name, idNumber: idNumber, phone: phone, fromCode: fromCode, fromName: fromName,
+                            reason: reason.isEmpty ? nil : reason, deadline: deadline))
+                        added += 1
+                    }
                 } catch let error as RegistryError {
-                    throw RegistryError(error.field, zh: "第 \(row.line) 行：\(error.message(.zh))", en: "line \(row.line): \(error.message(.en))")
+                    throw RegistryError(nil, zh: "第 \(row.line) 行：\(error.message(.zh))", en: "line \(row.line): \(error.message(.en))")
                 }
             }
             return (added, unchanged)

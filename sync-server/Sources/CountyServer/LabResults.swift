@@ -85,27 +85,16 @@ extension CountyDatabase {
     /// result (the day of the import as its result day); the same result again changes nothing; a different result
     /// already recorded is left as it is and reported (a correction is the lab's and the village's to make
     /// knowingly). A positive then raises leads for its contacts in other villages, as a pushed one does.
-    public func recordLabResults(_ rows: [LabResults.Row]) throws -> LabResults.Outcome {
+    /// At a city or a province the rows are matched in every county's villages (by the number's keyed hash where
+    /// persons arrived masked: `mask`); the result goes down to the village through its county. Contact leads are
+    /// then the counties' to raise (at their next merge run), where contacts are held with their real numbers.
+    public func recordLabResults(_ rows: [LabResults.Row], mask: RelayMask? = nil) throws -> LabResults.Outcome {
         try write { db, recorder, settings in
-            guard settings.level == .county else {
-                throw RegistryError(nil, zh: "检测结果目前由县级服务器导入（市、省级尚未汇集到人员）",
-                                    en: "lab results are imported at a county server (a city or province holds no persons yet)")
-            }
             var outcome = LabResults.Outcome()
-            // The persons of every number, read in batches (the county keeps no index on id numbers).
-            var persons: [String: [(id: String, village: String)]] = [:]
-            let numbers = Array(Set(rows.map(\.idNumber)))
-            for start in stride(from: 0, to: numbers.count, by: 500) {
-                let batch = Array(numbers[start..<min(start + 500, numbers.count)])
-                for person in try Row.fetchAll(db, sql: """
-                    SELECT id, village, id_number FROM person WHERE deleted = 0 AND id_number IN (\(databaseQuestionMarks(count: batch.count)))
-                    """, arguments: StatementArguments(batch)) {
-                    persons[person["id_number"], default: []].append((person["id"], person["village"]))
-                }
-            }
+            let persons = try CountyDatabase.persons(db, numbers: rows.map(\.idNumber), mask: mask)
             for row in rows {
                 guard let registered = persons[row.idNumber], !registered.isEmpty else {
-                    outcome.unmatched.append(.init(row: row, reason: Localized(zh: "没有登记此人（县级待核查）", en: "nobody registered with this number")))
+                    outcome.unmatched.append(.init(row: row, reason: Localized(zh: "没有登记此人（待核查）", en: "nobody registered with this number")))
                     continue
                 }
                 let tests = try LabTest.filter(registered.map(\.id).contains(Column("person_id")) && Column("sampled_on") == "\(row.sampledOn)"
@@ -131,7 +120,7 @@ extension CountyDatabase {
                     }
                 }
             }
-            if outcome.positives > 0 {
+            if outcome.positives > 0 && settings.level == .county {
                 outcome.leadsRaised = try CountyDatabase.raiseContactLeads(db, recorder: &recorder, today: clock.today)
             }
             return outcome
@@ -141,8 +130,8 @@ extension CountyDatabase {
 
 extension CountyStore {
     /// Reads and checks a lab's sheet (nothing is written when a row is refused), then writes its results.
-    public func importLabResults(_ csv: CSVFile) async throws -> LabResults.Outcome {
+    public func importLabResults(_ csv: CSVFile, mask: RelayMask? = nil) async throws -> LabResults.Outcome {
         let rows = try LabResults.parse(csv, today: clock.today)
-        return try await writing { try $0.recordLabResults(rows) }
+        return try await writing { try $0.recordLabResults(rows, mask: mask) }
     }
 }

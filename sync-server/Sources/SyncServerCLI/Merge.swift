@@ -75,15 +75,19 @@ extension SyncServerCommand {
         }
 
         struct Import: AsyncParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "导入并下发核查线索 CSV（village,name,id_number,phone,from_code,from_name,reason,deadline）.")
+            static let configuration = CommandConfiguration(
+                abstract: "导入并下发核查线索 CSV（village,name,id_number,phone,from_code,from_name,reason,deadline）.",
+                discussion: "village 填 12 位村代码，或 9 位乡镇代码（下发到该乡镇每个村），或留空而填身份证号（下发到登记了此人的村）。")
             @OptionGroup var options: ServerOptionsGroup
+            @OptionGroup var key: MaskKeyOption
             @Argument var file: String
 
             func run() async throws {
                 try await options.run { db in
                     let csv = try CSVFile(path: file)
                     let counties = Set(try await db.regions().filter { $0.level == .county }.map(\.code))
-                    let result = try await db.writing { try $0.importLeads(csv, counties: counties) }
+                    let mask = try key.mask
+                    let result = try await db.writing { try $0.importLeads(csv, counties: counties, mask: mask) }
                     Terminal.out(options.language == .zh ? "核查线索：新增下发 \(result.added)，已下发过 \(result.unchanged)"
                                                           : "leads: \(result.added) added, \(result.unchanged) already sent")
                 }

@@ -13,7 +13,7 @@ struct SyncServerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sync-server",
         abstract: "县级汇总与同步服务器 / The county's sync server.",
-        subcommands: [Init.self, Villages.self, RegionsCommand.self, Token.self, ResultsCommand.self, RiskAreas.self, Leads.self, PersonCommand.self, Merge.self, Serve.self, UpstreamCommand.self, Restored.self,
+        subcommands: [Init.self, Villages.self, RegionsCommand.self, Token.self, ResultsCommand.self, RiskAreas.self, Leads.self, PersonCommand.self, Merge.self, Serve.self, UpstreamCommand.self, MaskKeyCommand.self, Restored.self,
                       Copy.self, PosterCommand.self, BackupCommand.self])
 }
 

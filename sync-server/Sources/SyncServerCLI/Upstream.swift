@@ -17,19 +17,25 @@ struct UpstreamCommand: AsyncParsableCommand {
         @OptionGroup var options: ServerOptionsGroup
         @Option(help: "上级服务器网址 / The upper server's URL.") var server: String
         @Option(help: "上级签发给本级的令牌（也可用 $SYNC_SERVER_UPSTREAM_TOKEN） / The token the server above issued.") var token: String?
+        @Flag(help: "人员脱敏上报：身份证号换成散列值，手机号、姓名打码，不报住址和出生日期 / Send persons up masked.") var mask = false
+        @Option(name: .customLong("mask-key"), help: "本省脱敏密钥文件（sync-server mask-key generate） / The province's mask key file.") var maskKey: String?
 
         func run() async throws {
             try await options.run { db in
                 guard let token = token ?? ProcessInfo.processInfo.environment["SYNC_SERVER_UPSTREAM_TOKEN"] else {
                     throw RegistryError(nil, zh: "缺少 --token（或 $SYNC_SERVER_UPSTREAM_TOKEN）", en: "--token (or $SYNC_SERVER_UPSTREAM_TOKEN) is missing")
                 }
-                let upstream = try Upstream.checked(url: server, token: token)
+                guard mask == (maskKey != nil) else {
+                    throw RegistryError(nil, zh: "--mask 与 --mask-key 须一起给出", en: "--mask and --mask-key go together")
+                }
+                let key = try maskKey.map { file in try RelayMask(file: file); return try String(contentsOfFile: file, encoding: .utf8) }
+                let upstream = try Upstream.checked(url: server, token: token, maskKey: key)
                 let settings = try await db.settings()
                 guard settings.level != .province else {
                     throw RegistryError(nil, zh: "省级服务器没有上级", en: "a province server has no server above")
                 }
                 try await db.setUpstream(upstream)
-                Terminal.out(options.language == .zh ? "已连接上级服务器 \(upstream.url)；运行 sync-server upstream sync 立即上报，或 serve --upstream-every 5m 定时上报"
+                Terminal.out(options.language == .zh ? "已连接上级服务器 \(upstream.url)\(mask ? "（人员脱敏上报）" : "")；运行 sync-server upstream sync 立即上报，或 serve --upstream-every 5m 定时上报"
                                                      : "linked to \(upstream.url); run sync-server upstream sync now, or serve --upstream-every 5m")
             }
         }
@@ -63,8 +69,8 @@ struct UpstreamCommand: AsyncParsableCommand {
                     return
                 }
                 let last = try await db.lastLogSeq()
-                Terminal.out(zh ? "上级服务器 \(upstream.url)，已上报至 \(upstream.cursor)，本级日志至 \(last)"
-                                : "upper server \(upstream.url), relayed through \(upstream.cursor), log through \(last)")
+                Terminal.out(zh ? "上级服务器 \(upstream.url)\(upstream.maskKey != nil ? "（人员脱敏上报）" : "")，已上报至 \(upstream.cursor)，本级日志至 \(last)"
+                                : "upper server \(upstream.url)\(upstream.maskKey != nil ? " (persons masked)" : ""), relayed through \(upstream.cursor), log through \(last)")
                 for rejection in try await db.relayRejections() {
                     Terminal.out("\(rejection.seq)  \(rejection.table) \(rejection.pk)  \(rejection.reason)  \(rejection.at)")
                 }

@@ -75,7 +75,8 @@ final class ServerHarness: @unchecked Sendable {
     func command(_ arguments: [String]) throws -> String {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: ServerHarness.binary)
-        process.arguments = arguments + (arguments.first == "copy" ? [] : ["--db", db])  // copy names both stores itself
+        // copy names both stores itself; mask-key opens none
+        process.arguments = arguments + (["copy", "mask-key"].contains(arguments.first) ? [] : ["--db", db])
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         let out = Pipe(), err = Pipe()
         process.standardOutput = out

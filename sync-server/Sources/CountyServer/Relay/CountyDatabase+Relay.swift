@@ -26,6 +26,7 @@ extension CountyDatabase {
             let old = try LocalSettings.get(db, Upstream.urlKey)
             try LocalSettings.set(db, Upstream.urlKey, upstream?.url)
             try LocalSettings.set(db, Upstream.tokenKey, upstream?.token)
+            try LocalSettings.set(db, Upstream.maskKey, upstream?.maskKey)
             // A new server above holds nothing of this one yet; the same one (a new token) keeps its place.
             if upstream == nil || upstream?.url != old {
                 for key in [Upstream.cursorKey, Upstream.pulledKey, Upstream.epochKey] { try LocalSettings.set(db, key, nil) }

@@ -39,10 +39,12 @@ public struct RelaySession: Sendable {
                                 en: "no upper server is set: run sync-server upstream set --server URL --token TOKEN first")
         }
         let settings = try await store.settings()
+        let mask = try upstream.mask
         var report = Report(cursor: upstream.cursor)
         var rewinds = 0
         while true {
-            let entries = try await store.relayPage(after: upstream.cursor, limit: batch, maxBytes: Wire.maxBatchBytes)
+            let page = try await store.relayPage(after: upstream.cursor, limit: batch, maxBytes: Wire.maxBatchBytes)
+            let entries = mask.map { mask in page.map(mask.mask) } ?? page
             guard let last = entries.last else { break }
             let reports = Set(entries.filter { $0.change.table == DailyReport.databaseTableName }.map(\.change.pk))
             let request = RelayWire.PushRequest(site: settings.site, epoch: settings.epoch, after: upstream.cursor, through: last.seq,
@@ -78,14 +80,19 @@ public struct RelaySession: Sendable {
             }
         }
         report.cursor = upstream.cursor
-        try await pullDown(upstream, into: &report)
+        // A result or a link from above (a city's lab import) may make contacts in this county's villages visible:
+        // a county raises their leads as after a village's push (above, contacts are held masked).
+        if try await pullDown(upstream, into: &report), settings.level == .county {
+            _ = try await store.writing { try $0.raiseContactLeads() }
+        }
         return report
     }
 
     /// Pulls what the server above sends down for this region, page by page; each page and the cursor after it are
-    /// kept in one transaction. A new epoch above (it was restored) starts again from its beginning.
-    private func pullDown(_ upstream: Upstream, into report: inout Report) async throws {
-        var after = upstream.pulled, epoch = upstream.epoch
+    /// kept in one transaction. A new epoch above (it was restored) starts again from its beginning. Whether anything
+    /// pulled may trace contacts.
+    private func pullDown(_ upstream: Upstream, into report: inout Report) async throws -> Bool {
+        var after = upstream.pulled, epoch = upstream.epoch, tracesContacts = false
         while true {
             let (status, body): (Int, Data)
             do {
@@ -104,10 +111,12 @@ public struct RelaySession: Sendable {
             }
             report.written += try await store.applyFromAbove(page.entries, next: page.next, epoch: page.epoch)
             report.received += page.entries.count
+            tracesContacts = tracesContacts || page.entries.contains { SyncScope.contactTracingTables.contains($0.change.table) }
             after = page.next
             epoch = page.epoch
             if !page.more { break }
         }
+        return tracesContacts
     }
 
     private func send(_ request: RelayWire.PushRequest) async throws -> (status: Int, body: Data) {

@@ -13,10 +13,13 @@ public struct Upstream: Sendable, Equatable {
     /// How far down this server has pulled the server above's log, and in which of its epochs.
     public var pulled: Int64
     public var epoch: String?
+    /// The key persons are masked with on their way up (`RelayMask`), or nil when the server above sees them whole.
+    public var maskKey: String?
 
-    public init(url: String, token: String, cursor: Int64 = 0, pulled: Int64 = 0, epoch: String? = nil) {
+    public init(url: String, token: String, cursor: Int64 = 0, pulled: Int64 = 0, epoch: String? = nil, maskKey: String? = nil) {
         self.url = url
         self.token = token
+        self.maskKey = maskKey
         self.cursor = cursor
         self.pulled = pulled
         self.epoch = epoch
@@ -24,14 +27,15 @@ public struct Upstream: Sendable, Equatable {
 
     /// The settings keys.
     static let urlKey = "upstream_url", tokenKey = "upstream_token", cursorKey = "upstream_cursor",
-               pulledKey = "upstream_pulled", epochKey = "upstream_epoch"
-    static let keys = [urlKey, tokenKey, cursorKey, pulledKey, epochKey]
+               pulledKey = "upstream_pulled", epochKey = "upstream_epoch", maskKey = "upstream_mask_key"
+    static let keys = [urlKey, tokenKey, cursorKey, pulledKey, epochKey, maskKey]
 
     /// From stored settings, nil when not linked.
     init?(_ values: [String: String?]) {
         guard let url = values[Self.urlKey] ?? nil, let token = values[Self.tokenKey] ?? nil else { return nil }
         self.init(url: url, token: token, cursor: (values[Self.cursorKey] ?? nil).flatMap { Int64($0) } ?? 0,
-                  pulled: (values[Self.pulledKey] ?? nil).flatMap { Int64($0) } ?? 0, epoch: values[Self.epochKey] ?? nil)
+                  pulled: (values[Self.pulledKey] ?? nil).flatMap { Int64($0) } ?? 0, epoch: values[Self.epochKey] ?? nil,
+                  maskKey: values[Self.maskKey] ?? nil)
     }
 
     /// One entry the server above refused, with its reason (in the language it was asked for).
@@ -43,14 +47,21 @@ public struct Upstream: Sendable, Equatable {
         public let at: String
     }
 
-    /// Checks what an IT officer typed: an http(s) URL with a host, and a token.
-    public static func checked(url: String, token: String) throws -> Upstream {
+    /// The mask persons go up with, or nil.
+    public var mask: RelayMask? {
+        get throws { try maskKey.map { try RelayMask(hex: $0) } }
+    }
+
+    /// Checks what an IT officer typed: an http(s) URL with a host, and a token; the mask key's text when persons
+    /// are to go up masked.
+    public static func checked(url: String, token: String, maskKey: String? = nil) throws -> Upstream {
         let url = url.trimmingCharacters(in: .whitespaces), token = token.trimmingCharacters(in: .whitespaces)
         guard let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme?.lowercased() ?? ""), parsed.host != nil else {
             throw RegistryError(nil, zh: "--server 应为上级服务器的网址，例如 https://city.example/", en: "--server must be the upper server's URL, e.g. https://city.example/")
         }
         guard !token.isEmpty else { throw RegistryError(nil, zh: "--token 不能为空", en: "--token must not be empty") }
-        return Upstream(url: url, token: token)
+        if let maskKey { _ = try RelayMask(hex: maskKey) }
+        return Upstream(url: url, token: token, maskKey: maskKey?.trimmingCharacters(in: .whitespacesAndNewlines))
     }
 }
 

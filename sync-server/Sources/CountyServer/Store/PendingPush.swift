@@ -71,7 +71,7 @@ public struct PendingPush: Sendable {
         self.tokenID = tokenID
         prepared = request.entries.map {
             MergeDecision.Prepared($0.change, checkRules: true, scope: $0.scope,
-                                   relayProblem: RelayRules.problem($0, region: region, receiver: receiver, latest: limit))
+                                   relayProblem: RelayRules.problem($0, region: region, receiver: receiver, latest: limit), masked: true)
         }
         numbers = request.entries.map(\.seq)
         relays = true
