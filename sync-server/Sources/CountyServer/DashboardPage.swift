@@ -120,7 +120,7 @@ public enum DashboardPage {
         let totals: [Total]
         let chart: Chart
         let seriesRows: [SeriesRow]
-        let duplicates: [Duplicate], hasDuplicates: Bool, duplicateCount: Int
+        let duplicates: [Duplicate], hasDuplicates: Bool, duplicateCount: Int, duplicatesTitle: String
         let deletions: [Deletion], hasDeletions: Bool, deletionCount: Int
         let positives: [Positive], hasPositives: Bool, positiveCount: Int
 
@@ -236,7 +236,11 @@ public enum DashboardPage {
                                  home: "\(f.under_home_quarantine)", homeMonitoring: "\(f.under_home_health_monitoring)",
                                  monitoring: "\(f.under_health_monitoring)")
             }
-            duplicates = summary.duplicates.map { duplicate in
+            // A city's or a province's top page lists the persons registered in two counties (what it alone sees); a
+            // county's, and a county's page at a city, those registered in two villages.
+            duplicatesTitle = hasRegions ? "跨县重复登记" : "多村重复登记"
+            let crossCounty = hasRegions
+            duplicates = summary.duplicates.filter { !crossCounty || $0.counties.count > 1 }.map { duplicate in
                 Duplicate(idNumber: duplicate.id_number,
                           registrations: duplicate.registrations.map { "\($0.name) \(name($0.village))（\(township($0.village))）" }.joined(separator: "；"))
             }

@@ -241,6 +241,8 @@ struct RelayTests {
         let (status, top) = try await page("date=\(today)")
         #expect(status == 200 && top.contains("各区县报送情况") && top.contains("region=110105") && top.contains("丰台区"))
         #expect(!top.contains("<section class=\"township\">"), "the city's top page lists counties, not every township")
+        #expect(top.range(of: "各区县报送情况")!.lowerBound < top.range(of: "需要处理")!.lowerBound, "the counties come first")
+        #expect(top.contains("跨县重复登记（1）") && !top.contains("多村重复登记"))
         let (_, chaoyangPage) = try await page("date=\(today)&region=110105")
         #expect(chaoyangPage.contains("北京市 · 朝阳区") && chaoyangPage.contains("<section class=\"township\"><h3>一街道")
                 && !chaoyangPage.contains("卢沟桥街道") && !chaoyangPage.contains("各区县报送情况"))
