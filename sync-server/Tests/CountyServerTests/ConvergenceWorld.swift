@@ -296,15 +296,7 @@ final class ConvergenceWorld: @unchecked Sendable {
     func relayStep() async throws {
         let relayer = pick(relayers)
         if int(5) == 0 {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: ServerHarness.binary)
-            process.arguments = ["upstream", "sync", "--db", relayer.below.servers[0].db]
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            try await Task.sleep(nanoseconds: UInt64(int(250)) * 1_000_000)
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
+            try killedRun(ServerHarness.binary, ["upstream", "sync", "--db", relayer.below.servers[0].db])
             history.append("\(step) \(relayer.name) killed relay")
             counts["killed relay", default: 0] += 1
             return
@@ -335,11 +327,17 @@ final class ConvergenceWorld: @unchecked Sendable {
 
     /// The clerk's real `registry sync` process, killed at a random moment.
     func killedSync(_ site: Site) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: registryBinary)
-        process.arguments = ["sync", "--server", anyServer(site).url.absoluteString, "--token", site.token]
         let now = ISO8601DateFormatter().string(from: site.clock.now)
-        process.environment = ProcessInfo.processInfo.environment.merging(["REGISTRY_DB": site.path, "REGISTRY_NOW": now]) { $1 }
+        try killedRun(registryBinary, ["sync", "--server", anyServer(site).url.absoluteString, "--token", site.token],
+                      environment: ["REGISTRY_DB": site.path, "REGISTRY_NOW": now])
+    }
+
+    /// Runs `binary` and kills it with SIGKILL at a random moment in its first quarter second.
+    func killedRun(_ binary: String, _ arguments: [String], environment: [String: String] = [:]) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()

@@ -50,7 +50,7 @@ actor Replica {
             settingsCopied = copied
         }
         while true {
-            let entries = try await store.logPage(after: lastSeq, limit: 5_000)
+            let entries = try await store.logPage(after: lastSeq, limit: 5_000).entries
             guard let last = entries.last else { break }
             let receipts = try await store.receipts(of: entries.filter { $0.change.table == DailyReport.databaseTableName }.map(\.change.pk))
             let now = clock.milliseconds
@@ -141,11 +141,12 @@ extension PostgresStore {
 
     /// A page of the log after `seq`, with each entry's scope; only entries meeting `condition` (SQL over the log's
     /// columns, written by this program: `RelayPage`).
-    func logPage(after seq: Int64, limit: Int, where condition: String = "TRUE") async throws -> [RelayWire.Entry] {
+    /// With each entry, the length of its columns as stored (what a relay page is cut by).
+    func logPage(after seq: Int64, limit: Int, where condition: String = "TRUE") async throws -> (entries: [RelayWire.Entry], bytes: [Int]) {
         var binds = PostgresBindings()
         binds.append(seq)
         binds.append(Int64(limit))
-        var entries: [RelayWire.Entry] = []
+        var entries: [RelayWire.Entry] = [], bytes: [Int] = []
         for try await (seq, table, pk, columns, hlc, origin, originSeq, scope) in try await client.query(.sql("""
             SELECT seq, tbl, pk, columns, hlc, origin, COALESCE(origin_seq, seq), scope FROM change_log
             WHERE seq > $1 AND \(condition) ORDER BY seq LIMIT $2
@@ -153,8 +154,9 @@ extension PostgresStore {
             entries.append(RelayWire.Entry(seq: seq, scope: scope, change: Change(
                 table: table, pk: pk, columns: ColumnValues(json: columns) ?? ColumnValues([String: ColumnValue]()),
                 hlc: hlc, origin: origin, originSeq: originSeq)))
+            bytes.append(columns.utf8.count)
         }
-        return entries
+        return (entries, bytes)
     }
 
     /// Applies the county's own changes (made on the replica) to PostgreSQL, under the log lock.

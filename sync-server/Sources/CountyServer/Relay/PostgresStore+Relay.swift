@@ -53,8 +53,8 @@ extension PostgresStore {
     }
 
     public func relayPage(after: Int64, limit: Int, maxBytes: Int) async throws -> [RelayWire.Entry] {
-        let entries = try await logPage(after: after, limit: limit, where: RelayPage.condition(settings: try await settings()))
-        return RelayPage.cut(entries, columnBytes: entries.map { $0.change.columns.json.utf8.count }, maxBytes: maxBytes)
+        let (entries, bytes) = try await logPage(after: after, limit: limit, where: RelayPage.condition(settings: try await settings()))
+        return RelayPage.cut(entries, columnBytes: bytes, maxBytes: maxBytes)
     }
 
     public func receipts(of reportIDs: [String]) async throws -> [RelayWire.Receipt] {
@@ -82,7 +82,7 @@ extension PostgresStore {
 
     public func relayDown(region: String, after: Int64, limit: Int) async throws -> RelayWire.PullResponse {
         let settings = try await settings()
-        let entries = try await logPage(after: after, limit: limit, where: RelayPage.downCondition(region: region))
+        let entries = try await logPage(after: after, limit: limit, where: RelayPage.downCondition(region: region)).entries
         return RelayWire.PullResponse(epoch: settings.epoch, entries: entries, next: entries.last?.seq ?? after, more: entries.count == limit)
     }
 

@@ -115,16 +115,9 @@ public enum RelayWire {
         guard ColumnRule.isIdentifier(request.site), ColumnRule.isIdentifier(request.epoch) else {
             return Localized(zh: "site 或 epoch 不是有效的编号", en: "site or epoch is not a valid id")
         }
-        guard request.after >= 0 else { return Localized(zh: "after 不能为负", en: "after must not be negative") }
         let numbers = request.entries.map(\.seq)
-        guard zip(numbers, numbers.dropFirst()).allSatisfy({ $0 < $1 }) else {
-            return Localized(zh: "seq 应在本批中严格递增", en: "seq must rise strictly through the batch")
-        }
-        if let first = numbers.first, first <= request.after {
-            return Localized(zh: "seq 应大于 after", en: "every seq must be above after")
-        }
-        guard request.through == (numbers.last ?? request.after) else {
-            return Localized(zh: "through 应等于本批最后一条的 seq", en: "through must be the seq of the batch's last entry")
+        if let problem = PendingPush.sequenceProblem(all: numbers, rising: numbers, name: "seq", after: request.after, through: request.through) {
+            return problem
         }
         for receipt in request.receipts {
             guard ColumnRule.isIdentifier(receipt.reportID), receipt.revision >= 1, Day(receipt.date) != nil,

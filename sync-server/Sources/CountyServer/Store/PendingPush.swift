@@ -108,19 +108,27 @@ public struct PendingPush: Sendable {
         guard ColumnRule.isIdentifier(request.site) else {
             return Localized(zh: "site 不是有效的站点编号", en: "site is not a valid site id")
         }
-        guard request.after >= 0 else { return Localized(zh: "after 不能为负", en: "after must not be negative") }
-        let numbers = (request.changes.map(\.originSeq) + request.withheld).sorted()
+        return sequenceProblem(all: request.changes.map(\.originSeq) + request.withheld, rising: request.changes.map(\.originSeq),
+                               name: "origin_seq", after: request.after, through: request.through)
+    }
+
+    /// Why a batch's numbers (`name`: a village's `origin_seq`, a relay's `seq`) do not follow on from `after` up to
+    /// `through`: `all` of them distinct and above `after`, the largest `through` (or none and `through == after`),
+    /// and those the batch carries in order (`rising`) in rising order.
+    static func sequenceProblem(all: [Int64], rising: [Int64], name: String, after: Int64, through: Int64) -> Localized? {
+        guard after >= 0 else { return Localized(zh: "after 不能为负", en: "after must not be negative") }
+        let numbers = all.sorted()
         guard numbers.count == Set(numbers).count else {
-            return Localized(zh: "同一批中 origin_seq 重复", en: "an origin_seq appears twice in the batch")
+            return Localized(zh: "同一批中 \(name) 重复", en: "a \(name) appears twice in the batch")
         }
-        guard request.changes.map(\.originSeq) == request.changes.map(\.originSeq).sorted() else {
-            return Localized(zh: "origin_seq 应按顺序递增", en: "origin_seq must rise through the batch")
+        guard rising == rising.sorted() else {
+            return Localized(zh: "\(name) 应按顺序递增", en: "\(name) must rise through the batch")
         }
-        if let first = numbers.first, first <= request.after {
-            return Localized(zh: "origin_seq 应大于 after", en: "every origin_seq must be above after")
+        if let first = numbers.first, first <= after {
+            return Localized(zh: "\(name) 应大于 after", en: "every \(name) must be above after")
         }
-        guard request.through == (numbers.last ?? request.after) else {
-            return Localized(zh: "through 应等于本批最后一条修改的 origin_seq", en: "through must be the origin_seq of the batch's last change")
+        guard through == (numbers.last ?? after) else {
+            return Localized(zh: "through 应等于本批最后一条的 \(name)", en: "through must be the \(name) of the batch's last entry")
         }
         return nil
     }
