@@ -95,7 +95,8 @@ public enum DashboardPage {
         struct LeadRow { let name, idNumber, village, href, deadline, status, css: String }
         struct Duplicate { let idNumber, registrations: String }
         /// A region below a city or a province: a row of the page's first table, linking one level down.
-        struct RegionRow { let name, code, href, css: String; let expected, reported, onTime, late, missing, overdueLeads, duplicates: Int }
+        /// `silent`: nothing of the region has arrived (it has not linked, or never relayed): no villages known.
+        struct RegionRow { let name, code, href, css: String; let silent: Bool; let expected, reported, onTime, late, missing, overdueLeads, duplicates: Int }
         struct Deletion { let name, village, reason: String; let byCounty: Bool }
         struct Positive { let name, idNumber, village, sampledOn: String; let contacts: [ContactRow]; let contactCount: Int }
         struct ContactRow { let relation, name, idNumber, villages, status: String; let missed: Bool }
@@ -106,7 +107,7 @@ public enum DashboardPage {
         let prevHref, nextHref, todayHref, csvHref, xlsxHref: String
         let hasNext, isPast: Bool
         let villagesExpected, reportsReceived, onTime, late, missing: Int
-        let chase: [Chase], hasChase: Bool
+        let chase: [Chase], hasChase: Bool, chaseCounties: Bool
         let flagged: [FlaggedRow], hasFlagged: Bool
         let overdue: [CountRow], hasOverdue: Bool, overdueTotal: String, overdueNotListed: String?
         let ending: [CountRow], hasEnding: Bool, endingTotal: String, endingNotListed: String?
@@ -151,11 +152,15 @@ public enum DashboardPage {
             onTime = summary.on_time.count
             late = summary.late.count
             missing = summary.missing.count
-            chase = summary.villages.filter { $0.status != "on_time" }.sorted { ($0.status == "missing" ? 0 : 1, $0.village) < ($1.status == "missing" ? 0 : 1, $1.village) }
+            // A city or a province chases its counties (the regions table); a county's page there lists its villages,
+            // whose clerks' phones stay with the county (the roster's contacts are not relayed).
+            let upper = !summary.regions.isEmpty || privacy.region != nil
+            chaseCounties = !summary.regions.isEmpty
+            chase = chaseCounties ? [] : summary.villages.filter { $0.status != "on_time" }.sorted { ($0.status == "missing" ? 0 : 1, $0.village) < ($1.status == "missing" ? 0 : 1, $1.village) }
                 .map { v in
                     let (label, css) = status[v.status] ?? (v.status, "")
                     return Chase(name: v.name, township: v.township_name, href: villageHref(v.village), css: css, label: label,
-                                 contact: input.contacts[v.village] ?? "（名册未填）",
+                                 contact: input.contacts[v.village] ?? (upper ? "（由区县联系）" : "（名册未填）"),
                                  lateness: lateness[v.village] ?? nil)
                 }
             hasChase = !chase.isEmpty
@@ -203,7 +208,7 @@ public enum DashboardPage {
             regions = summary.regions.map { r in
                 RegionRow(name: r.name.isEmpty ? r.code : r.name, code: r.code,
                           href: "/dashboard?date=\(summary.date)&region=\(r.code)\(privacy.full ? "&full=1" : "")",
-                          css: r.missing.isEmpty ? "ok" : "missing", expected: r.villages_expected, reported: r.reports_received,
+                          css: r.missing.isEmpty && r.villages_expected > 0 ? "ok" : "missing", silent: r.villages_expected == 0, expected: r.villages_expected, reported: r.reports_received,
                           onTime: r.on_time, late: r.late, missing: r.missing.count, overdueLeads: r.overdue_leads, duplicates: r.duplicates)
             }
             hasRegions = !regions.isEmpty

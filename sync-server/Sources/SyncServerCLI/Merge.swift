@@ -104,7 +104,7 @@ enum MergeText {
         // A city or a province: its regions (cities, then counties) instead of every township of every county.
         for r in s.regions {
             out.append("\(r.level == "city" ? "" : "  ")\(r.name)（\(r.code)）：应报 \(r.villages_expected)，按时 \(r.on_time)，迟报 \(r.late)，未报 \(r.missing.count)"
-                       + "，逾期核查 \(r.overdue_leads)，跨县重复 \(r.duplicates)")
+                       + "，逾期核查 \(r.overdue_leads)，跨县重复 \(r.duplicates)" + (r.villages_expected == 0 ? "（尚无数据：未接入或从未上报）" : ""))
             if r.level == "county" && !r.missing.isEmpty { out.append("    未报：" + r.missing.map { "\(names[$0] ?? "") \($0)" }.joined(separator: "，")) }
         }
         for t in s.townships where s.regions.isEmpty {

@@ -2,7 +2,8 @@
 """The county officer's dashboard (issue 22) in headless Chromium (Selenium with the system's chromium-driver), over
 the real binaries: a county sync-server on 127.0.0.1 (SQLite) and village registries that sync to it. The officer's
 path: open today, follow a missing village to its page and read the clerk's phone, open yesterday, follow a positive
-person to their row, show persons in full; screenshots at phone and desktop widths, no page scrolls sideways.
+person to their row, show persons in full; screenshots at phone and desktop widths, no page scrolls sideways. The
+city officer's (issue 19): a city server above the county, its counties first, one click down to a county's villages.
 
     python3 sync-server/Tests/browser/test_dashboard.py REGISTRY SYNC_SERVER [SCREENSHOT_DIR]
 """
@@ -34,6 +35,39 @@ def run(*args, env=None):
     return result.stdout
 
 
+def serve(env, directory):
+    """Starts `sync-server serve` on a free port; its process and URL."""
+    proc = subprocess.Popen([SERVER, "serve", "--port", "0"], env={**os.environ, **env}, stdout=subprocess.PIPE,
+                            stderr=open(f"{directory}/serve.log", "a"), text=True)
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        found = re.search(r"listening on (\S+)", proc.stdout.readline() or "")
+        if found:
+            return proc, "http://" + found.group(1).rstrip("/")
+    raise AssertionError("the server did not start")
+
+
+class City:
+    """北京市 above the county (and 丰台区, which has not linked yet): the county relays to it once, at 19:00."""
+
+    def __init__(self, county):
+        self.dir = tempfile.mkdtemp(prefix="city-")
+        self.env = {"SYNC_SERVER_DB": f"{self.dir}/city.sqlite", "SYNC_SERVER_NOW": f"{DAY}T19:05:00+08:00"}
+        run(SERVER, "init", "--region", "110100", "--level", "city", "--name", "北京市", env=self.env)
+        with open(f"{self.dir}/counties.csv", "w") as f:
+            f.write("code,name,parent_code\n110105,演示县,110100\n110106,丰台区,110100\n")
+        run(SERVER, "regions", "import", f"{self.dir}/counties.csv", env=self.env)
+        region = run(SERVER, "token", "issue", "--region", "110105", env=self.env).strip()
+        self.token = run(SERVER, "token", "issue", "--county", env=self.env).strip()
+        self.proc, self.url = serve(self.env, self.dir)
+        run(SERVER, "upstream", "set", "--server", self.url, "--token", region, env=county.env)
+        run(SERVER, "upstream", "sync", env=county.env)
+
+    def close(self):
+        self.proc.terminate()
+        self.proc.wait(timeout=10)
+
+
 class County:
     """A county whose 东村 reported on time with a positive, 西村 late, 中村 not at all; served at 19:00."""
 
@@ -55,15 +89,7 @@ class County:
             self.proc.terminate()
             self.proc.wait(timeout=10)
         self.env["SYNC_SERVER_NOW"] = f"{DAY}T{at}:00+08:00"
-        self.proc = subprocess.Popen([SERVER, "serve", "--port", "0"], env={**os.environ, **self.env}, stdout=subprocess.PIPE,
-                                     stderr=open(f"{self.dir}/serve.log", "a"), text=True)
-        deadline = time.time() + 30
-        while time.time() < deadline:
-            found = re.search(r"listening on (\S+)", self.proc.stdout.readline() or "")
-            if found:
-                self.url = "http://" + found.group(1).rstrip("/")
-                return
-        raise AssertionError("the county server did not start")
+        self.proc, self.url = serve(self.env, self.dir)
 
     def village(self, entry, at, person):
         code, name = entry[0], entry[1]
@@ -151,6 +177,40 @@ class OfficersPath(unittest.TestCase):
         self.assertIn("persons shown unmasked", log)
         self.assertIn("village=110105001001", log)
         self.assertIn("user=officer-li", log)
+
+    def test_city_officers_path(self):
+        city = City(self.county)
+        try:
+            d = self.driver
+            base = city.url.replace("http://", f"http://officer-wang:{city.token}@")
+            d.get(f"{base}/dashboard?date={DAY}")
+            body = self.text()
+            self.assertIn("北京市 返乡人员排查管控汇总", body)
+            # Its counties first, right under the counts: the county that relayed, and the one that has not linked.
+            self.assertLess(body.index("各区县报送情况"), body.index("需要处理"))
+            regions = d.find_element(By.ID, "regions").text
+            self.assertRegex(regions, r"演示县\s*110105\s*3\s*2\s*1\s*1\s*1")  # expected, reported, on time, late, missing
+            self.assertRegex(regions, r"丰台区\s*110106\s*尚无数据：未接入或从未上报")
+            self.assertEqual(d.find_elements(By.ID, "chase"), [], "the top page chases counties, not every village")
+            # One click down: the county's townships and villages, with whom to phone; back up.
+            d.find_element(By.LINK_TEXT, "演示县").click()
+            self.assertIn("region=110105", d.current_url)
+            self.assertIn("北京市 · 演示县", self.text())
+            # The clerks' phones stay with the county: the city phones the county.
+            self.assertRegex(d.find_element(By.ID, "chase").text, r"中村 第二街道 未报 （由区县联系）")
+            self.assertIn("第二街道", self.text())
+            d.save_screenshot(f"{SHOTS}/city-county-1280.png")
+            d.find_element(By.ID, "up").click()
+            self.assertNotIn("region=", d.current_url)
+            phone = browser(390, 844)
+            try:
+                phone.get(f"{base}/dashboard?date={DAY}")
+                phone.save_screenshot(f"{SHOTS}/city-390.png")
+                self.assertLessEqual(phone.execute_script("return document.documentElement.scrollWidth"), 390)
+            finally:
+                phone.quit()
+        finally:
+            city.close()
 
     def test_screenshots_fit_phone_and_desktop(self):
         for width, height in ((390, 844), (1280, 1000)):
