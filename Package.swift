@@ -30,9 +30,12 @@ let package = Package(
             // the policy tables are data kept there, and compiled into the binary so it runs from anywhere.
             resources: [.embedInCode("Schema"), .embedInCode("Documents")]
         ),
+        // libcurl (Debian: libcurl4-openssl-dev), as URLSession uses it underneath on Linux, but reachable: URLSession there
+        // cannot trust a county's own certificate authority (`--ca-cert`) and waits forever on a 401 with a challenge.
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .target(
             name: "RegistrySync",
-            dependencies: ["RegistryCore", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["RegistryCore", "CCurl", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .executableTarget(
             name: "RegistryCLI",

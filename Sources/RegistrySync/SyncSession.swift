@@ -252,13 +252,26 @@ public struct SyncSession: Sendable {
     }
 
     func serverError(_ status: Int, _ body: Data) -> RegistryError {
+        Self.serverError(status, body)
+    }
+
+    /// The server's refusal in the clerk's words (its own message where it sent one), ending the command with the
+    /// status that says what to do: 77 for a refused token, 75 for a busy server.
+    public static func serverError(_ status: Int, _ body: Data) -> RegistryError {
+        let exit: ExitStatus = switch status {
+        case 401, 403: .unauthorized
+        case 429, 503: .temporary
+        default: .refused
+        }
         if let error = try? JSONDecoder().decode(Wire.ErrorBody.self, from: body) {
-            return RegistryError(nil, zh: error.messageZh, en: error.message)
+            return RegistryError(nil, zh: error.messageZh, en: error.message).ending(exit)
         }
         switch status {
         case 401, 403:
             return RegistryError(nil, zh: "县服务器拒绝了令牌（已吊销或输错？请向县指挥部索取新令牌）",
-                                 en: "the county server refused the token (revoked or mistyped? ask the county for a new one)")
+                                 en: "the county server refused the token (revoked or mistyped? ask the county for a new one)").ending(exit)
+        case 429, 503:
+            return RegistryError(nil, zh: "县服务器繁忙，数据没有丢失，请稍后再同步", en: "the county server is busy; nothing is lost, sync again later").ending(exit)
         default:
             return RegistryError(nil, zh: "县服务器返回错误 \(status)", en: "the county server answered \(status)")
         }

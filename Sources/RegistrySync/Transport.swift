@@ -1,7 +1,4 @@
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import RegistryCore
 
 /// An HTTP exchange with the county server: what the sync session needs, so that tests can count calls.
@@ -10,54 +7,95 @@ public protocol SyncTransport: Sendable {
     func send(_ method: String, _ path: String, query: [String: String], body: Data?) async throws -> (status: Int, body: Data)
 }
 
-/// The transport over URLSession (libcurl underneath on Linux), with a bearer token and retries with backoff
-/// on network errors and 5xx answers.
+/// The transport over libcurl (`Curl`), with a bearer token, this program's version on every request, and retries
+/// on network errors and 5xx answers: backoff with jitter (so that 500 villages refused at 17:00 do not come back in
+/// step), and a busy server's `Retry-After` honoured. Over plain `http://` it sends a token to a loopback address only,
+/// unless told otherwise (`insecureHTTP`): a token in clear on the county's network is anyone's.
 public struct HTTPTransport: SyncTransport {
     public let base: URL
     let token: String
     let attempts: Int
     let sleep: @Sendable (Double) async -> Void
+    /// A PEM file of the certificate authorities to trust (a county's own), instead of the system's.
+    let caFile: String?
+    let insecureHTTP: Bool
 
-    /// A transport to `base` (e.g. `http://127.0.0.1:8080`) authenticating with `token`.
-    public init(base: URL, token: String, attempts: Int = 5,
+    /// A transport to `base` (e.g. `https://county.example:8443`) authenticating with `token`.
+    public init(base: URL, token: String, attempts: Int = 5, caFile: String? = nil, insecureHTTP: Bool = false,
                 sleep: @escaping @Sendable (Double) async -> Void = { try? await Task.sleep(nanoseconds: UInt64($0 * 1e9)) }) {
         self.base = base
         self.token = token
         self.attempts = attempts
+        self.caFile = caFile
+        self.insecureHTTP = insecureHTTP
         self.sleep = sleep
     }
 
+    /// The longest a busy server's `Retry-After` is waited for within one run (seconds); longer, the run ends (75).
+    static let longestWait = 60.0
+
     public func send(_ method: String, _ path: String, query: [String: String], body: Data?) async throws -> (status: Int, body: Data) {
+        try Self.checkScheme(base, insecureHTTP: insecureHTTP)
         var components = URLComponents(url: base.appendingPathComponent(path), resolvingAgainstBaseURL: false)!
         if !query.isEmpty { components.queryItems = query.sorted { $0.key < $1.key }.map { URLQueryItem(name: $0.key, value: $0.value) } }
-        var request = URLRequest(url: components.url!, timeoutInterval: 60)
-        request.httpMethod = method
-        request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
-        if let body {
-            request.httpBody = body
-            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        }
+        let url = components.url!
+        let headers = ["Authorization: Bearer \(token)", "\(Wire.versionHeader): \(RegistryVersion.current)",
+                       "User-Agent: registry/\(RegistryVersion.current)"] + (body != nil ? ["Content-Type: application/json"] : [])
+        let caFile = caFile
         var delay = 0.5
-        var lastError: (any Error)?
+        var lastError: Curl.Failure?
         for attempt in 1...attempts {
             do {
-                let (data, response) = try await URLSession.shared.data(for: request)
-                let status = (response as? HTTPURLResponse)?.statusCode ?? 0
-                if status >= 500 && attempt < attempts {
-                    await sleep(delay)
+                let response = try await Self.offThePool { try Curl.perform(method: method, url: url, headers: headers, body: body, caFile: caFile, timeout: 60) }
+                if response.status >= 500 || response.status == 429, attempt < attempts {
+                    let asked = response.headers["retry-after"].flatMap(Double.init)
+                    if let asked, asked > Self.longestWait { return (response.status, response.body) }
+                    await sleep(Self.jittered(asked ?? delay))
                     delay *= 2
                     continue
                 }
-                return (status, data)
-            } catch {
-                lastError = error
+                return (response.status, response.body)
+            } catch let failure as Curl.Failure {
+                if failure.untrusted {
+                    throw RegistryError(nil, zh: "服务器 \(base.host ?? "") 的证书不受信任：用 --ca-cert 给出县里签发证书的 CA 文件（PEM）。未发送任何数据",
+                                        en: "the certificate of \(base.host ?? "") is not trusted: give the county's CA file (PEM) with --ca-cert; nothing was sent")
+                }
+                if !failure.retryable {
+                    throw RegistryError(nil, zh: "无法与服务器建立连接：\(failure.detail)", en: "cannot connect to the server: \(failure.detail)")
+                }
+                lastError = failure
                 if attempt < attempts {
-                    await sleep(delay)
+                    await sleep(Self.jittered(delay))
                     delay *= 2
                 }
             }
         }
-        throw RegistryError(nil, zh: "无法连接县服务器 \(base.absoluteString)（\(lastError.map { "\($0.localizedDescription)" } ?? "")），已保存的数据不受影响，稍后再同步",
-                            en: "cannot reach the county server \(base.absoluteString) (\(lastError.map { "\($0.localizedDescription)" } ?? "")); nothing is lost, sync again later")
+        throw RegistryError(nil, zh: "无法连接服务器 \(base.absoluteString)（\(lastError?.detail ?? "")），已保存的数据不受影响，稍后再同步",
+                            en: "cannot reach the server \(base.absoluteString) (\(lastError?.detail ?? "")); nothing is lost, sync again later")
+            .ending(.unreachable)
+    }
+
+    /// Refuses to send a token in clear to anything but this machine, unless `insecureHTTP`.
+    public static func checkScheme(_ base: URL, insecureHTTP: Bool) throws {
+        switch base.scheme?.lowercased() {
+        case "https": return
+        case "http" where insecureHTTP || Curl.isLoopback(base.host): return
+        case "http":
+            throw RegistryError(nil, zh: "不通过未加密的 http:// 向 \(base.host ?? "") 发送令牌（网上任何人都能截获）：请用 https:// 地址；确需明文（县内专网）时加 --insecure-http",
+                                en: "a token is not sent over plain http:// to \(base.host ?? "") (anyone on the network could take it): use an https:// address, or --insecure-http on a private network")
+                .ending(.usage)
+        default:
+            throw RegistryError(nil, zh: "服务器地址应以 https:// 开头", en: "the server address must start with https://").ending(.usage)
+        }
+    }
+
+    /// `seconds` give or take half: retries spread out instead of arriving together.
+    static func jittered(_ seconds: Double) -> Double { seconds * Double.random(in: 0.5...1.5) }
+
+    /// Runs a blocking exchange on a dispatch thread, so that it never holds one of the cooperative threads.
+    static func offThePool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async { continuation.resume(with: Result { try work() }) }
+        }
     }
 }

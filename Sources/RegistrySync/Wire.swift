@@ -3,6 +3,9 @@ import RegistryCore
 /// The sync protocol's messages (HTTP/1.1 + JSON, described in schema/openapi.yaml). Shared by the village
 /// client and the county server so that both sides read the same field names.
 public enum Wire {
+    /// The header every request carries this program's version in (`RegistryVersion`).
+    public static let versionHeader = "X-Registry-Version"
+
     /// `POST /v1/sync/push`: this site's own changes with sequence numbers after `after`, up to `through`.
     public struct PushRequest: Codable, Sendable {
         public var site: String

@@ -8,7 +8,7 @@ extension RegistryError {
         if let error = error as? DatabaseError {
             switch error.resultCode {
             case .SQLITE_BUSY, .SQLITE_LOCKED:
-                return RegistryError(nil, zh: "数据库正被另一程序占用，请稍后重试", en: "the database is busy in another program; try again")
+                return RegistryError(nil, zh: "数据库正被另一程序占用，请稍后重试", en: "the database is busy in another program; try again").ending(.temporary)
             case .SQLITE_FULL:
                 return RegistryError(nil, zh: "磁盘已满，未写入任何数据", en: "the disk is full; nothing was written")
             case .SQLITE_NOTADB, .SQLITE_CORRUPT:

@@ -5,6 +5,8 @@ public struct RegistryError: Error, Sendable, CustomStringConvertible {
     public let field: Field?
     /// Why, in both languages.
     public let reason: Localized
+    /// How the command that met it ends (`ExitStatus`): a refused input unless said otherwise.
+    public internal(set) var status: ExitStatus = .refused
 
     /// A refusal of `field` for `reason`.
     public init(_ field: Field?, _ reason: Localized) {
