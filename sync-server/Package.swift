@@ -22,6 +22,9 @@ let package = Package(
         // Already built for Hummingbird; named for the connection guard's channel handler.
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        // Already built for Hummingbird; named for the client-version header.
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         // The PostgreSQL store (`--db postgres://…`).
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
@@ -38,6 +41,10 @@ let package = Package(
                 .product(name: "RegistryCore", package: "VillageRegistry"),
                 .product(name: "RegistrySync", package: "VillageRegistry"),
                 .product(name: "Hummingbird", package: "hummingbird"),
+                // HTTPS (`serve --tls-cert --tls-key`), over swift-nio-ssl.
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),

@@ -15,10 +15,12 @@ public struct SyncState: Sendable, Equatable {
     public var epoch: String?
     /// When a sync last completed.
     public var lastSuccess: String?
+    /// The certificate authority file to trust for the server (`--ca-cert`), remembered like the server.
+    public var caFile: String? = nil
 
     enum Key {
         static let server = "sync_server", token = "sync_token", push = "push_cursor", pull = "pull_cursor"
-        static let epoch = "pull_epoch", lastSuccess = "last_sync"
+        static let epoch = "pull_epoch", lastSuccess = "last_sync", caFile = "sync_ca_file"
     }
 
     /// Reads the state.
@@ -26,7 +28,8 @@ public struct SyncState: Sendable, Equatable {
         SyncState(server: try LocalSettings.get(db, Key.server), token: try LocalSettings.get(db, Key.token),
                   pushCursor: Int64(try LocalSettings.get(db, Key.push) ?? "0") ?? 0,
                   pullCursor: Int64(try LocalSettings.get(db, Key.pull) ?? "0") ?? 0,
-                  epoch: try LocalSettings.get(db, Key.epoch), lastSuccess: try LocalSettings.get(db, Key.lastSuccess))
+                  epoch: try LocalSettings.get(db, Key.epoch), lastSuccess: try LocalSettings.get(db, Key.lastSuccess),
+                  caFile: try LocalSettings.get(db, Key.caFile))
     }
 
     static func setPush(_ db: Database, _ cursor: Int64) throws { try LocalSettings.set(db, Key.push, String(cursor)) }
@@ -36,8 +39,9 @@ public struct SyncState: Sendable, Equatable {
     }
 
     /// Remembers the server and token given once with `registry sync --server --token`.
-    public static func remember(_ db: Database, server: String?, token: String?) throws {
+    public static func remember(_ db: Database, server: String?, token: String?, caFile: String? = nil) throws {
         if let server { try LocalSettings.set(db, Key.server, server) }
+        if let caFile { try LocalSettings.set(db, Key.caFile, caFile) }
         if let token { try LocalSettings.set(db, Key.token, token) }
     }
 }

@@ -34,8 +34,9 @@ struct GlobalOptions: ParsableArguments {
         } catch let exit as ExitCode {
             throw exit
         } catch {
-            Console.error(RegistryError.from(error).message(lang))
-            throw ExitCode.failure
+            let refusal = RegistryError.from(error)
+            Console.error(refusal.message(lang))
+            throw ExitCode(refusal)
         }
     }
 }

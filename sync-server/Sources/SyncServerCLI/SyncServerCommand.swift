@@ -13,6 +13,8 @@ struct SyncServerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sync-server",
         abstract: "县级汇总与同步服务器 / The county's sync server.",
+        discussion: ExitStatus.help,
+        version: RegistryVersion.current,
         subcommands: [Init.self, Villages.self, RegionsCommand.self, Token.self, ResultsCommand.self, RiskAreas.self, Leads.self, PersonCommand.self, Merge.self, Serve.self, UpstreamCommand.self, MaskKeyCommand.self, Restored.self,
                       Copy.self, PosterCommand.self, BackupCommand.self])
 }
@@ -45,8 +47,9 @@ struct ServerOptionsGroup: ParsableArguments {
         } catch let exit as ExitCode {
             throw exit
         } catch {
-            FileHandle.standardError.write(Data((RegistryError.from(error).message(language).terminalSafe + "\n").utf8))
-            throw ExitCode.failure
+            let refusal = RegistryError.from(error)
+            FileHandle.standardError.write(Data((refusal.message(language).terminalSafe + "\n").utf8))
+            throw ExitCode(refusal.status.rawValue)
         }
     }
 }
@@ -194,11 +197,14 @@ extension SyncServerCommand {
         @Option(help: "每个地址最多同时连接数 / Connections one address may hold at once.") var maxConnectionsPerAddress = 256
         @Option(help: ArgumentHelp("请求体上限（字节） / The largest request body, in bytes.", visibility: .hidden)) var maxBodyBytes = 2 << 20
         @Option(help: "定时向上级转发，如 5m、30s、1h（须先 upstream set） / Relay up on this schedule, e.g. 5m.") var upstreamEvery: String?
+        @Option(help: "HTTPS 证书链（PEM） / Serve HTTPS with this certificate chain (PEM).") var tlsCert: String?
+        @Option(help: "HTTPS 私钥（PEM） / The certificate's private key (PEM).") var tlsKey: String?
 
         func validate() throws {
             if let upstreamEvery, UpstreamSchedule.seconds(upstreamEvery) == nil {
                 throw ValidationError("--upstream-every: a duration such as 30s, 5m or 1h (at most 24h)")
             }
+            if (tlsCert == nil) != (tlsKey == nil) { throw ValidationError("--tls-cert and --tls-key go together") }
         }
 
         func run() async throws {
@@ -213,9 +219,10 @@ extension SyncServerCommand {
                 serverOptions.idleTimeout = idleTimeout
                 serverOptions.connectionsPerAddress = maxConnectionsPerAddress
                 serverOptions.maxBody = maxBodyBytes
-                let app = buildApplication(store: db, options: serverOptions, logger: logger) { port in
+                if let tlsCert, let tlsKey { serverOptions.tls = (tlsCert, tlsKey) }
+                let app = try buildApplication(store: db, options: serverOptions, logger: logger) { port in
                     // Scripts and tests read the bound port from this line.
-                    FileHandle.standardOutput.write(Data("listening on \(host):\(port)\n".utf8))
+                    FileHandle.standardOutput.write(Data("listening on \(tlsCert == nil ? "" : "https://")\(host):\(port)\n".utf8))
                 }
                 let relay = upstreamEvery.flatMap(UpstreamSchedule.seconds).map { interval in
                     Task { await UpstreamSchedule.run(every: interval, store: db, logger: logger) }

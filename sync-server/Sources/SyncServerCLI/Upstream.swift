@@ -19,6 +19,8 @@ struct UpstreamCommand: AsyncParsableCommand {
         @Option(help: "上级签发给本级的令牌（也可用 $SYNC_SERVER_UPSTREAM_TOKEN） / The token the server above issued.") var token: String?
         @Flag(help: "人员脱敏上报：身份证号换成散列值，手机号、姓名打码，不报住址和出生日期 / Send persons up masked.") var mask = false
         @Option(name: .customLong("mask-key"), help: "本省脱敏密钥文件（sync-server mask-key generate） / The province's mask key file.") var maskKey: String?
+        @Option(help: "信任上级自签的 CA 证书（PEM） / Trust the upper server's own CA (PEM file).") var caCert: String?
+        @Flag(help: "允许经未加密的 http:// 向非本机地址发送令牌（仅限专网） / Send the token over plain http:// to another machine.") var insecureHTTP = false
 
         func run() async throws {
             try await options.run { db in
@@ -29,7 +31,7 @@ struct UpstreamCommand: AsyncParsableCommand {
                     throw RegistryError(nil, zh: "--mask 与 --mask-key 须一起给出", en: "--mask and --mask-key go together")
                 }
                 let key = try maskKey.map { file in try RelayMask(file: file); return try String(contentsOfFile: file, encoding: .utf8) }
-                let upstream = try Upstream.checked(url: server, token: token, maskKey: key)
+                let upstream = try Upstream.checked(url: server, token: token, maskKey: key, caFile: caCert, insecureHTTP: insecureHTTP)
                 let settings = try await db.settings()
                 guard settings.level != .province else {
                     throw RegistryError(nil, zh: "省级服务器没有上级", en: "a province server has no server above")

@@ -76,7 +76,7 @@ final class ServerHarness: @unchecked Sendable {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: ServerHarness.binary)
         // copy names both stores itself; mask-key opens none
-        process.arguments = arguments + (["copy", "mask-key"].contains(arguments.first) ? [] : ["--db", db])
+        process.arguments = arguments + (["copy", "mask-key", "--version"].contains(arguments.first) ? [] : ["--db", db])
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         let out = Pipe(), err = Pipe()
         process.standardOutput = out

@@ -1,8 +1,11 @@
 import Foundation
 import Hummingbird
 import HummingbirdCore
+import HummingbirdTLS
 import Logging
 import NIOCore
+import NIOSSL
+import RegistryCore
 
 /// How the server runs.
 public struct ServerOptions: Sendable {
@@ -24,6 +27,9 @@ public struct ServerOptions: Sendable {
     /// village office helping its returnees: a few dozen; a script: thousands).
     public var declarationsPerAddress = 30
     public var declarationWindow: TimeInterval = 600
+    /// The certificate chain and private key (PEM files) to serve HTTPS with; nil serves plain HTTP (behind a proxy
+    /// that terminates TLS, or on 127.0.0.1).
+    public var tls: (certificate: String, key: String)?
 
     public init(host: String = "127.0.0.1", port: Int = 8080) {
         self.host = host
@@ -38,6 +44,7 @@ public func buildRouter<Store: CountyStore>(store: Store, options: ServerOptions
     router.add(middleware: SecurityHeadersMiddleware())
     router.add(middleware: ErrorLogMiddleware(logger: logger))
     router.add(middleware: MethodNotAllowedMiddleware())
+    router.add(middleware: ClientVersionMiddleware())
     let villages = VillageAuthenticator(store: store)
     let county = CountyAuthenticator(store: store)
     HealthController(store: store, options: options, villages: villages).add(to: router)
@@ -51,9 +58,9 @@ public func buildRouter<Store: CountyStore>(store: Store, options: ServerOptions
     return router
 }
 
-/// The HTTP application over a store, with the connection guard in front.
+/// The HTTP application over a store, with the connection guard in front (and TLS, when `options.tls` names the files).
 public func buildApplication<Store: CountyStore>(store: Store, options: ServerOptions, logger: Logger,
-                                                 onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
+                                                 onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) throws -> some ApplicationProtocol {
     let counts = ConnectionGuard.Counts(perAddress: options.connectionsPerAddress)
     let guardHandler: @Sendable () -> [any RemovableChannelHandler] = {
         [ConnectionGuard(counts: counts, headerTimeout: .milliseconds(Int64(options.headerTimeout * 1000)),
@@ -61,9 +68,27 @@ public func buildApplication<Store: CountyStore>(store: Store, options: ServerOp
     }
     return Application(
         router: buildRouter(store: store, options: options, logger: logger),
-        server: .http1(configuration: .init(additionalChannelHandlers: guardHandler())),
+        server: try options.tls.map { try .tls(.http1(configuration: .init(additionalChannelHandlers: guardHandler())),
+                                               tlsConfiguration: try tlsConfiguration(certificate: $0.certificate, key: $0.key)) }
+            ?? .http1(configuration: .init(additionalChannelHandlers: guardHandler())),
         configuration: .init(address: .hostname(options.host, port: options.port), serverName: "sync-server",
                              availableConnectionsDelegate: MaximumAvailableConnections(options.maxConnections)),
         onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? options.port) },
         logger: logger)
+}
+
+/// The server's TLS configuration from PEM files, refused in one line naming the file when one cannot be read.
+func tlsConfiguration(certificate: String, key: String) throws -> TLSConfiguration {
+    let chain: [NIOSSLCertificate], privateKey: NIOSSLPrivateKey
+    do {
+        chain = try NIOSSLCertificate.fromPEMFile(certificate)
+    } catch {
+        throw RegistryError(nil, zh: "--tls-cert：无法读取证书 \(certificate)（应为 PEM）", en: "--tls-cert: cannot read the certificate \(certificate) (PEM expected)")
+    }
+    do {
+        privateKey = try NIOSSLPrivateKey(file: key, format: .pem)
+    } catch {
+        throw RegistryError(nil, zh: "--tls-key：无法读取私钥 \(key)（应为 PEM）", en: "--tls-key: cannot read the private key \(key) (PEM expected)")
+    }
+    return TLSConfiguration.makeServerConfiguration(certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(privateKey))
 }

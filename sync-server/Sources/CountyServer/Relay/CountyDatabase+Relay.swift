@@ -27,6 +27,8 @@ extension CountyDatabase {
             try LocalSettings.set(db, Upstream.urlKey, upstream?.url)
             try LocalSettings.set(db, Upstream.tokenKey, upstream?.token)
             try LocalSettings.set(db, Upstream.maskKey, upstream?.maskKey)
+            try LocalSettings.set(db, Upstream.caKey, upstream?.caFile)
+            try LocalSettings.set(db, Upstream.insecureKey, upstream?.insecureHTTP == true ? "1" : nil)
             // A new server above holds nothing of this one yet; the same one (a new token) keeps its place.
             if upstream == nil || upstream?.url != old {
                 for key in [Upstream.cursorKey, Upstream.pulledKey, Upstream.epochKey] { try LocalSettings.set(db, key, nil) }

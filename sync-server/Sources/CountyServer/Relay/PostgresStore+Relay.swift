@@ -19,7 +19,8 @@ extension PostgresStore {
         _ = try await settings()
         try await transaction { connection in
             let old = try await setting(Upstream.urlKey, on: connection)
-            for (key, value) in [(Upstream.urlKey, upstream?.url), (Upstream.tokenKey, upstream?.token), (Upstream.maskKey, upstream?.maskKey)] {
+            for (key, value) in [(Upstream.urlKey, upstream?.url), (Upstream.tokenKey, upstream?.token), (Upstream.maskKey, upstream?.maskKey),
+                                 (Upstream.caKey, upstream?.caFile), (Upstream.insecureKey, upstream?.insecureHTTP == true ? "1" : nil)] {
                 if let value { try await setSetting(key, value, on: connection) } else { try await deleteSetting(key, on: connection) }
             }
             // A new server above holds nothing of this one yet; the same one (a new token) keeps its place.

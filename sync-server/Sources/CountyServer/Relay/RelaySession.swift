@@ -29,7 +29,8 @@ public struct RelaySession: Sendable {
     /// tries once: its next turn is the retry).
     public static func to(_ upstream: Upstream, store: any CountyStore, attempts: Int = 5) throws -> RelaySession {
         guard let url = URL(string: upstream.url) else { throw RegistryError(nil, zh: "上级服务器网址无效", en: "the upper server's URL is not valid") }
-        return RelaySession(store: store, transport: HTTPTransport(base: url, token: upstream.token, attempts: attempts))
+        return RelaySession(store: store, transport: HTTPTransport(base: url, token: upstream.token, attempts: attempts,
+                                                                        caFile: upstream.caFile, insecureHTTP: upstream.insecureHTTP))
     }
 
     /// Sends everything pending, batch by batch, until the server above holds it all.

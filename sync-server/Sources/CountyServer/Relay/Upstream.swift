@@ -1,5 +1,6 @@
 import Foundation
 import RegistryCore
+import RegistrySync
 
 /// Where a server relays its region's log up (`sync-server upstream set --server URL --token TOKEN`), and how far it
 /// has: kept in the server's settings, so that a restart, a crash or a backup carries it.
@@ -15,6 +16,10 @@ public struct Upstream: Sendable, Equatable {
     public var epoch: String?
     /// The key persons are masked with on their way up (`RelayMask`), or nil when the server above sees them whole.
     public var maskKey: String?
+    /// The certificate authority to trust for the server above (its own), and whether a plain `http://` link to
+    /// another machine is allowed (`HTTPTransport.checkScheme`).
+    public var caFile: String? = nil
+    public var insecureHTTP = false
 
     public init(url: String, token: String, cursor: Int64 = 0, pulled: Int64 = 0, epoch: String? = nil, maskKey: String? = nil) {
         self.url = url
@@ -27,8 +32,9 @@ public struct Upstream: Sendable, Equatable {
 
     /// The settings keys.
     static let urlKey = "upstream_url", tokenKey = "upstream_token", cursorKey = "upstream_cursor",
-               pulledKey = "upstream_pulled", epochKey = "upstream_epoch", maskKey = "upstream_mask_key"
-    static let keys = [urlKey, tokenKey, cursorKey, pulledKey, epochKey, maskKey]
+               pulledKey = "upstream_pulled", epochKey = "upstream_epoch", maskKey = "upstream_mask_key",
+               caKey = "upstream_ca_file", insecureKey = "upstream_insecure_http"
+    static let keys = [urlKey, tokenKey, cursorKey, pulledKey, epochKey, maskKey, caKey, insecureKey]
 
     /// From stored settings, nil when not linked.
     init?(_ values: [String: String?]) {
@@ -36,6 +42,8 @@ public struct Upstream: Sendable, Equatable {
         self.init(url: url, token: token, cursor: (values[Self.cursorKey] ?? nil).flatMap { Int64($0) } ?? 0,
                   pulled: (values[Self.pulledKey] ?? nil).flatMap { Int64($0) } ?? 0, epoch: values[Self.epochKey] ?? nil,
                   maskKey: values[Self.maskKey] ?? nil)
+        caFile = values[Self.caKey] ?? nil
+        insecureHTTP = (values[Self.insecureKey] ?? nil) == "1"
     }
 
     /// One entry the server above refused, with its reason (in the language it was asked for).
@@ -54,14 +62,21 @@ public struct Upstream: Sendable, Equatable {
 
     /// Checks what an IT officer typed: an http(s) URL with a host, and a token; the mask key's text when persons
     /// are to go up masked.
-    public static func checked(url: String, token: String, maskKey: String? = nil) throws -> Upstream {
+    public static func checked(url: String, token: String, maskKey: String? = nil, caFile: String? = nil, insecureHTTP: Bool = false) throws -> Upstream {
         let url = url.trimmingCharacters(in: .whitespaces), token = token.trimmingCharacters(in: .whitespaces)
         guard let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme?.lowercased() ?? ""), parsed.host != nil else {
             throw RegistryError(nil, zh: "--server 应为上级服务器的网址，例如 https://city.example/", en: "--server must be the upper server's URL, e.g. https://city.example/")
         }
         guard !token.isEmpty else { throw RegistryError(nil, zh: "--token 不能为空", en: "--token must not be empty") }
         if let maskKey { _ = try RelayMask(hex: maskKey) }
-        return Upstream(url: url, token: token, maskKey: maskKey?.trimmingCharacters(in: .whitespacesAndNewlines))
+        try HTTPTransport.checkScheme(parsed, insecureHTTP: insecureHTTP)
+        if let caFile, !FileManager.default.isReadableFile(atPath: caFile) {
+            throw RegistryError(nil, zh: "--ca-cert：无法读取 \(caFile)", en: "--ca-cert: cannot read \(caFile)")
+        }
+        var upstream = Upstream(url: url, token: token, maskKey: maskKey?.trimmingCharacters(in: .whitespacesAndNewlines))
+        upstream.caFile = caFile.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
+        upstream.insecureHTTP = insecureHTTP
+        return upstream
     }
 }
 
