@@ -92,10 +92,14 @@ public struct HTTPTransport: SyncTransport {
     /// `seconds` give or take half: retries spread out instead of arriving together.
     static func jittered(_ seconds: Double) -> Double { seconds * Double.random(in: 0.5...1.5) }
 
-    /// Runs a blocking exchange on a dispatch thread, so that it never holds one of the cooperative threads.
+    /// Runs a blocking exchange on a thread of its own, so that it never holds one of the cooperative threads, and
+    /// exchanges run side by side however many there are (the global dispatch queue runs about one per core; a
+    /// relay's, a test's 500 villages', would wait in line).
     static func offThePool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async { continuation.resume(with: Result { try work() }) }
+            let thread = Thread { continuation.resume(with: Result { try work() }) }
+            thread.stackSize = 1 << 20
+            thread.start()
         }
     }
 }

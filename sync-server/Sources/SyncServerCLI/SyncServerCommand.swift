@@ -209,6 +209,7 @@ extension SyncServerCommand {
 
         func run() async throws {
             LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
+            ServerMetrics.bootstrap()
             keepFreedMemory()
             let logger = Logger(label: "sync-server")
             try await options.run { db in

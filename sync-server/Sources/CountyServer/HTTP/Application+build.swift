@@ -41,6 +41,8 @@ public struct ServerOptions: Sendable {
 /// per file; each is generic over the store, so that the same routes serve SQLite and PostgreSQL.
 public func buildRouter<Store: CountyStore>(store: Store, options: ServerOptions, logger: Logger) -> Router<CountyRequestContext> {
     let router = Router(context: CountyRequestContext.self)
+    // Request counts and latency by route template, method and status (`GET /metrics`).
+    router.add(middleware: MetricsMiddleware())
     router.add(middleware: SecurityHeadersMiddleware())
     router.add(middleware: ErrorLogMiddleware(logger: logger))
     router.add(middleware: MethodNotAllowedMiddleware())
@@ -52,6 +54,7 @@ public func buildRouter<Store: CountyStore>(store: Store, options: ServerOptions
     PullController(store: store, logger: logger, villages: villages).add(to: router)
     RelayController(store: store, options: options, logger: logger, regions: RegionAuthenticator(store: store)).add(to: router)
     SummaryController(store: store, options: options, county: county).add(to: router)
+    MetricsController(store: store, options: options, county: county).add(to: router)
     DashboardController(store: store, options: options, county: county).add(to: router)
     DeclareController(store: store, options: options, logger: logger,
                       limiter: RateLimiter(limit: options.declarationsPerAddress, window: options.declarationWindow)).add(to: router)

@@ -24,6 +24,7 @@ struct PullController<Store: CountyStore>: Sendable {
                 "village": .string(village), "out": .stringConvertible(page.changes.count),
                 "ms": .stringConvertible(Int(Date().timeIntervalSince(started) * 1000)),
             ])
+            ServerMetrics.pulled(relay: false, changes: page.changes.count)
             return try json(page)
         }
     }

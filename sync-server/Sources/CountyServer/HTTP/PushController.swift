@@ -35,6 +35,7 @@ struct PushController<Store: CountyStore>: Sendable {
                     "rejected": .stringConvertible(ack.rejected.count), "through": .stringConvertible(ack.ackedThrough),
                     "ms": .stringConvertible(Int(Date().timeIntervalSince(started) * 1000)),
                 ])
+                ServerMetrics.pushed(relay: false, changes: push.changes.count, rejected: ack.rejected)
                 return try json(ack)
             } catch let refusal as CountyDatabase.PushRefusal {
                 throw refusal.answer(sender: village, logger: logger)
@@ -46,6 +47,12 @@ struct PushController<Store: CountyStore>: Sendable {
 extension CountyDatabase.PushRefusal {
     /// The HTTP answer to a push (a village's, or a region's relay) the store refused as a whole.
     func answer(sender village: String, logger: Logger) -> Refusal {
+        let refusal = refusal(sender: village, logger: logger)
+        if case .busy = self {} else { ServerMetrics.refused(refusal.body.error) }  // busy is counted where it is decided
+        return refusal
+    }
+
+    private func refusal(sender village: String, logger: Logger) -> Refusal {
         switch self {
         case .gap(let expected):
             return Refusal(.conflict, "gap", Localized(zh: "上传顺序不连续，应从 \(expected) 之后开始", en: "the batch does not follow on; expected after \(expected)"),
@@ -63,6 +70,10 @@ extension CountyDatabase.PushRefusal {
                                                                  en: "this site belongs to the county or to another token"))
         case .malformed(let reason):
             return Refusal(.badRequest, "bad_request", reason)
+        case .busy(let seconds):
+            return Refusal(.serviceUnavailable, "busy", Localized(zh: "县服务器正忙，请 \(seconds) 秒后重试（数据没有丢失）",
+                                                                 en: "the server is busy; try again in \(seconds) s (nothing is lost)"),
+                           retryAfter: seconds)
         }
     }
 }

@@ -7,7 +7,7 @@ import RegistrySync
 /// The method each path answers; another method on a known path is answered 405 with `Allow` (a 404 would say
 /// the path does not exist, and sends a client author looking in the wrong place).
 let routeMethods: [String: HTTPRequest.Method] = [
-    "/healthz": .get, "/v1/sync/push": .post, "/v1/sync/pull": .get, "/v1/relay/push": .post, "/v1/relay/pull": .get, "/v1/summary": .get, "/dashboard": .get,
+    "/healthz": .get, "/v1/sync/push": .post, "/v1/sync/pull": .get, "/v1/relay/push": .post, "/v1/relay/pull": .get, "/v1/summary": .get, "/metrics": .get, "/dashboard": .get,
 ]
 
 /// Answers another method on a known path (PUT, DELETE, or one it has never heard of) with 405 and `Allow`.
@@ -33,17 +33,22 @@ struct MethodNotAllowedMiddleware<Context: RequestContext>: RouterMiddleware {
 struct Refusal: HTTPResponseError {
     let status: HTTPResponse.Status
     let body: Wire.ErrorBody
+    /// Seconds for `Retry-After` (a busy server).
+    let retryAfter: Int?
 
-    init(_ status: HTTPResponse.Status, _ code: String, _ message: Localized, expected: Int64? = nil) {
+    init(_ status: HTTPResponse.Status, _ code: String, _ message: Localized, expected: Int64? = nil, retryAfter: Int? = nil) {
         self.status = status
         self.body = Wire.ErrorBody(error: code, message: message, expected: expected)
+        self.retryAfter = retryAfter
     }
 
     func response(from request: Request, context: some RequestContext) throws -> Response { try response() }
 
     func response() throws -> Response {
-        Response(status: status, headers: [.contentType: "application/json; charset=utf-8"],
-                 body: .init(byteBuffer: ByteBuffer(bytes: (try? JSONEncoder().encode(body)) ?? Data())))
+        var response = Response(status: status, headers: [.contentType: "application/json; charset=utf-8"],
+                                body: .init(byteBuffer: ByteBuffer(bytes: (try? JSONEncoder().encode(body)) ?? Data())))
+        if let retryAfter { response.headers[.retryAfter] = String(retryAfter) }
+        return response
     }
 }
 

@@ -33,6 +33,7 @@ struct RelayController<Store: CountyStore>: Sendable {
                     "rejected": .stringConvertible(ack.rejected.count), "through": .stringConvertible(ack.ackedThrough),
                     "ms": .stringConvertible(Int(Date().timeIntervalSince(started) * 1000)),
                 ])
+                ServerMetrics.pushed(relay: true, changes: push.entries.count, rejected: ack.rejected)
                 return try json(ack)
             } catch let refusal as CountyDatabase.PushRefusal {
                 throw refusal.answer(sender: holder.village, logger: logger)
@@ -48,6 +49,7 @@ struct RelayController<Store: CountyStore>: Sendable {
             }
             let page = try await store.relayDown(region: holder.village, after: after, limit: limit)
             logger.info("relay down", metadata: ["region": .string(holder.village), "out": .stringConvertible(page.entries.count)])
+            ServerMetrics.pulled(relay: true, changes: page.entries.count)
             return try json(page)
         }
     }

@@ -15,6 +15,8 @@ extension CountyDatabase {
         case foreignSite
         /// The batch's numbering does not hold together (400): why.
         case malformed(Localized)
+        /// Too many changes wait for the writer (503): try again after `retryAfter` seconds.
+        case busy(retryAfter: Int)
     }
 
 }

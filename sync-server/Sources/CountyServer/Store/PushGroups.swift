@@ -1,3 +1,4 @@
+import Foundation
 import RegistryCore
 import RegistrySync
 
@@ -21,10 +22,37 @@ actor PushGroups {
 
     private var queue: [Pending] = []
     private var draining = false
+    /// The changes waiting in `queue`.
+    private var queued = 0
 
-    /// Queues `push` and returns its acknowledgement once the group holding it has committed.
+    /// How many changes may wait for the writer before a push is answered 503 with `Retry-After` instead of queued
+    /// (`SYNC_SERVER_QUEUE_LIMIT`): at 17:00 the queue would otherwise grow without bound, each push waiting longer than
+    /// its client's timeout and then sent again. 50,000 changes are ten seconds of the writer in a slow hour and
+    /// about 50 MB of memory.
+    let limit: Int
+    /// A pause before each group commit (`SYNC_SERVER_WRITER_DELAY_MS`): a deliberately slowed writer, for the test and
+    /// the benchmark of back-pressure only.
+    let delay: UInt64
+
+    init(environment: [String: String] = ProcessInfo.processInfo.environment) {
+        limit = environment["SYNC_SERVER_QUEUE_LIMIT"].flatMap(Int.init).map { max($0, 1) } ?? 50_000
+        delay = environment["SYNC_SERVER_WRITER_DELAY_MS"].flatMap(UInt64.init) ?? 0
+    }
+
+    /// The changes waiting for the writer now (the metrics' queue length).
+    var length: Int { queued }
+
+    /// Queues `push` and returns its acknowledgement once the group holding it has committed; refuses it as busy when
+    /// the queue is full (a push alone larger than the limit still waits when the queue is empty).
     func submit(_ push: PendingPush, to database: some GroupCommitting) async throws -> Wire.PushResponse {
-        try await withCheckedThrowingContinuation { continuation in
+        let size = push.prepared.count
+        if !queue.isEmpty && queued + size > limit {
+            ServerMetrics.refused("busy")
+            throw CountyDatabase.PushRefusal.busy(retryAfter: Self.retryAfter(queued: queued))
+        }
+        queued += size
+        ServerMetrics.queueLength(queued)
+        return try await withCheckedThrowingContinuation { continuation in
             queue.append(Pending(push: push, continuation: continuation))
             if !draining {
                 draining = true
@@ -32,6 +60,10 @@ actor PushGroups {
             }
         }
     }
+
+    /// Seconds to wait before trying again: the queue's drain time at a slow hour's 2,000 changes/s, 1 to 30 s (the
+    /// client adds jitter, so that the refused do not return together).
+    static func retryAfter(queued: Int) -> Int { min(30, max(1, queued / 2_000)) }
 
     private func drain(_ database: some GroupCommitting) async {
         while !queue.isEmpty {
@@ -42,6 +74,9 @@ actor PushGroups {
             }
             let group = Array(queue.prefix(count))
             queue.removeFirst(count)
+            queued -= changes
+            ServerMetrics.queueLength(queued)
+            if delay > 0 { try? await Task.sleep(nanoseconds: delay * 1_000_000) }
             // While the writer works on this group, `submit` keeps queueing the next one (the actor is free).
             do {
                 let results = try await database.applyGroup(group.map(\.push))
