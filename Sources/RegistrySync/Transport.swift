@@ -19,10 +19,14 @@ public struct HTTPTransport: SyncTransport {
     /// A PEM file of the certificate authorities to trust (a county's own), instead of the system's.
     let caFile: String?
     let insecureHTTP: Bool
+    /// The version declared to the server (this program's; a test declares an old one).
+    let version: String
 
     /// A transport to `base` (e.g. `https://county.example:8443`) authenticating with `token`.
     public init(base: URL, token: String, attempts: Int = 5, caFile: String? = nil, insecureHTTP: Bool = false,
+                version: String = RegistryVersion.current,
                 sleep: @escaping @Sendable (Double) async -> Void = { try? await Task.sleep(nanoseconds: UInt64($0 * 1e9)) }) {
+        self.version = version
         self.base = base
         self.token = token
         self.attempts = attempts
@@ -39,7 +43,7 @@ public struct HTTPTransport: SyncTransport {
         var components = URLComponents(url: base.appendingPathComponent(path), resolvingAgainstBaseURL: false)!
         if !query.isEmpty { components.queryItems = query.sorted { $0.key < $1.key }.map { URLQueryItem(name: $0.key, value: $0.value) } }
         let url = components.url!
-        let headers = ["Authorization: Bearer \(token)", "\(Wire.versionHeader): \(RegistryVersion.current)",
+        let headers = ["Authorization: Bearer \(token)", "\(Wire.versionHeader): \(version)",
                        "User-Agent: registry/\(RegistryVersion.current)"] + (body != nil ? ["Content-Type: application/json"] : [])
         let caFile = caFile
         var delay = 0.5

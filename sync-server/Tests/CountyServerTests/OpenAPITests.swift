@@ -95,7 +95,51 @@ struct OpenAPITests {
                 Change(table: "person", pk: "p2", columns: ColumnValues([String: ColumnValue]()), hlc: HLC(milliseconds: Int64(Date().timeIntervalSince1970 * 1000) + 86_400_000, counter: 0).raw,
                        origin: "site-b", originSeq: 2)]))),
         ]
+        // A client declaring an old version, and the metrics.
+        let old: [(String, String, String, [String: String], Data?)] = [
+            ("/v1/sync/pull", "get", tokenA, ["after": "0"], nil),
+            ("/v1/sync/push", "post", tokenB, [:], try push(.init(site: "site-b", after: 0, through: 1, changes: [person]))),
+        ]
         var seen: [String: Set<Int>] = [:]
+        func check(_ path: String, _ method: String, _ status: Int, _ data: Data) throws {
+            seen["\(method) \(path)", default: []].insert(status)
+            let schema = try spec.responseSchema(path, method, status)
+            if let schema {
+                let value = try JSONSerialization.jsonObject(with: data)
+                #expect(spec.problems(value, schema).isEmpty, "\(method) \(path) \(status): \(spec.problems(value, schema))")
+            }
+        }
+        for (path, method, token, query, body) in old {
+            let (status, data) = try await HTTPTransport(base: county.url, token: token, attempts: 1, version: "0.19.0")
+                .send(method.uppercased(), path, query: query, body: body)
+            try check(path, method, status, data)
+        }
+        for token in [countyToken, tokenA] {
+            let (status, data) = try await HTTPTransport(base: county.url, token: token, attempts: 1).send("GET", "/metrics", query: [:], body: nil)
+            try check("/metrics", "get", status, data)
+        }
+        // A writer slowed and a queue of one change: pushes at once find it full.
+        let slow = try ServerHarness()
+        slow.environment = ["SYNC_SERVER_WRITER_DELAY_MS": "300", "SYNC_SERVER_QUEUE_LIMIT": "1"]
+        try slow.start()
+        defer { slow.stop() }
+        let slowURL = slow.url
+        let slowTokens = try (1...2).map { try slow.command(["token", "issue", "--village", "11010500100\($0)"]) }
+        let answers = try await withThrowingTaskGroup(of: (Int, Data).self) { group in
+            for i in 0..<6 {
+                let body = try push(.init(site: "s-\(i)", after: 0, through: 1, changes: [Change(
+                    table: "health_check", pk: "c-\(i)", columns: ColumnValues([
+                        "village": "11010500100\(i % 2 + 1)".databaseValue, "person_id": "p".databaseValue, "taken_at": "2022-07-02 08:00".databaseValue,
+                        "taken_on": "2022-07-02".databaseValue, "temperature": 36.5.databaseValue, "flagged": 0.databaseValue]),
+                    hlc: now, origin: "s-\(i)", originSeq: 1)]))
+                let token = slowTokens[i % 2]
+                group.addTask { try await HTTPTransport(base: slowURL, token: token, attempts: 1).send("POST", "/v1/sync/push", query: [:], body: body) }
+            }
+            var all: [(Int, Data)] = []
+            for try await answer in group { all.append(answer) }
+            return all
+        }
+        for (status, data) in answers { try check("/v1/sync/push", "post", status, data) }
         for (path, method, token, query, body) in calls {
             let (status, data) = try await HTTPTransport(base: county.url, token: token, attempts: 1).send(method.uppercased(), path, query: query, body: body)
             seen["\(method) \(path)", default: []].insert(status)
@@ -105,7 +149,7 @@ struct OpenAPITests {
                 #expect(spec.problems(value, schema).isEmpty, "\(method) \(path) \(status): \(spec.problems(value, schema))")
             }
         }
-        for operation in [("/healthz", "get"), ("/v1/summary", "get"), ("/v1/sync/pull", "get"), ("/v1/sync/push", "post")] {
+        for operation in [("/healthz", "get"), ("/v1/summary", "get"), ("/v1/sync/pull", "get"), ("/v1/sync/push", "post"), ("/metrics", "get")] {
             #expect(seen["\(operation.1) \(operation.0)"] == spec.documentedStatuses(operation.0, operation.1), "\(operation)")
         }
     }
