@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Builds the release packages into dist/: the village's programs (registry, registry-web) and the server
+# (sync-server, its systemd unit and example environment file), each a tarball with an INSTALL.md. Swift's standard
+# library is linked into the binaries (--static-swift-stdlib): they need only glibc, libsqlite3, libcurl and, for the
+# server, libqrencode from the system. scripts/test-package.sh checks the result.
+# Usage: scripts/package.sh            (PACKAGE_CONFIGURATION=debug for a quicker build of the same layout)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+CONFIG=${PACKAGE_CONFIGURATION:-release}
+FLAGS=(-c "$CONFIG" --static-swift-stdlib)
+
+echo "== building ($CONFIG, Swift's standard library linked in) =="
+swift build "${FLAGS[@]}" --product registry
+(cd village-web && swift build "${FLAGS[@]}" --product registry-web)
+(cd sync-server && swift build "${FLAGS[@]}" --product sync-server)
+REGISTRY="$(swift build "${FLAGS[@]}" --show-bin-path)/registry"
+WEB="$(cd village-web && swift build "${FLAGS[@]}" --show-bin-path)/registry-web"
+SERVER="$(cd sync-server && swift build "${FLAGS[@]}" --show-bin-path)/sync-server"
+
+VERSION=$("$REGISTRY" --version)
+DESCRIBE=$(git describe --tags --always --dirty 2>/dev/null || echo "no git")
+ARCH=$(uname -m)
+rm -rf dist && mkdir -p dist/stage
+
+village="village-registry-$VERSION"
+mkdir -p "dist/stage/$village/bin"
+install -m 0755 "$REGISTRY" "$WEB" "dist/stage/$village/bin/"
+install -m 0644 packaging/INSTALL-village.md "dist/stage/$village/INSTALL.md"
+echo "$VERSION ($DESCRIBE, $CONFIG)" > "dist/stage/$village/VERSION"
+
+server="sync-server-$VERSION"
+mkdir -p "dist/stage/$server/bin"
+install -m 0755 "$SERVER" "dist/stage/$server/bin/"
+install -m 0644 packaging/INSTALL-server.md "dist/stage/$server/INSTALL.md"
+install -m 0644 packaging/sync-server.service packaging/sync-server.env.example "dist/stage/$server/"
+echo "$VERSION ($DESCRIBE, $CONFIG)" > "dist/stage/$server/VERSION"
+
+# Debug symbols stay out of a package a village downloads over a slow line.
+[ "$CONFIG" = release ] && strip "dist/stage/$village/bin/"* "dist/stage/$server/bin/"*
+for name in "$village" "$server"; do
+    tar -C dist/stage --owner=0 --group=0 -czf "dist/$name-linux-$ARCH.tar.gz" "$name"
+done
+rm -rf dist/stage
+ls -l dist/
