@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Builds the release packages into dist/: the village's programs (registry, registry-web) and the server
 # (sync-server, its systemd unit and example environment file), each a tarball with an INSTALL.md. Swift's standard
-# library is linked into the binaries (--static-swift-stdlib): they need only glibc, libsqlite3, libcurl and, for the
-# server, libqrencode from the system. scripts/test-package.sh checks the result.
+# library is linked into the binaries (--static-swift-stdlib): they need only glibc, libstdc++, zlib, libxml2, libsqlite3,
+# libcurl and, for the server, libqrencode from the system. scripts/test-package.sh checks the result.
 # Usage: scripts/package.sh            (PACKAGE_CONFIGURATION=debug for a quicker build of the same layout)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 CONFIG=${PACKAGE_CONFIGURATION:-release}
-FLAGS=(-c "$CONFIG" --static-swift-stdlib)
+# FoundationXML (the .xlsx reader) lives in a static archive whose C half the linker would otherwise meet too early:
+# name it (and libxml2) again at the end of the link.
+FLAGS=(-c "$CONFIG" --static-swift-stdlib -Xlinker -l_CFXMLInterface -Xlinker -lxml2)
 
 echo "== building ($CONFIG, Swift's standard library linked in) =="
 swift build "${FLAGS[@]}" --product registry
