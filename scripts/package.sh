@@ -9,15 +9,18 @@ cd "$(dirname "$0")/.."
 CONFIG=${PACKAGE_CONFIGURATION:-release}
 # FoundationXML (the .xlsx reader) lives in a static archive whose C half the linker would otherwise meet too early:
 # name it (and libxml2) again at the end of the link.
+# Its own build folder: objects compiled for a static standard library cannot be linked against the shared one, so
+# sharing .build with the tests' builds would break the next `swift build`.
+SCRATCH="$PWD/.build-package"
 FLAGS=(-c "$CONFIG" --static-swift-stdlib -Xlinker -l_CFXMLInterface -Xlinker -lxml2)
 
 echo "== building ($CONFIG, Swift's standard library linked in) =="
-swift build "${FLAGS[@]}" --product registry
-(cd village-web && swift build "${FLAGS[@]}" --product registry-web)
-(cd sync-server && swift build "${FLAGS[@]}" --product sync-server)
-REGISTRY="$(swift build "${FLAGS[@]}" --show-bin-path)/registry"
-WEB="$(cd village-web && swift build "${FLAGS[@]}" --show-bin-path)/registry-web"
-SERVER="$(cd sync-server && swift build "${FLAGS[@]}" --show-bin-path)/sync-server"
+swift build "${FLAGS[@]}" --scratch-path "$SCRATCH/village" --product registry
+(cd village-web && swift build "${FLAGS[@]}" --scratch-path "$SCRATCH/web" --product registry-web)
+(cd sync-server && swift build "${FLAGS[@]}" --scratch-path "$SCRATCH/server" --product sync-server)
+REGISTRY="$(swift build "${FLAGS[@]}" --scratch-path "$SCRATCH/village" --show-bin-path)/registry"
+WEB="$(cd village-web && swift build "${FLAGS[@]}" --scratch-path "$SCRATCH/web" --show-bin-path)/registry-web"
+SERVER="$(cd sync-server && swift build "${FLAGS[@]}" --scratch-path "$SCRATCH/server" --show-bin-path)/sync-server"
 
 VERSION=$("$REGISTRY" --version)
 DESCRIBE=$(git describe --tags --always --dirty 2>/dev/null || echo "no git")

@@ -82,9 +82,9 @@ if command -v schemathesis >/dev/null; then
     scripts/schemathesis.sh "$(python3 -c 'import sys, urllib.parse as u; p = u.urlsplit(sys.argv[1]); print(u.urlunsplit(p._replace(path="/" + sys.argv[2])))' "$postgres" "$db")"
 fi
 # The packages: built as scripts/package.sh builds them (Swift's standard library linked in) and run unpacked in an empty
-# directory. In the debug configuration here: a release build compiles the server's dependencies afresh (BoringSSL
-# among them; 100 of its 866 steps took ten minutes on two busy cores), which CI's time cannot spare; the layout, the
-# static linking and what the binaries need from the system are the same.
+# directory (in its own build folder, .build-package). In the debug configuration here: a release build compiles the
+# server's dependencies with optimisation (BoringSSL among them; 100 of its 866 steps took ten minutes on two busy
+# cores), which CI's time cannot spare; the layout, the static linking and what the binaries need are the same.
 echo "== packages: scripts/package.sh, unpacked and run =="
 PACKAGE_CONFIGURATION=${PACKAGE_CONFIGURATION:-debug} scripts/package.sh
 scripts/test-package.sh

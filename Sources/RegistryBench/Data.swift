@@ -24,7 +24,10 @@ enum BenchData {
         var names: [String] = []
         for code in gazetteer.codes {
             guard let place = gazetteer.place(code: code), place.successor == nil else { continue }
-            if place.level == .country { names.append(place.name); continue }
+            if place.level == .country {
+                names.append(place.name)
+                continue
+            }
             let parent = place.parent.flatMap { gazetteer.place(code: $0) }
             names.append((parent?.shortNames.first ?? parent?.name ?? "") + (place.shortNames.first ?? place.name))
             names.append(place.name)
@@ -53,7 +56,8 @@ enum BenchData {
             let arrived = end.adding(days: -(n % 14))
             let departed = arrived.adding(days: -(n % 3))
             let name = String(surnames[n % surnames.count]) + String(given[(n / 20) % given.count])
-            out += "\(name),\(residentID(n)),1\(3 + n % 7)\(String(format: "%09d", n)),\(origin.code),\(origin.name),\(departed),\(arrived),高铁\r\n"
+            out +=
+                "\(name),\(residentID(n)),1\(3 + n % 7)\(String(format: "%09d", n)),\(origin.code),\(origin.name),\(departed),\(arrived),高铁\r\n"
         }
         return out
     }

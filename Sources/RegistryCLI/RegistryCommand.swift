@@ -10,8 +10,10 @@ struct RegistryCommand: AsyncParsableCommand {
         version: RegistryVersion.current,
         subcommands: [
             Init.self, Intake.self, List.self, Show.self, CheckCommand.self, TestCommand.self, Release.self,
-            Extend.self, Transfer.self, Today.self, Report.self, RiskAreas.self, Import.self, Export.self, Sync.self, LeadCommand.self,
-            Correct.self, Delete.self, Restore.self, ContactCommand.self, HouseholdCommand.self, Places.self, NoticeCommand.self,
+            Extend.self, Transfer.self, Today.self, Report.self, RiskAreas.self, Import.self, Export.self, Sync.self,
+            LeadCommand.self,
+            Correct.self, Delete.self, Restore.self, ContactCommand.self, HouseholdCommand.self, Places.self,
+            NoticeCommand.self,
             Serve.self, BackupCommand.self,
         ])
 }

@@ -16,8 +16,10 @@ enum Curl {
         var code: CURLcode
         var detail: String
         var retryable: Bool {
-            ![CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CACERT_BADFILE, CURLE_SSL_CERTPROBLEM, CURLE_URL_MALFORMAT,
-              CURLE_UNSUPPORTED_PROTOCOL].contains(code)
+            ![
+                CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CACERT_BADFILE, CURLE_SSL_CERTPROBLEM, CURLE_URL_MALFORMAT,
+                CURLE_UNSUPPORTED_PROTOCOL,
+            ].contains(code)
         }
         var untrusted: Bool { code == CURLE_PEER_FAILED_VERIFICATION }
     }
@@ -30,7 +32,9 @@ enum Curl {
         var headers: [String: String] = [:]
     }
 
-    static func perform(method: String, url: URL, headers: [String], body: Data?, caFile: String?, timeout: Int) throws -> Response {
+    static func perform(method: String, url: URL, headers: [String], body: Data?, caFile: String?, timeout: Int) throws
+        -> Response
+    {
         guard ready, let handle = curl_easy_init() else { throw Failure(code: CURLE_FAILED_INIT, detail: "libcurl") }
         defer { curl_easy_cleanup(handle) }
         let sink = Sink()
@@ -54,21 +58,30 @@ enum Curl {
         case (_, let body?):
             _ = ccurl_set_string(handle, CURLOPT_CUSTOMREQUEST, method)
             _ = ccurl_set_size(handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body.count))
-            body.withUnsafeBytes { _ = ccurl_set_pointer(handle, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: $0.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!)) }
+            body.withUnsafeBytes {
+                _ = ccurl_set_pointer(
+                    handle, CURLOPT_COPYPOSTFIELDS,
+                    UnsafeMutableRawPointer(mutating: $0.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!))
+            }
         default:
             _ = ccurl_set_string(handle, CURLOPT_CUSTOMREQUEST, method)
         }
         _ = ccurl_set_function(handle, CURLOPT_WRITEFUNCTION) { data, size, count, context in
             let sink = Unmanaged<Sink>.fromOpaque(context!).takeUnretainedValue()
-            if let data { sink.body.append(UnsafeRawPointer(data).assumingMemoryBound(to: UInt8.self), count: size * count) }
+            if let data {
+                sink.body.append(UnsafeRawPointer(data).assumingMemoryBound(to: UInt8.self), count: size * count)
+            }
             return size * count
         }
         _ = ccurl_set_pointer(handle, CURLOPT_WRITEDATA, context)
         _ = ccurl_set_function(handle, CURLOPT_HEADERFUNCTION) { data, size, count, context in
             let sink = Unmanaged<Sink>.fromOpaque(context!).takeUnretainedValue()
-            if let data, let line = String(bytes: UnsafeRawBufferPointer(start: data, count: size * count), encoding: .utf8),
-               let colon = line.firstIndex(of: ":") {
-                sink.headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespacesAndNewlines)
+            if let data,
+                let line = String(bytes: UnsafeRawBufferPointer(start: data, count: size * count), encoding: .utf8),
+                let colon = line.firstIndex(of: ":")
+            {
+                sink.headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(
+                    in: .whitespacesAndNewlines)
             }
             return size * count
         }
@@ -81,7 +94,9 @@ enum Curl {
 
     /// 127.0.0.0/8, ::1 and localhost.
     static func isLoopback(_ host: String?) -> Bool {
-        guard let host = host?.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "[]")) else { return false }
+        guard let host = host?.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "[]")) else {
+            return false
+        }
         return host == "localhost" || host == "::1" || host.hasPrefix("127.")
     }
 }

@@ -23,8 +23,10 @@ public struct SyncSession: Sendable {
         /// What the clerk reads after a sync: the counts.
         public func summary(_ language: Language) -> String {
             language == .zh
-                ? "同步完成：上传 \(pushed) 条，被拒 \(rejected) 条，下载 \(pulled) 条" + (restamped > 0 ? "，重新盖时间戳 \(restamped) 条" : "")
-                : "Synced: \(pushed) pushed, \(rejected) rejected, \(pulled) pulled" + (restamped > 0 ? ", \(restamped) re-stamped" : "")
+                ? "同步完成：上传 \(pushed) 条，被拒 \(rejected) 条，下载 \(pulled) 条"
+                    + (restamped > 0 ? "，重新盖时间戳 \(restamped) 条" : "")
+                : "Synced: \(pushed) pushed, \(rejected) rejected, \(pulled) pulled"
+                    + (restamped > 0 ? ", \(restamped) re-stamped" : "")
         }
 
         /// A positive result from the county, to be shown apart from the counts and before them; nil when none came.
@@ -59,8 +61,12 @@ public struct SyncSession: Sendable {
         let health: Wire.Health = try await get("/healthz", query: [:])
         if let owner = health.village, owner != settings.village {
             let name = health.villageName.map { "（\($0)）" } ?? ""
-            throw RegistryError(nil, zh: "这个令牌属于 \(owner)\(name)，本登记库是 \(settings.village)（\(settings.villageName)）；请向县指挥部索取本村的令牌（未上传任何数据）",
-                                en: "this token belongs to \(owner)\(health.villageName.map { " (\($0))" } ?? ""), this registry is \(settings.village) (\(settings.villageName)); ask the county for this village's token (nothing was sent)")
+            throw RegistryError(
+                nil,
+                zh: "这个令牌属于 \(owner)\(name)，本登记库是 \(settings.village)（\(settings.villageName)）；请向县指挥部索取本村的令牌（未上传任何数据）",
+                en:
+                    "this token belongs to \(owner)\(health.villageName.map { " (\($0))" } ?? ""), this registry is \(settings.village) (\(settings.villageName)); ask the county for this village's token (nothing was sent)"
+            )
         }
         report.restamped = try checkClock(health, site: settings.site)
         // A new epoch: the county was restored from a backup, which may predate changes it had acknowledged.
@@ -83,19 +89,24 @@ public struct SyncSession: Sendable {
         let offset = now.timeIntervalSince(serverTime)
         if abs(offset) > skew {
             let minutes = Int(abs(offset) / 60)
-            throw RegistryError(nil, zh: "本机时间比县服务器\(offset > 0 ? "快" : "慢") \(minutes) 分钟，请先校正电脑的日期和时间再同步（已登记的数据不会丢失）",
-                                en: "this computer's clock is \(minutes) minutes \(offset > 0 ? "ahead of" : "behind") the county server; fix the computer's date and time, then sync again (nothing is lost)")
+            throw RegistryError(
+                nil, zh: "本机时间比县服务器\(offset > 0 ? "快" : "慢") \(minutes) 分钟，请先校正电脑的日期和时间再同步（已登记的数据不会丢失）",
+                en:
+                    "this computer's clock is \(minutes) minutes \(offset > 0 ? "ahead of" : "behind") the county server; fix the computer's date and time, then sync again (nothing is lost)"
+            )
         }
         let limit = Int64((serverTime.timeIntervalSince1970 + skew) * 1000)
         return try registry.writer.write { db in
             try LocalSettings.sawServerTime(db, serverTime)
             let state = try SyncState.load(db)
-            let future = try ChangeLog.pendingCount(db, site: site, cursor: state.pushCursor,
-                                                    clockedAfter: HLC(milliseconds: limit, counter: 0).raw)
+            let future = try ChangeLog.pendingCount(
+                db, site: site, cursor: state.pushCursor,
+                clockedAfter: HLC(milliseconds: limit, counter: 0).raw)
             guard future > 0 else { return 0 }
             // The clock was wrong when these were written. Re-stamp every pending change, in order, from the
             // latest clock that is not in the future, so that their order among themselves is kept.
-            let settled = try ChangeLog.settledClock(db, site: site, cursor: state.pushCursor, notAfter: HLC(milliseconds: limit, counter: 0).raw)
+            let settled = try ChangeLog.settledClock(
+                db, site: site, cursor: state.pushCursor, notAfter: HLC(milliseconds: limit, counter: 0).raw)
             var clock = HLC(raw: settled)
             let nowMillis = Int64(now.timeIntervalSince1970 * 1000)
             let pending = try ChangeLog.pendingSeqs(db, site: site, cursor: state.pushCursor)
@@ -111,13 +122,16 @@ public struct SyncSession: Sendable {
     /// Pushes the pending changes. With `probe` (the county was restored), an empty push first asks the county
     /// where this site's changes stand there: a backup older than the last acknowledgement answers with a gap, and
     /// the changes it lost are sent again from there.
-    func push(site: String, report: inout Report, probe: Bool = false, progress: @Sendable (Progress) -> Void) async throws {
+    func push(site: String, report: inout Report, probe: Bool = false, progress: @Sendable (Progress) -> Void)
+        async throws
+    {
         let total = try await registry.writer.read { db in
             try ChangeLog.pendingCount(db, site: site, cursor: try SyncState.load(db).pushCursor)
         }
         var gaps = 0
         // Shrunk when the server answers 413 (its body limit below ours); a change refused alone is set aside.
-        var maxChanges = Wire.maxBatchChanges, maxBytes = Wire.maxBatchBytes
+        var maxChanges = Wire.maxBatchChanges
+        var maxBytes = Wire.maxBatchBytes
         var tooLarge: Set<Int64> = []
         var probe = probe
         while true {
@@ -127,9 +141,11 @@ public struct SyncSession: Sendable {
                 let rows = try ChangeLog.pending(db, site: site, cursor: cursor, limit: limitChanges)
                 let newest = try ChangeLog.newestSeq(db, origin: site)
                 var bytes = 0
-                var changes: [Change] = [], withheld: [(seq: Int64, table: String, pk: String, bytes: Int)] = []
+                var changes: [Change] = []
+                var withheld: [(seq: Int64, table: String, pk: String, bytes: Int)] = []
                 for row in rows {
-                    let json: String = row["columns"], seq: Int64 = row["seq"]
+                    let json: String = row["columns"]
+                    let seq: Int64 = row["seq"]
                     let size = json.utf8.count + 120
                     // One change larger than any push can carry would block the queue for good: set it aside.
                     if size > Wire.maxBatchBytes || setAside.contains(seq) {
@@ -138,36 +154,55 @@ public struct SyncSession: Sendable {
                     }
                     bytes += size
                     if bytes > limitBytes && !changes.isEmpty { break }
-                    changes.append(Change(table: row["tbl"], pk: row["pk"], columns: ColumnValues(json: json) ?? ColumnValues([String: ColumnValue]()),
-                                          hlc: row["hlc"], origin: site, originSeq: seq))
+                    changes.append(
+                        Change(
+                            table: row["tbl"], pk: row["pk"],
+                            columns: ColumnValues(json: json) ?? ColumnValues([String: ColumnValue]()),
+                            hlc: row["hlc"], origin: site, originSeq: seq))
                 }
                 return (cursor, changes, withheld, newest)
             }
-            guard let through = (batch.map(\.originSeq) + withheld.map(\.seq)).max() ?? (probe ? cursor : nil) else { return }
+            guard let through = (batch.map(\.originSeq) + withheld.map(\.seq)).max() ?? (probe ? cursor : nil) else {
+                return
+            }
             probe = false
-            let request = Wire.PushRequest(site: site, after: cursor, through: through, changes: batch, withheld: withheld.map(\.seq))
-            let (status, body) = try await transport.send("POST", "/v1/sync/push", query: [:], body: try JSONEncoder().encode(request))
+            let request = Wire.PushRequest(
+                site: site, after: cursor, through: through, changes: batch, withheld: withheld.map(\.seq))
+            let (status, body) = try await transport.send(
+                "POST", "/v1/sync/push", query: [:], body: try JSONEncoder().encode(request))
             switch status {
             case 200:
                 let ack = try decode(Wire.PushResponse.self, body)
                 // An acknowledgement of more than was sent would mark changes as delivered that the county never got.
                 guard ack.ackedThrough <= through else {
-                    throw RegistryError(nil, zh: "县服务器确认收到了本机没有发送的修改（\(ack.ackedThrough) > \(through)），本机不会把它们标为已上传，请联系县指挥部",
-                                        en: "the county server acknowledged changes this computer never sent (\(ack.ackedThrough) > \(through)); they stay queued; tell the county")
+                    throw RegistryError(
+                        nil, zh: "县服务器确认收到了本机没有发送的修改（\(ack.ackedThrough) > \(through)），本机不会把它们标为已上传，请联系县指挥部",
+                        en:
+                            "the county server acknowledged changes this computer never sent (\(ack.ackedThrough) > \(through)); they stay queued; tell the county"
+                    )
                 }
                 try await registry.writer.write { db in
                     for rejection in ack.rejected {
                         guard let change = batch.first(where: { $0.originSeq == rejection.originSeq }) else { continue }
-                        try db.execute(sql: """
-                            INSERT OR REPLACE INTO sync_rejection (seq, tbl, pk, reason, rejected_at) VALUES (?, ?, ?, ?, ?)
-                            """, arguments: [change.originSeq, change.table, change.pk, "\(rejection.reasonZh) / \(rejection.reason)", ack.serverTime])
+                        try db.execute(
+                            sql: """
+                                INSERT OR REPLACE INTO sync_rejection (seq, tbl, pk, reason, rejected_at) VALUES (?, ?, ?, ?, ?)
+                                """,
+                            arguments: [
+                                change.originSeq, change.table, change.pk,
+                                "\(rejection.reasonZh) / \(rejection.reason)", ack.serverTime,
+                            ])
                     }
                     for item in withheld where item.seq <= ack.ackedThrough {
-                        try db.execute(sql: """
-                            INSERT OR REPLACE INTO sync_rejection (seq, tbl, pk, reason, rejected_at) VALUES (?, ?, ?, ?, ?)
-                            """, arguments: [item.seq, item.table, item.pk,
-                                             "修改太大（\(item.bytes) 字节），无法上传，请更正该记录 / too large to send (\(item.bytes) bytes); correct the record",
-                                             ack.serverTime])
+                        try db.execute(
+                            sql: """
+                                INSERT OR REPLACE INTO sync_rejection (seq, tbl, pk, reason, rejected_at) VALUES (?, ?, ?, ?, ?)
+                                """,
+                            arguments: [
+                                item.seq, item.table, item.pk,
+                                "修改太大（\(item.bytes) 字节），无法上传，请更正该记录 / too large to send (\(item.bytes) bytes); correct the record",
+                                ack.serverTime,
+                            ])
                     }
                     try SyncState.setPush(db, max(cursor, ack.ackedThrough))
                 }
@@ -187,8 +222,11 @@ public struct SyncSession: Sendable {
                 gaps += 1
                 guard let expected = gap.expected, gaps <= 3 else { throw serverError(status, body) }
                 guard expected <= newest else {
-                    throw RegistryError(nil, zh: "县服务器声称已收到本机没有写过的修改（\(expected) > \(newest)），请联系县指挥部",
-                                        en: "the county server claims changes this computer never wrote (\(expected) > \(newest)); tell the county")
+                    throw RegistryError(
+                        nil, zh: "县服务器声称已收到本机没有写过的修改（\(expected) > \(newest)），请联系县指挥部",
+                        en:
+                            "the county server claims changes this computer never wrote (\(expected) > \(newest)); tell the county"
+                    )
                 }
                 try await registry.writer.write { db in try SyncState.setPush(db, expected) }
             default:
@@ -197,16 +235,20 @@ public struct SyncSession: Sendable {
         }
     }
 
-    func pull(site: String, village: String, report: inout Report, progress: @Sendable (Progress) -> Void) async throws {
+    func pull(site: String, village: String, report: inout Report, progress: @Sendable (Progress) -> Void) async throws
+    {
         var restarts = 0
         while true {
             let state = try await registry.writer.read { try SyncState.load($0) }
-            let page: Wire.PullResponse = try await get("/v1/sync/pull", query: ["after": String(state.pullCursor), "limit": "1000", "site": site])
+            let page: Wire.PullResponse = try await get(
+                "/v1/sync/pull", query: ["after": String(state.pullCursor), "limit": "1000", "site": site])
             if let epoch = state.epoch, epoch != page.epoch, state.pullCursor > 0 {
                 // The server was restored from a backup: its sequence numbers mean something else now. Pull
                 // from scratch; merging is idempotent, so rows already held are untouched.
                 restarts += 1
-                guard restarts <= 1 else { throw RegistryError(nil, zh: "县服务器纪元反复变化", en: "the server epoch keeps changing") }
+                guard restarts <= 1 else {
+                    throw RegistryError(nil, zh: "县服务器纪元反复变化", en: "the server epoch keeps changing")
+                }
                 try await registry.writer.write { db in try SyncState.setPull(db, 0, epoch: page.epoch) }
                 continue
             }
@@ -221,11 +263,16 @@ public struct SyncSession: Sendable {
                     guard let name = ChangeApplier.unknownName(in: page.changes[rejection.index]) else {
                         throw RegistryError(nil, rejection.reason)
                     }
-                    throw RegistryError(nil, zh: "县服务器的数据版本比本机新（\(name)），请升级 registry 后再同步（已登记的数据不受影响，本机修改已上传）",
-                                        en: "the county server's data is newer than this registry (\(name)); upgrade registry, then sync again (nothing is lost; this computer's changes were sent)")
+                    throw RegistryError(
+                        nil, zh: "县服务器的数据版本比本机新（\(name)），请升级 registry 后再同步（已登记的数据不受影响，本机修改已上传）",
+                        en:
+                            "the county server's data is newer than this registry (\(name)); upgrade registry, then sync again (nothing is lost; this computer's changes were sent)"
+                    )
                 }
                 // The clock moves past everything seen, once per page.
-                if let newest = page.changes.map(\.hlc).max() { try LocalSettings.observe(db, remote: HLC(raw: newest), now: now) }
+                if let newest = page.changes.map(\.hlc).max() {
+                    try LocalSettings.observe(db, remote: HLC(raw: newest), now: now)
+                }
                 try SyncState.setPull(db, max(page.next, 0), epoch: page.epoch)
                 // A positive result from the county's lab import escalates the measure and moves the contacts here.
                 return try registry.afterPulling(page.changes, db: db)
@@ -247,7 +294,8 @@ public struct SyncSession: Sendable {
         do {
             return try JSONDecoder().decode(type, from: body)
         } catch {
-            throw RegistryError(nil, zh: "县服务器的回答无法识别（版本不符？）", en: "the county server's answer cannot be read (version mismatch?)")
+            throw RegistryError(
+                nil, zh: "县服务器的回答无法识别（版本不符？）", en: "the county server's answer cannot be read (version mismatch?)")
         }
     }
 
@@ -258,20 +306,25 @@ public struct SyncSession: Sendable {
     /// The server's refusal in the clerk's words (its own message where it sent one), ending the command with the
     /// status that says what to do: 77 for a refused token, 75 for a busy server.
     public static func serverError(_ status: Int, _ body: Data) -> RegistryError {
-        let exit: ExitStatus = switch status {
-        case 401, 403: .unauthorized
-        case 429, 503: .temporary
-        default: .refused
-        }
+        let exit: ExitStatus =
+            switch status {
+            case 401, 403: .unauthorized
+            case 429, 503: .temporary
+            default: .refused
+            }
         if let error = try? JSONDecoder().decode(Wire.ErrorBody.self, from: body) {
             return RegistryError(nil, zh: error.messageZh, en: error.message).ending(exit)
         }
         switch status {
         case 401, 403:
-            return RegistryError(nil, zh: "县服务器拒绝了令牌（已吊销或输错？请向县指挥部索取新令牌）",
-                                 en: "the county server refused the token (revoked or mistyped? ask the county for a new one)").ending(exit)
+            return RegistryError(
+                nil, zh: "县服务器拒绝了令牌（已吊销或输错？请向县指挥部索取新令牌）",
+                en: "the county server refused the token (revoked or mistyped? ask the county for a new one)"
+            ).ending(exit)
         case 429, 503:
-            return RegistryError(nil, zh: "县服务器繁忙，数据没有丢失，请稍后再同步", en: "the county server is busy; nothing is lost, sync again later").ending(exit)
+            return RegistryError(
+                nil, zh: "县服务器繁忙，数据没有丢失，请稍后再同步", en: "the county server is busy; nothing is lost, sync again later"
+            ).ending(exit)
         default:
             return RegistryError(nil, zh: "县服务器返回错误 \(status)", en: "the county server answered \(status)")
         }

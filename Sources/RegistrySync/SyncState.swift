@@ -25,11 +25,12 @@ public struct SyncState: Sendable, Equatable {
 
     /// Reads the state.
     public static func load(_ db: Database) throws -> SyncState {
-        SyncState(server: try LocalSettings.get(db, Key.server), token: try LocalSettings.get(db, Key.token),
-                  pushCursor: Int64(try LocalSettings.get(db, Key.push) ?? "0") ?? 0,
-                  pullCursor: Int64(try LocalSettings.get(db, Key.pull) ?? "0") ?? 0,
-                  epoch: try LocalSettings.get(db, Key.epoch), lastSuccess: try LocalSettings.get(db, Key.lastSuccess),
-                  caFile: try LocalSettings.get(db, Key.caFile))
+        SyncState(
+            server: try LocalSettings.get(db, Key.server), token: try LocalSettings.get(db, Key.token),
+            pushCursor: Int64(try LocalSettings.get(db, Key.push) ?? "0") ?? 0,
+            pullCursor: Int64(try LocalSettings.get(db, Key.pull) ?? "0") ?? 0,
+            epoch: try LocalSettings.get(db, Key.epoch), lastSuccess: try LocalSettings.get(db, Key.lastSuccess),
+            caFile: try LocalSettings.get(db, Key.caFile))
     }
 
     static func setPush(_ db: Database, _ cursor: Int64) throws { try LocalSettings.set(db, Key.push, String(cursor)) }
@@ -69,9 +70,12 @@ public struct SyncStatus: Sendable, Encodable {
             let state = try SyncState.load(db)
             let pending = try ChangeLog.pendingCount(db, site: settings.site, cursor: state.pushCursor)
             let rejected = try Row.fetchAll(db, sql: "SELECT * FROM sync_rejection ORDER BY seq").map {
-                RejectedChange(seq: $0["seq"], table: $0["tbl"], pk: $0["pk"], reason: $0["reason"], rejected_at: $0["rejected_at"])
+                RejectedChange(
+                    seq: $0["seq"], table: $0["tbl"], pk: $0["pk"], reason: $0["reason"], rejected_at: $0["rejected_at"]
+                )
             }
-            return SyncStatus(server: state.server, pending: pending, last_success: state.lastSuccess, rejected: rejected)
+            return SyncStatus(
+                server: state.server, pending: pending, last_success: state.lastSuccess, rejected: rejected)
         }
     }
 }

@@ -4,7 +4,9 @@ import RegistryCore
 /// An HTTP exchange with the county server: what the sync session needs, so that tests can count calls.
 public protocol SyncTransport: Sendable {
     /// Sends a request and returns the status and body. Throws only when no answer came (network errors).
-    func send(_ method: String, _ path: String, query: [String: String], body: Data?) async throws -> (status: Int, body: Data)
+    func send(_ method: String, _ path: String, query: [String: String], body: Data?) async throws -> (
+        status: Int, body: Data
+    )
 }
 
 /// The transport over libcurl (`Curl`), with a bearer token, this program's version on every request, and retries
@@ -23,9 +25,11 @@ public struct HTTPTransport: SyncTransport {
     let version: String
 
     /// A transport to `base` (e.g. `https://county.example:8443`) authenticating with `token`.
-    public init(base: URL, token: String, attempts: Int = 5, caFile: String? = nil, insecureHTTP: Bool = false,
-                version: String = RegistryVersion.current,
-                sleep: @escaping @Sendable (Double) async -> Void = { try? await Task.sleep(nanoseconds: UInt64($0 * 1e9)) }) {
+    public init(
+        base: URL, token: String, attempts: Int = 5, caFile: String? = nil, insecureHTTP: Bool = false,
+        version: String = RegistryVersion.current,
+        sleep: @escaping @Sendable (Double) async -> Void = { try? await Task.sleep(nanoseconds: UInt64($0 * 1e9)) }
+    ) {
         self.version = version
         self.base = base
         self.token = token
@@ -38,19 +42,29 @@ public struct HTTPTransport: SyncTransport {
     /// The longest a busy server's `Retry-After` is waited for within one run (seconds); longer, the run ends (75).
     static let longestWait = 60.0
 
-    public func send(_ method: String, _ path: String, query: [String: String], body: Data?) async throws -> (status: Int, body: Data) {
+    public func send(_ method: String, _ path: String, query: [String: String], body: Data?) async throws -> (
+        status: Int, body: Data
+    ) {
         try Self.checkScheme(base, insecureHTTP: insecureHTTP)
         var components = URLComponents(url: base.appendingPathComponent(path), resolvingAgainstBaseURL: false)!
-        if !query.isEmpty { components.queryItems = query.sorted { $0.key < $1.key }.map { URLQueryItem(name: $0.key, value: $0.value) } }
+        if !query.isEmpty {
+            components.queryItems = query.sorted { $0.key < $1.key }.map { URLQueryItem(name: $0.key, value: $0.value) }
+        }
         let url = components.url!
-        let headers = ["Authorization: Bearer \(token)", "\(Wire.versionHeader): \(version)",
-                       "User-Agent: registry/\(RegistryVersion.current)"] + (body != nil ? ["Content-Type: application/json"] : [])
+        let headers =
+            [
+                "Authorization: Bearer \(token)", "\(Wire.versionHeader): \(version)",
+                "User-Agent: registry/\(RegistryVersion.current)",
+            ] + (body != nil ? ["Content-Type: application/json"] : [])
         let caFile = caFile
         var delay = 0.5
         var lastError: Curl.Failure?
         for attempt in 1...attempts {
             do {
-                let response = try await Self.offThePool { try Curl.perform(method: method, url: url, headers: headers, body: body, caFile: caFile, timeout: 60) }
+                let response = try await Self.offThePool {
+                    try Curl.perform(
+                        method: method, url: url, headers: headers, body: body, caFile: caFile, timeout: 60)
+                }
                 if response.status >= 500 || response.status == 429, attempt < attempts {
                     let asked = response.headers["retry-after"].flatMap(Double.init)
                     if let asked, asked > Self.longestWait { return (response.status, response.body) }
@@ -61,11 +75,15 @@ public struct HTTPTransport: SyncTransport {
                 return (response.status, response.body)
             } catch let failure as Curl.Failure {
                 if failure.untrusted {
-                    throw RegistryError(nil, zh: "服务器 \(base.host ?? "") 的证书不受信任：用 --ca-cert 给出县里签发证书的 CA 文件（PEM）。未发送任何数据",
-                                        en: "the certificate of \(base.host ?? "") is not trusted: give the county's CA file (PEM) with --ca-cert; nothing was sent")
+                    throw RegistryError(
+                        nil, zh: "服务器 \(base.host ?? "") 的证书不受信任：用 --ca-cert 给出县里签发证书的 CA 文件（PEM）。未发送任何数据",
+                        en:
+                            "the certificate of \(base.host ?? "") is not trusted: give the county's CA file (PEM) with --ca-cert; nothing was sent"
+                    )
                 }
                 if !failure.retryable {
-                    throw RegistryError(nil, zh: "无法与服务器建立连接：\(failure.detail)", en: "cannot connect to the server: \(failure.detail)")
+                    throw RegistryError(
+                        nil, zh: "无法与服务器建立连接：\(failure.detail)", en: "cannot connect to the server: \(failure.detail)")
                 }
                 lastError = failure
                 if attempt < attempts {
@@ -74,9 +92,12 @@ public struct HTTPTransport: SyncTransport {
                 }
             }
         }
-        throw RegistryError(nil, zh: "无法连接服务器 \(base.absoluteString)（\(lastError?.detail ?? "")），已保存的数据不受影响，稍后再同步",
-                            en: "cannot reach the server \(base.absoluteString) (\(lastError?.detail ?? "")); nothing is lost, sync again later")
-            .ending(.unreachable)
+        throw RegistryError(
+            nil, zh: "无法连接服务器 \(base.absoluteString)（\(lastError?.detail ?? "")），已保存的数据不受影响，稍后再同步",
+            en:
+                "cannot reach the server \(base.absoluteString) (\(lastError?.detail ?? "")); nothing is lost, sync again later"
+        )
+        .ending(.unreachable)
     }
 
     /// Refuses to send a token in clear to anything but this machine, unless `insecureHTTP`.
@@ -85,11 +106,16 @@ public struct HTTPTransport: SyncTransport {
         case "https": return
         case "http" where insecureHTTP || Curl.isLoopback(base.host): return
         case "http":
-            throw RegistryError(nil, zh: "不通过未加密的 http:// 向 \(base.host ?? "") 发送令牌（网上任何人都能截获）：请用 https:// 地址；确需明文（县内专网）时加 --insecure-http",
-                                en: "a token is not sent over plain http:// to \(base.host ?? "") (anyone on the network could take it): use an https:// address, or --insecure-http on a private network")
-                .ending(.usage)
+            throw RegistryError(
+                nil,
+                zh: "不通过未加密的 http:// 向 \(base.host ?? "") 发送令牌（网上任何人都能截获）：请用 https:// 地址；确需明文（县内专网）时加 --insecure-http",
+                en:
+                    "a token is not sent over plain http:// to \(base.host ?? "") (anyone on the network could take it): use an https:// address, or --insecure-http on a private network"
+            )
+            .ending(.usage)
         default:
-            throw RegistryError(nil, zh: "服务器地址应以 https:// 开头", en: "the server address must start with https://").ending(.usage)
+            throw RegistryError(nil, zh: "服务器地址应以 https:// 开头", en: "the server address must start with https://")
+                .ending(.usage)
         }
     }
 

@@ -59,7 +59,9 @@ public enum Wire {
         }
 
         enum CodingKeys: String, CodingKey {
-            case ackedThrough = "acked_through", rejected, serverTime = "server_time"
+            case ackedThrough = "acked_through"
+            case rejected
+            case serverTime = "server_time"
         }
     }
 
@@ -76,7 +78,9 @@ public enum Wire {
         }
 
         enum CodingKeys: String, CodingKey {
-            case originSeq = "origin_seq", reason, reasonZh = "reason_zh"
+            case originSeq = "origin_seq"
+            case reason
+            case reasonZh = "reason_zh"
         }
     }
 
@@ -113,7 +117,9 @@ public enum Wire {
         }
 
         enum CodingKeys: String, CodingKey {
-            case error, message, messageZh = "message_zh", expected
+            case error, message
+            case messageZh = "message_zh"
+            case expected
         }
 
         /// The message in `language`.
@@ -132,7 +138,10 @@ public enum Wire {
         public var village: String?
         public var villageName: String?
 
-        public init(status: String, time: String, epoch: String, maxSkewSeconds: Int, village: String? = nil, villageName: String? = nil) {
+        public init(
+            status: String, time: String, epoch: String, maxSkewSeconds: Int, village: String? = nil,
+            villageName: String? = nil
+        ) {
             self.status = status
             self.time = time
             self.epoch = epoch
@@ -142,7 +151,10 @@ public enum Wire {
         }
 
         enum CodingKeys: String, CodingKey {
-            case status, time, epoch, maxSkewSeconds = "max_skew_seconds", village, villageName = "village_name"
+            case status, time, epoch
+            case maxSkewSeconds = "max_skew_seconds"
+            case village
+            case villageName = "village_name"
         }
     }
 

@@ -1,12 +1,14 @@
 import Foundation
 import GRDB
-import Testing
 import RegistryCore
+import Testing
 
 /// `registry backup -o FILE`, taken while an import is writing, as a clerk would run it at the end of a day.
 @Suite("registry backup")
 struct BackupCLITests {
-    @Test("a copy taken during an import is whole (every person with their log entries), opens as a registry, and is never overwritten")
+    @Test(
+        "a copy taken during an import is whole (every person with their log entries), opens as a registry, and is never overwritten"
+    )
     func backupWhileWriting() throws {
         let cli = CLI(db: CLI.temporaryDatabase())
         #expect(try cli.run(["init", "--village", "110105001001", "--name", "测试村"]).status == 0)
@@ -33,9 +35,11 @@ struct BackupCLITests {
         // The copy is one moment of the registry: each person it holds has the log entry that recorded them.
         let copy = try DatabaseQueue(path: backup)
         let (persons, logged, check) = try copy.read { db in
-            (try Int.fetchOne(db, sql: "SELECT count(*) FROM person")!,
-             try Int.fetchOne(db, sql: "SELECT count(DISTINCT pk) FROM change_log WHERE tbl = 'person'")!,
-             try String.fetchOne(db, sql: "PRAGMA integrity_check"))
+            (
+                try Int.fetchOne(db, sql: "SELECT count(*) FROM person")!,
+                try Int.fetchOne(db, sql: "SELECT count(DISTINCT pk) FROM change_log WHERE tbl = 'person'")!,
+                try String.fetchOne(db, sql: "PRAGMA integrity_check")
+            )
         }
         try copy.close()
         #expect(check == "ok" && persons == logged && persons <= 6_000)
@@ -46,6 +50,8 @@ struct BackupCLITests {
         // A second backup to the same name is refused; the first is untouched.
         let again = try cli.run(["backup", "-o", backup])
         #expect(again.status != 0 && again.err.contains("已存在"))
-        #expect(try DatabaseQueue(path: backup).read { try Int.fetchOne($0, sql: "SELECT count(*) FROM person") } == persons)
+        #expect(
+            try DatabaseQueue(path: backup).read { try Int.fetchOne($0, sql: "SELECT count(*) FROM person") } == persons
+        )
     }
 }

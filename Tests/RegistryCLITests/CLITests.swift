@@ -1,8 +1,9 @@
 import Foundation
 import GRDB
-import Testing
-@testable import RegistryCLI
 import RegistryCore
+import Testing
+
+@testable import RegistryCLI
 
 /// Runs the built `registry` binary, as a clerk or a script would.
 struct CLI {
@@ -35,7 +36,9 @@ struct CLI {
         environment["REGISTRY_NOW"] = environment["REGISTRY_NOW"] ?? "2022-07-10 09:00"
         for (k, v) in env { environment[k] = v }
         process.environment = environment
-        let out = Pipe(), err = Pipe(), input = Pipe()
+        let out = Pipe()
+        let err = Pipe()
+        let input = Pipe()
         process.standardOutput = out
         process.standardError = err
         process.standardInput = input
@@ -45,14 +48,18 @@ struct CLI {
         let outData = out.fileHandleForReading.readDataToEndOfFile()
         let errData = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
+        return (
+            process.terminationStatus, String(decoding: outData, as: UTF8.self),
+            String(decoding: errData, as: UTF8.self)
+        )
     }
 
     /// Every row of every table of the file, as text: what "the database as it was" means.
     func contents() throws -> [String] {
         let queue = try DatabaseQueue(path: db)
         return try queue.read { db in
-            let tables = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+            let tables = try String.fetchAll(
+                db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
             return try tables.flatMap { table in
                 try Row.fetchAll(db, sql: "SELECT * FROM \"\(table)\"").map { "\(table) \($0)" }.sorted()
             }
@@ -60,8 +67,10 @@ struct CLI {
     }
 }
 
-let intakeArgs = ["intake", "--name", "张三", "--id-number", "420102199003071232", "--phone", "13800138000",
-                  "--from", "420102", "--from-name", "武汉市江岸区", "--departed", "2022-07-01", "--arrived", "2022-07-02"]
+let intakeArgs = [
+    "intake", "--name", "张三", "--id-number", "420102199003071232", "--phone", "13800138000",
+    "--from", "420102", "--from-name", "武汉市江岸区", "--departed", "2022-07-01", "--arrived", "2022-07-02",
+]
 
 @Suite("CLI parsing")
 struct CLIParsingTests {
@@ -75,7 +84,9 @@ struct CLIParsingTests {
     }
 
     @Test func formatsAndDates() throws {
-        let list = try #require(try RegistryCommand.parseAsRoot(["list", "--format", "csv", "--date", "2022-07-03"]) as? RegistryCommand.List)
+        let list = try #require(
+            try RegistryCommand.parseAsRoot(["list", "--format", "csv", "--date", "2022-07-03"])
+                as? RegistryCommand.List)
         #expect(list.format == .csv)
         #expect(list.date.date == "2022-07-03")
         #expect(throws: (any Error).self) { try RegistryCommand.parseAsRoot(["list", "--format", "xml"]) }
@@ -103,7 +114,8 @@ struct EndToEndTests {
     func clerkDay() throws {
         let cli = try initialised()
         let riskFile = URL(fileURLWithPath: cli.db).deletingLastPathComponent().appendingPathComponent("areas.csv")
-        try "code,name,level,in_force_from,lifted_on\r\n420102,武汉市江岸区,高,2022-06-20,\r\n".write(to: riskFile, atomically: true, encoding: .utf8)
+        try "code,name,level,in_force_from,lifted_on\r\n420102,武汉市江岸区,高,2022-06-20,\r\n".write(
+            to: riskFile, atomically: true, encoding: .utf8)
         #expect(try cli.run(["risk-areas", "import", riskFile.path]).status == 0)
 
         let intake = try cli.run(intakeArgs)
@@ -126,7 +138,10 @@ struct EndToEndTests {
         #expect(phases.first?["starts_on"] as? String == "2022-07-02")
         #expect(phases.first?["ends_on"] as? String == "2022-07-08")
         let tests = try #require(json["tests"] as? [[String: Any]])
-        #expect(tests.compactMap { $0["due_on"] as? String } == ["2022-07-02", "2022-07-03", "2022-07-04", "2022-07-06", "2022-07-08"])
+        #expect(
+            tests.compactMap { $0["due_on"] as? String } == [
+                "2022-07-02", "2022-07-03", "2022-07-04", "2022-07-06", "2022-07-08",
+            ])
 
         let csv = try cli.run(["list", "--format", "csv"])
         #expect(csv.out.hasPrefix("姓名,身份证号"))
@@ -176,8 +191,11 @@ struct EndToEndTests {
         let cli = try initialised()
         // name, id (wrong, then right), phone, from, from name, stayed from, departed, arrived, category, transport,
         // health code, vaccine doses, address.
-        let answers = ["王五", "420102199003071231", "420102199003071232", "13800138000", "420102", "江岸区", "",
-                       "2022-07-01", "2022-07-02", "", "自驾", "绿码", "", "一组 3 号", ""].joined(separator: "\n") + "\n"
+        let answers =
+            [
+                "王五", "420102199003071231", "420102199003071232", "13800138000", "420102", "江岸区", "",
+                "2022-07-01", "2022-07-02", "", "自驾", "绿码", "", "一组 3 号", "",
+            ].joined(separator: "\n") + "\n"
         let result = try cli.run(["intake", "--ask"], stdin: answers)
         #expect(result.status == 0, "\(result.err) \(result.out)")
         #expect(result.out.contains("身份证号：校验位不对"))
@@ -194,13 +212,17 @@ struct EndToEndTests {
     @Test("two clerks writing the same file at once both succeed")
     func concurrentWriters() async throws {
         let cli = try initialised()
-        let ids = ["420102199003071232", "32010219751201003X", "440306198808155615", "110105198002290013",
-                   "310115199211112349", "420102200101010017", "110105200002290013", "11010519491231002X"]
+        let ids = [
+            "420102199003071232", "32010219751201003X", "440306198808155615", "110105198002290013",
+            "310115199211112349", "420102200101010017", "110105200002290013", "11010519491231002X",
+        ]
         let statuses = try await withThrowingTaskGroup(of: Int32.self) { group in
             for (i, id) in ids.enumerated() {
                 group.addTask {
-                    try cli.run(["intake", "--name", "人员\(i)", "--id-number", id, "--from", "420102",
-                                 "--departed", "2022-07-01", "--arrived", "2022-07-02"]).status
+                    try cli.run([
+                        "intake", "--name", "人员\(i)", "--id-number", id, "--from", "420102",
+                        "--departed", "2022-07-01", "--arrived", "2022-07-02",
+                    ]).status
                 }
             }
             return try await group.reduce(into: []) { $0.append($1) }
@@ -234,7 +256,7 @@ struct ReportEndToEndTests {
         let today = try cli.run(["today", "--format", "json"])
         let list = try #require(try JSONSerialization.jsonObject(with: Data(today.out.utf8)) as? [String: Any])
         #expect((list["tests_due"] as? [[String: Any]])?.first?["id_number"] as? String == "420102199003071232")
-        #expect((list["tests_overdue"] as? [Any])?.count == 1)   // due 2022-07-02, never sampled
+        #expect((list["tests_overdue"] as? [Any])?.count == 1)  // due 2022-07-02, never sampled
         #expect((list["checks_missing"] as? [Any])?.count == 1)
 
         let noReporter = try cli.run(["report", "submit"])
@@ -249,7 +271,9 @@ struct ReportEndToEndTests {
         #expect(json["revision"] as? Int == 2)
         #expect(json["new_arrivals"] as? Int == 0)
         #expect(json["under_central_quarantine"] as? Int == 1)
-        let history = try cli.run(["report", "history", "--from", "2022-07-02", "--to", "2022-07-03", "--format", "json"])
+        let history = try cli.run([
+            "report", "history", "--from", "2022-07-02", "--to", "2022-07-03", "--format", "json",
+        ])
         let days = try #require(try JSONSerialization.jsonObject(with: Data(history.out.utf8)) as? [[String: Any]])
         #expect(days.map { $0["status"] as? String } == ["missing", "on_time"])
     }
@@ -288,12 +312,15 @@ struct ImportEndToEndTests {
         let first = try cli.run(["import", file, "--skip-invalid"])
         #expect(first.status == 0, "\(first.err)")
         #expect(first.out.contains("新增 10000"))
-        let bytes = try #require(FileManager.default.contents(atPath: dir.appendingPathComponent("arrivals.rejected.csv").path))
+        let bytes = try #require(
+            FileManager.default.contents(atPath: dir.appendingPathComponent("arrivals.rejected.csv").path))
         #expect(bytes.starts(with: [0xEF, 0xBB, 0xBF]))  // UTF-8 BOM, so that Excel opens it right
         let rejects = String(decoding: bytes.dropFirst(3), as: UTF8.self)
         #expect(rejects.hasPrefix("姓名,身份证号") && rejects.contains("坏行") && rejects.contains("校验位"))
 
-        let mode = try FileManager.default.attributesOfItem(atPath: dir.appendingPathComponent("arrivals.rejected.csv").path)[.posixPermissions] as? Int
+        let mode =
+            try FileManager.default.attributesOfItem(atPath: dir.appendingPathComponent("arrivals.rejected.csv").path)[
+                .posixPermissions] as? Int
         #expect(mode == 0o600)  // personal data: readable by the clerk only
 
         let refused = try cli.run(["import", file, "--skip-invalid"])  // the rejects file of the first run is kept
@@ -310,8 +337,11 @@ struct ExportEndToEndTests {
         let cli = CLI(db: CLI.temporaryDatabase())
         #expect(try cli.run(["init", "--village", "110105001001", "--name", "测试村"]).status == 0)
         #expect(try cli.run(intakeArgs + ["--category", "密接"]).status == 0)
-        #expect(try cli.run(["intake", "--name", "李四", "--id-number", "32010219751201003X", "--from", "110101",
-                             "--departed", "2022-06-01", "--arrived", "2022-06-02"]).status == 0)
+        #expect(
+            try cli.run([
+                "intake", "--name", "李四", "--id-number", "32010219751201003X", "--from", "110101",
+                "--departed", "2022-06-01", "--arrived", "2022-06-02",
+            ]).status == 0)
         let out = URL(fileURLWithPath: cli.db).deletingLastPathComponent().appendingPathComponent("out.csv").path
         #expect(try cli.run(["export", "-o", out]).status == 0)
         let bytes = try #require(FileManager.default.contents(atPath: out))
@@ -333,18 +363,23 @@ struct PolicyFileEndToEndTests {
         let cli = CLI(db: CLI.temporaryDatabase())
         let dir = URL(fileURLWithPath: cli.db).deletingLastPathComponent()
         let bad = dir.appendingPathComponent("bad.json").path
-        try #"{"version":"county-1","effective_from":"2022-01-01","rules":[{"categories":["high_risk"],"phases":[{"kind":"central_quarantine","days":100}],"test_days":[1]}]}"#
+        try
+            #"{"version":"county-1","effective_from":"2022-01-01","rules":[{"categories":["high_risk"],"phases":[{"kind":"central_quarantine","days":100}],"test_days":[1]}]}"#
             .write(toFile: bad, atomically: true, encoding: .utf8)
-        let refused = try cli.run(["init", "--village", "110105001001", "--name", "测试村", "--policy", bad, "--lang", "en"])
+        let refused = try cli.run([
+            "init", "--village", "110105001001", "--name", "测试村", "--policy", bad, "--lang", "en",
+        ])
         #expect(refused.status != 0)
         #expect(refused.err.hasPrefix("policy: \(bad): rules[0].phases[0].days"), "\(refused.err)")
 
         let good = dir.appendingPathComponent("county.json").path
-        try #"{"version":"county-1","effective_from":"2022-01-01","rules":[{"categories":["high_risk"],"phases":[{"kind":"central_quarantine","days":10}],"test_days":[1,10]}]}"#
+        try
+            #"{"version":"county-1","effective_from":"2022-01-01","rules":[{"categories":["high_risk"],"phases":[{"kind":"central_quarantine","days":10}],"test_days":[1,10]}]}"#
             .write(toFile: good, atomically: true, encoding: .utf8)
         #expect(try cli.run(["init", "--village", "110105001001", "--name", "测试村", "--policy", good]).status == 0)
         let areas = dir.appendingPathComponent("areas.csv").path
-        try "code,name,level,in_force_from,lifted_on\n420102,江岸区,high,2022-06-20,\n".write(toFile: areas, atomically: true, encoding: .utf8)
+        try "code,name,level,in_force_from,lifted_on\n420102,江岸区,high,2022-06-20,\n".write(
+            toFile: areas, atomically: true, encoding: .utf8)
         #expect(try cli.run(["risk-areas", "import", areas]).status == 0)
         #expect(try cli.run(intakeArgs).status == 0)
         let show = try cli.run(["show", "420102199003071232", "--format", "json"])

@@ -1,20 +1,25 @@
 import Foundation
 import Testing
+
 @testable import RegistryCore
 
 /// A returnee's self-declaration, arrived from the county as a lead (issue 16), through the built binary: `today`
 /// lists it, `intake --lead` registers from it (flags correcting what was declared) and closes it.
 @Suite("intake from a declaration", .serialized)
 struct DeclarationCLITests {
-    @Test("today lists the declaration; intake --lead fills the form from it, a flag corrects a field, the lead closes once")
+    @Test(
+        "today lists the declaration; intake --lead fills the form from it, a flag corrects a field, the lead closes once"
+    )
     func intakeFromLead() throws {
         let cli = CLI(db: CLI.temporaryDatabase())
         #expect(try cli.run(["init", "--village", "110105001001", "--name", "东村"]).status == 0)
         // The lead as a pull from the county writes it (the county made it from the declaration page's fields).
         let registry = try Registry.open(path: cli.db, now: { Date() })
         let declared = try Declaration.lead(
-            Declaration.form(["name": "李四", "id_number": "32010219751201003X", "phone": "13700137000", "from": "上海市浦东新区",
-                              "departed": "2022-07-07", "arrived": "2022-07-09", "address": "五组2号", "transport": "火车"]),
+            Declaration.form([
+                "name": "李四", "id_number": "32010219751201003X", "phone": "13700137000", "from": "上海市浦东新区",
+                "departed": "2022-07-07", "arrived": "2022-07-09", "address": "五组2号", "transport": "火车",
+            ]),
             village: "110105001001", today: Day("2022-07-09")!, declaredAt: "2022-07-09T20:00:00+08:00")
         try registry.write { _, recorder, _ in try recorder.insert(declared) }
 

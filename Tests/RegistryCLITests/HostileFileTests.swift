@@ -18,12 +18,16 @@ struct HostileFileTests {
     func controlCharactersNeverReachTheTerminal() throws {
         let cli = try setUp()
         try DatabaseQueue(path: cli.db).write { db in
-            try db.execute(sql: "UPDATE person SET name = ?, address = ?", arguments: ["张\u{1B}[2J\u{1B}]0;owned\u{07}三", "一组\u{202E}txt.exe"])
+            try db.execute(
+                sql: "UPDATE person SET name = ?, address = ?",
+                arguments: ["张\u{1B}[2J\u{1B}]0;owned\u{07}三", "一组\u{202E}txt.exe"])
         }
         for arguments in [["list"], ["show", "420102199003071232"], ["list", "--format", "csv"], ["today"]] {
             let result = try cli.run(arguments)
             #expect(result.status == 0, "\(arguments): \(result.err)")
-            #expect(!result.out.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x07 || $0.value == 0x202E }, "\(arguments)")
+            #expect(
+                !result.out.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x07 || $0.value == 0x202E },
+                "\(arguments)")
         }
         #expect(try cli.run(["list"]).out.contains("张[2J]0;owned三"))
     }
@@ -32,13 +36,17 @@ struct HostileFileTests {
     func overlongFields() throws {
         let cli = try setUp()
         let before = try cli.contents()
-        let intake = try cli.run(["intake", "--name", String(repeating: "长", count: 65), "--id-number", "11010519491231002X",
-                                  "--from", "420102", "--departed", "2022-07-01", "--arrived", "2022-07-02"])
+        let intake = try cli.run([
+            "intake", "--name", String(repeating: "长", count: 65), "--id-number", "11010519491231002X",
+            "--from", "420102", "--departed", "2022-07-01", "--arrived", "2022-07-02",
+        ])
         #expect(intake.status == 1 && intake.err.contains("姓名：超过 64 个字"), "\(intake.err)")
         let dir = URL(fileURLWithPath: cli.db).deletingLastPathComponent()
         let file = dir.appendingPathComponent("huge.csv").path
-        try ("姓名,身份证号,来源地代码,离开日期,到达日期\r\n" + String(repeating: "名", count: 1_000_000)
-             + ",11010519491231002X,420102,2022-07-01,2022-07-02\r\n").write(toFile: file, atomically: true, encoding: .utf8)
+        try
+            ("姓名,身份证号,来源地代码,离开日期,到达日期\r\n" + String(repeating: "名", count: 1_000_000)
+            + ",11010519491231002X,420102,2022-07-01,2022-07-02\r\n").write(
+                toFile: file, atomically: true, encoding: .utf8)
         let imported = try cli.run(["import", file])
         #expect(imported.status == 1 && imported.err.contains("第 2 行：姓名：超过 64 个字"), "\(imported.err.prefix(200))")
         #expect(try cli.contents() == before)
@@ -47,7 +55,8 @@ struct HostileFileTests {
     @Test("an export is readable by its owner only, never overwrites a file without --force, and guards formulas")
     func exportFiles() throws {
         let cli = try setUp()
-        #expect(try cli.run(["correct", "420102199003071232", "--address", "=HYPERLINK(\"http://x\",\"点我\")"]).status == 0)
+        #expect(
+            try cli.run(["correct", "420102199003071232", "--address", "=HYPERLINK(\"http://x\",\"点我\")"]).status == 0)
         let out = URL(fileURLWithPath: cli.db).deletingLastPathComponent().appendingPathComponent("台账.csv").path
         #expect(try cli.run(["export", "-o", out]).status == 0)
         let mode = try FileManager.default.attributesOfItem(atPath: out)[.posixPermissions] as? Int
@@ -71,7 +80,9 @@ struct HostileFileTests {
         let before = try cli.contents()
         for arguments in [["list"], intakeArgs, ["today"]] {
             let result = try cli.run(arguments)
-            #expect(result.status == 1 && result.err.contains("更新版本的 registry") && result.err.contains("v9"), "\(result.err)")
+            #expect(
+                result.status == 1 && result.err.contains("更新版本的 registry") && result.err.contains("v9"),
+                "\(result.err)")
         }
         #expect(try cli.run(["list", "--lang", "en"]).err.contains("Install a registry that knows v9"))
         #expect(try cli.contents() == before)

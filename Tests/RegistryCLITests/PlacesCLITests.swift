@@ -19,16 +19,25 @@ struct PlacesCLITests {
         #expect(try cli.run(["places", "火星"]).status == 1)
     }
 
-    @Test("intake --from takes a name; an ambiguous one is refused naming the candidates, nothing written; show prints the path")
+    @Test(
+        "intake --from takes a name; an ambiguous one is refused naming the candidates, nothing written; show prints the path"
+    )
     func intakeByName() throws {
         let cli = try village()
         let before = try cli.contents()
-        let ambiguous = try cli.run(["intake", "--name", "张三", "--id-number", "420102199003071232", "--from", "朝阳区",
-                                     "--departed", "2022-07-08", "--arrived", "2022-07-09"])
-        #expect(ambiguous.status == 1 && ambiguous.err.contains("北京市朝阳区（110105）") && ambiguous.err.split(separator: "\n").count == 1)
+        let ambiguous = try cli.run([
+            "intake", "--name", "张三", "--id-number", "420102199003071232", "--from", "朝阳区",
+            "--departed", "2022-07-08", "--arrived", "2022-07-09",
+        ])
+        #expect(
+            ambiguous.status == 1 && ambiguous.err.contains("北京市朝阳区（110105）")
+                && ambiguous.err.split(separator: "\n").count == 1)
         #expect(try cli.contents() == before)
-        #expect(try cli.run(["intake", "--name", "张三", "--id-number", "420102199003071232", "--from", "gaocheng",
-                             "--departed", "2022-07-08", "--arrived", "2022-07-09"]).status == 0)
+        #expect(
+            try cli.run([
+                "intake", "--name", "张三", "--id-number", "420102199003071232", "--from", "gaocheng",
+                "--departed", "2022-07-08", "--arrived", "2022-07-09",
+            ]).status == 0)
         #expect(try cli.run(["show", "420102199003071232"]).out.contains("旅居：河北省石家庄市藁城区（130109）"))
         #expect(try cli.run(["export"]).out.contains("河北省石家庄市藁城区（130109）"))
     }

@@ -9,7 +9,8 @@ struct TrustTests {
         let cli = CLI(db: CLI.temporaryDatabase())
         #expect(try cli.run(["init", "--village", "110105001001", "--name", "测试村"]).status == 0)
         let areas = URL(fileURLWithPath: cli.db).deletingLastPathComponent().appendingPathComponent("areas.csv").path
-        try "code,name,level,in_force_from,lifted_on\n420102,武汉市江岸区,高,2022-06-20,\n".write(toFile: areas, atomically: true, encoding: .utf8)
+        try "code,name,level,in_force_from,lifted_on\n420102,武汉市江岸区,高,2022-06-20,\n".write(
+            toFile: areas, atomically: true, encoding: .utf8)
         #expect(try cli.run(["risk-areas", "import", areas]).status == 0)
         return cli
     }
@@ -51,17 +52,23 @@ struct TrustTests {
         let cli = try village()
         #expect(try cli.run(intakeArgs).status == 0)
         let before = try cli.contents()
-        let result = try cli.run(["check", "420102199003071232", "--temp", "36.5", "--at", "2022-07-10 12:00"])  // now 09:00
+        // now 09:00
+        let result = try cli.run(["check", "420102199003071232", "--temp", "36.5", "--at", "2022-07-10 12:00"])
         #expect(result.status == 1 && result.err.contains("时间") && result.err.contains("还没到"), "\(result.err)")
         #expect(try cli.contents() == before)
         #expect(try cli.run(["check", "420102199003071232", "--temp", "36.5", "--at", "2022-07-10 09:05"]).status == 0)
     }
 
-    @Test("a red health code is shown everywhere, and with no risky travel history puts the person on today's list to assess")
+    @Test(
+        "a red health code is shown everywhere, and with no risky travel history puts the person on today's list to assess"
+    )
     func redHealthCode() throws {
         let cli = try village()
-        #expect(try cli.run(["intake", "--name", "李四", "--id-number", "11010519491231002X", "--from", "110108", "--from-name", "海淀区",
-                             "--departed", "2022-07-08", "--arrived", "2022-07-09", "--health-code", "红码"]).status == 0)
+        #expect(
+            try cli.run([
+                "intake", "--name", "李四", "--id-number", "11010519491231002X", "--from", "110108", "--from-name", "海淀区",
+                "--departed", "2022-07-08", "--arrived", "2022-07-09", "--health-code", "红码",
+            ]).status == 0)
         #expect(try cli.run(["show", "11010519491231002X"]).out.contains("健康码：红码"))
         #expect(try json(cli, ["show", "11010519491231002X"])["health_code"] as? String == "red")
         #expect(try cli.run(["list"]).out.contains("红码"))
@@ -84,7 +91,9 @@ struct TrustTests {
     @Test("report history does not count days before the registry existed as missing")
     func historySinceCreated() throws {
         let cli = try village()  // created 2022-07-10
-        let history = try cli.run(["report", "history", "--from", "2022-07-01", "--to", "2022-07-10", "--format", "json"])
+        let history = try cli.run([
+            "report", "history", "--from", "2022-07-01", "--to", "2022-07-10", "--format", "json",
+        ])
         let days = try #require(try JSONSerialization.jsonObject(with: Data(history.out.utf8)) as? [[String: Any]])
         #expect(days.map { $0["date"] as? String } == ["2022-07-10"])
     }
@@ -103,8 +112,9 @@ struct TrustTests {
         let cli = try village()
         #expect(try cli.run(intakeArgs).status == 0)
         let file = URL(fileURLWithPath: cli.db).deletingLastPathComponent().appendingPathComponent("名单.csv").path
-        try ("姓名,身份证号,来源地代码,离开日期,到达日期\n张三,420102199003071232,420102,2022-07-01,2022-07-02\n"
-             + "李四,11010519491231002X,420102,2022-07-01,2022-07-03\n王五,420102197001010011,420102,2022-07-01,2022-07-03\n")
+        try
+            ("姓名,身份证号,来源地代码,离开日期,到达日期\n张三,420102199003071232,420102,2022-07-01,2022-07-02\n"
+            + "李四,11010519491231002X,420102,2022-07-01,2022-07-03\n王五,420102197001010011,420102,2022-07-01,2022-07-03\n")
             .write(toFile: file, atomically: true, encoding: .utf8)
         let before = try cli.contents()
         let dry = try cli.run(["import", file, "--dry-run", "--skip-invalid"])
@@ -119,8 +129,12 @@ struct TrustTests {
         let cli = try village()
         #expect(try cli.run(intakeArgs).status == 0)
         #expect(try cli.run(["check", "420102199003071232", "--temp", "３６．８"]).out.contains("36.8°C"))
-        #expect(try cli.run(["check", "420102199003071232", "--temp", "36.6℃", "--at", "2022年7月10日 08:00"]).out.contains("36.6°C"))
-        #expect(try cli.run(["check", "420102199003071232", "--temp", "37.5度", "--at", "2022-07-09 20:00"]).out.contains("37.5°C"))
+        #expect(
+            try cli.run(["check", "420102199003071232", "--temp", "36.6℃", "--at", "2022年7月10日 08:00"]).out.contains(
+                "36.6°C"))
+        #expect(
+            try cli.run(["check", "420102199003071232", "--temp", "37.5度", "--at", "2022-07-09 20:00"]).out.contains(
+                "37.5°C"))
         #expect(try cli.run(["test", "420102199003071232", "--sampled", "2022年7月5日", "--result", "阴性"]).status == 0)
         let bad = try cli.run(["check", "420102199003071232", "--temp", "正常"])
         #expect(bad.status == 1 && bad.err.contains("体温"))
@@ -129,14 +143,18 @@ struct TrustTests {
     @Test("a command line the parser cannot read is refused in one Chinese line naming the option, exit 64")
     func usageInChinese() throws {
         let cli = try village()
-        for (arguments, expected) in [(["intake", "--name"], "姓名（--name）：后面缺少要填的值"),
-                                      (["show"], "缺少必填项 人员（<person>）"),
-                                      (["list", "--format", "xls"], "格式（--format）：“xls”不是有效的值"),
-                                      (["list", "--foo"], "不认识的选项 --foo")] {
+        for (arguments, expected) in [
+            (["intake", "--name"], "姓名（--name）：后面缺少要填的值"),
+            (["show"], "缺少必填项 人员（<person>）"),
+            (["list", "--format", "xls"], "格式（--format）：“xls”不是有效的值"),
+            (["list", "--foo"], "不认识的选项 --foo"),
+        ] {
             let result = try cli.run(arguments)
             #expect(result.status == 64, "\(arguments)")
-            #expect(result.err.contains(expected) && !result.err.contains("Error:") && result.err.split(separator: "\n").count == 1,
-                    "\(arguments): \(result.err)")
+            #expect(
+                result.err.contains(expected) && !result.err.contains("Error:")
+                    && result.err.split(separator: "\n").count == 1,
+                "\(arguments): \(result.err)")
         }
         #expect(try cli.run(["show", "--lang", "en"]).err.contains("is required"))
     }
@@ -148,8 +166,11 @@ struct TrustTests {
         let other = CLI(db: "/nonexistent-dir-\(UUID().uuidString)/x.sqlite")
         #expect(try other.run(["--db", cli.db, "list"]).out.contains("420102199003071232"))
         #expect(try other.run(["--lang", "en", "--db", cli.db, "list"]).out.contains("1 people"))
-        let missing = URL(fileURLWithPath: cli.db).deletingLastPathComponent().appendingPathComponent("typo.sqlite").path
-        for arguments in [["list"], ["today"], ["show", "420102199003071232"], ["report"], ["export"], ["sync", "status"], intakeArgs] {
+        let missing = URL(fileURLWithPath: cli.db).deletingLastPathComponent().appendingPathComponent("typo.sqlite")
+            .path
+        for arguments in [
+            ["list"], ["today"], ["show", "420102199003071232"], ["report"], ["export"], ["sync", "status"], intakeArgs,
+        ] {
             let result = try other.run(["--db", missing] + arguments)
             #expect(result.status == 1 && result.err.contains("这里没有登记库"), "\(arguments): \(result.err)")
         }
@@ -165,12 +186,15 @@ struct TrustTests {
         #expect(result.status == 1 && result.err.contains("县统一发布"), "\(result.err)")
     }
 
-    @Test("an import file with title rows above the header is read; an id number Excel turned into 6.50102E+17 is named as such")
+    @Test(
+        "an import file with title rows above the header is read; an id number Excel turned into 6.50102E+17 is named as such"
+    )
     func excelSheets() throws {
         let cli = try village()
         let file = URL(fileURLWithPath: cli.db).deletingLastPathComponent().appendingPathComponent("登记表.csv").path
-        try ("某某村返乡人员登记表,,,,\n填报日期：2022年7月10日,,,,\n,,,,\n姓名,身份证号,来源地代码,离开日期,到达日期\n"
-             + "张三,420102199003071232,420102,2022年7月1日,2022年7月2日\n李四,6.50102E+17,420102,2022-07-01,2022-07-02\n")
+        try
+            ("某某村返乡人员登记表,,,,\n填报日期：2022年7月10日,,,,\n,,,,\n姓名,身份证号,来源地代码,离开日期,到达日期\n"
+            + "张三,420102199003071232,420102,2022年7月1日,2022年7月2日\n李四,6.50102E+17,420102,2022-07-01,2022-07-02\n")
             .write(toFile: file, atomically: true, encoding: .utf8)
         let result = try cli.run(["import", file, "--skip-invalid"])
         #expect(result.out.contains("新增 1"), "\(result.out) \(result.err)")
@@ -191,31 +215,44 @@ struct TrustTests {
         #expect(today.contains("Tests due today (") && !today.contains("（"), "\(today)")
         // Chinese output carries no English words, and symptoms are offered and accepted as clerks write them.
         let zh = try cli.run(["show", "420102199003071232"]).out + cli.run(["today"]).out + cli.run(["report"]).out
-        let words = zh.replacingOccurrences(of: "registry report submit", with: "")  // a command to type stays a command
-            .replacingOccurrences(of: "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", with: "", options: .regularExpression)  // record ids
+        // a command to type stays a command
+        let words = zh.replacingOccurrences(of: "registry report submit", with: "")
+            .replacingOccurrences(
+                of: "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", with: "",
+                options: .regularExpression)  // record ids
         #expect(words.range(of: "[A-Za-z]{4,}", options: .regularExpression) == nil, "\(zh)")
         let symptom = try cli.run(["check", "420102199003071232", "--temp", "36.5", "--symptom", "头疼"])
         #expect(symptom.err.contains("发热、干咳") && !symptom.err.contains("fever"), "\(symptom.err)")
         #expect(try cli.run(["check", "420102199003071232", "--temp", "37.5", "--symptom", "咳嗽"]).out.contains("干咳"))
     }
 
-    @Test("interactive intake checks each answer at once, never offers a wrong value back, and Enter leaves an optional field empty")
+    @Test(
+        "interactive intake checks each answer at once, never offers a wrong value back, and Enter leaves an optional field empty"
+    )
     func interactiveIntake() throws {
         let cli = try village()
         // name; id wrong then right; phone wrong (asked again at once, before 来源地) then Enter; from; from name Enter;
         // stayed-from wrong then Enter; departed after today, then right; arrival Enter (today); the rest Enter.
-        let answers = ["王五", "420102199003071231", "420102199003071232", "1380013800", "", "420102", "",
-                       "7月", "", "2022-08-01", "2022-07-01", "", "", "", "", "", "", ""]
+        let answers = [
+            "王五", "420102199003071231", "420102199003071232", "1380013800", "", "420102", "",
+            "7月", "", "2022-08-01", "2022-07-01", "", "", "", "", "", "", "",
+        ]
         let result = try cli.run(["intake", "--ask"], stdin: answers.joined(separator: "\n") + "\n")
         #expect(result.status == 0, "\(result.err) \(result.out)")
         let out = result.out
         // Each wrong answer is named right after it is typed, and the same field is asked next.
-        for (error, next) in [("身份证号：校验位不对", "身份证号："), ("手机号：", "手机号（可空，回车跳过）："),
-                              ("到达来源地日期：", "到达来源地日期（可空"), ("离开日期：", "离开日期：")] {
+        for (error, next) in [
+            ("身份证号：校验位不对", "身份证号："), ("手机号：", "手机号（可空，回车跳过）："),
+            ("到达来源地日期：", "到达来源地日期（可空"), ("离开日期：", "离开日期："),
+        ] {
             let after = try #require(out.range(of: error), "\(error) not in \(out)")
-            #expect(out[after.upperBound...].split(separator: "\n", maxSplits: 1).last?.hasPrefix(next) == true, "\(error): \(out)")
+            #expect(
+                out[after.upperBound...].split(separator: "\n", maxSplits: 1).last?.hasPrefix(next) == true,
+                "\(error): \(out)")
         }
-        #expect(!out.contains("[420102199003071231]") && !out.contains("[2022-08-01]"), "a wrong value offered as default: \(out)")
+        #expect(
+            !out.contains("[420102199003071231]") && !out.contains("[2022-08-01]"),
+            "a wrong value offered as default: \(out)")
         #expect(out.contains("到达日期 [2022-07-10]："))
         let person = try json(cli, ["show", "420102199003071232"])
         #expect(person["phone"] == nil || person["phone"] is NSNull, "Enter on the phone leaves it empty")

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Testing
+
 @testable import RegistryCore
 
 /// Households and contacts (issue 23): when one turns positive, nobody around them is missed.
@@ -10,15 +11,20 @@ struct ContactTests {
     /// 张母 (did not travel) and 张妻 (came back from nearby, same address).
     func village(now: String = "2022-07-10 09:00") throws -> Registry {
         let registry = try makeRegistry(now: now)
-        var zhang = form(name: "张三", id: "420102199003071232", from: "310101", departed: "2022-07-08", arrived: "2022-07-09")
+        var zhang = form(
+            name: "张三", id: "420102199003071232", from: "310101", departed: "2022-07-08", arrived: "2022-07-09")
         zhang.address = "一组3号"
         zhang.companions = ["11010519491231002X；110101199001011237"]
         _ = try registry.intake(zhang)
-        var li = form(name: "李四", id: "11010519491231002X", from: "310101", departed: "2022-07-08", arrived: "2022-07-09")
+        var li = form(
+            name: "李四", id: "11010519491231002X", from: "310101", departed: "2022-07-08", arrived: "2022-07-09")
         li.address = "二组5号"
         _ = try registry.intake(li)
-        _ = try registry.addHouseholdMember(to: "420102199003071232", name: "张母", idNumber: "110105195001011234", phone: "13900139000").get()
-        var wife = form(name: "张妻", id: "110105199201011237", from: "110105", departed: "2022-07-09", arrived: "2022-07-09")
+        _ = try registry.addHouseholdMember(
+            to: "420102199003071232", name: "张母", idNumber: "110105195001011234", phone: "13900139000"
+        ).get()
+        var wife = form(
+            name: "张妻", id: "110105199201011237", from: "110105", departed: "2022-07-09", arrived: "2022-07-09")
         wife.address = "一组3号"
         _ = try registry.intake(wife)
         return registry
@@ -42,14 +48,16 @@ struct ContactTests {
         #expect(first.other?.name == "张三" && !first.recordedHere)
         let groups = try registry.households(on: day("2022-07-10"))
         #expect(groups.map { $0.members.count }.sorted() == [1, 3])
-        #expect(try registry.file("110105195001011234").trips.isEmpty, "a household member who did not travel has no trip")
+        #expect(
+            try registry.file("110105195001011234").trips.isEmpty, "a household member who did not travel has no trip")
     }
 
     @Test("a positive puts household members and companions under the close-contact plan, each with a test that day")
     func positiveMovesEveryone() throws {
         let registry = try village()
         let before = try registry.reportFigures(on: day("2022-07-10"))
-        let outcome = try registry.recordTest("420102199003071232", sampled: day("2022-07-10"), result: .positive, resultOn: nil, lab: nil)
+        let outcome = try registry.recordTest(
+            "420102199003071232", sampled: day("2022-07-10"), result: .positive, resultOn: nil, lab: nil)
         #expect(outcome.escalated)
         let moved = Dictionary(uniqueKeysWithValues: outcome.contacts.map { ($0.person.name, $0) })
         #expect(Set(moved.keys) == ["张母", "张妻", "李四"])
@@ -61,40 +69,52 @@ struct ContactTests {
             let trip = try #require(file.current, "\(name)")
             #expect(trip.arrival.category == .closeContact, "\(name)")
             #expect(trip.measure.status == .active && trip.measure.phases.first?.kind == .centralQuarantine, "\(name)")
-            #expect(trip.tests.filter { $0.dueOn == day("2022-07-10") }.count == 1, "\(name): one test due that same day")
+            #expect(
+                trip.tests.filter { $0.dueOn == day("2022-07-10") }.count == 1, "\(name): one test due that same day")
             #expect(trip.events.contains { $0.reason.hasPrefix("密接：与 张三") }, "\(name): the plan change says why")
         }
         // 9th edition: 7 days central from day 0, then 3 of home health monitoring.
         let li = try #require(try registry.file("11010519491231002X").current?.measure)
-        #expect(li.phases.map { "\($0.kind.rawValue) \($0.endsOn)" } == ["central_quarantine 2022-07-15", "home_health_monitoring 2022-07-18"])
+        #expect(
+            li.phases.map { "\($0.kind.rawValue) \($0.endsOn)" } == [
+                "central_quarantine 2022-07-15", "home_health_monitoring 2022-07-18",
+            ])
         #expect(try registry.file("110105195001011234").current?.arrival.source == .contactTracing)
         // The work list shows them first until sampled; the report counts households and no new arrivals.
         let list = try registry.workList(on: day("2022-07-10"))
         #expect(Set(list.new_contacts.map(\.name)) == ["张母", "张妻", "李四"])
         let figures = try registry.reportFigures(on: day("2022-07-10"))
-        #expect(figures.new_arrivals == before.new_arrivals && figures.cumulative_arrivals == before.cumulative_arrivals)
+        #expect(
+            figures.new_arrivals == before.new_arrivals && figures.cumulative_arrivals == before.cumulative_arrivals)
         #expect(figures.households_under_measure == 2)
         _ = try registry.recordTest("张母", sampled: day("2022-07-10"), result: .negative, resultOn: nil, lab: nil)
         #expect(Set(try registry.workList(on: day("2022-07-10")).new_contacts.map(\.name)) == ["张妻", "李四"])
     }
 
-    @Test("a second positive in the same household duplicates nothing; a companion registered later is a contact at once")
+    @Test(
+        "a second positive in the same household duplicates nothing; a companion registered later is a contact at once")
     func secondPositiveAndLateCompanion() throws {
         let registry = try village()
-        _ = try registry.recordTest("420102199003071232", sampled: day("2022-07-10"), result: .positive, resultOn: nil, lab: nil)
+        _ = try registry.recordTest(
+            "420102199003071232", sampled: day("2022-07-10"), result: .positive, resultOn: nil, lab: nil)
         let counts = { (id: String) throws -> (Int, Int) in
             let file = try registry.file(id)
             return (file.trips.count, file.trips.flatMap(\.tests).count)
         }
         let mother = try counts("110105195001011234")
-        let second = try registry.recordTest("110105199201011237", sampled: day("2022-07-10"), result: .positive, resultOn: nil, lab: nil)
+        let second = try registry.recordTest(
+            "110105199201011237", sampled: day("2022-07-10"), result: .positive, resultOn: nil, lab: nil)
         #expect(second.contacts.map(\.person.name) == ["张母"] && second.contacts.first?.planChanged == false)
         #expect(try counts("110105195001011234") == mother, "no second trip, no second test")
-        #expect(try registry.file("420102199003071232").current?.measure.status == .escalated, "a positive is never made a contact")
-        let replay = try registry.recordTest("110105199201011237", sampled: day("2022-07-10"), result: .positive, resultOn: nil, lab: nil)
+        #expect(
+            try registry.file("420102199003071232").current?.measure.status == .escalated,
+            "a positive is never made a contact")
+        let replay = try registry.recordTest(
+            "110105199201011237", sampled: day("2022-07-10"), result: .positive, resultOn: nil, lab: nil)
         #expect(replay.contacts.isEmpty)
         // 王五 was named as a companion before anyone had registered him.
-        var wang = form(name: "王五", id: "110101199001011237", from: "310101", departed: "2022-07-08", arrived: "2022-07-09")
+        var wang = form(
+            name: "王五", id: "110101199001011237", from: "310101", departed: "2022-07-08", arrived: "2022-07-09")
         wang.phone = ""
         let late = try registry.intake(wang)
         #expect(late.contacts.first?.reason == "密接：与 张三 同行")
@@ -104,17 +124,21 @@ struct ContactTests {
 
     @Test("the contact plan follows the policy of its era: 8th, 9th, 20measures")
     func planPerEra() throws {
-        for (now, expected) in [("2021-08-10 09:00", ["central_quarantine 2021-08-24", "home_health_monitoring 2021-08-31"]),
-                                ("2022-07-10 09:00", ["central_quarantine 2022-07-17", "home_health_monitoring 2022-07-20"]),
-                                ("2022-12-01 09:00", ["central_quarantine 2022-12-06", "home_quarantine 2022-12-09"])] {
+        for (now, expected) in [
+            ("2021-08-10 09:00", ["central_quarantine 2021-08-24", "home_health_monitoring 2021-08-31"]),
+            ("2022-07-10 09:00", ["central_quarantine 2022-07-17", "home_health_monitoring 2022-07-20"]),
+            ("2022-12-01 09:00", ["central_quarantine 2022-12-06", "home_quarantine 2022-12-09"]),
+        ] {
             let registry = try makeRegistry(now: now)
             let today = registry.clock.today
-            var zhang = form(name: "张三", id: "420102199003071232", from: "310101", departed: "\(today.adding(days: -2))",
-                             arrived: "\(today.adding(days: -1))")
+            var zhang = form(
+                name: "张三", id: "420102199003071232", from: "310101", departed: "\(today.adding(days: -2))",
+                arrived: "\(today.adding(days: -1))")
             zhang.address = "一组3号"
             _ = try registry.intake(zhang)
             _ = try registry.addHouseholdMember(to: "张三", name: "张母", idNumber: "110105195001011234", phone: nil).get()
-            let moved = try registry.recordTest("张三", sampled: today, result: .positive, resultOn: nil, lab: nil).contacts
+            let moved = try registry.recordTest("张三", sampled: today, result: .positive, resultOn: nil, lab: nil)
+                .contacts
             #expect(moved.first?.measure.phases.map { "\($0.kind.rawValue) \($0.endsOn)" } == expected, "\(now)")
         }
     }
@@ -122,21 +146,26 @@ struct ContactTests {
     @Test("contact add registers or links a contact and applies the same rules; bad input writes nothing")
     func contactByHand() throws {
         let registry = try village()
-        _ = try registry.recordTest("420102199003071232", sampled: day("2022-07-10"), result: .positive, resultOn: nil, lab: nil)
-        let colleague = try registry.addContact(to: "420102199003071232", name: "赵六", idNumber: "110101198001011232", phone: nil,
-                                                relation: "同事", lastContact: "2022-07-07", elsewhere: false)
+        _ = try registry.recordTest(
+            "420102199003071232", sampled: day("2022-07-10"), result: .positive, resultOn: nil, lab: nil)
+        let colleague = try registry.addContact(
+            to: "420102199003071232", name: "赵六", idNumber: "110101198001011232", phone: nil,
+            relation: "同事", lastContact: "2022-07-07", elsewhere: false)
         #expect(colleague.isNewPerson && colleague.outcome?.dayZero == day("2022-07-07"))
-        let elsewhere = try registry.addContact(to: "420102199003071232", name: "钱七", idNumber: "110101197001011238", phone: nil,
-                                                relation: "其他", lastContact: nil, elsewhere: true)
+        let elsewhere = try registry.addContact(
+            to: "420102199003071232", name: "钱七", idNumber: "110101197001011238", phone: nil,
+            relation: "其他", lastContact: nil, elsewhere: true)
         #expect(elsewhere.person == nil && elsewhere.outcome == nil)
         let before = try snapshot(registry)
         #expect(throws: RegistryError.self) {
-            _ = try registry.addContact(to: "420102199003071232", name: "孙八", idNumber: "110101197001011239", phone: nil,
-                                    relation: "同住", lastContact: nil, elsewhere: false)
+            _ = try registry.addContact(
+                to: "420102199003071232", name: "孙八", idNumber: "110101197001011239", phone: nil,
+                relation: "同住", lastContact: nil, elsewhere: false)
         }
         #expect(throws: RegistryError.self) {
-            _ = try registry.addContact(to: "420102199003071232", name: "孙八", idNumber: "110101197001011238", phone: nil,
-                                    relation: "邻居", lastContact: nil, elsewhere: false)
+            _ = try registry.addContact(
+                to: "420102199003071232", name: "孙八", idNumber: "110101197001011238", phone: nil,
+                relation: "邻居", lastContact: nil, elsewhere: false)
         }
         #expect(try snapshot(registry) == before)
     }

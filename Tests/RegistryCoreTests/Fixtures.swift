@@ -1,4 +1,6 @@
 import Foundation
+import GRDB
+
 @testable import RegistryCore
 
 /// A fresh registry in memory, initialised for a test village, with a fixed "now" in Asia/Shanghai.
@@ -19,9 +21,11 @@ func instant(_ text: String) -> Date {
 func day(_ text: String) -> Day { Day(text)! }
 
 /// An intake form with the usual fields; override what the test is about.
-func form(name: String = "张三", id: String = "420102199003071232", phone: String = "13800138000",
-          from: String = "420102", departed: String = "2022-07-01", arrived: String = "2022-07-02",
-          category: String = "") -> IntakeForm {
+func form(
+    name: String = "张三", id: String = "420102199003071232", phone: String = "13800138000",
+    from: String = "420102", departed: String = "2022-07-01", arrived: String = "2022-07-02",
+    category: String = ""
+) -> IntakeForm {
     var f = IntakeForm()
     f.name = name
     f.idNumber = id
@@ -43,5 +47,3 @@ func snapshot(_ registry: Registry) throws -> [String] {
         return out
     }
 }
-
-import GRDB

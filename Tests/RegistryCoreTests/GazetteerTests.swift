@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import RegistryCore
 
 /// Places by name (issue 15): the embedded gazetteer and everywhere a place is entered.
@@ -26,7 +27,10 @@ struct GazetteerTests {
 
     @Test("an ambiguous name lists every candidate with its path; a fuller name or the pinyin of a rare one decides")
     func ambiguity() throws {
-        guard case .ambiguous(let places) = g.resolve("朝阳区") else { Issue.record("朝阳区 should be ambiguous"); return }
+        guard case .ambiguous(let places) = g.resolve("朝阳区") else {
+            Issue.record("朝阳区 should be ambiguous")
+            return
+        }
         #expect(places.map(\.code) == ["110105", "220104"])
         #expect(code("北京朝阳区") == "110105" && code("长春朝阳") == "220104")
         #expect(throws: RegistryError.self) { try Validate.place("朝阳区") }
@@ -35,10 +39,15 @@ struct GazetteerTests {
         } catch let error as RegistryError {
             #expect(error.message(.zh).contains("北京市朝阳区（110105）") && error.message(.zh).contains("吉林省长春市朝阳区（220104）"))
         }
-        guard case .ambiguous = g.resolve("gc") else { Issue.record("gc is the initials of several places"); return }
+        guard case .ambiguous = g.resolve("gc") else {
+            Issue.record("gc is the initials of several places")
+            return
+        }
     }
 
-    @Test("a replaced code resolves to its successor, with a note; a code of a street keeps its digits and reads its district's name")
+    @Test(
+        "a replaced code resolves to its successor, with a note; a code of a street keeps its digits and reads its district's name"
+    )
     func replacedCodes() throws {
         let replaced = try Validate.place("130526")  // 任县 became 任泽区 (130505)
         #expect(replaced.code == "130505" && replaced.note?.zh.contains("已调整为 130505") == true)
@@ -61,15 +70,19 @@ struct GazetteerTests {
     @Test("a CSV with place names only, and a risk-area list with names, resolve through the gazetteer")
     func files() throws {
         let registry = try makeRegistry()
-        let areas = try registry.importRiskAreas(try CSVFile(data: Data("""
-            name,level,in_force_from,lifted_on
-            石家庄藁城,高,2022-07-01,
-            湖北省武汉市江岸区二七街道,中,2022-07-01,
+        let areas = try registry.importRiskAreas(
+            try CSVFile(
+                data: Data(
+                    """
+                    name,level,in_force_from,lifted_on
+                    石家庄藁城,高,2022-07-01,
+                    湖北省武汉市江岸区二七街道,中,2022-07-01,
 
-            """.utf8), file: "ra.csv"))
+                    """.utf8), file: "ra.csv"))
         #expect(areas.added == 2 && areas.partial.count == 1 && areas.partial[0].zh.contains("第 3 行"))
         #expect(Set(try registry.riskAreas().map(\.code)) == ["130109", "420102"])
-        let csv = "姓名,身份证号,来源地,离开日期,到达日期\n张三,420102199003071232,石家庄藁城,2022-07-08,2022-07-09\n李四,11010519491231002X,朝阳区,2022-07-08,2022-07-09\n"
+        let csv =
+            "姓名,身份证号,来源地,离开日期,到达日期\n张三,420102199003071232,石家庄藁城,2022-07-08,2022-07-09\n李四,11010519491231002X,朝阳区,2022-07-08,2022-07-09\n"
         let whole = try registry.importArrivals(try CSVFile(data: Data(csv.utf8), file: "a.csv"))
         #expect(!whole.written && whole.rejected.count == 1)
         let report = try registry.importArrivals(try CSVFile(data: Data(csv.utf8), file: "a.csv"), mode: .skipInvalid)

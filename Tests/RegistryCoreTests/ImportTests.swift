@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import RegistryCore
 
 /// `text` in GB18030, as Excel on a Chinese Windows saves it (through the system's iconv).
@@ -7,7 +8,8 @@ func gb18030(_ text: String) throws -> Data {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/iconv")
     process.arguments = ["-f", "UTF-8", "-t", "GB18030"]
-    let input = Pipe(), output = Pipe()
+    let input = Pipe()
+    let output = Pipe()
     process.standardInput = input
     process.standardOutput = output
     try process.run()
@@ -20,7 +22,8 @@ func gb18030(_ text: String) throws -> Data {
 
 @Suite("Import from Excel-saved CSV")
 struct ImportTests {
-    let chinese = "身份证号,姓名,手机号,来源地代码,来源地,离开日期,到达日期\r\n"
+    let chinese =
+        "身份证号,姓名,手机号,来源地代码,来源地,离开日期,到达日期\r\n"
         + "420102199003071232,张三,13800138000,420102,\"武汉市,江岸区\",2022-07-01,2022-07-02\r\n"
         + "420102199003071232,张三,13800138000,310115,上海,2022-06-25,2022-07-02\r\n"
         + "32010219751201003X,李四,,420102,\"多行\n地址\",2022-07-01,2022-07-03\r\n\r\n\r\n"
@@ -41,7 +44,8 @@ struct ImportTests {
     @Test("UTF-8 with BOM, English headers in another order, and one Chinese header mixed in; unknown columns reported")
     func bomAndMixedHeaders() throws {
         let registry = try makeRegistry()
-        let text = "\u{FEFF}arrived,from_code,姓名,id_number,departed,remark\n2022-07-02,420102,张三,420102199003071232,2022-07-01,x\n"
+        let text =
+            "\u{FEFF}arrived,from_code,姓名,id_number,departed,remark\n2022-07-02,420102,张三,420102199003071232,2022-07-01,x\n"
         let csv = try CSVFile(data: Data(text.utf8), file: "x.csv")
         #expect(csv.encoding == .utf8BOM)
         let report = try registry.importArrivals(csv)
@@ -86,8 +90,9 @@ struct ImportTests {
     @Test("a missing required column is refused by name; a binary file is refused as not text")
     func badFiles() throws {
         let registry = try makeRegistry()
-        #expect { try registry.importArrivals(try CSVFile(data: Data("姓名,身份证号\n张三,420102199003071232\n".utf8), file: "x.csv")) }
-            throws: { ($0 as? RegistryError)?.message(.en).contains("from_code") ?? false }
+        #expect {
+            try registry.importArrivals(try CSVFile(data: Data("姓名,身份证号\n张三,420102199003071232\n".utf8), file: "x.csv"))
+        } throws: { ($0 as? RegistryError)?.message(.en).contains("from_code") ?? false }
         #expect(throws: RegistryError.self) { try CSVFile(data: Data([0xFF, 0xFE, 0x00, 0x81, 0x30]), file: "x.xlsx") }
     }
 }

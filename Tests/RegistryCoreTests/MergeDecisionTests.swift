@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Testing
+
 @testable import RegistryCore
 
 /// The merge decision on its own, without a database: a store is modelled by a dictionary that carries out each
@@ -41,7 +42,9 @@ struct MergeDecisionTests {
             }
         }
 
-        mutating func apply(_ batch: [Change], sender: MergeDecision.Sender? = nil, scopes: Set<String>? = nil) -> MergePlan {
+        mutating func apply(_ batch: [Change], sender: MergeDecision.Sender? = nil, scopes: Set<String>? = nil)
+            -> MergePlan
+        {
             let prepared = batch.map { MergeDecision.Prepared($0, checkRules: sender != nil) }
             let plan = MergeDecision.decide(prepared, known: known(batch, scopes: scopes), sender: sender)
             carryOut(plan)
@@ -49,8 +52,9 @@ struct MergeDecisionTests {
         }
     }
 
-    @Test("any order and any batching of the same changes gives the per-column maximum; a replay writes nothing",
-          arguments: 0..<40)
+    @Test(
+        "any order and any batching of the same changes gives the per-column maximum; a replay writes nothing",
+        arguments: 0..<40)
     func orderFree(seed: UInt64) {
         let changes = MergeTests.changes(seed: seed, count: 60)
         let model = MergeTests.model(changes)
@@ -69,7 +73,8 @@ struct MergeDecisionTests {
                 let replay = store.apply(batch)
                 #expect(replay.writes.isEmpty && replay.superseded == batch.count)
             }
-            results.append(store.values.reduce(into: [:]) { $0[String($1.key.dropFirst("risk_area/".count))] = $1.value })
+            results.append(
+                store.values.reduce(into: [:]) { $0[String($1.key.dropFirst("risk_area/".count))] = $1.value })
         }
         let expected = model.mapValues { $0.mapValues(ColumnValue.init) }
         for result in results { #expect(result == expected) }
@@ -89,28 +94,40 @@ struct MergeDecisionTests {
             let pk = "row-\(Int.random(in: 0..<6, using: &random))"
             switch Int.random(in: 0..<4, using: &random) {
             case 0:
-                return Change(table: "lead", pk: "lead-\(Int.random(in: 0..<2, using: &random))",
-                              columns: ColumnValues(Bool.random(using: &random) ? ["outcome": "found", "outcome_on": "2022-07-01"]
-                                                    : ["name": "改名", "outcome": "absent"]),
-                              hlc: hlc, origin: origin, originSeq: seq)
+                return Change(
+                    table: "lead", pk: "lead-\(Int.random(in: 0..<2, using: &random))",
+                    columns: ColumnValues(
+                        Bool.random(using: &random)
+                            ? ["outcome": "found", "outcome_on": "2022-07-01"]
+                            : ["name": "改名", "outcome": "absent"]),
+                    hlc: hlc, origin: origin, originSeq: seq)
             case 1:
-                return Change(table: "risk_area", pk: pk, columns: ColumnValues(["level": "low"]), hlc: hlc, origin: origin, originSeq: seq)
+                return Change(
+                    table: "risk_area", pk: pk, columns: ColumnValues(["level": "low"]), hlc: hlc, origin: origin,
+                    originSeq: seq)
             default:
-                var columns: [String: ColumnValue] = ["person_id": "p1", "taken_at": "2022-07-01 08:00",
-                                                      "taken_on": "2022-07-01", "temperature": .real(36.5), "flagged": 0]
+                var columns: [String: ColumnValue] = [
+                    "person_id": "p1", "taken_at": "2022-07-01 08:00",
+                    "taken_on": "2022-07-01", "temperature": .real(36.5), "flagged": 0,
+                ]
                 if Bool.random(using: &random) { columns["village"] = .string(village) }
                 if Bool.random(using: &random) { columns = ["temperature": .real(37.5)] }
-                return Change(table: "health_check", pk: pk, columns: ColumnValues(columns), hlc: hlc, origin: origin, originSeq: seq)
+                return Change(
+                    table: "health_check", pk: pk, columns: ColumnValues(columns), hlc: hlc, origin: origin,
+                    originSeq: seq)
             }
         }
     }
 
-    @Test("a village's push writes only its own rows and its leads' outcomes; every other change is rejected with a reason",
-          arguments: 0..<40)
+    @Test(
+        "a village's push writes only its own rows and its leads' outcomes; every other change is rejected with a reason",
+        arguments: 0..<40)
     func scope(seed: UInt64) {
         var store = MemoryStore()
         // The county's lead to each village, and one health check of village B's that A may not touch.
-        store.owners = ["lead/lead-0": "110105001001", "lead/lead-1": "110105001002", "health_check/row-5": "110105001002"]
+        store.owners = [
+            "lead/lead-0": "110105001001", "lead/lead-1": "110105001002", "health_check/row-5": "110105001002",
+        ]
         let sender = MergeDecision.Sender(site: "site-a", village: "110105001001")
         let batch = Self.hostileBatch(seed: seed)
         let before = store.owners
@@ -121,13 +138,16 @@ struct MergeDecisionTests {
             #expect(change.origin == "site-a")
             #expect(write.scope == "110105001001", "\(change.table) \(change.pk) written under \(write.scope)")
             #expect(change.table != "risk_area")
-            if change.table == "lead" { #expect(Set(change.columns.values.keys).isSubset(of: ["outcome", "outcome_on", "person_id"])) }
+            if change.table == "lead" {
+                #expect(Set(change.columns.values.keys).isSubset(of: ["outcome", "outcome_on", "person_id"]))
+            }
             #expect(before["\(change.table)/\(change.pk)"].map { $0 == "110105001001" } ?? true)
         }
         for rejection in plan.rejections {
             #expect(!rejection.reason.zh.isEmpty && !rejection.reason.en.isEmpty)
             let change = batch[rejection.index]
-            let mayWrite = change.origin == "site-a" && change.table == "health_check"
+            let mayWrite =
+                change.origin == "site-a" && change.table == "health_check"
                 && (change.columns.values["village"].map { $0 == "110105001001" } ?? false)
                 && before["health_check/\(change.pk)"] == nil
             // Only a health check that is A's own, complete and new could have been written; anything else is refused.
@@ -135,34 +155,53 @@ struct MergeDecisionTests {
         }
     }
 
-    @Test("a new row lacking a required column, a reused id of another village and a lone deletion are refused before any write")
+    @Test(
+        "a new row lacking a required column, a reused id of another village and a lone deletion are refused before any write"
+    )
     func refusedBeforeWriting() {
         var store = MemoryStore()
-        store.owners = ["health_check/taken": "110105001002", "health_check/mine": "110105001001", "person/p1": "110105001001"]
+        store.owners = [
+            "health_check/taken": "110105001002", "health_check/mine": "110105001001", "person/p1": "110105001001",
+        ]
         store.versions = ["health_check/mine": ["temperature": Version(hlc: HLC(raw: 1), origin: "site-a")]]
         let sender = MergeDecision.Sender(site: "site-a", village: "110105001001")
-        let full: [String: ColumnValue] = ["village": "110105001001", "person_id": "p1", "taken_at": "2022-07-01 08:00",
-                                           "taken_on": "2022-07-01", "temperature": .real(36.5), "flagged": 0]
+        let full: [String: ColumnValue] = [
+            "village": "110105001001", "person_id": "p1", "taken_at": "2022-07-01 08:00",
+            "taken_on": "2022-07-01", "temperature": .real(36.5), "flagged": 0,
+        ]
         var partial = full
         partial["taken_on"] = nil
         let hlc = HLC(milliseconds: 1_656_000_000_000, counter: 0).raw
-        let plan = store.apply([
-            Change(table: "health_check", pk: "new", columns: ColumnValues(partial), hlc: hlc, origin: "site-a", originSeq: 1),
-            Change(table: "health_check", pk: "taken", columns: ColumnValues(full), hlc: hlc, origin: "site-a", originSeq: 2),
-            Change(table: "health_check", pk: "mine", columns: ColumnValues(["deleted": 1]), hlc: hlc, origin: "site-a", originSeq: 3),
-        ], sender: sender, scopes: ["110105001001", "110105"])
+        let plan = store.apply(
+            [
+                Change(
+                    table: "health_check", pk: "new", columns: ColumnValues(partial), hlc: hlc, origin: "site-a",
+                    originSeq: 1),
+                Change(
+                    table: "health_check", pk: "taken", columns: ColumnValues(full), hlc: hlc, origin: "site-a",
+                    originSeq: 2),
+                Change(
+                    table: "health_check", pk: "mine", columns: ColumnValues(["deleted": 1]), hlc: hlc,
+                    origin: "site-a", originSeq: 3),
+            ], sender: sender, scopes: ["110105001001", "110105"])
         #expect(plan.writes.isEmpty)
-        #expect(plan.rejections.map(\.reason.en) == [
-            "a new row is incomplete: health_check lacks taken_on",
-            "another village's row has this id",
-            "a health_check row is deleted only with its person (who is deleted with a reason)",
-        ])
+        #expect(
+            plan.rejections.map(\.reason.en) == [
+                "a new row is incomplete: health_check lacks taken_on",
+                "another village's row has this id",
+                "a health_check row is deleted only with its person (who is deleted with a reason)",
+            ])
         // With its person deleted (as the store reports it), the same deletion is written.
         var known = store.known([], scopes: nil)
-        known.set("health_check", "mine", KnownRows.Row(versions: store.versions["health_check/mine"]!, owner: "110105001001"))
+        known.set(
+            "health_check", "mine", KnownRows.Row(versions: store.versions["health_check/mine"]!, owner: "110105001001")
+        )
         known.setPerson(of: "health_check", "mine", person: "p1", deleted: true)
-        let deletion = Change(table: "health_check", pk: "mine", columns: ColumnValues(["deleted": 1]), hlc: hlc, origin: "site-a", originSeq: 3)
-        let allowed = MergeDecision.decide([MergeDecision.Prepared(deletion, checkRules: true)], known: known, sender: sender)
+        let deletion = Change(
+            table: "health_check", pk: "mine", columns: ColumnValues(["deleted": 1]), hlc: hlc, origin: "site-a",
+            originSeq: 3)
+        let allowed = MergeDecision.decide(
+            [MergeDecision.Prepared(deletion, checkRules: true)], known: known, sender: sender)
         #expect(allowed.rejections.isEmpty && allowed.writes.map(\.columns) == [["deleted"]])
     }
 
@@ -172,9 +211,13 @@ struct MergeDecisionTests {
         try Migrations.migrator.migrate(queue)
         try queue.read { db in
             for table in SyncedTables.names {
-                let required = try Row.fetchAll(db, sql: "SELECT name, \"notnull\", dflt_value, pk FROM pragma_table_info(?)", arguments: [table])
-                    .filter { ($0["notnull"] as Int) == 1 && ($0["dflt_value"] as String?) == nil && ($0["pk"] as Int) == 0 }
-                    .map { $0["name"] as String }.sorted()
+                let required = try Row.fetchAll(
+                    db, sql: "SELECT name, \"notnull\", dflt_value, pk FROM pragma_table_info(?)", arguments: [table]
+                )
+                .filter {
+                    ($0["notnull"] as Int) == 1 && ($0["dflt_value"] as String?) == nil && ($0["pk"] as Int) == 0
+                }
+                .map { $0["name"] as String }.sorted()
                 #expect(SyncedRules.required[table] == required, "\(table)")
             }
         }

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Testing
+
 @testable import RegistryCore
 
 @Suite("Merge: last writer wins per column")
@@ -21,15 +22,21 @@ struct MergeTests {
                 "level": (Bool.random(using: &random) ? "high" : "mid").databaseValue,
                 "in_force_from": "2022-06-20".databaseValue,
             ]
-            if Bool.random(using: &random) { columns["deleted"] = Int64.random(in: 0...1, using: &random).databaseValue }
             if Bool.random(using: &random) {
-                columns["lifted_on"] = Bool.random(using: &random) ? DatabaseValue.null : "2022-07-0\(Int.random(in: 1...9, using: &random))".databaseValue
+                columns["deleted"] = Int64.random(in: 0...1, using: &random).databaseValue
+            }
+            if Bool.random(using: &random) {
+                columns["lifted_on"] =
+                    Bool.random(using: &random)
+                    ? DatabaseValue.null : "2022-07-0\(Int.random(in: 1...9, using: &random))".databaseValue
             }
             // Few distinct milliseconds, so that equal clocks across sites are common and the site id must break
             // ties; within a site the counter makes every clock unique, as a real HLC is.
-            let hlc = HLC(milliseconds: 1_656_000_000_000 + Int64.random(in: 0..<3, using: &random), counter: Int(seqs[site]!))
-            return Change(table: "risk_area", pk: "area-\(Int.random(in: 0..<3, using: &random))", columns: ColumnValues(columns),
-                          hlc: hlc.raw, origin: site, originSeq: seqs[site]!)
+            let hlc = HLC(
+                milliseconds: 1_656_000_000_000 + Int64.random(in: 0..<3, using: &random), counter: Int(seqs[site]!))
+            return Change(
+                table: "risk_area", pk: "area-\(Int.random(in: 0..<3, using: &random))", columns: ColumnValues(columns),
+                hlc: hlc.raw, origin: site, originSeq: seqs[site]!)
         }
     }
 
@@ -48,7 +55,9 @@ struct MergeTests {
 
     /// Applies `changes` one by one, or in batches of `batch` whose rows are looked up once per batch (the path a
     /// push and a pull page take; a batch may touch one row several times).
-    static func apply(_ changes: [Change], batch: Int? = nil) throws -> (DatabaseQueue, [String: [String: DatabaseValue]]) {
+    static func apply(_ changes: [Change], batch: Int? = nil) throws -> (
+        DatabaseQueue, [String: [String: DatabaseValue]]
+    ) {
         let queue = try DatabaseQueue()
         try Migrations.migrator.migrate(queue)
         try queue.write { db in
@@ -68,7 +77,9 @@ struct MergeTests {
     static func state(_ queue: DatabaseQueue) throws -> [String: [String: DatabaseValue]] {
         try queue.read { db in
             var out: [String: [String: DatabaseValue]] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT id, village, code, name, level, in_force_from, lifted_on, deleted FROM risk_area") {
+            for row in try Row.fetchAll(
+                db, sql: "SELECT id, village, code, name, level, in_force_from, lifted_on, deleted FROM risk_area")
+            {
                 var columns: [String: DatabaseValue] = [:]
                 for column in row.columnNames where column != "id" { columns[column] = row[column] }
                 out[row["id"]] = columns
@@ -102,9 +113,13 @@ struct MergeTests {
 
     @Test("column names read from log JSON without decoding equal the decoded keys, escapes included")
     func columnNames() throws {
-        for json in [#"{"a":"x","b":null,"c":1.5,"d":-2}"#, #"{"name":"say \"hi\", ok","v":"a,b:c"}"#, "{}",
-                     ColumnValues(["x": "\\".databaseValue, "y": "{[,]}".databaseValue]).json] {
-            #expect(Set(ColumnValues.names(json: json)) == Set(try #require(ColumnValues(json: json)).values.keys), "\(json)")
+        for json in [
+            #"{"a":"x","b":null,"c":1.5,"d":-2}"#, #"{"name":"say \"hi\", ok","v":"a,b:c"}"#, "{}",
+            ColumnValues(["x": "\\".databaseValue, "y": "{[,]}".databaseValue]).json,
+        ] {
+            #expect(
+                Set(ColumnValues.names(json: json)) == Set(try #require(ColumnValues(json: json)).values.keys),
+                "\(json)")
         }
     }
 
@@ -123,10 +138,12 @@ struct MergeTests {
         let changes = MergeTests.changes(seed: UInt64(seed), count: 40)
         let (relay, _) = try MergeTests.apply(Array(changes.prefix(25)))
         let relayed = try relay.read { db in
-            try Row.fetchAll(db, sql: "SELECT tbl, pk, columns, hlc, origin, origin_seq FROM change_log ORDER BY seq").map {
-                Change(table: $0["tbl"], pk: $0["pk"], columns: ColumnValues(json: $0["columns"])!, hlc: $0["hlc"],
-                       origin: $0["origin"], originSeq: $0["origin_seq"])
-            }
+            try Row.fetchAll(db, sql: "SELECT tbl, pk, columns, hlc, origin, origin_seq FROM change_log ORDER BY seq")
+                .map {
+                    Change(
+                        table: $0["tbl"], pk: $0["pk"], columns: ColumnValues(json: $0["columns"])!, hlc: $0["hlc"],
+                        origin: $0["origin"], originSeq: $0["origin_seq"])
+                }
         }
         let (_, state) = try MergeTests.apply(Array(changes.suffix(15)) + relayed)
         #expect(state == MergeTests.expected(changes), "seed \(seed)")
@@ -135,18 +152,23 @@ struct MergeTests {
     @Test("delete, edit and restore order by their clocks in every order; an older edit never resurrects")
     func deleteEditRestore() throws {
         func change(_ columns: [String: DatabaseValue], at ms: Int64, seq: Int64) -> Change {
-            var base: [String: DatabaseValue] = ["village": "110105".databaseValue, "code": "420102".databaseValue,
-                                                 "level": "high".databaseValue, "in_force_from": "2022-06-20".databaseValue,
-                                                 "name": "江岸".databaseValue]
+            var base: [String: DatabaseValue] = [
+                "village": "110105".databaseValue, "code": "420102".databaseValue,
+                "level": "high".databaseValue, "in_force_from": "2022-06-20".databaseValue,
+                "name": "江岸".databaseValue,
+            ]
             if seq > 1 { base = [:] }
-            return Change(table: "risk_area", pk: "a", columns: ColumnValues(base.merging(columns) { $1 }),
-                          hlc: HLC(milliseconds: ms, counter: 0).raw, origin: "site-a", originSeq: seq)
+            return Change(
+                table: "risk_area", pk: "a", columns: ColumnValues(base.merging(columns) { $1 }),
+                hlc: HLC(milliseconds: ms, counter: 0).raw, origin: "site-a", originSeq: seq)
         }
         let create = change([:], at: 1, seq: 1)
         let edit = change(["name": "江岸区".databaseValue], at: 2, seq: 2)
         let delete = change(["deleted": 1.databaseValue], at: 3, seq: 3)
         let restore = change(["deleted": 0.databaseValue], at: 4, seq: 4)
-        for order in [[edit, delete, restore], [restore, delete, edit], [delete, restore, edit], [restore, edit, delete]] {
+        for order in [
+            [edit, delete, restore], [restore, delete, edit], [delete, restore, edit], [restore, edit, delete],
+        ] {
             let (_, state) = try MergeTests.apply([create] + order)
             #expect(state["a"]?["deleted"] == 0.databaseValue && state["a"]?["name"] == "江岸区".databaseValue)
         }
@@ -158,8 +180,12 @@ struct MergeTests {
     func unknownNames() throws {
         let queue = try DatabaseQueue()
         try Migrations.migrator.migrate(queue)
-        let badTable = Change(table: "setting; DROP TABLE person", pk: "x", columns: ColumnValues([String: ColumnValue]()), hlc: 1, origin: "s", originSeq: 1)
-        let badColumn = Change(table: "person", pk: "x", columns: ColumnValues(["name = 'x'; --": "y".databaseValue]), hlc: 1, origin: "s", originSeq: 1)
+        let badTable = Change(
+            table: "setting; DROP TABLE person", pk: "x", columns: ColumnValues([String: ColumnValue]()), hlc: 1,
+            origin: "s", originSeq: 1)
+        let badColumn = Change(
+            table: "person", pk: "x", columns: ColumnValues(["name = 'x'; --": "y".databaseValue]), hlc: 1, origin: "s",
+            originSeq: 1)
         try queue.write { db in
             #expect(throws: RegistryError.self) { try ChangeApplier.apply(badTable, db: db) }
             #expect(throws: RegistryError.self) { try ChangeApplier.apply(badColumn, db: db) }

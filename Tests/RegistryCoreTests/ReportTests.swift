@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Testing
+
 @testable import RegistryCore
 
 @Suite("Daily report (日报告、零报告)")
@@ -9,15 +10,24 @@ struct ReportTests {
     /// a positive, a release.
     func scenario() throws -> Registry {
         let registry = try makeRegistry(now: "2022-07-20 09:00")
-        _ = try registry.importRiskAreas(try CSVFile(data: Data("code,name,level,in_force_from,lifted_on\n420102,江岸区,高,2022-06-20,\n".utf8), file: "ra.csv"))
-        _ = try registry.intake(form(name: "甲", id: "420102199003071232", from: "420102001", departed: "2022-06-30", arrived: "2022-07-01"))
-        _ = try registry.intake(form(name: "乙", id: "32010219751201003X", from: "110101", departed: "2022-06-30", arrived: "2022-07-01"))
-        _ = try registry.intake(form(name: "丙", id: "440306198808155615", from: "110101", departed: "2022-07-01", arrived: "2022-07-02", category: "密接"))
+        _ = try registry.importRiskAreas(
+            try CSVFile(
+                data: Data("code,name,level,in_force_from,lifted_on\n420102,江岸区,高,2022-06-20,\n".utf8), file: "ra.csv"))
+        _ = try registry.intake(
+            form(name: "甲", id: "420102199003071232", from: "420102001", departed: "2022-06-30", arrived: "2022-07-01"))
+        _ = try registry.intake(
+            form(name: "乙", id: "32010219751201003X", from: "110101", departed: "2022-06-30", arrived: "2022-07-01"))
+        _ = try registry.intake(
+            form(
+                name: "丙", id: "440306198808155615", from: "110101", departed: "2022-07-01", arrived: "2022-07-02",
+                category: "密接"))
         _ = try registry.check("甲", temperature: 37.5, symptoms: [], at: "2022-07-02 08:00")
         _ = try registry.check("甲", temperature: 36.6, symptoms: [], at: "2022-07-02 20:00")
         _ = try registry.recordTest("甲", sampled: day("2022-07-01"), result: .negative, resultOn: nil, lab: nil)
-        _ = try registry.recordTest("丙", sampled: day("2022-07-02"), result: .negative, resultOn: day("2022-07-03"), lab: nil)
-        _ = try registry.recordTest("丙", sampled: day("2022-07-04"), result: .positive, resultOn: day("2022-07-05"), lab: nil)
+        _ = try registry.recordTest(
+            "丙", sampled: day("2022-07-02"), result: .negative, resultOn: day("2022-07-03"), lab: nil)
+        _ = try registry.recordTest(
+            "丙", sampled: day("2022-07-04"), result: .positive, resultOn: day("2022-07-05"), lab: nil)
         _ = try registry.release("甲", on: day("2022-07-08"), reason: nil, force: false, actor: nil)
         return registry
     }
@@ -53,8 +63,14 @@ struct ReportTests {
     @Test("home quarantine and monitoring are counted by the phase in force on the day")
     func phasesByKind() throws {
         let registry = try makeRegistry(now: "2022-07-20 09:00")
-        _ = try registry.intake(form(name: "丙", id: "440306198808155615", from: "110101", departed: "2022-07-01", arrived: "2022-07-02", category: "密接"))
-        _ = try registry.intake(form(name: "丁", id: "420102200101010017", from: "110101", departed: "2022-07-01", arrived: "2022-07-02", category: "次密接"))
+        _ = try registry.intake(
+            form(
+                name: "丙", id: "440306198808155615", from: "110101", departed: "2022-07-01", arrived: "2022-07-02",
+                category: "密接"))
+        _ = try registry.intake(
+            form(
+                name: "丁", id: "420102200101010017", from: "110101", departed: "2022-07-01", arrived: "2022-07-02",
+                category: "次密接"))
         let onEighth = try registry.reportFigures(on: day("2022-07-08"))
         #expect(onEighth.under_central_quarantine == 1 && onEighth.under_home_quarantine == 1)
         let onNinth = try registry.reportFigures(on: day("2022-07-09"))
@@ -66,10 +82,16 @@ struct ReportTests {
         let registry = try makeRegistry(now: "2022-07-20 09:00")
         let report = try registry.submitReport(on: day("2022-07-20"), reporter: "王会计", remarks: "无异常")
         #expect(report.isZeroReport && report.revision == 1)
-        let json = try JSONSerialization.jsonObject(with: Data(JSONText.encode(try registry.report(on: day("2022-07-20")).json).utf8)) as! [String: Any]
-        for key in ["village", "date", "revision", "submitted_at", "new_arrivals", "cumulative_arrivals", "under_central_quarantine",
-                    "under_home_quarantine", "under_home_health_monitoring", "under_health_monitoring", "tests_due", "tests_done",
-                    "tests_missed", "positives", "fevers", "released", "is_zero_report"] {
+        let json =
+            try JSONSerialization.jsonObject(
+                with: Data(JSONText.encode(try registry.report(on: day("2022-07-20")).json).utf8)) as! [String: Any]
+        for key in [
+            "village", "date", "revision", "submitted_at", "new_arrivals", "cumulative_arrivals",
+            "under_central_quarantine",
+            "under_home_quarantine", "under_home_health_monitoring", "under_health_monitoring", "tests_due",
+            "tests_done",
+            "tests_missed", "positives", "fevers", "released", "is_zero_report",
+        ] {
             #expect(json[key] != nil, "\(key)")
         }
         #expect(json["is_zero_report"] as? Bool == true)
@@ -124,7 +146,9 @@ struct ReportTests {
     @Test("a report for a future day is refused")
     func futureDay() throws {
         let registry = try makeRegistry()
-        #expect(throws: RegistryError.self) { try registry.submitReport(on: day("2022-07-11"), reporter: "王", remarks: nil) }
+        #expect(throws: RegistryError.self) {
+            try registry.submitReport(on: day("2022-07-11"), reporter: "王", remarks: nil)
+        }
     }
 
     @Test("a clock set back below a time the registry has seen cannot make a late report look on time")
@@ -134,7 +158,9 @@ struct ReportTests {
         _ = try registry.initialize(village: "110105001001", name: "测试村")
         _ = try registry.intake(form())  // a write at 18:30: the registry's clock high-water mark
         box.now = instant("2022-07-10 16:00")  // the clerk sets the computer back to before the 17:00 deadline
-        let refused = #expect(throws: RegistryError.self) { try registry.submitReport(on: day("2022-07-10"), reporter: "王", remarks: nil) }
+        let refused = #expect(throws: RegistryError.self) {
+            try registry.submitReport(on: day("2022-07-10"), reporter: "王", remarks: nil)
+        }
         #expect(refused?.field == .time)
         #expect(try registry.reportHistory(from: day("2022-07-10"), to: day("2022-07-10")).first?.status == .missing)
         box.now = instant("2022-07-10 18:25")  // a few minutes behind is within tolerance (a slightly slow clock)

@@ -1,18 +1,21 @@
 import Testing
+
 @testable import RegistryCore
 
 @Suite("Resident ID (GB 11643)")
 struct ResidentIDTests {
-    @Test("valid numbers, with their birth date and sex", arguments: [
-        ("420102199003071232", "420102199003071232", "1990-03-07", Sex.male),
-        ("11010519491231002X", "11010519491231002X", "1949-12-31", Sex.female),
-        ("11010519491231002x", "11010519491231002X", "1949-12-31", Sex.female),  // lower-case x stored upper-case
-        ("110105200002290013", "110105200002290013", "2000-02-29", Sex.male),    // 29 Feb, leap year divisible by 400
-        ("110105198002290013", "110105198002290013", "1980-02-29", Sex.male),    // 29 Feb of an ordinary leap year
-        ("32010219751201003X", "32010219751201003X", "1975-12-01", Sex.male),
-        ("４２０１０２１９９００３０７１２３２", "420102199003071232", "1990-03-07", Sex.male),  // full-width, from a Chinese IME
-        (" 4201 0219 9003 0712 32 ", "420102199003071232", "1990-03-07", Sex.male),
-    ])
+    @Test(
+        "valid numbers, with their birth date and sex",
+        arguments: [
+            ("420102199003071232", "420102199003071232", "1990-03-07", Sex.male),
+            ("11010519491231002X", "11010519491231002X", "1949-12-31", Sex.female),
+            ("11010519491231002x", "11010519491231002X", "1949-12-31", Sex.female),  // lower-case x stored upper-case
+            ("110105200002290013", "110105200002290013", "2000-02-29", Sex.male),  // 29 Feb, leap year divisible by 400
+            ("110105198002290013", "110105198002290013", "1980-02-29", Sex.male),  // 29 Feb of an ordinary leap year
+            ("32010219751201003X", "32010219751201003X", "1975-12-01", Sex.male),
+            ("４２０１０２１９９００３０７１２３２", "420102199003071232", "1990-03-07", Sex.male),  // full-width, from a Chinese IME
+            (" 4201 0219 9003 0712 32 ", "420102199003071232", "1990-03-07", Sex.male),
+        ])
     func valid(text: String, stored: String, birth: String, sex: Sex) throws {
         let id = try ResidentID(text)
         #expect(id.number == stored)
@@ -21,17 +24,19 @@ struct ResidentIDTests {
         #expect(id.hasKnownProvince)
     }
 
-    @Test("refusals name the id number and the reason", arguments: [
-        ("420102199003071231", "check character"),       // last digit mistyped
-        ("420102199003071332", "check character"),       // a middle digit mistyped
-        ("11010519810229001X", "does not exist"),         // 29 February 1981: not a leap year
-        ("110105190002290011", "does not exist"),         // 1900 was not a leap year
-        ("420102199013071232", "does not exist"),         // month 13
-        ("42010219900307123", "18 characters"),           // one digit short
-        ("4201021990030712321", "18 characters"),
-        ("42010219900307123A", "first 17"),
-        ("", "required"),
-    ])
+    @Test(
+        "refusals name the id number and the reason",
+        arguments: [
+            ("420102199003071231", "check character"),  // last digit mistyped
+            ("420102199003071332", "check character"),  // a middle digit mistyped
+            ("11010519810229001X", "does not exist"),  // 29 February 1981: not a leap year
+            ("110105190002290011", "does not exist"),  // 1900 was not a leap year
+            ("420102199013071232", "does not exist"),  // month 13
+            ("42010219900307123", "18 characters"),  // one digit short
+            ("4201021990030712321", "18 characters"),
+            ("42010219900307123A", "first 17"),
+            ("", "required"),
+        ])
     func refused(text: String, reason: String) {
         do {
             _ = try ResidentID(text)
@@ -58,7 +63,10 @@ struct ResidentIDTests {
         let id = try ResidentID("990102199001010015")
         #expect(!id.hasKnownProvince)
         var f = IntakeForm()
-        f.name = "王五"; f.idNumber = id.number; f.stays = [.init(code: "420102", to: "2022-07-01")]; f.arrived = "2022-07-02"
+        f.name = "王五"
+        f.idNumber = id.number
+        f.stays = [.init(code: "420102", to: "2022-07-01")]
+        f.arrived = "2022-07-02"
         let intake = try f.validated(today: Day("2022-07-10")!)
         #expect(intake.warnings.count == 1)
     }
@@ -71,15 +79,19 @@ struct ResidentIDTests {
 
 @Suite("Phones, codes, dates")
 struct FieldValidationTests {
-    @Test("phones", arguments: [
-        ("13800138000", "13800138000"), ("+86 138 0013 8000", "13800138000"), ("138-0013-8000", "13800138000"),
-        ("8613800138000", "13800138000"), ("0086 13800138000", "13800138000"), ("１９９１２３４５６７８", "19912345678"),
-    ])
+    @Test(
+        "phones",
+        arguments: [
+            ("13800138000", "13800138000"), ("+86 138 0013 8000", "13800138000"), ("138-0013-8000", "13800138000"),
+            ("8613800138000", "13800138000"), ("0086 13800138000", "13800138000"), ("１９９１２３４５６７８", "19912345678"),
+        ])
     func phones(text: String, stored: String) throws {
         #expect(try Validate.phone(text) == stored)
     }
 
-    @Test("bad phones are refused naming the phone field", arguments: ["12800138000", "1380013800", "138001380001", "010-12345678", "abc"])
+    @Test(
+        "bad phones are refused naming the phone field",
+        arguments: ["12800138000", "1380013800", "138001380001", "010-12345678", "abc"])
     func badPhones(text: String) {
         #expect { try Validate.phone(text) } throws: { ($0 as? RegistryError)?.field == .phone }
     }

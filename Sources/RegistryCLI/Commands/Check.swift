@@ -4,7 +4,8 @@ import RegistryCore
 extension RegistryCommand {
     /// `registry check PERSON --temp T`: records a temperature and symptom check; fever is flagged at once.
     struct CheckCommand: ParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "check", abstract: "记录体温和症状 / Record a temperature check.")
+        static let configuration = CommandConfiguration(
+            commandName: "check", abstract: "记录体温和症状 / Record a temperature check.")
 
         @OptionGroup var global: GlobalOptions
         @Argument(help: "身份证号或档案编号 / Id number or record id.") var person: String
@@ -15,17 +16,27 @@ extension RegistryCommand {
 
         func run() throws {
             try global.run { registry in
-                let outcome = try registry.check(person, temperature: try Validate.temperature(temp), symptoms: symptom, at: at)
-                let zh = global.lang == .zh, c = outcome.check
+                let outcome = try registry.check(
+                    person, temperature: try Validate.temperature(temp), symptoms: symptom, at: at)
+                let zh = global.lang == .zh
+                let c = outcome.check
                 if c.flagged {
-                    let symptoms = c.symptoms.split(separator: ",").compactMap { Symptom(rawValue: String($0))?.label(global.lang) }
-                    Console.out((zh ? "⚠ 异常：\(outcome.person.name) \(c.takenAt) 体温 \(c.temperature)°C"
-                                    : "⚠ ABNORMAL: \(outcome.person.name) \(c.takenAt) \(c.temperature)°C")
-                                + (symptoms.isEmpty ? "" : " " + symptoms.joined(separator: "、"))
-                                + (zh ? "。请立即报告村医和乡镇卫生院，安排核酸检测。" : ". Tell the village doctor and township clinic now; arrange a test."))
+                    let symptoms = c.symptoms.split(separator: ",").compactMap {
+                        Symptom(rawValue: String($0))?.label(global.lang)
+                    }
+                    Console.out(
+                        (zh
+                            ? "⚠ 异常：\(outcome.person.name) \(c.takenAt) 体温 \(c.temperature)°C"
+                            : "⚠ ABNORMAL: \(outcome.person.name) \(c.takenAt) \(c.temperature)°C")
+                            + (symptoms.isEmpty ? "" : " " + symptoms.joined(separator: "、"))
+                            + (zh
+                                ? "。请立即报告村医和乡镇卫生院，安排核酸检测。"
+                                : ". Tell the village doctor and township clinic now; arrange a test."))
                 } else {
-                    Console.out(zh ? "已记录：\(outcome.person.name) \(c.takenAt) 体温 \(c.temperature)°C，正常"
-                                   : "Recorded: \(outcome.person.name) \(c.takenAt) \(c.temperature)°C, normal")
+                    Console.out(
+                        zh
+                            ? "已记录：\(outcome.person.name) \(c.takenAt) 体温 \(c.temperature)°C，正常"
+                            : "Recorded: \(outcome.person.name) \(c.takenAt) \(c.temperature)°C, normal")
                 }
             }
         }
@@ -48,17 +59,26 @@ extension RegistryCommand {
                     person, sampled: try Validate.day(sampled, field: .sampled),
                     result: try Validate.choice(result, field: .result),
                     resultOn: try Validate.optionalDay(date, field: .date), lab: lab)
-                let zh = global.lang == .zh, t = outcome.test
+                let zh = global.lang == .zh
+                let t = outcome.test
                 if t.result == .positive {
-                    Console.out(zh ? "🔴 阳性！\(person) \(t.sampledOn.map { "\($0)" } ?? "") 采样结果阳性，管控已升级为阳性转运。请立即上报县指挥部并闭环转运。"
-                                   : "🔴 POSITIVE: sample of \(t.sampledOn.map { "\($0)" } ?? "") is positive; the measure is escalated. Report to the county now.")
+                    Console.out(
+                        zh
+                            ? "🔴 阳性！\(person) \(t.sampledOn.map { "\($0)" } ?? "") 采样结果阳性，管控已升级为阳性转运。请立即上报县指挥部并闭环转运。"
+                            : "🔴 POSITIVE: sample of \(t.sampledOn.map { "\($0)" } ?? "") is positive; the measure is escalated. Report to the county now."
+                    )
                     if !outcome.contacts.isEmpty {
-                        Console.out(zh ? "同住、同行人员已判定为密接（\(outcome.contacts.count) 人），今日须采样：" : "Close contacts put under the plan (\(outcome.contacts.count)), to sample today:")
+                        Console.out(
+                            zh
+                                ? "同住、同行人员已判定为密接（\(outcome.contacts.count) 人），今日须采样："
+                                : "Close contacts put under the plan (\(outcome.contacts.count)), to sample today:")
                         for contact in outcome.contacts { Console.out(ContactText.line(contact, lang: global.lang)) }
                     }
                 } else {
-                    Console.out(zh ? "已记录：采样 \(t.sampledOn.map { "\($0)" } ?? "")，结果 \(t.result.chinese)"
-                                   : "Recorded: sampled \(t.sampledOn.map { "\($0)" } ?? ""), result \(t.result.rawValue)")
+                    Console.out(
+                        zh
+                            ? "已记录：采样 \(t.sampledOn.map { "\($0)" } ?? "")，结果 \(t.result.chinese)"
+                            : "Recorded: sampled \(t.sampledOn.map { "\($0)" } ?? ""), result \(t.result.rawValue)")
                 }
             }
         }

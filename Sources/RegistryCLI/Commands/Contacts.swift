@@ -18,9 +18,13 @@ extension RegistryCommand {
 
             func run() throws {
                 try global.run { registry in
-                    let n = try registry.deleteContact(of: person, idNumber: idNumber, relation: relation, reason: reason)
-                    Console.out(global.lang == .zh ? "已删除密接关系 \(n) 条（已定的管控方案不变，需要时请解除或更正）"
-                                                   : "\(n) contact link(s) deleted (plans already set stay; release or correct them if needed)")
+                    let n = try registry.deleteContact(
+                        of: person, idNumber: idNumber, relation: relation, reason: reason)
+                    Console.out(
+                        global.lang == .zh
+                            ? "已删除密接关系 \(n) 条（已定的管控方案不变，需要时请解除或更正）"
+                            : "\(n) contact link(s) deleted (plans already set stay; release or correct them if needed)"
+                    )
                 }
             }
         }
@@ -42,13 +46,18 @@ extension RegistryCommand {
 
             func run() throws {
                 try global.run { registry in
-                    let added = try registry.addContact(to: person, name: name, idNumber: idNumber, phone: phone, relation: relation,
-                                                        lastContact: lastContact, elsewhere: elsewhere)
+                    let added = try registry.addContact(
+                        to: person, name: name, idNumber: idNumber, phone: phone, relation: relation,
+                        lastContact: lastContact, elsewhere: elsewhere)
                     let zh = global.lang == .zh
                     let who = "\(added.person?.name ?? name) \(added.person?.idNumber ?? added.link.idNumber)"
-                    var lines = [(zh ? "已记录密接：" : "Contact recorded: ") + who + "（\(added.link.relation.label(global.lang))）"
-                                 + (added.isNewPerson ? (zh ? "，已登记为本村居民" : ", registered as a resident") : "")
-                                 + (added.person == nil ? (zh ? "，住在外村，同步后由县里推送核查" : ", lives elsewhere: the county sends a lead after sync") : "")]
+                    var lines = [
+                        (zh ? "已记录密接：" : "Contact recorded: ") + who + "（\(added.link.relation.label(global.lang))）"
+                            + (added.isNewPerson ? (zh ? "，已登记为本村居民" : ", registered as a resident") : "")
+                            + (added.person == nil
+                                ? (zh ? "，住在外村，同步后由县里推送核查" : ", lives elsewhere: the county sends a lead after sync")
+                                : "")
+                    ]
                     if let outcome = added.outcome { lines.append(ContactText.line(outcome, lang: global.lang)) }
                     Console.out(lines.joined(separator: "\n"))
                 }
@@ -73,7 +82,9 @@ extension RegistryCommand {
 
             func run() throws {
                 try global.run { registry in
-                    let added = try registry.addHouseholdMember(to: person, name: name, idNumber: idNumber, phone: phone).get()
+                    let added = try registry.addHouseholdMember(
+                        to: person, name: name, idNumber: idNumber, phone: phone
+                    ).get()
                     Console.out(HouseholdText.members(added.members, lang: global.lang))
                     if let outcome = added.contact { Console.out(ContactText.line(outcome, lang: global.lang)) }
                 }
@@ -87,7 +98,9 @@ extension RegistryCommand {
             @Argument(help: "户内任一人（身份证号或档案编号） / Anyone of the household.") var person: String
 
             func run() throws {
-                try global.run { registry in Console.out(HouseholdText.members(try registry.household(of: person), lang: global.lang)) }
+                try global.run { registry in
+                    Console.out(HouseholdText.members(try registry.household(of: person), lang: global.lang))
+                }
             }
         }
     }
@@ -97,9 +110,12 @@ extension RegistryCommand {
 enum ContactText {
     static func line(_ outcome: ContactOutcome, lang: Language) -> String {
         let zh = lang == .zh
-        let plan = outcome.planChanged ? outcome.measure.summary(lang) : (zh ? "已在管控，方案不变" : "already under a plan at least as strict: kept")
-        return zh ? "  ⚠ \(outcome.person.name) \(outcome.person.idNumber)：\(outcome.reason)，第 0 天 \(outcome.dayZero)；\(plan)；今日采样"
-                  : "  ⚠ \(outcome.person.name) \(outcome.person.idNumber): close contact (\(outcome.reason)), day 0 \(outcome.dayZero); \(plan); sample today"
+        let plan =
+            outcome.planChanged
+            ? outcome.measure.summary(lang) : (zh ? "已在管控，方案不变" : "already under a plan at least as strict: kept")
+        return zh
+            ? "  ⚠ \(outcome.person.name) \(outcome.person.idNumber)：\(outcome.reason)，第 0 天 \(outcome.dayZero)；\(plan)；今日采样"
+            : "  ⚠ \(outcome.person.name) \(outcome.person.idNumber): close contact (\(outcome.reason)), day 0 \(outcome.dayZero); \(plan); sample today"
     }
 }
 

@@ -25,12 +25,14 @@ extension RegistryCommand {
                     document = String(decoding: data, as: UTF8.self)
                     _ = try Policy(json: data, file: policy)
                 }
-                let settings = try registry.initialize(village: village, name: name, timeZone: timeZone,
-                                                       deadline: deadline, policyVersion: version,
-                                                       policyDocument: document)
-                Console.out(global.lang == .zh
-                    ? "已建立登记库：\(settings.villageName)（\(settings.village)），文件 \(global.path)"
-                    : "Registry ready: \(settings.villageName) (\(settings.village)), file \(global.path)")
+                let settings = try registry.initialize(
+                    village: village, name: name, timeZone: timeZone,
+                    deadline: deadline, policyVersion: version,
+                    policyDocument: document)
+                Console.out(
+                    global.lang == .zh
+                        ? "已建立登记库：\(settings.villageName)（\(settings.village)），文件 \(global.path)"
+                        : "Registry ready: \(settings.villageName) (\(settings.village)), file \(global.path)")
             }
         }
     }

@@ -25,9 +25,13 @@ extension RegistryCommand {
         @Option(help: "疫苗剂次 / Vaccine doses.") var vaccineDoses: String?
         @Option(help: "住址 / Address in the village.") var address: String?
         @Option(help: "信息来源 self_report|county_lead|checkpoint|health_feedback.") var source: String?
-        @Option(name: .customLong("with"), help: "同行人身份证号（可重复） / A companion's id number (repeatable).") var with: [String] = []
+        @Option(name: .customLong("with"), help: "同行人身份证号（可重复） / A companion's id number (repeatable).") var with:
+            [String] = []
         @Option(help: "加入某人的户（身份证号或档案编号；默认按住址） / Join this person's household.") var household: String?
-        @Option(help: "按自主申报或核查任务登记（任务编号；已申报的信息自动填入，可用其他参数更正），并关闭该任务 / Register from a declaration or lead (its fields fill the form; flags correct them) and close it as found.")
+        @Option(
+            help:
+                "按自主申报或核查任务登记（任务编号；已申报的信息自动填入，可用其他参数更正），并关闭该任务 / Register from a declaration or lead (its fields fill the form; flags correct them) and close it as found."
+        )
         var lead: String?
         @Option(help: "输出格式 table|json.") var format: OutputFormat = .table
         @Flag(help: .hidden) var ask = false
@@ -35,12 +39,17 @@ extension RegistryCommand {
         /// The form of the flags given, over `start` (empty, or what a lead declared): a flag given replaces.
         func form(over start: IntakeForm = IntakeForm()) -> IntakeForm {
             var form = start
-            func set(_ value: String?, _ field: WritableKeyPath<IntakeForm, String>) { if let value { form[keyPath: field] = value } }
+            func set(_ value: String?, _ field: WritableKeyPath<IntakeForm, String>) {
+                if let value { form[keyPath: field] = value }
+            }
             set(name, \.name)
             set(idType, \.idType)
             set(idNumber, \.idNumber)
             set(phone, \.phone)
-            if from != nil || fromName != nil { form.stays[0].code = from ?? ""; form.stays[0].name = fromName ?? "" }
+            if from != nil || fromName != nil {
+                form.stays[0].code = from ?? ""
+                form.stays[0].name = fromName ?? ""
+            }
             set(stayedFrom, \.stays[0].from)
             set(departed, \.stays[0].to)
             set(arrived, \.arrived)
@@ -56,8 +65,10 @@ extension RegistryCommand {
         }
 
         var hasNoFields: Bool {
-            [name, idType, idNumber, phone, from, fromName, stayedFrom, departed, arrived, category, transport,
-             healthCode, vaccineDoses, address, source, household].allSatisfy { $0 == nil } && with.isEmpty
+            [
+                name, idType, idNumber, phone, from, fromName, stayedFrom, departed, arrived, category, transport,
+                healthCode, vaccineDoses, address, source, household,
+            ].allSatisfy { $0 == nil } && with.isEmpty
         }
 
         func run() throws {
@@ -71,7 +82,9 @@ extension RegistryCommand {
                     form = asked
                 }
                 let outcome = try lead.map { try registry.intake(form, lead: $0) } ?? registry.intake(form)
-                for warning in outcome.warnings { Console.error((global.lang == .zh ? "注意：" : "Note: ") + warning(global.lang)) }
+                for warning in outcome.warnings {
+                    Console.error((global.lang == .zh ? "注意：" : "Note: ") + warning(global.lang))
+                }
                 let file = try registry.file(outcome.person.id)
                 if format == .json {
                     Console.out(JSONText.encode(file.jsonView))
@@ -96,12 +109,15 @@ enum IntakeSummary {
         case (false, false): status = zh ? "该次返乡已登记，未重复写入" : "this trip was already registered; nothing written"
         }
         var lines = [(zh ? "已登记：" : "Registered: ") + "\(p.name) \(p.idNumber)（\(status)）"]
-        lines.append((zh ? "类别：" : "Category: ") + outcome.arrival.category.label(lang)
-                     + (zh ? "    第 0 天：" : "    Day 0: ") + "\(outcome.arrival.dayZero)"
-                     + (zh ? "    政策：" : "    Policy: ") + outcome.arrival.policy)
+        lines.append(
+            (zh ? "类别：" : "Category: ") + outcome.arrival.category.label(lang)
+                + (zh ? "    第 0 天：" : "    Day 0: ") + "\(outcome.arrival.dayZero)"
+                + (zh ? "    政策：" : "    Policy: ") + outcome.arrival.policy)
         lines.append((zh ? "措施：" : "Measure: ") + outcome.measure.summary(lang))
         if !outcome.tests.isEmpty {
-            lines.append((zh ? "核酸检测日：" : "Test days: ") + outcome.tests.compactMap { $0.dueOn.map { "\($0)" } }.joined(separator: ", "))
+            lines.append(
+                (zh ? "核酸检测日：" : "Test days: ")
+                    + outcome.tests.compactMap { $0.dueOn.map { "\($0)" } }.joined(separator: ", "))
         }
         return lines.joined(separator: "\n")
     }
@@ -137,8 +153,9 @@ struct IntakePrompt {
         Question(field: .healthCode, optional: true, get: { $0.healthCode }, set: { $0.healthCode = $1 }),
         Question(field: .vaccineDoses, optional: true, get: { $0.vaccineDoses }, set: { $0.vaccineDoses = $1 }),
         Question(field: .address, optional: true, get: { $0.address }, set: { $0.address = $1 }),
-        Question(field: .companions, optional: true, get: { $0.companions.joined(separator: ";") },
-                 set: { $0.companions = $1.isEmpty ? [] : [$1] }),
+        Question(
+            field: .companions, optional: true, get: { $0.companions.joined(separator: ";") },
+            set: { $0.companions = $1.isEmpty ? [] : [$1] }),
     ]
 
     /// The form filled in, or nil when input ended (Ctrl-D) before it was complete.
@@ -152,12 +169,16 @@ struct IntakePrompt {
             guard let line = readLine() else { return nil }
             var answer = line.trimmingCharacters(in: .whitespaces)
             // After a place matching several, the clerk may answer with the number of the one meant.
-            if question.field == .from, let n = Int(answer), let previous = lastAmbiguous, (1...previous.count).contains(n) {
+            if question.field == .from, let n = Int(answer), let previous = lastAmbiguous,
+                (1...previous.count).contains(n)
+            {
                 answer = previous[n - 1].code
             }
             lastAmbiguous = nil
             question.set(&form, answer.isEmpty ? fallback : answer)
-            if question.field == .from, case .ambiguous(let places) = Gazetteer.shared.resolve(answer) { lastAmbiguous = Array(places.prefix(8)) }
+            if question.field == .from, case .ambiguous(let places) = Gazetteer.shared.resolve(answer) {
+                lastAmbiguous = Array(places.prefix(8))
+            }
             if let problem = problem(with: question.field, in: form) {
                 write(problem + "\n")
                 if let choices = lastAmbiguous {
@@ -174,7 +195,9 @@ struct IntakePrompt {
                     _ = try form.validated(today: today)
                 } catch let error as RegistryError {
                     write(error.message(lang) + "\n")
-                    guard let atFault = IntakePrompt.questions.first(where: { $0.field == error.field }) else { return nil }
+                    guard let atFault = IntakePrompt.questions.first(where: { $0.field == error.field }) else {
+                        return nil
+                    }
                     atFault.set(&form, "")
                     pending.append(atFault)
                 } catch {

@@ -14,13 +14,19 @@ extension RegistryCommand {
 
         func run() throws {
             try global.run { registry in
-                let closed = try registry.closeLead(lead, outcome: try Validate.choice(outcome, field: .outcome),
-                                                    on: try date.day(registry), person: person)
-                Console.out(global.lang == .zh ? "已关闭核查任务：\(closed.name)，结果：\(closed.outcome?.chinese ?? "")"
-                                               : "Lead closed: \(closed.name), \(closed.outcome?.rawValue ?? "")")
+                let closed = try registry.closeLead(
+                    lead, outcome: try Validate.choice(outcome, field: .outcome),
+                    on: try date.day(registry), person: person)
+                Console.out(
+                    global.lang == .zh
+                        ? "已关闭核查任务：\(closed.name)，结果：\(closed.outcome?.chinese ?? "")"
+                        : "Lead closed: \(closed.name), \(closed.outcome?.rawValue ?? "")")
                 if closed.outcome == .found, let dayZero = closed.lastContactOn {
-                    Console.out(global.lang == .zh ? "  ⚠ 已按密接方案管控（第 0 天 \(dayZero)），今日须采样；registry show 查看方案"
-                                                   : "  ⚠ put under the close-contact plan (day 0 \(dayZero)); sample today; see registry show")
+                    Console.out(
+                        global.lang == .zh
+                            ? "  ⚠ 已按密接方案管控（第 0 天 \(dayZero)），今日须采样；registry show 查看方案"
+                            : "  ⚠ put under the close-contact plan (day 0 \(dayZero)); sample today; see registry show"
+                    )
                 }
             }
         }

@@ -15,7 +15,8 @@ extension RegistryCommand {
 
         func run() throws {
             try global.run { registry in
-                let m = try registry.release(person, on: try date.day(registry), reason: reason, force: force, actor: by)
+                let m = try registry.release(
+                    person, on: try date.day(registry), reason: reason, force: force, actor: by)
                 Console.out(MeasureChangeText.text(m, global.lang))
             }
         }

@@ -15,7 +15,8 @@ extension RegistryCommand {
         @Argument(help: "身份证号或档案编号 / Id number or record id.") var person: String
         @Option(help: "quarantine（管控告知书）| release（解除隔离告知书） / Which notice.") var kind: NoticeKind
         @OptionGroup var date: DateOption
-        @Option(name: .shortAndLong, help: "写入文件（默认标准输出；只有本人可读） / Write to this file (readable by you only).") var output: String?
+        @Option(name: .shortAndLong, help: "写入文件（默认标准输出；只有本人可读） / Write to this file (readable by you only).")
+        var output: String?
 
         func run() throws {
             try global.run { registry in
@@ -23,7 +24,9 @@ extension RegistryCommand {
                 let html = notice.html()
                 if let output {
                     try PrivateFile.write(Data(html.utf8), to: output, overwrite: true)
-                    Console.error(global.lang == .zh ? "已写入 \(output)，用浏览器打开后打印（A4）" : "Wrote \(output): open it in a browser and print (A4)")
+                    Console.error(
+                        global.lang == .zh
+                            ? "已写入 \(output)，用浏览器打开后打印（A4）" : "Wrote \(output): open it in a browser and print (A4)")
                 } else {
                     Console.out(html, terminator: "")
                 }

@@ -14,15 +14,19 @@ extension RegistryCommand {
 
         func run() throws {
             try global.run { registry in
-                let person = try registry.correct(self.person, PersonCorrection(name: name, phone: phone, address: address))
-                Console.out(global.lang == .zh ? "已更正：\(person.name) \(person.idNumber)" : "Corrected: \(person.name) \(person.idNumber)")
+                let person = try registry.correct(
+                    self.person, PersonCorrection(name: name, phone: phone, address: address))
+                Console.out(
+                    global.lang == .zh
+                        ? "已更正：\(person.name) \(person.idNumber)" : "Corrected: \(person.name) \(person.idNumber)")
             }
         }
     }
 
     /// `registry delete PERSON`: removes a person registered by mistake (with their whole file); `restore` undoes it.
     struct Delete: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "删除误登记的人员（可恢复） / Delete a person registered by mistake (restorable).")
+        static let configuration = CommandConfiguration(
+            abstract: "删除误登记的人员（可恢复） / Delete a person registered by mistake (restorable).")
 
         @OptionGroup var global: GlobalOptions
         @Argument(help: "身份证号或档案编号 / Id number or record id.") var person: String
@@ -31,8 +35,11 @@ extension RegistryCommand {
         func run() throws {
             try global.run { registry in
                 let person = try registry.delete(self.person, reason: reason)
-                Console.out(global.lang == .zh ? "已删除：\(person.name) \(person.idNumber)（可用 registry restore \(person.idNumber) 恢复）"
-                                               : "Deleted: \(person.name) \(person.idNumber) (registry restore \(person.idNumber) brings it back)")
+                Console.out(
+                    global.lang == .zh
+                        ? "已删除：\(person.name) \(person.idNumber)（可用 registry restore \(person.idNumber) 恢复）"
+                        : "Deleted: \(person.name) \(person.idNumber) (registry restore \(person.idNumber) brings it back)"
+                )
             }
         }
     }
@@ -47,7 +54,9 @@ extension RegistryCommand {
         func run() throws {
             try global.run { registry in
                 let person = try registry.restore(self.person)
-                Console.out(global.lang == .zh ? "已恢复：\(person.name) \(person.idNumber)" : "Restored: \(person.name) \(person.idNumber)")
+                Console.out(
+                    global.lang == .zh
+                        ? "已恢复：\(person.name) \(person.idNumber)" : "Restored: \(person.name) \(person.idNumber)")
             }
         }
     }

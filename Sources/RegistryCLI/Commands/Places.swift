@@ -21,18 +21,26 @@ extension RegistryCommand {
             let found = gazetteer.search(name, limit: max(1, limit))
             let zh = global.lang == .zh
             if format == .json {
-                return Console.out(JSONText.encode(found.map {
-                    Row(code: $0.code, name: $0.name, path: gazetteer.path($0), level: $0.level.english, successor: $0.successor)
-                }))
+                return Console.out(
+                    JSONText.encode(
+                        found.map {
+                            Row(
+                                code: $0.code, name: $0.name, path: gazetteer.path($0), level: $0.level.english,
+                                successor: $0.successor)
+                        }))
             }
             if found.isEmpty {
                 Console.error(zh ? "没有找到“\(name)”" : "nothing matches \"\(name)\"")
                 throw ExitCode.failure
             }
-            let table = TextTable(headers: zh ? ["代码", "名称", "级别", "备注"] : ["Code", "Place", "Level", "Note"], rows: found.map { p in
-                [p.code, gazetteer.path(p), zh ? p.level.chinese : p.level.english,
-                 p.successor.map { zh ? "已调整为 \($0)" : "replaced by \($0)" } ?? ""]
-            })
+            let table = TextTable(
+                headers: zh ? ["代码", "名称", "级别", "备注"] : ["Code", "Place", "Level", "Note"],
+                rows: found.map { p in
+                    [
+                        p.code, gazetteer.path(p), zh ? p.level.chinese : p.level.english,
+                        p.successor.map { zh ? "已调整为 \($0)" : "replaced by \($0)" } ?? "",
+                    ]
+                })
             Console.out(table.aligned)
         }
     }

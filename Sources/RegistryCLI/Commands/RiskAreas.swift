@@ -20,8 +20,12 @@ extension RegistryCommand {
             func run() throws {
                 try global.run { registry in
                     if let server = try registry.writer.read({ try SyncState.load($0) }).server {
-                        throw RegistryError(.file, zh: "本村已连接县服务器（\(server)），风险区名单由县统一发布，每次同步自动下发；请由县指挥部导入（sync-server risk-areas import）",
-                                            en: "this village syncs with the county (\(server)), which publishes the risk areas with every sync; ask the county to import them (sync-server risk-areas import)")
+                        throw RegistryError(
+                            .file,
+                            zh: "本村已连接县服务器（\(server)），风险区名单由县统一发布，每次同步自动下发；请由县指挥部导入（sync-server risk-areas import）",
+                            en:
+                                "this village syncs with the county (\(server)), which publishes the risk areas with every sync; ask the county to import them (sync-server risk-areas import)"
+                        )
                     }
                     let result = try registry.importRiskAreas(try CSVFile(path: file))
                     Console.out(result.text(global.lang))
@@ -40,19 +44,33 @@ extension RegistryCommand {
                     let areas = try registry.riskAreas()
                     let zh = global.lang == .zh
                     let table = TextTable(
-                        headers: zh ? ["区划代码", "名称", "风险等级", "生效日期", "解除日期"]
-                            : format == .table ? ["Code", "Name", "Level", "In force from", "Lifted on"]
-                            : ["code", "name", "level", "in_force_from", "lifted_on"],
-                        rows: areas.map { [$0.code, $0.name, $0.level.label(global.lang), "\($0.inForceFrom)", $0.liftedOn.map { "\($0)" } ?? ""] })
+                        headers: zh
+                            ? ["区划代码", "名称", "风险等级", "生效日期", "解除日期"]
+                            : format == .table
+                                ? ["Code", "Name", "Level", "In force from", "Lifted on"]
+                                : ["code", "name", "level", "in_force_from", "lifted_on"],
+                        rows: areas.map {
+                            [
+                                $0.code, $0.name, $0.level.label(global.lang), "\($0.inForceFrom)",
+                                $0.liftedOn.map { "\($0)" } ?? "",
+                            ]
+                        })
                     switch format {
                     case .table: Console.out(table.aligned)
                     case .csv: Console.out(table.csv())
                     case .json:
-                        struct Row: Encodable { let code, name, level, in_force_from: String; let lifted_on: String? }
-                        Console.out(JSONText.encode(areas.map {
-                            Row(code: $0.code, name: $0.name, level: $0.level.rawValue, in_force_from: "\($0.inForceFrom)",
-                                lifted_on: $0.liftedOn?.description)
-                        }))
+                        struct Row: Encodable {
+                            let code, name, level, in_force_from: String
+                            let lifted_on: String?
+                        }
+                        Console.out(
+                            JSONText.encode(
+                                areas.map {
+                                    Row(
+                                        code: $0.code, name: $0.name, level: $0.level.rawValue,
+                                        in_force_from: "\($0.inForceFrom)",
+                                        lifted_on: $0.liftedOn?.description)
+                                }))
                     }
                 }
             }

@@ -9,7 +9,9 @@ extension RegistryCommand {
         @OptionGroup var global: GlobalOptions
         @Argument(help: "身份证号或档案编号 / Id number or record id.") var person: String
         @Option(help: "输出格式 table|json.") var format: OutputFormat = .table
-        @Flag(help: "脱敏：姓名、身份证号、手机号部分隐去（张*伟、420102********1232、138****8000），不含住址和出生日期 / Mask names, id numbers and phones.")
+        @Flag(
+            help:
+                "脱敏：姓名、身份证号、手机号部分隐去（张*伟、420102********1232、138****8000），不含住址和出生日期 / Mask names, id numbers and phones.")
         var mask = false
 
         func run() throws {

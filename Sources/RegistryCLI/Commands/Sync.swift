@@ -15,26 +15,35 @@ extension RegistryCommand {
 
             @OptionGroup var global: GlobalOptions
             @Option(help: "县服务器地址（首次后记住） / County server URL (remembered).") var server: String?
-            @Option(help: ArgumentHelp("本村令牌（首次后记住）；最好用 $REGISTRY_TOKEN 或按提示输入，命令行上的令牌会留在历史记录里 / This village's token (remembered); better $REGISTRY_TOKEN or the prompt.",
-                                       valueName: "token")) var token: String?
-            @Option(help: "信任县里自签的 CA 证书（PEM，首次后记住） / Trust the county's own CA (PEM file, remembered).") var caCert: String?
-            @Flag(help: "允许经未加密的 http:// 向非本机地址发送令牌（仅限县内专网） / Send the token over plain http:// to another machine.") var insecureHTTP = false
+            @Option(
+                help: ArgumentHelp(
+                    "本村令牌（首次后记住）；最好用 $REGISTRY_TOKEN 或按提示输入，命令行上的令牌会留在历史记录里 / This village's token (remembered); better $REGISTRY_TOKEN or the prompt.",
+                    valueName: "token")) var token: String?
+            @Option(help: "信任县里自签的 CA 证书（PEM，首次后记住） / Trust the county's own CA (PEM file, remembered).") var caCert:
+                String?
+            @Flag(help: "允许经未加密的 http:// 向非本机地址发送令牌（仅限县内专网） / Send the token over plain http:// to another machine.")
+            var insecureHTTP = false
 
             func run() async throws {
                 let lang = global.lang
                 do {
                     let registry = try global.open()
                     if let caCert, !FileManager.default.isReadableFile(atPath: caCert) {
-                        throw RegistryError(nil, zh: "--ca-cert：无法读取 \(caCert)", en: "--ca-cert: cannot read \(caCert)").ending(.usage)
+                        throw RegistryError(nil, zh: "--ca-cert：无法读取 \(caCert)", en: "--ca-cert: cannot read \(caCert)")
+                            .ending(.usage)
                     }
                     let caFile = caCert.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
                     var state = try await registry.writer.write { db in
-                        try SyncState.remember(db, server: server, token: token ?? ProcessInfo.processInfo.environment["REGISTRY_TOKEN"], caFile: caFile)
+                        try SyncState.remember(
+                            db, server: server, token: token ?? ProcessInfo.processInfo.environment["REGISTRY_TOKEN"],
+                            caFile: caFile)
                         return try SyncState.load(db)
                     }
                     guard let address = state.server, let url = URL(string: address), url.scheme != nil else {
-                        throw RegistryError(nil, zh: "首次同步请给出 --server 地址和令牌（$REGISTRY_TOKEN 或按提示输入）",
-                                            en: "the first sync needs --server URL and a token ($REGISTRY_TOKEN or the prompt)").ending(.usage)
+                        throw RegistryError(
+                            nil, zh: "首次同步请给出 --server 地址和令牌（$REGISTRY_TOKEN 或按提示输入）",
+                            en: "the first sync needs --server URL and a token ($REGISTRY_TOKEN or the prompt)"
+                        ).ending(.usage)
                     }
                     try HTTPTransport.checkScheme(url, insecureHTTP: insecureHTTP)
                     if state.token == nil, let typed = TokenPrompt.read(lang) {
@@ -42,25 +51,35 @@ extension RegistryCommand {
                         state.token = typed
                     }
                     guard let secret = state.token else {
-                        throw RegistryError(nil, zh: "缺少本村令牌：放在 $REGISTRY_TOKEN 中，或在终端里运行按提示输入",
-                                            en: "no token: put it in $REGISTRY_TOKEN, or run in a terminal and type it at the prompt").ending(.usage)
+                        throw RegistryError(
+                            nil, zh: "缺少本村令牌：放在 $REGISTRY_TOKEN 中，或在终端里运行按提示输入",
+                            en: "no token: put it in $REGISTRY_TOKEN, or run in a terminal and type it at the prompt"
+                        ).ending(.usage)
                     }
                     let terminal = isatty(2) == 1
-                    let session = SyncSession(registry: registry, transport: HTTPTransport(base: url, token: secret, caFile: state.caFile,
-                                                                                          insecureHTTP: insecureHTTP))
+                    let session = SyncSession(
+                        registry: registry,
+                        transport: HTTPTransport(
+                            base: url, token: secret, caFile: state.caFile,
+                            insecureHTTP: insecureHTTP))
                     let report = try await session.run { progress in
                         guard terminal else { return }
                         switch progress {
                         case .pushing(let done, let total):
-                            FileHandle.standardError.write(Data("\r\(lang == .zh ? "上传" : "pushing") \(done)/\(total)   ".utf8))
+                            FileHandle.standardError.write(
+                                Data("\r\(lang == .zh ? "上传" : "pushing") \(done)/\(total)   ".utf8))
                         case .pulling(let done):
-                            FileHandle.standardError.write(Data("\r\(lang == .zh ? "下载" : "pulling") \(done)          ".utf8))
+                            FileHandle.standardError.write(
+                                Data("\r\(lang == .zh ? "下载" : "pulling") \(done)          ".utf8))
                         }
                     }
                     if terminal { FileHandle.standardError.write(Data("\r".utf8)) }
                     Console.out(report.text(lang))
                     if report.rejected > 0 {
-                        Console.error(lang == .zh ? "有被县服务器拒绝的修改，请运行 registry sync status 查看原因" : "Some changes were refused; see registry sync status")
+                        Console.error(
+                            lang == .zh
+                                ? "有被县服务器拒绝的修改，请运行 registry sync status 查看原因"
+                                : "Some changes were refused; see registry sync status")
                     }
                 } catch {
                     let refusal = RegistryError.from(error)
@@ -83,11 +102,18 @@ extension RegistryCommand {
                     let zh = global.lang == .zh
                     Console.out((zh ? "县服务器：" : "Server: ") + (status.server ?? (zh ? "未设置" : "not set")))
                     Console.out((zh ? "待上传修改：" : "Pending changes: ") + "\(status.pending)")
-                    Console.out((zh ? "上次成功同步：" : "Last successful sync: ") + (status.last_success ?? (zh ? "从未" : "never")))
+                    Console.out(
+                        (zh ? "上次成功同步：" : "Last successful sync: ") + (status.last_success ?? (zh ? "从未" : "never")))
                     Console.out((zh ? "被拒绝的修改：" : "Refused changes: ") + "\(status.rejected.count)")
                     if !status.rejected.isEmpty {
-                        Console.out(TextTable(headers: zh ? ["序号", "表", "记录", "原因", "时间"] : ["Seq", "Table", "Record", "Reason", "At"],
-                                              rows: status.rejected.map { [String($0.seq), $0.table, $0.pk, $0.reason, $0.rejected_at] }).aligned)
+                        Console.out(
+                            TextTable(
+                                headers: zh
+                                    ? ["序号", "表", "记录", "原因", "时间"] : ["Seq", "Table", "Record", "Reason", "At"],
+                                rows: status.rejected.map {
+                                    [String($0.seq), $0.table, $0.pk, $0.reason, $0.rejected_at]
+                                }
+                            ).aligned)
                     }
                 }
             }

@@ -36,11 +36,16 @@ enum GlobalArguments {
     /// `registry --db F list` as `registry list --db F`: global options before the first subcommand word are moved to
     /// the end, where every subcommand accepts them.
     static func movedAfterSubcommand(_ arguments: [String]) -> [String] {
-        var moved: [String] = [], rest: [String] = []
+        var moved: [String] = []
+        var rest: [String] = []
         var i = 0
         while i < arguments.count {
             let argument = arguments[i]
-            if !rest.isEmpty { rest.append(argument); i += 1; continue }
+            if !rest.isEmpty {
+                rest.append(argument)
+                i += 1
+                continue
+            }
             if withValue.contains(argument), i + 1 < arguments.count {
                 moved += [argument, arguments[i + 1]]
                 i += 2
@@ -58,7 +63,9 @@ enum GlobalArguments {
 
     /// The language asked with `--lang`, Chinese by default.
     static func language(_ arguments: [String]) -> Language {
-        if let i = arguments.firstIndex(of: "--lang"), i + 1 < arguments.count, let language = Language(rawValue: arguments[i + 1]) {
+        if let i = arguments.firstIndex(of: "--lang"), i + 1 < arguments.count,
+            let language = Language(rawValue: arguments[i + 1])
+        {
             return language
         }
         return arguments.contains("--lang=en") ? .en : .zh
@@ -73,14 +80,16 @@ enum UsageMessage {
         // `--id-number <id-number>` → `身份证号（--id-number）`: the field's name as the form calls it, and the flag.
         func option(_ text: String) -> String {
             let flag = text.split(separator: " ").first.map(String.init) ?? text
-            let key = flag.trimmingCharacters(in: CharacterSet(charactersIn: "-<>")).replacingOccurrences(of: "-", with: "_")
+            let key = flag.trimmingCharacters(in: CharacterSet(charactersIn: "-<>")).replacingOccurrences(
+                of: "-", with: "_")
             guard language == .zh, let field = Field(rawValue: key == "temp" ? "temperature" : key) else { return flag }
             return "\(field.label(.zh))（\(flag)）"
         }
         if let m = message.firstMatch(of: /The value '(.*)' is invalid for '([^']*)'(?::\s*(.*))?/) {
             let name = option(String(m.2))
-            return language == .zh ? "\(name)：“\(m.1)”不是有效的值，请重新输入（registry help 查看用法）"
-                                   : "\(name): \"\(m.1)\" is not a valid value (see registry help)"
+            return language == .zh
+                ? "\(name)：“\(m.1)”不是有效的值，请重新输入（registry help 查看用法）"
+                : "\(name): \"\(m.1)\" is not a valid value (see registry help)"
         }
         if let m = message.firstMatch(of: /Missing value for '([^']*)'/) {
             let name = option(String(m.1))

@@ -20,8 +20,9 @@ struct GlobalOptions: ParsableArguments {
     /// where a mistyped `--db` pointed.
     func open(creating: Bool = false) throws -> Registry {
         if !creating && !FileManager.default.fileExists(atPath: path) {
-            throw RegistryError(.file, zh: "这里没有登记库：\(path)（--db 写错了？新建请先运行 registry init）",
-                                en: "there is no registry at \(path) (mistyped --db? to start one, run registry init)")
+            throw RegistryError(
+                .file, zh: "这里没有登记库：\(path)（--db 写错了？新建请先运行 registry init）",
+                en: "there is no registry at \(path) (mistyped --db? to start one, run registry init)")
         }
         let fixed = ProcessInfo.processInfo.environment["REGISTRY_NOW"].flatMap(RegistryClock.parseNow)
         return try Registry.open(path: path, now: { fixed ?? Date() })

@@ -12,12 +12,15 @@ public enum RegistryVersion {
         func parts(_ text: String) -> [Int]? {
             let core = text.split(separator: "-", maxSplits: 1).first.map(String.init) ?? text
             let numbers = core.split(separator: ".", omittingEmptySubsequences: false).map { Int($0) }
-            guard !numbers.isEmpty, numbers.count <= 4, numbers.allSatisfy({ $0 != nil && $0! >= 0 }) else { return nil }
+            guard !numbers.isEmpty, numbers.count <= 4, numbers.allSatisfy({ $0 != nil && $0! >= 0 }) else {
+                return nil
+            }
             return numbers.map { $0! }
         }
         guard let have = parts(version), let need = parts(minimum) else { return nil }
         for i in 0..<max(have.count, need.count) {
-            let a = i < have.count ? have[i] : 0, b = i < need.count ? need[i] : 0
+            let a = i < have.count ? have[i] : 0
+            let b = i < need.count ? need[i] : 0
             if a != b { return a > b }
         }
         return true

@@ -11,7 +11,8 @@ struct CSVParser {
     private var line = 1, recordLine = 1
 
     /// Parses `bytes`, calling `emit` for each record completed in them.
-    mutating func feed<Bytes: Sequence>(_ bytes: Bytes, emit: (Record) throws -> Void) rethrows where Bytes.Element == UInt8 {
+    mutating func feed<Bytes: Sequence>(_ bytes: Bytes, emit: (Record) throws -> Void) rethrows
+    where Bytes.Element == UInt8 {
         for byte in bytes { try step(byte, emit) }
     }
 
@@ -41,7 +42,10 @@ struct CSVParser {
     }
 
     private mutating func step(_ byte: UInt8, _ emit: (Record) throws -> Void) rethrows {
-        let quote = UInt8(ascii: "\""), comma = UInt8(ascii: ","), cr = UInt8(ascii: "\r"), lf = UInt8(ascii: "\n")
+        let quote = UInt8(ascii: "\"")
+        let comma = UInt8(ascii: ",")
+        let cr = UInt8(ascii: "\r")
+        let lf = UInt8(ascii: "\n")
         if crPending {  // a CR ends a record; an LF right after it belongs to the same line end
             crPending = false
             if byte == lf { return }

@@ -64,14 +64,19 @@ public struct CSVFile: CSVRows, Sendable {
     /// Reads and parses `data`; refuses a file that is not text in a known encoding, or has no header.
     public init(data: Data, file: String) throws {
         var given: [UInt8]? = Array(data)
-        encoding = TextDecoding.detect { defer { given = nil }; return given }
+        encoding = TextDecoding.detect {
+            defer { given = nil }
+            return given
+        }
         let decoder = FieldDecoder(encoding, file: file)
         var parser = CSVParser()
         var records: [(line: Int, fields: [String])] = []
         let body = encoding == .utf8BOM ? data.dropFirst(3) : data[...]
         try parser.feed(body) { records.append(($0.line, try decoder.decode($0))) }
         try parser.finish { records.append(($0.line, try decoder.decode($0))) }
-        guard let first = records.first, first.fields.contains(where: { !$0.trimmed.isEmpty }) else { throw CSVFile.noHeader(file) }
+        guard let first = records.first, first.fields.contains(where: { !$0.trimmed.isEmpty }) else {
+            throw CSVFile.noHeader(file)
+        }
         header = first.fields.map(\.trimmed)
         rows = records.dropFirst().filter { !$0.fields.allSatisfy { $0.trimmed.isEmpty } }
     }
@@ -127,10 +132,14 @@ public struct CSVStream: CSVRows, Sendable {
 
     public func locatingHeader(within: Int, _ isHeader: ([String]) -> Bool) throws -> CSVStream? {
         let decoder = FieldDecoder(encoding, file: file)
-        var index = 0, found: (Int, [String])?
+        var index = 0
+        var found: (Int, [String])?
         try CSVStream.records(path, file: file, encoding: encoding) { record in
             let fields = try decoder.decode(record).map(\.trimmed)
-            if isHeader(fields) { found = (index, fields); return false }
+            if isHeader(fields) {
+                found = (index, fields)
+                return false
+            }
             index += 1
             return index <= within
         }
@@ -145,7 +154,10 @@ public struct CSVStream: CSVRows, Sendable {
         let decoder = FieldDecoder(encoding, file: file)
         var seen = 0
         try CSVStream.records(path, file: file, encoding: encoding) { record in
-            if seen < skipped { seen += 1; return true }  // the header, and title rows above it
+            if seen < skipped {
+                seen += 1
+                return true
+            }  // the header, and title rows above it
             let fields = try decoder.decode(record)
             if !fields.allSatisfy({ $0.trimmed.isEmpty }) { try body(record.line, fields) }
             return true
@@ -153,7 +165,8 @@ public struct CSVStream: CSVRows, Sendable {
     }
 
     /// Calls `body` with a function that hands out the file's bytes a chunk at a time (nil at the end).
-    private static func chunks<T>(_ path: String, file: String, _ body: (() throws -> [UInt8]?) throws -> T) throws -> T {
+    private static func chunks<T>(_ path: String, file: String, _ body: (() throws -> [UInt8]?) throws -> T) throws -> T
+    {
         guard let handle = FileHandle(forReadingAtPath: path) else {
             throw RegistryError(.file, zh: "无法读取文件 \(path)", en: "cannot read the file \(path)")
         }
@@ -165,8 +178,10 @@ public struct CSVStream: CSVRows, Sendable {
     }
 
     /// Parses the file's records in order, until `body` returns false.
-    private static func records(_ path: String, file: String, encoding: TextDecoding.Encoding,
-                                _ body: (CSVParser.Record) throws -> Bool) throws {
+    private static func records(
+        _ path: String, file: String, encoding: TextDecoding.Encoding,
+        _ body: (CSVParser.Record) throws -> Bool
+    ) throws {
         struct Stop: Error {}
         var parser = CSVParser()
         do {

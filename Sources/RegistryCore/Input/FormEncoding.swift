@@ -9,7 +9,9 @@ public enum FormEncoding {
         var fields: [String: String] = [:]
         for pair in body.split(separator: "&") {
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            guard let name = parts.first.flatMap(decode), only?.contains(name) ?? true, fields[name] == nil else { continue }
+            guard let name = parts.first.flatMap(decode), only?.contains(name) ?? true, fields[name] == nil else {
+                continue
+            }
             fields[name] = parts.count > 1 ? decode(parts[1]) ?? "" : ""
         }
         return fields

@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Reading text files as clerks get them: UTF-8 with or without a byte-order mark, or GB18030 (what Excel saves
@@ -8,7 +9,9 @@ import Glibc
 public enum TextDecoding {
     /// The encodings the registry reads.
     public enum Encoding: String, Sendable {
-        case utf8 = "UTF-8", utf8BOM = "UTF-8 BOM", gb18030 = "GB18030"
+        case utf8 = "UTF-8"
+        case utf8BOM = "UTF-8 BOM"
+        case gb18030 = "GB18030"
     }
 
     static let bom: [UInt8] = [0xEF, 0xBB, 0xBF]
@@ -26,12 +29,17 @@ public enum TextDecoding {
     /// The encoding of the bytes `chunks` yields in order (a file read piece by piece): UTF-8 (with or without a
     /// BOM) if all of it is valid UTF-8, else GB18030. Reads the bytes once, keeping no more than a chunk.
     static func detect(_ chunks: () throws -> [UInt8]?) rethrows -> Encoding {
-        var first = true, carry: [UInt8] = [], bomSeen = false
+        var first = true
+        var carry: [UInt8] = []
+        var bomSeen = false
         while let chunk = try chunks() {
             var bytes = carry + chunk
             if first {
                 first = false
-                if bytes.starts(with: bom) { bomSeen = true; bytes.removeFirst(3) }
+                if bytes.starts(with: bom) {
+                    bomSeen = true
+                    bytes.removeFirst(3)
+                }
             }
             // Validate up to the last complete character; the rest waits for the next chunk.
             let cut = completePrefix(bytes)
@@ -44,7 +52,8 @@ public enum TextDecoding {
 
     /// The length of the longest prefix of `bytes` that does not end inside a UTF-8 character.
     private static func completePrefix(_ bytes: [UInt8]) -> Int {
-        var i = bytes.count - 1, back = 0
+        var i = bytes.count - 1
+        var back = 0
         while i >= 0 && back < 4 {
             let b = bytes[i]
             if b & 0xC0 != 0x80 {  // a lead byte (or ASCII): is its character complete?
@@ -62,7 +71,9 @@ public enum TextDecoding {
         private let converter: iconv_t
 
         init?() {
-            guard let converter = iconv_open("UTF-8", "GB18030"), converter != iconv_t(bitPattern: -1) else { return nil }
+            guard let converter = iconv_open("UTF-8", "GB18030"), converter != iconv_t(bitPattern: -1) else {
+                return nil
+            }
             self.converter = converter
         }
 
@@ -76,8 +87,10 @@ public enum TextDecoding {
             var written = 0
             let ok = input.withUnsafeMutableBufferPointer { inBuf in
                 output.withUnsafeMutableBufferPointer { outBuf in
-                    var inPtr = inBuf.baseAddress, outPtr = outBuf.baseAddress
-                    var inLeft = inBuf.count, outLeft = outBuf.count
+                    var inPtr = inBuf.baseAddress
+                    var outPtr = outBuf.baseAddress
+                    var inLeft = inBuf.count
+                    var outLeft = outBuf.count
                     let result = iconv(converter, &inPtr, &inLeft, &outPtr, &outLeft)
                     written = outBuf.count - outLeft
                     return result != -1 && inLeft == 0

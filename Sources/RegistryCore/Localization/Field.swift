@@ -1,12 +1,30 @@
 /// A field a clerk fills in, named in both languages so that every refusal can say which field is wrong.
 public enum Field: String, Sendable, CaseIterable {
-    case village, villageName = "village_name", name, idType = "id_type", idNumber = "id_number", phone, sex
-    case address, from = "from_code", fromName = "from_name", stayedFrom = "stayed_from", departed
-    case arrived, category, transport, healthCode = "health_code", vaccineDoses = "vaccine_doses", source
-    case date, time = "at", temperature, symptom, result, sampled, person, code, level
-    case inForceFrom = "in_force_from", liftedOn = "lifted_on", reason, days, policy, file, lab
-    case lead, outcome, deadline, reporter, remarks, format, timeZone = "time_zone"
-    case companions, household, relation, lastContact = "last_contact"
+    case village
+    case villageName = "village_name"
+    case name
+    case idType = "id_type"
+    case idNumber = "id_number"
+    case phone, sex
+    case address
+    case from = "from_code"
+    case fromName = "from_name"
+    case stayedFrom = "stayed_from"
+    case departed
+    case arrived, category, transport
+    case healthCode = "health_code"
+    case vaccineDoses = "vaccine_doses"
+    case source
+    case date
+    case time = "at"
+    case temperature, symptom, result, sampled, person, code, level
+    case inForceFrom = "in_force_from"
+    case liftedOn = "lifted_on"
+    case reason, days, policy, file, lab
+    case lead, outcome, deadline, reporter, remarks, format
+    case timeZone = "time_zone"
+    case companions, household, relation
+    case lastContact = "last_contact"
 
     /// The field's name in `language`: the Chinese form label, or the English JSON/CSV column name.
     public func label(_ language: Language) -> String {

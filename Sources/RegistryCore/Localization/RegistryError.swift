@@ -34,13 +34,17 @@ extension RegistryError {
     }
 
     public static func badDate(_ field: Field, _ text: String) -> RegistryError {
-        RegistryError(field, zh: "“\(text)”不是有效日期（格式 YYYY-MM-DD）",
-                      en: "\"\(text)\" is not a valid date (YYYY-MM-DD)")
+        RegistryError(
+            field, zh: "“\(text)”不是有效日期（格式 YYYY-MM-DD）",
+            en: "\"\(text)\" is not a valid date (YYYY-MM-DD)")
     }
 
     /// `allowed` as the English reader writes them; `chinese` (same order) what a Chinese message lists instead.
-    public static func notOneOf(_ field: Field, _ text: String, _ allowed: [String], chinese: [String]? = nil) -> RegistryError {
-        RegistryError(field, zh: "“\(text)”无效，可选：\((chinese ?? allowed).joined(separator: "、"))",
-                      en: "\"\(text)\" is not one of \(allowed.joined(separator: ", "))")
+    public static func notOneOf(_ field: Field, _ text: String, _ allowed: [String], chinese: [String]? = nil)
+        -> RegistryError
+    {
+        RegistryError(
+            field, zh: "“\(text)”无效，可选：\((chinese ?? allowed).joined(separator: "、"))",
+            en: "\"\(text)\" is not one of \(allowed.joined(separator: ", "))")
     }
 }

@@ -27,7 +27,8 @@ public struct Change: Codable, Sendable, Hashable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case table, pk, columns, hlc, origin, originSeq = "origin_seq"
+        case table, pk, columns, hlc, origin
+        case originSeq = "origin_seq"
     }
 
     /// The version every column of this change carries.
@@ -47,13 +48,18 @@ extension ColumnValues: Codable {
         var values: [String: ColumnValue] = [:]
         for key in container.allKeys {
             // Strings first: most values are text, and every failed attempt costs a thrown error.
-            if let s = try? container.decode(String.self, forKey: key) { values[key.stringValue] = .string(s) }
-            else if try container.decodeNil(forKey: key) { values[key.stringValue] = .null }
-            else if let n = try? container.decode(Int64.self, forKey: key) { values[key.stringValue] = .integer(n) }
-            else if let d = try? container.decode(Double.self, forKey: key) { values[key.stringValue] = .real(d) }
-            else {
-                throw DecodingError.dataCorruptedError(forKey: key, in: container,
-                                                       debugDescription: "a column value must be a string, a number or null")
+            if let s = try? container.decode(String.self, forKey: key) {
+                values[key.stringValue] = .string(s)
+            } else if try container.decodeNil(forKey: key) {
+                values[key.stringValue] = .null
+            } else if let n = try? container.decode(Int64.self, forKey: key) {
+                values[key.stringValue] = .integer(n)
+            } else if let d = try? container.decode(Double.self, forKey: key) {
+                values[key.stringValue] = .real(d)
+            } else {
+                throw DecodingError.dataCorruptedError(
+                    forKey: key, in: container,
+                    debugDescription: "a column value must be a string, a number or null")
             }
         }
         self.init(values)

@@ -53,23 +53,28 @@ public enum ChangeApplier {
                 // back, which showed in the apply profile.
                 arguments.append(change.pk.databaseValue)
                 for column in write.columns { arguments.append(change.columns.values[column]!.databaseValue) }
-                sql = "INSERT INTO \(change.table) (id, " + write.columns.joined(separator: ", ") + ") VALUES (?"
+                sql =
+                    "INSERT INTO \(change.table) (id, " + write.columns.joined(separator: ", ") + ") VALUES (?"
                     + String(repeating: ", ?", count: write.columns.count) + ")"
             } else {
                 for column in write.columns { arguments.append(change.columns.values[column]!.databaseValue) }
                 arguments.append(change.pk.databaseValue)
-                sql = "UPDATE \(change.table) SET " + write.columns.map { "\($0) = ?" }.joined(separator: ", ") + " WHERE id = ?"
+                sql =
+                    "UPDATE \(change.table) SET " + write.columns.map { "\($0) = ?" }.joined(separator: ", ")
+                    + " WHERE id = ?"
             }
             do {
                 try db.cachedStatement(sql: sql).execute(arguments: StatementArguments(arguments))
             } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_PRIMARYKEY {
                 throw MergePlan.IDTaken(table: change.table)
             } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
-                throw RegistryError(nil, zh: "数据不完整或不合规：\(change.table) \(error.message ?? "")",
-                                    en: "incomplete or invalid row: \(change.table) \(error.message ?? "")")
+                throw RegistryError(
+                    nil, zh: "数据不完整或不合规：\(change.table) \(error.message ?? "")",
+                    en: "incomplete or invalid row: \(change.table) \(error.message ?? "")")
             }
-            try ChangeLog.append(db, table: change.table, pk: change.pk, json: write.logJSON,
-                                 hlc: change.hlc, origin: change.origin, originSeq: change.originSeq, scope: write.scope)
+            try ChangeLog.append(
+                db, table: change.table, pk: change.pk, json: write.logJSON,
+                hlc: change.hlc, origin: change.origin, originSeq: change.originSeq, scope: write.scope)
         }
     }
 }

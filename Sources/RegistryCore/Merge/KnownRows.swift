@@ -42,7 +42,9 @@ public struct KnownRows: Sendable {
     /// (`setPerson`), following a measure event to its measure's person.
     public static func deletionsAboutPersons(_ changes: [Change]) -> [Change] {
         changes.filter {
-            guard $0.columns.values["deleted"] == 1, case .village(true, _) = SyncScope.of($0.table) else { return false }
+            guard $0.columns.values["deleted"] == 1, case .village(true, _) = SyncScope.of($0.table) else {
+                return false
+            }
             return true
         }
     }

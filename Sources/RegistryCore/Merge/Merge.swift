@@ -14,7 +14,9 @@ public enum Merge {
     }
 
     /// Folds one written version of `columns` into the current versions of a row.
-    public static func observe(_ columns: some Sequence<String>, at version: Version, into current: inout [String: Version]) {
+    public static func observe(
+        _ columns: some Sequence<String>, at version: Version, into current: inout [String: Version]
+    ) {
         for column in columns where current[column].map({ $0 < version }) ?? true {
             current[column] = version
         }

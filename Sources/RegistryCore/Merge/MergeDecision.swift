@@ -36,7 +36,10 @@ public enum MergeDecision {
 
         /// `relayProblem`: what a relay's rules found wrong with the change (they need the receiver's level); `masked`:
         /// the relay may carry masked id numbers and phones (`SyncedRules.problem(in:masked:)`).
-        public init(_ change: Change, checkRules: Bool = false, scope: String? = nil, relayProblem: Localized? = nil, masked: Bool = false) {
+        public init(
+            _ change: Change, checkRules: Bool = false, scope: String? = nil, relayProblem: Localized? = nil,
+            masked: Bool = false
+        ) {
             self.change = change
             columns = change.columns.values.keys.filter { $0 != "id" }.sorted()
             logJSON = ColumnValues.json(sortedNames: columns, values: change.columns.values)
@@ -66,11 +69,16 @@ public enum MergeDecision {
                 continue
             }
             let scope = row.owner ?? item.scope ?? change.columns.values["village"]?.stringValue ?? ""
-            plan.writes.append(MergePlan.Write(
-                index: index, change: change, isNew: isNew, columns: winners,
-                logJSON: isNew ? item.logJSON : ColumnValues.json(sortedNames: winners, values: change.columns.values), scope: scope))
+            plan.writes.append(
+                MergePlan.Write(
+                    index: index, change: change, isNew: isNew, columns: winners,
+                    logJSON: isNew
+                        ? item.logJSON : ColumnValues.json(sortedNames: winners, values: change.columns.values),
+                    scope: scope))
             known.record(change.table, change.pk, columns: winners, version: change.version, owner: scope)
-            if change.table == Person.databaseTableName, winners.contains("deleted"), let deleted = change.columns.values["deleted"] {
+            if change.table == Person.databaseTableName, winners.contains("deleted"),
+                let deleted = change.columns.values["deleted"]
+            {
                 known.recordPerson(change.pk, deleted: deleted == 1)
             }
             plan.newest = max(plan.newest, HLC(raw: change.hlc))
@@ -86,8 +94,10 @@ public enum MergeDecision {
         if let sender, sender.relays, let reason = item.problem ?? relayOwnerProblem(item, owner: row.owner) {
             return reason
         }
-        if let sender, !sender.relays, let reason = scopeProblem(change, owner: row.owner, sender: sender) ?? item.problem
-            ?? deletionProblem(change, known: known) {
+        if let sender, !sender.relays,
+            let reason = scopeProblem(change, owner: row.owner, sender: sender) ?? item.problem
+                ?? deletionProblem(change, known: known)
+        {
             return reason
         }
         // A row's first entry carries its id among the columns; the key is `pk`, and must agree.
@@ -98,15 +108,18 @@ public enum MergeDecision {
             return Localized(zh: "未知的数据表 \(change.table)", en: "unknown table \(change.table)")
         }
         if let unknown = item.columns.first(where: { columns[$0] == nil }) {
-            return Localized(zh: "数据表 \(change.table) 没有可写的列 \(unknown)", en: "table \(change.table) has no writable column \(unknown)")
+            return Localized(
+                zh: "数据表 \(change.table) 没有可写的列 \(unknown)",
+                en: "table \(change.table) has no writable column \(unknown)")
         }
         if row.owner == nil {
             // The id is taken by a row outside the scopes looked in: another village's.
             if row.foreign { return Localized(zh: "这个编号已被其他村的记录使用", en: "another village's row has this id") }
             let missing = (SyncedRules.required[change.table] ?? []).filter { change.columns.values[$0] == nil }
             if !missing.isEmpty {
-                return Localized(zh: "新记录不完整：缺少 \(change.table).\(missing.joined(separator: "、"))",
-                                 en: "a new row is incomplete: \(change.table) lacks \(missing.joined(separator: ", "))")
+                return Localized(
+                    zh: "新记录不完整：缺少 \(change.table).\(missing.joined(separator: "、"))",
+                    en: "a new row is incomplete: \(change.table) lacks \(missing.joined(separator: ", "))")
             }
         }
         return nil
@@ -125,12 +138,17 @@ public enum MergeDecision {
         let claimed = change.columns.values["village"]?.stringValue
         switch scope {
         case .county(let villageColumns) where !villageColumns.isEmpty:
-            guard owner == village, claimed == nil || claimed == village, Set(change.columns.values.keys).isSubset(of: villageColumns) else {
-                return Localized(zh: "核查任务由县下发，村里只能填写核查结果", en: "leads belong to the county; a village may only fill in the outcome")
+            guard owner == village, claimed == nil || claimed == village,
+                Set(change.columns.values.keys).isSubset(of: villageColumns)
+            else {
+                return Localized(
+                    zh: "核查任务由县下发，村里只能填写核查结果", en: "leads belong to the county; a village may only fill in the outcome")
             }
             return nil
         case .county:
-            return Localized(zh: "\(change.table) 由县统一发布，村里不能修改", en: "\(change.table) is published by the county; a village cannot change it")
+            return Localized(
+                zh: "\(change.table) 由县统一发布，村里不能修改",
+                en: "\(change.table) is published by the county; a village cannot change it")
         case .village:
             if let owner, owner != village {
                 return Localized(zh: "不能修改其他村的记录", en: "this row belongs to another village")
@@ -138,10 +156,14 @@ public enum MergeDecision {
             // Rows are looked up among the village's own (and the county's), so another village's row is not found:
             // an edit of it looks like a new row without its village; one carrying the village reuses a taken id.
             if owner == nil && claimed == nil {
-                return Localized(zh: "本村没有这条记录；新记录须带村代码", en: "no row of this village has this id, and a new row must carry its village")
+                return Localized(
+                    zh: "本村没有这条记录；新记录须带村代码",
+                    en: "no row of this village has this id, and a new row must carry its village")
             }
             if let claimed, claimed != village {
-                return Localized(zh: "只能上传本村（\(village)）的记录，不能写入 \(claimed)", en: "a village may write only its own rows (\(village)), not \(claimed)")
+                return Localized(
+                    zh: "只能上传本村（\(village)）的记录，不能写入 \(claimed)",
+                    en: "a village may write only its own rows (\(village)), not \(claimed)")
             }
             return nil
         }
@@ -159,10 +181,13 @@ public enum MergeDecision {
     /// Why a village's deletion of a row is refused, or nil: the rows recorded about a person (trips, measures,
     /// events, tests, checks) are deleted only with the person (`SyncScope.village(deletedWithPerson:)`).
     static func deletionProblem(_ change: Change, known: KnownRows) -> Localized? {
-        guard change.columns.values["deleted"] == 1, case .village(true, _) = SyncScope.of(change.table) else { return nil }
+        guard change.columns.values["deleted"] == 1, case .village(true, _) = SyncScope.of(change.table) else {
+            return nil
+        }
         if known.isPersonDeleted(of: change.table, change.pk) == true { return nil }
-        return Localized(zh: "\(change.table) 只能随人员一起删除（删除人员须说明原因）",
-                         en: "a \(change.table) row is deleted only with its person (who is deleted with a reason)")
+        return Localized(
+            zh: "\(change.table) 只能随人员一起删除（删除人员须说明原因）",
+            en: "a \(change.table) row is deleted only with its person (who is deleted with a reason)")
     }
 }
 

@@ -24,10 +24,11 @@ public enum SyncScope: Sendable, Equatable {
 
     /// The tables whose changes may make a contact in another village visible. (A person registered later where a
     /// lead should now go is picked up by the next such change or by the county's merge run.)
-    public static let contactTracingTables: Set<String> = Set(byTable.compactMap { table, scope in
-        if case .village(_, true) = scope { return table }
-        return nil
-    })
+    public static let contactTracingTables: Set<String> = Set(
+        byTable.compactMap { table, scope in
+            if case .village(_, true) = scope { return table }
+            return nil
+        })
 }
 
 extension Person { public static let scope = SyncScope.village(deletedWithPerson: false, tracesContacts: false) }

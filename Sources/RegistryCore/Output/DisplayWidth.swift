@@ -11,13 +11,14 @@ extension Unicode.Scalar {
         let v = value
         if v < 0x20 || (0x7F..<0xA0).contains(v) { return 0 }
         if properties.generalCategory == .nonspacingMark || properties.generalCategory == .enclosingMark
-            || v == 0x200B || (0xFE00...0xFE0F).contains(v) {
+            || v == 0x200B || (0xFE00...0xFE0F).contains(v)
+        {
             return 0
         }
         switch v {
         case 0x1100...0x115F, 0x2E80...0x303E, 0x3041...0x33FF, 0x3400...0x4DBF, 0x4E00...0x9FFF, 0xA000...0xA4CF,
-             0xAC00...0xD7A3, 0xF900...0xFAFF, 0xFE30...0xFE4F, 0xFF00...0xFF60, 0xFFE0...0xFFE6,
-             0x1F300...0x1F64F, 0x1F900...0x1F9FF, 0x20000...0x3FFFD:
+            0xAC00...0xD7A3, 0xF900...0xFAFF, 0xFE30...0xFE4F, 0xFF00...0xFF60, 0xFFE0...0xFFE6,
+            0x1F300...0x1F64F, 0x1F900...0x1F9FF, 0x20000...0x3FFFD:
             return 2
         default:
             return 1
@@ -31,12 +32,17 @@ extension String {
     /// breaks (`\n`, `\r\n`) and tabs stay.
     public var terminalSafe: String {
         let scalars = unicodeScalars
-        guard scalars.contains(where: { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) || String.isBidiControl($0) }) else { return self }
+        guard
+            scalars.contains(where: { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) || String.isBidiControl($0) })
+        else { return self }
         var out = String.UnicodeScalarView()
         var previous: Unicode.Scalar?
         for scalar in scalars.reversed() {  // backwards, so that a CR is kept only before an LF
             defer { previous = scalar }
-            if scalar == "\n" || scalar == "\t" || (scalar == "\r" && previous == "\n") { out.append(scalar); continue }
+            if scalar == "\n" || scalar == "\t" || (scalar == "\r" && previous == "\n") {
+                out.append(scalar)
+                continue
+            }
             if scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) || String.isBidiControl(scalar) { continue }
             out.append(scalar)
         }

@@ -9,7 +9,8 @@ public enum Mask {
         case 0: return ""
         case 1: return "*"
         case 2: return String(chars[0]) + "*"
-        default: return String(chars[0]) + String(repeating: "*", count: chars.count - 2) + String(chars[chars.count - 1])
+        default:
+            return String(chars[0]) + String(repeating: "*", count: chars.count - 2) + String(chars[chars.count - 1])
         }
     }
 
@@ -24,7 +25,8 @@ public enum Mask {
     static func keep(_ text: String, first: Int, last: Int) -> String {
         let chars = Array(text)
         guard chars.count > (first + last) * 3 / 2 else { return String(repeating: "*", count: chars.count) }
-        return String(chars.prefix(first)) + String(repeating: "*", count: chars.count - first - last) + String(chars.suffix(last))
+        return String(chars.prefix(first)) + String(repeating: "*", count: chars.count - first - last)
+            + String(chars.suffix(last))
     }
 }
 

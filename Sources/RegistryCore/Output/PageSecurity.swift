@@ -9,7 +9,10 @@ public enum PageSecurity {
     /// The headers with the given Referrer-Policy (`no-referrer` for the county; the clerk's pages need
     /// `same-origin`, see there).
     public static func headers(referrerPolicy: String) -> [(name: String, value: String)] {
-        [("Content-Security-Policy", contentSecurityPolicy), ("X-Frame-Options", "DENY"), ("X-Content-Type-Options", "nosniff"),
-         ("Referrer-Policy", referrerPolicy)]
+        [
+            ("Content-Security-Policy", contentSecurityPolicy), ("X-Frame-Options", "DENY"),
+            ("X-Content-Type-Options", "nosniff"),
+            ("Referrer-Policy", referrerPolicy),
+        ]
     }
 }

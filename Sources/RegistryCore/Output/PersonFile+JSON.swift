@@ -103,29 +103,35 @@ extension PersonFile {
     /// trip under `trips`.
     public var jsonView: JSONView {
         func measureView(_ trip: Trip) -> MeasureView {
-            MeasureView(status: trip.measure.status.rawValue,
-                        phases: trip.measure.phases.map {
-                            PhaseView(kind: $0.kind.rawValue, starts_on: "\($0.startsOn)", ends_on: "\($0.endsOn)")
-                        },
-                        released_on: trip.measure.releasedOn?.description,
-                        events: trip.events.map {
-                            EventView(action: $0.action.rawValue, on_date: "\($0.onDate)", actor: $0.actor,
-                                      reason: $0.reason, recorded_at: $0.recordedAt)
-                        })
+            MeasureView(
+                status: trip.measure.status.rawValue,
+                phases: trip.measure.phases.map {
+                    PhaseView(kind: $0.kind.rawValue, starts_on: "\($0.startsOn)", ends_on: "\($0.endsOn)")
+                },
+                released_on: trip.measure.releasedOn?.description,
+                events: trip.events.map {
+                    EventView(
+                        action: $0.action.rawValue, on_date: "\($0.onDate)", actor: $0.actor,
+                        reason: $0.reason, recorded_at: $0.recordedAt)
+                })
         }
         func testViews(_ trip: Trip) -> [TestView] {
             trip.tests.map {
-                TestView(due_on: $0.dueOn?.description, sampled_on: $0.sampledOn?.description,
-                         result: $0.result.rawValue, result_on: $0.resultOn?.description)
+                TestView(
+                    due_on: $0.dueOn?.description, sampled_on: $0.sampledOn?.description,
+                    result: $0.result.rawValue, result_on: $0.resultOn?.description)
             }
         }
         let trips = self.trips.map { trip in
-            TripView(arrival_id: trip.arrival.id, arrived_on: "\(trip.arrival.arrivedOn)",
-                     departed_on: "\(trip.arrival.departedOn)", day_zero: "\(trip.arrival.dayZero)",
-                     category: trip.arrival.category.rawValue, policy: trip.arrival.policy,
-                     source: trip.arrival.source.rawValue, health_code: trip.arrival.healthCode?.rawValue,
-                     stays: trip.arrival.stays.map { StayView(code: $0.code, name: $0.name, from: $0.from?.description, to: "\($0.to)") },
-                     measure: measureView(trip), tests: testViews(trip))
+            TripView(
+                arrival_id: trip.arrival.id, arrived_on: "\(trip.arrival.arrivedOn)",
+                departed_on: "\(trip.arrival.departedOn)", day_zero: "\(trip.arrival.dayZero)",
+                category: trip.arrival.category.rawValue, policy: trip.arrival.policy,
+                source: trip.arrival.source.rawValue, health_code: trip.arrival.healthCode?.rawValue,
+                stays: trip.arrival.stays.map {
+                    StayView(code: $0.code, name: $0.name, from: $0.from?.description, to: "\($0.to)")
+                },
+                measure: measureView(trip), tests: testViews(trip))
         }
         return JSONView(
             id: person.id, id_number: person.idNumber, id_type: person.idType.rawValue, name: person.name,
@@ -136,15 +142,17 @@ extension PersonFile {
             arrived_on: current?.arrival.arrivedOn.description, measure: current.map(measureView),
             tests: current.map(testViews) ?? [],
             checks: checks.map {
-                CheckView(taken_at: $0.takenAt, temperature: $0.temperature,
-                          symptoms: $0.symptoms.split(separator: ",").map(String.init), flagged: $0.flagged)
+                CheckView(
+                    taken_at: $0.takenAt, temperature: $0.temperature,
+                    symptoms: $0.symptoms.split(separator: ",").map(String.init), flagged: $0.flagged)
             },
             trips: trips, household_key: person.householdKey,
             household: household.map { MemberView(id_number: $0.idNumber, name: $0.name) },
             links: links.map {
-                LinkView(relation: $0.contact.relation.rawValue, id_number: $0.idNumber, name: $0.name,
-                         direction: $0.recordedHere ? "named" : "named_by", registered_here: $0.other != nil,
-                         last_contact_on: $0.contact.lastContactOn?.description, recorded_at: $0.contact.createdAt)
+                LinkView(
+                    relation: $0.contact.relation.rawValue, id_number: $0.idNumber, name: $0.name,
+                    direction: $0.recordedHere ? "named" : "named_by", registered_here: $0.other != nil,
+                    last_contact_on: $0.contact.lastContactOn?.description, recorded_at: $0.contact.createdAt)
             })
     }
 }

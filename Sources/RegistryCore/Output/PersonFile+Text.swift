@@ -25,8 +25,11 @@ extension LabTest {
         guard let sampled = sampledOn else {
             return "\(dueOn.map { "\($0)" } ?? "?") " + (zh ? "待采样" : "not sampled")
         }
-        if zh { return "\(sampled) 采样" + (dueOn.flatMap { $0 == sampled ? nil : "（应检 \($0)）" } ?? " ") + result.label(lang) }
-        return "sampled \(sampled)" + (dueOn.flatMap { $0 == sampled ? nil : " (due \($0))" } ?? "") + " " + result.label(lang)
+        if zh {
+            return "\(sampled) 采样" + (dueOn.flatMap { $0 == sampled ? nil : "（应检 \($0)）" } ?? " ") + result.label(lang)
+        }
+        return "sampled \(sampled)" + (dueOn.flatMap { $0 == sampled ? nil : " (due \($0))" } ?? "") + " "
+            + result.label(lang)
     }
 }
 
@@ -38,25 +41,30 @@ extension PersonFile {
         let p = person
         let sex = p.sex.map { $0.label(lang) } ?? ""
         lines.append("\(p.name)  \(p.idNumber)  \(sex)  \(p.birthDate.map { "\($0)" } ?? "")")
-        lines.append((zh ? "手机号：" : "Phone: ") + (p.phone ?? "—") + (zh ? "    住址：" : "    Address: ") + (p.address ?? "—"))
+        lines.append(
+            (zh ? "手机号：" : "Phone: ") + (p.phone ?? "—") + (zh ? "    住址：" : "    Address: ") + (p.address ?? "—"))
         lines.append((zh ? "档案编号：" : "Record id: ") + p.id)
         if !household.isEmpty {
-            lines.append((zh ? "同户（共 \(household.count + 1) 人）：" : "Household (\(household.count + 1) people): ")
-                         + household.map { "\($0.name) \($0.idNumber)" }.joined(separator: zh ? "、" : ", "))
+            lines.append(
+                (zh ? "同户（共 \(household.count + 1) 人）：" : "Household (\(household.count + 1) people): ")
+                    + household.map { "\($0.name) \($0.idNumber)" }.joined(separator: zh ? "、" : ", "))
         }
         if !links.isEmpty {
             lines.append(zh ? "密接关系：" : "Contacts:")
             for link in links {
-                let who = [link.name, link.idNumber.isEmpty ? nil : link.idNumber].compactMap { $0 }.joined(separator: " ")
+                let who = [link.name, link.idNumber.isEmpty ? nil : link.idNumber].compactMap { $0 }.joined(
+                    separator: " ")
                 let since = String(link.contact.createdAt.prefix(10))
                 if zh {
                     let last = link.contact.lastContactOn.map { "，末次接触 \($0)" } ?? ""
-                    lines.append("  \(link.contact.relation.chinese)  \(who)（\(link.other != nil ? "本村已登记" : "未在本村登记")，"
-                                 + "\(link.recordedHere ? "本人登记" : "对方登记")，\(since) 起\(last)）")
+                    lines.append(
+                        "  \(link.contact.relation.chinese)  \(who)（\(link.other != nil ? "本村已登记" : "未在本村登记")，"
+                            + "\(link.recordedHere ? "本人登记" : "对方登记")，\(since) 起\(last)）")
                 } else {
                     let last = link.contact.lastContactOn.map { ", last contact \($0)" } ?? ""
-                    lines.append("  \(link.contact.relation.rawValue)  \(who) (\(link.other != nil ? "registered here" : "not registered here"), "
-                                 + "\(link.recordedHere ? "named by this person" : "named by them"), since \(since)\(last))")
+                    lines.append(
+                        "  \(link.contact.relation.rawValue)  \(who) (\(link.other != nil ? "registered here" : "not registered here"), "
+                            + "\(link.recordedHere ? "named by this person" : "named by them"), since \(since)\(last))")
                 }
             }
         }
@@ -64,25 +72,36 @@ extension PersonFile {
             let a = trip.arrival
             lines.append("")
             if a.source == .contactTracing {
-                lines.append(zh ? "\(a.arrivedOn) 流调判定为密接，末次接触 \(a.dayZero)" : "\(a.arrivedOn) close contact by tracing, last contact \(a.dayZero)")
+                lines.append(
+                    zh
+                        ? "\(a.arrivedOn) 流调判定为密接，末次接触 \(a.dayZero)"
+                        : "\(a.arrivedOn) close contact by tracing, last contact \(a.dayZero)")
             } else {
-                lines.append(zh ? "第 \(trips.count - i) 次返乡：\(a.arrivedOn) 到达，\(a.departedOn) 离开来源地"
-                                : "Trip \(trips.count - i): arrived \(a.arrivedOn), left \(a.departedOn)")
+                lines.append(
+                    zh
+                        ? "第 \(trips.count - i) 次返乡：\(a.arrivedOn) 到达，\(a.departedOn) 离开来源地"
+                        : "Trip \(trips.count - i): arrived \(a.arrivedOn), left \(a.departedOn)")
             }
             for stay in a.stays {
-                let span = stay.from.map { zh ? "\($0) 至 \(stay.to)" : "\($0) to \(stay.to)" }
+                let span =
+                    stay.from.map { zh ? "\($0) 至 \(stay.to)" : "\($0) to \(stay.to)" }
                     ?? (zh ? "\(stay.to) 离开" : "left \(stay.to)")
                 lines.append("  " + (zh ? "旅居：" : "Stay: ") + "\(stay.place) \(span)")
             }
-            lines.append("  " + (zh ? "类别：" : "Category: ") + a.category.label(lang)
-                         + (zh ? "    第 0 天：" : "    Day 0: ") + "\(a.dayZero)" + (zh ? "    政策：" : "    Policy: ") + a.policy
-                         + (a.healthCode.map { (zh ? "    健康码：" : "    Health code: ") + $0.label(lang) } ?? ""))
+            lines.append(
+                "  " + (zh ? "类别：" : "Category: ") + a.category.label(lang)
+                    + (zh ? "    第 0 天：" : "    Day 0: ") + "\(a.dayZero)" + (zh ? "    政策：" : "    Policy: ")
+                    + a.policy
+                    + (a.healthCode.map { (zh ? "    健康码：" : "    Health code: ") + $0.label(lang) } ?? ""))
             lines.append("  " + (zh ? "措施：" : "Measure: ") + trip.measure.summary(lang))
             if !trip.tests.isEmpty {
-                lines.append("  " + (zh ? "核酸检测：" : "Tests: ") + trip.tests.map { $0.text(lang) }.joined(separator: zh ? "；" : "; "))
+                lines.append(
+                    "  " + (zh ? "核酸检测：" : "Tests: ")
+                        + trip.tests.map { $0.text(lang) }.joined(separator: zh ? "；" : "; "))
             }
             // The trip's own plan is shown above; plans set by contact tracing say why.
-            for event in trip.events where event.action != .planned || event.reason.hasPrefix(MeasureEvent.contactReasonPrefix) {
+            for event in trip.events
+            where event.action != .planned || event.reason.hasPrefix(MeasureEvent.contactReasonPrefix) {
                 lines.append("  " + "\(event.onDate) \(event.action.label(lang)) — \(event.reason) (\(event.actor))")
             }
         }
@@ -90,7 +109,9 @@ extension PersonFile {
             lines.append("")
             lines.append(zh ? "体温监测（最近 6 次）：" : "Checks (latest 6):")
             for check in checks.prefix(6) {
-                let symptoms = check.symptoms.split(separator: ",").compactMap { Symptom(rawValue: String($0))?.label(lang) }
+                let symptoms = check.symptoms.split(separator: ",").compactMap {
+                    Symptom(rawValue: String($0))?.label(lang)
+                }
                 let flag = check.flagged ? (zh ? "  ⚠ 异常" : "  ⚠ abnormal") : ""
                 lines.append("  \(check.takenAt)  \(check.temperature)°C  \(symptoms.joined(separator: "、"))\(flag)")
             }

@@ -6,7 +6,8 @@ public enum PrivateFile {
     /// Writes `data` to `path`. Refused, with nothing written, when the file exists and `overwrite` is false.
     public static func write(_ data: Data, to path: String, overwrite: Bool) throws {
         if !overwrite && FileManager.default.fileExists(atPath: path) {
-            throw RegistryError(.file, zh: "\(path) 已存在；要覆盖请加 --force", en: "\(path) exists; add --force to overwrite it")
+            throw RegistryError(
+                .file, zh: "\(path) 已存在；要覆盖请加 --force", en: "\(path) exists; add --force to overwrite it")
         }
         // Written beside the target under a fresh name, then moved into place: a reader never sees half a file,
         // and the mode is 0600 from the first byte (no window in which another user could open it).

@@ -6,9 +6,13 @@ extension ReportView {
         try! MustacheTemplate(string: String(decoding: PackageResources.daily_report_mustache, as: UTF8.self))
     }()
 
-    struct Figure { let label: String; let value: Int }
+    struct Figure {
+        let label: String
+        let value: Int
+    }
     struct HTMLView {
-        let villageName, village, date, revisionLine, categories, remarks, zeroLine, reporter, submittedAt, generatedAt: String
+        let villageName, village, date, revisionLine, categories, remarks, zeroLine, reporter, submittedAt,
+            generatedAt: String
         let figures: [Figure]
         let stale: Bool
     }
@@ -20,10 +24,13 @@ extension ReportView {
         let view = HTMLView(
             villageName: villageName, village: village, date: "\(date)",
             revisionLine: submitted.map { "第 \($0.revision) 版" } ?? "未报送（当前数字）",
-            categories: Category.allCases.compactMap { c in figures.new_by_category[c.rawValue].map { "\(c.label(.zh)) \($0)" } }
-                .joined(separator: "，").nonEmpty ?? "无",
+            categories: Category.allCases.compactMap { c in
+                figures.new_by_category[c.rawValue].map { "\(c.label(.zh)) \($0)" }
+            }
+            .joined(separator: "，").nonEmpty ?? "无",
             remarks: submitted?.remarks ?? "", zeroLine: figures.isZeroReport ? "本日为零报告（无新增、无阳性、无发热）。" : "本日有情况，详见上表。",
-            reporter: submitted?.reporter ?? "", submittedAt: submitted.map { ReadableTime.minute($0.submittedAt) } ?? "", generatedAt: generatedAt,
+            reporter: submitted?.reporter ?? "",
+            submittedAt: submitted.map { ReadableTime.minute($0.submittedAt) } ?? "", generatedAt: generatedAt,
             figures: ReportFigures.rows.map { Figure(label: $0.zh, value: $0.value(figures)) }, stale: isStale)
         return Self.template.render(view)
     }

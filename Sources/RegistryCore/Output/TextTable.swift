@@ -51,9 +51,11 @@ public struct TextTable: Sendable {
     public func csv(bom: Bool = false) -> String {
         let text = Set(headers.indices.filter { CSV.textHeaders.contains(headers[$0].lowercased()) })
         func line(_ cells: [String], isHeader: Bool) -> String {
-            cells.enumerated().map { i, cell in !isHeader && text.contains(i) ? CSV.textCell(cell) : CSV.quote(cell) }.joined(separator: ",")
+            cells.enumerated().map { i, cell in !isHeader && text.contains(i) ? CSV.textCell(cell) : CSV.quote(cell) }
+                .joined(separator: ",")
         }
-        return (bom ? "\u{FEFF}" : "") + ([line(headers, isHeader: true)] + rows.map { line($0, isHeader: false) })
+        return (bom ? "\u{FEFF}" : "")
+            + ([line(headers, isHeader: true)] + rows.map { line($0, isHeader: false) })
             .joined(separator: "\r\n") + "\r\n"
     }
 }
@@ -73,7 +75,9 @@ public enum CSV {
     /// LibreOffice show as the text itself, all digits, and which a spreadsheet saving the file again writes back
     /// as the plain digits. Anything else is quoted as usual (`quote`, which also defuses formulas).
     public static func textCell(_ field: String) -> String {
-        guard !field.isEmpty, field.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == "X" || $0 == "x") }) else { return quote(field) }
+        guard !field.isEmpty, field.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == "X" || $0 == "x") }) else {
+            return quote(field)
+        }
         return "\"=\"\"\(field)\"\"\""
     }
 
@@ -90,7 +94,9 @@ public enum CSV {
     /// the project writes goes through here: exports, rejected rows, the county's merge.
     public static func quote(_ field: String) -> String {
         var text = field
-        if let first = text.unicodeScalars.first, "=+@\t\r".unicodeScalars.contains(first) || (first == "-" && Double(text) == nil) {
+        if let first = text.unicodeScalars.first,
+            "=+@\t\r".unicodeScalars.contains(first) || (first == "-" && Double(text) == nil)
+        {
             text = "'" + text
         }
         if text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {

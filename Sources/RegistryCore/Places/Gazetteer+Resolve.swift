@@ -53,7 +53,8 @@ extension Gazetteer {
 
     /// Places up to `limit` whose name, short name, path or pinyin contains or starts with `text`: `registry places`.
     public func search(_ text: String, limit: Int = 20) -> [Place] {
-        let t = text.asciiCompacted, key = t.lowercased()
+        let t = text.asciiCompacted
+        let key = t.lowercased()
         if t.isEmpty { return [] }
         switch resolve(t) {
         case .place(let place): return [place]
@@ -63,19 +64,26 @@ extension Gazetteer {
         }
         let ascii = t.allSatisfy(\.isASCII)
         return byCode.values
-            .filter { p in ascii ? p.pinyin.contains { $0.hasPrefix(key) } || p.english?.lowercased().contains(key) == true
-                                 : p.name.contains(t) || path(p).contains(t) }
-            .sorted { ($0.successor != nil ? 1 : 0, $0.level, $0.code) < ($1.successor != nil ? 1 : 0, $1.level, $1.code) }
+            .filter { p in
+                ascii
+                    ? p.pinyin.contains { $0.hasPrefix(key) } || p.english?.lowercased().contains(key) == true
+                    : p.name.contains(t) || path(p).contains(t)
+            }
+            .sorted {
+                ($0.successor != nil ? 1 : 0, $0.level, $0.code) < ($1.successor != nil ? 1 : 0, $1.level, $1.code)
+            }
             .prefix(limit).map { $0 }
     }
 
     /// Places whose name (full: `full`, short: `short`) ends `t`, with what comes before it naming their province or
     /// prefecture (full or short), in order; nothing before is fine too.
     func candidates(_ t: String) -> (full: [Place], short: [Place]) {
-        var full: [Place] = [], short: [Place] = []
+        var full: [Place] = []
+        var short: [Place] = []
         let characters = Array(t)
         for start in 0..<characters.count {
-            let suffix = String(characters[start...]), prefix = String(characters[..<start])
+            let suffix = String(characters[start...])
+            let prefix = String(characters[..<start])
             for place in byName[suffix] ?? [] where consumes(prefix, ancestorsOf: place) { full.append(place) }
             for place in byShortName[suffix] ?? [] where consumes(prefix, ancestorsOf: place) { short.append(place) }
         }
@@ -85,7 +93,8 @@ extension Gazetteer {
     /// Whether `prefix` is the names of some of `place`'s ancestors, top first, each full or short.
     func consumes(_ prefix: String, ancestorsOf place: Place) -> Bool {
         if prefix.isEmpty { return true }
-        var ancestors: [Place] = [], parent = place.parent
+        var ancestors: [Place] = []
+        var parent = place.parent
         while let code = parent, let up = byCode[code], ancestors.count < 4 {
             ancestors.append(up)
             parent = up.parent
@@ -120,12 +129,16 @@ extension Validate {
     /// `name` if any, else the gazetteer's full path), and a note when the gazetteer changed what was typed (a
     /// replaced code, a name known only in part). Ambiguous and unknown names are refused, naming the candidates.
     /// `abroad`: whether a country is a valid answer (a stay, not a risk area).
-    public static func place(_ text: String, name: String = "", field: Field = .from, lengths: Set<Int> = [6, 9, 12],
-                             partial: Bool = true, abroad: Bool = true) throws -> (code: String, name: String, note: Localized?) {
+    public static func place(
+        _ text: String, name: String = "", field: Field = .from, lengths: Set<Int> = [6, 9, 12],
+        partial: Bool = true, abroad: Bool = true
+    ) throws -> (code: String, name: String, note: Localized?) {
         // What `Stay.place` writes (an export's 来源地: 湖北省武汉市江岸区（420102）) reads back as that code and name.
         if let written = text.trimmed.wholeMatch(of: /(.+?)\s*[（(]\s*([0-9]{3,12})\s*[）)]/) {
-            return try place(String(written.2), name: name.trimmed.isEmpty ? String(written.1) : name, field: field, lengths: lengths,
-                             partial: partial, abroad: abroad)
+            return try place(
+                String(written.2), name: name.trimmed.isEmpty ? String(written.1) : name, field: field,
+                lengths: lengths,
+                partial: partial, abroad: abroad)
         }
         let gazetteer = Gazetteer.shared
         var match = gazetteer.resolve(text, partial: partial)
@@ -141,25 +154,36 @@ extension Validate {
             var note: Localized?
             if code.count == 6, let known = gazetteer.place(code: code), known.successor != nil {
                 let now = gazetteer.current(known)
-                note = Localized(zh: "区划代码 \(code)（\(known.name)）已调整为 \(now.code)（\(gazetteer.path(now))）",
-                                 en: "area code \(code) (\(known.name)) was replaced by \(now.code) (\(gazetteer.path(now)))")
+                note = Localized(
+                    zh: "区划代码 \(code)（\(known.name)）已调整为 \(now.code)（\(gazetteer.path(now))）",
+                    en: "area code \(code) (\(known.name)) was replaced by \(now.code) (\(gazetteer.path(now)))")
                 code = now.code
             }
             return (code, name.trimmed.isEmpty ? gazetteer.name(ofCode: code) ?? "" : name.trimmed, note)
         case .place(let place):
             return (place.code, name.trimmed.isEmpty ? gazetteer.path(place) : name.trimmed, nil)
         case .partial(let place, let rest):
-            return (place.code, name.trimmed.isEmpty ? text.trimmed : name.trimmed,
-                    Localized(zh: "“\(rest)”不在区划库中，按 \(gazetteer.path(place))（\(place.code)）登记",
-                              en: "\"\(rest)\" is not in the gazetteer; recorded as \(gazetteer.path(place)) (\(place.code))"))
+            return (
+                place.code, name.trimmed.isEmpty ? text.trimmed : name.trimmed,
+                Localized(
+                    zh: "“\(rest)”不在区划库中，按 \(gazetteer.path(place))（\(place.code)）登记",
+                    en: "\"\(rest)\" is not in the gazetteer; recorded as \(gazetteer.path(place)) (\(place.code))")
+            )
         case .ambiguous(let places):
-            let list = places.prefix(8).enumerated().map { "\($0.offset + 1). \(gazetteer.path($0.element))（\($0.element.code)）" }
-            throw RegistryError(field, zh: "“\(text.trimmed)”对应多个地方：\(list.joined(separator: "；"))\(places.count > 8 ? "……" : "")。请写全或填代码",
-                                en: "\"\(text.trimmed)\" matches several places: \(list.joined(separator: "; ")). Write it in full or give the code")
+            let list = places.prefix(8).enumerated().map {
+                "\($0.offset + 1). \(gazetteer.path($0.element))（\($0.element.code)）"
+            }
+            throw RegistryError(
+                field,
+                zh: "“\(text.trimmed)”对应多个地方：\(list.joined(separator: "；"))\(places.count > 8 ? "……" : "")。请写全或填代码",
+                en:
+                    "\"\(text.trimmed)\" matches several places: \(list.joined(separator: "; ")). Write it in full or give the code"
+            )
         case .unknown:
             if text.trimmed.isEmpty { throw RegistryError.missing(field) }
-            throw RegistryError(field, zh: "不认识的地名“\(text.trimmed)”，请填区划代码或更完整的地名（registry places 查询）",
-                                en: "unknown place \"\(text.trimmed)\"; give the area code or a fuller name (see registry places)")
+            throw RegistryError(
+                field, zh: "不认识的地名“\(text.trimmed)”，请填区划代码或更完整的地名（registry places 查询）",
+                en: "unknown place \"\(text.trimmed)\"; give the area code or a fuller name (see registry places)")
         }
     }
 }

@@ -56,10 +56,22 @@ public struct Arrival: SyncedRecord, Equatable {
     public var deleted: Bool
 
     enum CodingKeys: String, CodingKey {
-        case id, village, personId = "person_id", arrivedOn = "arrived_on", departedOn = "departed_on", stays
-        case transport, healthCode = "health_code", vaccineDoses = "vaccine_doses", source
-        case categoryOverride = "category_override", category, dayZero = "day_zero", policy, leadId = "lead_id"
-        case createdAt = "created_at", deleted
+        case id, village
+        case personId = "person_id"
+        case arrivedOn = "arrived_on"
+        case departedOn = "departed_on"
+        case stays
+        case transport
+        case healthCode = "health_code"
+        case vaccineDoses = "vaccine_doses"
+        case source
+        case categoryOverride = "category_override"
+        case category
+        case dayZero = "day_zero"
+        case policy
+        case leadId = "lead_id"
+        case createdAt = "created_at"
+        case deleted
     }
 }
 

@@ -23,13 +23,21 @@ public struct Contact: SyncedRecord, Equatable {
     public var deletedReason: String?
 
     enum CodingKeys: String, CodingKey {
-        case id, village, personId = "person_id", idNumber = "id_number", name, phone, relation
-        case lastContactOn = "last_contact_on", createdAt = "created_at", deleted, deletedReason = "deleted_reason"
+        case id, village
+        case personId = "person_id"
+        case idNumber = "id_number"
+        case name, phone, relation
+        case lastContactOn = "last_contact_on"
+        case createdAt = "created_at"
+        case deleted
+        case deletedReason = "deleted_reason"
     }
 
-    public init(id: String, village: String, personId: String, idNumber: String, name: String?, phone: String?,
-                relation: ContactRelation, lastContactOn: Day?, createdAt: String, deleted: Bool = false,
-                deletedReason: String? = nil) {
+    public init(
+        id: String, village: String, personId: String, idNumber: String, name: String?, phone: String?,
+        relation: ContactRelation, lastContactOn: Day?, createdAt: String, deleted: Bool = false,
+        deletedReason: String? = nil
+    ) {
         self.id = id
         self.village = village
         self.personId = personId

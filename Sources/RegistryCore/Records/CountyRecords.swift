@@ -15,7 +15,10 @@ public struct RiskArea: SyncedRecord, Equatable {
     public var deleted: Bool
 
     enum CodingKeys: String, CodingKey {
-        case id, village, code, name, level, inForceFrom = "in_force_from", liftedOn = "lifted_on", deleted
+        case id, village, code, name, level
+        case inForceFrom = "in_force_from"
+        case liftedOn = "lifted_on"
+        case deleted
     }
 
     /// The stable id of an area as `owner` publishes it: the same code and start give the same row on every site
@@ -23,7 +26,9 @@ public struct RiskArea: SyncedRecord, Equatable {
     /// rows, which both reach the city and the province without one taking the other's id (the levels found that).
     /// A village's own list keeps the id without its owner, as before.
     public static func stableID(code: String, inForceFrom: Day, owner: String) -> String {
-        owner.count == 6 ? IDGenerator.stable("risk_area|\(owner)|\(code)|\(inForceFrom)") : legacyID(code: code, inForceFrom: inForceFrom)
+        owner.count == 6
+            ? IDGenerator.stable("risk_area|\(owner)|\(code)|\(inForceFrom)")
+            : legacyID(code: code, inForceFrom: inForceFrom)
     }
 
     /// The id every area had before regions' ids carried the region: a county's rows published then keep it, and its
@@ -46,7 +51,9 @@ public struct PolicyRecord: SyncedRecord, Equatable {
     public var deleted: Bool
 
     enum CodingKeys: String, CodingKey {
-        case id, village, version, effectiveFrom = "effective_from", body, deleted
+        case id, village, version
+        case effectiveFrom = "effective_from"
+        case body, deleted
     }
 }
 
@@ -81,15 +88,28 @@ public struct Lead: SyncedRecord, Equatable {
     public var declaredAt: String?
 
     enum CodingKeys: String, CodingKey {
-        case id, village, name, idNumber = "id_number", phone, fromCode = "from_code", fromName = "from_name"
-        case reason, deadline, outcome, outcomeOn = "outcome_on", personId = "person_id", deleted
-        case lastContactOn = "last_contact_on", source, departedOn = "departed_on", arrivedOn = "arrived_on"
-        case address, transport, declaredAt = "declared_at"
+        case id, village, name
+        case idNumber = "id_number"
+        case phone
+        case fromCode = "from_code"
+        case fromName = "from_name"
+        case reason, deadline, outcome
+        case outcomeOn = "outcome_on"
+        case personId = "person_id"
+        case deleted
+        case lastContactOn = "last_contact_on"
+        case source
+        case departedOn = "departed_on"
+        case arrivedOn = "arrived_on"
+        case address, transport
+        case declaredAt = "declared_at"
     }
 
-    public init(id: String, village: String, name: String, idNumber: String?, phone: String?, fromCode: String?,
-                fromName: String?, reason: String?, deadline: Day, outcome: LeadOutcome? = nil, outcomeOn: Day? = nil,
-                personId: String? = nil, deleted: Bool = false, lastContactOn: Day? = nil) {
+    public init(
+        id: String, village: String, name: String, idNumber: String?, phone: String?, fromCode: String?,
+        fromName: String?, reason: String?, deadline: Day, outcome: LeadOutcome? = nil, outcomeOn: Day? = nil,
+        personId: String? = nil, deleted: Bool = false, lastContactOn: Day? = nil
+    ) {
         self.id = id
         self.village = village
         self.name = name
@@ -120,11 +140,16 @@ public struct VillageEntry: SyncedRecord, Equatable {
     public var deleted: Bool
 
     enum CodingKeys: String, CodingKey {
-        case id, village, code, name, townshipCode = "township_code", townshipName = "township_name", deleted
+        case id, village, code, name
+        case townshipCode = "township_code"
+        case townshipName = "township_name"
+        case deleted
     }
 
-    public init(id: String, village: String, code: String, name: String, townshipCode: String, townshipName: String,
-                deleted: Bool = false) {
+    public init(
+        id: String, village: String, code: String, name: String, townshipCode: String, townshipName: String,
+        deleted: Bool = false
+    ) {
         self.id = id
         self.village = village
         self.code = code
@@ -157,8 +182,12 @@ public struct DailyReport: SyncedRecord, Equatable {
     public var deleted: Bool
 
     enum CodingKeys: String, CodingKey {
-        case id, village, date, revision, figures, isZeroReport = "is_zero_report", reporter, remarks
-        case submittedAt = "submitted_at", firstSubmittedAt = "first_submitted_at", deleted
+        case id, village, date, revision, figures
+        case isZeroReport = "is_zero_report"
+        case reporter, remarks
+        case submittedAt = "submitted_at"
+        case firstSubmittedAt = "first_submitted_at"
+        case deleted
     }
 
     /// The stable id of a village's report for a date.

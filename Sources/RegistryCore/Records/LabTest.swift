@@ -18,8 +18,14 @@ public struct LabTest: SyncedRecord, Equatable {
     public var deleted: Bool
 
     enum CodingKeys: String, CodingKey {
-        case id, village, personId = "person_id", measureId = "measure_id", dueOn = "due_on"
-        case sampledOn = "sampled_on", result, resultOn = "result_on", lab, deleted
+        case id, village
+        case personId = "person_id"
+        case measureId = "measure_id"
+        case dueOn = "due_on"
+        case sampledOn = "sampled_on"
+        case result
+        case resultOn = "result_on"
+        case lab, deleted
     }
 }
 
@@ -45,7 +51,11 @@ public struct HealthCheck: SyncedRecord, Equatable {
     public static let feverThreshold = 37.3
 
     enum CodingKeys: String, CodingKey {
-        case id, village, personId = "person_id", takenAt = "taken_at", takenOn = "taken_on", temperature
+        case id, village
+        case personId = "person_id"
+        case takenAt = "taken_at"
+        case takenOn = "taken_on"
+        case temperature
         case symptoms, flagged, deleted
     }
 }

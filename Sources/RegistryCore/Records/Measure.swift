@@ -14,7 +14,9 @@ public struct Phase: Codable, Sendable, Hashable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case kind, startsOn = "starts_on", endsOn = "ends_on"
+        case kind
+        case startsOn = "starts_on"
+        case endsOn = "ends_on"
     }
 
     /// Whether `day` lies within the phase.
@@ -43,8 +45,14 @@ public struct Measure: SyncedRecord, Equatable {
     public var deleted: Bool
 
     enum CodingKeys: String, CodingKey {
-        case id, village, personId = "person_id", arrivalId = "arrival_id", status, phases
-        case startsOn = "starts_on", endsOn = "ends_on", releasedOn = "released_on", orderedBy = "ordered_by"
+        case id, village
+        case personId = "person_id"
+        case arrivalId = "arrival_id"
+        case status, phases
+        case startsOn = "starts_on"
+        case endsOn = "ends_on"
+        case releasedOn = "released_on"
+        case orderedBy = "ordered_by"
         case reason, deleted
     }
 
@@ -105,7 +113,12 @@ public struct MeasureEvent: SyncedRecord, Equatable {
     public var deleted: Bool
 
     enum CodingKeys: String, CodingKey {
-        case id, village, measureId = "measure_id", action, onDate = "on_date", recordedAt = "recorded_at", actor
+        case id, village
+        case measureId = "measure_id"
+        case action
+        case onDate = "on_date"
+        case recordedAt = "recorded_at"
+        case actor
         case reason, detail, deleted
     }
 }

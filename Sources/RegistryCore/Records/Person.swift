@@ -27,13 +27,23 @@ public struct Person: SyncedRecord, Equatable {
     public var householdKey: String { household ?? id }
 
     enum CodingKeys: String, CodingKey {
-        case id, village, name, idType = "id_type", idNumber = "id_number", phone, sex, birthDate = "birth_date"
-        case address, createdAt = "created_at", deleted, deletedReason = "deleted_reason", household
+        case id, village, name
+        case idType = "id_type"
+        case idNumber = "id_number"
+        case phone, sex
+        case birthDate = "birth_date"
+        case address
+        case createdAt = "created_at"
+        case deleted
+        case deletedReason = "deleted_reason"
+        case household
     }
 
-    public init(id: String, village: String, name: String, idType: IDType, idNumber: String, phone: String?, sex: Sex?,
-                birthDate: Day?, address: String?, createdAt: String, deleted: Bool = false, deletedReason: String? = nil,
-                household: String? = nil) {
+    public init(
+        id: String, village: String, name: String, idType: IDType, idNumber: String, phone: String?, sex: Sex?,
+        birthDate: Day?, address: String?, createdAt: String, deleted: Bool = false, deletedReason: String? = nil,
+        household: String? = nil
+    ) {
         self.id = id
         self.village = village
         self.name = name

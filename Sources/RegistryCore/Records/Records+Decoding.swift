@@ -11,7 +11,11 @@ extension Person {
     static func known<T: RawRepresentable<String>>(_ row: Row, _ column: String, in table: String) throws -> T {
         let text: String = row[column]
         guard let value = T(rawValue: text) else {
-            throw RegistryError(nil, zh: "\(table).\(column) 中有本程序不认识的值“\(text.prefix(40))”，请安装新版", en: "\(table).\(column) holds a value this program does not know, \"\(text.prefix(40))\"; install a newer version")
+            throw RegistryError(
+                nil, zh: "\(table).\(column) 中有本程序不认识的值“\(text.prefix(40))”，请安装新版",
+                en:
+                    "\(table).\(column) holds a value this program does not know, \"\(text.prefix(40))\"; install a newer version"
+            )
         }
         return value
     }
@@ -74,16 +78,20 @@ extension Phase {
         return try JSONDecoder().decode([Phase].self, from: Data(text.utf8))
     }
 
-    private static let kindKey = Array("kind".utf8), startsKey = Array("starts_on".utf8), endsKey = Array("ends_on".utf8)
+    private static let kindKey = Array("kind".utf8), startsKey = Array("starts_on".utf8),
+        endsKey = Array("ends_on".utf8)
 
     /// Reads `[{"kind":"…","starts_on":"YYYY-MM-DD","ends_on":"YYYY-MM-DD"},…]` (keys in any order, string values free
     /// of escapes) straight from the bytes, without building a string per key or date; nil for any other shape.
     /// `registry today` reads tens of thousands of these on a large registry.
     private static func fastList(_ bytes: UnsafeBufferPointer<UInt8>) -> [Phase]? {
-        let quote = UInt8(ascii: "\""), backslash = UInt8(ascii: "\\")
+        let quote = UInt8(ascii: "\"")
+        let backslash = UInt8(ascii: "\\")
         var phases: [Phase] = []
         var i = 0
-        var kind: MeasureKind?, starts: Day?, ends: Day?
+        var kind: MeasureKind?
+        var starts: Day?
+        var ends: Day?
         func string() -> Range<Int>? {  // at a quote: the bytes up to the next quote
             guard i < bytes.count, bytes[i] == quote else { return nil }
             let start = i + 1
@@ -106,7 +114,8 @@ extension Phase {
                 guard let key = string(), i < bytes.count, bytes[i] == UInt8(ascii: ":") else { return nil }
                 i += 1
                 guard let value = string() else { return nil }
-                let name = bytes[key], text = bytes[value]
+                let name = bytes[key]
+                let text = bytes[value]
                 if name.elementsEqual(kindKey) {
                     kind = MeasureKind(rawValue: String(decoding: text, as: UTF8.self))
                 } else if name.elementsEqual(startsKey) {

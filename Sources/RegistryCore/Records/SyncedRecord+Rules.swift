@@ -17,26 +17,31 @@ public enum SyncedRules {
         let county: [String: ColumnRule] = ["id": .id, "village": .code([6, 12]), "deleted": .flag]
         let person: [String: ColumnRule] = [
             "name": .text(max: nameLength), "id_type": .choice(IDType.self), "id_number": .documentNumber,
-            "phone": ColumnRule.phone.orNull, "sex": ColumnRule.choice(Sex.self).orNull, "birth_date": ColumnRule.day.orNull,
+            "phone": ColumnRule.phone.orNull, "sex": ColumnRule.choice(Sex.self).orNull,
+            "birth_date": ColumnRule.day.orNull,
             "address": ColumnRule.text(max: 200, empty: true).orNull, "created_at": .timestamp,
             "deleted_reason": ColumnRule.text(max: longText, empty: true).orNull, "household": ColumnRule.id.orNull,
         ]
         let contact: [String: ColumnRule] = [
             "person_id": .id, "id_number": .documentNumber, "name": ColumnRule.text(max: nameLength).orNull,
-            "phone": ColumnRule.phone.orNull, "relation": .choice(ContactRelation.self), "last_contact_on": ColumnRule.day.orNull,
+            "phone": ColumnRule.phone.orNull, "relation": .choice(ContactRelation.self),
+            "last_contact_on": ColumnRule.day.orNull,
             "created_at": .timestamp, "deleted_reason": ColumnRule.text(max: longText, empty: true).orNull,
         ]
         let arrival: [String: ColumnRule] = [
             "person_id": .id, "arrived_on": .day, "departed_on": .day, "stays": .stays,
-            "transport": ColumnRule.text(max: shortText, empty: true).orNull, "health_code": ColumnRule.choice(HealthCode.self).orNull,
+            "transport": ColumnRule.text(max: shortText, empty: true).orNull,
+            "health_code": ColumnRule.choice(HealthCode.self).orNull,
             "vaccine_doses": ColumnRule.integer(0...9).orNull, "source": .choice(ArrivalSource.self),
-            "category_override": ColumnRule.choice(Category.self).orNull, "category": .choice(Category.self), "day_zero": .day,
+            "category_override": ColumnRule.choice(Category.self).orNull, "category": .choice(Category.self),
+            "day_zero": .day,
             "policy": .text(max: shortText), "lead_id": ColumnRule.id.orNull, "created_at": .timestamp,
         ]
         let measure: [String: ColumnRule] = [
             "person_id": .id, "arrival_id": .id, "status": .choice(MeasureStatus.self), "phases": .phases,
             "starts_on": ColumnRule.day.orNull, "ends_on": ColumnRule.day.orNull, "released_on": ColumnRule.day.orNull,
-            "ordered_by": ColumnRule.text(max: shortText, empty: true).orNull, "reason": ColumnRule.text(max: longText, empty: true).orNull,
+            "ordered_by": ColumnRule.text(max: shortText, empty: true).orNull,
+            "reason": ColumnRule.text(max: longText, empty: true).orNull,
         ]
         let event: [String: ColumnRule] = [
             "measure_id": .id, "action": .choice(MeasureEvent.Action.self), "on_date": .day, "recorded_at": .timestamp,
@@ -60,12 +65,15 @@ public enum SyncedRules {
         let lead: [String: ColumnRule] = [
             "village": .code([12]), "name": .text(max: nameLength), "id_number": ColumnRule.documentNumber.orNull,
             "phone": ColumnRule.phone.orNull, "from_code": ColumnRule.code([3, 6, 9, 12]).orNull,
-            "from_name": ColumnRule.text(max: placeName, empty: true).orNull, "reason": ColumnRule.text(max: longText, empty: true).orNull,
-            "deadline": .day, "outcome": ColumnRule.choice(LeadOutcome.self).orNull, "outcome_on": ColumnRule.day.orNull,
+            "from_name": ColumnRule.text(max: placeName, empty: true).orNull,
+            "reason": ColumnRule.text(max: longText, empty: true).orNull,
+            "deadline": .day, "outcome": ColumnRule.choice(LeadOutcome.self).orNull,
+            "outcome_on": ColumnRule.day.orNull,
             "person_id": ColumnRule.id.orNull, "last_contact_on": ColumnRule.day.orNull,
             "source": ColumnRule.choice(LeadSource.self).orNull, "departed_on": ColumnRule.day.orNull,
             "arrived_on": ColumnRule.day.orNull, "address": ColumnRule.text(max: 200, empty: true).orNull,
-            "transport": ColumnRule.text(max: shortText, empty: true).orNull, "declared_at": ColumnRule.timestamp.orNull,
+            "transport": ColumnRule.text(max: shortText, empty: true).orNull,
+            "declared_at": ColumnRule.timestamp.orNull,
         ]
         let area: [String: ColumnRule] = [
             "code": .code([6, 9, 12]), "name": .text(max: placeName), "level": .choice(RiskLevel.self),
@@ -75,7 +83,8 @@ public enum SyncedRules {
             "version": .text(max: shortText), "effective_from": .day, "body": .json(max: 65_536) { _ in nil },
         ]
         let roster: [String: ColumnRule] = [
-            "code": .code([12]), "name": .text(max: placeName), "township_code": .code([9]), "township_name": .text(max: placeName),
+            "code": .code([12]), "name": .text(max: placeName), "township_code": .code([9]),
+            "township_name": .text(max: placeName),
         ]
         func merged(_ base: [String: ColumnRule], _ own: [String: ColumnRule]) -> [String: ColumnRule] {
             base.merging(own) { $1 }
@@ -119,7 +128,8 @@ public enum SyncedRules {
         }
         for (column, value) in change.columns.values {
             guard let rule = rules[column] else {
-                return Localized(zh: "数据表 \(change.table) 没有列 \(column)", en: "table \(change.table) has no column \(column)")
+                return Localized(
+                    zh: "数据表 \(change.table) 没有列 \(column)", en: "table \(change.table) has no column \(column)")
             }
             if masked && MaskedForm.accepts(column, value) { continue }
             if let problem = rule.problem(value) { return named(change.table, column, problem) }
@@ -132,21 +142,29 @@ public enum SyncedRules {
         switch table {
         case Person.databaseTableName:
             // A resident ID is checked in full (GB 11643) wherever the change says the number is one.
-            if values["id_type"]?.text == IDType.residentID.rawValue, let number = values["id_number"]?.text, !MaskedForm.isHashedID(number),
-               (try? ResidentID(number))?.number != number {
-                return named(table, "id_number", Localized(zh: "不是有效的 18 位身份证号", en: "is not a valid 18-character resident ID"))
+            if values["id_type"]?.text == IDType.residentID.rawValue, let number = values["id_number"]?.text,
+                !MaskedForm.isHashedID(number),
+                (try? ResidentID(number))?.number != number
+            {
+                return named(
+                    table, "id_number", Localized(zh: "不是有效的 18 位身份证号", en: "is not a valid 18-character resident ID"))
             }
             // A deletion says why, as the village CLI requires: deleting is how an arrival could be hidden.
             if values["deleted"] == 1, (values["deleted_reason"]?.text ?? "").trimmed.isEmpty {
-                return named(table, "deleted_reason", Localized(zh: "删除人员必须说明原因", en: "a person is deleted only with a reason"))
+                return named(
+                    table, "deleted_reason", Localized(zh: "删除人员必须说明原因", en: "a person is deleted only with a reason"))
             }
         case Contact.databaseTableName:
             if values["deleted"] == 1, (values["deleted_reason"]?.text ?? "").trimmed.isEmpty {
-                return named(table, "deleted_reason", Localized(zh: "删除密接关系必须说明原因", en: "a contact link is deleted only with a reason"))
+                return named(
+                    table, "deleted_reason",
+                    Localized(zh: "删除密接关系必须说明原因", en: "a contact link is deleted only with a reason"))
             }
         case DailyReport.databaseTableName:
             if values["deleted"] == 1 {
-                return named(table, "deleted", Localized(zh: "日报不能删除，只能重报", en: "a daily report cannot be deleted, only revised"))
+                return named(
+                    table, "deleted", Localized(zh: "日报不能删除，只能重报", en: "a daily report cannot be deleted, only revised")
+                )
             }
         default:
             break
@@ -166,7 +184,9 @@ public enum SyncedRules {
 
     /// Which of `names` / `values` (one row as the recorder writes it) is longer than `table`'s rules allow: the
     /// recorder's check. Typed records cannot break the other rules; free text typed by a clerk can be too long.
-    static func lengthProblem(table: String, names: [String], values: [ColumnValue]) -> (column: String, reason: Localized)? {
+    static func lengthProblem(table: String, names: [String], values: [ColumnValue]) -> (
+        column: String, reason: Localized
+    )? {
         guard let rules = tables[table] else { return nil }
         for (column, value) in zip(names, values) {
             if let rule = rules[column], let problem = rule.lengthProblem(value) { return (column, problem) }
@@ -180,11 +200,16 @@ extension ColumnRule {
     /// A resident ID is checked in full when the change names the type (`SyncedRules.crossColumnProblem`).
     static let documentNumber = ColumnRule(.text) { value in
         let s = value.text
-        let ok = (1...32).contains(s.utf8.count) && s.utf8.allSatisfy {
-            (0x30...0x39).contains($0) || (0x41...0x5A).contains($0) || $0 == 0x2D || $0 == 0x28 || $0 == 0x29
-        }
-        return ok ? nil : Localized(zh: "证件号只能含数字、大写字母、- 和括号，最多 32 位",
-                                    en: "may hold only digits, capital letters, - and brackets, at most 32")
+        let ok =
+            (1...32).contains(s.utf8.count)
+            && s.utf8.allSatisfy {
+                (0x30...0x39).contains($0) || (0x41...0x5A).contains($0) || $0 == 0x2D || $0 == 0x28 || $0 == 0x29
+            }
+        return ok
+            ? nil
+            : Localized(
+                zh: "证件号只能含数字、大写字母、- 和括号，最多 32 位",
+                en: "may hold only digits, capital letters, - and brackets, at most 32")
     }
 
     /// A trip's stays: a JSON list of at most 50 `{code, name, from, to}`.
@@ -209,7 +234,8 @@ extension ColumnRule {
     /// A measure's phases: a JSON list of at most 20 `{kind, starts_on, ends_on}`.
     static let phases = json(max: 4_000) { data in
         guard let phases = try? JSONDecoder().decode([Phase].self, from: data), phases.count <= 20,
-              phases.allSatisfy({ $0.startsOn <= $0.endsOn }) else {
+            phases.allSatisfy({ $0.startsOn <= $0.endsOn })
+        else {
             return Localized(zh: "不是有效的管控阶段", en: "is not a valid list of phases")
         }
         return nil
@@ -231,10 +257,15 @@ extension ColumnRule {
     static let figures = json(max: 4_000) { data in
         /// One entry of the figures object: a count, or the counts by category.
         enum Entry: Decodable {
-            case count(Int64), byCategory([String: Int64])
+            case count(Int64)
+            case byCategory([String: Int64])
             init(from decoder: any Decoder) throws {
                 let container = try decoder.singleValueContainer()
-                if let n = try? container.decode(Int64.self) { self = .count(n) } else { self = .byCategory(try container.decode([String: Int64].self)) }
+                if let n = try? container.decode(Int64.self) {
+                    self = .count(n)
+                } else {
+                    self = .byCategory(try container.decode([String: Int64].self))
+                }
             }
         }
         guard let object = try? JSONDecoder().decode([String: Entry].self, from: data) else {
@@ -250,11 +281,13 @@ extension ColumnRule {
                 }
             case .count(let n) where known.contains(key):
                 guard bounds.contains(n) else {
-                    return Localized(zh: "\(key) 应为 0–\(ReportFigures.maximum) 的整数",
-                                     en: "\(key) must be a whole number from 0 to \(ReportFigures.maximum)")
+                    return Localized(
+                        zh: "\(key) 应为 0–\(ReportFigures.maximum) 的整数",
+                        en: "\(key) must be a whole number from 0 to \(ReportFigures.maximum)")
                 }
             default:
-                return Localized(zh: "未知或无效的日报项 \(key.prefix(40))", en: "unknown or invalid report figure \(key.prefix(40))")
+                return Localized(
+                    zh: "未知或无效的日报项 \(key.prefix(40))", en: "unknown or invalid report figure \(key.prefix(40))")
             }
         }
         guard (try? JSONDecoder().decode(ReportFigures.self, from: data)) != nil else {

@@ -27,8 +27,10 @@ public enum SyncedTables {
     public static let nameSet: Set<String> = Set(names)
     /// The tables the county publishes whole (a village never writes them at the county): risk areas, policies, the
     /// roster. A village's own rows in them (a risk-area list imported before it was linked) stay local.
-    public static let countyPublished: [String] = [RiskArea.databaseTableName, PolicyRecord.databaseTableName,
-                                                   VillageEntry.databaseTableName]
+    public static let countyPublished: [String] = [
+        RiskArea.databaseTableName, PolicyRecord.databaseTableName,
+        VillageEntry.databaseTableName,
+    ]
 }
 
 extension Day: DatabaseValueConvertible {

@@ -6,7 +6,9 @@ import GRDB
 /// an intake form, so the clerk verifies rather than retypes.
 public enum Declaration {
     /// The fields a returnee fills in, by their form names (the CLI's flags in snake_case).
-    public static let fields = ["name", "id_number", "phone", "from", "from_name", "departed", "arrived", "address", "transport"]
+    public static let fields = [
+        "name", "id_number", "phone", "from", "from_name", "departed", "arrived", "address", "transport",
+    ]
 
     /// The intake form of posted fields; a field not posted is empty. The source is always self_report.
     public static func form(_ posted: [String: String]) -> IntakeForm {
@@ -30,9 +32,10 @@ public enum Declaration {
         if form.phone.trimmed.isEmpty { throw RegistryError.missing(.phone) }
         let intake = try form.validated(today: today)
         let stay = intake.stays[0]
-        var lead = Lead(id: IDGenerator.stable("declaration|\(village)|\(intake.idNumber)|\(intake.arrived)"), village: village,
-                        name: intake.name, idNumber: intake.idNumber, phone: intake.phone, fromCode: stay.code,
-                        fromName: stay.name, reason: LeadSource.selfReport.chinese, deadline: today.adding(days: 1))
+        var lead = Lead(
+            id: IDGenerator.stable("declaration|\(village)|\(intake.idNumber)|\(intake.arrived)"), village: village,
+            name: intake.name, idNumber: intake.idNumber, phone: intake.phone, fromCode: stay.code,
+            fromName: stay.name, reason: LeadSource.selfReport.chinese, deadline: today.adding(days: 1))
         lead.source = .selfReport
         lead.departedOn = intake.departed
         lead.arrivedOn = intake.arrived
@@ -67,7 +70,8 @@ extension Registry {
                 throw RegistryError(.lead, zh: "找不到核查任务“\(id)”", en: "no lead with id \"\(id)\"")
             }
             if let outcome = lead.outcome {
-                throw RegistryError(.lead, zh: "该任务已关闭（\(outcome.chinese)）", en: "this lead is already closed (\(outcome.rawValue))")
+                throw RegistryError(
+                    .lead, zh: "该任务已关闭（\(outcome.chinese)）", en: "this lead is already closed (\(outcome.rawValue))")
             }
             return lead
         }
@@ -82,8 +86,9 @@ extension Registry {
                 throw RegistryError(.lead, zh: "找不到未关闭的核查任务“\(leadID)”", en: "no open lead with id \"\(leadID)\"")
             }
             intake.leadID = old.id
-            let outcome = try register(intake, db: db, recorder: &recorder, settings: settings,
-                                       rules: try RulesContext.load(db, settings: settings))
+            let outcome = try register(
+                intake, db: db, recorder: &recorder, settings: settings,
+                rules: try RulesContext.load(db, settings: settings))
             var closed = old
             closed.outcome = .found
             closed.outcomeOn = clock.today

@@ -72,7 +72,9 @@ public struct IntakeForm: Sendable, Equatable {
         case .phone: _ = try parsedPhone()
         case .arrived:
             let arrived = try parsedArrived(today: today)
-            if let stay = stays.first, (try? Validate.day(stay.to, field: .departed)) != nil { _ = try parsedStay(stay, arrived: arrived) }
+            if let stay = stays.first, (try? Validate.day(stay.to, field: .departed)) != nil {
+                _ = try parsedStay(stay, arrived: arrived)
+            }
         case .from: _ = try Validate.place(stays.first?.code ?? "", field: .from)
         case .fromName: if let stay = stays.first { try Self.checkStayName(stay.name) }
         case .stayedFrom: _ = try Validate.optionalDay(stays.first?.from ?? "", field: .stayedFrom)
@@ -80,10 +82,13 @@ public struct IntakeForm: Sendable, Equatable {
             let stay = stays.first ?? StayForm()
             let to = try Validate.day(stay.to, field: .departed)
             if let from = try? Validate.optionalDay(stay.from, field: .stayedFrom), from > to {
-                throw RegistryError(.departed, zh: "\(to) 早于到达来源地日期 \(from)", en: "\(to) is before the first day there, \(from)")
+                throw RegistryError(
+                    .departed, zh: "\(to) 早于到达来源地日期 \(from)", en: "\(to) is before the first day there, \(from)")
             }
             if let arrived = try? parsedArrived(today: today), to > arrived {
-                throw RegistryError(.departed, zh: "离开日期 \(to) 晚于到达日期 \(arrived)", en: "departure \(to) is after the arrival \(arrived)")
+                throw RegistryError(
+                    .departed, zh: "离开日期 \(to) 晚于到达日期 \(arrived)", en: "departure \(to) is after the arrival \(arrived)"
+                )
             }
         case .category: _ = try parsedCategory()
         case .vaccineDoses: _ = try parsedDoses()
@@ -119,12 +124,16 @@ public struct IntakeForm: Sendable, Equatable {
         let id = try ResidentID(self.idNumber, today: today)
         var warnings: [Localized] = []
         if !id.hasKnownProvince {
-            warnings.append(Localized(zh: "身份证号前两位 \(id.number.prefix(2)) 不是已知省份代码，请核对",
-                                      en: "id number prefix \(id.number.prefix(2)) is not a known province; please check"))
+            warnings.append(
+                Localized(
+                    zh: "身份证号前两位 \(id.number.prefix(2)) 不是已知省份代码，请核对",
+                    en: "id number prefix \(id.number.prefix(2)) is not a known province; please check"))
         }
         if id.wasUpgraded {
-            warnings.append(Localized(zh: "15 位旧身份证号已升级为 \(id.number)",
-                                      en: "the 15-digit legacy number was upgraded to \(id.number)"))
+            warnings.append(
+                Localized(
+                    zh: "15 位旧身份证号已升级为 \(id.number)",
+                    en: "the 15-digit legacy number was upgraded to \(id.number)"))
         }
         return Identity(type: .residentID, number: id.number, sex: id.sex, birth: id.birthDate, warnings: warnings)
     }
@@ -136,7 +145,8 @@ public struct IntakeForm: Sendable, Equatable {
     private func parsedArrived(today: Day) throws -> Day {
         let arrived = try Validate.day(self.arrived, field: .arrived)
         if arrived > today {
-            throw RegistryError(.arrived, zh: "到达日期 \(arrived) 在今天（\(today)）之后", en: "\(arrived) is after today (\(today))")
+            throw RegistryError(
+                .arrived, zh: "到达日期 \(arrived) 在今天（\(today)）之后", en: "\(arrived) is after today (\(today))")
         }
         return arrived
     }
@@ -145,15 +155,17 @@ public struct IntakeForm: Sendable, Equatable {
     /// note when the gazetteer changed what was typed.
     private func parsedStay(_ form: StayForm, arrived: Day) throws -> (stay: Stay, note: Localized?) {
         let byName = form.code.trimmed.isEmpty && !form.name.trimmed.isEmpty
-        let place = try Validate.place(byName ? form.name : form.code, name: byName ? "" : form.name, field: byName ? .fromName : .from)
+        let place = try Validate.place(
+            byName ? form.name : form.code, name: byName ? "" : form.name, field: byName ? .fromName : .from)
         let to = try Validate.day(form.to, field: .departed)
         let from = try Validate.optionalDay(form.from, field: .stayedFrom)
         if let from, from > to {
             throw RegistryError(.stayedFrom, zh: "\(from) 晚于离开日期 \(to)", en: "\(from) is after the departure \(to)")
         }
         if to > arrived {
-            throw RegistryError(.departed, zh: "离开日期 \(to) 晚于到达日期 \(arrived)",
-                                en: "departure \(to) is after the arrival \(arrived)")
+            throw RegistryError(
+                .departed, zh: "离开日期 \(to) 晚于到达日期 \(arrived)",
+                en: "departure \(to) is after the arrival \(arrived)")
         }
         try Self.checkStayName(place.name)
         return (Stay(code: place.code, name: place.name, from: from, to: to), place.note)
@@ -166,8 +178,11 @@ public struct IntakeForm: Sendable, Equatable {
     private func parsedCategory() throws -> Category? {
         let category: Category? = category.trimmed.isEmpty ? nil : try Validate.choice(category, field: .category)
         if let category, !Category.overrides.contains(category) {
-            throw RegistryError(.category, zh: "只能手工指定 密接、次密接、入境（其余按旅居史判定）",
-                                en: "only close_contact, secondary_contact or inbound can be set by hand; the rest follow from the travel history")
+            throw RegistryError(
+                .category, zh: "只能手工指定 密接、次密接、入境（其余按旅居史判定）",
+                en:
+                    "only close_contact, secondary_contact or inbound can be set by hand; the rest follow from the travel history"
+            )
         }
         return category
     }
@@ -195,15 +210,19 @@ public struct IntakeForm: Sendable, Equatable {
         var numbers: [String] = []
         let separators: Set<Character> = [";", "；", ",", "，", "、", "\n"]
         for entry in companions {
-            for text in entry.split(whereSeparator: { separators.contains($0) }).map(String.init) where !text.trimmed.isEmpty {
+            for text in entry.split(whereSeparator: { separators.contains($0) }).map(String.init)
+            where !text.trimmed.isEmpty {
                 let number: String
                 do {
                     number = try ResidentID(text).number
                 } catch let error as RegistryError {
-                    throw RegistryError(.companions, zh: "\(text.trimmed)：\(error.reason.zh)", en: "\(text.trimmed): \(error.reason.en)")
+                    throw RegistryError(
+                        .companions, zh: "\(text.trimmed)：\(error.reason.zh)", en: "\(text.trimmed): \(error.reason.en)"
+                    )
                 }
                 if number == own {
-                    throw RegistryError(.companions, zh: "\(number) 是本人的身份证号", en: "\(number) is the person's own id number")
+                    throw RegistryError(
+                        .companions, zh: "\(number) 是本人的身份证号", en: "\(number) is the person's own id number")
                 }
                 if !numbers.contains(number) { numbers.append(number) }
             }

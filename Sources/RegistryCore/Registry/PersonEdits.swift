@@ -32,10 +32,13 @@ public struct PersonCorrection: Sendable, Equatable {
 /// correctly by their clocks).
 public enum PersonEdits {
     /// Applies `correction` to `person`; logs only the columns that changed.
-    public static func correct(_ db: Database, _ person: Person, _ correction: PersonCorrection,
-                               recorder: inout ChangeRecorder) throws -> Person {
+    public static func correct(
+        _ db: Database, _ person: Person, _ correction: PersonCorrection,
+        recorder: inout ChangeRecorder
+    ) throws -> Person {
         if correction.isEmpty {
-            throw RegistryError(nil, zh: "没有要更正的内容（--name、--phone、--address）", en: "nothing to correct (--name, --phone, --address)")
+            throw RegistryError(
+                nil, zh: "没有要更正的内容（--name、--phone、--address）", en: "nothing to correct (--name, --phone, --address)")
         }
         let corrected = try correction.applied(to: person)
         try recorder.update(corrected, from: person)
@@ -45,17 +48,24 @@ public enum PersonEdits {
     /// Deletes (`deleted` true, with a reason) or restores the person and their trips, measures, events, tests and
     /// checks. A restore is refused while another live person of the village holds the same id number (registered
     /// again after the deletion): two files for one person is what the county's duplicate list is for.
-    public static func setDeleted(_ db: Database, _ person: Person, _ deleted: Bool, reason: String? = nil,
-                                  recorder: inout ChangeRecorder) throws -> Person {
+    public static func setDeleted(
+        _ db: Database, _ person: Person, _ deleted: Bool, reason: String? = nil,
+        recorder: inout ChangeRecorder
+    ) throws -> Person {
         let reason = reason?.trimmed ?? ""
         if deleted && reason.isEmpty {
-            throw RegistryError(.reason, zh: "删除须说明原因（--reason，例如：误登记、重复登记）",
-                                en: "a deletion needs a reason (--reason, e.g. registered by mistake, a duplicate)")
+            throw RegistryError(
+                .reason, zh: "删除须说明原因（--reason，例如：误登记、重复登记）",
+                en: "a deletion needs a reason (--reason, e.g. registered by mistake, a duplicate)")
         }
-        if !deleted, let other = try Person.fetchOne(db, sql: "SELECT * FROM person WHERE id_number = ? AND village = ? AND deleted = 0 AND id <> ?",
-                                                       arguments: [person.idNumber, person.village, person.id]) {
-            throw RegistryError(.idNumber, zh: "\(person.idNumber) 已重新登记为档案 \(other.id)，不能恢复旧档案",
-                                en: "\(person.idNumber) was registered again as \(other.id); the old file cannot be restored")
+        if !deleted,
+            let other = try Person.fetchOne(
+                db, sql: "SELECT * FROM person WHERE id_number = ? AND village = ? AND deleted = 0 AND id <> ?",
+                arguments: [person.idNumber, person.village, person.id])
+        {
+            throw RegistryError(
+                .idNumber, zh: "\(person.idNumber) 已重新登记为档案 \(other.id)，不能恢复旧档案",
+                en: "\(person.idNumber) was registered again as \(other.id); the old file cannot be restored")
         }
         var marked = person
         marked.deleted = deleted
@@ -65,15 +75,21 @@ public enum PersonEdits {
         let arguments: StatementArguments = [person.id, !deleted]
         try mark(Arrival.self, db, owned, arguments, deleted, &recorder)
         try mark(Measure.self, db, owned, arguments, deleted, &recorder)
-        try mark(MeasureEvent.self, db, "measure_id IN (SELECT id FROM measure WHERE person_id = ?) AND deleted = ?", arguments, deleted, &recorder)
+        try mark(
+            MeasureEvent.self, db, "measure_id IN (SELECT id FROM measure WHERE person_id = ?) AND deleted = ?",
+            arguments, deleted, &recorder)
         try mark(LabTest.self, db, owned, arguments, deleted, &recorder)
         try mark(HealthCheck.self, db, owned, arguments, deleted, &recorder)
         return marked
     }
 
-    private static func mark<R: SyncedRecord>(_ type: R.Type, _ db: Database, _ condition: String, _ arguments: StatementArguments,
-                                              _ deleted: Bool, _ recorder: inout ChangeRecorder) throws {
-        for old in try R.fetchAll(db, sql: "SELECT * FROM \(R.databaseTableName) WHERE \(condition)", arguments: arguments) {
+    private static func mark<R: SyncedRecord>(
+        _ type: R.Type, _ db: Database, _ condition: String, _ arguments: StatementArguments,
+        _ deleted: Bool, _ recorder: inout ChangeRecorder
+    ) throws {
+        for old in try R.fetchAll(
+            db, sql: "SELECT * FROM \(R.databaseTableName) WHERE \(condition)", arguments: arguments)
+        {
             var new = old
             new.deleted = deleted
             try recorder.update(new, from: old)
@@ -86,25 +102,33 @@ public enum PersonEdits {
         let q = idNumber.trimmed
         var forms = [q.lowercased(), q.asciiCompacted.uppercased()]
         if let id = try? ResidentID(q) { forms.append(id.number) }
-        var sql = "SELECT * FROM person WHERE (id IN (\(forms.map { _ in "?" }.joined(separator: ", "))) OR id_number IN (\(forms.map { _ in "?" }.joined(separator: ", ")))) AND deleted = ?"
+        var sql =
+            "SELECT * FROM person WHERE (id IN (\(forms.map { _ in "?" }.joined(separator: ", "))) OR id_number IN (\(forms.map { _ in "?" }.joined(separator: ", ")))) AND deleted = ?"
         var arguments = StatementArguments(forms + forms) + [deleted]
-        if let village { sql += " AND village = ?"; arguments += [village] }
+        if let village {
+            sql += " AND village = ?"
+            arguments += [village]
+        }
         let found = try Person.fetchAll(db, sql: sql + " ORDER BY id DESC", arguments: arguments)
         if found.count == 1 { return found[0] }
         if found.isEmpty {
-            throw RegistryError(.person, zh: deleted ? "没有已删除的“\(q)”" : "找不到“\(q)”",
-                                en: deleted ? "no deleted person matches \"\(q)\"" : "no person matches \"\(q)\"")
+            throw RegistryError(
+                .person, zh: deleted ? "没有已删除的“\(q)”" : "找不到“\(q)”",
+                en: deleted ? "no deleted person matches \"\(q)\"" : "no person matches \"\(q)\"")
         }
         let villages = Set(found.map(\.village)).sorted().joined(separator: ", ")
-        throw RegistryError(.person, zh: "“\(q)”对应多份档案（\(villages)），请给出档案编号或 --village",
-                            en: "\"\(q)\" matches several files (\(villages)); give the record id or --village")
+        throw RegistryError(
+            .person, zh: "“\(q)”对应多份档案（\(villages)），请给出档案编号或 --village",
+            en: "\"\(q)\" matches several files (\(villages)); give the record id or --village")
     }
 }
 
 extension Registry {
     /// Corrects the details of the person `query` names.
     public func correct(_ query: String, _ correction: PersonCorrection) throws -> Person {
-        try write { db, recorder, _ in try PersonEdits.correct(db, try Registry.resolve(db, query), correction, recorder: &recorder) }
+        try write { db, recorder, _ in
+            try PersonEdits.correct(db, try Registry.resolve(db, query), correction, recorder: &recorder)
+        }
     }
 
     /// Deletes the person `query` names (registered by mistake, a duplicate…), with their whole file, saying why;
@@ -118,8 +142,9 @@ extension Registry {
     /// Restores a deleted person (id number or record id) with their whole file.
     public func restore(_ query: String) throws -> Person {
         try write { db, recorder, settings in
-            try PersonEdits.setDeleted(db, try PersonEdits.find(db, idNumber: query, village: settings.village, deleted: true), false,
-                                       recorder: &recorder)
+            try PersonEdits.setDeleted(
+                db, try PersonEdits.find(db, idNumber: query, village: settings.village, deleted: true), false,
+                recorder: &recorder)
         }
     }
 }

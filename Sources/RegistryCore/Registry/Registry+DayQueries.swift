@@ -10,21 +10,26 @@ enum DayQueries {
     static func inForce(_ db: Database, on day: Day) throws -> [(personId: String, phase: Phase)] {
         let d = "\(day)"
         // No ORDER BY (sorting the rows with their phases was half the query): the later trip is kept in Swift.
-        let rows = try Row.fetchCursor(db, sql: """
-            SELECT id, person_id, status, phases, released_on, starts_on FROM measure
-            WHERE starts_on <= ? AND ends_on >= ? AND deleted = 0
-            """, arguments: [d, d])
+        let rows = try Row.fetchCursor(
+            db,
+            sql: """
+                SELECT id, person_id, status, phases, released_on, starts_on FROM measure
+                WHERE starts_on <= ? AND ends_on >= ? AND deleted = 0
+                """, arguments: [d, d])
         // Kept in the order SQLite returns them (deterministic for a given file; no sort of tens of thousands of ids).
         var held: [(personId: String, startsOn: String, measureId: String, phase: Phase)] = []
         var index: [String: Int] = [:]
         while let row = try rows.next() {
             // Columns by position (the SELECT above): a lookup by name is case-insensitive and showed in profiles.
-            let phase = Measure.phase(on: day, phases: try Phase.list(fromJSON: row[3]),
-                                      status: MeasureStatus(rawValue: row[2]) ?? .active,
-                                      releasedOn: (row[4] as String?).flatMap(Day.init))
+            let phase = Measure.phase(
+                on: day, phases: try Phase.list(fromJSON: row[3]),
+                status: MeasureStatus(rawValue: row[2]) ?? .active,
+                releasedOn: (row[4] as String?).flatMap(Day.init))
             guard let phase else { continue }
             let personId: String = row[1]
-            let entry = (personId: personId, startsOn: row[5] as String? ?? "", measureId: row[0] as String, phase: phase)
+            let entry = (
+                personId: personId, startsOn: row[5] as String? ?? "", measureId: row[0] as String, phase: phase
+            )
             if let i = index[personId] {
                 if (held[i].startsOn, held[i].measureId) < (entry.startsOn, entry.measureId) { held[i] = entry }
             } else {
@@ -46,8 +51,9 @@ enum DayQueries {
     /// index order, so that SQLite stops after `limit` rows instead of sorting every overdue test).
     static func missed(_ db: Database, on day: Day, limit: Int? = nil) throws -> [LabTest] {
         let d = "\(day)"
-        return try LabTest.fetchAll(db, sql: "SELECT t.* " + missedCondition + " ORDER BY t.due_on LIMIT ?",
-                                    arguments: [d, d, d, limit ?? -1])
+        return try LabTest.fetchAll(
+            db, sql: "SELECT t.* " + missedCondition + " ORDER BY t.due_on LIMIT ?",
+            arguments: [d, d, d, limit ?? -1])
     }
 
     /// How many tests `missed` would list.
@@ -67,15 +73,17 @@ enum DayQueries {
     /// How many tests `due` would list.
     static func countDue(_ db: Database, on day: Day, unsampledOnly: Bool = false) throws -> Int {
         let d = "\(day)"
-        return try Int.fetchOne(db, sql: "SELECT count(*) " + dueCondition(unsampledOnly: unsampledOnly), arguments: [d, d]) ?? 0
+        return try Int.fetchOne(
+            db, sql: "SELECT count(*) " + dueCondition(unsampledOnly: unsampledOnly), arguments: [d, d]) ?? 0
     }
 
     /// Tests due on `day` whose measure had not ended before it; `unsampledOnly` drops those already sampled. In
     /// index order, so that SQLite stops after `limit` rows instead of sorting all of them.
     static func due(_ db: Database, on day: Day, unsampledOnly: Bool, limit: Int? = nil) throws -> [LabTest] {
         let d = "\(day)"
-        return try LabTest.fetchAll(db, sql: "SELECT t.* " + dueCondition(unsampledOnly: unsampledOnly) + " LIMIT ?",
-                                    arguments: [d, d, limit ?? -1])
+        return try LabTest.fetchAll(
+            db, sql: "SELECT t.* " + dueCondition(unsampledOnly: unsampledOnly) + " LIMIT ?",
+            arguments: [d, d, limit ?? -1])
     }
 
     static let endedCondition = """
@@ -83,9 +91,13 @@ enum DayQueries {
         """
 
     /// Measures whose last day was before `day` and that nobody released or extended (期满待解除), oldest end first.
-    static func endedNotReleased(_ db: Database, on day: Day, limit: Int? = nil) throws -> [(personId: String, endsOn: String, kind: String?)] {
-        try Row.fetchAll(db, sql: "SELECT person_id, ends_on, phases " + endedCondition + " ORDER BY ends_on LIMIT ?",
-                         arguments: ["\(day)", limit ?? -1]).map {
+    static func endedNotReleased(_ db: Database, on day: Day, limit: Int? = nil) throws -> [(
+        personId: String, endsOn: String, kind: String?
+    )] {
+        try Row.fetchAll(
+            db, sql: "SELECT person_id, ends_on, phases " + endedCondition + " ORDER BY ends_on LIMIT ?",
+            arguments: ["\(day)", limit ?? -1]
+        ).map {
             ($0[0], $0[1], try Phase.list(fromJSON: $0[2]).last?.kind.rawValue)
         }
     }
@@ -98,11 +110,14 @@ enum DayQueries {
     /// Arrivals of the last 14 days with a red health code whose travel history put them under no measure: the clerk
     /// decides (待研判). A red code means someone outside knows of a risk the travel history does not show.
     static func toAssess(_ db: Database, on day: Day) throws -> [(personId: String, arrivedOn: String)] {
-        try Row.fetchAll(db, sql: """
-            SELECT a.person_id, a.arrived_on FROM arrival a JOIN measure m ON m.arrival_id = a.id
-            WHERE a.arrived_on BETWEEN ? AND ? AND a.deleted = 0 AND a.health_code = 'red' AND m.status = 'none' AND m.deleted = 0
-            ORDER BY a.arrived_on
-            """, arguments: ["\(day.adding(days: -13))", "\(day)"]).map { ($0[0], $0[1]) }
+        try Row.fetchAll(
+            db,
+            sql: """
+                SELECT a.person_id, a.arrived_on FROM arrival a JOIN measure m ON m.arrival_id = a.id
+                WHERE a.arrived_on BETWEEN ? AND ? AND a.deleted = 0 AND a.health_code = 'red' AND m.status = 'none' AND m.deleted = 0
+                ORDER BY a.arrived_on
+                """, arguments: ["\(day.adding(days: -13))", "\(day)"]
+        ).map { ($0[0], $0[1]) }
     }
 
     /// Plans set by contact tracing in the last 14 days, on measures still open, whose person has not been sampled
@@ -112,15 +127,18 @@ enum DayQueries {
         // The condition is spelled as migration v6's partial index `measure_event_contact` has it, so that the
         // planner uses that index (it holds the contact plans only).
         assert(MeasureEvent.contactReasonPrefix == "密接：")
-        return try Row.fetchAll(db, sql: """
-            SELECT m.person_id, e.on_date, e.reason FROM measure_event e JOIN measure m ON m.id = e.measure_id
-            WHERE e.on_date BETWEEN ? AND ? AND e.action = 'planned' AND substr(e.reason, 1, 3) = '密接：' AND e.deleted = 0
-              AND m.deleted = 0 AND m.status IN ('active', 'extended')
-              AND NOT EXISTS (SELECT 1 FROM lab_test t WHERE t.person_id = m.person_id AND t.deleted = 0
-                              AND t.sampled_on >= e.on_date AND t.sampled_on <= ?)
-            ORDER BY e.on_date DESC, e.id DESC
-            """, arguments: ["\(day.adding(days: -13))", "\(day)", "\(day)"])
-            .map { (personId: $0[0] as String, on: $0[1] as String, reason: $0[2] as String) }
-            .filter { seen.insert($0.personId).inserted }
+        return try Row.fetchAll(
+            db,
+            sql: """
+                SELECT m.person_id, e.on_date, e.reason FROM measure_event e JOIN measure m ON m.id = e.measure_id
+                WHERE e.on_date BETWEEN ? AND ? AND e.action = 'planned' AND substr(e.reason, 1, 3) = '密接：' AND e.deleted = 0
+                  AND m.deleted = 0 AND m.status IN ('active', 'extended')
+                  AND NOT EXISTS (SELECT 1 FROM lab_test t WHERE t.person_id = m.person_id AND t.deleted = 0
+                                  AND t.sampled_on >= e.on_date AND t.sampled_on <= ?)
+                ORDER BY e.on_date DESC, e.id DESC
+                """, arguments: ["\(day.adding(days: -13))", "\(day)", "\(day)"]
+        )
+        .map { (personId: $0[0] as String, on: $0[1] as String, reason: $0[2] as String) }
+        .filter { seen.insert($0.personId).inserted }
     }
 }

@@ -64,7 +64,9 @@ extension Category {
     /// gives (低风险区 and the rest, what an export writes) is dropped, since the trip is classified again by the same
     /// rules, so that a file exported here imports back. Text that is no category stays, to be refused by name.
     static func importable(_ text: String) -> String {
-        guard let category = try? Validate.choice(text, field: .category) as Category, !Category.overrides.contains(category) else { return text }
+        guard let category = try? Validate.choice(text, field: .category) as Category,
+            !Category.overrides.contains(category)
+        else { return text }
         return ""
     }
 }
@@ -79,34 +81,49 @@ extension Registry {
     /// row and counts the rows of each trip (by a hash of its key); the second, inside the write transaction,
     /// registers a one-row trip at once and holds a trip of several rows only until its last row is read.
     /// - Parameter progress: called every 1,000 trips written with (written, total), for a progress line.
-    public func importArrivals<Rows: CSVRows>(_ file: Rows, mode: ImportMode = .allOrNothing, dryRun: Bool = false,
-                                              progress: ((Int, Int) -> Void)? = nil) throws -> ImportReport {
+    public func importArrivals<Rows: CSVRows>(
+        _ file: Rows, mode: ImportMode = .allOrNothing, dryRun: Bool = false,
+        progress: ((Int, Int) -> Void)? = nil
+    ) throws -> ImportReport {
         var report = ImportReport()
         // The header is the first of the first ten rows that names every required column (title rows above it).
-        let csv = try file.locatingHeader(within: 10) { cells in
-            ImportColumns.required.allSatisfy { group in
-                group.contains { field in
-                    let names = ImportColumns.headers.first { $0.0 == field }!.1
-                    return cells.contains { cell in names.contains { $0.caseInsensitiveCompare(cell) == .orderedSame } }
+        let csv =
+            try file.locatingHeader(within: 10) { cells in
+                ImportColumns.required.allSatisfy { group in
+                    group.contains { field in
+                        let names = ImportColumns.headers.first { $0.0 == field }!.1
+                        return cells.contains { cell in
+                            names.contains { $0.caseInsensitiveCompare(cell) == .orderedSame }
+                        }
+                    }
                 }
-            }
-        } ?? file
+            } ?? file
         var index: [Field: Int] = [:]
         for (field, names) in ImportColumns.headers { if let i = csv.column(names) { index[field] = i } }
         let known = Set(index.values)
-        report.unknownColumns = csv.header.enumerated().filter { !known.contains($0.offset) && !$0.element.isEmpty }.map(\.element)
+        report.unknownColumns = csv.header.enumerated().filter { !known.contains($0.offset) && !$0.element.isEmpty }
+            .map(\.element)
         for group in ImportColumns.required where group.allSatisfy({ index[$0] == nil }) {
             let names = ImportColumns.headers.first { $0.0 == group[0] }!.1
-            throw RegistryError(.file, zh: "缺少必需的列“\(names[1])”（或 \(names[0])）", en: "missing the required column \(names[0]) (or \(names[1]))")
+            throw RegistryError(
+                .file, zh: "缺少必需的列“\(names[1])”（或 \(names[0])）",
+                en: "missing the required column \(names[0]) (or \(names[1]))")
         }
         let today = clock.today
         func form(_ fields: [String]) -> IntakeForm {
             func cell(_ f: Field) -> String { index[f].map { $0 < fields.count ? fields[$0] : "" } ?? "" }
             var form = IntakeForm()
-            form.name = cell(.name); form.idType = cell(.idType); form.idNumber = cell(.idNumber); form.phone = cell(.phone)
+            form.name = cell(.name)
+            form.idType = cell(.idType)
+            form.idNumber = cell(.idNumber)
+            form.phone = cell(.phone)
             form.stays = [.init(code: cell(.from), name: cell(.fromName), from: cell(.stayedFrom), to: cell(.departed))]
-            form.arrived = cell(.arrived); form.category = Category.importable(cell(.category)); form.transport = cell(.transport)
-            form.healthCode = cell(.healthCode); form.vaccineDoses = cell(.vaccineDoses); form.address = cell(.address)
+            form.arrived = cell(.arrived)
+            form.category = Category.importable(cell(.category))
+            form.transport = cell(.transport)
+            form.healthCode = cell(.healthCode)
+            form.vaccineDoses = cell(.vaccineDoses)
+            form.address = cell(.address)
             form.source = cell(.source)
             form.companions = cell(.companions).isEmpty ? [] : [cell(.companions)]
             form.household = cell(.household)
@@ -135,7 +152,9 @@ extension Registry {
                 do {
                     try register(try trip.form.validated(today: today))
                 } catch let error as RegistryError {
-                    for (line, fields) in zip(trip.lines, trip.fields) { report.rejected.append(.init(line: line, fields: fields, error: error)) }
+                    for (line, fields) in zip(trip.lines, trip.fields) {
+                        report.rejected.append(.init(line: line, fields: fields, error: error))
+                    }
                     if mode == .allOrNothing { throw ImportAbandoned() }
                 }
             }
@@ -148,7 +167,12 @@ extension Registry {
                 if expected == 1 && open[key] == nil { return try register(valid) }
                 open[key, default: ([], [], IntakeForm())].lines.append(line)
                 open[key]!.fields.append(fields)
-                if open[key]!.lines.count == 1 { open[key]!.form = rowForm } else { open[key]!.form.stays += rowForm.stays; open[key]!.form.companions += rowForm.companions }
+                if open[key]!.lines.count == 1 {
+                    open[key]!.form = rowForm
+                } else {
+                    open[key]!.form.stays += rowForm.stays
+                    open[key]!.form.companions += rowForm.companions
+                }
                 if open[key]!.lines.count >= Int(expected) { try finish(key) }
             }
             // Trips whose rows shared a hash with another trip's complete only here.
@@ -162,7 +186,8 @@ extension Registry {
                 try importTrips { intake in
                     written += 1
                     if written % 1000 == 0 { progress?(written, rowsPerTrip.count) }
-                    let outcome = try register(intake, db: db, recorder: &recorder, settings: settings, rules: rules, actor: "import")
+                    let outcome = try register(
+                        intake, db: db, recorder: &recorder, settings: settings, rules: rules, actor: "import")
                     if outcome.isNewArrival { report.imported += 1 } else { report.alreadyPresent += 1 }
                 }
                 if dryRun { throw ImportDryRun() }

@@ -32,8 +32,9 @@ struct RulesContext {
             published.append(policy)
             pinned = policy.version
         }
-        return RulesContext(book: PolicyBook(published: published, pinned: pinned),
-                            areas: try RiskArea.filter(Column("deleted") == false).fetchAll(db))
+        return RulesContext(
+            book: PolicyBook(published: published, pinned: pinned),
+            areas: try RiskArea.filter(Column("deleted") == false).fetchAll(db))
     }
 }
 
@@ -58,8 +59,9 @@ extension Registry {
         let intake = try form.validated(today: clock.today)
         do {
             return try write { db, recorder, settings in
-                let outcome = try register(intake, db: db, recorder: &recorder, settings: settings,
-                                           rules: try RulesContext.load(db, settings: settings))
+                let outcome = try register(
+                    intake, db: db, recorder: &recorder, settings: settings,
+                    rules: try RulesContext.load(db, settings: settings))
                 throw Previewed(outcome: outcome)
             }
         } catch let previewed as Previewed {
@@ -67,40 +69,53 @@ extension Registry {
         }
     }
 
-    func register(_ intake: Intake, db: Database, recorder: inout ChangeRecorder, settings: RegistrySettings,
-                  rules: RulesContext, actor: String = "registry") throws -> IntakeOutcome {
+    func register(
+        _ intake: Intake, db: Database, recorder: inout ChangeRecorder, settings: RegistrySettings,
+        rules: RulesContext, actor: String = "registry"
+    ) throws -> IntakeOutcome {
         let now = nowText
         var isNewPerson = false
         var person: Person
         // Cached statements: these two lookups run once per row of a large import.
-        if let existing = try Person.fetchOne(try db.cachedStatement(sql: "SELECT * FROM person WHERE id_number = ? AND deleted = 0 LIMIT 1"),
-                                              arguments: [intake.idNumber]) {
+        if let existing = try Person.fetchOne(
+            try db.cachedStatement(sql: "SELECT * FROM person WHERE id_number = ? AND deleted = 0 LIMIT 1"),
+            arguments: [intake.idNumber])
+        {
             // The same person again: keep one record, refresh what the clerk newly gave.
             person = existing
             person.name = intake.name
             if let phone = intake.phone { person.phone = phone }
             if let address = intake.address { person.address = address }
-            if intake.household != nil { person.household = try Registry.householdToJoin(db, join: intake.household, address: nil) }
+            if intake.household != nil {
+                person.household = try Registry.householdToJoin(db, join: intake.household, address: nil)
+            }
             try recorder.update(person, from: existing)
             if let trip = try Arrival.fetchOne(
-                try db.cachedStatement(sql: "SELECT * FROM arrival WHERE person_id = ? AND arrived_on = ? AND deleted = 0 AND source <> 'contact_tracing' LIMIT 1"),
-                arguments: [person.id, intake.arrived.description]) {
+                try db.cachedStatement(
+                    sql:
+                        "SELECT * FROM arrival WHERE person_id = ? AND arrived_on = ? AND deleted = 0 AND source <> 'contact_tracing' LIMIT 1"
+                ),
+                arguments: [person.id, intake.arrived.description])
+            {
                 let measure = try Measure.filter(Column("arrival_id") == trip.id).fetchOne(db)!
                 let tests = try LabTest.filter(Column("measure_id") == measure.id).order(Column("due_on")).fetchAll(db)
-                return IntakeOutcome(person: person, isNewPerson: false, isNewArrival: false, arrival: trip,
-                                     measure: measure, tests: tests, warnings: intake.warnings)
+                return IntakeOutcome(
+                    person: person, isNewPerson: false, isNewArrival: false, arrival: trip,
+                    measure: measure, tests: tests, warnings: intake.warnings)
             }
         } else {
             isNewPerson = true
-            person = Person(id: ids.make(), village: settings.village, name: intake.name, idType: intake.idType,
-                            idNumber: intake.idNumber, phone: intake.phone, sex: intake.sex,
-                            birthDate: intake.birthDate, address: intake.address, createdAt: now, deleted: false,
-                            household: try Registry.householdToJoin(db, join: intake.household, address: intake.address))
+            person = Person(
+                id: ids.make(), village: settings.village, name: intake.name, idType: intake.idType,
+                idNumber: intake.idNumber, phone: intake.phone, sex: intake.sex,
+                birthDate: intake.birthDate, address: intake.address, createdAt: now, deleted: false,
+                household: try Registry.householdToJoin(db, join: intake.household, address: intake.address))
             try recorder.insert(person)
         }
         let policy = rules.book.inForce(on: intake.arrived)
-        let (result, plan) = Classifier.decide(stays: intake.stays, departed: intake.departed, arrived: intake.arrived,
-                                               override: intake.categoryOverride, areas: rules.areas, policy: policy)
+        let (result, plan) = Classifier.decide(
+            stays: intake.stays, departed: intake.departed, arrived: intake.arrived,
+            override: intake.categoryOverride, areas: rules.areas, policy: policy)
         let arrival = Arrival(
             id: ids.make(), village: settings.village, personId: person.id, arrivedOn: intake.arrived,
             departedOn: intake.departed, stays: intake.stays, transport: intake.transport,
@@ -108,37 +123,45 @@ extension Registry {
             categoryOverride: intake.categoryOverride, category: result.category, dayZero: result.dayZero,
             policy: policy.version, leadId: intake.leadID, createdAt: now, deleted: false)
         try recorder.insert(arrival)
-        var measure = Measure(id: ids.make(), village: settings.village, personId: person.id, arrivalId: arrival.id,
-                              status: plan.isNone ? .none : .active, phases: [], startsOn: nil, endsOn: nil,
-                              releasedOn: nil, orderedBy: actor, reason: nil, deleted: false)
+        var measure = Measure(
+            id: ids.make(), village: settings.village, personId: person.id, arrivalId: arrival.id,
+            status: plan.isNone ? .none : .active, phases: [], startsOn: nil, endsOn: nil,
+            releasedOn: nil, orderedBy: actor, reason: nil, deleted: false)
         measure.setPhases(plan.phases)
         // Stored reasons are read by clerks and by the county: Chinese, like every reason a clerk types.
         measure.reason = "政策 \(policy.version)：\(result.category.label(.zh))，第 0 天 \(result.dayZero)"
         try recorder.insert(measure)
-        try recorder.insert(MeasureEvent(
-            id: ids.make(), village: settings.village, measureId: measure.id, action: .planned,
-            onDate: intake.arrived, recordedAt: now, actor: actor, reason: measure.reason!,
-            detail: plan.phases.detailText,
-            deleted: false))
+        try recorder.insert(
+            MeasureEvent(
+                id: ids.make(), village: settings.village, measureId: measure.id, action: .planned,
+                onDate: intake.arrived, recordedAt: now, actor: actor, reason: measure.reason!,
+                detail: plan.phases.detailText,
+                deleted: false))
         var tests: [LabTest] = []
         for day in plan.testDays {
-            let test = LabTest(id: ids.make(), village: settings.village, personId: person.id, measureId: measure.id,
-                               dueOn: day, sampledOn: nil, result: .pending, resultOn: nil, lab: nil, deleted: false)
+            let test = LabTest(
+                id: ids.make(), village: settings.village, personId: person.id, measureId: measure.id,
+                dueOn: day, sampledOn: nil, result: .pending, resultOn: nil, lab: nil, deleted: false)
             try recorder.insert(test)
             tests.append(test)
         }
         for companion in intake.companions {
-            try Registry.link(db, recorder: &recorder, ids: ids, village: settings.village, now: now, person: person,
-                              idNumber: companion, name: nil, phone: nil, relation: .companion, lastContact: nil)
+            try Registry.link(
+                db, recorder: &recorder, ids: ids, village: settings.village, now: now, person: person,
+                idNumber: companion, name: nil, phone: nil, relation: .companion, lastContact: nil)
         }
         // Around someone already positive (a companion registered after them, a household member): a contact at once.
         let contacts = try moveIfAroundPositive(person, db: db, recorder: &recorder, settings: settings, rules: rules)
         if let moved = contacts.first {
-            return IntakeOutcome(person: person, isNewPerson: isNewPerson, isNewArrival: true, arrival: try Arrival.fetchOne(db, key: arrival.id)!,
-                                 measure: moved.measure, tests: try LabTest.filter(Column("measure_id") == moved.measure.id && Column("deleted") == false)
-                                    .order(Column("due_on")).fetchAll(db), warnings: intake.warnings, contacts: contacts)
+            return IntakeOutcome(
+                person: person, isNewPerson: isNewPerson, isNewArrival: true,
+                arrival: try Arrival.fetchOne(db, key: arrival.id)!,
+                measure: moved.measure,
+                tests: try LabTest.filter(Column("measure_id") == moved.measure.id && Column("deleted") == false)
+                    .order(Column("due_on")).fetchAll(db), warnings: intake.warnings, contacts: contacts)
         }
-        return IntakeOutcome(person: person, isNewPerson: isNewPerson, isNewArrival: true, arrival: arrival,
-                             measure: measure, tests: tests, warnings: intake.warnings)
+        return IntakeOutcome(
+            person: person, isNewPerson: isNewPerson, isNewArrival: true, arrival: arrival,
+            measure: measure, tests: tests, warnings: intake.warnings)
     }
 }

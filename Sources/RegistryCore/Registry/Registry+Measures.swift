@@ -11,17 +11,19 @@ extension Registry {
     /// - Parameter at: local `YYYY-MM-DD HH:MM`; now when nil.
     public func check(_ query: String, temperature: Double, symptoms: [String], at: String?) throws -> CheckOutcome {
         guard temperature.isFinite, (34...43).contains(temperature) else {
-            throw RegistryError(.temperature, zh: "\(temperature) °C 不在 34–43 °C 之间，请核对是否输错",
-                                en: "\(temperature) °C is outside 34–43 °C; check for a typing error")
+            throw RegistryError(
+                .temperature, zh: "\(temperature) °C 不在 34–43 °C 之间，请核对是否输错",
+                en: "\(temperature) °C is outside 34–43 °C; check for a typing error")
         }
         let codes = try symptoms.map { try Validate.choice($0, field: .symptom, as: Symptom.self).rawValue }
         let (takenAt, takenOn) = try localTime(at)
         return try write { db, recorder, settings in
             let person = try Registry.resolve(db, query)
-            let check = HealthCheck(id: ids.make(), village: settings.village, personId: person.id, takenAt: takenAt,
-                                    takenOn: takenOn, temperature: (temperature * 10).rounded() / 10,
-                                    symptoms: codes.joined(separator: ","),
-                                    flagged: temperature >= HealthCheck.feverThreshold || !codes.isEmpty, deleted: false)
+            let check = HealthCheck(
+                id: ids.make(), village: settings.village, personId: person.id, takenAt: takenAt,
+                takenOn: takenOn, temperature: (temperature * 10).rounded() / 10,
+                symptoms: codes.joined(separator: ","),
+                flagged: temperature >= HealthCheck.feverThreshold || !codes.isEmpty, deleted: false)
             try recorder.insert(check)
             return CheckOutcome(person: person, check: check)
         }
@@ -35,14 +37,17 @@ extension Registry {
         }
         let parts = text.trimmed.split(separator: " ", omittingEmptySubsequences: true)
         guard parts.count == 2, let day = Day(String(parts[0])),
-              let time = try? LocalTimeOfDay(String(parts[1]), field: .time)
+            let time = try? LocalTimeOfDay(String(parts[1]), field: .time)
         else {
             throw RegistryError(.time, zh: "“\(text)”应为 YYYY-MM-DD HH:MM", en: "\"\(text)\" must be YYYY-MM-DD HH:MM")
         }
         // A check is recorded after it was taken: a time ahead of now (beyond the allowed clock skew) is a typing error.
-        if clock.instant(day, hour: time.hour, minute: time.minute) > clock.now().addingTimeInterval(Registry.allowedSkew) {
-            throw RegistryError(.time, zh: "\(text) 还没到（现在是 \(clock.localText(clock.now()))），请核对日期和时间",
-                                en: "\(text) is in the future (it is now \(clock.localText(clock.now()))); check the date and time")
+        if clock.instant(day, hour: time.hour, minute: time.minute)
+            > clock.now().addingTimeInterval(Registry.allowedSkew)
+        {
+            throw RegistryError(
+                .time, zh: "\(text) 还没到（现在是 \(clock.localText(clock.now()))），请核对日期和时间",
+                en: "\(text) is in the future (it is now \(clock.localText(clock.now()))); check the date and time")
         }
         return ("\(day) " + String(time.hour).leftPadded(2) + ":" + String(time.minute).leftPadded(2), day)
     }
@@ -51,13 +56,16 @@ extension Registry {
     /// the one sampled; otherwise an unplanned test is added. A positive result escalates the measure and puts
     /// everyone around the person (household, companions, contacts registered here) under the close-contact plan.
     public func recordTest(_ query: String, sampled: Day, result: TestResult, resultOn: Day?, lab: String?) throws
-        -> (test: LabTest, escalated: Bool, contacts: [ContactOutcome]) {
+        -> (test: LabTest, escalated: Bool, contacts: [ContactOutcome])
+    {
         let today = clock.today
         if sampled > today {
             throw RegistryError(.sampled, zh: "采样日期 \(sampled) 在今天之后", en: "\(sampled) is after today")
         }
         if let resultOn, resultOn < sampled {
-            throw RegistryError(.date, zh: "出结果日期 \(resultOn) 早于采样日期 \(sampled)", en: "result date \(resultOn) is before the sample \(sampled)")
+            throw RegistryError(
+                .date, zh: "出结果日期 \(resultOn) 早于采样日期 \(sampled)",
+                en: "result date \(resultOn) is before the sample \(sampled)")
         }
         return try write { db, recorder, settings in
             let person = try Registry.resolve(db, query)
@@ -81,13 +89,15 @@ extension Registry {
                 test.lab = lab
                 try recorder.update(test, from: planned)
             } else {
-                test = LabTest(id: ids.make(), village: settings.village, personId: person.id, measureId: measure?.id,
-                               dueOn: nil, sampledOn: sampled, result: result, resultOn: dayOfResult, lab: lab, deleted: false)
+                test = LabTest(
+                    id: ids.make(), village: settings.village, personId: person.id, measureId: measure?.id,
+                    dueOn: nil, sampledOn: sampled, result: result, resultOn: dayOfResult, lab: lab, deleted: false)
                 try recorder.insert(test)
             }
             guard result == .positive else { return (test, false, []) }
-            let (escalated, contacts) = try positive(person, measure: measure, sampled: sampled, on: dayOfResult ?? sampled, today: today,
-                                                     actor: settings.villageName, db: db, recorder: &recorder, settings: settings)
+            let (escalated, contacts) = try positive(
+                person, measure: measure, sampled: sampled, on: dayOfResult ?? sampled, today: today,
+                actor: settings.villageName, db: db, recorder: &recorder, settings: settings)
             return (test, escalated, contacts)
         }
     }
@@ -99,18 +109,22 @@ extension Registry {
     /// sync): the measure escalates and everyone around the person (household, companions, contacts registered
     /// here) goes under the close-contact plan. Also for a positive with no open measure (a resident tested on
     /// suspicion): nobody around is missed.
-    func positive(_ person: Person, measure: Measure?, sampled: Day, on day: Day, today: Day, actor: String, db: Database,
-                  recorder: inout ChangeRecorder, settings: RegistrySettings) throws -> (escalated: Bool, contacts: [ContactOutcome]) {
+    func positive(
+        _ person: Person, measure: Measure?, sampled: Day, on day: Day, today: Day, actor: String, db: Database,
+        recorder: inout ChangeRecorder, settings: RegistrySettings
+    ) throws -> (escalated: Bool, contacts: [ContactOutcome]) {
         var escalated = false
         if var m = measure, m.status != .escalated {
             let old = m
             m.status = .escalated
             try recorder.update(m, from: old)
-            try recorder.insert(event(m, .escalated, on: day, reason: "核酸阳性（\(sampled) 采样）", actor: actor, settings: settings))
+            try recorder.insert(
+                event(m, .escalated, on: day, reason: "核酸阳性（\(sampled) 采样）", actor: actor, settings: settings))
             escalated = true
         }
-        let contacts = try moveContacts(of: person, sampled: sampled, on: today, db: db,
-                                        recorder: &recorder, settings: settings, rules: try RulesContext.load(db, settings: settings))
+        let contacts = try moveContacts(
+            of: person, sampled: sampled, on: today, db: db,
+            recorder: &recorder, settings: settings, rules: try RulesContext.load(db, settings: settings))
         return (escalated, contacts)
     }
 
@@ -123,7 +137,8 @@ extension Registry {
     /// a laptop's is a bare UUID).
     public func afterPulling(_ changes: [Change], db: Database) throws -> [String] {
         let positives = changes.filter {
-            $0.table == LabTest.databaseTableName && $0.columns.values["result"] == .string(TestResult.positive.rawValue)
+            $0.table == LabTest.databaseTableName
+                && $0.columns.values["result"] == .string(TestResult.positive.rawValue)
                 && Registry.serverSitePrefixes.contains(where: $0.origin.hasPrefix)
         }
         guard !positives.isEmpty else { return [] }
@@ -132,10 +147,12 @@ extension Registry {
             var names: [String] = []
             for change in positives {
                 guard let test = try LabTest.fetchOne(db, key: change.pk), test.result == .positive, !test.deleted,
-                      let person = try Person.fetchOne(db, key: test.personId), let sampled = test.sampledOn else { continue }
+                    let person = try Person.fetchOne(db, key: test.personId), let sampled = test.sampledOn
+                else { continue }
                 let measure = try Registry.file(db, person: person).current?.measure
-                _ = try positive(person, measure: measure, sampled: sampled, on: test.resultOn ?? sampled, today: clock.today,
-                                 actor: "县检测结果", db: db, recorder: &recorder, settings: settings)
+                _ = try positive(
+                    person, measure: measure, sampled: sampled, on: test.resultOn ?? sampled, today: clock.today,
+                    actor: "县检测结果", db: db, recorder: &recorder, settings: settings)
                 names.append(person.name)
             }
             return names
@@ -146,12 +163,14 @@ extension Registry {
     public func release(_ query: String, on day: Day, reason: String?, force: Bool, actor: String?) throws -> Measure {
         try changeMeasure(query) { measure, settings in
             guard measure.status.isOpen else {
-                throw RegistryError(.person, zh: "当前措施状态为“\(measure.status.chinese)”，无需解除",
-                                    en: "the measure is \(measure.status.rawValue); nothing to release")
+                throw RegistryError(
+                    .person, zh: "当前措施状态为“\(measure.status.chinese)”，无需解除",
+                    en: "the measure is \(measure.status.rawValue); nothing to release")
             }
             if let end = measure.endsOn, day < end, !force {
-                throw RegistryError(.date, zh: "管控到 \(end) 才期满；提前解除请加 --force 和 --reason",
-                                    en: "the measure runs until \(end); to release early give --force and --reason")
+                throw RegistryError(
+                    .date, zh: "管控到 \(end) 才期满；提前解除请加 --force 和 --reason",
+                    en: "the measure runs until \(end); to release early give --force and --reason")
             }
             if force, (reason ?? "").trimmed.isEmpty {
                 throw RegistryError(.reason, zh: "提前解除必须写明原因", en: "an early release needs a reason")
@@ -159,7 +178,9 @@ extension Registry {
             measure.status = .released
             measure.releasedOn = day
             return (.released, day, reason?.trimmed.nonEmpty ?? "期满解除")
-        } actor: { actor ?? $0.villageName }
+        } actor: {
+            actor ?? $0.villageName
+        }
     }
 
     /// Lengthens the last phase by `days`, keeping the reason.
@@ -178,7 +199,9 @@ extension Registry {
             measure.setPhases(phases)
             measure.status = .extended
             return (.extended, day, why)
-        } actor: { actor ?? $0.villageName }
+        } actor: {
+            actor ?? $0.villageName
+        }
     }
 
     /// Hands a person on (to a hospital, another place): the measure stops holding from `day`.
@@ -191,13 +214,17 @@ extension Registry {
             measure.status = .transferred
             measure.releasedOn = day
             return (.transferred, day, why)
-        } actor: { actor ?? $0.villageName }
+        } actor: {
+            actor ?? $0.villageName
+        }
     }
 
     /// Changes the current measure of a person and writes the audit event, in one transaction.
-    private func changeMeasure(_ query: String,
-                               _ change: (inout Measure, RegistrySettings) throws -> (MeasureEvent.Action, Day, String),
-                               actor: (RegistrySettings) -> String) throws -> Measure {
+    private func changeMeasure(
+        _ query: String,
+        _ change: (inout Measure, RegistrySettings) throws -> (MeasureEvent.Action, Day, String),
+        actor: (RegistrySettings) -> String
+    ) throws -> Measure {
         try write { db, recorder, settings in
             let person = try Registry.resolve(db, query)
             guard let old = try Registry.file(db, person: person).current?.measure else {
@@ -208,17 +235,21 @@ extension Registry {
             measure.reason = reason
             measure.orderedBy = actor(settings)
             try recorder.update(measure, from: old)
-            try recorder.insert(event(measure, action, on: day, reason: reason, actor: actor(settings), settings: settings))
+            try recorder.insert(
+                event(measure, action, on: day, reason: reason, actor: actor(settings), settings: settings))
             return measure
         }
     }
 
-    private func event(_ measure: Measure, _ action: MeasureEvent.Action, on day: Day, reason: String, actor: String,
-                       settings: RegistrySettings) -> MeasureEvent {
-        MeasureEvent(id: ids.make(), village: settings.village, measureId: measure.id, action: action, onDate: day,
-                     recordedAt: nowText, actor: actor, reason: reason,
-                     detail: measure.phases.detailText,
-                     deleted: false)
+    private func event(
+        _ measure: Measure, _ action: MeasureEvent.Action, on day: Day, reason: String, actor: String,
+        settings: RegistrySettings
+    ) -> MeasureEvent {
+        MeasureEvent(
+            id: ids.make(), village: settings.village, measureId: measure.id, action: action, onDate: day,
+            recordedAt: nowText, actor: actor, reason: reason,
+            detail: measure.phases.detailText,
+            deleted: false)
     }
 }
 
@@ -236,7 +267,9 @@ extension Registry {
             let named = try Person.filter(Column("name") == query.trimmed && Column("deleted") == false).fetchAll(db)
             if named.count == 1 { return named[0] }
             if named.count > 1 {
-                throw RegistryError(.person, zh: "有 \(named.count) 人叫“\(query)”，请用身份证号指明", en: "\(named.count) people are called \"\(query)\"; give the id number")
+                throw RegistryError(
+                    .person, zh: "有 \(named.count) 人叫“\(query)”，请用身份证号指明",
+                    en: "\(named.count) people are called \"\(query)\"; give the id number")
             }
             throw error
         }
@@ -254,10 +287,14 @@ extension Registry {
             var lead = try Lead.filter(key: q).fetchOne(db)
             if lead == nil {
                 let idForm = q.asciiCompacted.uppercased()
-                let open = try Lead.filter((Column("id_number") == idForm || Column("phone") == idForm || Column("name") == q)
-                                           && Column("deleted") == false).fetchAll(db)
+                let open = try Lead.filter(
+                    (Column("id_number") == idForm || Column("phone") == idForm || Column("name") == q)
+                        && Column("deleted") == false
+                ).fetchAll(db)
                 if open.count > 1 {
-                    throw RegistryError(.lead, zh: "“\(query)”对应多条核查任务，请用任务编号", en: "\"\(query)\" matches several leads; give the lead id")
+                    throw RegistryError(
+                        .lead, zh: "“\(query)”对应多条核查任务，请用任务编号",
+                        en: "\"\(query)\" matches several leads; give the lead id")
                 }
                 lead = open.first
             }
@@ -278,8 +315,11 @@ extension Registry {
                 }
             }
             if outcome == .found && closed.personId == nil {
-                throw RegistryError(.lead, zh: "“找到”的人员须先登记（registry intake），再关闭核查任务；已登记的请用 --person 身份证号 指明是谁",
-                                    en: "a found person must be registered first (registry intake), then the lead closed; if registered, name them with --person ID_NUMBER")
+                throw RegistryError(
+                    .lead, zh: "“找到”的人员须先登记（registry intake），再关闭核查任务；已登记的请用 --person 身份证号 指明是谁",
+                    en:
+                        "a found person must be registered first (registry intake), then the lead closed; if registered, name them with --person ID_NUMBER"
+                )
             }
             try recorder.update(closed, from: old)
             if outcome == .found { try planFound(closed, db: db, recorder: &recorder, settings: settings) }
@@ -289,11 +329,15 @@ extension Registry {
 
     /// A lead for a contact of a positive elsewhere, found: the close-contact plan from its day 0 (stricter only).
     func planFound(_ lead: Lead, db: Database, recorder: inout ChangeRecorder, settings: RegistrySettings) throws {
-        guard let dayZero = lead.lastContactOn, let personID = lead.personId, let found = try Person.fetchOne(db, key: personID) else { return }
-        let reason = lead.reason.flatMap { $0.hasPrefix(MeasureEvent.contactReasonPrefix) ? $0 : nil }
+        guard let dayZero = lead.lastContactOn, let personID = lead.personId,
+            let found = try Person.fetchOne(db, key: personID)
+        else { return }
+        let reason =
+            lead.reason.flatMap { $0.hasPrefix(MeasureEvent.contactReasonPrefix) ? $0 : nil }
             ?? MeasureEvent.contactReasonPrefix + "县推送（\(lead.name)）"
-        _ = try applyContactPlan(ContactCase(person: found, dayZero: min(dayZero, clock.today), relations: []), reason: reason,
-                                 on: clock.today, db: db, recorder: &recorder, settings: settings,
-                                 rules: try RulesContext.load(db, settings: settings))
+        _ = try applyContactPlan(
+            ContactCase(person: found, dayZero: min(dayZero, clock.today), relations: []), reason: reason,
+            on: clock.today, db: db, recorder: &recorder, settings: settings,
+            rules: try RulesContext.load(db, settings: settings))
     }
 }

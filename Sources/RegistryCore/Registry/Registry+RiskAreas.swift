@@ -12,18 +12,24 @@ public struct RiskAreaImport: Sendable, Equatable {
 
     /// What an import did, as both programs print it: the counts, then each row known only in part.
     public func text(_ lang: Language) -> String {
-        let head = lang == .zh ? "风险区：新增 \(added)，更新 \(updated)，无变化 \(unchanged)"
-                               : "Risk areas: \(added) added, \(updated) updated, \(unchanged) unchanged"
+        let head =
+            lang == .zh
+            ? "风险区：新增 \(added)，更新 \(updated)，无变化 \(unchanged)"
+            : "Risk areas: \(added) added, \(updated) updated, \(unchanged) unchanged"
         return ([head] + partial.map { (lang == .zh ? "注意：" : "Note: ") + $0(lang) }).joined(separator: "\n")
     }
 
     /// Writes `areas`: new ones added, changed ones (an area lifted) updated, the same list again unchanged. An
     /// area already held keeps its owner (a county-published area stays the county's).
-    public static func apply(_ areas: [RiskArea], db: Database, recorder: inout ChangeRecorder) throws -> RiskAreaImport {
+    public static func apply(_ areas: [RiskArea], db: Database, recorder: inout ChangeRecorder) throws -> RiskAreaImport
+    {
         var result = RiskAreaImport()
         for var area in areas {
             // A row published before ids carried the region is found by its old id, and keeps it.
-            if try !RiskArea.exists(db, key: area.id), let legacy = try RiskArea.fetchOne(db, key: RiskArea.legacyID(code: area.code, inForceFrom: area.inForceFrom)) {
+            if try !RiskArea.exists(db, key: area.id),
+                let legacy = try RiskArea.fetchOne(
+                    db, key: RiskArea.legacyID(code: area.code, inForceFrom: area.inForceFrom))
+            {
                 area.id = legacy.id
             }
             if let old = try RiskArea.fetchOne(db, key: area.id) {
@@ -58,7 +64,9 @@ extension RiskArea {
     public static func rows(from csv: CSVFile, owner: String, partial: inout [Localized]) throws -> [RiskArea] {
         func col(_ names: [String], _ field: Field) throws -> Int {
             guard let i = csv.column(names) else {
-                throw RegistryError(field, zh: "缺少列（\(names.joined(separator: " / "))）", en: "missing column (\(names.joined(separator: " / ")))")
+                throw RegistryError(
+                    field, zh: "缺少列（\(names.joined(separator: " / "))）",
+                    en: "missing column (\(names.joined(separator: " / ")))")
             }
             return i
         }
@@ -72,8 +80,9 @@ extension RiskArea {
             func cell(_ i: Int) -> String { i < row.fields.count ? row.fields[i] : "" }
             do {
                 let typedCode = code.map(cell) ?? ""
-                let place = try Validate.place(typedCode.trimmed.isEmpty ? cell(name) : typedCode, name: cell(name),
-                                               field: typedCode.trimmed.isEmpty ? .name : .code, abroad: false)
+                let place = try Validate.place(
+                    typedCode.trimmed.isEmpty ? cell(name) : typedCode, name: cell(name),
+                    field: typedCode.trimmed.isEmpty ? .name : .code, abroad: false)
                 let areaCode = place.code
                 if let note = place.note {
                     notes.append(Localized(zh: "第 \(row.line) 行：\(note.zh)", en: "line \(row.line): \(note.en)"))
@@ -81,14 +90,19 @@ extension RiskArea {
                 let start = try Validate.day(cell(from), field: .inForceFrom)
                 let end = try Validate.optionalDay(lifted.map(cell), field: .liftedOn)
                 if let end, end <= start {
-                    throw RegistryError(.liftedOn, zh: "解除日期 \(end) 不晚于生效日期 \(start)", en: "\(end) is not after \(start)")
+                    throw RegistryError(
+                        .liftedOn, zh: "解除日期 \(end) 不晚于生效日期 \(start)", en: "\(end) is not after \(start)")
                 }
-                return RiskArea(id: RiskArea.stableID(code: areaCode, inForceFrom: start, owner: owner), village: owner, code: areaCode,
-                                name: try Validate.required(cell(name), field: .name),
-                                level: try Validate.choice(cell(level), field: .level), inForceFrom: start,
-                                liftedOn: end, deleted: false)
+                return RiskArea(
+                    id: RiskArea.stableID(code: areaCode, inForceFrom: start, owner: owner), village: owner,
+                    code: areaCode,
+                    name: try Validate.required(cell(name), field: .name),
+                    level: try Validate.choice(cell(level), field: .level), inForceFrom: start,
+                    liftedOn: end, deleted: false)
             } catch let error as RegistryError {
-                throw RegistryError(error.field, zh: "第 \(row.line) 行：\(error.message(.zh))", en: "line \(row.line): \(error.message(.en))")
+                throw RegistryError(
+                    error.field, zh: "第 \(row.line) 行：\(error.message(.zh))",
+                    en: "line \(row.line): \(error.message(.en))")
             }
         }
         partial = notes
@@ -102,7 +116,8 @@ extension Registry {
     public func importRiskAreas(_ csv: CSVFile) throws -> RiskAreaImport {
         try write { db, recorder, settings in
             var partial: [Localized] = []
-            var result = try RiskAreaImport.apply(try RiskArea.rows(from: csv, owner: settings.village, partial: &partial), db: db, recorder: &recorder)
+            var result = try RiskAreaImport.apply(
+                try RiskArea.rows(from: csv, owner: settings.village, partial: &partial), db: db, recorder: &recorder)
             result.partial = partial
             return result
         }
@@ -111,7 +126,8 @@ extension Registry {
     /// Every risk area, in force first, then by code.
     public func riskAreas() throws -> [RiskArea] {
         try read { db, _ in
-            try RiskArea.filter(Column("deleted") == false).order(Column("lifted_on") != nil, Column("code")).fetchAll(db)
+            try RiskArea.filter(Column("deleted") == false).order(Column("lifted_on") != nil, Column("code")).fetchAll(
+                db)
         }
     }
 }

@@ -72,12 +72,14 @@ extension Registry {
         let found = try search(db, query)
         if found.count == 1 { return found[0] }
         if found.isEmpty {
-            throw RegistryError(.person, zh: "找不到“\(query)”（请输入身份证号或档案编号）",
-                                en: "no person matches \"\(query)\" (give an id number or a record id)")
+            throw RegistryError(
+                .person, zh: "找不到“\(query)”（请输入身份证号或档案编号）",
+                en: "no person matches \"\(query)\" (give an id number or a record id)")
         }
         let list = found.prefix(5).map { "\($0.name) \($0.idNumber)" }.joined(separator: ", ")
-        throw RegistryError(.person, zh: "“\(query)”对应多人：\(list)，请用身份证号",
-                            en: "\"\(query)\" matches several people: \(list); give the id number")
+        throw RegistryError(
+            .person, zh: "“\(query)”对应多人：\(list)，请用身份证号",
+            en: "\"\(query)\" matches several people: \(list); give the id number")
     }
 
     /// The whole file of the person `query` names.
@@ -91,17 +93,21 @@ extension Registry {
             .order(Column("arrived_on").desc, Column("id").desc).fetchAll(db)
         var trips: [PersonFile.Trip] = []
         for arrival in arrivals {
-            guard let measure = try Measure.filter(Column("arrival_id") == arrival.id && alive).fetchOne(db) else { continue }
+            guard let measure = try Measure.filter(Column("arrival_id") == arrival.id && alive).fetchOne(db) else {
+                continue
+            }
             let tests = try LabTest.filter(Column("measure_id") == measure.id && alive)
                 .order(Column("due_on"), Column("sampled_on")).fetchAll(db)
-            let events = try MeasureEvent.filter(Column("measure_id") == measure.id && alive).order(Column("id")).fetchAll(db)
+            let events = try MeasureEvent.filter(Column("measure_id") == measure.id && alive).order(Column("id"))
+                .fetchAll(db)
             trips.append(PersonFile.Trip(arrival: arrival, measure: measure, tests: tests, events: events))
         }
         let checks = try HealthCheck.filter(Column("person_id") == person.id && alive)
             .order(Column("taken_at").desc).fetchAll(db)
-        return PersonFile(person: person, trips: trips, checks: checks,
-                          household: try household(db, key: person.householdKey).filter { $0.id != person.id },
-                          links: try links(db, of: person))
+        return PersonFile(
+            person: person, trips: trips, checks: checks,
+            household: try household(db, key: person.householdKey).filter { $0.id != person.id },
+            links: try links(db, of: person))
     }
 
     /// Every person with their latest trip, newest arrivals first; `activeOnly` keeps those under a measure.
@@ -109,7 +115,8 @@ extension Registry {
         try read { db, _ in
             let people = try Person.filter(Column("deleted") == false).fetchAll(db)
             let byID = Dictionary(people.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
-            let arrivals = try Arrival.filter(Column("deleted") == false).order(Column("arrived_on"), Column("id")).fetchAll(db)
+            let arrivals = try Arrival.filter(Column("deleted") == false).order(Column("arrived_on"), Column("id"))
+                .fetchAll(db)
             var latest: [String: Arrival] = [:]
             for arrival in arrivals { latest[arrival.personId] = arrival }
             let measures = try Measure.filter(Column("deleted") == false).fetchAll(db)

@@ -66,29 +66,44 @@ extension Registry {
         try read { db, _ in
             let d = "\(day)"
             // The persons of every item are loaded in one query at the end, not one query per item.
-            var pending: [(section: Int, personID: String, on: String?, checks: Int?, measure: String?, reason: String?)] = []
-            func item(_ section: Int, _ personID: String, on: String?, checks: Int? = nil, measure: String? = nil, reason: String? = nil) {
+            var pending:
+                [(section: Int, personID: String, on: String?, checks: Int?, measure: String?, reason: String?)] = []
+            func item(
+                _ section: Int, _ personID: String, on: String?, checks: Int? = nil, measure: String? = nil,
+                reason: String? = nil
+            ) {
                 pending.append((section, personID, on, checks, measure, reason))
             }
             var counts: [String: Int] = [:]
             counts["tests_due"] = try DayQueries.countDue(db, on: day, unsampledOnly: true)
-            for test in try DayQueries.due(db, on: day, unsampledOnly: true, limit: limit) { item(0, test.personId, on: d) }
+            for test in try DayQueries.due(db, on: day, unsampledOnly: true, limit: limit) {
+                item(0, test.personId, on: d)
+            }
             counts["tests_overdue"] = try DayQueries.countMissed(db, on: day)
-            for test in try DayQueries.missed(db, on: day, limit: limit) { item(1, test.personId, on: test.dueOn.map { "\($0)" }) }
-            let taken = try Row.fetchAll(db, sql: "SELECT person_id, count(*) AS n FROM health_check WHERE taken_on = ? AND deleted = 0 GROUP BY person_id", arguments: [d])
+            for test in try DayQueries.missed(db, on: day, limit: limit) {
+                item(1, test.personId, on: test.dueOn.map { "\($0)" })
+            }
+            let taken = try Row.fetchAll(
+                db,
+                sql:
+                    "SELECT person_id, count(*) AS n FROM health_check WHERE taken_on = ? AND deleted = 0 GROUP BY person_id",
+                arguments: [d])
             let takenBy = Dictionary(taken.map { ($0["person_id"] as String, $0["n"] as Int) }, uniquingKeysWith: +)
             var missingChecks = 0
             for (personId, phase) in try DayQueries.inForce(db, on: day) {
                 let n = takenBy[personId] ?? 0
                 if n < 2 {
                     missingChecks += 1
-                    if missingChecks <= limit ?? .max { item(2, personId, on: d, checks: n, measure: phase.kind.rawValue) }
+                    if missingChecks <= limit ?? .max {
+                        item(2, personId, on: d, checks: n, measure: phase.kind.rawValue)
+                    }
                 }
             }
             counts["checks_missing"] = missingChecks
 
-            let endingToday = Measure.filter(["active", "extended", "escalated"].contains(Column("status"))
-                                        && Column("ends_on") == d && Column("deleted") == false)
+            let endingToday = Measure.filter(
+                ["active", "extended", "escalated"].contains(Column("status"))
+                    && Column("ends_on") == d && Column("deleted") == false)
             counts["measures_ending"] = try endingToday.fetchCount(db)
             for measure in try endingToday.limit(limit ?? -1).fetchAll(db) {
                 item(3, measure.personId, on: d, measure: measure.phases.last?.kind.rawValue)
@@ -106,34 +121,46 @@ extension Registry {
             var people: [String: Person] = [:]
             let ids = Array(Set(pending.map(\.personID)))
             for chunk in stride(from: 0, to: ids.count, by: 500) {
-                for person in try Person.filter(keys: ids[chunk..<min(chunk + 500, ids.count)]).fetchAll(db) where !person.deleted {
+                for person in try Person.filter(keys: ids[chunk..<min(chunk + 500, ids.count)]).fetchAll(db)
+                where !person.deleted {
                     people[person.id] = person
                 }
             }
             var sections: [[WorkList.Item]] = [[], [], [], [], [], [], []]
             for entry in pending {
                 guard let p = people[entry.personID] else { continue }
-                sections[entry.section].append(WorkList.Item(person_id: p.id, name: p.name, id_number: p.idNumber, phone: p.phone,
-                                                             address: p.address, on: entry.on, checks_taken: entry.checks,
-                                                             measure: entry.measure, reason: entry.reason))
+                sections[entry.section].append(
+                    WorkList.Item(
+                        person_id: p.id, name: p.name, id_number: p.idNumber, phone: p.phone,
+                        address: p.address, on: entry.on, checks_taken: entry.checks,
+                        measure: entry.measure, reason: entry.reason))
             }
             let (dueItems, overdue, checks, ending) = (sections[0], sections[1], sections[2], sections[3])
 
-            let leads = try Lead.filter(Column("outcome") == nil && Column("deleted") == false).order(Column("deadline")).fetchAll(db)
+            let leads = try Lead.filter(Column("outcome") == nil && Column("deleted") == false).order(
+                Column("deadline")
+            ).fetchAll(db)
             let leadNumbers = leads.compactMap(\.idNumber)
-            let registered = Dictionary(try Row.fetchAll(db, sql: "SELECT id_number, id FROM person WHERE deleted = 0 AND id_number IN (\(databaseQuestionMarks(count: leadNumbers.count)))",
-                                                         arguments: StatementArguments(leadNumbers)).map { ($0["id_number"] as String, $0["id"] as String) },
-                                        uniquingKeysWith: { a, _ in a })
+            let registered = Dictionary(
+                try Row.fetchAll(
+                    db,
+                    sql:
+                        "SELECT id_number, id FROM person WHERE deleted = 0 AND id_number IN (\(databaseQuestionMarks(count: leadNumbers.count)))",
+                    arguments: StatementArguments(leadNumbers)
+                ).map { ($0["id_number"] as String, $0["id"] as String) },
+                uniquingKeysWith: { a, _ in a })
             return WorkList(
                 date: d, tests_due: dueItems, tests_overdue: overdue,
-                checks_missing: checks.sorted { $0.name < $1.name }, measures_ending: ending, ended_not_released: sections[4],
+                checks_missing: checks.sorted { $0.name < $1.name }, measures_ending: ending,
+                ended_not_released: sections[4],
                 to_assess: sections[5], new_contacts: sections[6],
                 leads: leads.map {
-                    WorkList.LeadItem(lead_id: $0.id, name: $0.name, id_number: $0.idNumber, phone: $0.phone,
-                                      from_name: $0.fromName, reason: $0.reason, deadline: "\($0.deadline)",
-                                      overdue: $0.deadline < day, source: ($0.source ?? .countyLead).rawValue,
-                                      arrived_on: $0.arrivedOn?.description, address: $0.address,
-                                      registered_person_id: $0.idNumber.flatMap { registered[$0] })
+                    WorkList.LeadItem(
+                        lead_id: $0.id, name: $0.name, id_number: $0.idNumber, phone: $0.phone,
+                        from_name: $0.fromName, reason: $0.reason, deadline: "\($0.deadline)",
+                        overdue: $0.deadline < day, source: ($0.source ?? .countyLead).rawValue,
+                        arrived_on: $0.arrivedOn?.description, address: $0.address,
+                        registered_person_id: $0.idNumber.flatMap { registered[$0] })
                 },
                 counts: counts)
         }
@@ -155,8 +182,10 @@ extension WorkList {
             let table = TextTable(headers: [], rows: shown.map { [$0.name, $0.id_number, $0.phone ?? "", detail($0)] })
             if !shown.isEmpty { out.append(table.alignedRows(indent: "  ")) }
             if shown.count < total {
-                out.append(zh ? "  ……还有 \(total - shown.count) 人（--all 显示全部，--format json 导出）"
-                              : "  … and \(total - shown.count) more (--all shows all, --format json exports)")
+                out.append(
+                    zh
+                        ? "  ……还有 \(total - shown.count) 人（--all 显示全部，--format json 导出）"
+                        : "  … and \(total - shown.count) more (--all shows all, --format json exports)")
             }
         }
         // First: people just put under the close-contact plan, to call, quarantine and sample today.
@@ -167,11 +196,16 @@ extension WorkList {
             zh ? "\($0.on ?? "") 到达，旅居史未判定管控，请研判" : "arrived \($0.on ?? ""); no measure from the travel history: decide"
         }
         section(zh ? "今日应检核酸" : "Tests due today", "tests_due", tests_due) { _ in "" }
-        section(zh ? "逾期未检核酸" : "Tests overdue", "tests_overdue", tests_overdue) { (zh ? "应于 " : "due ") + ($0.on ?? "") }
-        section(zh ? "今日体温未测满两次" : "Checks not yet taken twice", "checks_missing", checks_missing) {
-            (zh ? "已测 " : "taken ") + "\($0.checks_taken ?? 0)/2  " + ($0.measure.flatMap(MeasureKind.init(rawValue:))?.label(lang) ?? "")
+        section(zh ? "逾期未检核酸" : "Tests overdue", "tests_overdue", tests_overdue) {
+            (zh ? "应于 " : "due ") + ($0.on ?? "")
         }
-        section(zh ? "今日管控期满" : "Measures ending today", "measures_ending", measures_ending) { _ in zh ? "可办理解除" : "can be released" }
+        section(zh ? "今日体温未测满两次" : "Checks not yet taken twice", "checks_missing", checks_missing) {
+            (zh ? "已测 " : "taken ") + "\($0.checks_taken ?? 0)/2  "
+                + ($0.measure.flatMap(MeasureKind.init(rawValue:))?.label(lang) ?? "")
+        }
+        section(zh ? "今日管控期满" : "Measures ending today", "measures_ending", measures_ending) { _ in
+            zh ? "可办理解除" : "can be released"
+        }
         section(zh ? "期满待解除" : "Ended, not yet released", "ended_not_released", ended_not_released) {
             (zh ? "已于 \($0.on ?? "") 期满，请解除或延长" : "ended \($0.on ?? ""); release or extend")
         }
@@ -180,12 +214,17 @@ extension WorkList {
         out.append(zh ? "待核实的自主申报（\(declared.count)）" : "Self-declarations to verify (\(declared.count))")
         if declared.isEmpty { out.append(zh ? "  无" : "  none") }
         for lead in declared {
-            let known = lead.registered_person_id == nil ? "" : (zh ? "  ⚠ 该身份证号已登记" : "  ⚠ id number already registered")
-            out.append("  \(lead.lead_id)  \(lead.name)  \(lead.id_number ?? "")  \(lead.phone ?? "")  \(lead.from_name ?? "")  "
-                       + (zh ? "\(lead.arrived_on ?? "") 到达" : "arrived \(lead.arrived_on ?? "")") + known)
+            let known =
+                lead.registered_person_id == nil ? "" : (zh ? "  ⚠ 该身份证号已登记" : "  ⚠ id number already registered")
+            out.append(
+                "  \(lead.lead_id)  \(lead.name)  \(lead.id_number ?? "")  \(lead.phone ?? "")  \(lead.from_name ?? "")  "
+                    + (zh ? "\(lead.arrived_on ?? "") 到达" : "arrived \(lead.arrived_on ?? "")") + known)
         }
         if !declared.isEmpty {
-            out.append(zh ? "  核实后登记：registry intake --lead 任务编号" : "  to register after checking: registry intake --lead LEAD_ID")
+            out.append(
+                zh
+                    ? "  核实后登记：registry intake --lead 任务编号"
+                    : "  to register after checking: registry intake --lead LEAD_ID")
         }
         let county = leads.filter { $0.source != LeadSource.selfReport.rawValue }
         out.append("")
@@ -193,8 +232,9 @@ extension WorkList {
         if county.isEmpty { out.append(zh ? "  无" : "  none") }
         for lead in county {
             let late = lead.overdue ? (zh ? "  ⚠ 已逾期" : "  ⚠ overdue") : ""
-            out.append("  \(lead.name)  \(lead.id_number ?? "")  \(lead.phone ?? "")  \(lead.from_name ?? "")  "
-                       + (zh ? "截止 " : "deadline ") + lead.deadline + late + (lead.reason.map { "  \($0)" } ?? ""))
+            out.append(
+                "  \(lead.name)  \(lead.id_number ?? "")  \(lead.phone ?? "")  \(lead.from_name ?? "")  "
+                    + (zh ? "截止 " : "deadline ") + lead.deadline + late + (lead.reason.map { "  \($0)" } ?? ""))
         }
         return out.joined(separator: "\n")
     }

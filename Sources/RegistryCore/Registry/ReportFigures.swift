@@ -23,7 +23,8 @@ public struct ReportFigures: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case new_arrivals, new_by_category, cumulative_arrivals, under_central_quarantine, under_home_quarantine
-        case under_home_health_monitoring, under_health_monitoring, tests_due, tests_done, tests_missed, positives, fevers
+        case under_home_health_monitoring, under_health_monitoring, tests_due, tests_done, tests_missed, positives,
+            fevers
         case released, households_under_measure
     }
 
@@ -74,7 +75,8 @@ public struct ReportFigures: Codable, Sendable, Equatable {
         "new_arrivals": "New arrivals", "cumulative_arrivals": "Arrivals to date",
         "under_central_quarantine": "Central quarantine", "under_home_quarantine": "Home quarantine",
         "under_home_health_monitoring": "Home health monitoring", "under_health_monitoring": "Health monitoring",
-        "tests_due": "Tests due", "tests_done": "Tests sampled", "tests_missed": "Tests overdue", "positives": "Positive",
+        "tests_due": "Tests due", "tests_done": "Tests sampled", "tests_missed": "Tests overdue",
+        "positives": "Positive",
         "fevers": "Fever or symptoms", "released": "Released", "households_under_measure": "Households under a measure",
     ]
 

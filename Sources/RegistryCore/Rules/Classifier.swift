@@ -17,7 +17,8 @@ public enum Classifier {
     public static func classify(stays: [Stay], departed: Day, areas: [RiskArea]) -> Result {
         var best = Result(category: .lowRisk, dayZero: departed, area: nil)
         for stay in stays {
-            let to = stay.to, from = stay.from ?? stay.to
+            let to = stay.to
+            let from = stay.from ?? stay.to
             // A stay abroad (an ISO 3166 country code) makes the trip an inbound one (入境), day 0 its departure.
             if stay.code.count == 3 {
                 if Category.inbound.rank < best.category.rank || (best.category == .inbound && to > best.dayZero) {
@@ -49,10 +50,13 @@ public enum Classifier {
     /// secondary contact, inbound; day 0 the `departed` date) when its plan is at least as strict. What a clerk is
     /// told from outside adds to the travel history and never lowers it (DESIGN.md, *Classification*): a high-risk
     /// arrival entered as 次密接 keeps the high-risk plan.
-    public static func decide(stays: [Stay], departed: Day, arrived: Day, override: Category?, areas: [RiskArea],
-                              policy: Policy) -> (result: Result, plan: Planner.Plan) {
+    public static func decide(
+        stays: [Stay], departed: Day, arrived: Day, override: Category?, areas: [RiskArea],
+        policy: Policy
+    ) -> (result: Result, plan: Planner.Plan) {
         let history = classify(stays: stays, departed: departed, areas: areas)
-        let historyPlan = Planner.plan(rule: policy.rule(for: history.category), dayZero: history.dayZero, arrived: arrived)
+        let historyPlan = Planner.plan(
+            rule: policy.rule(for: history.category), dayZero: history.dayZero, arrived: arrived)
         guard let override else { return (history, historyPlan) }
         let told = Result(category: override, dayZero: departed, area: nil)
         let toldPlan = Planner.plan(rule: policy.rule(for: override), dayZero: departed, arrived: arrived)

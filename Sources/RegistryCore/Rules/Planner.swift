@@ -12,8 +12,9 @@ public enum Planner {
         /// measure, then tests.
         public var strictness: Strictness {
             func days(_ phase: Phase) -> Int { phase.endsOn.ordinal - phase.startsOn.ordinal + 1 }
-            return Strictness(central: phases.filter { $0.kind == .centralQuarantine }.map(days).reduce(0, +),
-                              total: phases.map(days).reduce(0, +), tests: testDays.count)
+            return Strictness(
+                central: phases.filter { $0.kind == .centralQuarantine }.map(days).reduce(0, +),
+                total: phases.map(days).reduce(0, +), tests: testDays.count)
         }
     }
 

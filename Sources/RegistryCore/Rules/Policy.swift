@@ -62,8 +62,9 @@ extension Policy {
             var categories: [Category] = []
             for (c, name) in names.enumerated() {
                 guard let text = name as? String, let category = Category(rawValue: text), category != .lowRisk else {
-                    throw fail("\(at).categories[\(c)]", zh: "未知或不可设置的类别 \(name)",
-                               en: "unknown or unsettable category \(name)")
+                    throw fail(
+                        "\(at).categories[\(c)]", zh: "未知或不可设置的类别 \(name)",
+                        en: "unknown or unsettable category \(name)")
                 }
                 guard seen.insert(category).inserted else {
                     throw fail("\(at).categories[\(c)]", zh: "类别 \(text) 出现了两次", en: "category \(text) appears twice")
@@ -77,7 +78,7 @@ extension Policy {
             for (p, phaseItem) in phaseList.enumerated() {
                 let pat = "\(at).phases[\(p)]"
                 guard let phase = phaseItem as? [String: Any], let kindText = phase["kind"] as? String,
-                      let kind = MeasureKind(rawValue: kindText), kind != .none
+                    let kind = MeasureKind(rawValue: kindText), kind != .none
                 else { throw fail("\(pat).kind", zh: "未知的管控措施", en: "unknown measure kind") }
                 guard let days = phase["days"] as? Int, (1...60).contains(days) else {
                     throw fail("\(pat).days", zh: "天数应为 1–60 的整数", en: "must be a whole number of days from 1 to 60")
@@ -89,10 +90,11 @@ extension Policy {
             }
             let total = phases.reduce(0) { $0 + $1.days }
             guard testDays == testDays.sorted(), Set(testDays).count == testDays.count,
-                  testDays.allSatisfy({ (0...total).contains($0) })
+                testDays.allSatisfy({ (0...total).contains($0) })
             else {
-                throw fail("\(at).test_days", zh: "检测日应递增、不重复且在 0–\(total) 之间",
-                           en: "test days must increase, not repeat, and lie within 0–\(total)")
+                throw fail(
+                    "\(at).test_days", zh: "检测日应递增、不重复且在 0–\(total) 之间",
+                    en: "test days must increase, not repeat, and lie within 0–\(total)")
             }
             rules.append(Rule(categories: categories, phases: phases, testDays: testDays))
         }

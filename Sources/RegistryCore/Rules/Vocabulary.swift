@@ -1,7 +1,12 @@
 /// The risk category of an arrival, from the riskiest down. The order of `allCases` is the order of risk.
 public enum Category: String, Choice {
-    case closeContact = "close_contact", inbound, highRisk = "high_risk", secondaryContact = "secondary_contact"
-    case midRisk = "mid_risk", lowRiskSameCounty = "low_risk_same_county", lowRisk = "low_risk"
+    case closeContact = "close_contact"
+    case inbound
+    case highRisk = "high_risk"
+    case secondaryContact = "secondary_contact"
+    case midRisk = "mid_risk"
+    case lowRiskSameCounty = "low_risk_same_county"
+    case lowRisk = "low_risk"
 
     public var chinese: String {
         switch self {
@@ -36,8 +41,11 @@ public enum Category: String, Choice {
 
 /// What a person is put under (管控措施).
 public enum MeasureKind: String, Choice {
-    case centralQuarantine = "central_quarantine", homeQuarantine = "home_quarantine"
-    case homeHealthMonitoring = "home_health_monitoring", healthMonitoring = "health_monitoring", none
+    case centralQuarantine = "central_quarantine"
+    case homeQuarantine = "home_quarantine"
+    case homeHealthMonitoring = "home_health_monitoring"
+    case healthMonitoring = "health_monitoring"
+    case none
 
     public var chinese: String {
         switch self {
@@ -93,7 +101,10 @@ public enum TestResult: String, Choice {
 
 /// Where the registry learned of an arrival.
 public enum ArrivalSource: String, Choice {
-    case selfReport = "self_report", countyLead = "county_lead", checkpoint, healthFeedback = "health_feedback"
+    case selfReport = "self_report"
+    case countyLead = "county_lead"
+    case checkpoint
+    case healthFeedback = "health_feedback"
     /// Put under a plan by contact tracing (流调), not by a trip: a household member or companion of a positive.
     case contactTracing = "contact_tracing"
 
@@ -141,7 +152,8 @@ public enum HealthCode: String, Choice {
 
 /// The kind of identity document.
 public enum IDType: String, Choice {
-    case residentID = "resident_id", passport, other
+    case residentID = "resident_id"
+    case passport, other
 
     public var chinese: String {
         switch self {
@@ -172,7 +184,11 @@ public enum RiskLevel: String, Choice {
 
 /// A symptom from the screening form.
 public enum Symptom: String, Choice {
-    case fever, dryCough = "dry_cough", fatigue, soreThroat = "sore_throat", smellTasteLoss = "loss_of_smell_taste"
+    case fever
+    case dryCough = "dry_cough"
+    case fatigue
+    case soreThroat = "sore_throat"
+    case smellTasteLoss = "loss_of_smell_taste"
     case diarrhoea
 
     public var chinese: String {
@@ -201,7 +217,8 @@ public enum Symptom: String, Choice {
 
 /// Who raised a lead: the county (协查, contact tracing) or the returnee, declaring at the county's page (返乡报备).
 public enum LeadSource: String, Choice {
-    case countyLead = "county_lead", selfReport = "self_report"
+    case countyLead = "county_lead"
+    case selfReport = "self_report"
 
     public var chinese: String {
         switch self {

@@ -1,8 +1,9 @@
 import Foundation
-#if canImport(FoundationXML)
-import FoundationXML
-#endif
 import ZIPFoundation
+
+#if canImport(FoundationXML)
+    import FoundationXML
+#endif
 
 /// One sheet of an .xlsx workbook read as rows of text, for `registry import FILE.xlsx` and the pages' upload: the
 /// same `CSVRows` the CSV readers give, so an import runs the same checks whichever file it was given. Cells come
@@ -31,12 +32,14 @@ public struct XLSXFile: CSVRows, Sendable {
     }
 
     public init(data: Data, file: String, sheet wanted: String? = nil) throws {
-        let notWorkbook = RegistryError(.file, zh: "\(file) 不是 Excel 工作簿（.xlsx）", en: "\(file) is not an Excel workbook (.xlsx)")
+        let notWorkbook = RegistryError(
+            .file, zh: "\(file) 不是 Excel 工作簿（.xlsx）", en: "\(file) is not an Excel workbook (.xlsx)")
         guard let archive = try? Archive(data: data, accessMode: .read) else { throw notWorkbook }
         func part(_ path: String) throws -> Data? {
             guard let entry = archive[path] else { return nil }
             guard entry.uncompressedSize <= Self.maxPart else {
-                throw RegistryError(.file, zh: "\(file) 的内容过大，不像登记表", en: "\(file) unpacks to more than a registry holds")
+                throw RegistryError(
+                    .file, zh: "\(file) 的内容过大，不像登记表", en: "\(file) unpacks to more than a registry holds")
             }
             var bytes = Data()
             do {
@@ -48,22 +51,29 @@ public struct XLSXFile: CSVRows, Sendable {
         }
         guard let workbook = try part("xl/workbook.xml").map(XMLTree.parse) ?? nil else { throw notWorkbook }
         let relations = try part("xl/_rels/workbook.xml.rels").flatMap(XMLTree.parse)
-        let targets = Dictionary((relations?.all("Relationship") ?? []).compactMap { r in r["Id"].flatMap { id in r["Target"].map { (id, $0) } } },
-                                 uniquingKeysWith: { a, _ in a })
+        let targets = Dictionary(
+            (relations?.all("Relationship") ?? []).compactMap { r in
+                r["Id"].flatMap { id in r["Target"].map { (id, $0) } }
+            },
+            uniquingKeysWith: { a, _ in a })
         let sheetNodes = workbook.all("sheet")
         sheets = sheetNodes.compactMap { $0["name"] }
         guard let chosen = wanted.map({ name in sheetNodes.first { $0["name"] == name } }) ?? sheetNodes.first else {
-            throw RegistryError(.file, zh: "工作簿里没有名为“\(wanted ?? "")”的工作表（有：\(sheets.joined(separator: "、"))）",
-                                en: "the workbook has no sheet named \"\(wanted ?? "")\" (it has: \(sheets.joined(separator: ", ")))")
+            throw RegistryError(
+                .file, zh: "工作簿里没有名为“\(wanted ?? "")”的工作表（有：\(sheets.joined(separator: "、"))）",
+                en: "the workbook has no sheet named \"\(wanted ?? "")\" (it has: \(sheets.joined(separator: ", ")))")
         }
         sheet = chosen["name"] ?? ""
-        guard let rid = chosen["r:id"] ?? chosen.attributes.first(where: { $0.key.hasSuffix(":id") })?.value, let target = targets[rid] else { throw notWorkbook }
+        guard let rid = chosen["r:id"] ?? chosen.attributes.first(where: { $0.key.hasSuffix(":id") })?.value,
+            let target = targets[rid]
+        else { throw notWorkbook }
         let sheetPath = target.hasPrefix("/") ? String(target.dropFirst()) : "xl/" + target
         let date1904 = workbook.all("workbookPr").first?["date1904"].map { $0 == "1" || $0 == "true" } ?? false
-        let shared = try part("xl/sharedStrings.xml").flatMap(XMLTree.parse)?.children.filter { $0.name == "si" }.map { si in
-            // Rich text: the runs' texts, without the phonetic guide (rPh) Japanese workbooks add.
-            si.all("t", skipping: "rPh").map(\.text).joined()
-        } ?? []
+        let shared =
+            try part("xl/sharedStrings.xml").flatMap(XMLTree.parse)?.children.filter { $0.name == "si" }.map { si in
+                // Rich text: the runs' texts, without the phonetic guide (rPh) Japanese workbooks add.
+                si.all("t", skipping: "rPh").map(\.text).joined()
+            } ?? []
         let dateStyles = try Self.dateStyles(part("xl/styles.xml").flatMap(XMLTree.parse))
         guard let sheetXML = try part(sheetPath), let tree = XMLTree.parse(sheetXML) else { throw notWorkbook }
 
@@ -95,7 +105,11 @@ public struct XLSXFile: CSVRows, Sendable {
     }
 
     public func locatingHeader(within: Int, _ isHeader: ([String]) -> Bool) throws -> XLSXFile? {
-        guard let at = all.prefix(within).firstIndex(where: { isHeader($0.fields.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }) }) else { return nil }
+        guard
+            let at = all.prefix(within).firstIndex(where: {
+                isHeader($0.fields.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) })
+            })
+        else { return nil }
         var copy = self
         copy.header = all[at].fields.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
         copy.rows = Array(all.dropFirst(at + 1))
@@ -107,7 +121,8 @@ public struct XLSXFile: CSVRows, Sendable {
 
     /// A1-style reference → zero-based column.
     static func columnIndex(_ reference: String) -> Int? {
-        var n = 0, seen = false
+        var n = 0
+        var seen = false
         for scalar in reference.unicodeScalars {
             guard scalar.value >= 65 && scalar.value <= 90 else { break }
             n = n * 26 + Int(scalar.value - 64)
@@ -139,7 +154,8 @@ public struct XLSXFile: CSVRows, Sendable {
     /// 15 significant digits, as Excel shows it (36.799999999999997 → 36.8).
     static func number(_ raw: String) -> String {
         if let decimal = Decimal(string: raw, locale: Locale(identifier: "en_US_POSIX")), decimal.isFinite {
-            var rounded = decimal, value = decimal
+            var rounded = decimal
+            var value = decimal
             NSDecimalRound(&rounded, &value, 0, .plain)
             if rounded == decimal { return "\(rounded)" }
         }
@@ -165,7 +181,8 @@ public struct XLSXFile: CSVRows, Sendable {
             return builtinDates.contains(id)
         }
         let xfs = styles.children.first { $0.name == "cellXfs" }?.children.filter { $0.name == "xf" } ?? []
-        return Set(xfs.enumerated().compactMap { i, xf in xf["numFmtId"].flatMap(Int.init).map(isDate) == true ? i : nil })
+        return Set(
+            xfs.enumerated().compactMap { i, xf in xf["numFmtId"].flatMap(Int.init).map(isDate) == true ? i : nil })
     }
 }
 
@@ -212,8 +229,10 @@ final class XMLTree: @unchecked Sendable {
         var root: XMLTree?
         var stack: [XMLTree] = []
 
-        func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
-                    attributes: [String: String] = [:]) {
+        func parser(
+            _ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
+            attributes: [String: String] = [:]
+        ) {
             let local = name.split(separator: ":").last.map(String.init) ?? name
             let node = XMLTree(name: local, attributes: attributes)
             if let parent = stack.last { parent.children.append(node) } else { root = node }

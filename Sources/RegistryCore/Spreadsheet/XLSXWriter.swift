@@ -23,21 +23,27 @@ public enum XLSXWriter {
         let archive = try Archive(accessMode: .create)
         let parts: [(String, String)] = [
             ("[Content_Types].xml", contentTypes), ("_rels/.rels", rootRels), ("xl/workbook.xml", workbook(sheet.name)),
-            ("xl/_rels/workbook.xml.rels", workbookRels), ("xl/styles.xml", styles), ("xl/worksheets/sheet1.xml", worksheet(sheet)),
+            ("xl/_rels/workbook.xml.rels", workbookRels), ("xl/styles.xml", styles),
+            ("xl/worksheets/sheet1.xml", worksheet(sheet)),
         ]
         for (path, xml) in parts {
             let bytes = Data(xml.utf8)
-            try archive.addEntry(with: path, type: .file, uncompressedSize: Int64(bytes.count), compressionMethod: .deflate) { position, size in
+            try archive.addEntry(
+                with: path, type: .file, uncompressedSize: Int64(bytes.count), compressionMethod: .deflate
+            ) { position, size in
                 bytes.subdata(in: Int(position)..<Int(position) + size)
             }
         }
-        guard let data = archive.data else { throw RegistryError(.file, zh: "无法生成 Excel 文件", en: "could not build the workbook") }
+        guard let data = archive.data else {
+            throw RegistryError(.file, zh: "无法生成 Excel 文件", en: "could not build the workbook")
+        }
         return data
     }
 
     /// Column letters of a zero-based index: 0 → A, 25 → Z, 26 → AA.
     static func column(_ index: Int) -> String {
-        var n = index + 1, letters = ""
+        var n = index + 1
+        var letters = ""
         while n > 0 {
             let r = (n - 1) % 26
             letters = String(UnicodeScalar(65 + r)!) + letters
@@ -66,7 +72,12 @@ public enum XLSXWriter {
         let text = Set(sheet.header.indices.filter { CSV.textHeaders.contains(sheet.header[$0].lowercased()) })
         // Widths in characters, a CJK character counting two, within 6…50.
         let widths = sheet.header.indices.map { i in
-            min(50, max(6, ([sheet.header[i]] + sheet.rows.prefix(1000).map { i < $0.count ? $0[i] : "" }).map(\.displayWidth).max()! + 2))
+            min(
+                50,
+                max(
+                    6,
+                    ([sheet.header[i]] + sheet.rows.prefix(1000).map { i < $0.count ? $0[i] : "" }).map(\.displayWidth)
+                        .max()! + 2))
         }
         var xml = """
             <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
@@ -74,14 +85,17 @@ public enum XLSXWriter {
             <sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/></sheetView></sheetViews>\
             <cols>
             """
-        for (i, width) in widths.enumerated() { xml += "<col min=\"\(i + 1)\" max=\"\(i + 1)\" width=\"\(width)\" customWidth=\"1\"/>" }
+        for (i, width) in widths.enumerated() {
+            xml += "<col min=\"\(i + 1)\" max=\"\(i + 1)\" width=\"\(width)\" customWidth=\"1\"/>"
+        }
         xml += "</cols><sheetData>"
         for (r, row) in ([sheet.header] + sheet.rows).enumerated() {
             xml += "<row r=\"\(r + 1)\">"
             for (c, value) in row.enumerated() where !value.isEmpty || text.contains(c) {
                 // Style 1: the header (bold); 2: text format (@) for the text columns; 0: general.
                 let style = r == 0 ? 1 : text.contains(c) ? 2 : 0
-                xml += "<c r=\"\(column(c))\(r + 1)\" t=\"inlineStr\" s=\"\(style)\"><is><t xml:space=\"preserve\">\(escape(value))</t></is></c>"
+                xml +=
+                    "<c r=\"\(column(c))\(r + 1)\" t=\"inlineStr\" s=\"\(style)\"><is><t xml:space=\"preserve\">\(escape(value))</t></is></c>"
             }
             xml += "</row>"
         }

@@ -11,7 +11,9 @@ public enum Backup {
     public static func copy(_ source: any DatabaseReader, to path: String) throws -> Int64 {
         let manager = FileManager.default
         if manager.fileExists(atPath: path) {
-            throw RegistryError(.file, zh: "\(path) 已存在：备份不覆盖已有文件，请换一个文件名", en: "\(path) exists: a backup never overwrites; choose another name")
+            throw RegistryError(
+                .file, zh: "\(path) 已存在：备份不覆盖已有文件，请换一个文件名",
+                en: "\(path) exists: a backup never overwrites; choose another name")
         }
         let partial = path + ".part"
         try? manager.removeItem(atPath: partial)
@@ -25,7 +27,10 @@ public enum Backup {
             try source.backup(to: destination, pagesPerStep: 1000)
             let check = try destination.read { try String.fetchOne($0, sql: "PRAGMA quick_check") }
             try destination.close()
-            guard check == "ok" else { throw RegistryError(.file, zh: "备份校验未通过：\(check ?? "")", en: "the copy failed its check: \(check ?? "")") }
+            guard check == "ok" else {
+                throw RegistryError(
+                    .file, zh: "备份校验未通过：\(check ?? "")", en: "the copy failed its check: \(check ?? "")")
+            }
             try manager.moveItem(atPath: partial, toPath: path)
         } catch {
             try? manager.removeItem(atPath: partial)

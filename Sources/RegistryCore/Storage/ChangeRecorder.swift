@@ -35,7 +35,8 @@ public struct ChangeRecorder {
 
     /// Updates a row from its previous state and logs the columns that changed; does nothing when none did.
     public mutating func update<R: SyncedRecord>(_ record: R, from old: R) throws {
-        let new = try record.databaseDictionary, before = try old.databaseDictionary
+        let new = try record.databaseDictionary
+        let before = try old.databaseDictionary
         let changed = new.filter { before[$0.key] != $0.value }
         if changed.isEmpty { return }
         try Self.refuseBroken(R.databaseTableName, Array(changed.keys), Array(changed.values))
@@ -56,25 +57,32 @@ public struct ChangeRecorder {
     /// 1-million-character name once blocked a village's whole queue at the county's size limit. The entry points
     /// check the rest of the rules on what a clerk types (`IntakeForm`); typed records cannot break them.
     static func refuseBroken(_ table: String, _ names: [String], _ values: [DatabaseValue]) throws {
-        guard let (column, reason) = SyncedRules.lengthProblem(table: table, names: names, values: values.map(ColumnValue.init)) else { return }
+        guard
+            let (column, reason) = SyncedRules.lengthProblem(
+                table: table, names: names, values: values.map(ColumnValue.init))
+        else { return }
         throw refusal(table, column, reason)
     }
 
     /// The refusal of `table.column` for `reason`, naming the clerk's field where there is one.
     static func refusal(_ table: String, _ column: String, _ reason: Localized) -> RegistryError {
-        Field(rawValue: column).map { RegistryError($0, reason) } ?? RegistryError(nil, SyncedRules.named(table, column, reason))
+        Field(rawValue: column).map { RegistryError($0, reason) }
+            ?? RegistryError(nil, SyncedRules.named(table, column, reason))
     }
 
     private mutating func log(_ table: String, _ pk: String, _ scope: String, json: String) throws {
         hlc = hlc.tick(now: clock.milliseconds)
-        try ChangeLog.append(db, table: table, pk: pk, json: json, hlc: hlc.raw, origin: site, originSeq: nil, scope: scope)
+        try ChangeLog.append(
+            db, table: table, pk: pk, json: json, hlc: hlc.raw, origin: site, originSeq: nil, scope: scope)
         entries += 1
     }
 
     /// Runs `body` with a recorder for `site` inside the caller's write transaction and persists the clock after
     /// it: the one shape every writer (village registry, county server) uses.
-    public static func recording<T>(_ db: Database, site: String, clock: RegistryClock,
-                                    _ body: (inout ChangeRecorder) throws -> T) throws -> T {
+    public static func recording<T>(
+        _ db: Database, site: String, clock: RegistryClock,
+        _ body: (inout ChangeRecorder) throws -> T
+    ) throws -> T {
         var recorder = try ChangeRecorder(db: db, site: site, clock: clock)
         let result = try body(&recorder)
         try recorder.finish()
@@ -111,7 +119,8 @@ struct InsertShape: Sendable {
 
     private init(table: String, names: [String]) {
         self.names = names
-        sql = "INSERT INTO \(table) (" + names.joined(separator: ", ") + ") VALUES ("
+        sql =
+            "INSERT INTO \(table) (" + names.joined(separator: ", ") + ") VALUES ("
             + Array(repeating: "?", count: names.count).joined(separator: ", ") + ")"
         order = names.indices.sorted { names[$0] < names[$1] }
         rules = names.map { SyncedRules.tables[table]?[$0] }
@@ -125,7 +134,9 @@ struct InsertShape: Sendable {
     /// The first value longer than its column's rule allows, and why.
     func overLimit(_ values: [DatabaseValue]) -> (Int, Localized)? {
         for (i, rule) in rules.enumerated() {
-            if let rule, case .string = values[i].storage, let problem = rule.lengthProblem(ColumnValue(values[i])) { return (i, problem) }
+            if let rule, case .string = values[i].storage, let problem = rule.lengthProblem(ColumnValue(values[i])) {
+                return (i, problem)
+            }
         }
         return nil
     }

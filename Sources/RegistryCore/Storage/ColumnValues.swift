@@ -49,7 +49,8 @@ public struct ColumnValues: Sendable, Hashable {
     }
 
     private static func scanNames(_ bytes: UnsafeBufferPointer<UInt8>) -> [String]? {
-        let quote = UInt8(ascii: "\""), backslash = UInt8(ascii: "\\")
+        let quote = UInt8(ascii: "\"")
+        let backslash = UInt8(ascii: "\\")
         guard bytes.first == UInt8(ascii: "{") else { return nil }
         var names: [String] = []
         var i = 1
@@ -61,7 +62,10 @@ public struct ColumnValues: Sendable, Hashable {
                 var end = i + 1
                 var escaped = false
                 while end < bytes.count && bytes[end] != quote {
-                    if bytes[end] == backslash { escaped = true; end += 1 }
+                    if bytes[end] == backslash {
+                        escaped = true
+                        end += 1
+                    }
                     end += 1
                 }
                 guard end < bytes.count else { return nil }
@@ -85,10 +89,15 @@ public struct ColumnValues: Sendable, Hashable {
         let value: ColumnValue
         init(from decoder: any Decoder) throws {
             let container = try decoder.singleValueContainer()
-            if container.decodeNil() { value = .null }
-            else if let n = try? container.decode(Int64.self) { value = .integer(n) }
-            else if let d = try? container.decode(Double.self) { value = .real(d) }
-            else { value = .string(try container.decode(String.self)) }
+            if container.decodeNil() {
+                value = .null
+            } else if let n = try? container.decode(Int64.self) {
+                value = .integer(n)
+            } else if let d = try? container.decode(Double.self) {
+                value = .real(d)
+            } else {
+                value = .string(try container.decode(String.self))
+            }
         }
     }
 

@@ -10,10 +10,14 @@ extension KnownRows {
     /// rather than by the insert. (The county first applies a push without that probe, which costs a lookup per new
     /// row, and probes only when an insert finds its id taken: see `MergePlan.IDTaken`.) For a deletion of a row
     /// about a person, also whether that person is deleted.
-    public static func load(_ changes: [Change], scopes: [String]?, probeForeign: Bool = true, db: Database) throws -> KnownRows {
+    public static func load(_ changes: [Change], scopes: [String]?, probeForeign: Bool = true, db: Database) throws
+        -> KnownRows
+    {
         var known = KnownRows()
         var byTable: [String: Set<String>] = [:]
-        for change in changes where SyncedTables.nameSet.contains(change.table) { byTable[change.table, default: []].insert(change.pk) }
+        for change in changes where SyncedTables.nameSet.contains(change.table) {
+            byTable[change.table, default: []].insert(change.pk)
+        }
         for (table, pks) in byTable {
             var rows: [String: Row] = [:]
             let all = Array(pks)
@@ -34,9 +38,11 @@ extension KnownRows {
                 for start in stride(from: 0, to: unseen.count, by: 500) {
                     let chunk = Array(unseen[start..<min(start + 500, unseen.count)])
                     // `table` is one of the synced tables (filtered above), never a pushed string.
-                    let taken = try String.fetchAll(db, sql: "SELECT id FROM \(table) WHERE id IN ("
-                                                    + Array(repeating: "?", count: chunk.count).joined(separator: ", ") + ")",
-                                                    arguments: StatementArguments(chunk))
+                    let taken = try String.fetchAll(
+                        db,
+                        sql: "SELECT id FROM \(table) WHERE id IN ("
+                            + Array(repeating: "?", count: chunk.count).joined(separator: ", ") + ")",
+                        arguments: StatementArguments(chunk))
                     for pk in taken { rows[pk] = Row(foreign: true) }
                 }
             }
@@ -59,7 +65,9 @@ extension KnownRows {
         for change in deletions {
             let person: String?
             if change.table == MeasureEvent.databaseTableName {
-                person = try value(change.table, change.pk, "measure_id").flatMap { try value(Measure.databaseTableName, $0, "person_id") }
+                person = try value(change.table, change.pk, "measure_id").flatMap {
+                    try value(Measure.databaseTableName, $0, "person_id")
+                }
             } else {
                 person = try value(change.table, change.pk, "person_id")
             }

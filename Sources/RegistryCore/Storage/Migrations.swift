@@ -34,8 +34,13 @@ extension DatabaseMigrator {
             return try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations").filter { !known.contains($0) }
         }
         if let newest = unknown.sorted().last {
-            throw RegistryError(.file, zh: "这个数据库已由更新版本的 \(program) 使用过（数据结构 \(newest)），本程序只认识到 \(migrations.last ?? "")。请安装能识别 \(newest) 的新版 \(program) 后再打开；本程序没有改动该文件",
-                                en: "this database was used by a newer \(program) (schema \(newest)); this one knows up to \(migrations.last ?? ""). Install a \(program) that knows \(newest), then open it again; the file was not changed")
+            throw RegistryError(
+                .file,
+                zh:
+                    "这个数据库已由更新版本的 \(program) 使用过（数据结构 \(newest)），本程序只认识到 \(migrations.last ?? "")。请安装能识别 \(newest) 的新版 \(program) 后再打开；本程序没有改动该文件",
+                en:
+                    "this database was used by a newer \(program) (schema \(newest)); this one knows up to \(migrations.last ?? ""). Install a \(program) that knows \(newest), then open it again; the file was not changed"
+            )
         }
         try migrate(writer)
     }

@@ -25,8 +25,10 @@ public final class Registry: Sendable {
 
     /// Opens (creating if needed) the registry file at `path`. The file is created readable by its owner only:
     /// it holds id numbers and phones. WAL and a busy timeout let two clerks write the same file at once.
-    public static func open(path: String, now: @escaping @Sendable () -> Date,
-                            ids makeIDs: ((RegistryClock) -> IDGenerator)? = nil) throws -> Registry {
+    public static func open(
+        path: String, now: @escaping @Sendable () -> Date,
+        ids makeIDs: ((RegistryClock) -> IDGenerator)? = nil
+    ) throws -> Registry {
         if !FileManager.default.fileExists(atPath: path) {
             let fd = Foundation.open(path, O_CREAT | O_WRONLY, 0o600)
             guard fd >= 0 else {
@@ -42,8 +44,9 @@ public final class Registry: Sendable {
         do {
             pool = try DatabasePool(path: path, configuration: config)
         } catch {
-            throw RegistryError(.file, zh: "无法打开数据库文件 \(path)（不是登记库文件？）",
-                                en: "cannot open the database file \(path) (not a registry file?)")
+            throw RegistryError(
+                .file, zh: "无法打开数据库文件 \(path)（不是登记库文件？）",
+                en: "cannot open the database file \(path) (not a registry file?)")
         }
         let clock = RegistryClock(timeZone: .shanghai, now: now)
         return try Registry(writer: pool, clock: clock, ids: makeIDs?(clock) ?? .v7(clock: clock))
@@ -55,8 +58,10 @@ public final class Registry: Sendable {
     }
 
     /// Sets up a new registry for a village. Refused when the registry already belongs to another village.
-    public func initialize(village code: String, name: String, timeZone: String? = nil, deadline: String? = nil,
-                           policyVersion: String? = nil, policyDocument: String? = nil) throws -> RegistrySettings {
+    public func initialize(
+        village code: String, name: String, timeZone: String? = nil, deadline: String? = nil,
+        policyVersion: String? = nil, policyDocument: String? = nil
+    ) throws -> RegistrySettings {
         let village = try Validate.areaCode(code, field: .village, lengths: [12])
         let villageName = try Validate.required(name, field: .villageName)
         if let timeZone, TimeZone(identifier: timeZone) == nil {
@@ -68,8 +73,9 @@ public final class Registry: Sendable {
         }
         return try writer.write { db in
             if let existing = try Setting.get(db, .village), existing != village {
-                throw RegistryError(.village, zh: "此登记库已属于 \(existing)，不能改为 \(village)",
-                                    en: "this registry already belongs to \(existing), not \(village)")
+                throw RegistryError(
+                    .village, zh: "此登记库已属于 \(existing)，不能改为 \(village)",
+                    en: "this registry already belongs to \(existing), not \(village)")
             }
             try Setting.set(db, .village, village)
             try Setting.set(db, .villageName, villageName)

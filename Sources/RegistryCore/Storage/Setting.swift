@@ -4,8 +4,14 @@ import GRDB
 /// The registry's local settings (never synced): which village it is, its site id, time zone, deadline, the
 /// clock, sync cursors.
 enum Setting: String, CaseIterable {
-    case village, villageName = "village_name", site, timeZone = "time_zone", deadline, hlc
-    case policyVersion = "policy_version", policyDocument = "policy_document", reporter
+    case village
+    case villageName = "village_name"
+    case site
+    case timeZone = "time_zone"
+    case deadline, hlc
+    case policyVersion = "policy_version"
+    case policyDocument = "policy_document"
+    case reporter
     /// The latest time the county server told this registry (at a sync): a time known to have passed.
     case serverTime = "server_time"
     /// The day the registry was set up: no daily report was due before it.
@@ -21,8 +27,10 @@ enum Setting: String, CaseIterable {
 
     static func set(_ db: Database, _ key: Setting, _ value: String?) throws {
         if let value {
-            try db.execute(sql: "INSERT INTO setting (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                           arguments: [key.rawValue, value])
+            try db.execute(
+                sql:
+                    "INSERT INTO setting (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                arguments: [key.rawValue, value])
         } else {
             try db.execute(sql: "DELETE FROM setting WHERE key = ?", arguments: [key.rawValue])
         }
@@ -49,12 +57,14 @@ public struct RegistrySettings: Sendable, Equatable {
 
     static func load(_ db: Database) throws -> RegistrySettings {
         guard let village = try Setting.get(db, .village), let site = try Setting.get(db, .site) else {
-            throw RegistryError(nil, zh: "登记库尚未初始化：请先运行 registry init --village 代码 --name 村名",
-                                en: "the registry is not initialised: run registry init --village CODE --name NAME")
+            throw RegistryError(
+                nil, zh: "登记库尚未初始化：请先运行 registry init --village 代码 --name 村名",
+                en: "the registry is not initialised: run registry init --village CODE --name NAME")
         }
         return RegistrySettings(
             village: village, villageName: try Setting.get(db, .villageName) ?? "", site: site,
-            timeZone: try Setting.get(db, .timeZone) ?? "Asia/Shanghai", deadline: try Setting.get(db, .deadline) ?? "17:00",
+            timeZone: try Setting.get(db, .timeZone) ?? "Asia/Shanghai",
+            deadline: try Setting.get(db, .deadline) ?? "17:00",
             policyVersion: try Setting.get(db, .policyVersion))
     }
 }
@@ -84,8 +94,10 @@ public enum LocalSettings {
     /// Sets (or with nil, removes) `key`.
     public static func set(_ db: Database, _ key: String, _ value: String?) throws {
         if let value {
-            try db.execute(sql: "INSERT INTO setting (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                           arguments: [key, value])
+            try db.execute(
+                sql:
+                    "INSERT INTO setting (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                arguments: [key, value])
         } else {
             try db.execute(sql: "DELETE FROM setting WHERE key = ?", arguments: [key])
         }

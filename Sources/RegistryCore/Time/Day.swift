@@ -12,7 +12,9 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// Parses exactly `YYYY-MM-DD` from its UTF-8 bytes; nil for anything else.
     init?<Bytes: Collection>(canonical bytes: Bytes) where Bytes.Element == UInt8 {
         guard bytes.count == 10 else { return nil }
-        var y = 0, m = 0, d = 0
+        var y = 0
+        var m = 0
+        var d = 0
         for (i, byte) in bytes.enumerated() {
             if i == 4 || i == 7 {
                 guard byte == UInt8(ascii: "-") else { return nil }
@@ -28,7 +30,7 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// A day from its year, month and day, or nil when the date does not exist (30 February, month 13).
     public init?(year: Int, month: Int, day: Int) {
         guard (1...9999).contains(year), (1...12).contains(month),
-              (1...Day.daysIn(month: month, year: year)).contains(day)
+            (1...Day.daysIn(month: month, year: year)).contains(day)
         else { return nil }
         ordinal = Day.daysFromCivil(year, month, day)
     }
@@ -55,7 +57,7 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
         } else {
             let pieces = t.split(whereSeparator: { $0 == "-" || $0 == "/" || $0 == "." })
             guard pieces.count == 3, pieces[0].count == 4, (1...2).contains(pieces[1].count),
-                  (1...2).contains(pieces[2].count)
+                (1...2).contains(pieces[2].count)
             else { return nil }
             for piece in pieces {
                 guard piece.allSatisfy({ $0.isASCII && $0.isNumber }), let n = Int(piece) else { return nil }
@@ -121,8 +123,10 @@ extension Day: Codable {
     public init(from decoder: any Decoder) throws {
         let text = try decoder.singleValueContainer().decode(String.self)
         guard let day = Day(text) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath,
-                                                    debugDescription: "not a YYYY-MM-DD date: \(text)"))
+            throw DecodingError.dataCorrupted(
+                .init(
+                    codingPath: decoder.codingPath,
+                    debugDescription: "not a YYYY-MM-DD date: \(text)"))
         }
         self = day
     }

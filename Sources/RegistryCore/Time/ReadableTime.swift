@@ -10,7 +10,9 @@ public enum ReadableTime {
 
     /// `7月10日 16:58`, for lists read on a screen the same year.
     public static func short(_ iso: String) -> String {
-        guard let (day, hour, minute) = parts(iso), let month = Int(day.dropFirst(5).prefix(2)), let dom = Int(day.suffix(2)) else {
+        guard let (day, hour, minute) = parts(iso), let month = Int(day.dropFirst(5).prefix(2)),
+            let dom = Int(day.suffix(2))
+        else {
             return iso
         }
         return "\(month)月\(dom)日 \(hour):\(minute)"
@@ -34,8 +36,10 @@ public enum ReadableTime {
     /// The day, hour and minute as written, when `iso` starts `YYYY-MM-DDTHH:MM`.
     private static func parts(_ iso: String) -> (String, Substring, Substring)? {
         let chars = Array(iso.utf8)
-        guard chars.count >= 16, chars[10] == UInt8(ascii: "T") || chars[10] == UInt8(ascii: " "), chars[13] == UInt8(ascii: ":"),
-              let day = Day(String(iso.prefix(10))) else { return nil }
+        guard chars.count >= 16, chars[10] == UInt8(ascii: "T") || chars[10] == UInt8(ascii: " "),
+            chars[13] == UInt8(ascii: ":"),
+            let day = Day(String(iso.prefix(10)))
+        else { return nil }
         let time = iso.dropFirst(11)
         return ("\(day)", time.prefix(2), time.dropFirst(3).prefix(2))
     }

@@ -73,7 +73,8 @@ extension RegistryClock {
         let parts = text.split(separator: " ")
         guard let first = parts.first, let day = Day(String(first)) else { return nil }
         let time = parts.count > 1 ? (try? LocalTimeOfDay(String(parts[1]), field: .time)) : nil
-        return RegistryClock(timeZone: .shanghai, now: { Date() }).instant(day, hour: time?.hour ?? 9, minute: time?.minute ?? 0)
+        return RegistryClock(timeZone: .shanghai, now: { Date() }).instant(
+            day, hour: time?.hour ?? 9, minute: time?.minute ?? 0)
     }
 }
 

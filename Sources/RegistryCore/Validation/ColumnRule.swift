@@ -17,8 +17,10 @@ public struct ColumnRule: Sendable {
     /// The format check of a non-null value of the right storage: nil when it passes, else why not.
     let check: @Sendable (ColumnValue) -> Localized?
 
-    init(_ storage: Storage, nullable: Bool = false, limit: Int? = nil,
-         check: @escaping @Sendable (ColumnValue) -> Localized? = { _ in nil }) {
+    init(
+        _ storage: Storage, nullable: Bool = false, limit: Int? = nil,
+        check: @escaping @Sendable (ColumnValue) -> Localized? = { _ in nil }
+    ) {
         self.storage = storage
         self.nullable = nullable
         self.limit = limit
@@ -28,7 +30,9 @@ public struct ColumnRule: Sendable {
     /// Why a text `value` is longer than the rule allows, or nil: the cheap check the village's change recorder makes
     /// on every row it writes (its records are typed, so only their free text can be out of bounds).
     func lengthProblem(_ value: ColumnValue) -> Localized? {
-        guard let limit, case .string(let s) = value, s.utf8.count > limit, s.unicodeScalars.count > limit else { return nil }
+        guard let limit, case .string(let s) = value, s.utf8.count > limit, s.unicodeScalars.count > limit else {
+            return nil
+        }
         return Localized(zh: "超过 \(limit) 个字", en: "is longer than \(limit) characters")
     }
 
@@ -38,14 +42,15 @@ public struct ColumnRule: Sendable {
         case .null:
             return nullable ? nil : Localized(zh: "不能为空", en: "must not be null")
         case .string where storage == .text, .integer where storage == .integer, .real where storage == .real,
-             .integer where storage == .real:
+            .integer where storage == .real:
             return check(value)
         default:
-            let expected = switch storage {
-            case .text: ("文本", "text")
-            case .integer: ("整数", "a whole number")
-            case .real: ("数字", "a number")
-            }
+            let expected =
+                switch storage {
+                case .text: ("文本", "text")
+                case .integer: ("整数", "a whole number")
+                case .real: ("数字", "a number")
+                }
             return Localized(zh: "应为\(expected.0)", en: "must be \(expected.1)")
         }
     }
@@ -79,9 +84,11 @@ extension ColumnRule {
 
     /// Whether `s` is a plain identifier (a row or site id).
     public static func isIdentifier(_ s: String) -> Bool {
-        (1...64).contains(s.utf8.count) && s.utf8.allSatisfy {
-            (0x30...0x39).contains($0) || (0x41...0x5A).contains($0) || (0x61...0x7A).contains($0) || $0 == 0x2D || $0 == 0x5F || $0 == 0x2E
-        }
+        (1...64).contains(s.utf8.count)
+            && s.utf8.allSatisfy {
+                (0x30...0x39).contains($0) || (0x41...0x5A).contains($0) || (0x61...0x7A).contains($0) || $0 == 0x2D
+                    || $0 == 0x5F || $0 == 0x2E
+            }
     }
 
     /// An administrative code of one of `lengths` digits.
@@ -98,28 +105,33 @@ extension ColumnRule {
 
     /// A date in the stored form `YYYY-MM-DD`.
     static let day = ColumnRule(.text) { value in
-        Day(canonical: value.text.utf8) == nil ? Localized(zh: "不是 YYYY-MM-DD 格式的日期", en: "is not a YYYY-MM-DD date") : nil
+        Day(canonical: value.text.utf8) == nil
+            ? Localized(zh: "不是 YYYY-MM-DD 格式的日期", en: "is not a YYYY-MM-DD date") : nil
     }
 
     /// An instant as the registry stores it: `YYYY-MM-DDTHH:MM:SS+HH:MM` (or `Z`).
     static let timestamp = ColumnRule(.text) { value in
-        ColumnRule.isTimestamp(value.text) ? nil
+        ColumnRule.isTimestamp(value.text)
+            ? nil
             : Localized(zh: "不是 YYYY-MM-DDTHH:MM:SS+08:00 格式的时间", en: "is not a YYYY-MM-DDTHH:MM:SS+08:00 time")
     }
 
     static func isTimestamp(_ s: String) -> Bool {
         let b = Array(s.utf8)
         guard b.count == 25 || b.count == 20, Day(canonical: s.utf8.prefix(10)) != nil, b[10] == 0x54,
-              twoDigits(b, 11, max: 23), b[13] == 0x3A, twoDigits(b, 14, max: 59), b[16] == 0x3A, twoDigits(b, 17, max: 59)
+            twoDigits(b, 11, max: 23), b[13] == 0x3A, twoDigits(b, 14, max: 59), b[16] == 0x3A,
+            twoDigits(b, 17, max: 59)
         else { return false }
         if b.count == 20 { return b[19] == 0x5A }
-        return (b[19] == 0x2B || b[19] == 0x2D) && twoDigits(b, 20, max: 14) && b[22] == 0x3A && twoDigits(b, 23, max: 59)
+        return (b[19] == 0x2B || b[19] == 0x2D) && twoDigits(b, 20, max: 14) && b[22] == 0x3A
+            && twoDigits(b, 23, max: 59)
     }
 
     /// A local time `YYYY-MM-DD HH:MM` (when a check was taken).
     static let localTime = ColumnRule(.text) { value in
         let b = Array(value.text.utf8)
-        let ok = b.count == 16 && Day(canonical: value.text.utf8.prefix(10)) != nil && b[10] == 0x20
+        let ok =
+            b.count == 16 && Day(canonical: value.text.utf8.prefix(10)) != nil && b[10] == 0x20
             && twoDigits(b, 11, max: 23) && b[13] == 0x3A && twoDigits(b, 14, max: 59)
         return ok ? nil : Localized(zh: "不是 YYYY-MM-DD HH:MM 格式的时间", en: "is not a YYYY-MM-DD HH:MM time")
     }
@@ -133,8 +145,9 @@ extension ColumnRule {
     static func choice<T: RawRepresentable<String> & CaseIterable>(_ type: T.Type) -> ColumnRule {
         ColumnRule(.text) { value in
             T(rawValue: value.text) == nil
-                ? Localized(zh: "不是可选值之一（\(T.allCases.map(\.rawValue).joined(separator: ", "))）",
-                            en: "is not one of \(T.allCases.map(\.rawValue).joined(separator: ", "))")
+                ? Localized(
+                    zh: "不是可选值之一（\(T.allCases.map(\.rawValue).joined(separator: ", "))）",
+                    en: "is not one of \(T.allCases.map(\.rawValue).joined(separator: ", "))")
                 : nil
         }
     }
@@ -148,7 +161,9 @@ extension ColumnRule {
     static func integer(_ range: ClosedRange<Int64>) -> ColumnRule {
         ColumnRule(.integer) { value in
             guard let n = value.integerValue, range.contains(n) else {
-                return Localized(zh: "应在 \(range.lowerBound)–\(range.upperBound) 之间", en: "must be from \(range.lowerBound) to \(range.upperBound)")
+                return Localized(
+                    zh: "应在 \(range.lowerBound)–\(range.upperBound) 之间",
+                    en: "must be from \(range.lowerBound) to \(range.upperBound)")
             }
             return nil
         }
@@ -158,7 +173,9 @@ extension ColumnRule {
     static func real(_ range: ClosedRange<Double>) -> ColumnRule {
         ColumnRule(.real) { value in
             guard let d = value.doubleValue, d.isFinite, range.contains(d) else {
-                return Localized(zh: "应在 \(range.lowerBound)–\(range.upperBound) 之间", en: "must be from \(range.lowerBound) to \(range.upperBound)")
+                return Localized(
+                    zh: "应在 \(range.lowerBound)–\(range.upperBound) 之间",
+                    en: "must be from \(range.lowerBound) to \(range.upperBound)")
             }
             return nil
         }

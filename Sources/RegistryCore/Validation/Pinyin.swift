@@ -5,7 +5,9 @@ import Foundation
 public enum Pinyin {
     /// The name's syllables, lowercase without tones: 张伟 → ["zhang", "wei"]; a Latin name stays as its words.
     public static func syllables(_ name: String) -> [String] {
-        let latin = name.applyingTransform(.toLatin, reverse: false)?.applyingTransform(.stripDiacritics, reverse: false) ?? name
+        let latin =
+            name.applyingTransform(.toLatin, reverse: false)?.applyingTransform(.stripDiacritics, reverse: false)
+            ?? name
         return latin.lowercased().split(whereSeparator: { !$0.isLetter }).map(String.init)
     }
 

@@ -25,32 +25,40 @@ public struct ResidentID: Hashable, Sendable {
         if compact.isEmpty { throw RegistryError.missing(.idNumber) }
         // Excel shows a long number in scientific notation and keeps 15 digits: the number is lost, not mistyped.
         if compact.wholeMatch(of: /[0-9](\.[0-9]+)?E\+?[0-9]+/) != nil {
-            throw RegistryError(.idNumber, zh: "“\(text)”是被 Excel 改成的科学计数法，号码已丢失末几位；请把该列设为“文本”格式后重新输入身份证号",
-                                en: "\"\(text)\" is Excel's scientific notation and the last digits are lost; set the column to Text and type the id numbers again")
+            throw RegistryError(
+                .idNumber, zh: "“\(text)”是被 Excel 改成的科学计数法，号码已丢失末几位；请把该列设为“文本”格式后重新输入身份证号",
+                en:
+                    "\"\(text)\" is Excel's scientific notation and the last digits are lost; set the column to Text and type the id numbers again"
+            )
         }
         var body: String
         switch compact.count {
         case 18:
             body = String(compact.prefix(17))
             guard body.isAllASCIIDigits, let last = compact.last, last.isNumber || last == "X" else {
-                throw RegistryError(.idNumber, zh: "前 17 位必须是数字，最后一位是数字或 X",
-                                    en: "the first 17 characters must be digits and the last a digit or X")
+                throw RegistryError(
+                    .idNumber, zh: "前 17 位必须是数字，最后一位是数字或 X",
+                    en: "the first 17 characters must be digits and the last a digit or X")
             }
         case 15:
             guard compact.isAllASCIIDigits else {
-                throw RegistryError(.idNumber, zh: "15 位旧身份证号必须全是数字",
-                                    en: "a 15-digit legacy number must be all digits")
+                throw RegistryError(
+                    .idNumber, zh: "15 位旧身份证号必须全是数字",
+                    en: "a 15-digit legacy number must be all digits")
             }
             body = String(compact.prefix(6)) + "19" + String(compact.dropFirst(6))
         default:
-            throw RegistryError(.idNumber, zh: "应为 18 位（或 15 位旧号），实际 \(compact.count) 位",
-                                en: "must have 18 characters (or 15 for a legacy number), got \(compact.count)")
+            throw RegistryError(
+                .idNumber, zh: "应为 18 位（或 15 位旧号），实际 \(compact.count) 位",
+                en: "must have 18 characters (or 15 for a legacy number), got \(compact.count)")
         }
         let digits = body.utf8.map { Int($0) - 48 }
         let birthText = String(body.dropFirst(6).prefix(8))
-        guard let birth = Day(year: digits[6...9].reduce(0) { $0 * 10 + $1 },
-                              month: digits[10] * 10 + digits[11], day: digits[12] * 10 + digits[13]),
-              birth.components.year >= 1900
+        guard
+            let birth = Day(
+                year: digits[6...9].reduce(0) { $0 * 10 + $1 },
+                month: digits[10] * 10 + digits[11], day: digits[12] * 10 + digits[13]),
+            birth.components.year >= 1900
         else {
             throw RegistryError(.idNumber, zh: "出生日期 \(birthText) 不存在", en: "birth date \(birthText) does not exist")
         }
@@ -61,8 +69,9 @@ public struct ResidentID: Hashable, Sendable {
         let expected = ResidentID.checkCharacters[sum % 11]
         if compact.count == 18 {
             guard compact.last == expected else {
-                throw RegistryError(.idNumber, zh: "校验位不对（按前 17 位应为 \(expected)），请核对是否输错",
-                                    en: "check character is wrong (the first 17 digits give \(expected)); check for a typo")
+                throw RegistryError(
+                    .idNumber, zh: "校验位不对（按前 17 位应为 \(expected)），请核对是否输错",
+                    en: "check character is wrong (the first 17 digits give \(expected)); check for a typo")
             }
         }
         number = body + String(expected)
@@ -75,7 +84,8 @@ public struct ResidentID: Hashable, Sendable {
     /// The province codes of GB/T 2260, from schema/provinces.csv.
     static let provinces: Set<String> = {
         let text = String(decoding: PackageResources.provinces_csv, as: UTF8.self)
-        return Set(text.split(separator: "\n").dropFirst().compactMap { $0.split(separator: ",").first.map(String.init) })
+        return Set(
+            text.split(separator: "\n").dropFirst().compactMap { $0.split(separator: ",").first.map(String.init) })
     }()
 }
 

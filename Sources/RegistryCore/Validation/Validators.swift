@@ -11,8 +11,9 @@ public enum Validate {
         }
         let second = digits.utf8.dropFirst().first!
         guard digits.hasPrefix("1"), (0x33...0x39).contains(second) else {
-            throw RegistryError(.phone, zh: "“\(text)”不是手机号（应以 13–19 开头）",
-                                en: "\"\(text)\" is not a mobile number (must start with 13 to 19)")
+            throw RegistryError(
+                .phone, zh: "“\(text)”不是手机号（应以 13–19 开头）",
+                en: "\"\(text)\" is not a mobile number (must start with 13 to 19)")
         }
         return digits
     }
@@ -23,7 +24,8 @@ public enum Validate {
         var t = text.asciiCompacted.replacingOccurrences(of: "。", with: ".")
         for unit in ["℃", "°C", "°c", "°", "度", "C", "c"] where t.hasSuffix(unit) { t.removeLast(unit.count) }
         guard let value = Double(t), value.isFinite else {
-            throw RegistryError(.temperature, zh: "“\(text)”不是体温读数（如 36.8）", en: "\"\(text)\" is not a temperature reading (e.g. 36.8)")
+            throw RegistryError(
+                .temperature, zh: "“\(text)”不是体温读数（如 36.8）", en: "\"\(text)\" is not a temperature reading (e.g. 36.8)")
         }
         return value
     }
@@ -34,8 +36,9 @@ public enum Validate {
         if code.isEmpty { throw RegistryError.missing(field) }
         guard code.isAllASCIIDigits, lengths.contains(code.count) else {
             let allowed = lengths.sorted().map(String.init).joined(separator: "/")
-            throw RegistryError(field, zh: "“\(text)”不是 \(allowed) 位数字的区划代码",
-                                en: "\"\(text)\" is not a \(allowed)-digit area code")
+            throw RegistryError(
+                field, zh: "“\(text)”不是 \(allowed) 位数字的区划代码",
+                en: "\"\(text)\" is not a \(allowed)-digit area code")
         }
         return code
     }

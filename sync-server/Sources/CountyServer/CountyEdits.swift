@@ -8,16 +8,20 @@ extension CountyDatabase {
     /// Corrects the details of the person with `idNumber` (or record id), in `village` when given.
     public func correctPerson(_ idNumber: String, village: String?, _ correction: PersonCorrection) throws -> Person {
         try write { db, recorder, _ in
-            try PersonEdits.correct(db, try PersonEdits.find(db, idNumber: idNumber, village: village, deleted: false), correction,
-                                    recorder: &recorder)
+            try PersonEdits.correct(
+                db, try PersonEdits.find(db, idNumber: idNumber, village: village, deleted: false), correction,
+                recorder: &recorder)
         }
     }
 
     /// Deletes (`deleted` true, with a reason) or restores a person's whole file.
-    public func setPersonDeleted(_ idNumber: String, village: String?, _ deleted: Bool, reason: String? = nil) throws -> Person {
+    public func setPersonDeleted(_ idNumber: String, village: String?, _ deleted: Bool, reason: String? = nil) throws
+        -> Person
+    {
         try write { db, recorder, _ in
-            try PersonEdits.setDeleted(db, try PersonEdits.find(db, idNumber: idNumber, village: village, deleted: !deleted), deleted,
-                                       reason: reason, recorder: &recorder)
+            try PersonEdits.setDeleted(
+                db, try PersonEdits.find(db, idNumber: idNumber, village: village, deleted: !deleted), deleted,
+                reason: reason, recorder: &recorder)
         }
     }
 }

@@ -9,16 +9,29 @@ extension CountySummary {
         copy.duplicates = duplicates.map { d in
             var d = d
             d.id_number = Mask.idNumber(d.id_number)
-            d.registrations = d.registrations.map { var r = $0; r.name = Mask.name(r.name); return r }
+            d.registrations = d.registrations.map {
+                var r = $0
+                r.name = Mask.name(r.name)
+                return r
+            }
             return d
         }
-        copy.open_leads = open_leads.map { var l = $0; l.name = Mask.name(l.name); return l }
+        copy.open_leads = open_leads.map {
+            var l = $0
+            l.name = Mask.name(l.name)
+            return l
+        }
         copy.deletions = deletions.map(\.masked)
         copy.positives = positives.map { p in
             var p = p
             p.name = Mask.name(p.name)
             p.id_number = Mask.idNumber(p.id_number)
-            p.contacts = p.contacts.map { var c = $0; c.name = c.name.map(Mask.name); c.id_number = Mask.idNumber(c.id_number); return c }
+            p.contacts = p.contacts.map {
+                var c = $0
+                c.name = c.name.map(Mask.name)
+                c.id_number = Mask.idNumber(c.id_number)
+                return c
+            }
             return p
         }
         return copy

@@ -26,7 +26,8 @@ extension CountySummary {
     public func grouped(by roster: [RegionEntry]) -> CountySummary {
         var copy = self
         let names = Dictionary(roster.map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a })
-        let counties = Set(villages.map { String($0.village.prefix(6)) }).union(roster.filter { $0.level == .county }.map(\.code))
+        let counties = Set(villages.map { String($0.village.prefix(6)) }).union(
+            roster.filter { $0.level == .county }.map(\.code))
         var lines: [RegionLine] = []
         for level in [RegionLevel.city, .county] {
             let codes = level == .county ? counties.sorted() : roster.filter { $0.level == .city }.map(\.code).sorted()
@@ -35,13 +36,17 @@ extension CountySummary {
                 let group = villages.filter { inside($0.village) }
                 var totals = ReportFigures()
                 for line in group { if let f = line.figures { totals.add(f) } }
-                lines.append(RegionLine(
-                    code: code, name: names[code]?.name ?? "", level: level.rawValue, parent_code: names[code]?.parentCode ?? "",
-                    villages_expected: group.count, reports_received: group.filter { $0.status != "missing" }.count,
-                    on_time: group.filter { $0.status == "on_time" }.count, late: group.filter { $0.status == "late" }.count,
-                    missing: group.filter { $0.status == "missing" }.map(\.village), totals: totals,
-                    overdue_leads: open_leads.filter { $0.overdue && inside($0.village) }.count,
-                    duplicates: duplicates.filter { $0.counties.count > 1 && $0.villages.contains(where: inside) }.count))
+                lines.append(
+                    RegionLine(
+                        code: code, name: names[code]?.name ?? "", level: level.rawValue,
+                        parent_code: names[code]?.parentCode ?? "",
+                        villages_expected: group.count, reports_received: group.filter { $0.status != "missing" }.count,
+                        on_time: group.filter { $0.status == "on_time" }.count,
+                        late: group.filter { $0.status == "late" }.count,
+                        missing: group.filter { $0.status == "missing" }.map(\.village), totals: totals,
+                        overdue_leads: open_leads.filter { $0.overdue && inside($0.village) }.count,
+                        duplicates: duplicates.filter { $0.counties.count > 1 && $0.villages.contains(where: inside) }
+                            .count))
             }
         }
         copy.regions = lines

@@ -18,16 +18,20 @@ extension CountyDatabase {
         let sums = keys.map { "total(json_extract(figures, '$.\($0)'))" }.joined(separator: ", ")
         return try writer.read { db in
             var byDay: [Day: ReportFigures] = [:]
-            for row in try Row.fetchAll(db, sql: """
-                SELECT date, \(sums) FROM daily_report WHERE date >= ? AND date <= ? AND deleted = 0 AND json_valid(figures) GROUP BY date
-                """, arguments: ["\(from)", "\(day)"]) {
+            for row in try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT date, \(sums) FROM daily_report WHERE date >= ? AND date <= ? AND deleted = 0 AND json_valid(figures) GROUP BY date
+                    """, arguments: ["\(from)", "\(day)"])
+            {
                 guard let date = Day(row[0] as String) else { continue }
                 var values: [String: Any] = ["new_by_category": [String: Int]()]
                 for (i, key) in keys.enumerated() {
                     let sum = (row[i + 1] as Double?) ?? 0
                     values[key] = Int(min(max(sum, 0), Double(Int.max / 2)))
                 }
-                byDay[date] = try JSONDecoder().decode(ReportFigures.self, from: try JSONSerialization.data(withJSONObject: values))
+                byDay[date] = try JSONDecoder().decode(
+                    ReportFigures.self, from: try JSONSerialization.data(withJSONObject: values))
             }
             return (0..<days).map { offset in
                 let d = from.adding(days: offset)
@@ -43,7 +47,9 @@ extension CountyStore {
     /// hundred-odd milliseconds each, and the page waits for the longest instead of their sum.
     /// At a city or a province, `region` drills down to one region below (nil: the top, its regions listed); a county's
     /// page has none.
-    public func dashboardPage(on day: Day, full: Bool, viewer: String, region: String? = nil, maxSkew: TimeInterval = 600) async throws -> String {
+    public func dashboardPage(
+        on day: Day, full: Bool, viewer: String, region: String? = nil, maxSkew: TimeInterval = 600
+    ) async throws -> String {
         async let summary = summary(on: day, maxSkew: maxSkew)
         async let actions = actions(on: day)
         async let series = series(to: day)
@@ -66,7 +72,8 @@ extension CountyStore {
         let input = DashboardPage.Input(
             summary: shown, actions: acted,
             contacts: try await contacts, countyName: title, series: try await series, day: day, today: clock.today,
-            deadline: clock.instant(day, hour: deadline.hour, minute: deadline.minute), generatedAt: clock.localText(clock.now()),
+            deadline: clock.instant(day, hour: deadline.hour, minute: deadline.minute),
+            generatedAt: clock.localText(clock.now()),
             privacy: .init(date: "\(day)", full: full, viewer: viewer, region: region))
         return DashboardPage.html(input)
     }
@@ -75,7 +82,9 @@ extension CountyStore {
 extension CountyStore {
     /// One village's page for `day` (masked unless `full`), nil when the village is not on the roster. Its report
     /// line, lists and persons are read side by side like the county's page.
-    public func villagePage(_ code: String, on day: Day, full: Bool, viewer: String, maxSkew: TimeInterval = 600) async throws -> String? {
+    public func villagePage(_ code: String, on day: Day, full: Bool, viewer: String, maxSkew: TimeInterval = 600)
+        async throws -> String?
+    {
         async let detail = villageDetail(code, on: day)
         async let summary = summaryLine(code, on: day, maxSkew: maxSkew)
         async let actions = actions(on: day, village: code)
@@ -83,11 +92,14 @@ extension CountyStore {
         guard let detail = try await detail else { return nil }
         let deadline = try LocalTimeOfDay(try await deadline(), field: .deadline)
         let line = try await summary
-        return VillagePage.html(.init(
-            detail: full ? detail : detail.masked, line: line?.line, deletions: (line?.deletions ?? []).map { full ? $0 : $0.masked },
-            actions: full ? try await actions : try await actions.masked, contact: try await contacts[code],
-            countyName: try await settings().name, day: day, today: clock.today,
-            deadline: clock.instant(day, hour: deadline.hour, minute: deadline.minute), generatedAt: clock.localText(clock.now()),
-            privacy: .init(date: "\(day)", full: full, viewer: viewer, path: "/dashboard/village/\(code)")))
+        return VillagePage.html(
+            .init(
+                detail: full ? detail : detail.masked, line: line?.line,
+                deletions: (line?.deletions ?? []).map { full ? $0 : $0.masked },
+                actions: full ? try await actions : try await actions.masked, contact: try await contacts[code],
+                countyName: try await settings().name, day: day, today: clock.today,
+                deadline: clock.instant(day, hour: deadline.hour, minute: deadline.minute),
+                generatedAt: clock.localText(clock.now()),
+                privacy: .init(date: "\(day)", full: full, viewer: viewer, path: "/dashboard/village/\(code)")))
     }
 }

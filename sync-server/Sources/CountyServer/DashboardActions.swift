@@ -50,8 +50,18 @@ public struct DashboardActions: Sendable {
     /// The same with every person masked (张*伟, 420102********1232).
     public var masked: DashboardActions {
         var copy = self
-        copy.flagged = flagged.map { var f = $0; f.name = Mask.name(f.name); f.idNumber = Mask.idNumber(f.idNumber); return f }
-        copy.leads = leads.map { var l = $0; l.name = Mask.name(l.name); l.idNumber = Mask.idNumber(l.idNumber); return l }
+        copy.flagged = flagged.map {
+            var f = $0
+            f.name = Mask.name(f.name)
+            f.idNumber = Mask.idNumber(f.idNumber)
+            return f
+        }
+        copy.leads = leads.map {
+            var l = $0
+            l.name = Mask.name(l.name)
+            l.idNumber = Mask.idNumber(l.idNumber)
+            return l
+        }
         return copy
     }
 }
@@ -64,46 +74,65 @@ extension CountyDatabase {
             let scope: StatementArguments = village.map { [$0] } ?? []
             var flagged: [DashboardActions.Flagged] = []
             var seen: Set<String> = []
-            for row in try Row.fetchAll(db, sql: """
-                SELECT p.village, p.id, p.name, p.id_number, t.sampled_on FROM lab_test t JOIN person p ON p.id = t.person_id
-                WHERE t.result = 'positive' AND t.deleted = 0 AND p.deleted = 0 AND (t.result_on = ? OR t.sampled_on = ?)\(only)
-                ORDER BY p.village, p.name
-                """, arguments: ["\(day)", "\(day)"] + scope) where seen.insert(row["id"]).inserted {
+            for row in try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT p.village, p.id, p.name, p.id_number, t.sampled_on FROM lab_test t JOIN person p ON p.id = t.person_id
+                    WHERE t.result = 'positive' AND t.deleted = 0 AND p.deleted = 0 AND (t.result_on = ? OR t.sampled_on = ?)\(only)
+                    ORDER BY p.village, p.name
+                    """, arguments: ["\(day)", "\(day)"] + scope) where seen.insert(row["id"]).inserted
+            {
                 let sampled: String? = row["sampled_on"]
-                flagged.append(.init(village: row["village"], personId: row["id"], name: row["name"], idNumber: row["id_number"],
-                                     what: "阳性" + (sampled.flatMap(Day.init).map { "（\(ReadableTime.short($0))采样）" } ?? ""), positive: true))
+                flagged.append(
+                    .init(
+                        village: row["village"], personId: row["id"], name: row["name"], idNumber: row["id_number"],
+                        what: "阳性" + (sampled.flatMap(Day.init).map { "（\(ReadableTime.short($0))采样）" } ?? ""),
+                        positive: true))
             }
-            for row in try Row.fetchAll(db, sql: """
-                SELECT p.village, p.id, p.name, p.id_number, max(c.temperature) AS temperature, group_concat(c.symptoms, ',') AS symptoms
-                FROM health_check c JOIN person p ON p.id = c.person_id
-                WHERE c.taken_on = ? AND c.flagged = 1 AND c.deleted = 0 AND p.deleted = 0\(only)
-                GROUP BY p.id ORDER BY p.village, p.name
-                """, arguments: ["\(day)"] + scope) where seen.insert(row["id"]).inserted {
+            for row in try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT p.village, p.id, p.name, p.id_number, max(c.temperature) AS temperature, group_concat(c.symptoms, ',') AS symptoms
+                    FROM health_check c JOIN person p ON p.id = c.person_id
+                    WHERE c.taken_on = ? AND c.flagged = 1 AND c.deleted = 0 AND p.deleted = 0\(only)
+                    GROUP BY p.id ORDER BY p.village, p.name
+                    """, arguments: ["\(day)"] + scope) where seen.insert(row["id"]).inserted
+            {
                 let symptoms = Set((row["symptoms"] as String? ?? "").split(separator: ",").map(String.init))
                     .compactMap { Symptom(rawValue: $0)?.label(.zh) }.sorted()
                 let temperature: Double = row["temperature"]
-                flagged.append(.init(village: row["village"], personId: row["id"], name: row["name"], idNumber: row["id_number"],
-                                     what: (["体温 \(String(format: "%.1f", temperature)) ℃"] + symptoms).joined(separator: " "), positive: false))
+                flagged.append(
+                    .init(
+                        village: row["village"], personId: row["id"], name: row["name"], idNumber: row["id_number"],
+                        what: (["体温 \(String(format: "%.1f", temperature)) ℃"] + symptoms).joined(separator: " "),
+                        positive: false))
             }
             // Overdue: due before the day, not sampled, under a measure still held.
             let villageFilter = village == nil ? "" : " AND t.village = ?"
-            let overdue = try Row.fetchAll(db, sql: """
-                SELECT t.village, count(DISTINCT t.person_id) AS n FROM lab_test t JOIN measure m ON m.id = t.measure_id
-                WHERE t.due_on < ? AND t.sampled_on IS NULL AND t.deleted = 0 AND m.deleted = 0
-                  AND m.status IN ('active', 'extended', 'escalated')\(villageFilter)
-                GROUP BY t.village ORDER BY n DESC, t.village
-                """, arguments: ["\(day)"] + scope).map { DashboardActions.VillageCount(village: $0["village"], count: $0["n"]) }
-            let ending = try Row.fetchAll(db, sql: """
-                SELECT m.village, count(*) AS n FROM measure m
-                WHERE m.ends_on = ? AND m.deleted = 0 AND m.status IN ('active', 'extended')\(village == nil ? "" : " AND m.village = ?")
-                GROUP BY m.village ORDER BY n DESC, m.village
-                """, arguments: ["\(day)"] + scope).map { DashboardActions.VillageCount(village: $0["village"], count: $0["n"]) }
+            let overdue = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT t.village, count(DISTINCT t.person_id) AS n FROM lab_test t JOIN measure m ON m.id = t.measure_id
+                    WHERE t.due_on < ? AND t.sampled_on IS NULL AND t.deleted = 0 AND m.deleted = 0
+                      AND m.status IN ('active', 'extended', 'escalated')\(villageFilter)
+                    GROUP BY t.village ORDER BY n DESC, t.village
+                    """, arguments: ["\(day)"] + scope
+            ).map { DashboardActions.VillageCount(village: $0["village"], count: $0["n"]) }
+            let ending = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT m.village, count(*) AS n FROM measure m
+                    WHERE m.ends_on = ? AND m.deleted = 0 AND m.status IN ('active', 'extended')\(village == nil ? "" : " AND m.village = ?")
+                    GROUP BY m.village ORDER BY n DESC, m.village
+                    """, arguments: ["\(day)"] + scope
+            ).map { DashboardActions.VillageCount(village: $0["village"], count: $0["n"]) }
             var leadRequest = Lead.filter(Column("deleted") == false)
             if let village { leadRequest = leadRequest.filter(Column("village") == village) }
             let leads = try leadRequest.order(Column("deadline"), Column("village")).fetchAll(db).map { lead in
                 let status = lead.outcome?.rawValue ?? (lead.deadline < day ? "overdue" : "pending")
-                return DashboardActions.LeadLine(id: lead.id, village: lead.village, name: lead.name, idNumber: lead.idNumber ?? "",
-                                                 deadline: lead.deadline, status: status, outcomeOn: lead.outcomeOn)
+                return DashboardActions.LeadLine(
+                    id: lead.id, village: lead.village, name: lead.name, idNumber: lead.idNumber ?? "",
+                    deadline: lead.deadline, status: status, outcomeOn: lead.outcomeOn)
             }
             return DashboardActions(flagged: flagged, testsOverdue: overdue, measuresEnding: ending, leads: leads)
         }

@@ -49,10 +49,17 @@ public enum DashboardPage {
         public var generatedAt: String
         public var privacy: Privacy
 
-        public init(summary: CountySummary, actions: DashboardActions, contacts: [String: String], countyName: String, series: [DayTotals],
-                    day: Day, today: Day, deadline: Date, generatedAt: String, privacy: Privacy) {
-            (self.summary, self.actions, self.contacts, self.countyName, self.series) = (summary, actions, contacts, countyName, series)
-            (self.day, self.today, self.deadline, self.generatedAt, self.privacy) = (day, today, deadline, generatedAt, privacy)
+        public init(
+            summary: CountySummary, actions: DashboardActions, contacts: [String: String], countyName: String,
+            series: [DayTotals],
+            day: Day, today: Day, deadline: Date, generatedAt: String, privacy: Privacy
+        ) {
+            (self.summary, self.actions, self.contacts, self.countyName, self.series) = (
+                summary, actions, contacts, countyName, series
+            )
+            (self.day, self.today, self.deadline, self.generatedAt, self.privacy) = (
+                day, today, deadline, generatedAt, privacy
+            )
         }
     }
 
@@ -77,7 +84,11 @@ public enum DashboardPage {
 
     /// What the template shows, as plain values (swift-mustache reads them by reflection: stored properties only).
     struct View {
-        struct Township { let name, code: String; let reported, expected: Int; let villages: [Village] }
+        struct Township {
+            let name, code: String
+            let reported, expected: Int
+            let villages: [Village]
+        }
         struct Village {
             let name, code, href, css, label: String
             /// nil rather than empty: swift-mustache renders a section for any string, the empty one too.
@@ -87,19 +98,48 @@ public enum DashboardPage {
             /// Tests overdue and measures ending that day: every village's count, where the lists above show the most.
             let overdue, ending: String
         }
-        struct Total { let label: String; let value: Int }
-        struct Chase { let name, township, href, css, label, contact: String; let lateness: String? }
-        struct FlaggedRow { let name, idNumber, village, township, href, what: String; let positive: Bool }
-        struct CountRow { let village, township, href: String; let count: Int }
-        struct LeadCount { let label, css: String; let count: Int }
+        struct Total {
+            let label: String
+            let value: Int
+        }
+        struct Chase {
+            let name, township, href, css, label, contact: String
+            let lateness: String?
+        }
+        struct FlaggedRow {
+            let name, idNumber, village, township, href, what: String
+            let positive: Bool
+        }
+        struct CountRow {
+            let village, township, href: String
+            let count: Int
+        }
+        struct LeadCount {
+            let label, css: String
+            let count: Int
+        }
         struct LeadRow { let name, idNumber, village, href, deadline, status, css: String }
         struct Duplicate { let idNumber, registrations: String }
         /// A region below a city or a province: a row of the page's first table, linking one level down.
         /// `silent`: nothing of the region has arrived (it has not linked, or never relayed): no villages known.
-        struct RegionRow { let name, code, href, css: String; let silent: Bool; let expected, reported, onTime, late, missing, overdueLeads, duplicates: Int }
-        struct Deletion { let name, village, reason: String; let byCounty: Bool }
-        struct Positive { let name, idNumber, village, sampledOn: String; let contacts: [ContactRow]; let contactCount: Int }
-        struct ContactRow { let relation, name, idNumber, villages, status: String; let missed: Bool }
+        struct RegionRow {
+            let name, code, href, css: String
+            let silent: Bool
+            let expected, reported, onTime, late, missing, overdueLeads, duplicates: Int
+        }
+        struct Deletion {
+            let name, village, reason: String
+            let byCounty: Bool
+        }
+        struct Positive {
+            let name, idNumber, village, sampledOn: String
+            let contacts: [ContactRow]
+            let contactCount: Int
+        }
+        struct ContactRow {
+            let relation, name, idNumber, villages, status: String
+            let missed: Bool
+        }
         struct SeriesRow { let date, newArrivals, central, home, homeMonitoring, monitoring: String }
 
         let countyName, date, deadline, generatedAt: String
@@ -126,14 +166,17 @@ public enum DashboardPage {
         let positives: [Positive], hasPositives: Bool, positiveCount: Int
 
         init(_ input: Input) {
-            let summary = input.summary, privacy = input.privacy, keep = privacy.keep
+            let summary = input.summary
+            let privacy = input.privacy
+            let keep = privacy.keep
             let status = ["on_time": ("按时", "ok"), "late": ("迟报", "late"), "missing": ("未报", "missing")]
             let roster = Dictionary(summary.villages.map { ($0.village, $0) }, uniquingKeysWith: { a, _ in a })
             func name(_ code: String) -> String { roster[code]?.name ?? code }
             func township(_ code: String) -> String { roster[code]?.township_name ?? "" }
             // How late each village's report came, once: the list to chase and the township tables both show it.
-            let lateness = Dictionary(summary.villages.map { ($0.village, DashboardPage.lateness($0, deadline: input.deadline).nonEmpty) },
-                                      uniquingKeysWith: { a, _ in a })
+            let lateness = Dictionary(
+                summary.villages.map { ($0.village, DashboardPage.lateness($0, deadline: input.deadline).nonEmpty) },
+                uniquingKeysWith: { a, _ in a })
             func villageHref(_ code: String) -> String { "/dashboard/village/\(code)?date=\(summary.date)\(keep)" }
             countyName = input.countyName
             date = summary.date
@@ -156,24 +199,35 @@ public enum DashboardPage {
             // whose clerks' phones stay with the county (the roster's contacts are not relayed).
             let upper = !summary.regions.isEmpty || privacy.region != nil
             chaseCounties = !summary.regions.isEmpty
-            chase = chaseCounties ? [] : summary.villages.filter { $0.status != "on_time" }.sorted { ($0.status == "missing" ? 0 : 1, $0.village) < ($1.status == "missing" ? 0 : 1, $1.village) }
+            chase =
+                chaseCounties
+                ? []
+                : summary.villages.filter { $0.status != "on_time" }.sorted {
+                    ($0.status == "missing" ? 0 : 1, $0.village) < ($1.status == "missing" ? 0 : 1, $1.village)
+                }
                 .map { v in
                     let (label, css) = status[v.status] ?? (v.status, "")
-                    return Chase(name: v.name, township: v.township_name, href: villageHref(v.village), css: css, label: label,
-                                 contact: input.contacts[v.village] ?? (upper ? "（由区县联系）" : "（名册未填）"),
-                                 lateness: lateness[v.village] ?? nil)
+                    return Chase(
+                        name: v.name, township: v.township_name, href: villageHref(v.village), css: css, label: label,
+                        contact: input.contacts[v.village] ?? (upper ? "（由区县联系）" : "（名册未填）"),
+                        lateness: lateness[v.village] ?? nil)
                 }
             hasChase = !chase.isEmpty
             flagged = input.actions.flagged.map { f in
-                FlaggedRow(name: f.name, idNumber: f.idNumber, village: name(f.village), township: township(f.village),
-                           href: villageHref(f.village) + "#flag-\(f.personId)", what: f.what, positive: f.positive)
+                FlaggedRow(
+                    name: f.name, idNumber: f.idNumber, village: name(f.village), township: township(f.village),
+                    href: villageHref(f.village) + "#flag-\(f.personId)", what: f.what, positive: f.positive)
             }
             hasFlagged = !flagged.isEmpty
             // Villages with the most tests overdue (measures ending) first, up to 20: a list an officer can work down on
             // a phone. Every village's count is also in its row of the township tables.
-            func countRows(_ counts: [DashboardActions.VillageCount]) -> (rows: [CountRow], total: String, notListed: String?) {
+            func countRows(_ counts: [DashboardActions.VillageCount]) -> (
+                rows: [CountRow], total: String, notListed: String?
+            ) {
                 let rows = counts.prefix(DashboardPage.listedVillages).map {
-                    CountRow(village: name($0.village), township: township($0.village), href: villageHref($0.village), count: $0.count)
+                    CountRow(
+                        village: name($0.village), township: township($0.village), href: villageHref($0.village),
+                        count: $0.count)
                 }
                 let total = "共 \(counts.count) 个村 \(counts.reduce(0) { $0 + $1.count }) 人"
                 let rest = counts.count - rows.count
@@ -187,78 +241,104 @@ public enum DashboardPage {
             let endingBy = Dictionary(input.actions.measuresEnding.map { ($0.village, $0.count) }, uniquingKeysWith: +)
             let leads = input.actions.leads
             leadCounts = DashboardActions.leadStatuses.map { s in
-                LeadCount(label: s.label, css: s.key == "overdue" ? "missing" : "", count: leads.filter { $0.status == s.key }.count)
+                LeadCount(
+                    label: s.label, css: s.key == "overdue" ? "missing" : "",
+                    count: leads.filter { $0.status == s.key }.count)
             }
             // Listed: the open ones (overdue first) and those closed on the day; the rest are counted above.
             let labels = DashboardActions.leadLabels
             // Overdue ones up to 100, the longest overdue first, and pending ones not yet due up to 50; each village's
             // page lists all of its own.
-            let pending = leads.filter { $0.status == "pending" }, overdueLeads = leads.filter { $0.status == "overdue" }
+            let pending = leads.filter { $0.status == "pending" }
+            let overdueLeads = leads.filter { $0.status == "overdue" }
             pendingNotListed = max(0, pending.count - 50)
             hasPendingNotListed = pendingNotListed > 0
             overdueLeadsNotListed = max(0, overdueLeads.count - 100)
             hasOverdueLeadsNotListed = overdueLeadsNotListed > 0
             leadRows = (overdueLeads.prefix(100) + pending.prefix(50) + leads.filter { $0.outcomeOn == input.day })
                 .map { l in
-                    LeadRow(name: l.name, idNumber: l.idNumber, village: name(l.village), href: villageHref(l.village),
-                            deadline: ReadableTime.short(l.deadline), status: labels[l.status] ?? l.status, css: l.status == "overdue" ? "missing" : "")
+                    LeadRow(
+                        name: l.name, idNumber: l.idNumber, village: name(l.village), href: villageHref(l.village),
+                        deadline: ReadableTime.short(l.deadline), status: labels[l.status] ?? l.status,
+                        css: l.status == "overdue" ? "missing" : "")
                 }
             hasLeadRows = !leadRows.isEmpty
             // A city or a province lists its regions first; their villages are one click down (thousands of them).
             regions = summary.regions.map { r in
-                RegionRow(name: r.name.isEmpty ? r.code : r.name, code: r.code,
-                          href: "/dashboard?date=\(summary.date)&region=\(r.code)\(privacy.full ? "&full=1" : "")",
-                          css: r.missing.isEmpty && r.villages_expected > 0 ? "ok" : "missing", silent: r.villages_expected == 0, expected: r.villages_expected, reported: r.reports_received,
-                          onTime: r.on_time, late: r.late, missing: r.missing.count, overdueLeads: r.overdue_leads, duplicates: r.duplicates)
+                RegionRow(
+                    name: r.name.isEmpty ? r.code : r.name, code: r.code,
+                    href: "/dashboard?date=\(summary.date)&region=\(r.code)\(privacy.full ? "&full=1" : "")",
+                    css: r.missing.isEmpty && r.villages_expected > 0 ? "ok" : "missing",
+                    silent: r.villages_expected == 0, expected: r.villages_expected, reported: r.reports_received,
+                    onTime: r.on_time, late: r.late, missing: r.missing.count, overdueLeads: r.overdue_leads,
+                    duplicates: r.duplicates)
             }
             hasRegions = !regions.isEmpty
             totalsTitle = hasRegions || privacy.region != nil ? "合计" : "全县合计"
             upHref = privacy.region.map { _ in "/dashboard?date=\(summary.date)\(privacy.full ? "&full=1" : "")" }
-            townships = hasRegions ? [] : summary.townships.map { t in
-                let villages = summary.villages.filter { $0.township_code == t.township_code }.map { v in
-                    let (label, css) = status[v.status] ?? (v.status, "")
-                    let f = v.figures
-                    func figure(_ value: (ReportFigures) -> Int) -> String { f.map { String(value($0)) } ?? "" }
-                    let revised = (v.revision ?? 1) > 1
-                    return Village(name: v.name, code: v.village, href: villageHref(v.village), css: css, label: label,
-                                   lateness: lateness[v.village] ?? nil,
-                                   revisionNote: revised ? "已修订，第 \(v.revision ?? 1) 版 \(v.submitted_at.map(ReadableTime.short) ?? "")" : nil,
-                                   zero: v.is_zero_report == true, revision: v.revision.map(String.init) ?? "",
-                                   submittedAt: (v.first_submitted_at ?? v.submitted_at).map(ReadableTime.short) ?? "",
-                                   receivedAt: v.received_at.map(ReadableTime.short) ?? "",
-                                   newArrivals: figure(\.new_arrivals), central: figure(\.under_central_quarantine),
-                                   home: figure(\.under_home_quarantine), fevers: figure(\.fevers), positives: figure(\.positives),
-                                   overdue: overdueBy[v.village].map(String.init) ?? "", ending: endingBy[v.village].map(String.init) ?? "")
+            townships =
+                hasRegions
+                ? []
+                : summary.townships.map { t in
+                    let villages = summary.villages.filter { $0.township_code == t.township_code }.map { v in
+                        let (label, css) = status[v.status] ?? (v.status, "")
+                        let f = v.figures
+                        func figure(_ value: (ReportFigures) -> Int) -> String { f.map { String(value($0)) } ?? "" }
+                        let revised = (v.revision ?? 1) > 1
+                        return Village(
+                            name: v.name, code: v.village, href: villageHref(v.village), css: css, label: label,
+                            lateness: lateness[v.village] ?? nil,
+                            revisionNote: revised
+                                ? "已修订，第 \(v.revision ?? 1) 版 \(v.submitted_at.map(ReadableTime.short) ?? "")" : nil,
+                            zero: v.is_zero_report == true, revision: v.revision.map(String.init) ?? "",
+                            submittedAt: (v.first_submitted_at ?? v.submitted_at).map(ReadableTime.short) ?? "",
+                            receivedAt: v.received_at.map(ReadableTime.short) ?? "",
+                            newArrivals: figure(\.new_arrivals), central: figure(\.under_central_quarantine),
+                            home: figure(\.under_home_quarantine), fevers: figure(\.fevers),
+                            positives: figure(\.positives),
+                            overdue: overdueBy[v.village].map(String.init) ?? "",
+                            ending: endingBy[v.village].map(String.init) ?? "")
+                    }
+                    return Township(
+                        name: t.township_name, code: t.township_code, reported: t.on_time.count + t.late.count,
+                        expected: t.villages_expected, villages: villages)
                 }
-                return Township(name: t.township_name, code: t.township_code, reported: t.on_time.count + t.late.count,
-                                expected: t.villages_expected, villages: villages)
-            }
             totals = ReportFigures.rows.map { Total(label: $0.zh, value: $0.value(summary.totals)) }
             chart = Chart(input.series)
             seriesRows = input.series.reversed().map { d in
                 let f = d.figures
-                return SeriesRow(date: ReadableTime.short(d.date), newArrivals: "\(f.new_arrivals)", central: "\(f.under_central_quarantine)",
-                                 home: "\(f.under_home_quarantine)", homeMonitoring: "\(f.under_home_health_monitoring)",
-                                 monitoring: "\(f.under_health_monitoring)")
+                return SeriesRow(
+                    date: ReadableTime.short(d.date), newArrivals: "\(f.new_arrivals)",
+                    central: "\(f.under_central_quarantine)",
+                    home: "\(f.under_home_quarantine)", homeMonitoring: "\(f.under_home_health_monitoring)",
+                    monitoring: "\(f.under_health_monitoring)")
             }
             // A city's or a province's top page lists the persons registered in two counties (what it alone sees); a
             // county's, and a county's page at a city, those registered in two villages.
             duplicatesTitle = hasRegions ? "跨县重复登记" : "多村重复登记"
             let crossCounty = hasRegions
             duplicates = summary.duplicates.filter { !crossCounty || $0.counties.count > 1 }.map { duplicate in
-                Duplicate(idNumber: duplicate.id_number,
-                          registrations: duplicate.registrations.map { "\($0.name) \(name($0.village))（\(township($0.village))）" }.joined(separator: "；"))
+                Duplicate(
+                    idNumber: duplicate.id_number,
+                    registrations: duplicate.registrations.map {
+                        "\($0.name) \(name($0.village))（\(township($0.village))）"
+                    }.joined(separator: "；"))
             }
             (hasDuplicates, duplicateCount) = (!duplicates.isEmpty, duplicates.count)
-            deletions = summary.deletions.map { Deletion(name: $0.name, village: name($0.village), reason: $0.reason ?? "未说明原因", byCounty: $0.by_county) }
+            deletions = summary.deletions.map {
+                Deletion(name: $0.name, village: name($0.village), reason: $0.reason ?? "未说明原因", byCounty: $0.by_county)
+            }
             (hasDeletions, deletionCount) = (!deletions.isEmpty, deletions.count)
             positives = summary.positives.map { p in
-                Positive(name: p.name, idNumber: p.id_number, village: p.village_name.isEmpty ? p.village : p.village_name, sampledOn: p.sampled_on,
-                         contacts: p.contacts.map { c in
-                             ContactRow(relation: c.relationText, name: c.name ?? "", idNumber: c.id_number,
-                                        villages: c.villages.isEmpty ? "未登记" : c.villages.map(name).joined(separator: "、"),
-                                        status: c.statusText, missed: c.isMissed)
-                         }, contactCount: p.contacts.count)
+                Positive(
+                    name: p.name, idNumber: p.id_number, village: p.village_name.isEmpty ? p.village : p.village_name,
+                    sampledOn: p.sampled_on,
+                    contacts: p.contacts.map { c in
+                        ContactRow(
+                            relation: c.relationText, name: c.name ?? "", idNumber: c.id_number,
+                            villages: c.villages.isEmpty ? "未登记" : c.villages.map(name).joined(separator: "、"),
+                            status: c.statusText, missed: c.isMissed)
+                    }, contactCount: p.contacts.count)
             }
             (hasPositives, positiveCount) = (!positives.isEmpty, positives.count)
         }
@@ -276,16 +356,26 @@ public enum DashboardPage {
         let legendX: String, legendTextX: String, barLegendY: String, barLegendTextY: String
 
         init(_ series: [DayTotals]) {
-            let width = 760.0, height = 260.0, left = 48.0, bottom = 40.0, top = 20.0, right = 150.0
-            let plotW = width - left - right, plotH = height - top - bottom
+            let width = 760.0
+            let height = 260.0
+            let left = 48.0
+            let bottom = 40.0
+            let top = 20.0
+            let right = 150.0
+            let plotW = width - left - right
+            let plotH = height - top - bottom
             let measures: [(String, String, (ReportFigures) -> Int)] = [
                 ("集中隔离", "#c00", { $0.under_central_quarantine }), ("居家隔离", "#e80", { $0.under_home_quarantine }),
-                ("居家健康监测", "#07a", { $0.under_home_health_monitoring }), ("日常健康监测", "#090", { $0.under_health_monitoring }),
+                ("居家健康监测", "#07a", { $0.under_home_health_monitoring }),
+                ("日常健康监测", "#090", { $0.under_health_monitoring }),
             ]
             // In Doubles: a figure stored before the county bounded them may be near Int.max.
-            let highest = Double(series.map { day in max(day.figures.new_arrivals, measures.map { $0.2(day.figures) }.max() ?? 0) }.max() ?? 0)
+            let highest = Double(
+                series.map { day in max(day.figures.new_arrivals, measures.map { $0.2(day.figures) }.max() ?? 0) }.max()
+                    ?? 0)
             let step = Chart.niceStep(for: highest)
-            let axisTop = max(step, (highest / step).rounded(.up) * step)  // the axis ends on a round number above the data
+            // the axis ends on a round number above the data
+            let axisTop = max(step, (highest / step).rounded(.up) * step)
             let dx = plotW / Double(max(series.count, 1))
             func y(_ v: Int) -> Double { y(Double(v)) }
             func y(_ v: Double) -> Double { top + plotH - plotH * min(max(v, 0), axisTop) / axisTop }
@@ -294,21 +384,29 @@ public enum DashboardPage {
             self.right = n(left + plotW)
             axisY = n(top + plotH)
             ticks = stride(from: 0.0, through: axisTop, by: step).map {
-                Tick(x1: n(left), x2: n(left + plotW), y: n(y($0)), labelX: n(left - 6), textY: n(y($0) + 4),
-                     label: $0 < 1e15 ? String(Int($0)) : String(format: "%.2g", $0))
+                Tick(
+                    x1: n(left), x2: n(left + plotW), y: n(y($0)), labelX: n(left - 6), textY: n(y($0) + 4),
+                    label: $0 < 1e15 ? String(Int($0)) : String(format: "%.2g", $0))
             }
             bars = series.enumerated().map { i, day in
-                let x = left + dx * Double(i), v = day.figures.new_arrivals
+                let x = left + dx * Double(i)
+                let v = day.figures.new_arrivals
                 let (_, m, d) = day.date.components
-                return Bar(x: n(x + dx * 0.2), y: n(y(v)), w: n(dx * 0.6), h: n(top + plotH - y(v)), title: "\(day.date) 新增 \(v)",
-                           labelX: n(x + dx / 2), labelY: n(top + plotH + 16), label: "\(m)-\(d)")
+                return Bar(
+                    x: n(x + dx * 0.2), y: n(y(v)), w: n(dx * 0.6), h: n(top + plotH - y(v)),
+                    title: "\(day.date) 新增 \(v)",
+                    labelX: n(x + dx / 2), labelY: n(top + plotH + 16), label: "\(m)-\(d)")
             }
             legendX = n(left + plotW + 14)
             legendTextX = n(left + plotW + 30)
             lines = measures.enumerated().map { i, line in
-                let points = series.enumerated().map { "\(n(left + dx * (Double($0.offset) + 0.5))),\(n(y(line.2($0.element.figures))))" }
-                return Line(color: line.1, points: points.joined(separator: " "), label: line.0, legendX: n(left + plotW + 14),
-                            legendY: n(top + 20 * Double(i + 1) - 9), legendTextX: n(left + plotW + 30), legendTextY: n(top + 20 * Double(i + 1) - 3))
+                let points = series.enumerated().map {
+                    "\(n(left + dx * (Double($0.offset) + 0.5))),\(n(y(line.2($0.element.figures))))"
+                }
+                return Line(
+                    color: line.1, points: points.joined(separator: " "), label: line.0, legendX: n(left + plotW + 14),
+                    legendY: n(top + 20 * Double(i + 1) - 9), legendTextX: n(left + plotW + 30),
+                    legendTextY: n(top + 20 * Double(i + 1) - 3))
             }
             barLegendY = n(top + 91)
             barLegendTextY = n(top + 100)
@@ -373,15 +471,28 @@ extension DashboardPage.View.Chase: MustacheParent {
 
 extension DashboardPage.View.Township: MustacheParent {
     func child(named key: String) -> Any? {
-        switch key { case "name": name; case "code": code; case "reported": reported; case "expected": expected; case "villages": villages; default: nil }
+        switch key {
+        case "name": name
+        case "code": code
+        case "reported": reported
+        case "expected": expected
+        case "villages": villages
+        default: nil
+        }
     }
 }
 
 extension DashboardPage.View.LeadRow: MustacheParent {
     func child(named key: String) -> Any? {
         switch key {
-        case "name": name; case "idNumber": idNumber; case "village": village; case "href": href; case "deadline": deadline
-        case "status": status; case "css": css; default: nil
+        case "name": name
+        case "idNumber": idNumber
+        case "village": village
+        case "href": href
+        case "deadline": deadline
+        case "status": status
+        case "css": css
+        default: nil
         }
     }
 }
@@ -389,14 +500,26 @@ extension DashboardPage.View.LeadRow: MustacheParent {
 extension DashboardPage.View.FlaggedRow: MustacheParent {
     func child(named key: String) -> Any? {
         switch key {
-        case "name": name; case "idNumber": idNumber; case "village": village; case "township": township; case "href": href
-        case "what": what; case "positive": positive; default: nil
+        case "name": name
+        case "idNumber": idNumber
+        case "village": village
+        case "township": township
+        case "href": href
+        case "what": what
+        case "positive": positive
+        default: nil
         }
     }
 }
 
 extension DashboardPage.View.CountRow: MustacheParent {
     func child(named key: String) -> Any? {
-        switch key { case "village": village; case "township": township; case "href": href; case "count": count; default: nil }
+        switch key {
+        case "village": village
+        case "township": township
+        case "href": href
+        case "count": count
+        default: nil
+        }
     }
 }

@@ -17,7 +17,10 @@ extension CountyDatabase {
     /// log like any county write (so it reaches the village at its next pull, on either store).
     public func declare(_ lead: Lead) throws -> DeclarationOutcome {
         try write { db, recorder, _ in
-            guard try Bool.fetchOne(db, sql: "SELECT 1 FROM village WHERE code = ? AND deleted = 0", arguments: [lead.village]) != nil else {
+            guard
+                try Bool.fetchOne(
+                    db, sql: "SELECT 1 FROM village WHERE code = ? AND deleted = 0", arguments: [lead.village]) != nil
+            else {
                 return .unknownVillage
             }
             if try Lead.fetchOne(db, key: lead.id) != nil { return .repeated }

@@ -27,31 +27,40 @@ public enum DeclarePage {
     }
 
     /// How each field of the declaration is asked.
-    static let layout: [(name: String, label: String, type: String, required: Bool, inputmode: String?, placeholder: String?, hint: String?, maxLength: Int)] = [
-        ("name", "姓名", "text", true, nil, nil, nil, 40),
-        ("id_number", "身份证号", "text", true, "text", "18 位，末位可能是 X", nil, 24),
-        ("phone", "手机号", "tel", true, "tel", "11 位手机号", "村里会打这个电话与您联系", 20),
-        ("from", "从哪里返回", "text", true, nil, "如：湖北省武汉市江岸区", "写到区县；也可填行政区划代码", 60),
-        ("departed", "离开该地的日期", "date", true, nil, nil, nil, 10),
-        ("arrived", "到达本村的日期", "date", true, nil, nil, "还在路上的，填预计到达日期的当天再申报", 10),
-        ("address", "在村住址", "text", false, nil, "如：3 组 12 号", nil, 100),
-        ("transport", "交通方式", "text", false, nil, "如：自驾、火车 G123、飞机", nil, 40),
-    ]
+    static let layout:
+        [(
+            name: String, label: String, type: String, required: Bool, inputmode: String?, placeholder: String?,
+            hint: String?, maxLength: Int
+        )] = [
+            ("name", "姓名", "text", true, nil, nil, nil, 40),
+            ("id_number", "身份证号", "text", true, "text", "18 位，末位可能是 X", nil, 24),
+            ("phone", "手机号", "tel", true, "tel", "11 位手机号", "村里会打这个电话与您联系", 20),
+            ("from", "从哪里返回", "text", true, nil, "如：湖北省武汉市江岸区", "写到区县；也可填行政区划代码", 60),
+            ("departed", "离开该地的日期", "date", true, nil, nil, nil, 10),
+            ("arrived", "到达本村的日期", "date", true, nil, nil, "还在路上的，填预计到达日期的当天再申报", 10),
+            ("address", "在村住址", "text", false, nil, "如：3 组 12 号", nil, 100),
+            ("transport", "交通方式", "text", false, nil, "如：自驾、火车 G123、飞机", nil, 40),
+        ]
 
     /// The form; after a refusal, with what was typed and the message beside the field at fault.
-    public static func form(countyName: String, code: String, posted: [String: String] = [:], error: RegistryError? = nil,
-                            today: Day) -> String {
+    public static func form(
+        countyName: String, code: String, posted: [String: String] = [:], error: RegistryError? = nil,
+        today: Day
+    ) -> String {
         // A place name resolved from `from` may be refused as from_name: the form has one place field.
         let faulty = error?.field.map { $0 == .fromName ? "from" : $0 == .stayedFrom ? "departed" : $0.formName }
         let fields = layout.map { f in
-            FieldView(name: f.name, label: f.label, type: f.type,
-                      value: posted[f.name] ?? (f.name == "arrived" ? today.description : ""), required: f.required,
-                      inputmode: f.inputmode, placeholder: f.placeholder, hint: f.hint,
-                      error: faulty == f.name ? error?.reason.zh : nil, maxLength: f.maxLength)
+            FieldView(
+                name: f.name, label: f.label, type: f.type,
+                value: posted[f.name] ?? (f.name == "arrived" ? today.description : ""), required: f.required,
+                inputmode: f.inputmode, placeholder: f.placeholder, hint: f.hint,
+                error: faulty == f.name ? error?.reason.zh : nil, maxLength: f.maxLength)
         }
         let orphan = error != nil && !fields.contains { $0.error != nil } ? error?.message(.zh) : nil
-        return template.render(View(countyName: countyName, code: code, action: "/declare/\(code)", done: false,
-                                    formError: orphan, fields: fields))
+        return template.render(
+            View(
+                countyName: countyName, code: code, action: "/declare/\(code)", done: false,
+                formError: orphan, fields: fields))
     }
 
     /// The confirmation: the same whoever declared and whatever became of it.

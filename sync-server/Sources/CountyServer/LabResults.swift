@@ -33,16 +33,20 @@ public enum LabResults {
         public var conflicts: [Unwritten] = []
 
         public func text(_ language: Language) -> String {
-            var lines = [language == .zh
-                ? "检测结果：写入 \(recorded)（阳性 \(positives)），已有相同结果 \(unchanged)，未匹配 \(unmatched.count)，结果冲突未写 \(conflicts.count)"
-                    + (leadsRaised > 0 ? "，新增密接核查线索 \(leadsRaised)" : "")
-                : "results: \(recorded) recorded (\(positives) positive), \(unchanged) already there, \(unmatched.count) unmatched, \(conflicts.count) conflicting, not written"
-                    + (leadsRaised > 0 ? ", \(leadsRaised) contact leads raised" : "")]
+            var lines = [
+                language == .zh
+                    ? "检测结果：写入 \(recorded)（阳性 \(positives)），已有相同结果 \(unchanged)，未匹配 \(unmatched.count)，结果冲突未写 \(conflicts.count)"
+                        + (leadsRaised > 0 ? "，新增密接核查线索 \(leadsRaised)" : "")
+                    : "results: \(recorded) recorded (\(positives) positive), \(unchanged) already there, \(unmatched.count) unmatched, \(conflicts.count) conflicting, not written"
+                        + (leadsRaised > 0 ? ", \(leadsRaised) contact leads raised" : "")
+            ]
             for item in unmatched + conflicts {
                 let row = item.row
-                lines.append(language == .zh
-                    ? "  第 \(row.line) 行 \(row.name) \(Mask.idNumber(row.idNumber)) \(row.sampledOn) 采样 \(row.result.chinese)：\(item.reason.zh)"
-                    : "  line \(row.line) \(row.name) \(Mask.idNumber(row.idNumber)) sampled \(row.sampledOn) \(row.result.rawValue): \(item.reason.en)")
+                lines.append(
+                    language == .zh
+                        ? "  第 \(row.line) 行 \(row.name) \(Mask.idNumber(row.idNumber)) \(row.sampledOn) 采样 \(row.result.chinese)：\(item.reason.zh)"
+                        : "  line \(row.line) \(row.name) \(Mask.idNumber(row.idNumber)) sampled \(row.sampledOn) \(row.result.rawValue): \(item.reason.en)"
+                )
             }
             return lines.joined(separator: "\n")
         }
@@ -59,22 +63,31 @@ public enum LabResults {
             }
             return i
         }
-        let idColumn = try column(["id_number", "身份证号", "证件号码"])!, nameColumn = try column(["name", "姓名"])!
-        let sampledColumn = try column(["sampled_on", "采样日期"])!, resultColumn = try column(["result", "结果", "检测结果"])!
+        let idColumn = try column(["id_number", "身份证号", "证件号码"])!
+        let nameColumn = try column(["name", "姓名"])!
+        let sampledColumn = try column(["sampled_on", "采样日期"])!
+        let resultColumn = try column(["result", "结果", "检测结果"])!
         let labColumn = try column(["lab", "检测机构"], required: false)
         return try csv.rows.map { row in
             func cell(_ i: Int?) -> String { i.map { $0 < row.fields.count ? row.fields[$0] : "" } ?? "" }
             do {
                 let sampled = try Validate.day(cell(sampledColumn), field: .sampled)
-                guard sampled <= today else { throw RegistryError(.sampled, zh: "\(sampled) 在今天之后", en: "\(sampled) is after today") }
+                guard sampled <= today else {
+                    throw RegistryError(.sampled, zh: "\(sampled) 在今天之后", en: "\(sampled) is after today")
+                }
                 let result = try Validate.choice(cell(resultColumn), field: .result, as: TestResult.self)
-                guard result != .pending else { throw RegistryError(.result, zh: "检测结果不能是待出结果", en: "a lab result cannot be pending") }
+                guard result != .pending else {
+                    throw RegistryError(.result, zh: "检测结果不能是待出结果", en: "a lab result cannot be pending")
+                }
                 let lab = cell(labColumn).trimmingCharacters(in: .whitespaces).nonEmpty
                 if let lab, lab.count > 60 { throw RegistryError(.lab, zh: "最多 60 个字", en: "at most 60 characters") }
-                return Row(line: row.line, idNumber: try ResidentID(cell(idColumn)).number, name: try Validate.required(cell(nameColumn), field: .name),
-                           sampledOn: sampled, result: result, lab: lab)
+                return Row(
+                    line: row.line, idNumber: try ResidentID(cell(idColumn)).number,
+                    name: try Validate.required(cell(nameColumn), field: .name),
+                    sampledOn: sampled, result: result, lab: lab)
             } catch let error as RegistryError {
-                throw RegistryError(nil, zh: "第 \(row.line) 行：\(error.message(.zh))", en: "line \(row.line): \(error.message(.en))")
+                throw RegistryError(
+                    nil, zh: "第 \(row.line) 行：\(error.message(.zh))", en: "line \(row.line): \(error.message(.en))")
             }
         }
     }
@@ -94,13 +107,19 @@ extension CountyDatabase {
             let persons = try CountyDatabase.persons(db, numbers: rows.map(\.idNumber), mask: mask)
             for row in rows {
                 guard let registered = persons[row.idNumber], !registered.isEmpty else {
-                    outcome.unmatched.append(.init(row: row, reason: Localized(zh: "没有登记此人（待核查）", en: "nobody registered with this number")))
+                    outcome.unmatched.append(
+                        .init(row: row, reason: Localized(zh: "没有登记此人（待核查）", en: "nobody registered with this number")))
                     continue
                 }
-                let tests = try LabTest.filter(registered.map(\.id).contains(Column("person_id")) && Column("sampled_on") == "\(row.sampledOn)"
-                                                && Column("deleted") == false).fetchAll(db)
+                let tests = try LabTest.filter(
+                    registered.map(\.id).contains(Column("person_id")) && Column("sampled_on") == "\(row.sampledOn)"
+                        && Column("deleted") == false
+                ).fetchAll(db)
                 guard !tests.isEmpty else {
-                    outcome.unmatched.append(.init(row: row, reason: Localized(zh: "已登记，但没有当日采样记录", en: "registered, but no sample recorded that day")))
+                    outcome.unmatched.append(
+                        .init(
+                            row: row,
+                            reason: Localized(zh: "已登记，但没有当日采样记录", en: "registered, but no sample recorded that day")))
                     continue
                 }
                 for test in tests {
@@ -115,8 +134,12 @@ extension CountyDatabase {
                         outcome.recorded += 1
                         if row.result == .positive { outcome.positives += 1 }
                     } else {
-                        outcome.conflicts.append(.init(row: row, reason: Localized(zh: "村里已记录为\(test.result.chinese)，未改动",
-                                                                                   en: "the village recorded \(test.result.rawValue); left as it is")))
+                        outcome.conflicts.append(
+                            .init(
+                                row: row,
+                                reason: Localized(
+                                    zh: "村里已记录为\(test.result.chinese)，未改动",
+                                    en: "the village recorded \(test.result.rawValue); left as it is")))
                     }
                 }
             }

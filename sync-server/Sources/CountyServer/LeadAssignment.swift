@@ -13,12 +13,15 @@ extension CountyDatabase {
                 throw RegistryError(.lead, zh: "找不到核查任务 \(id)", en: "no lead \(id)")
             }
             guard old.outcome == nil else {
-                throw RegistryError(.lead, zh: "该任务已核查完毕（\(old.outcome!.chinese)），不能改派", en: "the lead is closed (\(old.outcome!.rawValue)); it cannot be passed on")
+                throw RegistryError(
+                    .lead, zh: "该任务已核查完毕（\(old.outcome!.chinese)），不能改派",
+                    en: "the lead is closed (\(old.outcome!.rawValue)); it cannot be passed on")
             }
             guard old.village != village else {
                 throw RegistryError(.village, zh: "任务已在 \(village)", en: "the lead is already with \(village)")
             }
-            guard try VillageEntry.filter(Column("code") == village && Column("deleted") == false).fetchCount(db) > 0 else {
+            guard try VillageEntry.filter(Column("code") == village && Column("deleted") == false).fetchCount(db) > 0
+            else {
                 throw RegistryError(.village, zh: "\(village) 不在村名册中", en: "\(village) is not on the roster")
             }
             var withdrawn = old

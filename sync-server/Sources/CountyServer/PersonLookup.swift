@@ -6,7 +6,9 @@ import RegistryCore
 /// by hashing the number with the key the command was given, and never keeps the key.
 extension CountyDatabase {
     /// The persons (not deleted) registered under each of `numbers`, by the number as given.
-    static func persons(_ db: Database, numbers: [String], mask: RelayMask?) throws -> [String: [(id: String, village: String)]] {
+    static func persons(_ db: Database, numbers: [String], mask: RelayMask?) throws -> [String: [(
+        id: String, village: String
+    )]] {
         try requireMaskKey(db, mask: mask)
         // Each form a number may be held under, and the number it stands for.
         var forms: [String: String] = [:]
@@ -19,10 +21,15 @@ extension CountyDatabase {
         // Read in batches (the county keeps no index on id numbers; one scan per batch).
         for start in stride(from: 0, to: keys.count, by: 500) {
             let batch = Array(keys[start..<min(start + 500, keys.count)])
-            for person in try Row.fetchAll(db, sql: """
-                SELECT id, village, id_number FROM person WHERE deleted = 0 AND id_number IN (\(databaseQuestionMarks(count: batch.count)))
-                """, arguments: StatementArguments(batch)) {
-                if let number = forms[person["id_number"]] { persons[number, default: []].append((person["id"], person["village"])) }
+            for person in try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT id, village, id_number FROM person WHERE deleted = 0 AND id_number IN (\(databaseQuestionMarks(count: batch.count)))
+                    """, arguments: StatementArguments(batch))
+            {
+                if let number = forms[person["id_number"]] {
+                    persons[number, default: []].append((person["id"], person["village"]))
+                }
             }
         }
         return persons
@@ -31,9 +38,12 @@ extension CountyDatabase {
     /// Refuses to look numbers up without the key where persons arrived masked: every row would seem unregistered.
     static func requireMaskKey(_ db: Database, mask: RelayMask?) throws {
         guard mask == nil,
-              try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM person WHERE id_number LIKE ?)", arguments: [MaskedForm.hashPrefix + "%"]) == true
+            try Bool.fetchOne(
+                db, sql: "SELECT EXISTS (SELECT 1 FROM person WHERE id_number LIKE ?)",
+                arguments: [MaskedForm.hashPrefix + "%"]) == true
         else { return }
-        throw RegistryError(nil, zh: "本级收到的人员已脱敏：用 --mask-key 文件 给出本省的脱敏密钥，才能按身份证号匹配",
-                            en: "persons here arrived masked: give the province's mask key (--mask-key FILE) to match id numbers")
+        throw RegistryError(
+            nil, zh: "本级收到的人员已脱敏：用 --mask-key 文件 给出本省的脱敏密钥，才能按身份证号匹配",
+            en: "persons here arrived masked: give the province's mask key (--mask-key FILE) to match id numbers")
     }
 }

@@ -28,12 +28,14 @@ public struct QRCode: Sendable {
     /// The code as an SVG element, with the quiet zone of four modules the standard asks for; one path, so that
     /// a printer draws it without seams between modules.
     public func svg(size: String) -> String {
-        let quiet = 4, side = modules.count + 2 * quiet
+        let quiet = 4
+        let side = modules.count + 2 * quiet
         var path = ""
         for (y, row) in modules.enumerated() {
             for (x, dark) in row.enumerated() where dark { path += "M\(x + quiet) \(y + quiet)h1v1h-1z" }
         }
-        return "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(side) \(side)\" width=\"\(size)\" height=\"\(size)\" "
+        return
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(side) \(side)\" width=\"\(size)\" height=\"\(size)\" "
             + "shape-rendering=\"crispEdges\" role=\"img\" aria-label=\"QR\"><rect width=\"\(side)\" height=\"\(side)\" fill=\"#fff\"/>"
             + "<path fill=\"#000\" d=\"\(path)\"/></svg>"
     }

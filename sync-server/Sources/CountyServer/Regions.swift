@@ -41,8 +41,9 @@ public enum RegionLevel: String, Sendable, CaseIterable {
         let region = try Validate.areaCode(code, field: .code, lengths: [6])
         let name = try Validate.required(name, field: .name)
         if self != .county, RegionLevel.of(region) != self {
-            throw RegistryError(.code, zh: "\(region) 不是\(chinese)区划代码（市级以 00 结尾，省级以 0000 结尾）",
-                                en: "\(region) is not a \(rawValue) code (a city's ends in 00, a province's in 0000)")
+            throw RegistryError(
+                .code, zh: "\(region) 不是\(chinese)区划代码（市级以 00 结尾，省级以 0000 结尾）",
+                en: "\(region) is not a \(rawValue) code (a city's ends in 00, a province's in 0000)")
         }
         return (region, name)
     }
@@ -54,7 +55,9 @@ public enum RegionLevel: String, Sendable, CaseIterable {
         }
         let level = stored["level"].flatMap(RegionLevel.init(rawValue:)) ?? (stored["county"] == nil ? self : .county)
         if level != self {
-            throw RegistryError(nil, zh: "此数据库是\(level.chinese)服务器，不能改为\(chinese)", en: "this database is a \(level.rawValue) server, not a \(rawValue)")
+            throw RegistryError(
+                nil, zh: "此数据库是\(level.chinese)服务器，不能改为\(chinese)",
+                en: "this database is a \(level.rawValue) server, not a \(rawValue)")
         }
     }
 }
@@ -72,21 +75,29 @@ public enum Regions {
     /// The regions of a roster file (`code,name,parent_code`, or 代码,名称,上级代码), every row checked before any is
     /// kept: a 6-digit code inside this server's region and below it, a name, and a parent that is this region or
     /// a city of the roster (the file's or the one kept) that the code lies inside.
-    public static func parse(_ csv: CSVFile, settings: CountyDatabase.Settings, known: [RegionEntry]) throws -> [RegionEntry] {
+    public static func parse(_ csv: CSVFile, settings: CountyDatabase.Settings, known: [RegionEntry]) throws
+        -> [RegionEntry]
+    {
         guard settings.level != .county else {
-            throw RegistryError(nil, zh: "县级服务器没有下级区划名册：村名册用 sync-server villages import",
-                                en: "a county server has no region roster: use sync-server villages import for villages")
+            throw RegistryError(
+                nil, zh: "县级服务器没有下级区划名册：村名册用 sync-server villages import",
+                en: "a county server has no region roster: use sync-server villages import for villages")
         }
         func column(_ names: [String]) throws -> Int {
-            guard let i = csv.column(names) else { throw RegistryError(.file, zh: "缺少列：\(names[0])", en: "missing column: \(names[0])") }
+            guard let i = csv.column(names) else {
+                throw RegistryError(.file, zh: "缺少列：\(names[0])", en: "missing column: \(names[0])")
+            }
             return i
         }
-        let codeColumn = try column(["code", "代码", "区划代码"]), nameColumn = try column(["name", "名称", "区划名称"])
+        let codeColumn = try column(["code", "代码", "区划代码"])
+        let nameColumn = try column(["name", "名称", "区划名称"])
         let parentColumn = try column(["parent_code", "上级代码", "上级区划代码"])
         var entries: [RegionEntry] = []
         for row in csv.rows {
             func cell(_ i: Int) -> String { i < row.fields.count ? row.fields[i] : "" }
-            func refuse(_ field: Field?, _ zh: String, _ en: String) -> RegistryError { RegistryError(field, zh: zh, en: en) }
+            func refuse(_ field: Field?, _ zh: String, _ en: String) -> RegistryError {
+                RegistryError(field, zh: zh, en: en)
+            }
             do {
                 let code = try Validate.areaCode(cell(codeColumn), field: .code, lengths: [6])
                 let name = try Validate.required(cell(nameColumn).trimmingCharacters(in: .whitespaces), field: .name)
@@ -94,23 +105,28 @@ public enum Regions {
                 // Inside this region and not itself: below a city only counties are, below a province cities and
                 // counties (the code says which).
                 guard code != settings.county, settings.level.contains(code, region: settings.county) else {
-                    throw refuse(.code, "\(code) 不在本级区划 \(settings.county) 之下", "\(code) is not below \(settings.county)")
+                    throw refuse(
+                        .code, "\(code) 不在本级区划 \(settings.county) 之下", "\(code) is not below \(settings.county)")
                 }
                 guard name.count <= 60 else { throw refuse(.name, "名称最多 60 个字", "at most 60 characters") }
                 // The parent: this server's region, or (a county under a province) a city it lies inside.
                 let cities = Set((known + entries).filter { $0.level == .city }.map(\.code))
-                let parentOK = parent == settings.county
-                    ? !(settings.level == .province && RegionLevel.of(code) == .county && cities.contains(String(code.prefix(4)) + "00"))
+                let parentOK =
+                    parent == settings.county
+                    ? !(settings.level == .province && RegionLevel.of(code) == .county
+                        && cities.contains(String(code.prefix(4)) + "00"))
                     : RegionLevel.of(code) == .county && RegionLevel.of(parent) == .city && cities.contains(parent)
                         && RegionLevel.city.contains(code, region: parent)
                 guard parentOK else {
-                    throw refuse(nil, "上级代码 \(parent) 不对：应为本级 \(settings.county) 或名册中包含它的市",
-                                 "parent_code \(parent): must be \(settings.county) or a city of the roster that contains it")
+                    throw refuse(
+                        nil, "上级代码 \(parent) 不对：应为本级 \(settings.county) 或名册中包含它的市",
+                        "parent_code \(parent): must be \(settings.county) or a city of the roster that contains it")
                 }
                 entries.removeAll { $0.code == code }
                 entries.append(RegionEntry(code: code, name: name, parentCode: parent))
             } catch let error as RegistryError {
-                throw RegistryError(nil, zh: "第 \(row.line) 行：\(error.message(.zh))", en: "line \(row.line): \(error.message(.en))")
+                throw RegistryError(
+                    nil, zh: "第 \(row.line) 行：\(error.message(.zh))", en: "line \(row.line): \(error.message(.en))")
             }
         }
         return entries
@@ -130,13 +146,16 @@ extension CountyDatabase {
     /// Keeps `entries` (new codes added, known ones renamed or moved); returns how many of each.
     public func setRegions(_ entries: [RegionEntry]) throws -> (added: Int, updated: Int) {
         try writer.write { db in
-            var added = 0, updated = 0
+            var added = 0
+            var updated = 0
             for entry in entries {
-                let known = try Bool.fetchOne(db, sql: "SELECT 1 FROM region WHERE code = ?", arguments: [entry.code]) ?? false
-                try db.execute(sql: """
-                    INSERT INTO region (code, name, parent_code) VALUES (?, ?, ?)
-                    ON CONFLICT (code) DO UPDATE SET name = excluded.name, parent_code = excluded.parent_code
-                    """, arguments: [entry.code, entry.name, entry.parentCode])
+                let known =
+                    try Bool.fetchOne(db, sql: "SELECT 1 FROM region WHERE code = ?", arguments: [entry.code]) ?? false
+                try db.execute(
+                    sql: """
+                        INSERT INTO region (code, name, parent_code) VALUES (?, ?, ?)
+                        ON CONFLICT (code) DO UPDATE SET name = excluded.name, parent_code = excluded.parent_code
+                        """, arguments: [entry.code, entry.name, entry.parentCode])
                 if known { updated += 1 } else { added += 1 }
             }
             return (added, updated)
@@ -147,8 +166,10 @@ extension CountyDatabase {
 extension PostgresStore {
     public func regions() async throws -> [RegionEntry] {
         var entries: [RegionEntry] = []
-        for try await (code, name, parent) in try await client.query("SELECT code, name, parent_code FROM region ORDER BY code", logger: logger)
-            .decode((String, String, String).self) {
+        for try await (code, name, parent) in try await client.query(
+            "SELECT code, name, parent_code FROM region ORDER BY code", logger: logger
+        )
+        .decode((String, String, String).self) {
             entries.append(RegionEntry(code: code, name: name, parentCode: parent))
         }
         return entries
@@ -156,17 +177,21 @@ extension PostgresStore {
 
     public func setRegions(_ entries: [RegionEntry]) async throws -> (added: Int, updated: Int) {
         try await transaction { connection in
-            var added = 0, updated = 0
+            var added = 0
+            var updated = 0
             for entry in entries {
                 var binds = PostgresBindings()
                 binds.append(entry.code)
                 binds.append(entry.name)
                 binds.append(entry.parentCode)
                 // xmax = 0 only on a row this statement inserted.
-                for try await inserted in try await connection.query(.sql("""
-                    INSERT INTO region (code, name, parent_code) VALUES ($1, $2, $3)
-                    ON CONFLICT (code) DO UPDATE SET name = excluded.name, parent_code = excluded.parent_code RETURNING (xmax = 0)
-                    """, binds), logger: logger).decode(Bool.self) {
+                for try await inserted in try await connection.query(
+                    .sql(
+                        """
+                        INSERT INTO region (code, name, parent_code) VALUES ($1, $2, $3)
+                        ON CONFLICT (code) DO UPDATE SET name = excluded.name, parent_code = excluded.parent_code RETURNING (xmax = 0)
+                        """, binds), logger: logger
+                ).decode(Bool.self) {
                     if inserted { added += 1 } else { updated += 1 }
                 }
             }

@@ -39,20 +39,28 @@ public enum SummaryDocument {
             return "\(label)：\(shown.joined(separator: "、"))" + (shown.count < codes.count ? " 等 \(codes.count) 个" : "")
         }
         let townships = summary.townships.map { t in
-            Township(name: t.township_name, expected: "\(t.villages_expected)", onTime: "\(t.on_time.count)", late: "\(t.late.count)",
-                     missing: "\(t.missing.count)", chase: [chase("未报", t.missing), chase("迟报", t.late)].compactMap { $0 }.joined(separator: "；"))
+            Township(
+                name: t.township_name, expected: "\(t.villages_expected)", onTime: "\(t.on_time.count)",
+                late: "\(t.late.count)",
+                missing: "\(t.missing.count)",
+                chase: [chase("未报", t.missing), chase("迟报", t.late)].compactMap { $0 }.joined(separator: "；"))
         }
         let rows = ReportFigures.rows
         let figures = stride(from: 0, to: rows.count, by: 3).map { i in
-            FigureRow(figures: (i..<i + 3).map { j in
-                j < rows.count ? Figure(label: rows[j].zh, value: "\(rows[j].value(summary.totals))") : Figure(label: "", value: "")
-            })
+            FigureRow(
+                figures: (i..<i + 3).map { j in
+                    j < rows.count
+                        ? Figure(label: rows[j].zh, value: "\(rows[j].value(summary.totals))")
+                        : Figure(label: "", value: "")
+                })
         }
         let view = View(
-            countyName: countyName, date: summary.date, deadline: summary.deadline, expected: "\(summary.villages_expected)",
+            countyName: countyName, date: summary.date, deadline: summary.deadline,
+            expected: "\(summary.villages_expected)",
             received: "\(summary.reports_received)", onTime: "\(summary.on_time.count)", late: "\(summary.late.count)",
             missing: "\(summary.missing.count)", generatedAt: generatedAt, townships: townships, figures: figures,
-            positives: "\(summary.positives.count)", contactsMissed: "\(summary.positives.flatMap(\.contacts).filter(\.isMissed).count)",
+            positives: "\(summary.positives.count)",
+            contactsMissed: "\(summary.positives.flatMap(\.contacts).filter(\.isMissed).count)",
             duplicates: "\(summary.duplicates.count)", overdueLeads: "\(summary.open_leads.filter(\.overdue).count)",
             deletions: "\(summary.deletions.count)")
         return template.render(view)

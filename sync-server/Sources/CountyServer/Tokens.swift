@@ -15,8 +15,9 @@ extension CountyDatabase {
             let settings = try CountyDatabase.settings(db)
             let regions = settings.level == .county ? [] : Set(try String.fetchAll(db, sql: "SELECT code FROM region"))
             try Self.checkTokenHolder(village, settings: settings, regions: regions)
-            try db.execute(sql: "INSERT INTO token (id, village, hash, created_at) VALUES (?, ?, ?, ?)",
-                           arguments: [UUID().uuidString.lowercased(), village, Self.hash(token), clock.isoText(clock.now())])
+            try db.execute(
+                sql: "INSERT INTO token (id, village, hash, created_at) VALUES (?, ?, ?, ?)",
+                arguments: [UUID().uuidString.lowercased(), village, Self.hash(token), clock.isoText(clock.now())])
         }
         return token
     }
@@ -27,13 +28,15 @@ extension CountyDatabase {
     static func checkTokenHolder(_ code: String, settings: Settings, regions: Set<String>) throws {
         if settings.level == .county {
             guard code.hasPrefix(settings.county) else {
-                throw RegistryError(.village, zh: "\(code) 不属于本县 \(settings.county)", en: "\(code) is not in county \(settings.county)")
+                throw RegistryError(
+                    .village, zh: "\(code) 不属于本县 \(settings.county)", en: "\(code) is not in county \(settings.county)")
             }
         } else if code.count == 12 {
             throw RegistryError(.village, zh: "村令牌只能由县级服务器签发", en: "only a county server issues village tokens")
         } else if code != settings.county, !regions.contains(code) {
-            throw RegistryError(.code, zh: "\(code) 不在本级名册中：先用 sync-server regions import 导入",
-                                en: "\(code) is not on this server's roster: import it with sync-server regions import")
+            throw RegistryError(
+                .code, zh: "\(code) 不在本级名册中：先用 sync-server regions import 导入",
+                en: "\(code) is not on this server's roster: import it with sync-server regions import")
         }
     }
 
@@ -71,11 +74,17 @@ extension CountyDatabase {
     /// The tokens, without their secrets: village, its roster name, issued, revoked.
     public func tokens() throws -> [TokenLine] {
         try writer.read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT t.village, COALESCE(v.name, r.name) AS name, t.created_at, t.revoked_at FROM token t
-                LEFT JOIN village v ON v.code = t.village AND v.deleted = 0 LEFT JOIN region r ON r.code = t.village
-                ORDER BY t.village, t.created_at
-                """).map { TokenLine(village: $0["village"], name: $0["name"], createdAt: $0["created_at"], revokedAt: $0["revoked_at"]) }
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT t.village, COALESCE(v.name, r.name) AS name, t.created_at, t.revoked_at FROM token t
+                    LEFT JOIN village v ON v.code = t.village AND v.deleted = 0 LEFT JOIN region r ON r.code = t.village
+                    ORDER BY t.village, t.created_at
+                    """
+            ).map {
+                TokenLine(
+                    village: $0["village"], name: $0["name"], createdAt: $0["created_at"], revokedAt: $0["revoked_at"])
+            }
         }
     }
 
@@ -89,15 +98,18 @@ extension CountyDatabase {
     /// would hold one of the few threads that serve all connections.
     public func authenticate(_ token: String) async throws -> TokenHolder? {
         try await writer.read { db in
-            try Row.fetchOne(db, sql: "SELECT village, id FROM token WHERE hash = ? AND revoked_at IS NULL",
-                             arguments: [Self.hash(token)]).map { TokenHolder(village: $0["village"], tokenID: $0["id"]) }
+            try Row.fetchOne(
+                db, sql: "SELECT village, id FROM token WHERE hash = ? AND revoked_at IS NULL",
+                arguments: [Self.hash(token)]
+            ).map { TokenHolder(village: $0["village"], tokenID: $0["id"]) }
         }
     }
 
     /// The roster name of `village`, if it is on the roster.
     public func villageName(_ village: String) throws -> String? {
         try writer.read { db in
-            try String.fetchOne(db, sql: "SELECT name FROM village WHERE code = ? AND deleted = 0", arguments: [village])
+            try String.fetchOne(
+                db, sql: "SELECT name FROM village WHERE code = ? AND deleted = 0", arguments: [village])
         }
     }
 

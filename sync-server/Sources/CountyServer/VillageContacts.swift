@@ -12,15 +12,19 @@ public enum VillageContacts {
     /// The contacts of the roster file, by village code; empty when the file has no contact column.
     public static func parse(_ csv: CSVFile) throws -> [String: String] {
         guard let column = csv.column(["contact", "联系人", "联系方式", "联系人及电话"]),
-              let code = csv.column(["code", "村代码", "村（社区）代码", "区划代码"]) else { return [:] }
+            let code = csv.column(["code", "村代码", "村（社区）代码", "区划代码"])
+        else { return [:] }
         var contacts: [String: String] = [:]
         for row in csv.rows {
             func cell(_ i: Int) -> String { i < row.fields.count ? row.fields[i] : "" }
             let text = cell(column).trimmingCharacters(in: .whitespacesAndNewlines)
             guard !text.isEmpty else { continue }
-            guard text.count <= maximumLength, !text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
-                throw RegistryError(.file, zh: "第 \(row.line) 行：联系人最多 \(maximumLength) 个字，不能含控制字符",
-                                    en: "line \(row.line): contact: at most \(maximumLength) characters, no control characters")
+            guard text.count <= maximumLength,
+                !text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
+            else {
+                throw RegistryError(
+                    .file, zh: "第 \(row.line) 行：联系人最多 \(maximumLength) 个字，不能含控制字符",
+                    en: "line \(row.line): contact: at most \(maximumLength) characters, no control characters")
             }
             contacts[try Validate.areaCode(cell(code), field: .village, lengths: [12])] = text
         }
@@ -31,16 +35,21 @@ public enum VillageContacts {
 extension CountyDatabase {
     public func villageContacts() throws -> [String: String] {
         try writer.read { db in
-            Dictionary(try Row.fetchAll(db, sql: "SELECT code, contact FROM village_contact").map { ($0["code"], $0["contact"]) },
-                       uniquingKeysWith: { a, _ in a })
+            Dictionary(
+                try Row.fetchAll(db, sql: "SELECT code, contact FROM village_contact").map {
+                    ($0["code"], $0["contact"])
+                },
+                uniquingKeysWith: { a, _ in a })
         }
     }
 
     public func setVillageContacts(_ contacts: [String: String]) throws {
         try writer.write { db in
             for (code, contact) in contacts {
-                try db.execute(sql: "INSERT INTO village_contact (code, contact) VALUES (?, ?) ON CONFLICT (code) DO UPDATE SET contact = excluded.contact",
-                               arguments: [code, contact])
+                try db.execute(
+                    sql:
+                        "INSERT INTO village_contact (code, contact) VALUES (?, ?) ON CONFLICT (code) DO UPDATE SET contact = excluded.contact",
+                    arguments: [code, contact])
             }
         }
     }
@@ -49,7 +58,9 @@ extension CountyDatabase {
 extension PostgresStore {
     public func villageContacts() async throws -> [String: String] {
         var contacts: [String: String] = [:]
-        for try await (code, contact) in try await client.query("SELECT code, contact FROM village_contact", logger: logger).decode((String, String).self) {
+        for try await (code, contact) in try await client.query(
+            "SELECT code, contact FROM village_contact", logger: logger
+        ).decode((String, String).self) {
             contacts[code] = contact
         }
         return contacts
@@ -61,8 +72,10 @@ extension PostgresStore {
                 var binds = PostgresBindings()
                 binds.append(code)
                 binds.append(contact)
-                try await connection.query(.sql("INSERT INTO village_contact (code, contact) VALUES ($1, $2) ON CONFLICT (code) DO UPDATE SET contact = excluded.contact",
-                                                binds), logger: logger)
+                try await connection.query(
+                    .sql(
+                        "INSERT INTO village_contact (code, contact) VALUES ($1, $2) ON CONFLICT (code) DO UPDATE SET contact = excluded.contact",
+                        binds), logger: logger)
             }
         }
     }

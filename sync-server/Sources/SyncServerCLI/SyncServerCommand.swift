@@ -1,11 +1,12 @@
 import ArgumentParser
 import CountyServer
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
 import Logging
 import RegistryCore
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// `sync-server`: the county's server and its administration commands. A thin shell over CountyServer.
 @main
@@ -15,6 +16,9 @@ struct SyncServerCommand: AsyncParsableCommand {
         abstract: "县级汇总与同步服务器 / The county's sync server.",
         discussion: ExitStatus.help,
         version: RegistryVersion.current,
-        subcommands: [Init.self, Villages.self, RegionsCommand.self, Token.self, ResultsCommand.self, RiskAreas.self, Leads.self, PersonCommand.self, Merge.self, Serve.self, UpstreamCommand.self, MaskKeyCommand.self, Restored.self,
-                      Copy.self, PosterCommand.self, BackupCommand.self])
+        subcommands: [
+            Init.self, Villages.self, RegionsCommand.self, Token.self, ResultsCommand.self, RiskAreas.self, Leads.self,
+            PersonCommand.self, Merge.self, Serve.self, UpstreamCommand.self, MaskKeyCommand.self, Restored.self,
+            Copy.self, PosterCommand.self, BackupCommand.self,
+        ])
 }

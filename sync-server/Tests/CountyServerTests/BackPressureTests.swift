@@ -9,12 +9,18 @@ import Testing
 /// queueing without bound; the clients wait as asked, with jitter, and all finish.
 @Suite("Back-pressure", .serialized)
 struct BackPressureTests {
-    @Test("500 villages at once against a slowed writer: refused as busy while the queue is full, all finish, every push answered within 10 s, memory bounded")
+    @Test(
+        "500 villages at once against a slowed writer: refused as busy while the queue is full, all finish, every push answered within 10 s, memory bounded"
+    )
     func fiveHundredVillages() async throws {
-        let villages = 500, perVillage = 20
+        let villages = 500
+        let perVillage = 20
         let county = try ServerHarness()
         var roster = "code,name,township_code,township_name\n"
-        for v in 0..<villages { roster += String(format: "110105%03d%03d,村%d,110105%03d,乡%d\n", 100 + v / 100, v % 100 + 1, v, 100 + v / 100, v / 100) }
+        for v in 0..<villages {
+            roster += String(
+                format: "110105%03d%03d,村%d,110105%03d,乡%d\n", 100 + v / 100, v % 100 + 1, v, 100 + v / 100, v / 100)
+        }
         try county.write("roster500.csv", roster)
         try county.command(["villages", "import", county.path("roster500.csv")])
         let codes = (0..<villages).map { String(format: "110105%03d%03d", 100 + $0 / 100, $0 % 100 + 1) }
@@ -32,49 +38,65 @@ struct BackPressureTests {
         defer { county.stop() }
 
         let ms = Int64(Date().timeIntervalSince1970 * 1000)
-        let url = county.url, issued = tokens
+        let url = county.url
+        let issued = tokens
         let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
             for v in 0..<villages {
                 group.addTask {
                     let changes = (1...Int64(perVillage)).map { i in
-                        Change(table: "health_check", pk: "c-\(v)-\(i)", columns: ColumnValues([
-                            "village": codes[v].databaseValue, "person_id": "p".databaseValue, "taken_at": "2022-07-02 08:00".databaseValue,
-                            "taken_on": "2022-07-02".databaseValue, "temperature": 36.5.databaseValue, "flagged": 0.databaseValue,
-                        ]), hlc: HLC(milliseconds: ms, counter: Int(i)).raw, origin: "site-\(v)", originSeq: i)
+                        Change(
+                            table: "health_check", pk: "c-\(v)-\(i)",
+                            columns: ColumnValues([
+                                "village": codes[v].databaseValue, "person_id": "p".databaseValue,
+                                "taken_at": "2022-07-02 08:00".databaseValue,
+                                "taken_on": "2022-07-02".databaseValue, "temperature": 36.5.databaseValue,
+                                "flagged": 0.databaseValue,
+                            ]), hlc: HLC(milliseconds: ms, counter: Int(i)).raw, origin: "site-\(v)", originSeq: i)
                     }
                     // The village's own transport: Retry-After honoured, with jitter; enough attempts to outlast the rush.
                     let transport = HTTPTransport(base: url, token: issued[v], attempts: 60)
-                    return try await transport.send("POST", "/v1/sync/push", query: [:], body: try JSONEncoder().encode(
-                        Wire.PushRequest(site: "site-\(v)", after: 0, through: Int64(perVillage), changes: changes))).status
+                    return try await transport.send(
+                        "POST", "/v1/sync/push", query: [:],
+                        body: try JSONEncoder().encode(
+                            Wire.PushRequest(site: "site-\(v)", after: 0, through: Int64(perVillage), changes: changes))
+                    ).status
                 }
             }
             var all: [Int] = []
             for try await status in group { all.append(status) }
             return all
         }
-        #expect(statuses.count == villages && statuses.allSatisfy { $0 == 200 }, "\(Dictionary(grouping: statuses, by: { $0 }).mapValues(\.count))")
+        #expect(
+            statuses.count == villages && statuses.allSatisfy { $0 == 200 },
+            "\(Dictionary(grouping: statuses, by: { $0 }).mapValues(\.count))")
         #expect(try count(county.db, "SELECT count(*) FROM health_check") == villages * perVillage)
 
         // What /metrics saw: pushes refused as busy, none answered after more than 10 s, the queue empty again.
-        let (_, data) = try await HTTPTransport(base: county.url, token: own).send("GET", "/metrics", query: [:], body: nil)
+        let (_, data) = try await HTTPTransport(base: county.url, token: own).send(
+            "GET", "/metrics", query: [:], body: nil)
         let metrics = String(decoding: data, as: UTF8.self)
         func value(_ prefix: String) -> Double? {
-            metrics.split(separator: "\n").first { $0.hasPrefix(prefix) }.flatMap { Double($0.split(separator: " ").last ?? "") }
+            metrics.split(separator: "\n").first { $0.hasPrefix(prefix) }.flatMap {
+                Double($0.split(separator: " ").last ?? "")
+            }
         }
         let busy = value("sync_pushes_refused_total{reason=\"busy\"}") ?? 0
         #expect(busy > 0, "the queue never filled: \(metrics.prefix(2000))")
         let route = "http_route=\"/v1/sync/push\",http_request_method=\"POST\",http_response_status_code=\"200\""
         let answered = value("http_server_request_duration_count{\(route)}")
-        #expect(answered == Double(villages) && value("http_server_request_duration_bucket{\(route),le=\"10.0\"}") == answered)
+        #expect(
+            answered == Double(villages)
+                && value("http_server_request_duration_bucket{\(route),le=\"10.0\"}") == answered)
         #expect(value("sync_changes_applied_total{kind=\"village\"}") == Double(villages * perVillage))
         #expect(value("sync_writer_queue_changes") == 0)
         #expect(!metrics.contains("420102") && !metrics.contains(tokens[0]))
 
         // The server's peak memory stays small: the queue, not the rush, bounds it.
         if let pid = county.process?.processIdentifier,
-           let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
-           let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
-           let kb = Int(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "") {
+            let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
+            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+            let kb = Int(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "")
+        {
             #expect(kb < 400_000, "peak resident memory \(kb) kB")
         }
     }

@@ -32,15 +32,24 @@ final class ChaosTransport: SyncTransport, @unchecked Sendable {
 
     private func check(_ label: String, _ status: Int, _ body: Data, allowed: Set<Int>) {
         if !allowed.contains(status) {
-            lock.withLock { serverErrors.append("\(label) → \(status) \(String(decoding: body.prefix(300), as: UTF8.self))") }
+            lock.withLock {
+                serverErrors.append("\(label) → \(status) \(String(decoding: body.prefix(300), as: UTF8.self))")
+            }
         }
     }
 
-    func send(_ method: String, _ path: String, query: [String: String], body: Data?) async throws -> (status: Int, body: Data) {
-        let call = lock.withLock { calls += 1; return calls }
+    func send(_ method: String, _ path: String, query: [String: String], body: Data?) async throws -> (
+        status: Int, body: Data
+    ) {
+        let call = lock.withLock {
+            calls += 1
+            return calls
+        }
         if let dropAfter, call > dropAfter { throw Dropped() }
         if path.hasSuffix("/push"), let body {
-            if chance(15), let old = lock.withLock({ pushes.isEmpty ? nil : pushes[Int(random.next() % UInt64(pushes.count))] }) {
+            if chance(15),
+                let old = lock.withLock({ pushes.isEmpty ? nil : pushes[Int(random.next() % UInt64(pushes.count))] })
+            {
                 let replay = try await inner.send("POST", path, query: query, body: old)
                 check("replayed push", replay.status, replay.body, allowed: [200, 409])
             }

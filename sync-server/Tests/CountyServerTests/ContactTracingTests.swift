@@ -7,13 +7,16 @@ import Testing
 /// sync cycle, through a real `sync-server` process.
 @Suite("Contacts across villages", .serialized)
 struct ContactTracingTests {
-    @Test("a positive's companion registered in another village gets a lead there after one sync each; merge lists the chain; a second merge adds nothing")
+    @Test(
+        "a positive's companion registered in another village gets a lead there after one sync each; merge lists the chain; a second merge adds nothing"
+    )
     func companionInAnotherVillage() async throws {
         let county = try ServerHarness()
         try county.start()
         let tokenA = try county.command(["token", "issue", "--village", "110105001001"])
         let tokenB = try county.command(["token", "issue", "--village", "110105001002"])
-        let a = try makeVillage(county, code: "110105001001"), b = try makeVillage(county, code: "110105001002")
+        let a = try makeVillage(county, code: "110105001001")
+        let b = try makeVillage(county, code: "110105001002")
         let today = a.clock.today
         func arrival(_ name: String, _ id: String, with companions: [String] = [], address: String) -> IntakeForm {
             var form = IntakeForm()
@@ -27,7 +30,10 @@ struct ContactTracingTests {
         }
         // 张三 (village A) came back with 李四 (A, another household) and 王五 (registered in B); 赵六 is named but
         // registered nowhere. At home in A lives 张母, who did not travel.
-        _ = try a.intake(arrival("张三", "420102199003071232", with: ["11010519491231002X", "110101199001011237", "110101198001011232"], address: "一组3号"))
+        _ = try a.intake(
+            arrival(
+                "张三", "420102199003071232", with: ["11010519491231002X", "110101199001011237", "110101198001011232"],
+                address: "一组3号"))
         _ = try a.intake(arrival("李四", "11010519491231002X", address: "二组5号"))
         _ = try a.addHouseholdMember(to: "张三", name: "张母", idNumber: "110105195001011234", phone: nil).get()
         _ = try b.intake(arrival("王五", "110101199001011237", address: "三组1号"))
@@ -88,18 +94,25 @@ struct ContactTracingTests {
 /// Places by name at the county (issue 15): risk-area lists and leads may name places instead of codes.
 @Suite("Places by name at the county", .serialized)
 struct CountyPlacesTests {
-    @Test("sync-server risk-areas import and leads import resolve names; a street the gazetteer lacks is kept at its district with a note")
+    @Test(
+        "sync-server risk-areas import and leads import resolve names; a street the gazetteer lacks is kept at its district with a note"
+    )
     func namesAtTheCounty() throws {
         let county = try ServerHarness()
-        try county.write("named.csv", "name,level,in_force_from,lifted_on\n石家庄藁城,高,2022-07-01,\n湖北省武汉市江岸区二七街道,中,2022-07-01,\n")
+        try county.write(
+            "named.csv", "name,level,in_force_from,lifted_on\n石家庄藁城,高,2022-07-01,\n湖北省武汉市江岸区二七街道,中,2022-07-01,\n")
         let out = try county.command(["risk-areas", "import", county.path("named.csv")])
         #expect(out.contains("新增 2") && out.contains("第 3 行") && out.contains("二七街道"), "\(out)")
         #expect(try count(county.db, "SELECT count(*) FROM risk_area WHERE code = '130109'") == 1)
-        try county.write("leads.csv", "village,name,id_number,phone,from_code,from_name,reason,deadline\n"
-                         + "110105001001,张三,420102199003071232,,,石家庄藁城,协查,2022-07-06\n"
-                         + "110105001001,李四,11010519491231002X,,美国,,入境协查,2022-07-06\n")
+        try county.write(
+            "leads.csv",
+            "village,name,id_number,phone,from_code,from_name,reason,deadline\n"
+                + "110105001001,张三,420102199003071232,,,石家庄藁城,协查,2022-07-06\n"
+                + "110105001001,李四,11010519491231002X,,美国,,入境协查,2022-07-06\n")
         #expect(try county.command(["leads", "import", county.path("leads.csv")]).contains("新增下发 2"))
-        #expect(try count(county.db, "SELECT count(*) FROM lead WHERE from_code = '130109' AND from_name = '河北省石家庄市藁城区'") == 1)
+        #expect(
+            try count(county.db, "SELECT count(*) FROM lead WHERE from_code = '130109' AND from_name = '河北省石家庄市藁城区'")
+                == 1)
         #expect(try count(county.db, "SELECT count(*) FROM lead WHERE from_code = '840' AND from_name = '美国'") == 1)
         try county.write("bad.csv", "name,level,in_force_from,lifted_on\n朝阳区,高,2022-07-01,\n")
         #expect(throws: (any Error).self) { try county.command(["risk-areas", "import", county.path("bad.csv")]) }

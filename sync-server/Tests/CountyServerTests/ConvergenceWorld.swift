@@ -25,7 +25,10 @@ final class ConvergenceWorld: @unchecked Sendable {
         /// Its county: the server processes it syncs with, the officer's store, the code.
         let county: County
 
-        init(name: String, village: String, path: String, token: String, clock: Clock, offset: TimeInterval, pool: [String], county: County) throws {
+        init(
+            name: String, village: String, path: String, token: String, clock: Clock, offset: TimeInterval,
+            pool: [String], county: County
+        ) throws {
             self.county = county
             self.name = name
             self.village = village
@@ -109,11 +112,16 @@ final class ConvergenceWorld: @unchecked Sendable {
         counties = [first]
         let a = try server.command(["token", "issue", "--village", "110105001001"])
         let b = try server.command(["token", "issue", "--village", "110105001002"])
-        let poolA = (0..<16).map(residentID), poolB = (100..<116).map(residentID)
-        for (name, village, token, pool) in [("A1", "110105001001", a, poolA), ("A2", "110105001001", a, poolA + [residentID(200)]),
-                                             ("B", "110105001002", b, poolB)] {
-            sites.append(try Site(name: name, village: village, path: server.path("\(name).sqlite"), token: token,
-                                  clock: Clock(Self.start), offset: Double(Int(random.next() % 5)) - 2, pool: pool, county: first))
+        let poolA = (0..<16).map(residentID)
+        let poolB = (100..<116).map(residentID)
+        for (name, village, token, pool) in [
+            ("A1", "110105001001", a, poolA), ("A2", "110105001001", a, poolA + [residentID(200)]),
+            ("B", "110105001002", b, poolB),
+        ] {
+            sites.append(
+                try Site(
+                    name: name, village: village, path: server.path("\(name).sqlite"), token: token,
+                    clock: Clock(Self.start), offset: Double(Int(random.next() % 5)) - 2, pool: pool, county: first))
         }
         if levels { try await addLevels(first, environment: now) }
         tick()
@@ -129,9 +137,12 @@ final class ConvergenceWorld: @unchecked Sendable {
             // column it wrote (a separate matter from convergence).
             harness.environment = environment
             try harness.start()
-            return County(code: code, servers: [harness], store: try await openStore(harness.db, clock: RegistryClock(now: { [countyClock] in countyClock.now })))
+            return County(
+                code: code, servers: [harness],
+                store: try await openStore(harness.db, clock: RegistryClock(now: { [countyClock] in countyClock.now })))
         }
-        let province = try await upper("110000", "province", "北京市", roster: "110100,市辖区,110000\n110105,朝阳区,110100\n110228,密云县,110000\n")
+        let province = try await upper(
+            "110000", "province", "北京市", roster: "110100,市辖区,110000\n110105,朝阳区,110100\n110228,密云县,110000\n")
         let city = try await upper("110100", "city", "市辖区", roster: "110105,朝阳区,110100\n")
         let second = try ServerHarness(region: "110228", level: "county", name: "密云县")
         second.environment = environment
@@ -140,13 +151,19 @@ final class ConvergenceWorld: @unchecked Sendable {
         try second.write("areas.csv", "code,name,level,in_force_from,lifted_on\n420102,武汉市江岸区,高,2022-06-20,\n")
         try second.command(["risk-areas", "import", second.path("areas.csv")])
         try second.start()
-        let miyun = County(code: "110228", servers: [second], store: try await openStore(second.db, clock: RegistryClock(now: { [countyClock] in countyClock.now })))
+        let miyun = County(
+            code: "110228", servers: [second],
+            store: try await openStore(second.db, clock: RegistryClock(now: { [countyClock] in countyClock.now })))
         counties.append(miyun)
         uppers = [city, province]
         let c = try second.command(["token", "issue", "--village", "110228001001"])
-        sites.append(try Site(name: "C", village: "110228001001", path: server.path("C.sqlite"), token: c, clock: Clock(Self.start),
-                              offset: Double(Int(random.next() % 5)) - 2, pool: (300..<316).map(residentID), county: miyun))
-        for (name, below, above, region) in [("朝阳区→市", first, city, "110105"), ("密云县→省", miyun, province, "110228"), ("市→省", city, province, "110100")] {
+        sites.append(
+            try Site(
+                name: "C", village: "110228001001", path: server.path("C.sqlite"), token: c, clock: Clock(Self.start),
+                offset: Double(Int(random.next() % 5)) - 2, pool: (300..<316).map(residentID), county: miyun))
+        for (name, below, above, region) in [
+            ("朝阳区→市", first, city, "110105"), ("密云县→省", miyun, province, "110228"), ("市→省", city, province, "110100"),
+        ] {
             let token = try above.servers[0].command(["token", "issue", "--region", region])
             try await below.store.setUpstream(Upstream(url: above.servers[0].url.absoluteString, token: token))
             relayers.append(Relayer(name: name, below: below, above: above.servers[0], token: token))
@@ -167,11 +184,15 @@ final class ConvergenceWorld: @unchecked Sendable {
     func day(_ n: Int) -> Day { Day("2022-07-0\(n)")! }
 
     func openLeads(_ site: Site) throws -> [String] {
-        try site.registry.writer.read { try String.fetchAll($0, sql: "SELECT id FROM lead WHERE outcome IS NULL ORDER BY id") }
+        try site.registry.writer.read {
+            try String.fetchAll($0, sql: "SELECT id FROM lead WHERE outcome IS NULL ORDER BY id")
+        }
     }
 
     func ids(_ site: Site, deleted: Bool) throws -> [String] {
-        try site.registry.writer.read { try String.fetchAll($0, sql: "SELECT id FROM person WHERE deleted = ? ORDER BY id", arguments: [deleted]) }
+        try site.registry.writer.read {
+            try String.fetchAll($0, sql: "SELECT id FROM person WHERE deleted = ? ORDER BY id", arguments: [deleted])
+        }
     }
 
     /// One random step. Refusals of the domain (a release of a released measure…) are normal and write nothing.
@@ -194,23 +215,30 @@ final class ConvergenceWorld: @unchecked Sendable {
                 form.name = pick(["张三", "李四", "王五", "赵六"])
                 form.idNumber = pick(site.pool)
                 form.phone = pick(["13800138000", "13900139000", ""])
-                form.stays = [.init(code: pick(["420102", "420102", "110105", "310115"]), name: "来源地", from: "",
-                                    to: "2022-07-0\(max(1, arrived - int(3)))")]
+                form.stays = [
+                    .init(
+                        code: pick(["420102", "420102", "110105", "310115"]), name: "来源地", from: "",
+                        to: "2022-07-0\(max(1, arrived - int(3)))")
+                ]
                 form.arrived = "2022-07-0\(arrived)"
                 form.category = int(8) == 0 ? "close_contact" : ""
                 _ = try site.registry.intake(form)
             case 20..<28 where !live.isEmpty:
                 label = "check"
-                _ = try site.registry.check(pick(live), temperature: pick([36.4, 36.8, 37.5, 38.2]), symptoms: int(4) == 0 ? ["干咳"] : [],
-                                            at: "2022-07-0\(1 + int(9)) \(pick(["08", "16"])):\(10 + int(40))")
+                _ = try site.registry.check(
+                    pick(live), temperature: pick([36.4, 36.8, 37.5, 38.2]), symptoms: int(4) == 0 ? ["干咳"] : [],
+                    at: "2022-07-0\(1 + int(9)) \(pick(["08", "16"])):\(10 + int(40))")
             case 28..<35 where !live.isEmpty:
                 label = "test"
-                _ = try site.registry.recordTest(pick(live), sampled: day(1 + int(9)), result: pick([.negative, .negative, .positive, .pending]),
-                                                 resultOn: nil, lab: nil)
+                _ = try site.registry.recordTest(
+                    pick(live), sampled: day(1 + int(9)), result: pick([.negative, .negative, .positive, .pending]),
+                    resultOn: nil, lab: nil)
             case 35..<40 where !live.isEmpty:
                 label = "measure"
                 switch int(3) {
-                case 0: _ = try site.registry.release(pick(live), on: day(1 + int(9)), reason: "解除", force: true, actor: nil)
+                case 0:
+                    _ = try site.registry.release(
+                        pick(live), on: day(1 + int(9)), reason: "解除", force: true, actor: nil)
                 case 1: _ = try site.registry.extend(pick(live), days: 3, reason: "延长", on: day(1 + int(9)), actor: nil)
                 default: _ = try site.registry.transfer(pick(live), reason: "转运", on: day(1 + int(9)), actor: nil)
                 }
@@ -231,19 +259,26 @@ final class ConvergenceWorld: @unchecked Sendable {
                 if !people.isEmpty {
                     let (id, deleted) = pick(people)
                     switch int(5) {
-                    case 0: _ = try await county.writing { try $0.setPersonDeleted(id, village: nil, !deleted, reason: "县核实为重复登记") }
+                    case 0:
+                        _ = try await county.writing {
+                            try $0.setPersonDeleted(id, village: nil, !deleted, reason: "县核实为重复登记")
+                        }
                     default:
                         let correction = correction()
-                        if !deleted { _ = try await county.writing { try $0.correctPerson(id, village: nil, correction) } }
+                        if !deleted {
+                            _ = try await county.writing { try $0.correctPerson(id, village: nil, correction) }
+                        }
                     }
                 }
             case 64..<69:
                 label = "report"
-                _ = try site.registry.submitReport(on: day(1 + int(9)), reporter: pick(["王", "李"]), remarks: int(2) == 0 ? nil : "复核")
+                _ = try site.registry.submitReport(
+                    on: day(1 + int(9)), reporter: pick(["王", "李"]), remarks: int(2) == 0 ? nil : "复核")
             case 69..<71:
                 label = "lead"
                 let target = pick(sites)
-                let csv = "village,name,id_number,deadline,reason\n\(target.village),待核查,\(pick(target.pool)),2022-07-12,协查\(int(3))\n"
+                let csv =
+                    "village,name,id_number,deadline,reason\n\(target.village),待核查,\(pick(target.pool)),2022-07-12,协查\(int(3))\n"
                 let file = try CSVFile(data: Data(csv.utf8), file: "leads.csv")
                 // With levels, a third of the leads come from the city (for its county's villages) or the province.
                 if levels, int(3) == 0 {
@@ -256,7 +291,9 @@ final class ConvergenceWorld: @unchecked Sendable {
             case 71..<74:
                 label = "close lead"
                 let open = try openLeads(site)
-                if !open.isEmpty { _ = try site.registry.closeLead(pick(open), outcome: pick([.absent, .unreachable]), on: day(9)) }
+                if !open.isEmpty {
+                    _ = try site.registry.closeLead(pick(open), outcome: pick([.absent, .unreachable]), on: day(9))
+                }
             case 74..<92:
                 label = "sync"
                 await sync(site)
@@ -285,12 +322,18 @@ final class ConvergenceWorld: @unchecked Sendable {
 
     func countyPeople(_ county: any CountyStore) async throws -> [(String, Bool)] {
         try await county.reading { database in
-            try database.read { try Row.fetchAll($0, sql: "SELECT id, deleted FROM person ORDER BY id").map { ($0["id"], $0["deleted"]) } }
+            try database.read {
+                try Row.fetchAll($0, sql: "SELECT id, deleted FROM person ORDER BY id").map {
+                    ($0["id"], $0["deleted"])
+                }
+            }
         }
     }
 
     /// One of the server processes of a site's county, at random.
-    func anyServer(_ site: Site) -> ServerHarness { site.county.servers.count == 1 ? site.county.servers[0] : pick(site.county.servers) }
+    func anyServer(_ site: Site) -> ServerHarness {
+        site.county.servers.count == 1 ? site.county.servers[0] : pick(site.county.servers)
+    }
 
     /// A relay up at a random moment: in process over the bad connection, or the IT officer's `upstream sync` killed.
     func relayStep() async throws {
@@ -301,7 +344,8 @@ final class ConvergenceWorld: @unchecked Sendable {
             counts["killed relay", default: 0] += 1
             return
         }
-        let transport = ChaosTransport(relayer.above.transport(relayer.token), seed: random.next(), earlierPushes: relayer.pushes)
+        let transport = ChaosTransport(
+            relayer.above.transport(relayer.token), seed: random.next(), earlierPushes: relayer.pushes)
         _ = try? await RelaySession(store: relayer.below.store, transport: transport).run()
         relayer.pushes = Array(transport.sentPushes.suffix(20))
         serverErrors += transport.serverErrors.map { "\(relayer.name) step \(step): \($0)" }
@@ -319,7 +363,8 @@ final class ConvergenceWorld: @unchecked Sendable {
 
     /// A sync over the chaotic connection; it may fail half way, which must never cost anything.
     func sync(_ site: Site) async {
-        let transport = ChaosTransport(anyServer(site).transport(site.token), seed: random.next(), earlierPushes: site.pushes)
+        let transport = ChaosTransport(
+            anyServer(site).transport(site.token), seed: random.next(), earlierPushes: site.pushes)
         _ = try? await SyncSession(registry: site.registry, transport: transport).run()
         site.pushes = Array(transport.sentPushes.suffix(20))
         serverErrors += transport.serverErrors.map { "\(site.name) step \(step): \($0)" }
@@ -328,8 +373,9 @@ final class ConvergenceWorld: @unchecked Sendable {
     /// The clerk's real `registry sync` process, killed at a random moment.
     func killedSync(_ site: Site) throws {
         let now = ISO8601DateFormatter().string(from: site.clock.now)
-        try killedRun(registryBinary, ["sync", "--server", anyServer(site).url.absoluteString, "--token", site.token],
-                      environment: ["REGISTRY_DB": site.path, "REGISTRY_NOW": now])
+        try killedRun(
+            registryBinary, ["sync", "--server", anyServer(site).url.absoluteString, "--token", site.token],
+            environment: ["REGISTRY_DB": site.path, "REGISTRY_NOW": now])
     }
 
     /// Runs `binary` and kills it with SIGKILL at a random moment in its first quarter second.
@@ -351,7 +397,10 @@ final class ConvergenceWorld: @unchecked Sendable {
     func restartServer() throws {
         let all = (counties + uppers).flatMap(\.servers)
         let victim = all.count == 1 ? all[0] : pick(all)
-        if let process = victim.process { kill(process.processIdentifier, SIGKILL); process.waitUntilExit() }
+        if let process = victim.process {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
         try victim.start(port: victim.port)
     }
 
@@ -364,13 +413,16 @@ final class ConvergenceWorld: @unchecked Sendable {
             for _ in 0..<2 {
                 for site in sites {
                     tick()
-                    _ = try await SyncSession(registry: site.registry, transport: anyServer(site).transport(site.token)).run()
+                    _ = try await SyncSession(registry: site.registry, transport: anyServer(site).transport(site.token))
+                        .run()
                 }
             }
             if round == 2 { break }
             // Then up and down: the counties first, the city after them.
             for relayer in relayers {
-                _ = try await RelaySession(store: relayer.below.store, transport: relayer.above.transport(relayer.token)).run()
+                _ = try await RelaySession(
+                    store: relayer.below.store, transport: relayer.above.transport(relayer.token)
+                ).run()
             }
         }
     }

@@ -1,11 +1,12 @@
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
 import GRDB
 import RegistryCore
 import RegistrySync
 import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// A local time on 2022-11-05 in Asia/Shanghai.
 func nov5(_ time: String) -> Date {
@@ -25,7 +26,9 @@ struct CountyDay {
         // Morning: the county's clock at 09:00; it publishes the roster and leads, each village syncs and the
         // leads come down.
         let county = try ServerHarness(environment: ["SYNC_SERVER_NOW": "2022-11-05T09:00:00+08:00"])
-        try county.write("roster.csv", """
+        try county.write(
+            "roster.csv",
+            """
             村代码,村名,乡镇代码,乡镇
             110105001001,东村,110105001,第一街道
             110105001002,西村,110105001,第一街道
@@ -35,7 +38,9 @@ struct CountyDay {
 
             """)
         try county.command(["villages", "import", county.path("roster.csv")])
-        try county.write("leads.csv", """
+        try county.write(
+            "leads.csv",
+            """
             village,name,id_number,phone,from_code,from_name,reason,deadline
             110105001001,张三,420102199003071232,,420102,江岸区,大数据推送,2022-11-06
             110105001001,赵六,,13900139000,420102,江岸区,协查,2022-11-04
@@ -59,8 +64,10 @@ struct CountyDay {
         county.environment["SYNC_SERVER_NOW"] = "2022-11-05T20:00:00+08:00"
         try county.start()
 
-        func village(_ code: String, submitAt: String?, reviseAt: String? = nil, people: [(String, String)] = [],
-                     closeLead: Bool = false) async throws {
+        func village(
+            _ code: String, submitAt: String?, reviseAt: String? = nil, people: [(String, String)] = [],
+            closeLead: Bool = false
+        ) async throws {
             let (registry, clock, token) = villages[code]!
             clock.now = nov5("09:30")
             for (name, id) in people { try intake(registry, name: name, id: id, arrived: "2022-11-05") }
@@ -78,28 +85,34 @@ struct CountyDay {
             _ = try await SyncSession(registry: registry, transport: county.transport(token)).run()
         }
         try await village("110105001001", submitAt: "16:00", people: [("张三", "420102199003071232")], closeLead: true)
-        try await village("110105001002", submitAt: "18:10", people: [("张三", "420102199003071232"), ("李四", "32010219751201003X")])
+        try await village(
+            "110105001002", submitAt: "18:10", people: [("张三", "420102199003071232"), ("李四", "32010219751201003X")])
         try await village("110105001003", submitAt: "16:30", reviseAt: "19:30")
         try await village("110105002001", submitAt: "15:00")
         try await village("110105002002", submitAt: nil)
-        return CountyDay(county: county, countyToken: countyToken, villages: villages.mapValues { (registry: $0.0, clock: $0.1, token: $0.2) })
+        return CountyDay(
+            county: county, countyToken: countyToken,
+            villages: villages.mapValues { (registry: $0.0, clock: $0.1, token: $0.2) })
     }
 }
 
 @Suite("County merge runs, leads and the dashboard", .serialized)
 struct CountyMergeTests {
-    @Test("merge --format json: expected, received, on time, late, missing, totals from the standing revision, duplicates, overdue leads")
+    @Test(
+        "merge --format json: expected, received, on time, late, missing, totals from the standing revision, duplicates, overdue leads"
+    )
     func merge() async throws {
         let day = try await CountyDay.make()
         let text = try day.county.command(["merge", "--date", "2022-11-05", "--format", "json"])
         let json = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
         #expect(json["villages_expected"] as? Int == 5)
         #expect(json["reports_received"] as? Int == 4)
-        #expect(json["on_time"] as? [String] == ["110105001001", "110105001003", "110105002001"])  // a revision keeps on time
+        // a revision keeps on time
+        #expect(json["on_time"] as? [String] == ["110105001001", "110105001003", "110105002001"])
         #expect(json["late"] as? [String] == ["110105001002"])
         #expect(json["missing"] as? [String] == ["110105002002"])
         let totals = try #require(json["totals"] as? [String: Any])
-        #expect(totals["new_arrivals"] as? Int == 4)   // 1 + 2 + 1 (the revision's) + 0
+        #expect(totals["new_arrivals"] as? Int == 4)  // 1 + 2 + 1 (the revision's) + 0
         let villages = try #require(json["villages"] as? [[String: Any]])
         #expect(villages.first { $0["village"] as? String == "110105001003" }?["revision"] as? Int == 2)
         #expect(villages.first { $0["village"] as? String == "110105002001" }?["is_zero_report"] as? Bool == true)
@@ -121,22 +134,31 @@ struct CountyMergeTests {
     @Test("the same summary at /v1/summary, for a county token only")
     func summaryEndpoint() async throws {
         let day = try await CountyDay.make()
-        let ok = try await day.county.transport(day.countyToken).send("GET", "/v1/summary", query: ["date": "2022-11-05"], body: nil)
+        let ok = try await day.county.transport(day.countyToken).send(
+            "GET", "/v1/summary", query: ["date": "2022-11-05"], body: nil)
         #expect(ok.status == 200)
         let json = try #require(try JSONSerialization.jsonObject(with: ok.body) as? [String: Any])
         #expect(json["missing"] as? [String] == ["110105002002"])
         let villageToken = try day.county.command(["token", "issue", "--village", "110105001001"])
-        #expect(try await day.county.transport(villageToken).send("GET", "/v1/summary", query: [:], body: nil).status == 401)
-        #expect(try await day.county.transport(day.countyToken).send("GET", "/v1/sync/pull", query: [:], body: nil).status == 401)
+        #expect(
+            try await day.county.transport(villageToken).send("GET", "/v1/summary", query: [:], body: nil).status == 401
+        )
+        #expect(
+            try await day.county.transport(day.countyToken).send("GET", "/v1/sync/pull", query: [:], body: nil).status
+                == 401)
     }
 
     @Test("the dashboard renders in headless Chromium: status by township, totals, leads, duplicates, the 14-day chart")
     func dashboard() async throws {
         let day = try await CountyDay.make()
-        let (status, body) = try await day.county.transport(day.countyToken).send("GET", "/dashboard", query: ["date": "2022-11-05"], body: nil)
+        let (status, body) = try await day.county.transport(day.countyToken).send(
+            "GET", "/dashboard", query: ["date": "2022-11-05"], body: nil)
         #expect(status == 200)
         let html = String(decoding: body, as: UTF8.self)
-        for text in ["第一街道", "第二街道", "未报", "迟报", "按时", "全县合计", "逾期未核查 <b>1</b>", "待核查 <b>1</b>", "多村重复登记（1）", "<svg", "http-equiv=\"refresh\""] {
+        for text in [
+            "第一街道", "第二街道", "未报", "迟报", "按时", "全县合计", "逾期未核查 <b>1</b>", "待核查 <b>1</b>", "多村重复登记（1）", "<svg",
+            "http-equiv=\"refresh\"",
+        ] {
             #expect(html.contains(text), "\(text)")
         }
         #expect(!html.contains("<script") && !html.contains("https://") && !html.contains("}}"))
@@ -148,14 +170,18 @@ struct CountyMergeTests {
         let challenge = try rawRequest(port: day.county.port, path: "/dashboard")
         #expect(challenge.hasPrefix("HTTP/1.1 401") && challenge.lowercased().contains("www-authenticate: basic"))
 
-        let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first { FileManager.default.isExecutableFile(atPath: $0) }
+        let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first {
+            FileManager.default.isExecutableFile(atPath: $0)
+        }
         let browser = try #require(chromium, "chromium is not installed (.ci/run installs it)")
         let shot = day.county.path("dashboard.png")
         let process = Process()
         process.executableURL = URL(fileURLWithPath: browser)
-        process.arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--window-size=1000,1400",
-                             "--screenshot=\(shot)",
-                             "http://wang-keke:\(day.countyToken)@127.0.0.1:\(day.county.port)/dashboard?date=2022-11-05&full=1"]
+        process.arguments = [
+            "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--window-size=1000,1400",
+            "--screenshot=\(shot)",
+            "http://wang-keke:\(day.countyToken)@127.0.0.1:\(day.county.port)/dashboard?date=2022-11-05&full=1",
+        ]
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
@@ -166,8 +192,11 @@ struct CountyMergeTests {
         #expect(png.count > 30_000, "screenshot is \(png.count) bytes")
         // The unmasked view was logged with who asked (the user name typed beside the token) and which day.
         let log = day.county.log
-        #expect(log.contains("persons shown unmasked") && log.contains("wang-keke") && log.contains("2022-11-05"), "\(log.suffix(2000))")
-        let full = try await day.county.transport(day.countyToken).send("GET", "/dashboard", query: ["date": "2022-11-05", "full": "1"], body: nil)
+        #expect(
+            log.contains("persons shown unmasked") && log.contains("wang-keke") && log.contains("2022-11-05"),
+            "\(log.suffix(2000))")
+        let full = try await day.county.transport(day.countyToken).send(
+            "GET", "/dashboard", query: ["date": "2022-11-05", "full": "1"], body: nil)
         #expect(String(decoding: full.body, as: UTF8.self).contains("420102199003071232"))
     }
 }
@@ -181,7 +210,9 @@ func rawRequest(port: Int, method: String = "GET", path: String) throws -> Strin
     address.sin_port = in_port_t(UInt16(port).bigEndian)
     address.sin_addr.s_addr = inet_addr("127.0.0.1")
     let connected = withUnsafePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+            connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+        }
     }
     guard connected == 0 else { throw RegistryError(nil, zh: "", en: "cannot connect to port \(port)") }
     let request = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"

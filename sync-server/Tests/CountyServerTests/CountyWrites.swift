@@ -1,6 +1,7 @@
 import Foundation
-@testable import CountyServer
 import RegistryCore
+
+@testable import CountyServer
 
 /// Writes a lead with a chosen id as the county would (its own site, logged), on either store.
 func addLead(_ db: String, id: String, village: String, name: String, idNumber: String) async throws {
@@ -8,8 +9,10 @@ func addLead(_ db: String, id: String, village: String, name: String, idNumber: 
     do {
         try await store.writing { database in
             try database.write { _, recorder, _ in
-                try recorder.insert(Lead(id: id, village: village, name: name, idNumber: idNumber, phone: nil, fromCode: "420102",
-                                         fromName: "江岸区", reason: "大数据推送", deadline: Day("2022-07-06")!))
+                try recorder.insert(
+                    Lead(
+                        id: id, village: village, name: name, idNumber: idNumber, phone: nil, fromCode: "420102",
+                        fromName: "江岸区", reason: "大数据推送", deadline: Day("2022-07-06")!))
             }
         }
     } catch {

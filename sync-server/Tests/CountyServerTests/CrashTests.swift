@@ -6,7 +6,8 @@ import Testing
 
 /// The village's `registry` binary, built by the root package (scripts/test.sh builds it first).
 let registryBinary: String = {
-    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../..").standardized
+    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../..")
+        .standardized
     return root.appendingPathComponent(".build/debug/registry").path
 }()
 
@@ -30,7 +31,8 @@ func runRegistry(_ db: String, _ arguments: [String]) throws -> Int32 {
 
 /// A valid resident ID for serial `n` (independent GB 11643 computation).
 func residentID(_ n: Int) -> String {
-    let body = "42010219" + String(format: "%02d", 50 + n % 40) + String(format: "%02d%02d", 1 + n / 40 % 12, 1 + n / 480 % 28)
+    let body =
+        "42010219" + String(format: "%02d", 50 + n % 40) + String(format: "%02d%02d", 1 + n / 40 % 12, 1 + n / 480 % 28)
         + String(format: "%03d", n / 13_440 % 1000)
     let weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
     let sum = zip(body.utf8, weights).reduce(0) { $0 + Int($1.0 - 48) * $1.1 }
@@ -77,8 +79,14 @@ struct CrashTests {
         #expect(try runRegistry(db, ["sync"]) == 0)
         #expect(try count(county.db, "SELECT count(*) FROM person") == 2500)
         // Nothing doubled: each village change is in the county's log at most once.
-        #expect(try count(county.db, "SELECT count(*) FROM (SELECT origin, origin_seq FROM change_log WHERE origin_seq IS NOT NULL GROUP BY origin, origin_seq HAVING count(*) > 1) AS d") == 0)
-        #expect(try count(db, "SELECT count(*) FROM change_log WHERE origin <> (SELECT value FROM setting WHERE key = 'site')")
+        #expect(
+            try count(
+                county.db,
+                "SELECT count(*) FROM (SELECT origin, origin_seq FROM change_log WHERE origin_seq IS NOT NULL GROUP BY origin, origin_seq HAVING count(*) > 1) AS d"
+            ) == 0)
+        #expect(
+            try count(
+                db, "SELECT count(*) FROM change_log WHERE origin <> (SELECT value FROM setting WHERE key = 'site')")
                 == (try count(county.db, "SELECT count(*) FROM change_log WHERE scope = '110105'")))
         #expect(try runRegistry(db, ["sync"]) == 0)
         #expect(try count(county.db, "SELECT count(*) FROM person") == 2500)
@@ -92,13 +100,20 @@ struct CrashTests {
         let db = try villageWithArrivals(county, 2500)
         let sync = try startRegistry(db, ["sync", "--server", county.url.absoluteString, "--token", token])
         try await Task.sleep(nanoseconds: 300_000_000)
-        if let server = county.process { kill(server.processIdentifier, SIGKILL); server.waitUntilExit() }
+        if let server = county.process {
+            kill(server.processIdentifier, SIGKILL)
+            server.waitUntilExit()
+        }
         sync.waitUntilExit()
         let port = county.port
         try county.start(port: port)  // same address, as after a reboot
         #expect(try runRegistry(db, ["sync"]) == 0)
         #expect(try count(county.db, "SELECT count(*) FROM person") == 2500)
-        #expect(try count(county.db, "SELECT count(*) FROM (SELECT origin, origin_seq FROM change_log WHERE origin_seq IS NOT NULL GROUP BY origin, origin_seq HAVING count(*) > 1) AS d") == 0)
+        #expect(
+            try count(
+                county.db,
+                "SELECT count(*) FROM (SELECT origin, origin_seq FROM change_log WHERE origin_seq IS NOT NULL GROUP BY origin, origin_seq HAVING count(*) > 1) AS d"
+            ) == 0)
     }
 }
 

@@ -1,34 +1,45 @@
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import RegistryCore
 import RegistrySync
 import Testing
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
 
 /// Self-declaration (返乡报备, issue 16) through a real `sync-server` process: the returnee's form, its abuse guards,
 /// the lead it becomes, the village's intake from it, and the lead closed back at the county.
 @Suite("Self-declaration", .serialized)
 struct DeclarationTests {
     /// Posts a URL-encoded form; the status, the body and the headers.
-    func post(_ url: URL, _ fields: [(String, String)], from address: String? = nil) async throws -> (Int, String, [AnyHashable: Any]) {
+    func post(_ url: URL, _ fields: [(String, String)], from address: String? = nil) async throws -> (
+        Int, String, [AnyHashable: Any]
+    ) {
         var request = URLRequest(url: url)
         request.httpMethod = "POST"
         request.setValue("application/x-www-form-urlencoded", forHTTPHeaderField: "Content-Type")
         var allowed = CharacterSet.alphanumerics
         allowed.insert(charactersIn: "-._~")
-        request.httpBody = Data(fields.map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: allowed)!)" }.joined(separator: "&").utf8)
+        request.httpBody = Data(
+            fields.map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: allowed)!)" }.joined(
+                separator: "&"
+            ).utf8)
         let (data, response) = try await URLSession.shared.data(for: request)
         let http = response as! HTTPURLResponse
         return (http.statusCode, String(decoding: data, as: UTF8.self), http.allHeaderFields)
     }
 
     func declaration(_ today: Day, id: String = "32010219751201003X") -> [(String, String)] {
-        [("name", "李四"), ("id_number", id), ("phone", "13700137000"), ("from", "上海市浦东新区"),
-         ("departed", "\(today.adding(days: -2))"), ("arrived", "\(today.adding(days: -1))"), ("address", "五组2号"), ("transport", "火车")]
+        [
+            ("name", "李四"), ("id_number", id), ("phone", "13700137000"), ("from", "上海市浦东新区"),
+            ("departed", "\(today.adding(days: -2))"), ("arrived", "\(today.adding(days: -1))"), ("address", "五组2号"),
+            ("transport", "火车"),
+        ]
     }
 
-    @Test("a declaration becomes a self_report lead; the village sees it after a sync, registers from it, and the county sees it found")
+    @Test(
+        "a declaration becomes a self_report lead; the village sees it after a sync, registers from it, and the county sees it found"
+    )
     func declarationToIntake() async throws {
         let county = try ServerHarness()
         try county.start()
@@ -42,7 +53,9 @@ struct DeclarationTests {
         #expect(refused == 422)
         #expect(page.contains("id=\"id_number-error\""))
         let (ok, done, _) = try await post(form, declaration(today))
-        #expect(ok == 200 && done.contains("申报已收到") && !done.contains("李四"), "nothing from the form or the database is echoed")
+        #expect(
+            ok == 200 && done.contains("申报已收到") && !done.contains("李四"),
+            "nothing from the form or the database is echoed")
         // Pressing the button twice sends nothing new.
         _ = try await post(form, declaration(today))
 
@@ -61,7 +74,9 @@ struct DeclarationTests {
         #expect(try village.workList(on: today).leads.isEmpty)
         #expect(throws: RegistryError.self) { try village.intake(IntakeForm(lead: lead), lead: lead.id) }
         func openLeads() throws -> [String] {
-            let json = try JSONSerialization.jsonObject(with: Data(try county.command(["merge", "--format", "json"]).utf8)) as? [String: Any]
+            let json =
+                try JSONSerialization.jsonObject(with: Data(try county.command(["merge", "--format", "json"]).utf8))
+                as? [String: Any]
             return (json?["open_leads"] as? [[String: Any]] ?? []).compactMap { $0["lead_id"] as? String }
         }
         #expect(try openLeads() == [lead.id], "open at the county until the village syncs")
@@ -70,7 +85,9 @@ struct DeclarationTests {
         #expect(try count(county.db, "SELECT count(*) FROM lead WHERE id = '\(lead.id)' AND outcome = 'found'") == 1)
     }
 
-    @Test("a declaration of someone already registered is marked for the clerk; an unknown village answers alike and records nothing")
+    @Test(
+        "a declaration of someone already registered is marked for the clerk; an unknown village answers alike and records nothing"
+    )
     func markedAndUnknown() async throws {
         let county = try ServerHarness()
         try county.start()
@@ -80,10 +97,15 @@ struct DeclarationTests {
         var form = Declaration.form(Dictionary(uniqueKeysWithValues: declaration(today)))
         form.phone = "13700137000"
         _ = try village.intake(form)
-        let (known, knownPage, _) = try await post(county.url.appendingPathComponent("declare/110105001001"), declaration(today))
-        let (unknown, unknownPage, _) = try await post(county.url.appendingPathComponent("declare/110105009999"), declaration(today))
-        #expect(known == unknown && knownPage.replacingOccurrences(of: "110105001001", with: "X") == unknownPage.replacingOccurrences(of: "110105009999", with: "X"),
-                "the sender cannot tell a village on the roster from one that is not")
+        let (known, knownPage, _) = try await post(
+            county.url.appendingPathComponent("declare/110105001001"), declaration(today))
+        let (unknown, unknownPage, _) = try await post(
+            county.url.appendingPathComponent("declare/110105009999"), declaration(today))
+        #expect(
+            known == unknown
+                && knownPage.replacingOccurrences(of: "110105001001", with: "X")
+                    == unknownPage.replacingOccurrences(of: "110105009999", with: "X"),
+            "the sender cannot tell a village on the roster from one that is not")
         var get = URLRequest(url: county.url.appendingPathComponent("declare/12345"))
         get.httpMethod = "GET"
         let (_, malformed) = try await URLSession.shared.data(for: get)
@@ -111,7 +133,9 @@ struct DeclarationTests {
         #expect(Int(retryAfter ?? "") ?? 0 > 0)
         let server2 = try ServerHarness()
         try server2.start()
-        let (big, _, _) = try await post(server2.url.appendingPathComponent("declare/110105001001"), [("name", String(repeating: "张", count: 20_000))])
+        let (big, _, _) = try await post(
+            server2.url.appendingPathComponent("declare/110105001001"),
+            [("name", String(repeating: "张", count: 20_000))])
         #expect(big == 413)
     }
 }

@@ -8,7 +8,9 @@ import Testing
 /// the sample, at its next sync.
 @Suite("Lab results through the county", .serialized)
 struct LabResultsTests {
-    @Test("results import: a bad row refuses the file; matched results reach the village; unregistered and unsampled rows listed; a re-import changes nothing")
+    @Test(
+        "results import: a bad row refuses the file; matched results reach the village; unregistered and unsampled rows listed; a re-import changes nothing"
+    )
     func results() async throws {
         let county = try ServerHarness()
         try county.start()
@@ -16,12 +18,18 @@ struct LabResultsTests {
         let village = try makeVillage(county, code: "110105001001")
         try intake(village, name: "欧阳娜娜", id: "420102199003071232")
         try intake(village, name: "李四", id: "11010519491231002X")
-        _ = try village.recordTest("420102199003071232", sampled: Day("2022-07-04")!, result: .pending, resultOn: nil, lab: nil)
+        _ = try village.recordTest(
+            "420102199003071232", sampled: Day("2022-07-04")!, result: .pending, resultOn: nil, lab: nil)
         _ = try await SyncSession(registry: village, transport: county.transport(token)).run()
 
-        try county.write("bad.csv", "身份证号,姓名,采样日期,结果,检测机构\n420102199003071232,欧阳娜娜,2022-07-04,阳性,县疾控\n420102199003071233,王五,2022-07-04,阳性,县疾控\n")
+        try county.write(
+            "bad.csv",
+            "身份证号,姓名,采样日期,结果,检测机构\n420102199003071232,欧阳娜娜,2022-07-04,阳性,县疾控\n420102199003071233,王五,2022-07-04,阳性,县疾控\n"
+        )
         #expect(try county.refusal(["results", "import", county.path("bad.csv")]).hasPrefix("line 3: "))
-        try county.write("results.csv", """
+        try county.write(
+            "results.csv",
+            """
             身份证号,姓名,采样日期,结果,检测机构
             420102199003071232,欧阳娜娜,2022-07-04,阴性,县疾控中心
             11010519491231002X,李四,2022-07-04,阴性,县疾控中心
@@ -33,7 +41,8 @@ struct LabResultsTests {
         #expect(imported.contains("第 4 行 赵六 440106********1235") && imported.contains("没有登记此人"))
         let first = try await SyncSession(registry: village, transport: county.transport(token)).run()
         #expect(first.positives.isEmpty && !first.text(.zh).contains("阳性"))
-        #expect(try county.command(["results", "import", county.path("results.csv")]).hasPrefix("检测结果：写入 0（阳性 0），已有相同结果 1"))
+        #expect(
+            try county.command(["results", "import", county.path("results.csv")]).hasPrefix("检测结果：写入 0（阳性 0），已有相同结果 1"))
 
         _ = try await SyncSession(registry: village, transport: county.transport(token)).run()
         let test = try await village.writer.read { db in
@@ -41,14 +50,18 @@ struct LabResultsTests {
         }
         #expect(test?.result == .negative && test?.lab == "县疾控中心" && test?.resultOn != nil)
         // A different result for a sample the village has a result for is not written over.
-        try county.write("conflict.csv", "id_number,name,sampled_on,result\n420102199003071232,欧阳娜娜,2022-07-04,positive\n")
-        #expect(try county.command(["results", "import", county.path("conflict.csv"), "--lang", "en"])
-            .hasPrefix("results: 0 recorded (0 positive), 0 already there, 0 unmatched, 1 conflicting"))
+        try county.write(
+            "conflict.csv", "id_number,name,sampled_on,result\n420102199003071232,欧阳娜娜,2022-07-04,positive\n")
+        #expect(
+            try county.command(["results", "import", county.path("conflict.csv"), "--lang", "en"])
+                .hasPrefix("results: 0 recorded (0 positive), 0 already there, 0 unmatched, 1 conflicting"))
 
         // A positive: at its next sync the village escalates the person's measure, as if the clerk had typed it.
-        _ = try village.recordTest("11010519491231002X", sampled: Day("2022-07-05")!, result: .pending, resultOn: nil, lab: nil)
+        _ = try village.recordTest(
+            "11010519491231002X", sampled: Day("2022-07-05")!, result: .pending, resultOn: nil, lab: nil)
         _ = try await SyncSession(registry: village, transport: county.transport(token)).run()
-        try county.write("positive.csv", "id_number,name,sampled_on,result,lab\n11010519491231002X,李四,2022-07-05,positive,县疾控中心\n")
+        try county.write(
+            "positive.csv", "id_number,name,sampled_on,result,lab\n11010519491231002X,李四,2022-07-05,positive,县疾控中心\n")
         #expect(try county.command(["results", "import", county.path("positive.csv")]).hasPrefix("检测结果：写入 1（阳性 1）"))
         let report = try await SyncSession(registry: village, transport: county.transport(token)).run()
         #expect(report.positives == ["李四"])
@@ -56,7 +69,8 @@ struct LabResultsTests {
         let (status, actor) = try await village.writer.read { db -> (String?, String?) in
             let person = try #require(try Person.filter(Column("id_number") == "11010519491231002X").fetchOne(db))
             let measure = try #require(try Measure.filter(Column("person_id") == person.id).fetchOne(db))
-            let event = try MeasureEvent.filter(Column("measure_id") == measure.id && Column("action") == "escalated").fetchOne(db)
+            let event = try MeasureEvent.filter(Column("measure_id") == measure.id && Column("action") == "escalated")
+                .fetchOne(db)
             return (measure.status.rawValue, event?.actor)
         }
         #expect(status == "escalated" && actor == "县检测结果")

@@ -6,7 +6,8 @@ import Testing
 /// `sync-server merge --mask` (issue 17): what goes up to the city names nobody in full.
 @Suite("Masked merge", .serialized)
 struct MaskedMergeTests {
-    @Test("a person registered in two villages: the masked merge keeps the duplicate, masked; unmasked without the flag")
+    @Test(
+        "a person registered in two villages: the masked merge keeps the duplicate, masked; unmasked without the flag")
     func maskedDuplicates() async throws {
         let county = try ServerHarness()
         try county.start()
@@ -28,6 +29,8 @@ struct MaskedMergeTests {
         _ = try county.command(["merge", "--format", "xlsx", "-o", path])
         let book = try XLSXFile(path: path)
         #expect(book.header.prefix(5) == ["日期", "乡镇代码", "乡镇", "村代码", "村名"])
-        #expect(book.rows.contains { $0.fields[3] == "110105001001" } && book.rows.contains { $0.fields[3] == "110105001002" })
+        #expect(
+            book.rows.contains { $0.fields[3] == "110105001001" }
+                && book.rows.contains { $0.fields[3] == "110105001002" })
     }
 }

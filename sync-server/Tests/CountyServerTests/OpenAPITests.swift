@@ -17,10 +17,13 @@ struct OpenAPISpec {
     /// The documented response schema (nil when the status is documented without a body); throws if undocumented.
     func responseSchema(_ path: String, _ method: String, _ status: Int) throws -> [String: Any]? {
         let paths = root["paths"] as! [String: Any]
-        let operation = try #require((paths[path] as? [String: Any])?[method] as? [String: Any], "\(method) \(path) is not documented")
+        let operation = try #require(
+            (paths[path] as? [String: Any])?[method] as? [String: Any], "\(method) \(path) is not documented")
         let responses = operation["responses"] as! [String: Any]
-        let response = try #require(responses[String(status)] as? [String: Any], "\(method) \(path) \(status) is not documented")
-        return ((response["content"] as? [String: Any])?["application/json"] as? [String: Any])?["schema"] as? [String: Any]
+        let response = try #require(
+            responses[String(status)] as? [String: Any], "\(method) \(path) \(status) is not documented")
+        return ((response["content"] as? [String: Any])?["application/json"] as? [String: Any])?["schema"]
+            as? [String: Any]
     }
 
     func documentedStatuses(_ path: String, _ method: String) -> Set<Int> {
@@ -40,16 +43,24 @@ struct OpenAPISpec {
         switch schema["type"] as? String {
         case "object":
             guard let object = value as? [String: Any] else { return ["\(path): not an object"] }
-            var out = (schema["required"] as? [String] ?? []).filter { object[$0] == nil }.map { "\(path).\($0): missing" }
+            var out = (schema["required"] as? [String] ?? []).filter { object[$0] == nil }.map {
+                "\(path).\($0): missing"
+            }
             for (key, sub) in schema["properties"] as? [String: Any] ?? [:] {
-                if let v = object[key], !(v is NSNull) { out += problems(v, sub as! [String: Any], at: "\(path).\(key)") }
+                if let v = object[key], !(v is NSNull) {
+                    out += problems(v, sub as! [String: Any], at: "\(path).\(key)")
+                }
             }
             return out
         case "array":
             guard let array = value as? [Any] else { return ["\(path): not an array"] }
-            return array.enumerated().flatMap { problems($0.element, schema["items"] as! [String: Any], at: "\(path)[\($0.offset)]") }
+            return array.enumerated().flatMap {
+                problems($0.element, schema["items"] as! [String: Any], at: "\(path)[\($0.offset)]")
+            }
         case "string": return value is String ? [] : ["\(path): not a string"]
-        case "integer": return (value as? NSNumber).map { $0.doubleValue == $0.doubleValue.rounded() } == true ? [] : ["\(path): not an integer"]
+        case "integer":
+            return (value as? NSNumber).map { $0.doubleValue == $0.doubleValue.rounded() } == true
+                ? [] : ["\(path): not an integer"]
         case "boolean": return (value as? Bool) != nil ? [] : ["\(path): not a boolean"]
         default: return []
         }
@@ -58,7 +69,9 @@ struct OpenAPISpec {
 
 @Suite("The server against schema/openapi.json", .serialized)
 struct OpenAPITests {
-    @Test("every answer of every endpoint is documented and its body matches the documented schema; every documented status occurs")
+    @Test(
+        "every answer of every endpoint is documented and its body matches the documented schema; every documented status occurs"
+    )
     func conformance() async throws {
         let spec = try OpenAPISpec()
         let county = try ServerHarness()
@@ -73,8 +86,10 @@ struct OpenAPITests {
         let site = try a.settings().site
         let now = HLC(milliseconds: Int64(Date().timeIntervalSince1970 * 1000), counter: 0).raw
         func push(_ request: Wire.PushRequest) throws -> Data { try JSONEncoder().encode(request) }
-        let person = Change(table: "person", pk: "p1", columns: ColumnValues(["village": "110105001002".databaseValue, "name": "x".databaseValue]),
-                            hlc: now, origin: "site-b", originSeq: 1)
+        let person = Change(
+            table: "person", pk: "p1",
+            columns: ColumnValues(["village": "110105001002".databaseValue, "name": "x".databaseValue]),
+            hlc: now, origin: "site-b", originSeq: 1)
 
         let calls: [(String, String, String, [String: String], Data?)] = [
             ("/healthz", "get", "", [:], nil),
@@ -85,20 +100,40 @@ struct OpenAPITests {
             ("/v1/sync/pull", "get", tokenA, ["after": "0"], nil),
             ("/v1/sync/pull", "get", tokenA, ["after": "x"], nil),
             ("/v1/sync/pull", "get", "", ["after": "0"], nil),
-            ("/v1/sync/push", "post", tokenB, [:], try push(.init(site: "site-b", after: 0, through: 1, changes: [person]))),
+            (
+                "/v1/sync/push", "post", tokenB, [:],
+                try push(.init(site: "site-b", after: 0, through: 1, changes: [person]))
+            ),
             ("/v1/sync/push", "post", tokenB, [:], Data("[1,2".utf8)),
-            ("/v1/sync/push", "post", "not-a-token", [:], try push(.init(site: "site-b", after: 0, through: 1, changes: []))),
+            (
+                "/v1/sync/push", "post", "not-a-token", [:],
+                try push(.init(site: "site-b", after: 0, through: 1, changes: []))
+            ),
             ("/v1/sync/push", "post", tokenB, [:], try push(.init(site: site, after: 0, through: 0, changes: []))),
             ("/v1/sync/push", "post", tokenB, [:], try push(.init(site: "site-b", after: 9, through: 9, changes: []))),
             ("/v1/sync/push", "post", tokenB, [:], Data(repeating: 0x20, count: 3 << 20)),
-            ("/v1/sync/push", "post", tokenB, [:], try push(.init(site: "site-b", after: 1, through: 2, changes: [
-                Change(table: "person", pk: "p2", columns: ColumnValues([String: ColumnValue]()), hlc: HLC(milliseconds: Int64(Date().timeIntervalSince1970 * 1000) + 86_400_000, counter: 0).raw,
-                       origin: "site-b", originSeq: 2)]))),
+            (
+                "/v1/sync/push", "post", tokenB, [:],
+                try push(
+                    .init(
+                        site: "site-b", after: 1, through: 2,
+                        changes: [
+                            Change(
+                                table: "person", pk: "p2", columns: ColumnValues([String: ColumnValue]()),
+                                hlc: HLC(
+                                    milliseconds: Int64(Date().timeIntervalSince1970 * 1000) + 86_400_000, counter: 0
+                                ).raw,
+                                origin: "site-b", originSeq: 2)
+                        ]))
+            ),
         ]
         // A client declaring an old version, and the metrics.
         let old: [(String, String, String, [String: String], Data?)] = [
             ("/v1/sync/pull", "get", tokenA, ["after": "0"], nil),
-            ("/v1/sync/push", "post", tokenB, [:], try push(.init(site: "site-b", after: 0, through: 1, changes: [person]))),
+            (
+                "/v1/sync/push", "post", tokenB, [:],
+                try push(.init(site: "site-b", after: 0, through: 1, changes: [person]))
+            ),
         ]
         var seen: [String: Set<Int>] = [:]
         func check(_ path: String, _ method: String, _ status: Int, _ data: Data) throws {
@@ -106,7 +141,9 @@ struct OpenAPITests {
             let schema = try spec.responseSchema(path, method, status)
             if let schema {
                 let value = try JSONSerialization.jsonObject(with: data)
-                #expect(spec.problems(value, schema).isEmpty, "\(method) \(path) \(status): \(spec.problems(value, schema))")
+                #expect(
+                    spec.problems(value, schema).isEmpty, "\(method) \(path) \(status): \(spec.problems(value, schema))"
+                )
             }
         }
         for (path, method, token, query, body) in old {
@@ -115,7 +152,8 @@ struct OpenAPITests {
             try check(path, method, status, data)
         }
         for token in [countyToken, tokenA] {
-            let (status, data) = try await HTTPTransport(base: county.url, token: token, attempts: 1).send("GET", "/metrics", query: [:], body: nil)
+            let (status, data) = try await HTTPTransport(base: county.url, token: token, attempts: 1).send(
+                "GET", "/metrics", query: [:], body: nil)
             try check("/metrics", "get", status, data)
         }
         // A writer slowed and a queue of one change: pushes at once find it full.
@@ -127,13 +165,25 @@ struct OpenAPITests {
         let slowTokens = try (1...2).map { try slow.command(["token", "issue", "--village", "11010500100\($0)"]) }
         let answers = try await withThrowingTaskGroup(of: (Int, Data).self) { group in
             for i in 0..<6 {
-                let body = try push(.init(site: "s-\(i)", after: 0, through: 1, changes: [Change(
-                    table: "health_check", pk: "c-\(i)", columns: ColumnValues([
-                        "village": "11010500100\(i % 2 + 1)".databaseValue, "person_id": "p".databaseValue, "taken_at": "2022-07-02 08:00".databaseValue,
-                        "taken_on": "2022-07-02".databaseValue, "temperature": 36.5.databaseValue, "flagged": 0.databaseValue]),
-                    hlc: now, origin: "s-\(i)", originSeq: 1)]))
+                let body = try push(
+                    .init(
+                        site: "s-\(i)", after: 0, through: 1,
+                        changes: [
+                            Change(
+                                table: "health_check", pk: "c-\(i)",
+                                columns: ColumnValues([
+                                    "village": "11010500100\(i % 2 + 1)".databaseValue, "person_id": "p".databaseValue,
+                                    "taken_at": "2022-07-02 08:00".databaseValue,
+                                    "taken_on": "2022-07-02".databaseValue, "temperature": 36.5.databaseValue,
+                                    "flagged": 0.databaseValue,
+                                ]),
+                                hlc: now, origin: "s-\(i)", originSeq: 1)
+                        ]))
                 let token = slowTokens[i % 2]
-                group.addTask { try await HTTPTransport(base: slowURL, token: token, attempts: 1).send("POST", "/v1/sync/push", query: [:], body: body) }
+                group.addTask {
+                    try await HTTPTransport(base: slowURL, token: token, attempts: 1).send(
+                        "POST", "/v1/sync/push", query: [:], body: body)
+                }
             }
             var all: [(Int, Data)] = []
             for try await answer in group { all.append(answer) }
@@ -141,16 +191,24 @@ struct OpenAPITests {
         }
         for (status, data) in answers { try check("/v1/sync/push", "post", status, data) }
         for (path, method, token, query, body) in calls {
-            let (status, data) = try await HTTPTransport(base: county.url, token: token, attempts: 1).send(method.uppercased(), path, query: query, body: body)
+            let (status, data) = try await HTTPTransport(base: county.url, token: token, attempts: 1).send(
+                method.uppercased(), path, query: query, body: body)
             seen["\(method) \(path)", default: []].insert(status)
             let schema = try spec.responseSchema(path, method, status)
             if let schema {
                 let value = try JSONSerialization.jsonObject(with: data)
-                #expect(spec.problems(value, schema).isEmpty, "\(method) \(path) \(status): \(spec.problems(value, schema))")
+                #expect(
+                    spec.problems(value, schema).isEmpty, "\(method) \(path) \(status): \(spec.problems(value, schema))"
+                )
             }
         }
-        for operation in [("/healthz", "get"), ("/v1/summary", "get"), ("/v1/sync/pull", "get"), ("/v1/sync/push", "post"), ("/metrics", "get")] {
-            #expect(seen["\(operation.1) \(operation.0)"] == spec.documentedStatuses(operation.0, operation.1), "\(operation)")
+        for operation in [
+            ("/healthz", "get"), ("/v1/summary", "get"), ("/v1/sync/pull", "get"), ("/v1/sync/push", "post"),
+            ("/metrics", "get"),
+        ] {
+            #expect(
+                seen["\(operation.1) \(operation.0)"] == spec.documentedStatuses(operation.0, operation.1),
+                "\(operation)")
         }
     }
 }

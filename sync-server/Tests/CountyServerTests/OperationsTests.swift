@@ -1,10 +1,11 @@
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import RegistryCore
 import RegistrySync
 import Testing
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
 
 /// What a county's IT officer and a clerk meet in deployment (issue 20): HTTPS with the county's own certificate,
 /// the token kept off the command line, a client too old refused with what to install, exit codes that say what to
@@ -12,11 +13,15 @@ import Testing
 @Suite("Deployment: TLS, tokens, versions, exit codes", .serialized)
 struct OperationsTests {
     /// Runs the `registry` binary; its exit status and what it printed on stderr.
-    static func registry(_ db: String, _ arguments: [String], environment: [String: String] = [:]) throws -> (Int32, String) {
+    static func registry(_ db: String, _ arguments: [String], environment: [String: String] = [:]) throws -> (
+        Int32, String
+    ) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: registryBinary)
         process.arguments = arguments + ["--lang", "en"]
-        process.environment = ProcessInfo.processInfo.environment.merging(["REGISTRY_DB": db].merging(environment) { $1 }) { $1 }
+        process.environment = ProcessInfo.processInfo.environment.merging(
+            ["REGISTRY_DB": db].merging(environment) { $1 }
+        ) { $1 }
         let err = Pipe()
         process.standardOutput = FileHandle.nullDevice
         process.standardError = err
@@ -29,11 +34,14 @@ struct OperationsTests {
 
     /// A certificate for 127.0.0.1 made now (openssl), self-signed: the county's own authority.
     static func certificate(in directory: String) throws -> (cert: String, key: String) {
-        let cert = directory + "/county-cert.pem", key = directory + "/county-key.pem"
+        let cert = directory + "/county-cert.pem"
+        let key = directory + "/county-key.pem"
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
-        process.arguments = ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert, "-days", "2",
-                             "-subj", "/CN=演示县 sync-server", "-utf8", "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost"]
+        process.arguments = [
+            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert, "-days", "2",
+            "-subj", "/CN=演示县 sync-server", "-utf8", "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost",
+        ]
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
@@ -42,7 +50,9 @@ struct OperationsTests {
         return (cert, key)
     }
 
-    @Test("HTTPS with the county's own certificate: trusted with --ca-cert (remembered), refused without; the token from $REGISTRY_TOKEN, stored 0600; 77, 69, 64")
+    @Test(
+        "HTTPS with the county's own certificate: trusted with --ca-cert (remembered), refused without; the token from $REGISTRY_TOKEN, stored 0600; 77, 69, 64"
+    )
     func tls() async throws {
         let county = try ServerHarness()
         let (cert, key) = try Self.certificate(in: county.path(""))
@@ -55,16 +65,21 @@ struct OperationsTests {
         _ = try Self.registry(db, ["init", "--village", "110105001001", "--name", "东村"])
 
         // Not trusted without the county's certificate: nothing sent, a clear line, exit 1.
-        let (untrusted, message) = try Self.registry(db, ["sync", "--server", https], environment: ["REGISTRY_TOKEN": token])
-        #expect(untrusted == 1 && message.contains("is not trusted: give the county's CA file (PEM) with --ca-cert"), "\(message)")
+        let (untrusted, message) = try Self.registry(
+            db, ["sync", "--server", https], environment: ["REGISTRY_TOKEN": token])
+        #expect(
+            untrusted == 1 && message.contains("is not trusted: give the county's CA file (PEM) with --ca-cert"),
+            "\(message)")
         // Trusted with it; the token came from the environment and is kept in the registry's own file, readable by its owner only.
-        let (synced, output) = try Self.registry(db, ["sync", "--ca-cert", cert], environment: ["REGISTRY_TOKEN": token])
+        let (synced, output) = try Self.registry(
+            db, ["sync", "--ca-cert", cert], environment: ["REGISTRY_TOKEN": token])
         #expect(synced == 0, "\(output)")
         #expect(try FileManager.default.attributesOfItem(atPath: db)[.posixPermissions] as? Int == 0o600)
         // Both remembered: the next sync needs neither.
         #expect(try Self.registry(db, ["sync"]).0 == 0)
         // A revoked token: 77. The server gone: 69 (nothing lost). A token over plain http to another machine: 64.
-        let (wrong, why) = try Self.registry(db, ["sync", "--server", https], environment: ["REGISTRY_TOKEN": "not-a-token"])
+        let (wrong, why) = try Self.registry(
+            db, ["sync", "--server", https], environment: ["REGISTRY_TOKEN": "not-a-token"])
         #expect(wrong == 77, "\(why)")
         _ = try Self.registry(db, ["sync"], environment: ["REGISTRY_TOKEN": token])
         county.stop()
@@ -73,11 +88,15 @@ struct OperationsTests {
         let (clear, clearWhy) = try Self.registry(db, ["sync", "--server", "http://192.0.2.1:8080"])
         #expect(clear == 64 && clearWhy.contains("--insecure-http"), "\(clearWhy)")
         // The same rule for a county's link to its city.
-        #expect(try county.refusal(["upstream", "set", "--server", "http://192.0.2.1:8080", "--token", "t"]).contains("--insecure-http"))
+        #expect(
+            try county.refusal(["upstream", "set", "--server", "http://192.0.2.1:8080", "--token", "t"]).contains(
+                "--insecure-http"))
         try county.command(["upstream", "set", "--server", "http://192.0.2.1:8080", "--token", "t", "--insecure-http"])
     }
 
-    @Test("a client declaring a version older than the schema needs is refused with the version to install; --version prints it")
+    @Test(
+        "a client declaring a version older than the schema needs is refused with the version to install; --version prints it"
+    )
     func versions() async throws {
         let county = try ServerHarness()
         try county.start()
@@ -89,9 +108,15 @@ struct OperationsTests {
         let (data, response) = try await URLSession.shared.data(for: request)
         #expect((response as? HTTPURLResponse)?.statusCode == 426)
         let body = try JSONDecoder().decode(Wire.ErrorBody.self, from: data)
-        #expect(body.message.contains("install registry \(RegistryVersion.minimumClient) or later") && body.error == "client_too_old")
-        #expect(RegistryVersion.isAtLeast("0.20.0", "0.20.0") == true && RegistryVersion.isAtLeast("0.9.9", "0.20.0") == false)
-        #expect(RegistryVersion.isAtLeast("1.0.0-beta", "0.20.0") == true && RegistryVersion.isAtLeast("x", "0.20.0") == nil)
+        #expect(
+            body.message.contains("install registry \(RegistryVersion.minimumClient) or later")
+                && body.error == "client_too_old")
+        #expect(
+            RegistryVersion.isAtLeast("0.20.0", "0.20.0") == true
+                && RegistryVersion.isAtLeast("0.9.9", "0.20.0") == false)
+        #expect(
+            RegistryVersion.isAtLeast("1.0.0-beta", "0.20.0") == true && RegistryVersion.isAtLeast("x", "0.20.0") == nil
+        )
         #expect(try county.command(["--version"]) == RegistryVersion.current)
     }
 }

@@ -8,7 +8,9 @@ import Testing
 /// villages' next syncs make the county whole again.
 @Suite("Backup and restore drill", .serialized)
 struct RestoreDrillTests {
-    @Test("backup while serving; the file lost; the backup restored and `restored` run; the villages resend what it missed: nothing lost")
+    @Test(
+        "backup while serving; the file lost; the backup restored and `restored` run; the villages resend what it missed: nothing lost"
+    )
     func drill() async throws {
         let county = try ServerHarness(sqlite: true)
         try county.start()

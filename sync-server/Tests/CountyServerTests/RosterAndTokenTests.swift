@@ -40,13 +40,17 @@ struct TokenVillageTests {
         #expect(list.contains("110105001002  二村") && list.contains("有效"), "\(list)")
     }
 
-    @Test("local risk areas (imported before the village was linked) are never pushed, so the first sync has no rejections")
+    @Test(
+        "local risk areas (imported before the village was linked) are never pushed, so the first sync has no rejections"
+    )
     func localRiskAreasStayLocal() async throws {
         let county = try ServerHarness()
         try county.start()
         let token = try county.command(["token", "issue", "--village", "110105001001"])
         let a = try makeVillage(county, code: "110105001001")
-        _ = try a.importRiskAreas(try CSVFile(data: Data("code,name,level,in_force_from,lifted_on\n310115,浦东,中,2022-06-01,\n".utf8), file: "ra.csv"))
+        _ = try a.importRiskAreas(
+            try CSVFile(
+                data: Data("code,name,level,in_force_from,lifted_on\n310115,浦东,中,2022-06-01,\n".utf8), file: "ra.csv"))
         try intake(a, name: "张三", id: "420102199003071232")
         let report = try await SyncSession(registry: a, transport: county.transport(token)).run()
         #expect(report.rejected == 0 && report.pushed > 0)
@@ -59,7 +63,10 @@ struct TokenVillageTests {
         let county = try ServerHarness()
         try county.start()
         let token = try county.command(["token", "issue", "--village", "110105001001"])
-        try county.write("leads.csv", "village,name,id_number,phone,from_code,from_name,reason,deadline\n110105001001,张三,,13500135000,420102,江岸区,协查,2022-07-06\n")
+        try county.write(
+            "leads.csv",
+            "village,name,id_number,phone,from_code,from_name,reason,deadline\n110105001001,张三,,13500135000,420102,江岸区,协查,2022-07-06\n"
+        )
         try county.command(["leads", "import", county.path("leads.csv")])
         let a = try makeVillage(county, code: "110105001001")
         _ = try await SyncSession(registry: a, transport: county.transport(token)).run()

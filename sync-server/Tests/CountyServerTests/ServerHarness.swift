@@ -30,7 +30,9 @@ final class ServerHarness: @unchecked Sendable {
         db = sqlite ? dir.appendingPathComponent("county.sqlite").path : try TestStore.newDatabase(in: dir)
         stderrFile = dir.appendingPathComponent("serve.log")
         try command(["init", "--county", "110105", "--name", "朝阳区"])
-        try write("villages.csv", "code,name,township_code,township_name\n110105001001,一村,110105001,一街道\n110105001002,二村,110105001,一街道\n")
+        try write(
+            "villages.csv",
+            "code,name,township_code,township_name\n110105001001,一村,110105001,一街道\n110105001002,二村,110105001,一街道\n")
         try command(["villages", "import", path("villages.csv")])
         try write("areas.csv", "code,name,level,in_force_from,lifted_on\n420102,武汉市江岸区,高,2022-06-20,\n")
         try command(["risk-areas", "import", path("areas.csv")])
@@ -50,7 +52,8 @@ final class ServerHarness: @unchecked Sendable {
         do {
             try command(arguments + ["--lang", "en"])
         } catch let error as RegistryError {
-            return String(error.message(.en).split(separator: " failed: ", maxSplits: 1).last ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+            return String(error.message(.en).split(separator: " failed: ", maxSplits: 1).last ?? "").trimmingCharacters(
+                in: .whitespacesAndNewlines)
         }
         throw RegistryError(nil, zh: "", en: "sync-server \(arguments) was not refused")
     }
@@ -76,9 +79,11 @@ final class ServerHarness: @unchecked Sendable {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: ServerHarness.binary)
         // copy names both stores itself; mask-key opens none
-        process.arguments = arguments + (["copy", "mask-key", "--version"].contains(arguments.first) ? [] : ["--db", db])
+        process.arguments =
+            arguments + (["copy", "mask-key", "--version"].contains(arguments.first) ? [] : ["--db", db])
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        let out = Pipe(), err = Pipe()
+        let out = Pipe()
+        let err = Pipe()
         process.standardOutput = out
         process.standardError = err
         try process.run()
@@ -86,7 +91,8 @@ final class ServerHarness: @unchecked Sendable {
         let errData = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
-            throw RegistryError(nil, zh: "", en: "sync-server \(arguments) failed: \(String(decoding: errData, as: UTF8.self))")
+            throw RegistryError(
+                nil, zh: "", en: "sync-server \(arguments) failed: \(String(decoding: errData, as: UTF8.self))")
         }
         return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
     }
@@ -110,7 +116,8 @@ final class ServerHarness: @unchecked Sendable {
             if chunk.isEmpty { break }
             seen += String(decoding: chunk, as: UTF8.self)
             if let line = seen.split(separator: "\n").first(where: { $0.hasPrefix("listening on") }),
-               let port = Int(line.split(separator: ":").last ?? "") {
+                let port = Int(line.split(separator: ":").last ?? "")
+            {
                 self.port = port
                 return
             }
@@ -144,19 +151,30 @@ final class Clock: @unchecked Sendable {
     private var value: Date
     init(_ date: Date = Date()) { value = date }
     var now: Date {
-        get { lock.lock(); defer { lock.unlock() }; return value }
-        set { lock.lock(); value = newValue; lock.unlock() }
+        get {
+            lock.lock()
+            defer { lock.unlock() }
+            return value
+        }
+        set {
+            lock.lock()
+            value = newValue
+            lock.unlock()
+        }
     }
 }
 
 /// A village registry on a file, as a clerk's laptop holds it.
 func makeVillage(_ harness: ServerHarness, code: String, clock: Clock = Clock()) throws -> Registry {
-    let registry = try Registry.open(path: harness.path("village-\(code)-\(UUID().uuidString.prefix(6)).sqlite"), now: { clock.now })
+    let registry = try Registry.open(
+        path: harness.path("village-\(code)-\(UUID().uuidString.prefix(6)).sqlite"), now: { clock.now })
     _ = try registry.initialize(village: code, name: "村\(code.suffix(3))")
     return registry
 }
 
-func intake(_ registry: Registry, name: String, id: String, from: String = "420102", arrived: String = "2022-07-02") throws {
+func intake(_ registry: Registry, name: String, id: String, from: String = "420102", arrived: String = "2022-07-02")
+    throws
+{
     var form = IntakeForm()
     form.name = name
     form.idNumber = id

@@ -6,7 +6,9 @@ import RegistryCore
 /// `SYNC_SERVER_TEST_POSTGRES` names a cluster (`postgres://user:password@host:port/database`, as
 /// scripts/pg-cluster.sh prints), in which each harness gets a database of its own.
 enum TestStore {
-    static let postgresServer: String? = ProcessInfo.processInfo.environment["SYNC_SERVER_TEST_POSTGRES"].flatMap { $0.isEmpty ? nil : $0 }
+    static let postgresServer: String? = ProcessInfo.processInfo.environment["SYNC_SERVER_TEST_POSTGRES"].flatMap {
+        $0.isEmpty ? nil : $0
+    }
     static var isPostgres: Bool { postgresServer != nil }
 
     /// A new, empty county database: a file in `dir`, or a new PostgreSQL database.
@@ -27,9 +29,11 @@ enum TestStore {
     static func psql(_ url: String, _ sql: String, header: Bool = false) throws -> [[String?]] {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["psql", "-X", "-q", "-A", "-F", "\t", "-P", "null=\\N", "-v", "ON_ERROR_STOP=1"]
+        process.arguments =
+            ["psql", "-X", "-q", "-A", "-F", "\t", "-P", "null=\\N", "-v", "ON_ERROR_STOP=1"]
             + (header ? ["-P", "footer=off"] : ["-t"]) + ["-d", url, "-c", sql]
-        let out = Pipe(), err = Pipe()
+        let out = Pipe()
+        let err = Pipe()
         process.standardOutput = out
         process.standardError = err
         try process.run()
@@ -39,7 +43,8 @@ enum TestStore {
         guard process.terminationStatus == 0 else {
             throw RegistryError(nil, zh: "", en: "psql failed: \(String(decoding: errors, as: UTF8.self))")
         }
-        return String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: true).map { line in
+        return String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: true).map {
+            line in
             line.split(separator: "\t", omittingEmptySubsequences: false).map { $0 == "\\N" ? nil : String($0) }
         }
     }
@@ -64,15 +69,19 @@ struct TestRow {
 func rows(_ db: String, _ sql: String) throws -> [TestRow] {
     guard TestStore.isPostgres(db) else {
         return try DatabaseQueue(path: db).read { db in
-            try Row.fetchAll(db, sql: sql).map { row in TestRow(values: Dictionary(uniqueKeysWithValues: row.columnNames.map { ($0, row[$0]) })) }
+            try Row.fetchAll(db, sql: sql).map { row in
+                TestRow(values: Dictionary(uniqueKeysWithValues: row.columnNames.map { ($0, row[$0]) }))
+            }
         }
     }
     let lines = try TestStore.psql(db, sql, header: true)
     let header = (lines.first ?? []).map { $0 ?? "" }
     return lines.dropFirst().map { fields in
-        TestRow(values: Dictionary(uniqueKeysWithValues: zip(header, fields).map { name, text in
-            (name, text.map(\.databaseValue) ?? .null)
-        }))
+        TestRow(
+            values: Dictionary(
+                uniqueKeysWithValues: zip(header, fields).map { name, text in
+                    (name, text.map(\.databaseValue) ?? .null)
+                }))
     }
 }
 
@@ -93,7 +102,10 @@ func execute(_ db: String, _ sql: String, arguments: [DatabaseValue] = []) throw
     var text = ""
     var rest = arguments[...]
     for character in sql {
-        guard character == "?", let value = rest.popFirst() else { text.append(character); continue }
+        guard character == "?", let value = rest.popFirst() else {
+            text.append(character)
+            continue
+        }
         switch value.storage {
         case .null, .blob: text += "NULL"
         case .int64(let n): text += String(n)

@@ -37,16 +37,23 @@ struct Upload: Sendable {
     var filename: String
 
     static func read(_ request: Request, _ context: WebContext, limit: Int) async throws -> Upload {
-        guard let type = request.headers[.contentType], let boundary = type.split(separator: ";").lazy
-            .map({ $0.trimmingCharacters(in: .whitespaces) }).first(where: { $0.hasPrefix("boundary=") })?.dropFirst("boundary=".count) else {
+        guard let type = request.headers[.contentType],
+            let boundary = type.split(separator: ";").lazy
+                .map({ $0.trimmingCharacters(in: .whitespaces) }).first(where: { $0.hasPrefix("boundary=") })?
+                .dropFirst("boundary=".count)
+        else {
             throw HTTPError(.badRequest, message: "expected a file upload (multipart/form-data)")
         }
         let body = try await request.body.collect(upTo: limit)
         // MultipartKit's parser, part by part: the file's bytes, the other parts as text fields.
         var fields: [String: String] = [:]
-        var file = Data(), filename = ""
-        var name = "", disposition = "", data = Data()
-        let parser = MultipartParser(boundary: String(boundary.trimmingCharacters(in: CharacterSet(charactersIn: "\""))))
+        var file = Data()
+        var filename = ""
+        var name = ""
+        var disposition = ""
+        var data = Data()
+        let parser = MultipartParser(
+            boundary: String(boundary.trimmingCharacters(in: CharacterSet(charactersIn: "\""))))
         parser.onHeader = { field, value in
             if field.lowercased() == "content-disposition" {
                 disposition = value
@@ -76,7 +83,9 @@ struct Upload: Sendable {
     static func parameter(_ key: String, in disposition: String) -> String? {
         for part in disposition.split(separator: ";") {
             let pair = part.trimmingCharacters(in: .whitespaces)
-            if pair.hasPrefix("\(key)=") { return String(pair.dropFirst(key.count + 1)).trimmingCharacters(in: CharacterSet(charactersIn: "\"")) }
+            if pair.hasPrefix("\(key)=") {
+                return String(pair.dropFirst(key.count + 1)).trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+            }
         }
         return nil
     }
@@ -98,7 +107,10 @@ struct FieldView: Sendable {
     /// Whether it is a choice (set from `options`: the templates see stored properties only).
     var isSelect = false
 
-    struct Option: Sendable { let value, label: String; let selected: Bool }
+    struct Option: Sendable {
+        let value, label: String
+        let selected: Bool
+    }
 }
 
 extension Array where Element == FieldView {
@@ -111,7 +123,9 @@ extension Array where Element == FieldView {
             if let form, let value = form.fields[fields[i].name] { fields[i].value = value }
             fields[i].isSelect = fields[i].options != nil
             if let options = fields[i].options {
-                fields[i].options = options.map { .init(value: $0.value, label: $0.label, selected: $0.value == fields[i].value) }
+                fields[i].options = options.map {
+                    .init(value: $0.value, label: $0.label, selected: $0.value == fields[i].value)
+                }
             }
             if let error, let field = error.field, WebField.names(field).contains(fields[i].name), !placed {
                 fields[i].error = error.reason.zh

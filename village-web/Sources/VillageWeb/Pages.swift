@@ -17,12 +17,16 @@ struct Pages: Sendable {
             "report": PackageResources.report_mustache, "sync": PackageResources.sync_mustache,
             "files": PackageResources.files_mustache, "login": PackageResources.login_mustache,
         ]
-        library = MustacheLibrary(templates: sources.mapValues { try! MustacheTemplate(string: String(decoding: $0, as: UTF8.self)) })
+        library = MustacheLibrary(
+            templates: sources.mapValues { try! MustacheTemplate(string: String(decoding: $0, as: UTF8.self)) })
     }
 
     /// The page chrome every page shares: the village, the day, the menu, the CSRF token of the session.
     struct Chrome: Sendable {
-        struct Item: Sendable { let path, label: String; let on: Bool }
+        struct Item: Sendable {
+            let path, label: String
+            let on: Bool
+        }
         let title, villageName, today, csrf: String
         let nav: [Item]
         let signedIn: Bool
@@ -35,34 +39,43 @@ struct Pages: Sendable {
     }
 
     static let menu: [(path: String, label: String)] = [
-        ("/today", "今日工作"), ("/intake", "登记"), ("/people", "台账"), ("/report", "日报"), ("/sync", "同步"), ("/files", "导入/导出"),
+        ("/today", "今日工作"), ("/intake", "登记"), ("/people", "台账"), ("/report", "日报"), ("/sync", "同步"),
+        ("/files", "导入/导出"),
     ]
 
     /// A page: `template` rendered over `content` inside the frame.
-    func render<Content>(_ template: String, title: String, active: String, content: Content, app: WebApp,
-                         context: WebContext, request: Request, status: HTTPResponse.Status = .ok) -> Response {
+    func render<Content>(
+        _ template: String, title: String, active: String, content: Content, app: WebApp,
+        context: WebContext, request: Request, status: HTTPResponse.Status = .ok
+    ) -> Response {
         let settings = try? app.registry.settings()
-        let chrome = Chrome(title: title, villageName: settings?.villageName ?? "", today: "\(app.registry.clock.today)",
-                            csrf: context.csrf, nav: Self.menu.map { .init(path: $0.path, label: $0.label, on: $0.path == active) },
-                            signedIn: app.options.password != nil && context.session != nil,
-                            flash: request.uri.queryParameters["done"].map(String.init).flatMap(Flash.text))
+        let chrome = Chrome(
+            title: title, villageName: settings?.villageName ?? "", today: "\(app.registry.clock.today)",
+            csrf: context.csrf, nav: Self.menu.map { .init(path: $0.path, label: $0.label, on: $0.path == active) },
+            signedIn: app.options.password != nil && context.session != nil,
+            flash: request.uri.queryParameters["done"].map(String.init).flatMap(Flash.text))
         let html = library.render(Screen(chrome: chrome, content: content), withTemplate: template) ?? ""
-        return Response(status: status, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
-                        body: .init(byteBuffer: ByteBuffer(string: html)))
+        return Response(
+            status: status, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
+            body: .init(byteBuffer: ByteBuffer(string: html)))
     }
 
     /// A redirect after a form was saved (303, so that reloading does not post again), with a message to show.
     static func redirect(_ path: String, done: Flash? = nil) -> Response {
         let parts = path.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false)
-        let base = String(parts[0]), fragment = parts.count > 1 ? "#\(parts[1])" : ""
+        let base = String(parts[0])
+        let fragment = parts.count > 1 ? "#\(parts[1])" : ""
         let separator = base.contains("?") ? "&" : "?"
-        return Response(status: .seeOther, headers: [.location: base + (done.map { "\(separator)done=\($0.rawValue)" } ?? "") + fragment])
+        return Response(
+            status: .seeOther,
+            headers: [.location: base + (done.map { "\(separator)done=\($0.rawValue)" } ?? "") + fragment])
     }
 }
 
 /// The messages shown after a redirect, by a fixed key (the address never carries free text).
 enum Flash: String {
-    case registered, checked, tested, released, extended, transferred, corrected, deleted, submitted, imported, synced, leadClosed
+    case registered, checked, tested, released, extended, transferred, corrected, deleted, submitted, imported, synced,
+        leadClosed
 
     static func text(_ key: String) -> String? {
         switch Flash(rawValue: key) {

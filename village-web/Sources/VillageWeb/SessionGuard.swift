@@ -36,7 +36,8 @@ public final class SessionGuard: Sendable {
         var generator = SystemRandomNumberGenerator()
         let bytes = (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
         return Data(bytes).base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(
+                of: "=", with: "")
     }
 
     /// The session of a request, if any (renewed on use).
@@ -56,7 +57,10 @@ public final class SessionGuard: Sendable {
 
     /// Checks a password: a new session when it is right; nil when wrong. Ten wrong ones a minute, and the next
     /// attempts wait for the minute to end (`tooMany`), whatever the password.
-    enum Login { case signedIn(Session), wrong, tooMany }
+    enum Login {
+        case signedIn(Session)
+        case wrong, tooMany
+    }
 
     func login(_ password: String) -> Login {
         let now = Date()
@@ -82,7 +86,9 @@ public final class SessionGuard: Sendable {
     private func constantTimeEqual(_ a: Data, _ b: Data) -> Bool {
         let n = max(a.count, b.count)
         var difference = UInt8(a.count == b.count ? 0 : 1)
-        for i in 0..<n { difference |= (i < a.count ? a[a.startIndex + i] : 0) ^ (i < b.count ? b[b.startIndex + i] : 0) }
+        for i in 0..<n {
+            difference |= (i < a.count ? a[a.startIndex + i] : 0) ^ (i < b.count ? b[b.startIndex + i] : 0)
+        }
         return difference == 0
     }
 
@@ -97,7 +103,9 @@ public final class SessionGuard: Sendable {
     func hostIsOurs(_ request: Request) -> Bool {
         guard options.isLoopback else { return true }
         guard let host = request.head.authority else { return false }
-        let name = host.hasPrefix("[") ? String(host.prefix { $0 != "]" }.dropFirst()) : String(host.split(separator: ":").first ?? "")
+        let name =
+            host.hasPrefix("[")
+            ? String(host.prefix { $0 != "]" }.dropFirst()) : String(host.split(separator: ":").first ?? "")
         return ["127.0.0.1", "localhost", "::1"].contains(name)
     }
 }
@@ -107,10 +115,13 @@ public final class SessionGuard: Sendable {
 struct SessionMiddleware: RouterMiddleware {
     let guardian: SessionGuard
 
-    func handle(_ request: Request, context: WebContext, next: (Request, WebContext) async throws -> Response) async throws -> Response {
+    func handle(_ request: Request, context: WebContext, next: (Request, WebContext) async throws -> Response)
+        async throws -> Response
+    {
         guard guardian.hostIsOurs(request) else { throw HTTPError(.misdirectedRequest, message: "unknown host") }
         if request.method == .post, let origin = request.headers[.origin], let host = request.head.authority,
-           origin != "http://\(host)" && origin != "https://\(host)" {
+            origin != "http://\(host)" && origin != "https://\(host)"
+        {
             throw HTTPError(.forbidden, message: "cross-site form")
         }
         var context = context

@@ -26,8 +26,10 @@ final class SyncRunner: Sendable {
             try SyncState.remember(db, server: server, token: token)
             return try SyncState.load(db)
         }
-        guard let address = stored.server, let url = URL(string: address), url.scheme != nil, let secret = stored.token else {
-            throw RegistryError(.file, zh: "首次同步请填写县服务器地址和本村令牌", en: "the first sync needs the server's address and the village token")
+        guard let address = stored.server, let url = URL(string: address), url.scheme != nil, let secret = stored.token
+        else {
+            throw RegistryError(
+                .file, zh: "首次同步请填写县服务器地址和本村令牌", en: "the first sync needs the server's address and the village token")
         }
         let started = state.withLockedValue { state -> Bool in
             if case .running = state { return false }

@@ -1,7 +1,7 @@
 import Foundation
 import Hummingbird
-import Mustache
 import Logging
+import Mustache
 import NIOCore
 import RegistryCore
 
@@ -37,9 +37,14 @@ public final class WebApp: Sendable {
     }
 
     /// The HTTP application; `onRunning` gets the port (0 asks the system for a free one).
-    public func application(logger: Logger, onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
-        Application(router: router(), configuration: .init(address: .hostname(options.host, port: options.port), serverName: "registry-web"),
-                     onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? self.options.port) }, logger: logger)
+    public func application(logger: Logger, onRunning: @escaping @Sendable (Int) async -> Void = { _ in })
+        -> some ApplicationProtocol
+    {
+        Application(
+            router: router(),
+            configuration: .init(address: .hostname(options.host, port: options.port), serverName: "registry-web"),
+            onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? self.options.port) },
+            logger: logger)
     }
 
     /// Runs a registry call; a refusal comes back as the RegistryError it is.
@@ -50,7 +55,9 @@ public final class WebApp: Sendable {
 
 /// No script, no framing, no outside resource, no caching of pages with personal data.
 struct PageHeadersMiddleware: RouterMiddleware {
-    func handle(_ request: Request, context: WebContext, next: (Request, WebContext) async throws -> Response) async throws -> Response {
+    func handle(_ request: Request, context: WebContext, next: (Request, WebContext) async throws -> Response)
+        async throws -> Response
+    {
         var response: Response
         do {
             response = try await next(request, context)
@@ -62,14 +69,17 @@ struct PageHeadersMiddleware: RouterMiddleware {
         }
         // same-origin, not no-referrer: under no-referrer a browser posts forms with `Origin: null`, and the
         // session guard refuses a post whose Origin is not this server.
-        for header in PageSecurity.headers(referrerPolicy: "same-origin") { response.headers[.init(header.name)!] = header.value }
+        for header in PageSecurity.headers(referrerPolicy: "same-origin") {
+            response.headers[.init(header.name)!] = header.value
+        }
         return response
     }
 }
 
 /// The page of a refused request (a form that expired, a person not found, a file too large).
 enum ErrorPage {
-    static let template = try! MustacheTemplate(string: String(decoding: PackageResources.error_mustache, as: UTF8.self))
+    static let template = try! MustacheTemplate(
+        string: String(decoding: PackageResources.error_mustache, as: UTF8.self))
 
     static func response(_ error: HTTPError) -> Response {
         let message: String

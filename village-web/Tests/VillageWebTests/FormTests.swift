@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdTesting
 import RegistryCore
 import Testing
+
 @testable import VillageWeb
 
 /// The pages' forms in process (HummingbirdTesting's router, no socket) over a registry file: the CSRF token, a
@@ -20,24 +21,32 @@ struct FormTests {
     func form(_ fields: [String: String]) -> ByteBuffer {
         var allowed = CharacterSet.alphanumerics
         allowed.insert(charactersIn: "-._~")
-        return ByteBuffer(string: fields.map { "\($0.key)=\($0.value.addingPercentEncoding(withAllowedCharacters: allowed)!)" }.joined(separator: "&"))
+        return ByteBuffer(
+            string: fields.map { "\($0.key)=\($0.value.addingPercentEncoding(withAllowedCharacters: allowed)!)" }
+                .joined(separator: "&"))
     }
 
-    @Test("a form without the page's token is refused; a wrong id digit comes back beside its field; a right one redirects")
+    @Test(
+        "a form without the page's token is refused; a wrong id digit comes back beside its field; a right one redirects"
+    )
     func intake() async throws {
         let web = try app()
         let csrf = web.guardian.open.csrf
         let today = web.registry.clock.today
         let host: HTTPFields = [.contentType: "application/x-www-form-urlencoded"]
-        let unsigned = ["name": "张三", "id_number": "420102199003071231", "from": "武汉市江岸区", "departed": "\(today.adding(days: -2))",
-                      "arrived": "\(today.adding(days: -1))", "action": "save"]
+        let unsigned = [
+            "name": "张三", "id_number": "420102199003071231", "from": "武汉市江岸区", "departed": "\(today.adding(days: -2))",
+            "arrived": "\(today.adding(days: -1))", "action": "save",
+        ]
         var signed = unsigned
         signed["csrf"] = csrf
         var right = signed
         right["id_number"] = "420102199003071232"
         let (wrongDigit, rightDigit) = (signed, right)
         try await Application(router: web.router()).test(.router) { client in
-            try await client.execute(uri: "/intake", method: .post, headers: host, body: form(unsigned)) { #expect($0.status == .forbidden) }
+            try await client.execute(uri: "/intake", method: .post, headers: host, body: form(unsigned)) {
+                #expect($0.status == .forbidden)
+            }
             try await client.execute(uri: "/intake", method: .post, headers: host, body: form(wrongDigit)) { response in
                 #expect(response.status == .unprocessableContent)
                 let page = String(buffer: response.body)
@@ -58,16 +67,24 @@ struct FormTests {
 
 @Suite("Clerk's person page and list")
 struct PersonPageTests {
-    func post(_ client: some TestClientProtocol, _ uri: String, _ fields: [String: String]) async throws -> (HTTPResponse.Status, String, String?) {
+    func post(_ client: some TestClientProtocol, _ uri: String, _ fields: [String: String]) async throws -> (
+        HTTPResponse.Status, String, String?
+    ) {
         var allowed = CharacterSet.alphanumerics
         allowed.insert(charactersIn: "-._~")
-        let body = ByteBuffer(string: fields.map { "\($0.key)=\($0.value.addingPercentEncoding(withAllowedCharacters: allowed)!)" }.joined(separator: "&"))
-        return try await client.execute(uri: uri, method: .post, headers: [.contentType: "application/x-www-form-urlencoded"], body: body) {
+        let body = ByteBuffer(
+            string: fields.map { "\($0.key)=\($0.value.addingPercentEncoding(withAllowedCharacters: allowed)!)" }
+                .joined(separator: "&"))
+        return try await client.execute(
+            uri: uri, method: .post, headers: [.contentType: "application/x-www-form-urlencoded"], body: body
+        ) {
             ($0.status, String(buffer: $0.body), $0.headers[.location])
         }
     }
 
-    @Test("each action on a person: a wrong value comes back beside its field (422), a right one is done and redirects (303)")
+    @Test(
+        "each action on a person: a wrong value comes back beside its field (422), a right one is done and redirects (303)"
+    )
     func actions() async throws {
         let web = try Self.withCloseContact()
         let today = web.registry.clock.today
@@ -76,12 +93,19 @@ struct PersonPageTests {
         try await Application(router: web.router()).test(.router) { client in
             let cases: [(action: String, wrong: [String: String], field: String, right: [String: String])] = [
                 ("check", ["temp": "3b.6"], "temp", ["temp": "37.6", "symptom": "咳嗽"]),
-                ("test", ["sampled": "2022-13-01", "result": "negative"], "sampled", ["sampled": "\(today)", "result": "negative"]),
+                (
+                    "test", ["sampled": "2022-13-01", "result": "negative"], "sampled",
+                    ["sampled": "\(today)", "result": "negative"]
+                ),
                 ("extend", ["days": "七", "reason": "复核"], "days", ["days": "3", "reason": "复核"]),
-                ("correct", ["phone": "1380013800"], "phone", ["name": "张三", "phone": "13800138000", "address": "一组3号"]),
+                (
+                    "correct", ["phone": "1380013800"], "phone",
+                    ["name": "张三", "phone": "13800138000", "address": "一组3号"]
+                ),
             ]
             for c in cases {
-                var wrong = c.wrong, right = c.right
+                var wrong = c.wrong
+                var right = c.right
                 wrong["csrf"] = csrf
                 right["csrf"] = csrf
                 let (status, page, _) = try await post(client, "\(path)/\(c.action)", wrong)
@@ -89,11 +113,15 @@ struct PersonPageTests {
                 #expect(page.contains("id=\"\(c.field)-error\""), "\(c.action): the message is beside \(c.field)")
                 let (saved, _, location) = try await post(client, "\(path)/\(c.action)", right)
                 #expect(saved == .seeOther, "\(c.action)")
-                #expect(location?.hasPrefix(c.action == "delete" ? "/people?done=deleted" : "\(path)?done=") == true, "\(c.action): \(location ?? "")")
+                #expect(
+                    location?.hasPrefix(c.action == "delete" ? "/people?done=deleted" : "\(path)?done=") == true,
+                    "\(c.action): \(location ?? "")")
             }
         }
         let file = try web.registry.file("420102199003071232")
-        #expect(file.checks.first?.temperature == 37.6 && file.person.phone == "13800138000" && file.person.address == "一组3号")
+        #expect(
+            file.checks.first?.temperature == 37.6 && file.person.phone == "13800138000"
+                && file.person.address == "一组3号")
         #expect(file.trips.first?.tests.contains { $0.sampledOn == today } == true)
         try await Application(router: web.router()).test(.router) { client in
             let (refused, page, _) = try await post(client, "\(path)/delete", ["reason": "", "csrf": csrf])
@@ -114,7 +142,9 @@ struct PersonPageTests {
             #expect(page.contains("href=\"\(path)/notice/quarantine\"") && page.contains("打印管控告知书"))
             try await client.execute(uri: "\(path)/notice/quarantine", method: .get) { response in
                 let html = String(buffer: response.body)
-                #expect(response.status == .ok && html.contains("集中隔离告知书") && html.contains("420102199003071232") && html.contains("@page{size:A4"))
+                #expect(
+                    response.status == .ok && html.contains("集中隔离告知书") && html.contains("420102199003071232")
+                        && html.contains("@page{size:A4"))
             }
             // Not released: no release notice, and the page says why.
             try await client.execute(uri: "\(path)/notice/release", method: .get) { response in
@@ -156,7 +186,8 @@ struct PersonPageTests {
         let web = try FormTests().app()
         var csv = "姓名,身份证号,来源地代码,离开日期,到达日期\n"
         for i in 0..<120 {
-            csv += "人员\(i),\(Self.residentID("11010119900101" + String(format: "%03d", i))),420102,2022-11-01,2022-11-02\n"
+            csv +=
+                "人员\(i),\(Self.residentID("11010119900101" + String(format: "%03d", i))),420102,2022-11-01,2022-11-02\n"
         }
         let report = try web.registry.importArrivals(try CSVFile(data: Data(csv.utf8), file: "p.csv"))
         #expect(report.imported == 120)
@@ -179,7 +210,9 @@ struct PersonPageTests {
 struct TemplateTests {
     @Test("templates never write a value unescaped (no triple braces, no ampersand tags)")
     func escaped() throws {
-        let dir = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Sources/VillageWeb/Templates").standardized
+        let dir = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
+            "../../Sources/VillageWeb/Templates"
+        ).standardized
         let names = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasSuffix(".mustache") }
         #expect(names.count >= 10)
         for name in names {

@@ -9,16 +9,27 @@ import RegistrySync
 struct ClientVersionMiddleware<Context: RequestContext>: RouterMiddleware {
     static var guarded: [String] { ["/v1/sync/", "/v1/relay/"] }
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
         let path = request.uri.path
         guard Self.guarded.contains(where: { path.hasPrefix($0) }), let name = HTTPField.Name(Wire.versionHeader),
-              let version = request.headers[name] else {
+            let version = request.headers[name]
+        else {
             return try await next(request, context)
         }
-        guard RegistryVersion.isAtLeast(version, RegistryVersion.minimumClient) != true else { return try await next(request, context) }
+        guard RegistryVersion.isAtLeast(version, RegistryVersion.minimumClient) != true else {
+            return try await next(request, context)
+        }
         let minimum = RegistryVersion.minimumClient
-        return try Refusal(.upgradeRequired, "client_too_old", Localized(
-            zh: "本机 registry 版本 \(version.prefix(20)) 过旧，县服务器需要 \(minimum) 或更新版本：请安装 registry \(minimum) 或更新版本后再同步（已登记的数据不受影响）",
-            en: "registry \(version.prefix(20)) is too old for this server: install registry \(minimum) or later, then sync (nothing is lost)")).response()
+        return try Refusal(
+            .upgradeRequired, "client_too_old",
+            Localized(
+                zh:
+                    "本机 registry 版本 \(version.prefix(20)) 过旧，县服务器需要 \(minimum) 或更新版本：请安装 registry \(minimum) 或更新版本后再同步（已登记的数据不受影响）",
+                en:
+                    "registry \(version.prefix(20)) is too old for this server: install registry \(minimum) or later, then sync (nothing is lost)"
+            )
+        ).response()
     }
 }

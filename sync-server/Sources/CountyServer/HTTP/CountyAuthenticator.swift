@@ -19,7 +19,8 @@ struct CountyAuthenticator<Store: CountyStore>: Sendable {
             if header.hasPrefix("Bearer ") {
                 token = String(header.dropFirst(7))
             } else if header.hasPrefix("Basic "), let data = Data(base64Encoded: String(header.dropFirst(6))),
-                      let pair = String(data: data, encoding: .utf8), let colon = pair.firstIndex(of: ":") {
+                let pair = String(data: data, encoding: .utf8), let colon = pair.firstIndex(of: ":")
+            {
                 token = String(pair[pair.index(after: colon)...])
                 name = String(pair[..<colon])
             }
@@ -27,7 +28,8 @@ struct CountyAuthenticator<Store: CountyStore>: Sendable {
         // This server's own token only: at a city, a county's token (it pushes up under it) is 6 digits too, and must
         // not open the city's pages.
         guard let token, let holder = try await store.authenticate(token.trimmingCharacters(in: .whitespaces)),
-              holder.village.count == 6, holder.village == (try await store.settings()).county else {
+            holder.village.count == 6, holder.village == (try await store.settings()).county
+        else {
             if challenge { throw BasicChallenge() }
             throw Refusal(.unauthorized, "unauthorized", Localized(zh: "需要县级令牌", en: "a county token is required"))
         }
@@ -46,8 +48,12 @@ struct BasicChallenge: HTTPResponseError {
     var status: HTTPResponse.Status { .unauthorized }
 
     func response(from request: Request, context: some RequestContext) throws -> Response {
-        Response(status: .unauthorized,
-                 headers: [.wwwAuthenticate: "Basic realm=\"county\", charset=\"UTF-8\"", .contentType: "text/plain; charset=utf-8"],
-                 body: .init(byteBuffer: ByteBuffer(string: "需要县级令牌 / a county token is required\n")))
+        Response(
+            status: .unauthorized,
+            headers: [
+                .wwwAuthenticate: "Basic realm=\"county\", charset=\"UTF-8\"",
+                .contentType: "text/plain; charset=utf-8",
+            ],
+            body: .init(byteBuffer: ByteBuffer(string: "需要县级令牌 / a county token is required\n")))
     }
 }

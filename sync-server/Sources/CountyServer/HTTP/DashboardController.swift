@@ -23,11 +23,15 @@ struct DashboardController<Store: CountyStore>: Sendable {
             // A city's or a province's officer drills down to one region below (`?region=CODE`).
             let region: String? = request.uri.queryParameters.get("region").map { String($0) }
             if let region, region.count != 6 || !region.allSatisfy({ $0.isASCII && $0.isNumber }) {
-                throw Refusal(.badRequest, "bad_request", Localized(zh: "region 应为 6 位区划代码", en: "region must be a 6-digit region code"))
+                throw Refusal(
+                    .badRequest, "bad_request",
+                    Localized(zh: "region 应为 6 位区划代码", en: "region must be a 6-digit region code"))
             }
             if full { logUnmasked(context.logger, caller: caller, day: day, what: "dashboard", village: region) }
             do {
-                return html(try await store.dashboardPage(on: day, full: full, viewer: caller.name, region: region, maxSkew: options.maxSkew))
+                return html(
+                    try await store.dashboardPage(
+                        on: day, full: full, viewer: caller.name, region: region, maxSkew: options.maxSkew))
             } catch let error as RegistryError where region != nil {
                 throw Refusal(.notFound, "not_found", error.reason)
             }
@@ -36,7 +40,9 @@ struct DashboardController<Store: CountyStore>: Sendable {
             let (caller, day, full) = try await begin(request)
             let code = context.parameters.get("code") ?? ""
             guard code.count == 12, code.allSatisfy(\.isASCII), code.allSatisfy(\.isNumber),
-                  let page = try await store.villagePage(code, on: day, full: full, viewer: caller.name, maxSkew: options.maxSkew) else {
+                let page = try await store.villagePage(
+                    code, on: day, full: full, viewer: caller.name, maxSkew: options.maxSkew)
+            else {
                 throw Refusal(.notFound, "not_found", Localized(zh: "村名册中没有这个村", en: "no such village on the roster"))
             }
             if full { logUnmasked(context.logger, caller: caller, day: day, what: "village", village: code) }
@@ -49,13 +55,20 @@ struct DashboardController<Store: CountyStore>: Sendable {
                 let summary = try await store.summary(on: day, maxSkew: options.maxSkew)
                 let shown = full ? summary : summary.masked
                 let body = format == "csv" ? Data(shown.csv.utf8) : try shown.workbook()
-                let type = format == "csv" ? "text/csv; charset=utf-8" : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+                let type =
+                    format == "csv"
+                    ? "text/csv; charset=utf-8" : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
                 // The file name in both forms: ASCII for old clients, UTF-8 (RFC 6266) for the Chinese one.
-                let name = "汇总-\(day).\(format)".addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(.init(charactersIn: "-."))) ?? ""
-                return Response(status: .ok, headers: [
-                    .contentType: type, .cacheControl: "no-store",
-                    .contentDisposition: "attachment; filename=\"merge-\(day).\(format)\"; filename*=UTF-8''\(name)",
-                ], body: .init(byteBuffer: ByteBuffer(bytes: body)))
+                let name =
+                    "汇总-\(day).\(format)".addingPercentEncoding(
+                        withAllowedCharacters: .alphanumerics.union(.init(charactersIn: "-."))) ?? ""
+                return Response(
+                    status: .ok,
+                    headers: [
+                        .contentType: type, .cacheControl: "no-store",
+                        .contentDisposition:
+                            "attachment; filename=\"merge-\(day).\(format)\"; filename*=UTF-8''\(name)",
+                    ], body: .init(byteBuffer: ByteBuffer(bytes: body)))
             }
         }
     }
@@ -67,14 +80,17 @@ struct DashboardController<Store: CountyStore>: Sendable {
     }
 
     private func logUnmasked(_ logger: Logger, caller: CountyCaller, day: Day, what: String, village: String?) {
-        var metadata: Logger.Metadata = ["token": .string(caller.tokenID), "user": .string(caller.name), "date": .string("\(day)"),
-                                         "page": .string(what), "at": .string(store.clock.isoText(store.clock.now()))]
+        var metadata: Logger.Metadata = [
+            "token": .string(caller.tokenID), "user": .string(caller.name), "date": .string("\(day)"),
+            "page": .string(what), "at": .string(store.clock.isoText(store.clock.now())),
+        ]
         if let village { metadata["village"] = .string(village) }
         logger.notice("dashboard: persons shown unmasked", metadata: metadata)
     }
 
     private func html(_ page: String) -> Response {
-        Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
-                 body: .init(byteBuffer: ByteBuffer(string: page)))
+        Response(
+            status: .ok, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
+            body: .init(byteBuffer: ByteBuffer(string: page)))
     }
 }

@@ -20,7 +20,9 @@ struct DeclareController<Store: CountyStore>: Sendable {
     func add(to router: Router<CountyRequestContext>) {
         router.get("/declare/:code") { _, context in
             guard let code = villageCode(context) else { return html(.notFound, Self.notFoundPage) }
-            return html(.ok, DeclarePage.form(countyName: try await store.settings().name, code: code, today: store.clock.today))
+            return html(
+                .ok, DeclarePage.form(countyName: try await store.settings().name, code: code, today: store.clock.today)
+            )
         }
         router.post("/declare/:code") { request, context in
             guard let code = villageCode(context) else { return html(.notFound, Self.notFoundPage) }
@@ -37,10 +39,13 @@ struct DeclareController<Store: CountyStore>: Sendable {
             let today = store.clock.today
             let lead: Lead
             do {
-                lead = try Declaration.lead(Declaration.form(posted), village: code, today: today,
-                                            declaredAt: store.clock.isoText(store.clock.now()))
+                lead = try Declaration.lead(
+                    Declaration.form(posted), village: code, today: today,
+                    declaredAt: store.clock.isoText(store.clock.now()))
             } catch let error as RegistryError {
-                return html(.unprocessableContent, DeclarePage.form(countyName: county, code: code, posted: posted, error: error, today: today))
+                return html(
+                    .unprocessableContent,
+                    DeclarePage.form(countyName: county, code: code, posted: posted, error: error, today: today))
             }
             let outcome = try await store.writing { try $0.declare(lead) }
             // The county's log tells the outcomes apart; the sender sees one page for all three.
@@ -56,18 +61,23 @@ struct DeclareController<Store: CountyStore>: Sendable {
         return code.count == 12 && code.allSatisfy({ $0.isASCII && $0.isNumber }) ? code : nil
     }
 
-    static var notFoundPage: String { """
+    static var notFoundPage: String {
+        """
         <!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
         <title>地址不对</title></head><body><p>这个地址不对：请重新扫描村口海报上的二维码。</p></body></html>
-        """ }
+        """
+    }
 
-    static var busyPage: String { """
+    static var busyPage: String {
+        """
         <!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
         <title>请稍后再试</title></head><body><p>提交太频繁，请过几分钟再试。</p></body></html>
-        """ }
+        """
+    }
 
     func html(_ status: HTTPResponse.Status, _ page: String) -> Response {
-        Response(status: status, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
-                 body: .init(byteBuffer: ByteBuffer(string: page)))
+        Response(
+            status: status, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
+            body: .init(byteBuffer: ByteBuffer(string: page)))
     }
 }

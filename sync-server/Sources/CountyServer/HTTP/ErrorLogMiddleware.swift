@@ -6,13 +6,17 @@ import Logging
 struct ErrorLogMiddleware<Context: RequestContext>: RouterMiddleware {
     let logger: Logger
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
         do {
             return try await next(request, context)
         } catch let error as any HTTPResponseError {
             throw error
         } catch {
-            logger.error("request failed", metadata: ["path": .string(request.uri.path), "error": .string(String(describing: error))])
+            logger.error(
+                "request failed",
+                metadata: ["path": .string(request.uri.path), "error": .string(String(describing: error))])
             throw error
         }
     }

@@ -17,9 +17,11 @@ struct HealthController<Store: CountyStore>: Sendable {
             let holder = try? await villages.holder(request)
             var name: String?
             if let holder { name = try await store.villageName(holder.village) }
-            return try json(Wire.Health(status: "ok", time: StoredTime.utcText(store.clock.now()),
-                                        epoch: settings.epoch, maxSkewSeconds: Int(options.maxSkew),
-                                        village: holder?.village, villageName: name))
+            return try json(
+                Wire.Health(
+                    status: "ok", time: StoredTime.utcText(store.clock.now()),
+                    epoch: settings.epoch, maxSkewSeconds: Int(options.maxSkew),
+                    village: holder?.village, villageName: name))
         }
     }
 }

@@ -19,7 +19,8 @@ struct MetricsController<Store: CountyStore>: Sendable {
             let day = store.clock.today
             if let taken, taken.day == day, taken.at.duration(to: .now) < .seconds(30) { return }
             let summary = try await store.summary(on: day, maxSkew: maxSkew)
-            ServerMetrics.reports(onTime: summary.on_time.count, late: summary.late.count, missing: summary.missing.count)
+            ServerMetrics.reports(
+                onTime: summary.on_time.count, late: summary.late.count, missing: summary.missing.count)
             taken = (.now, day)
         }
     }
@@ -28,8 +29,9 @@ struct MetricsController<Store: CountyStore>: Sendable {
         router.get("/metrics") { request, _ in
             try await county.require(request, challenge: false)
             try await today.refresh(store, maxSkew: options.maxSkew)
-            return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
-                            body: .init(byteBuffer: ByteBuffer(bytes: ServerMetrics.registry.emitToBuffer())))
+            return Response(
+                status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(bytes: ServerMetrics.registry.emitToBuffer())))
         }
     }
 }

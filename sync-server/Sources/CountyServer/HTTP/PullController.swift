@@ -16,14 +16,20 @@ struct PullController<Store: CountyStore>: Sendable {
             let after = Int64(request.uri.queryParameters.get("after") ?? "0") ?? -1
             let limit = Int(request.uri.queryParameters.get("limit") ?? "1000") ?? -1
             guard after >= 0, (1...5000).contains(limit) else {
-                throw Refusal(.badRequest, "bad_request", Localized(zh: "after 应为非负整数，limit 应为 1–5000",
-                                                                    en: "after must be a whole number ≥ 0 and limit 1 to 5000"))
+                throw Refusal(
+                    .badRequest, "bad_request",
+                    Localized(
+                        zh: "after 应为非负整数，limit 应为 1–5000",
+                        en: "after must be a whole number ≥ 0 and limit 1 to 5000"))
             }
-            let page = try await store.pull(village: village, site: request.uri.queryParameters.get("site"), after: after, limit: limit)
-            logger.info("pull", metadata: [
-                "village": .string(village), "out": .stringConvertible(page.changes.count),
-                "ms": .stringConvertible(Int(Date().timeIntervalSince(started) * 1000)),
-            ])
+            let page = try await store.pull(
+                village: village, site: request.uri.queryParameters.get("site"), after: after, limit: limit)
+            logger.info(
+                "pull",
+                metadata: [
+                    "village": .string(village), "out": .stringConvertible(page.changes.count),
+                    "ms": .stringConvertible(Int(Date().timeIntervalSince(started) * 1000)),
+                ])
             ServerMetrics.pulled(relay: false, changes: page.changes.count)
             return try json(page)
         }

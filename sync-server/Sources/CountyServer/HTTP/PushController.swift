@@ -21,20 +21,28 @@ struct PushController<Store: CountyStore>: Sendable {
             do {
                 push = try JSONDecoder().decode(Wire.PushRequest.self, from: Data(buffer: buffer))
             } catch {
-                throw Refusal(.badRequest, "bad_request", Localized(zh: "请求格式不对", en: "the request body is not a valid push"))
+                throw Refusal(
+                    .badRequest, "bad_request", Localized(zh: "请求格式不对", en: "the request body is not a valid push"))
             }
             do {
-                let ack = try await store.push(push, village: village, tokenID: holder.tokenID, maxSkew: options.maxSkew)
+                let ack = try await store.push(
+                    push, village: village, tokenID: holder.tokenID, maxSkew: options.maxSkew)
                 if !push.withheld.isEmpty {
-                    logger.warning("push: changes withheld by the village as too large", metadata: [
-                        "village": .string(village), "withheld": .stringConvertible(push.withheld.count)])
+                    logger.warning(
+                        "push: changes withheld by the village as too large",
+                        metadata: [
+                            "village": .string(village), "withheld": .stringConvertible(push.withheld.count),
+                        ])
                 }
                 // One line per sync; never an id number, a phone or a token.
-                logger.info("push", metadata: [
-                    "village": .string(village), "in": .stringConvertible(push.changes.count),
-                    "rejected": .stringConvertible(ack.rejected.count), "through": .stringConvertible(ack.ackedThrough),
-                    "ms": .stringConvertible(Int(Date().timeIntervalSince(started) * 1000)),
-                ])
+                logger.info(
+                    "push",
+                    metadata: [
+                        "village": .string(village), "in": .stringConvertible(push.changes.count),
+                        "rejected": .stringConvertible(ack.rejected.count),
+                        "through": .stringConvertible(ack.ackedThrough),
+                        "ms": .stringConvertible(Int(Date().timeIntervalSince(started) * 1000)),
+                    ])
                 ServerMetrics.pushed(relay: false, changes: push.changes.count, rejected: ack.rejected)
                 return try json(ack)
             } catch let refusal as CountyDatabase.PushRefusal {
@@ -48,32 +56,50 @@ extension CountyDatabase.PushRefusal {
     /// The HTTP answer to a push (a village's, or a region's relay) the store refused as a whole.
     func answer(sender village: String, logger: Logger) -> Refusal {
         let refusal = refusal(sender: village, logger: logger)
-        if case .busy = self {} else { ServerMetrics.refused(refusal.body.error) }  // busy is counted where it is decided
+        // busy is counted where it is decided
+        if case .busy = self {} else { ServerMetrics.refused(refusal.body.error) }
         return refusal
     }
 
     private func refusal(sender village: String, logger: Logger) -> Refusal {
         switch self {
         case .gap(let expected):
-            return Refusal(.conflict, "gap", Localized(zh: "上传顺序不连续，应从 \(expected) 之后开始", en: "the batch does not follow on; expected after \(expected)"),
-                           expected: expected)
+            return Refusal(
+                .conflict, "gap",
+                Localized(
+                    zh: "上传顺序不连续，应从 \(expected) 之后开始", en: "the batch does not follow on; expected after \(expected)"),
+                expected: expected)
         case .clockAhead(let minutes):
-            logger.warning("push refused: clock ahead", metadata: ["village": .string(village), "minutes": .stringConvertible(minutes)])
-            return Refusal(.unprocessableContent, "clock_skew",
-                           Localized(zh: "这台电脑的时间比县服务器快了约 \(minutes) 分钟。请校正电脑的日期和时间后再同步，已登记的数据不会丢失。",
-                                     en: "This computer's clock is about \(minutes) minutes ahead of the county server. Fix the computer's date and time, then sync again; nothing is lost."))
+            logger.warning(
+                "push refused: clock ahead",
+                metadata: ["village": .string(village), "minutes": .stringConvertible(minutes)])
+            return Refusal(
+                .unprocessableContent, "clock_skew",
+                Localized(
+                    zh: "这台电脑的时间比县服务器快了约 \(minutes) 分钟。请校正电脑的日期和时间后再同步，已登记的数据不会丢失。",
+                    en:
+                        "This computer's clock is about \(minutes) minutes ahead of the county server. Fix the computer's date and time, then sync again; nothing is lost."
+                ))
         case .wrongVillage:
-            return Refusal(.forbidden, "wrong_village", Localized(zh: "此设备已登记在其他村", en: "this device is registered to another village"))
+            return Refusal(
+                .forbidden, "wrong_village",
+                Localized(zh: "此设备已登记在其他村", en: "this device is registered to another village"))
         case .foreignSite:
             logger.warning("push refused: site of another token", metadata: ["village": .string(village)])
-            return Refusal(.forbidden, "foreign_site", Localized(zh: "此设备编号属于县服务器或其他令牌，不能用本令牌上传",
-                                                                 en: "this site belongs to the county or to another token"))
+            return Refusal(
+                .forbidden, "foreign_site",
+                Localized(
+                    zh: "此设备编号属于县服务器或其他令牌，不能用本令牌上传",
+                    en: "this site belongs to the county or to another token"))
         case .malformed(let reason):
             return Refusal(.badRequest, "bad_request", reason)
         case .busy(let seconds):
-            return Refusal(.serviceUnavailable, "busy", Localized(zh: "县服务器正忙，请 \(seconds) 秒后重试（数据没有丢失）",
-                                                                 en: "the server is busy; try again in \(seconds) s (nothing is lost)"),
-                           retryAfter: seconds)
+            return Refusal(
+                .serviceUnavailable, "busy",
+                Localized(
+                    zh: "县服务器正忙，请 \(seconds) 秒后重试（数据没有丢失）",
+                    en: "the server is busy; try again in \(seconds) s (nothing is lost)"),
+                retryAfter: seconds)
         }
     }
 }

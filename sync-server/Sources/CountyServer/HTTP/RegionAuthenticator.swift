@@ -8,11 +8,14 @@ struct RegionAuthenticator<Store: CountyStore>: Sendable {
 
     func region(_ request: Request) async throws -> CountyDatabase.TokenHolder {
         guard let header = request.headers[.authorization], header.hasPrefix("Bearer "),
-              let holder = try await store.authenticate(String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces)),
-              holder.village.count == 6, holder.village != (try await store.settings()).county
+            let holder = try await store.authenticate(String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces)),
+            holder.village.count == 6, holder.village != (try await store.settings()).county
         else {
-            throw Refusal(.unauthorized, "unauthorized", Localized(zh: "需要下级区划的令牌（sync-server token issue --region）",
-                                                                  en: "a token of a region below is required (sync-server token issue --region)"))
+            throw Refusal(
+                .unauthorized, "unauthorized",
+                Localized(
+                    zh: "需要下级区划的令牌（sync-server token issue --region）",
+                    en: "a token of a region below is required (sync-server token issue --region)"))
         }
         return holder
     }

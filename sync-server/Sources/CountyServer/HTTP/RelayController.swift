@@ -21,18 +21,27 @@ struct RelayController<Store: CountyStore>: Sendable {
             do {
                 push = try JSONDecoder().decode(RelayWire.PushRequest.self, from: Data(buffer: buffer))
             } catch {
-                throw Refusal(.badRequest, "bad_request", Localized(zh: "请求格式不对", en: "the request body is not a valid relay push"))
+                throw Refusal(
+                    .badRequest, "bad_request",
+                    Localized(zh: "请求格式不对", en: "the request body is not a valid relay push"))
             }
             guard push.entries.count <= RelayWire.maxEntries else {
-                throw Refusal(.contentTooLarge, "too_large", Localized(zh: "一批最多 \(RelayWire.maxEntries) 条", en: "at most \(RelayWire.maxEntries) entries a batch"))
+                throw Refusal(
+                    .contentTooLarge, "too_large",
+                    Localized(
+                        zh: "一批最多 \(RelayWire.maxEntries) 条", en: "at most \(RelayWire.maxEntries) entries a batch"))
             }
             do {
-                let ack = try await store.relay(push, region: holder.village, tokenID: holder.tokenID, maxSkew: options.maxSkew)
-                logger.info("relay", metadata: [
-                    "region": .string(holder.village), "in": .stringConvertible(push.entries.count),
-                    "rejected": .stringConvertible(ack.rejected.count), "through": .stringConvertible(ack.ackedThrough),
-                    "ms": .stringConvertible(Int(Date().timeIntervalSince(started) * 1000)),
-                ])
+                let ack = try await store.relay(
+                    push, region: holder.village, tokenID: holder.tokenID, maxSkew: options.maxSkew)
+                logger.info(
+                    "relay",
+                    metadata: [
+                        "region": .string(holder.village), "in": .stringConvertible(push.entries.count),
+                        "rejected": .stringConvertible(ack.rejected.count),
+                        "through": .stringConvertible(ack.ackedThrough),
+                        "ms": .stringConvertible(Int(Date().timeIntervalSince(started) * 1000)),
+                    ])
                 ServerMetrics.pushed(relay: true, changes: push.entries.count, rejected: ack.rejected)
                 return try json(ack)
             } catch let refusal as CountyDatabase.PushRefusal {
@@ -44,11 +53,16 @@ struct RelayController<Store: CountyStore>: Sendable {
             let after = Int64(request.uri.queryParameters.get("after") ?? "0") ?? -1
             let limit = Int(request.uri.queryParameters.get("limit") ?? "1000") ?? -1
             guard after >= 0, (1...5000).contains(limit) else {
-                throw Refusal(.badRequest, "bad_request", Localized(zh: "after 应为非负整数，limit 应为 1–5000",
-                                                                    en: "after must be a whole number ≥ 0 and limit 1 to 5000"))
+                throw Refusal(
+                    .badRequest, "bad_request",
+                    Localized(
+                        zh: "after 应为非负整数，limit 应为 1–5000",
+                        en: "after must be a whole number ≥ 0 and limit 1 to 5000"))
             }
             let page = try await store.relayDown(region: holder.village, after: after, limit: limit)
-            logger.info("relay down", metadata: ["region": .string(holder.village), "out": .stringConvertible(page.entries.count)])
+            logger.info(
+                "relay down",
+                metadata: ["region": .string(holder.village), "out": .stringConvertible(page.entries.count)])
             ServerMetrics.pulled(relay: true, changes: page.entries.count)
             return try json(page)
         }

@@ -10,7 +10,8 @@ struct SummaryController<Store: CountyStore>: Sendable {
     func add(to router: Router<CountyRequestContext>) {
         router.get("/v1/summary") { request, _ in
             try await county.require(request, challenge: false)
-            return try json(try await store.summary(on: try requestedDay(request, clock: store.clock), maxSkew: options.maxSkew))
+            return try json(
+                try await store.summary(on: try requestedDay(request, clock: store.clock), maxSkew: options.maxSkew))
         }
     }
 }

@@ -28,9 +28,11 @@ public enum ServerMetrics {
     static func pushed(relay: Bool, changes: Int, rejected: [Wire.Rejection]) {
         let kind = relay ? "relay" : "village"
         Counter(label: "sync_pushes_total", dimensions: [("kind", kind)]).increment()
-        Counter(label: "sync_changes_applied_total", dimensions: [("kind", kind)]).increment(by: Int64(changes - rejected.count))
+        Counter(label: "sync_changes_applied_total", dimensions: [("kind", kind)]).increment(
+            by: Int64(changes - rejected.count))
         for rejection in rejected {
-            Counter(label: "sync_changes_rejected_total", dimensions: [("reason", reason(rejection.reason))]).increment()
+            Counter(label: "sync_changes_rejected_total", dimensions: [("reason", reason(rejection.reason))])
+                .increment()
         }
     }
 
@@ -62,7 +64,11 @@ public enum ServerMetrics {
     static func reason(_ message: String) -> String {
         let head = message.split(separator: ":", maxSplits: 1).first.map(String.init) ?? ""
         let parts = head.split(separator: ".")
-        if parts.count == 2, parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy { $0.isASCII && ($0.isLowercase || $0 == "_") } }) { return head }
+        if parts.count == 2,
+            parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy { $0.isASCII && ($0.isLowercase || $0 == "_") } })
+        {
+            return head
+        }
         if message.contains("clock") { return "clock" }
         if message.contains("scope") || message.contains("inside") || message.contains("another") { return "scope" }
         return "other"

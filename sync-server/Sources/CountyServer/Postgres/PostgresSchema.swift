@@ -23,14 +23,21 @@ enum PostgresSchema {
     /// The statements of a migration file, one by one (the extended query protocol takes one at a time): comment
     /// lines dropped, split at each `;` that ends a line.
     static func statements(_ sql: String) -> [String] {
-        let lines = sql.split(separator: "\n", omittingEmptySubsequences: false).filter { !$0.trimmingCharacters(in: .whitespaces).hasPrefix("--") }
+        let lines = sql.split(separator: "\n", omittingEmptySubsequences: false).filter {
+            !$0.trimmingCharacters(in: .whitespaces).hasPrefix("--")
+        }
         return lines.joined(separator: "\n").components(separatedBy: ";\n")
-            .map { $0.trimmingCharacters(in: .whitespacesAndNewlines).trimmingCharacters(in: CharacterSet(charactersIn: ";")) }
+            .map {
+                $0.trimmingCharacters(in: .whitespacesAndNewlines).trimmingCharacters(
+                    in: CharacterSet(charactersIn: ";"))
+            }
             .filter { !$0.isEmpty }
     }
 
     /// Runs `body` in a transaction, an error thrown inside coming out as itself.
-    static func transaction(_ client: PostgresClient, logger: Logger, _ body: (PostgresConnection) async throws -> Void) async throws {
+    static func transaction(_ client: PostgresClient, logger: Logger, _ body: (PostgresConnection) async throws -> Void)
+        async throws
+    {
         do {
             try await client.withTransaction(logger: logger) { connection in try await body(connection) }
         } catch let error as PostgresTransactionError {
@@ -42,23 +49,30 @@ enum PostgresSchema {
     static func migrate(_ client: PostgresClient, logger: Logger) async throws {
         try await transaction(client, logger: logger) { connection in
             try await connection.query(.sql("SELECT pg_advisory_xact_lock(\(migrationLock))"), logger: logger)
-            try await connection.query("""
+            try await connection.query(
+                """
                 CREATE TABLE IF NOT EXISTS schema_migration (name TEXT PRIMARY KEY NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())
                 """, logger: logger)
             var applied: Set<String> = []
-            for try await name in try await connection.query("SELECT name FROM schema_migration", logger: logger).decode(String.self) {
+            for try await name in try await connection.query("SELECT name FROM schema_migration", logger: logger)
+                .decode(String.self)
+            {
                 applied.insert(name)
             }
             let known = Set(migrations.map(\.name))
             if let newer = applied.subtracting(known).sorted().first {
-                throw RegistryError(nil, zh: "数据库的结构比本程序新（\(newer)），请升级 sync-server",
-                                    en: "the database's schema is newer than this sync-server (\(newer)); upgrade sync-server")
+                throw RegistryError(
+                    nil, zh: "数据库的结构比本程序新（\(newer)），请升级 sync-server",
+                    en: "the database's schema is newer than this sync-server (\(newer)); upgrade sync-server")
             }
             for migration in migrations where !applied.contains(migration.name) {
-                for statement in statements(migration.sql) { try await connection.query(.sql(statement), logger: logger) }
+                for statement in statements(migration.sql) {
+                    try await connection.query(.sql(statement), logger: logger)
+                }
                 var binds = PostgresBindings()
                 binds.append(migration.name)
-                try await connection.query(.sql("INSERT INTO schema_migration (name) VALUES ($1)", binds), logger: logger)
+                try await connection.query(
+                    .sql("INSERT INTO schema_migration (name) VALUES ($1)", binds), logger: logger)
             }
         }
     }

@@ -52,27 +52,38 @@ actor Replica {
         while true {
             let entries = try await store.logPage(after: lastSeq, limit: 5_000).entries
             guard let last = entries.last else { break }
-            let receipts = try await store.receipts(of: entries.filter { $0.change.table == DailyReport.databaseTableName }.map(\.change.pk))
+            let receipts = try await store.receipts(
+                of: entries.filter { $0.change.table == DailyReport.databaseTableName }.map(\.change.pk))
             let now = clock.milliseconds
             let skipped = try await offThePool {
                 var skipped = 0
                 try database.writer.write { db in
-                    let plan = try ChangeApplier.apply(entries.compactMap { Replica.known($0.change) },
-                                                       scopes: Array(Set(entries.map(\.scope))), db: db)
+                    let plan = try ChangeApplier.apply(
+                        entries.compactMap { Replica.known($0.change) },
+                        scopes: Array(Set(entries.map(\.scope))), db: db)
                     // A change the database holds but this build cannot apply (a newer server's row without the columns
                     // this build requires) is left out of the replica, as the SQLite store's tables leave it out.
                     if !plan.rejections.isEmpty { skipped += plan.rejections.count }
                     for receipt in receipts {
-                        try db.execute(sql: """
-                            INSERT OR IGNORE INTO report_receipt (report_id, revision, village, date, received_at) VALUES (?, ?, ?, ?, ?)
-                            """, arguments: [receipt.reportID, receipt.revision, receipt.village, receipt.date, receipt.receivedAt])
+                        try db.execute(
+                            sql: """
+                                INSERT OR IGNORE INTO report_receipt (report_id, revision, village, date, received_at) VALUES (?, ?, ?, ?, ?)
+                                """,
+                            arguments: [
+                                receipt.reportID, receipt.revision, receipt.village, receipt.date, receipt.receivedAt,
+                            ])
                     }
                     // County writes made here are clocked after everything the county holds.
-                    if let newest = entries.map(\.change.hlc).max() { try LocalSettings.observe(db, remote: HLC(raw: newest), now: now) }
+                    if let newest = entries.map(\.change.hlc).max() {
+                        try LocalSettings.observe(db, remote: HLC(raw: newest), now: now)
+                    }
                 }
                 return skipped
             }
-            if skipped > 0 { store.logger.warning("replica: changes this build cannot apply were left out", metadata: ["count": "\(skipped)"]) }
+            if skipped > 0 {
+                store.logger.warning(
+                    "replica: changes this build cannot apply were left out", metadata: ["count": "\(skipped)"])
+            }
             lastSeq = last.seq
             if entries.count < 5_000 { break }
         }
@@ -90,32 +101,46 @@ actor Replica {
     }
 
     private func open() throws -> CountyDatabase {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sync-server-replica-" + UUID().uuidString)
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "sync-server-replica-" + UUID().uuidString)
+        try FileManager.default.createDirectory(
+            at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         self.directory = directory
         lastSeq = 0
-        let database = try CountyDatabase.open(path: directory.appendingPathComponent("county.sqlite").path, clock: clock)
+        let database = try CountyDatabase.open(
+            path: directory.appendingPathComponent("county.sqlite").path, clock: clock)
         self.database = database
         return database
     }
 
-    func read<T: Sendable>(_ store: PostgresStore, _ operation: @escaping @Sendable (CountyDatabase) throws -> T) async throws -> T {
+    func read<T: Sendable>(_ store: PostgresStore, _ operation: @escaping @Sendable (CountyDatabase) throws -> T)
+        async throws -> T
+    {
         let database = try await caughtUp(store)
         return try await offThePool { try operation(database) }
     }
 
     /// Runs a county write on the replica and sends what it logged to PostgreSQL. The actor runs one at a time, so
     /// the entries after `before` are this write's.
-    func write<T: Sendable>(_ store: PostgresStore, _ operation: @escaping @Sendable (CountyDatabase) throws -> T) async throws -> T {
+    func write<T: Sendable>(_ store: PostgresStore, _ operation: @escaping @Sendable (CountyDatabase) throws -> T)
+        async throws -> T
+    {
         let database = try await caughtUp(store)
         let before = try await offThePool { try database.writer.read { try ChangeLog.lastSeq($0) } }
         let result = try await offThePool { try operation(database) }
         let written: [(change: Change, scope: String)] = try await offThePool {
             try database.writer.read { db in
-                try Row.fetchAll(db, sql: "SELECT tbl, pk, columns, hlc, origin, seq, scope FROM change_log WHERE seq > ? ORDER BY seq",
-                                 arguments: [before]).map { row in
-                    (Change(table: row["tbl"], pk: row["pk"], columns: ColumnValues(json: row["columns"]) ?? ColumnValues([String: ColumnValue]()),
-                            hlc: row["hlc"], origin: row["origin"], originSeq: row["seq"]), row["scope"])
+                try Row.fetchAll(
+                    db,
+                    sql: "SELECT tbl, pk, columns, hlc, origin, seq, scope FROM change_log WHERE seq > ? ORDER BY seq",
+                    arguments: [before]
+                ).map { row in
+                    (
+                        Change(
+                            table: row["tbl"], pk: row["pk"],
+                            columns: ColumnValues(json: row["columns"]) ?? ColumnValues([String: ColumnValue]()),
+                            hlc: row["hlc"], origin: row["origin"], originSeq: row["seq"]), row["scope"]
+                    )
                 }
             }
         }
@@ -142,18 +167,28 @@ extension PostgresStore {
     /// A page of the log after `seq`, with each entry's scope; only entries meeting `condition` (SQL over the log's
     /// columns, written by this program: `RelayPage`).
     /// With each entry, the length of its columns as stored (what a relay page is cut by).
-    func logPage(after seq: Int64, limit: Int, where condition: String = "TRUE") async throws -> (entries: [RelayWire.Entry], bytes: [Int]) {
+    func logPage(after seq: Int64, limit: Int, where condition: String = "TRUE") async throws -> (
+        entries: [RelayWire.Entry], bytes: [Int]
+    ) {
         var binds = PostgresBindings()
         binds.append(seq)
         binds.append(Int64(limit))
-        var entries: [RelayWire.Entry] = [], bytes: [Int] = []
-        for try await (seq, table, pk, columns, hlc, origin, originSeq, scope) in try await client.query(.sql("""
-            SELECT seq, tbl, pk, columns, hlc, origin, COALESCE(origin_seq, seq), scope FROM change_log
-            WHERE seq > $1 AND \(condition) ORDER BY seq LIMIT $2
-            """, binds), logger: logger).decode((Int64, String, String, String, Int64, String, Int64, String).self) {
-            entries.append(RelayWire.Entry(seq: seq, scope: scope, change: Change(
-                table: table, pk: pk, columns: ColumnValues(json: columns) ?? ColumnValues([String: ColumnValue]()),
-                hlc: hlc, origin: origin, originSeq: originSeq)))
+        var entries: [RelayWire.Entry] = []
+        var bytes: [Int] = []
+        for try await (seq, table, pk, columns, hlc, origin, originSeq, scope) in try await client.query(
+            .sql(
+                """
+                SELECT seq, tbl, pk, columns, hlc, origin, COALESCE(origin_seq, seq), scope FROM change_log
+                WHERE seq > $1 AND \(condition) ORDER BY seq LIMIT $2
+                """, binds), logger: logger
+        ).decode((Int64, String, String, String, Int64, String, Int64, String).self) {
+            entries.append(
+                RelayWire.Entry(
+                    seq: seq, scope: scope,
+                    change: Change(
+                        table: table, pk: pk,
+                        columns: ColumnValues(json: columns) ?? ColumnValues([String: ColumnValue]()),
+                        hlc: hlc, origin: origin, originSeq: originSeq)))
             bytes.append(columns.utf8.count)
         }
         return (entries, bytes)

@@ -16,7 +16,9 @@ import RegistrySync
 /// time across all server processes, which group commit (`PushGroups`) makes cheap: each process applies every
 /// push waiting for it in one transaction; the other processes prepare (decode, check rules) meanwhile.
 extension PostgresStore {
-    public func push(_ request: Wire.PushRequest, village: String, tokenID: String, maxSkew: TimeInterval) async throws -> Wire.PushResponse {
+    public func push(_ request: Wire.PushRequest, village: String, tokenID: String, maxSkew: TimeInterval) async throws
+        -> Wire.PushResponse
+    {
         let pending = try PendingPush(request, village: village, tokenID: tokenID, maxSkew: maxSkew, now: clock.now())
         return try await pushes.submit(pending, to: self)
     }
@@ -47,7 +49,9 @@ extension PostgresStore {
             do {
                 _ = try await writing { try $0.raiseContactLeads() }
             } catch {
-                logger.warning("contact leads not raised after a push; `sync-server merge` raises them", metadata: ["error": "\(error)"])
+                logger.warning(
+                    "contact leads not raised after a push; `sync-server merge` raises them",
+                    metadata: ["error": "\(error)"])
             }
         }
         return results
@@ -55,26 +59,36 @@ extension PostgresStore {
 
     /// Applies one push inside the group's transaction: replays are no-ops, a gap is refused with the expected number,
     /// each change outside the village's (or relaying region's) scope is rejected with a reason and the rest applied.
-    func apply(_ push: PendingPush, settings: CountyDatabase.Settings, on connection: PostgresConnection) async throws -> Wire.PushResponse {
+    func apply(_ push: PendingPush, settings: CountyDatabase.Settings, on connection: PostgresConnection) async throws
+        -> Wire.PushResponse
+    {
         let village = push.village
         var binds = PostgresBindings()
         binds.append(push.site)
         var cursorRow: (village: String, lastSeq: Int64, tokenID: String?)?
-        for try await row in try await connection.query(.sql("SELECT village, last_seq, token_id FROM site_cursor WHERE site = $1", binds),
-                                                        logger: logger).decode((String, Int64, String?).self) {
+        for try await row in try await connection.query(
+            .sql("SELECT village, last_seq, token_id FROM site_cursor WHERE site = $1", binds),
+            logger: logger
+        ).decode((String, Int64, String?).self) {
             cursorRow = row
         }
         if let owner = cursorRow?.village, owner != village { throw CountyDatabase.PushRefusal.wrongVillage }
-        if push.site == settings.site || push.site.hasPrefix(settings.site + "@") { throw CountyDatabase.PushRefusal.foreignSite }
-        if !push.relays, let bound = cursorRow?.tokenID, bound != push.tokenID, try await !isRevoked(bound, on: connection) {
+        if push.site == settings.site || push.site.hasPrefix(settings.site + "@") {
+            throw CountyDatabase.PushRefusal.foreignSite
+        }
+        if !push.relays, let bound = cursorRow?.tokenID, bound != push.tokenID,
+            try await !isRevoked(bound, on: connection)
+        {
             throw CountyDatabase.PushRefusal.foreignSite
         }
         let cursor = cursorRow?.lastSeq ?? 0
         if push.after > cursor { throw CountyDatabase.PushRefusal.gap(expected: cursor) }
         let (fresh, numbers) = push.fresh(after: cursor)
         // The rows the batch touches, and which new ids other villages' rows already have, in one query per table.
-        let known = try await knownRows(fresh.map(\.change), scopes: push.scopes(county: settings.county, fresh), on: connection)
-        let plan = MergeDecision.decide(fresh, known: known, sender: MergeDecision.Sender(site: push.site, village: village, relays: push.relays))
+        let known = try await knownRows(
+            fresh.map(\.change), scopes: push.scopes(county: settings.county, fresh), on: connection)
+        let plan = MergeDecision.decide(
+            fresh, known: known, sender: MergeDecision.Sender(site: push.site, village: village, relays: push.relays))
         try await execute(plan, ownSite: false, on: connection)
         let reports = plan.writes.filter { $0.change.table == DailyReport.databaseTableName }.map(\.change.pk)
         if !reports.isEmpty && !push.relays {
@@ -82,10 +96,12 @@ extension PostgresStore {
             receipt.append(village)
             receipt.append(clock.isoText(push.at))
             receipt.append(reports)
-            try await connection.query(.sql("""
-                INSERT INTO report_receipt (report_id, revision, village, date, received_at)
-                SELECT id, revision, $1, date, $2 FROM daily_report WHERE id = ANY($3) ON CONFLICT DO NOTHING
-                """, receipt), logger: logger)
+            try await connection.query(
+                .sql(
+                    """
+                    INSERT INTO report_receipt (report_id, revision, village, date, received_at)
+                    SELECT id, revision, $1, date, $2 FROM daily_report WHERE id = ANY($3) ON CONFLICT DO NOTHING
+                    """, receipt), logger: logger)
         }
         if !push.receipts.isEmpty {
             var binds = PostgresBindings()
@@ -94,10 +110,12 @@ extension PostgresStore {
             binds.append(push.receipts.map(\.village))
             binds.append(push.receipts.map(\.date))
             binds.append(push.receipts.map(\.receivedAt))
-            try await connection.query(.sql("""
-                INSERT INTO report_receipt (report_id, revision, village, date, received_at)
-                SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::text[]) ON CONFLICT DO NOTHING
-                """, binds), logger: logger)
+            try await connection.query(
+                .sql(
+                    """
+                    INSERT INTO report_receipt (report_id, revision, village, date, received_at)
+                    SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::text[]) ON CONFLICT DO NOTHING
+                    """, binds), logger: logger)
         }
         let through = max(cursor, push.through)
         var upsert = PostgresBindings()
@@ -106,30 +124,38 @@ extension PostgresStore {
         upsert.append(through)
         upsert.append(clock.isoText(push.at))
         upsert.append(push.tokenID)
-        try await connection.query(.sql("""
-            INSERT INTO site_cursor (site, village, last_seq, updated_at, token_id) VALUES ($1, $2, $3, $4, $5)
-            ON CONFLICT (site) DO UPDATE SET last_seq = excluded.last_seq, updated_at = excluded.updated_at, token_id = excluded.token_id
-            """, upsert), logger: logger)
-        return Wire.PushResponse(ackedThrough: through, rejected: PendingPush.rejections(plan, numbers: numbers),
-                                 serverTime: StoredTime.utcText(push.at))
+        try await connection.query(
+            .sql(
+                """
+                INSERT INTO site_cursor (site, village, last_seq, updated_at, token_id) VALUES ($1, $2, $3, $4, $5)
+                ON CONFLICT (site) DO UPDATE SET last_seq = excluded.last_seq, updated_at = excluded.updated_at, token_id = excluded.token_id
+                """, upsert), logger: logger)
+        return Wire.PushResponse(
+            ackedThrough: through, rejected: PendingPush.rejections(plan, numbers: numbers),
+            serverTime: StoredTime.utcText(push.at))
     }
 
     /// Whether the token `id` was revoked (a village whose token leaked gets a new one, and its laptop keeps its site).
     func isRevoked(_ id: String, on connection: PostgresConnection) async throws -> Bool {
         var binds = PostgresBindings()
         binds.append(id)
-        for try await revoked in try await connection.query(.sql("SELECT revoked_at FROM token WHERE id = $1", binds), logger: logger)
-            .decode(String?.self) {
+        for try await revoked in try await connection.query(
+            .sql("SELECT revoked_at FROM token WHERE id = $1", binds), logger: logger
+        )
+        .decode(String?.self) {
             return revoked != nil
         }
         return false
     }
 
     /// What the database holds of the rows `changes` touch (see `KnownRows.load` for SQLite, which this mirrors).
-    func knownRows(_ changes: [Change], scopes: [String]?, on connection: PostgresConnection) async throws -> KnownRows {
+    func knownRows(_ changes: [Change], scopes: [String]?, on connection: PostgresConnection) async throws -> KnownRows
+    {
         var known = KnownRows()
         var byTable: [String: Set<String>] = [:]
-        for change in changes where SyncedTables.nameSet.contains(change.table) { byTable[change.table, default: []].insert(change.pk) }
+        for change in changes where SyncedTables.nameSet.contains(change.table) {
+            byTable[change.table, default: []].insert(change.pk)
+        }
         for (table, pks) in byTable {
             var rows: [String: KnownRows.Row] = [:]
             var binds = PostgresBindings()
@@ -142,18 +168,24 @@ extension PostgresStore {
                 // With the scopes' entries, the ids among `pks` that rows outside them already hold (another village's),
                 // in the same round trip; such a row comes back with a null `columns`. `table` is one of the synced
                 // tables (filtered above), never a pushed string.
-                sql = "SELECT pk, columns, hlc, origin, scope FROM (" + sql + ") AS logged UNION ALL SELECT t.id, NULL, NULL, NULL, NULL FROM "
+                sql =
+                    "SELECT pk, columns, hlc, origin, scope FROM (" + sql
+                    + ") AS logged UNION ALL SELECT t.id, NULL, NULL, NULL, NULL FROM "
                     + "\(table) t WHERE t.id = ANY($2) AND NOT EXISTS (SELECT 1 FROM change_log l WHERE l.scope = ANY($3) AND l.tbl = $1 AND l.pk = t.id)"
             }
-            for try await (pk, columns, hlc, origin, scope) in try await connection.query(.sql(sql, binds), logger: logger)
-                .decode((String, String?, Int64?, String?, String?).self) {
+            for try await (pk, columns, hlc, origin, scope) in try await connection.query(
+                .sql(sql, binds), logger: logger
+            )
+            .decode((String, String?, Int64?, String?, String?).self) {
                 guard let columns, let hlc, let origin, let scope else {
                     rows[pk] = KnownRows.Row(foreign: true)
                     continue
                 }
                 var row = rows[pk] ?? KnownRows.Row()
                 row.owner = scope
-                Merge.observe(ColumnValues.names(json: columns), at: Version(hlc: HLC(raw: hlc), origin: origin), into: &row.versions)
+                Merge.observe(
+                    ColumnValues.names(json: columns), at: Version(hlc: HLC(raw: hlc), origin: origin),
+                    into: &row.versions)
                 rows[pk] = row
             }
             for (pk, row) in rows { known.set(table, pk, row) }
@@ -163,7 +195,8 @@ extension PostgresStore {
             var person: String?
             if change.table == MeasureEvent.databaseTableName {
                 if let measure = try await value(change.table, change.pk, "measure_id", in: changes, on: connection) {
-                    person = try await value(Measure.databaseTableName, measure, "person_id", in: changes, on: connection)
+                    person = try await value(
+                        Measure.databaseTableName, measure, "person_id", in: changes, on: connection)
                 }
             } else {
                 person = try await value(change.table, change.pk, "person_id", in: changes, on: connection)
@@ -172,7 +205,9 @@ extension PostgresStore {
             var binds = PostgresBindings()
             binds.append(person)
             var deleted: Bool?
-            for try await flag in try await connection.query(.sql("SELECT deleted FROM person WHERE id = $1", binds), logger: logger).decode(Int64.self) {
+            for try await flag in try await connection.query(
+                .sql("SELECT deleted FROM person WHERE id = $1", binds), logger: logger
+            ).decode(Int64.self) {
                 deleted = flag == 1
             }
             known.setPerson(of: change.table, change.pk, person: person, deleted: deleted)
@@ -181,12 +216,16 @@ extension PostgresStore {
     }
 
     /// A text column of a row as the batch (its latest change carrying it) or the database has it.
-    private func value(_ table: String, _ pk: String, _ column: String, in changes: [Change], on connection: PostgresConnection) async throws -> String? {
+    private func value(
+        _ table: String, _ pk: String, _ column: String, in changes: [Change], on connection: PostgresConnection
+    ) async throws -> String? {
         if let sent = KnownRows.sent(table, pk, column, in: changes) { return sent.stringValue }
         var binds = PostgresBindings()
         binds.append(pk)
-        for try await value in try await connection.query(.sql("SELECT \(column) FROM \(table) WHERE id = $1", binds), logger: logger)
-            .decode(String?.self) {
+        for try await value in try await connection.query(
+            .sql("SELECT \(column) FROM \(table) WHERE id = $1", binds), logger: logger
+        )
+        .decode(String?.self) {
             return value
         }
         return nil
@@ -208,7 +247,9 @@ extension PostgresStore {
             let writes = inserts[key]!
             let first = writes[0]
             let width = first.columns.count + 1
-            for chunk in stride(from: 0, to: writes.count, by: max(1, 30_000 / width)).map({ writes[$0..<min($0 + max(1, 30_000 / width), writes.count)] }) {
+            for chunk in stride(from: 0, to: writes.count, by: max(1, 30_000 / width)).map({
+                writes[$0..<min($0 + max(1, 30_000 / width), writes.count)]
+            }) {
                 var binds = PostgresBindings()
                 var tuples: [String] = []
                 tuples.reserveCapacity(chunk.count)
@@ -218,8 +259,10 @@ extension PostgresStore {
                     binds.append(write.change.pk)
                     for column in write.columns { binds.append(write.change.columns.values[column]!) }
                 }
-                try await connection.query(.sql("INSERT INTO \(first.change.table) (id, " + first.columns.joined(separator: ", ") + ") VALUES "
-                                                + tuples.joined(separator: ", "), binds), logger: logger)
+                try await connection.query(
+                    .sql(
+                        "INSERT INTO \(first.change.table) (id, " + first.columns.joined(separator: ", ") + ") VALUES "
+                            + tuples.joined(separator: ", "), binds), logger: logger)
             }
         }
         for write in plan.writes where !write.isNew {
@@ -227,8 +270,9 @@ extension PostgresStore {
             for column in write.columns { binds.append(write.change.columns.values[column]!) }
             binds.append(write.change.pk)
             let assignments = write.columns.enumerated().map { "\($1) = $\($0 + 1)" }.joined(separator: ", ")
-            try await connection.query(.sql("UPDATE \(write.change.table) SET \(assignments) WHERE id = $\(write.columns.count + 1)", binds),
-                                       logger: logger)
+            try await connection.query(
+                .sql("UPDATE \(write.change.table) SET \(assignments) WHERE id = $\(write.columns.count + 1)", binds),
+                logger: logger)
         }
         for start in stride(from: 0, to: plan.writes.count, by: 4_000) {
             let chunk = plan.writes[start..<min(start + 4_000, plan.writes.count)]
@@ -245,8 +289,10 @@ extension PostgresStore {
                 if ownSite { binds.appendNull() } else { binds.append(write.change.originSeq) }
                 binds.append(write.scope)
             }
-            try await connection.query(.sql("INSERT INTO change_log (tbl, pk, columns, hlc, origin, origin_seq, scope) VALUES "
-                                            + tuples.joined(separator: ", "), binds), logger: logger)
+            try await connection.query(
+                .sql(
+                    "INSERT INTO change_log (tbl, pk, columns, hlc, origin, origin_seq, scope) VALUES "
+                        + tuples.joined(separator: ", "), binds), logger: logger)
         }
     }
 
@@ -257,17 +303,23 @@ extension PostgresStore {
         binds.append(after)
         binds.append(Int64(limit))
         var changes: [Change] = []
-        var next = after, count = 0
-        for try await (seq, table, pk, columns, hlc, origin, originSeq) in try await client.query(.sql("""
-            SELECT seq, tbl, pk, columns, hlc, origin, COALESCE(origin_seq, seq) FROM change_log
-            WHERE scope = ANY($1) AND seq > $2 ORDER BY seq LIMIT $3
-            """, binds), logger: logger).decode((Int64, String, String, String, Int64, String, Int64).self) {
+        var next = after
+        var count = 0
+        for try await (seq, table, pk, columns, hlc, origin, originSeq) in try await client.query(
+            .sql(
+                """
+                SELECT seq, tbl, pk, columns, hlc, origin, COALESCE(origin_seq, seq) FROM change_log
+                WHERE scope = ANY($1) AND seq > $2 ORDER BY seq LIMIT $3
+                """, binds), logger: logger
+        ).decode((Int64, String, String, String, Int64, String, Int64).self) {
             count += 1
             next = seq
             // A village's own site's changes are skipped (it has them), but the cursor moves past them.
             if let site, origin == site { continue }
-            changes.append(Change(table: table, pk: pk, columns: ColumnValues(json: columns) ?? ColumnValues([String: ColumnValue]()),
-                                  hlc: hlc, origin: origin, originSeq: originSeq))
+            changes.append(
+                Change(
+                    table: table, pk: pk, columns: ColumnValues(json: columns) ?? ColumnValues([String: ColumnValue]()),
+                    hlc: hlc, origin: origin, originSeq: originSeq))
         }
         return Wire.PullResponse(epoch: settings.epoch, changes: changes, next: next, more: count == limit)
     }

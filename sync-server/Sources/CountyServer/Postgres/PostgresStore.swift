@@ -28,14 +28,17 @@ public final class PostgresStore: CountyStore, GroupCommitting {
     }
 
     /// Connects to the database `url` names and brings its schema up to date (refusing one newer than this build).
-    public static func open(url: String, clock: RegistryClock, logger: Logger = Logger(label: "sync-server.postgres")) async throws -> PostgresStore {
+    public static func open(url: String, clock: RegistryClock, logger: Logger = Logger(label: "sync-server.postgres"))
+        async throws -> PostgresStore
+    {
         let configuration = try configuration(url)
         do {
             try await checkLogin(url, logger: logger)
         } catch {
             throw PostgresStore.refusal(error, url: url)
         }
-        let store = PostgresStore(location: url, client: PostgresClient(configuration: configuration), clock: clock, logger: logger)
+        let store = PostgresStore(
+            location: url, client: PostgresClient(configuration: configuration), clock: clock, logger: logger)
         do {
             try await PostgresSchema.migrate(store.client, logger: logger)
         } catch {
@@ -49,16 +52,19 @@ public final class PostgresStore: CountyStore, GroupCommitting {
     /// server's own words (the pool reports only that it could not connect).
     static func checkLogin(_ url: String, logger: Logger) async throws {
         let location = try Location(url)
-        let tls: PostgresConnection.Configuration.TLS = switch location.sslMode {
-        case "require", "verify-full": .require(try NIOSSLContext(configuration: .makeClientConfiguration()))
-        case "prefer": .prefer(try NIOSSLContext(configuration: .makeClientConfiguration()))
-        default: .disable
-        }
+        let tls: PostgresConnection.Configuration.TLS =
+            switch location.sslMode {
+            case "require", "verify-full": .require(try NIOSSLContext(configuration: .makeClientConfiguration()))
+            case "prefer": .prefer(try NIOSSLContext(configuration: .makeClientConfiguration()))
+            default: .disable
+            }
         let connection = try await PostgresConnection.connect(
             on: MultiThreadedEventLoopGroup.singleton.next(),
-            configuration: PostgresConnection.Configuration(host: location.host, port: location.port, username: location.user,
-                                                            password: location.password, database: location.database, tls: tls),
-            id: 0, logger: logger).get()
+            configuration: PostgresConnection.Configuration(
+                host: location.host, port: location.port, username: location.user,
+                password: location.password, database: location.database, tls: tls),
+            id: 0, logger: logger
+        ).get()
         try await connection.close()
     }
 
@@ -73,9 +79,11 @@ public final class PostgresStore: CountyStore, GroupCommitting {
 
         init(_ url: String) throws {
             guard let components = URLComponents(string: url), let host = components.host, !host.isEmpty,
-                  let user = components.user, !user.isEmpty else {
-                throw RegistryError(nil, zh: "数据库地址应为 postgres://用户[:密码]@主机[:端口]/数据库",
-                                    en: "the database URL must be postgres://user[:password]@host[:port]/database")
+                let user = components.user, !user.isEmpty
+            else {
+                throw RegistryError(
+                    nil, zh: "数据库地址应为 postgres://用户[:密码]@主机[:端口]/数据库",
+                    en: "the database URL must be postgres://user[:password]@host[:port]/database")
             }
             let database = String(components.path.drop(while: { $0 == "/" }))
             self.host = host
@@ -90,13 +98,15 @@ public final class PostgresStore: CountyStore, GroupCommitting {
     /// The pool's settings for a `postgres://user[:password]@host[:port]/database[?sslmode=require]` URL.
     public static func configuration(_ url: String) throws -> PostgresClient.Configuration {
         let location = try Location(url)
-        let tls: PostgresClient.Configuration.TLS = switch location.sslMode {
-        case "require", "verify-full": .require(.makeClientConfiguration())
-        case "prefer": .prefer(.makeClientConfiguration())
-        default: .disable
-        }
-        var configuration = PostgresClient.Configuration(host: location.host, port: location.port, username: location.user,
-                                                         password: location.password, database: location.database, tls: tls)
+        let tls: PostgresClient.Configuration.TLS =
+            switch location.sslMode {
+            case "require", "verify-full": .require(.makeClientConfiguration())
+            case "prefer": .prefer(.makeClientConfiguration())
+            default: .disable
+            }
+        var configuration = PostgresClient.Configuration(
+            host: location.host, port: location.port, username: location.user,
+            password: location.password, database: location.database, tls: tls)
         configuration.options.maximumConnections = 16
         return configuration
     }
@@ -113,18 +123,27 @@ public final class PostgresStore: CountyStore, GroupCommitting {
     /// A connection or database error as one line for the operator (never the password).
     static func refusal(_ error: any Error, url: String) -> any Error {
         if let wrapped = error as? PostgresTransactionError {
-            return refusal(wrapped.closureError ?? wrapped.commitError ?? wrapped.beginError ?? RegistryError(nil, zh: "事务失败", en: "a transaction failed"), url: url)
+            return refusal(
+                wrapped.closureError ?? wrapped.commitError ?? wrapped.beginError
+                    ?? RegistryError(nil, zh: "事务失败", en: "a transaction failed"), url: url)
         }
         if error is RegistryError { return error }
-        let host = URLComponents(string: url).map { "\($0.host ?? "")\($0.port.map { ":\($0)" } ?? "")\($0.path)" } ?? ""
+        let host =
+            URLComponents(string: url).map { "\($0.host ?? "")\($0.port.map { ":\($0)" } ?? "")\($0.path)" } ?? ""
         // The server's own words when it answered; else why no connection was made (refused, unknown host, timeout).
         let psql = error as? PSQLError
-        let detail = psql?.serverInfo?[.message] ?? psql?.underlying.map { String(describing: $0) } ?? String(describing: type(of: error))
-        return RegistryError(nil, zh: "无法使用 PostgreSQL 数据库 \(host)：\(detail)", en: "cannot use the PostgreSQL database \(host): \(detail)")
+        let detail =
+            psql?.serverInfo?[.message] ?? psql?.underlying.map { String(describing: $0) }
+            ?? String(describing: type(of: error))
+        return RegistryError(
+            nil, zh: "无法使用 PostgreSQL 数据库 \(host)：\(detail)",
+            en: "cannot use the PostgreSQL database \(host): \(detail)")
     }
 
     public func lastLogSeq() async throws -> Int64 {
-        for try await seq in try await client.query("SELECT COALESCE(max(seq), 0) FROM change_log", logger: logger).decode(Int64.self) { return seq }
+        for try await seq in try await client.query("SELECT COALESCE(max(seq), 0) FROM change_log", logger: logger)
+            .decode(Int64.self)
+        { return seq }
         return 0
     }
 
@@ -140,7 +159,10 @@ public final class PostgresStore: CountyStore, GroupCommitting {
         var binds = PostgresBindings()
         binds.append(key)
         let query = PostgresQuery.sql("SELECT value FROM setting WHERE key = $1", binds)
-        let rows = if let connection { try await connection.query(query, logger: logger) } else { try await client.query(query, logger: logger) }
+        let rows =
+            if let connection { try await connection.query(query, logger: logger) } else {
+                try await client.query(query, logger: logger)
+            }
         for try await value in rows.decode(String.self) { return value }
         return nil
     }
@@ -149,22 +171,30 @@ public final class PostgresStore: CountyStore, GroupCommitting {
         var binds = PostgresBindings()
         binds.append(key)
         binds.append(value)
-        try await connection.query(.sql("INSERT INTO setting (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                                        binds), logger: logger)
+        try await connection.query(
+            .sql(
+                "INSERT INTO setting (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                binds), logger: logger)
     }
 
     /// Every stored setting, by key.
     func settingValues() async throws -> [String: String] {
         var values: [String: String] = [:]
-        for try await (key, value) in try await client.query("SELECT key, value FROM setting", logger: logger).decode((String, String).self) {
+        for try await (key, value) in try await client.query("SELECT key, value FROM setting", logger: logger).decode(
+            (String, String).self)
+        {
             values[key] = value
         }
         return values
     }
 
-    public func settings() async throws -> CountyDatabase.Settings { try CountyDatabase.Settings(try await settingValues()) }
+    public func settings() async throws -> CountyDatabase.Settings {
+        try CountyDatabase.Settings(try await settingValues())
+    }
 
-    public func initialize(region code: String, level: RegionLevel, name: String) async throws -> CountyDatabase.Settings {
+    public func initialize(region code: String, level: RegionLevel, name: String) async throws
+        -> CountyDatabase.Settings
+    {
         let (region, name) = try level.checkSetup(code: code, name: name)
         try await transaction { connection in
             try await connection.query(.sql("SELECT pg_advisory_xact_lock(\(PostgresSchema.logLock))"), logger: logger)
@@ -177,7 +207,9 @@ public final class PostgresStore: CountyStore, GroupCommitting {
             if try await setting("site", on: connection) == nil {
                 try await setSetting("site", "\(level.rawValue)-" + UUID().uuidString.lowercased(), on: connection)
             }
-            if try await setting("epoch", on: connection) == nil { try await setSetting("epoch", UUID().uuidString.lowercased(), on: connection) }
+            if try await setting("epoch", on: connection) == nil {
+                try await setSetting("epoch", UUID().uuidString.lowercased(), on: connection)
+            }
         }
         return try await settings()
     }
@@ -201,14 +233,16 @@ public final class PostgresStore: CountyStore, GroupCommitting {
     public func issueToken(village code: String) async throws -> String {
         let village = try Validate.areaCode(code, field: .village, lengths: [6, 12])
         let settings = try await settings()
-        try CountyDatabase.checkTokenHolder(village, settings: settings, regions: settings.level == .county ? [] : Set(try await regions().map(\.code)))
+        try CountyDatabase.checkTokenHolder(
+            village, settings: settings, regions: settings.level == .county ? [] : Set(try await regions().map(\.code)))
         let token = CountyDatabase.newToken()
         var binds = PostgresBindings()
         binds.append(UUID().uuidString.lowercased())
         binds.append(village)
         binds.append(CountyDatabase.hash(token))
         binds.append(clock.isoText(clock.now()))
-        try await client.query(.sql("INSERT INTO token (id, village, hash, created_at) VALUES ($1, $2, $3, $4)", binds), logger: logger)
+        try await client.query(
+            .sql("INSERT INTO token (id, village, hash, created_at) VALUES ($1, $2, $3, $4)", binds), logger: logger)
         return token
     }
 
@@ -229,11 +263,13 @@ public final class PostgresStore: CountyStore, GroupCommitting {
 
     public func tokens() async throws -> [CountyDatabase.TokenLine] {
         var lines: [CountyDatabase.TokenLine] = []
-        for try await (village, name, created, revoked) in try await client.query("""
+        for try await (village, name, created, revoked) in try await client.query(
+            """
             SELECT t.village, COALESCE(v.name, r.name) AS name, t.created_at, t.revoked_at FROM token t
             LEFT JOIN village v ON v.code = t.village AND v.deleted = 0 LEFT JOIN region r ON r.code = t.village
             ORDER BY t.village, t.created_at
-            """, logger: logger).decode((String, String?, String, String?).self) {
+            """, logger: logger
+        ).decode((String, String?, String, String?).self) {
             lines.append(CountyDatabase.TokenLine(village: village, name: name, createdAt: created, revokedAt: revoked))
         }
         return lines
@@ -242,8 +278,10 @@ public final class PostgresStore: CountyStore, GroupCommitting {
     public func authenticate(_ token: String) async throws -> CountyDatabase.TokenHolder? {
         var binds = PostgresBindings()
         binds.append(CountyDatabase.hash(token))
-        for try await (village, id) in try await client.query(.sql("SELECT village, id FROM token WHERE hash = $1 AND revoked_at IS NULL", binds),
-                                                             logger: logger).decode((String, String).self) {
+        for try await (village, id) in try await client.query(
+            .sql("SELECT village, id FROM token WHERE hash = $1 AND revoked_at IS NULL", binds),
+            logger: logger
+        ).decode((String, String).self) {
             return CountyDatabase.TokenHolder(village: village, tokenID: id)
         }
         return nil
@@ -252,17 +290,24 @@ public final class PostgresStore: CountyStore, GroupCommitting {
 
 extension PostgresStore: TableCopying {
     public func rowCount(_ table: String) async throws -> Int {
-        for try await n in try await client.query(.sql("SELECT count(*) FROM \(table)"), logger: logger).decode(Int64.self) { return Int(n) }
+        for try await n in try await client.query(.sql("SELECT count(*) FROM \(table)"), logger: logger).decode(
+            Int64.self)
+        { return Int(n) }
         return 0
     }
 
-    public func rows(_ table: String, columns: [String], key: String, after: ColumnValue?, limit: Int) async throws -> [[ColumnValue]] {
+    public func rows(_ table: String, columns: [String], key: String, after: ColumnValue?, limit: Int) async throws
+        -> [[ColumnValue]]
+    {
         var binds = PostgresBindings()
         if let after { binds.append(after) }
         let condition = after == nil ? "" : " WHERE \(key) > $1"
         var rows: [[ColumnValue]] = []
-        for try await row in try await client.query(.sql("SELECT \(columns.joined(separator: ", ")), \(key) FROM \(table)\(condition) ORDER BY \(key) LIMIT \(limit)",
-                                                         binds), logger: logger) {
+        for try await row in try await client.query(
+            .sql(
+                "SELECT \(columns.joined(separator: ", ")), \(key) FROM \(table)\(condition) ORDER BY \(key) LIMIT \(limit)",
+                binds), logger: logger)
+        {
             rows.append(try row.map { try ColumnValue($0) })
         }
         return rows
@@ -280,14 +325,19 @@ extension PostgresStore: TableCopying {
                     tuples.append("(" + (1...columns.count).map { "$\(base + $0)" }.joined(separator: ", ") + ")")
                     for value in row { binds.append(value) }
                 }
-                try await connection.query(.sql("INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES " + tuples.joined(separator: ", "), binds),
-                                           logger: logger)
+                try await connection.query(
+                    .sql(
+                        "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES "
+                            + tuples.joined(separator: ", "), binds),
+                    logger: logger)
             }
         }
     }
 
     /// The log's sequence continues after the largest `seq` copied in.
     public func afterCopy() async throws {
-        try await client.query("SELECT setval(pg_get_serial_sequence('change_log', 'seq'), GREATEST((SELECT max(seq) FROM change_log), 1))", logger: logger)
+        try await client.query(
+            "SELECT setval(pg_get_serial_sequence('change_log', 'seq'), GREATEST((SELECT max(seq) FROM change_log), 1))",
+            logger: logger)
     }
 }

@@ -5,8 +5,12 @@ import RegistrySync
 
 /// The PostgreSQL store's relay (see `CountyDatabase+Relay.swift`, which this mirrors).
 extension PostgresStore {
-    public func relay(_ request: RelayWire.PushRequest, region: String, tokenID: String, maxSkew: TimeInterval) async throws -> Wire.PushResponse {
-        let pending = try PendingPush(relay: request, region: region, tokenID: tokenID, receiver: try await settings(), maxSkew: maxSkew, now: clock.now())
+    public func relay(_ request: RelayWire.PushRequest, region: String, tokenID: String, maxSkew: TimeInterval)
+        async throws -> Wire.PushResponse
+    {
+        let pending = try PendingPush(
+            relay: request, region: region, tokenID: tokenID, receiver: try await settings(), maxSkew: maxSkew,
+            now: clock.now())
         return try await pushes.submit(pending, to: self)
     }
 
@@ -19,13 +23,22 @@ extension PostgresStore {
         _ = try await settings()
         try await transaction { connection in
             let old = try await setting(Upstream.urlKey, on: connection)
-            for (key, value) in [(Upstream.urlKey, upstream?.url), (Upstream.tokenKey, upstream?.token), (Upstream.maskKey, upstream?.maskKey),
-                                 (Upstream.caKey, upstream?.caFile), (Upstream.insecureKey, upstream?.insecureHTTP == true ? "1" : nil)] {
-                if let value { try await setSetting(key, value, on: connection) } else { try await deleteSetting(key, on: connection) }
+            for (key, value) in [
+                (Upstream.urlKey, upstream?.url), (Upstream.tokenKey, upstream?.token),
+                (Upstream.maskKey, upstream?.maskKey),
+                (Upstream.caKey, upstream?.caFile), (Upstream.insecureKey, upstream?.insecureHTTP == true ? "1" : nil),
+            ] {
+                if let value {
+                    try await setSetting(key, value, on: connection)
+                } else {
+                    try await deleteSetting(key, on: connection)
+                }
             }
             // A new server above holds nothing of this one yet; the same one (a new token) keeps its place.
             if upstream == nil || upstream?.url != old {
-                for key in [Upstream.cursorKey, Upstream.pulledKey, Upstream.epochKey] { try await deleteSetting(key, on: connection) }
+                for key in [Upstream.cursorKey, Upstream.pulledKey, Upstream.epochKey] {
+                    try await deleteSetting(key, on: connection)
+                }
                 try await connection.query("DELETE FROM sync_rejection", logger: logger)
             }
         }
@@ -44,17 +57,20 @@ extension PostgresStore {
                 binds.append("\(rejection.reasonZh) / \(rejection.reason)")
                 binds.append(at)
                 binds.append(rejection.originSeq)
-                try await connection.query(.sql("""
-                    INSERT INTO sync_rejection (seq, tbl, pk, reason, rejected_at) SELECT seq, tbl, pk, $1, $2 FROM change_log WHERE seq = $3
-                    ON CONFLICT (seq) DO UPDATE SET reason = excluded.reason, rejected_at = excluded.rejected_at
-                    """, binds), logger: logger)
+                try await connection.query(
+                    .sql(
+                        """
+                        INSERT INTO sync_rejection (seq, tbl, pk, reason, rejected_at) SELECT seq, tbl, pk, $1, $2 FROM change_log WHERE seq = $3
+                        ON CONFLICT (seq) DO UPDATE SET reason = excluded.reason, rejected_at = excluded.rejected_at
+                        """, binds), logger: logger)
             }
             try await setSetting(Upstream.cursorKey, String(cursor), on: connection)
         }
     }
 
     public func relayPage(after: Int64, limit: Int, maxBytes: Int) async throws -> [RelayWire.Entry] {
-        let (entries, bytes) = try await logPage(after: after, limit: limit, where: RelayPage.condition(settings: try await settings()))
+        let (entries, bytes) = try await logPage(
+            after: after, limit: limit, where: RelayPage.condition(settings: try await settings()))
         return RelayPage.cut(entries, columnBytes: bytes, maxBytes: maxBytes)
     }
 
@@ -63,10 +79,14 @@ extension PostgresStore {
         var binds = PostgresBindings()
         binds.append(reportIDs)
         var receipts: [RelayWire.Receipt] = []
-        for try await (id, revision, village, date, at) in try await client.query(.sql(
-            "SELECT report_id, revision, village, date, received_at FROM report_receipt WHERE report_id = ANY($1)", binds), logger: logger)
-            .decode((String, Int64, String, String, String).self) {
-            receipts.append(RelayWire.Receipt(reportID: id, revision: Int(revision), village: village, date: date, receivedAt: at))
+        for try await (id, revision, village, date, at) in try await client.query(
+            .sql(
+                "SELECT report_id, revision, village, date, received_at FROM report_receipt WHERE report_id = ANY($1)",
+                binds), logger: logger
+        )
+        .decode((String, Int64, String, String, String).self) {
+            receipts.append(
+                RelayWire.Receipt(reportID: id, revision: Int(revision), village: village, date: date, receivedAt: at))
         }
         return receipts
     }
@@ -74,8 +94,9 @@ extension PostgresStore {
     public func relayRejections() async throws -> [Upstream.Rejection] {
         var rejections: [Upstream.Rejection] = []
         for try await (seq, table, pk, reason, at) in try await client.query(
-            "SELECT seq, tbl, pk, reason, rejected_at FROM sync_rejection ORDER BY seq DESC", logger: logger)
-            .decode((Int64, String, String, String, String).self) {
+            "SELECT seq, tbl, pk, reason, rejected_at FROM sync_rejection ORDER BY seq DESC", logger: logger
+        )
+        .decode((Int64, String, String, String, String).self) {
             rejections.append(Upstream.Rejection(seq: seq, table: table, pk: pk, reason: reason, at: at))
         }
         return rejections
@@ -83,16 +104,20 @@ extension PostgresStore {
 
     public func relayDown(region: String, after: Int64, limit: Int) async throws -> RelayWire.PullResponse {
         let settings = try await settings()
-        let entries = try await logPage(after: after, limit: limit, where: RelayPage.downCondition(region: region)).entries
-        return RelayWire.PullResponse(epoch: settings.epoch, entries: entries, next: entries.last?.seq ?? after, more: entries.count == limit)
+        let entries = try await logPage(after: after, limit: limit, where: RelayPage.downCondition(region: region))
+            .entries
+        return RelayWire.PullResponse(
+            epoch: settings.epoch, entries: entries, next: entries.last?.seq ?? after, more: entries.count == limit)
     }
 
     public func applyFromAbove(_ entries: [RelayWire.Entry], next: Int64, epoch: String) async throws -> Int {
         let logger = logger
         return try await transaction { connection in
             try await connection.query(.sql("SELECT pg_advisory_xact_lock(\(PostgresSchema.logLock))"), logger: logger)
-            let known = try await knownRows(entries.map(\.change), scopes: Array(Set(entries.map(\.scope))), on: connection)
-            let plan = MergeDecision.decide(entries.map { MergeDecision.Prepared($0.change, scope: $0.scope) }, known: known, sender: nil)
+            let known = try await knownRows(
+                entries.map(\.change), scopes: Array(Set(entries.map(\.scope))), on: connection)
+            let plan = MergeDecision.decide(
+                entries.map { MergeDecision.Prepared($0.change, scope: $0.scope) }, known: known, sender: nil)
             try await execute(plan, ownSite: false, on: connection)
             try await setSetting(Upstream.pulledKey, String(next), on: connection)
             try await setSetting(Upstream.epochKey, epoch, on: connection)

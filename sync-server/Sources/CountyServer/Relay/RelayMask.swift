@@ -25,13 +25,15 @@ public struct RelayMask: Sendable {
         var bytes: [UInt8] = []
         var index = text.startIndex
         while index < text.endIndex, let next = text.index(index, offsetBy: 2, limitedBy: text.endIndex),
-              let byte = UInt8(text[index..<next], radix: 16) {
+            let byte = UInt8(text[index..<next], radix: 16)
+        {
             bytes.append(byte)
             index = next
         }
         guard bytes.count == 32, index == text.endIndex else {
-            throw RegistryError(nil, zh: "脱敏密钥应为 64 位十六进制数（sync-server mask-key generate 生成）",
-                                en: "a mask key is 64 hex digits (made by sync-server mask-key generate)")
+            throw RegistryError(
+                nil, zh: "脱敏密钥应为 64 位十六进制数（sync-server mask-key generate 生成）",
+                en: "a mask key is 64 hex digits (made by sync-server mask-key generate)")
         }
         key = bytes
     }
@@ -54,7 +56,8 @@ public struct RelayMask: Sendable {
     public func hash(_ idNumber: String) -> String {
         if MaskedForm.isHashedID(idNumber) { return idNumber }
         let code = HMAC<SHA256>.authenticationCode(for: Data(idNumber.utf8), using: SymmetricKey(data: key))
-        return MaskedForm.hashPrefix + code.prefix(MaskedForm.hashDigits / 2).map { String(format: "%02X", $0) }.joined()
+        return MaskedForm.hashPrefix
+            + code.prefix(MaskedForm.hashDigits / 2).map { String(format: "%02X", $0) }.joined()
     }
 
     /// The entry as the server above is to receive it.
@@ -64,7 +67,8 @@ public struct RelayMask: Sendable {
         for (column, value) in values {
             switch (column, value.stringValue) {
             case ("id_number", let number?): values[column] = .string(hash(number))
-            case ("phone", let phone?): values[column] = .string(MaskedForm.isMaskedPhone(phone) ? phone : Mask.phone(phone))
+            case ("phone", let phone?):
+                values[column] = .string(MaskedForm.isMaskedPhone(phone) ? phone : Mask.phone(phone))
             case ("name", let name?): values[column] = .string(Mask.name(name))
             case _ where Self.dropped.contains(column): values[column] = .null
             default: break

@@ -10,17 +10,24 @@ enum RelayRules {
     static func rank(_ level: RegionLevel) -> Int { RegionLevel.allCases.firstIndex(of: level)! }
 
     /// Why `entry`, relayed by `region`, may not be written at the server `receiver`, or nil.
-    static func problem(_ entry: RelayWire.Entry, region: String, receiver: CountyDatabase.Settings, latest: HLC) -> Localized? {
+    static func problem(_ entry: RelayWire.Entry, region: String, receiver: CountyDatabase.Settings, latest: HLC)
+        -> Localized?
+    {
         let change = entry.change
         if change.origin == receiver.site || !ColumnRule.isIdentifier(change.origin) {
             return Localized(zh: "修改的来源站点无效", en: "the change's origin is not a valid site")
         }
-        if let level = RegionLevel.allCases.first(where: { change.origin.hasPrefix("\($0.rawValue)-") }), rank(level) >= rank(receiver.level) {
-            return Localized(zh: "下级不能转发\(level.chinese)服务器的修改", en: "a region below cannot relay a \(level.rawValue) server's change")
+        if let level = RegionLevel.allCases.first(where: { change.origin.hasPrefix("\($0.rawValue)-") }),
+            rank(level) >= rank(receiver.level)
+        {
+            return Localized(
+                zh: "下级不能转发\(level.chinese)服务器的修改",
+                en: "a region below cannot relay a \(level.rawValue) server's change")
         }
         let scope = entry.scope
         guard scope.count == 6 || scope.count == 12, scope.utf8.allSatisfy({ (48...57).contains($0) }),
-              RegionLevel.of(region).contains(scope, region: region) else {
+            RegionLevel.of(region).contains(scope, region: region)
+        else {
             return Localized(zh: "\(scope) 不在 \(region) 辖区内", en: "\(scope) is not inside \(region)")
         }
         if let village = change.columns.values["village"], village != .string(scope) {

@@ -56,7 +56,9 @@ public enum RelayWire {
         }
 
         enum CodingKeys: String, CodingKey {
-            case reportID = "report_id", revision, village, date, receivedAt = "received_at"
+            case reportID = "report_id"
+            case revision, village, date
+            case receivedAt = "received_at"
         }
     }
 
@@ -71,7 +73,9 @@ public enum RelayWire {
         public var entries: [Entry]
         public var receipts: [Receipt]
 
-        public init(site: String, epoch: String, after: Int64, through: Int64, entries: [Entry], receipts: [Receipt] = []) {
+        public init(
+            site: String, epoch: String, after: Int64, through: Int64, entries: [Entry], receipts: [Receipt] = []
+        ) {
             self.site = site
             self.epoch = epoch
             self.after = after
@@ -116,12 +120,15 @@ public enum RelayWire {
             return Localized(zh: "site 或 epoch 不是有效的编号", en: "site or epoch is not a valid id")
         }
         let numbers = request.entries.map(\.seq)
-        if let problem = PendingPush.sequenceProblem(all: numbers, rising: numbers, name: "seq", after: request.after, through: request.through) {
+        if let problem = PendingPush.sequenceProblem(
+            all: numbers, rising: numbers, name: "seq", after: request.after, through: request.through)
+        {
             return problem
         }
         for receipt in request.receipts {
             guard ColumnRule.isIdentifier(receipt.reportID), receipt.revision >= 1, Day(receipt.date) != nil,
-                  StoredTime.date(receipt.receivedAt) != nil, receipt.village.count == 12 else {
+                StoredTime.date(receipt.receivedAt) != nil, receipt.village.count == 12
+            else {
                 return Localized(zh: "报告接收记录不完整或格式不对", en: "a report receipt is incomplete or malformed")
             }
         }

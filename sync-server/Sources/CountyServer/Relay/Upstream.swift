@@ -21,7 +21,9 @@ public struct Upstream: Sendable, Equatable {
     public var caFile: String? = nil
     public var insecureHTTP = false
 
-    public init(url: String, token: String, cursor: Int64 = 0, pulled: Int64 = 0, epoch: String? = nil, maskKey: String? = nil) {
+    public init(
+        url: String, token: String, cursor: Int64 = 0, pulled: Int64 = 0, epoch: String? = nil, maskKey: String? = nil
+    ) {
         self.url = url
         self.token = token
         self.maskKey = maskKey
@@ -32,16 +34,17 @@ public struct Upstream: Sendable, Equatable {
 
     /// The settings keys.
     static let urlKey = "upstream_url", tokenKey = "upstream_token", cursorKey = "upstream_cursor",
-               pulledKey = "upstream_pulled", epochKey = "upstream_epoch", maskKey = "upstream_mask_key",
-               caKey = "upstream_ca_file", insecureKey = "upstream_insecure_http"
+        pulledKey = "upstream_pulled", epochKey = "upstream_epoch", maskKey = "upstream_mask_key",
+        caKey = "upstream_ca_file", insecureKey = "upstream_insecure_http"
     static let keys = [urlKey, tokenKey, cursorKey, pulledKey, epochKey, maskKey, caKey, insecureKey]
 
     /// From stored settings, nil when not linked.
     init?(_ values: [String: String?]) {
         guard let url = values[Self.urlKey] ?? nil, let token = values[Self.tokenKey] ?? nil else { return nil }
-        self.init(url: url, token: token, cursor: (values[Self.cursorKey] ?? nil).flatMap { Int64($0) } ?? 0,
-                  pulled: (values[Self.pulledKey] ?? nil).flatMap { Int64($0) } ?? 0, epoch: values[Self.epochKey] ?? nil,
-                  maskKey: values[Self.maskKey] ?? nil)
+        self.init(
+            url: url, token: token, cursor: (values[Self.cursorKey] ?? nil).flatMap { Int64($0) } ?? 0,
+            pulled: (values[Self.pulledKey] ?? nil).flatMap { Int64($0) } ?? 0, epoch: values[Self.epochKey] ?? nil,
+            maskKey: values[Self.maskKey] ?? nil)
         caFile = values[Self.caKey] ?? nil
         insecureHTTP = (values[Self.insecureKey] ?? nil) == "1"
     }
@@ -62,10 +65,17 @@ public struct Upstream: Sendable, Equatable {
 
     /// Checks what an IT officer typed: an http(s) URL with a host, and a token; the mask key's text when persons
     /// are to go up masked.
-    public static func checked(url: String, token: String, maskKey: String? = nil, caFile: String? = nil, insecureHTTP: Bool = false) throws -> Upstream {
-        let url = url.trimmingCharacters(in: .whitespaces), token = token.trimmingCharacters(in: .whitespaces)
-        guard let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme?.lowercased() ?? ""), parsed.host != nil else {
-            throw RegistryError(nil, zh: "--server 应为上级服务器的网址，例如 https://city.example/", en: "--server must be the upper server's URL, e.g. https://city.example/")
+    public static func checked(
+        url: String, token: String, maskKey: String? = nil, caFile: String? = nil, insecureHTTP: Bool = false
+    ) throws -> Upstream {
+        let url = url.trimmingCharacters(in: .whitespaces)
+        let token = token.trimmingCharacters(in: .whitespaces)
+        guard let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme?.lowercased() ?? ""),
+            parsed.host != nil
+        else {
+            throw RegistryError(
+                nil, zh: "--server 应为上级服务器的网址，例如 https://city.example/",
+                en: "--server must be the upper server's URL, e.g. https://city.example/")
         }
         guard !token.isEmpty else { throw RegistryError(nil, zh: "--token 不能为空", en: "--token must not be empty") }
         if let maskKey { _ = try RelayMask(hex: maskKey) }
@@ -73,7 +83,8 @@ public struct Upstream: Sendable, Equatable {
         if let caFile, !FileManager.default.isReadableFile(atPath: caFile) {
             throw RegistryError(nil, zh: "--ca-cert：无法读取 \(caFile)", en: "--ca-cert: cannot read \(caFile)")
         }
-        var upstream = Upstream(url: url, token: token, maskKey: maskKey?.trimmingCharacters(in: .whitespacesAndNewlines))
+        var upstream = Upstream(
+            url: url, token: token, maskKey: maskKey?.trimmingCharacters(in: .whitespacesAndNewlines))
         upstream.caFile = caFile.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
         upstream.insecureHTTP = insecureHTTP
         return upstream
@@ -102,7 +113,8 @@ enum RelayPage {
         let above = RegionLevel.allCases.filter { RelayRules.rank($0) > RelayRules.rank(level) }
         guard !above.isEmpty else { return "0 = 1" }  // nothing is above a province
         let ancestors = ancestors(of: region)
-        return "(scope LIKE '\(region.prefix(level.prefixLength))%'" + ancestors.map { " OR scope = '\($0)'" }.joined() + ")"
+        return "(scope LIKE '\(region.prefix(level.prefixLength))%'" + ancestors.map { " OR scope = '\($0)'" }.joined()
+            + ")"
             + " AND (" + above.map { "origin LIKE '\($0.rawValue)-%'" }.joined(separator: " OR ") + ")"
     }
 

@@ -39,19 +39,26 @@ extension CountyDatabase: TableCopying {
         try await writer.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM \(table)") ?? 0 }
     }
 
-    public func rows(_ table: String, columns: [String], key: String, after: ColumnValue?, limit: Int) async throws -> [[ColumnValue]] {
+    public func rows(_ table: String, columns: [String], key: String, after: ColumnValue?, limit: Int) async throws
+        -> [[ColumnValue]]
+    {
         try await writer.read { db in
             let condition = after == nil ? "" : " WHERE \(key) > ?"
             let arguments = StatementArguments(after.map { [$0.databaseValue] } ?? [])
-            return try Row.fetchAll(db, sql: "SELECT \(columns.joined(separator: ", ")), \(key) FROM \(table)\(condition) ORDER BY \(key) LIMIT \(limit)",
-                                    arguments: arguments).map { row in (0..<row.count).map { ColumnValue(row[$0] as DatabaseValue) } }
+            return try Row.fetchAll(
+                db,
+                sql:
+                    "SELECT \(columns.joined(separator: ", ")), \(key) FROM \(table)\(condition) ORDER BY \(key) LIMIT \(limit)",
+                arguments: arguments
+            ).map { row in (0..<row.count).map { ColumnValue(row[$0] as DatabaseValue) } }
         }
     }
 
     public func insert(_ table: String, columns: [String], rows: [[ColumnValue]]) async throws {
         try await writer.write { db in
-            let statement = try db.makeStatement(sql: "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES ("
-                                                 + Array(repeating: "?", count: columns.count).joined(separator: ", ") + ")")
+            let statement = try db.makeStatement(
+                sql: "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES ("
+                    + Array(repeating: "?", count: columns.count).joined(separator: ", ") + ")")
             for row in rows { try statement.execute(arguments: StatementArguments(row.map(\.databaseValue))) }
         }
     }

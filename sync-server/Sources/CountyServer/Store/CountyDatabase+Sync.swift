@@ -9,7 +9,9 @@ extension CountyDatabase: GroupCommitting {
     /// it (`PushGroups`), and answers once it is committed. Async, so that the server's event loops are not blocked
     /// while the single writer works. `tokenID` is the token the push came under: a site belongs to the first token
     /// it pushes under.
-    public func push(_ request: Wire.PushRequest, village: String, tokenID: String, maxSkew: TimeInterval) async throws -> Wire.PushResponse {
+    public func push(_ request: Wire.PushRequest, village: String, tokenID: String, maxSkew: TimeInterval) async throws
+        -> Wire.PushResponse
+    {
         let pending = try PendingPush(request, village: village, tokenID: tokenID, maxSkew: maxSkew, now: clock.now())
         return try await pushes.submit(pending, to: self)
     }
@@ -22,10 +24,13 @@ extension CountyDatabase: GroupCommitting {
                 var result: Result<Wire.PushResponse, any Error> = .failure(CancellationError())
                 do {
                     try db.inSavepoint {
-                        result = .success(try self.apply(push, county: settings.county, countySite: settings.site, db: db))
+                        result = .success(
+                            try self.apply(push, county: settings.county, countySite: settings.site, db: db))
                         return .commit
                     }
-                } catch let error as DatabaseError where error.resultCode == .SQLITE_FULL || error.resultCode == .SQLITE_IOERR {
+                } catch let error as DatabaseError
+                    where error.resultCode == .SQLITE_FULL || error.resultCode == .SQLITE_IOERR
+                {
                     throw error  // the transaction itself is in trouble: fail the whole group
                 } catch {
                     result = .failure(error)
@@ -54,11 +59,15 @@ extension CountyDatabase: GroupCommitting {
     /// village's (or relaying region's) scope is rejected with a reason and the rest applied. `county` is this
     /// server's code.
     func apply(_ push: PendingPush, county: String, countySite: String, db: Database) throws -> Wire.PushResponse {
-        let village = push.village, now = push.at
-        let cursorRow = try Row.fetchOne(db, sql: "SELECT village, last_seq, token_id FROM site_cursor WHERE site = ?", arguments: [push.site])
+        let village = push.village
+        let now = push.at
+        let cursorRow = try Row.fetchOne(
+            db, sql: "SELECT village, last_seq, token_id FROM site_cursor WHERE site = ?", arguments: [push.site])
         if let owner: String = cursorRow?["village"], owner != village { throw PushRefusal.wrongVillage }
         if push.site == countySite || push.site.hasPrefix(countySite + "@") { throw PushRefusal.foreignSite }
-        if !push.relays, let bound: String = cursorRow?["token_id"], bound != push.tokenID, try !Self.mayTakeOver(bound, from: push.tokenID, db: db) {
+        if !push.relays, let bound: String = cursorRow?["token_id"], bound != push.tokenID,
+            try !Self.mayTakeOver(bound, from: push.tokenID, db: db)
+        {
             throw PushRefusal.foreignSite
         }
         let cursor: Int64 = cursorRow?["last_seq"] ?? 0
@@ -67,8 +76,9 @@ extension CountyDatabase: GroupCommitting {
         // The rows the batch touches, looked up once: their owners (for the scope check) and column versions.
         let scopes = push.scopes(county: county, fresh)
         let sender = MergeDecision.Sender(site: push.site, village: village, relays: push.relays)
-        var plan = MergeDecision.decide(fresh, known: try KnownRows.load(fresh.map(\.change), scopes: scopes, probeForeign: false, db: db),
-                                        sender: sender)
+        var plan = MergeDecision.decide(
+            fresh, known: try KnownRows.load(fresh.map(\.change), scopes: scopes, probeForeign: false, db: db),
+            sender: sender)
         do {
             try db.inSavepoint {
                 try ChangeApplier.execute(plan, db: db)
@@ -76,7 +86,8 @@ extension CountyDatabase: GroupCommitting {
             }
         } catch is MergePlan.IDTaken {
             // A new row reuses an id some other village's row has: decide again with the ids probed, which rejects it.
-            plan = MergeDecision.decide(fresh, known: try KnownRows.load(fresh.map(\.change), scopes: scopes, db: db), sender: sender)
+            plan = MergeDecision.decide(
+                fresh, known: try KnownRows.load(fresh.map(\.change), scopes: scopes, db: db), sender: sender)
             try ChangeApplier.execute(plan, db: db)
         }
         if !push.relays {
@@ -85,18 +96,23 @@ extension CountyDatabase: GroupCommitting {
             }
         }
         for receipt in push.receipts {
-            try db.execute(sql: """
-                INSERT OR IGNORE INTO report_receipt (report_id, revision, village, date, received_at) VALUES (?, ?, ?, ?, ?)
-                """, arguments: [receipt.reportID, receipt.revision, receipt.village, receipt.date, receipt.receivedAt])
+            try db.execute(
+                sql: """
+                    INSERT OR IGNORE INTO report_receipt (report_id, revision, village, date, received_at) VALUES (?, ?, ?, ?, ?)
+                    """,
+                arguments: [receipt.reportID, receipt.revision, receipt.village, receipt.date, receipt.receivedAt])
         }
         let newest = plan.newest
         let through = max(cursor, push.through)
-        try db.execute(sql: """
-            INSERT INTO site_cursor (site, village, last_seq, updated_at, token_id) VALUES (?, ?, ?, ?, ?)
-            ON CONFLICT (site) DO UPDATE SET last_seq = excluded.last_seq, updated_at = excluded.updated_at, token_id = excluded.token_id
-            """, arguments: [push.site, village, through, clock.isoText(now), push.tokenID])
+        try db.execute(
+            sql: """
+                INSERT INTO site_cursor (site, village, last_seq, updated_at, token_id) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT (site) DO UPDATE SET last_seq = excluded.last_seq, updated_at = excluded.updated_at, token_id = excluded.token_id
+                """, arguments: [push.site, village, through, clock.isoText(now), push.tokenID])
         if newest > .zero { try LocalSettings.observe(db, remote: newest, now: clock.milliseconds) }
-        return Wire.PushResponse(ackedThrough: through, rejected: PendingPush.rejections(plan, numbers: numbers), serverTime: StoredTime.utcText(now))
+        return Wire.PushResponse(
+            ackedThrough: through, rejected: PendingPush.rejections(plan, numbers: numbers),
+            serverTime: StoredTime.utcText(now))
     }
 
     /// Whether a push under `token` may take over a site bound to `bound`: only when `bound` was revoked (a
@@ -107,10 +123,14 @@ extension CountyDatabase: GroupCommitting {
     }
 
     func recordReceipt(_ change: Change, village: String, db: Database, at now: Date) throws {
-        guard let row = try Row.fetchOne(db, sql: "SELECT date, revision FROM daily_report WHERE id = ?", arguments: [change.pk]) else { return }
-        try db.execute(sql: """
-            INSERT OR IGNORE INTO report_receipt (report_id, revision, village, date, received_at) VALUES (?, ?, ?, ?, ?)
-            """, arguments: [change.pk, row["revision"] as Int, village, row["date"] as String, clock.isoText(now)])
+        guard
+            let row = try Row.fetchOne(
+                db, sql: "SELECT date, revision FROM daily_report WHERE id = ?", arguments: [change.pk])
+        else { return }
+        try db.execute(
+            sql: """
+                INSERT OR IGNORE INTO report_receipt (report_id, revision, village, date, received_at) VALUES (?, ?, ?, ?, ?)
+                """, arguments: [change.pk, row["revision"] as Int, village, row["date"] as String, clock.isoText(now)])
     }
 
     /// Changes after server sequence `after` that `village` should hold: its own rows (edited by the county or
@@ -119,13 +139,18 @@ extension CountyDatabase: GroupCommitting {
     public func pull(village: String, site: String?, after: Int64, limit: Int) async throws -> Wire.PullResponse {
         try await writer.read { db in
             let settings = try CountyDatabase.settings(db)
-            let rows = try ChangeLog.page(db, scopes: [village, settings.county] + RelayPage.ancestors(of: settings.county), after: after, limit: limit)
+            let rows = try ChangeLog.page(
+                db, scopes: [village, settings.county] + RelayPage.ancestors(of: settings.county), after: after,
+                limit: limit)
             let changes = rows.filter { site == nil || ($0["origin"] as String) != site }.map { row in
-                Change(table: row["tbl"], pk: row["pk"], columns: ColumnValues(json: row["columns"]) ?? ColumnValues([String: ColumnValue]()),
-                       hlc: row["hlc"], origin: row["origin"], originSeq: row["oseq"])
+                Change(
+                    table: row["tbl"], pk: row["pk"],
+                    columns: ColumnValues(json: row["columns"]) ?? ColumnValues([String: ColumnValue]()),
+                    hlc: row["hlc"], origin: row["origin"], originSeq: row["oseq"])
             }
-            return Wire.PullResponse(epoch: settings.epoch, changes: changes, next: rows.last?["seq"] ?? after,
-                                     more: rows.count == limit)
+            return Wire.PullResponse(
+                epoch: settings.epoch, changes: changes, next: rows.last?["seq"] ?? after,
+                more: rows.count == limit)
         }
     }
 }

@@ -88,8 +88,9 @@ public final class CountyDatabase: Sendable {
         /// The settings from the stored keys; refuses a store that was never initialised.
         init(_ values: [String: String]) throws {
             guard let county = values["county"], let site = values["site"], let epoch = values["epoch"] else {
-                throw RegistryError(nil, zh: "县数据库尚未初始化：请先运行 sync-server init --county 代码 --name 县名",
-                                    en: "the county database is not initialised: run sync-server init --county CODE --name NAME")
+                throw RegistryError(
+                    nil, zh: "县数据库尚未初始化：请先运行 sync-server init --county 代码 --name 县名",
+                    en: "the county database is not initialised: run sync-server init --county CODE --name NAME")
             }
             self.county = county
             self.name = values["county_name"] ?? ""
@@ -117,8 +118,12 @@ public final class CountyDatabase: Sendable {
             try LocalSettings.set(db, "county", region)
             try LocalSettings.set(db, "county_name", name)
             try LocalSettings.set(db, "level", level.rawValue)
-            if try LocalSettings.get(db, "site") == nil { try LocalSettings.set(db, "site", "\(level.rawValue)-" + UUID().uuidString.lowercased()) }
-            if try LocalSettings.get(db, "epoch") == nil { try LocalSettings.set(db, "epoch", UUID().uuidString.lowercased()) }
+            if try LocalSettings.get(db, "site") == nil {
+                try LocalSettings.set(db, "site", "\(level.rawValue)-" + UUID().uuidString.lowercased())
+            }
+            if try LocalSettings.get(db, "epoch") == nil {
+                try LocalSettings.set(db, "epoch", UUID().uuidString.lowercased())
+            }
             return try CountyDatabase.settings(db)
         }
     }

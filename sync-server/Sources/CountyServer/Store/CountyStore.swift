@@ -45,7 +45,8 @@ public protocol CountyStore: Sendable {
 
     // MARK: Sync
 
-    func push(_ request: Wire.PushRequest, village: String, tokenID: String, maxSkew: TimeInterval) async throws -> Wire.PushResponse
+    func push(_ request: Wire.PushRequest, village: String, tokenID: String, maxSkew: TimeInterval) async throws
+        -> Wire.PushResponse
     func pull(village: String, site: String?, after: Int64, limit: Int) async throws -> Wire.PullResponse
     /// The latest sequence number of the county's change log (0 when empty).
     func lastLogSeq() async throws -> Int64
@@ -53,7 +54,8 @@ public protocol CountyStore: Sendable {
     // MARK: Relay (a region's log to the server above, `RelayWire`)
 
     /// Applies a relay push from `region` (a region of this server's roster, whose token it came under).
-    func relay(_ request: RelayWire.PushRequest, region: String, tokenID: String, maxSkew: TimeInterval) async throws -> Wire.PushResponse
+    func relay(_ request: RelayWire.PushRequest, region: String, tokenID: String, maxSkew: TimeInterval) async throws
+        -> Wire.PushResponse
     /// Where this server relays up, if it was linked (`sync-server upstream set`).
     func upstream() async throws -> Upstream?
     /// Links this server to the one above, or unlinks it (nil); the cursor starts again from the beginning when the
@@ -104,7 +106,8 @@ extension CountyStore {
 
     /// One village's line of the summary for `day` and its deletions that day (the village's dashboard page).
     public func summaryLine(_ village: String, on day: Day, maxSkew: TimeInterval = 600) async throws
-        -> (line: CountySummary.VillageLine, deletions: [CountySummary.Deletion])? {
+        -> (line: CountySummary.VillageLine, deletions: [CountySummary.Deletion])?
+    {
         let deadline = try await deadline()
         return try await reading { try $0.summaryLine(village, on: day, deadline: deadline, maxSkew: maxSkew) }
     }

@@ -12,7 +12,8 @@ public func openStore(_ location: String, clock: RegistryClock) async throws -> 
 
 /// `location` as it may be shown or logged: a URL without its password.
 public func displayed(_ location: String) -> String {
-    guard location.hasPrefix("postgres"), var components = URLComponents(string: location), components.password != nil else { return location }
+    guard location.hasPrefix("postgres"), var components = URLComponents(string: location), components.password != nil
+    else { return location }
     components.password = "***"
     return components.string ?? location
 }

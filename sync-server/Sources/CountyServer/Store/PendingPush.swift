@@ -46,7 +46,8 @@ public struct PendingPush: Sendable {
         if let problem = Self.numberingProblem(request) { throw CountyDatabase.PushRefusal.malformed(problem) }
         let limit = HLC(milliseconds: Int64((now.timeIntervalSince1970 + maxSkew) * 1000), counter: 0xFFFF)
         if let ahead = request.changes.map({ HLC(raw: $0.hlc) }).max(), ahead > limit {
-            throw CountyDatabase.PushRefusal.clockAhead(minutes: Int((Double(ahead.milliseconds) / 1000 - now.timeIntervalSince1970) / 60))
+            throw CountyDatabase.PushRefusal.clockAhead(
+                minutes: Int((Double(ahead.milliseconds) / 1000 - now.timeIntervalSince1970) / 60))
         }
         site = request.site
         after = request.after
@@ -62,8 +63,10 @@ public struct PendingPush: Sendable {
 
     /// A region's relay to this server (`receiver`). An entry clocked ahead is rejected alone rather than refusing the
     /// push: the region cannot restamp a village's change, and its queue must flow.
-    init(relay request: RelayWire.PushRequest, region: String, tokenID: String, receiver: CountyDatabase.Settings,
-         maxSkew: TimeInterval, now: Date) throws {
+    init(
+        relay request: RelayWire.PushRequest, region: String, tokenID: String, receiver: CountyDatabase.Settings,
+        maxSkew: TimeInterval, now: Date
+    ) throws {
         if let problem = RelayWire.numberingProblem(request) { throw CountyDatabase.PushRefusal.malformed(problem) }
         let limit = HLC(milliseconds: Int64((now.timeIntervalSince1970 + maxSkew) * 1000), counter: 0xFFFF)
         site = "\(request.site)@\(request.epoch)"
@@ -72,8 +75,9 @@ public struct PendingPush: Sendable {
         village = region
         self.tokenID = tokenID
         prepared = request.entries.map {
-            MergeDecision.Prepared($0.change, checkRules: true, scope: $0.scope,
-                                   relayProblem: RelayRules.problem($0, region: region, receiver: receiver, latest: limit), masked: true)
+            MergeDecision.Prepared(
+                $0.change, checkRules: true, scope: $0.scope,
+                relayProblem: RelayRules.problem($0, region: region, receiver: receiver, latest: limit), masked: true)
         }
         numbers = request.entries.map(\.seq)
         relays = true
@@ -110,14 +114,16 @@ public struct PendingPush: Sendable {
         guard ColumnRule.isIdentifier(request.site) else {
             return Localized(zh: "site 不是有效的站点编号", en: "site is not a valid site id")
         }
-        return sequenceProblem(all: request.changes.map(\.originSeq) + request.withheld, rising: request.changes.map(\.originSeq),
-                               name: "origin_seq", after: request.after, through: request.through)
+        return sequenceProblem(
+            all: request.changes.map(\.originSeq) + request.withheld, rising: request.changes.map(\.originSeq),
+            name: "origin_seq", after: request.after, through: request.through)
     }
 
     /// Why a batch's numbers (`name`: a village's `origin_seq`, a relay's `seq`) do not follow on from `after` up to
     /// `through`: `all` of them distinct and above `after`, the largest `through` (or none and `through == after`),
     /// and those the batch carries in order (`rising`) in rising order.
-    static func sequenceProblem(all: [Int64], rising: [Int64], name: String, after: Int64, through: Int64) -> Localized? {
+    static func sequenceProblem(all: [Int64], rising: [Int64], name: String, after: Int64, through: Int64) -> Localized?
+    {
         guard after >= 0 else { return Localized(zh: "after 不能为负", en: "after must not be negative") }
         let numbers = all.sorted()
         guard numbers.count == Set(numbers).count else {
@@ -130,7 +136,8 @@ public struct PendingPush: Sendable {
             return Localized(zh: "\(name) 应大于 after", en: "every \(name) must be above after")
         }
         guard through == (numbers.last ?? after) else {
-            return Localized(zh: "through 应等于本批最后一条的 \(name)", en: "through must be the \(name) of the batch's last entry")
+            return Localized(
+                zh: "through 应等于本批最后一条的 \(name)", en: "through must be the \(name) of the batch's last entry")
         }
         return nil
     }

@@ -67,7 +67,8 @@ actor PushGroups {
 
     private func drain(_ database: some GroupCommitting) async {
         while !queue.isEmpty {
-            var count = 0, changes = 0
+            var count = 0
+            var changes = 0
             while count < queue.count, count == 0 || changes + queue[count].push.prepared.count <= Self.maxChanges {
                 changes += queue[count].push.prepared.count
                 count += 1

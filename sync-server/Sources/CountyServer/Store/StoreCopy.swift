@@ -8,7 +8,8 @@ public protocol TableCopying: CountyStore {
     func rowCount(_ table: String) async throws -> Int
     /// Up to `limit` rows of `table` whose `key` (an SQL expression both stores evaluate alike) is after `after` (nil:
     /// from the first), in key order: the `columns`' values, then the key's.
-    func rows(_ table: String, columns: [String], key: String, after: ColumnValue?, limit: Int) async throws -> [[ColumnValue]]
+    func rows(_ table: String, columns: [String], key: String, after: ColumnValue?, limit: Int) async throws
+        -> [[ColumnValue]]
     /// Writes `rows` into `table` in one transaction.
     func insert(_ table: String, columns: [String], rows: [[ColumnValue]]) async throws
     /// Makes the store's own counters follow what was copied in (PostgreSQL's log sequence).
@@ -23,7 +24,8 @@ public enum StoreCopy {
     /// CountyServerTests/PostgresSchemaTests holds them to it).
     static func tables() -> [(name: String, key: String)] {
         SyncedTables.names.map { ($0, "id") } + [
-            ("change_log", "seq"), ("setting", "key"), ("site_cursor", "site"), ("token", "id"), ("report_receipt", "report_id || '/' || revision"),
+            ("change_log", "seq"), ("setting", "key"), ("site_cursor", "site"), ("token", "id"),
+            ("report_receipt", "report_id || '/' || revision"),
             ("village_contact", "code"), ("sync_rejection", "seq"), ("region", "code"),
         ]
     }
@@ -43,8 +45,9 @@ public enum StoreCopy {
     public static func copy(from source: any TableCopying, to target: any TableCopying) async throws -> Result {
         _ = try await source.settings()
         for (table, _) in tables() where try await target.rowCount(table) > 0 {
-            throw RegistryError(nil, zh: "目标数据库不是空的（\(table) 已有数据）：请复制到新建的空数据库",
-                                en: "the target is not empty (\(table) has rows): copy into a new, empty database")
+            throw RegistryError(
+                nil, zh: "目标数据库不是空的（\(table) 已有数据）：请复制到新建的空数据库",
+                en: "the target is not empty (\(table) has rows): copy into a new, empty database")
         }
         let columns = try columns()
         var counts: [(table: String, rows: Int)] = []
@@ -66,7 +69,9 @@ public enum StoreCopy {
         for (table, rows) in counts {
             let held = try await target.rowCount(table)
             if held != rows {
-                throw RegistryError(nil, zh: "复制后核对不符：\(table) 应有 \(rows) 行，实有 \(held) 行", en: "copied \(rows) rows of \(table) but the target holds \(held)")
+                throw RegistryError(
+                    nil, zh: "复制后核对不符：\(table) 应有 \(rows) 行，实有 \(held) 行",
+                    en: "copied \(rows) rows of \(table) but the target holds \(held)")
             }
         }
         return Result(counts: counts)

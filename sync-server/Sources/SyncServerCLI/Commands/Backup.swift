@@ -11,15 +11,20 @@ struct BackupCommand: AsyncParsableCommand {
             并重新下载县里的数据。PostgreSQL 用 pg_dump 或基础备份（见 README）。
             """)
     @OptionGroup var options: ServerOptionsGroup
-    @Option(name: .shortAndLong, help: "备份文件（不能已存在；只有本人可读） / The backup file (must not exist; readable by you only).") var output: String
+    @Option(name: .shortAndLong, help: "备份文件（不能已存在；只有本人可读） / The backup file (must not exist; readable by you only).")
+    var output: String
 
     func run() async throws {
         try await options.run { store in
             guard let database = store as? CountyDatabase else {
-                throw RegistryError(nil, zh: "PostgreSQL 数据库请用 pg_dump 或基础备份（见 README）", en: "for PostgreSQL use pg_dump or a base backup (see the README)")
+                throw RegistryError(
+                    nil, zh: "PostgreSQL 数据库请用 pg_dump 或基础备份（见 README）",
+                    en: "for PostgreSQL use pg_dump or a base backup (see the README)")
             }
             let bytes = try database.backup(to: output)
-            Terminal.out(options.language == .zh ? "已备份到 \(output)（\(bytes / 1024) KB）" : "backed up to \(output) (\(bytes / 1024) KB)")
+            Terminal.out(
+                options.language == .zh
+                    ? "已备份到 \(output)（\(bytes / 1024) KB）" : "backed up to \(output) (\(bytes / 1024) KB)")
         }
     }
 }

@@ -16,17 +16,24 @@ extension SyncServerCommand {
         @Option(help: "名称 / Name.") var name: String
 
         func validate() throws {
-            if (county == nil) == (region == nil) { throw ValidationError("give --county CODE, or --region CODE --level county|city|province") }
-            if county != nil, level != "county" { throw ValidationError("--county sets up a county; use --region CODE --level \(level)") }
+            if (county == nil) == (region == nil) {
+                throw ValidationError("give --county CODE, or --region CODE --level county|city|province")
+            }
+            if county != nil, level != "county" {
+                throw ValidationError("--county sets up a county; use --region CODE --level \(level)")
+            }
             if RegionLevel(rawValue: level) == nil { throw ValidationError("--level: county, city or province") }
         }
 
         func run() async throws {
             try await options.run { db in
-                let settings = try await db.initialize(region: county ?? region!, level: RegionLevel(rawValue: level)!, name: name)
-                Terminal.out(options.language == .zh
-                             ? "已建立\(settings.level.chinese)数据库：\(settings.name)（\(settings.county)），数据库 \(displayed(options.path))"
-                             : "\(settings.level.rawValue) \(settings.county) \(settings.name) ready in \(displayed(options.path))")
+                let settings = try await db.initialize(
+                    region: county ?? region!, level: RegionLevel(rawValue: level)!, name: name)
+                Terminal.out(
+                    options.language == .zh
+                        ? "已建立\(settings.level.chinese)数据库：\(settings.name)（\(settings.county)），数据库 \(displayed(options.path))"
+                        : "\(settings.level.rawValue) \(settings.county) \(settings.name) ready in \(displayed(options.path))"
+                )
             }
         }
     }

@@ -5,10 +5,12 @@ import RegistryCore
 extension SyncServerCommand {
     /// `sync-server leads import FILE.csv`.
     struct Leads: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "核查线索 / Leads.", subcommands: [Import.self, Assign.self])
+        static let configuration = CommandConfiguration(
+            abstract: "核查线索 / Leads.", subcommands: [Import.self, Assign.self])
 
         struct Assign: AsyncParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "把未核查的任务改派给另一个村（原村下次同步时撤回） / Pass an open lead to another village.")
+            static let configuration = CommandConfiguration(
+                abstract: "把未核查的任务改派给另一个村（原村下次同步时撤回） / Pass an open lead to another village.")
             @OptionGroup var options: ServerOptionsGroup
             @Argument(help: "任务编号 / Lead id.") var lead: String
             @Option(help: "12 位村代码 / Village code.") var village: String
@@ -17,8 +19,10 @@ extension SyncServerCommand {
                 try await options.run { db in
                     let passed = try await db.writing { try $0.assignLead(lead, village: village) }
                     let name = try await db.villageName(passed.village) ?? ""
-                    Terminal.out(options.language == .zh ? "核查任务 \(passed.name) 已改派给 \(name)（\(passed.village)），新任务编号 \(passed.id)"
-                                                          : "lead \(passed.name) passed to \(name) (\(passed.village)), new id \(passed.id)")
+                    Terminal.out(
+                        options.language == .zh
+                            ? "核查任务 \(passed.name) 已改派给 \(name)（\(passed.village)），新任务编号 \(passed.id)"
+                            : "lead \(passed.name) passed to \(name) (\(passed.village)), new id \(passed.id)")
                 }
             }
         }
@@ -37,8 +41,10 @@ extension SyncServerCommand {
                     let counties = Set(try await db.regions().filter { $0.level == .county }.map(\.code))
                     let mask = try key.mask
                     let result = try await db.writing { try $0.importLeads(csv, counties: counties, mask: mask) }
-                    Terminal.out(options.language == .zh ? "核查线索：新增下发 \(result.added)，已下发过 \(result.unchanged)"
-                                                          : "leads: \(result.added) added, \(result.unchanged) already sent")
+                    Terminal.out(
+                        options.language == .zh
+                            ? "核查线索：新增下发 \(result.added)，已下发过 \(result.unchanged)"
+                            : "leads: \(result.added) added, \(result.unchanged) already sent")
                 }
             }
         }

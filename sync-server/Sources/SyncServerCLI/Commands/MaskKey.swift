@@ -7,8 +7,9 @@ import RegistryCore
 /// (`upstream set … --mask --mask-key FILE`) and with which a server above finds a person by id number
 /// (`leads import`, `results import` with `--mask-key FILE`).
 struct MaskKeyCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "mask-key", abstract: "脱敏密钥 / The key persons are masked with upward.",
-                                                    subcommands: [Generate.self])
+    static let configuration = CommandConfiguration(
+        commandName: "mask-key", abstract: "脱敏密钥 / The key persons are masked with upward.",
+        subcommands: [Generate.self])
 
     struct Generate: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -22,10 +23,13 @@ struct MaskKeyCommand: ParsableCommand {
             do {
                 try PrivateFile.write(Data((RelayMask.generate() + "\n").utf8), to: output, overwrite: false)
             } catch {
-                FileHandle.standardError.write(Data((RegistryError.from(error).message(language).terminalSafe + "\n").utf8))
+                FileHandle.standardError.write(
+                    Data((RegistryError.from(error).message(language).terminalSafe + "\n").utf8))
                 throw ExitCode.failure
             }
-            Terminal.out(language == .zh ? "已生成脱敏密钥 \(output)（仅本人可读）" : "mask key written to \(output) (readable by its owner only)")
+            Terminal.out(
+                language == .zh
+                    ? "已生成脱敏密钥 \(output)（仅本人可读）" : "mask key written to \(output) (readable by its owner only)")
         }
     }
 }

@@ -12,7 +12,8 @@ extension SyncServerCommand {
 
         struct Target: ParsableArguments {
             @Argument(help: "身份证号或档案编号 / Id number or record id.") var person: String
-            @Option(help: "村代码（同一人在多个村登记时必填） / Village code, when the person is in several villages.") var village: String?
+            @Option(help: "村代码（同一人在多个村登记时必填） / Village code, when the person is in several villages.") var village:
+                String?
         }
 
         struct Correct: AsyncParsableCommand {
@@ -25,7 +26,9 @@ extension SyncServerCommand {
 
             func run() async throws {
                 try await options.run { db in
-                    let (id, village, correction) = (target.person, target.village, PersonCorrection(name: name, phone: phone, address: address))
+                    let (id, village, correction) = (
+                        target.person, target.village, PersonCorrection(name: name, phone: phone, address: address)
+                    )
                     let person = try await db.writing { try $0.correctPerson(id, village: village, correction) }
                     Terminal.out((options.language == .zh ? "已更正 " : "corrected ") + "\(person.village) \(person.id)")
                 }
@@ -33,7 +36,8 @@ extension SyncServerCommand {
         }
 
         struct Delete: AsyncParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "删除误登记的档案（可恢复） / Delete a file registered by mistake.")
+            static let configuration = CommandConfiguration(
+                abstract: "删除误登记的档案（可恢复） / Delete a file registered by mistake.")
             @OptionGroup var options: ServerOptionsGroup
             @OptionGroup var target: Target
             @Option(help: "删除原因（必填） / Why (required).") var reason: String
@@ -41,7 +45,9 @@ extension SyncServerCommand {
             func run() async throws {
                 try await options.run { db in
                     let (id, village, reason) = (target.person, target.village, reason)
-                    let person = try await db.writing { try $0.setPersonDeleted(id, village: village, true, reason: reason) }
+                    let person = try await db.writing {
+                        try $0.setPersonDeleted(id, village: village, true, reason: reason)
+                    }
                     Terminal.out((options.language == .zh ? "已删除 " : "deleted ") + "\(person.village) \(person.id)")
                 }
             }

@@ -25,7 +25,9 @@ extension SyncServerCommand {
             try await options.run { db in
                 let name = try await db.settings().name
                 let (villages, base) = (all ? nil : village, baseURL)
-                let page = try await db.reading { try Poster.html($0, countyName: name, villages: villages, baseURL: base) }
+                let page = try await db.reading {
+                    try Poster.html($0, countyName: name, villages: villages, baseURL: base)
+                }
                 try Data(page.utf8).write(to: URL(fileURLWithPath: output))
                 Terminal.out((options.language == .zh ? "已写出海报：" : "poster written: ") + output)
             }

@@ -4,8 +4,9 @@ import RegistryCore
 
 /// `sync-server regions import FILE.csv` and `regions list`: a city's counties, a province's cities and counties.
 struct RegionsCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "regions", abstract: "下级区划名册（市、省级） / The roster of regions below.",
-                                                    subcommands: [Import.self, List.self])
+    static let configuration = CommandConfiguration(
+        commandName: "regions", abstract: "下级区划名册（市、省级） / The roster of regions below.",
+        subcommands: [Import.self, List.self])
 
     struct Import: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -16,8 +17,10 @@ struct RegionsCommand: AsyncParsableCommand {
         func run() async throws {
             try await options.run { db in
                 let result = try await db.importRegions(try CSVFile(path: file))
-                Terminal.out(options.language == .zh ? "区划名册：新增 \(result.added)，更新 \(result.updated)"
-                                                      : "regions: \(result.added) added, \(result.updated) updated")
+                Terminal.out(
+                    options.language == .zh
+                        ? "区划名册：新增 \(result.added)，更新 \(result.updated)"
+                        : "regions: \(result.added) added, \(result.updated) updated")
             }
         }
     }
@@ -29,8 +32,9 @@ struct RegionsCommand: AsyncParsableCommand {
         func run() async throws {
             try await options.run { db in
                 for region in try await db.regions() {
-                    Terminal.out("\(region.code)  \(region.name)  \(options.language == .zh ? region.level.chinese : region.level.rawValue)  "
-                                 + (options.language == .zh ? "上级 " : "parent ") + region.parentCode)
+                    Terminal.out(
+                        "\(region.code)  \(region.name)  \(options.language == .zh ? region.level.chinese : region.level.rawValue)  "
+                            + (options.language == .zh ? "上级 " : "parent ") + region.parentCode)
                 }
             }
         }

@@ -6,7 +6,8 @@ import RegistryCore
 
 extension SyncServerCommand {
     struct Restored: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "从备份恢复后运行：开始新纪元，各村重新下载 / After restoring a backup: new epoch.")
+        static let configuration = CommandConfiguration(
+            abstract: "从备份恢复后运行：开始新纪元，各村重新下载 / After restoring a backup: new epoch.")
         @OptionGroup var options: ServerOptionsGroup
 
         func run() async throws {

@@ -4,7 +4,8 @@ import RegistryCore
 
 /// `sync-server results import FILE.csv`: the laboratories' results, matched to the villages' samples.
 struct ResultsCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "results", abstract: "核酸检测结果 / Lab results.", subcommands: [Import.self])
+    static let configuration = CommandConfiguration(
+        commandName: "results", abstract: "核酸检测结果 / Lab results.", subcommands: [Import.self])
 
     struct Import: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -16,7 +17,8 @@ struct ResultsCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await options.run { db in
-                Terminal.out(try await db.importLabResults(try CSVFile(path: file), mask: try key.mask).text(options.language))
+                Terminal.out(
+                    try await db.importLabResults(try CSVFile(path: file), mask: try key.mask).text(options.language))
             }
         }
     }

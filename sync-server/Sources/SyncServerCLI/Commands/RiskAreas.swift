@@ -6,8 +6,9 @@ import RegistryCore
 
 extension SyncServerCommand {
     struct RiskAreas: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "risk-areas", abstract: "发布风险区 / Publish risk areas.",
-                                                        subcommands: [Import.self])
+        static let configuration = CommandConfiguration(
+            commandName: "risk-areas", abstract: "发布风险区 / Publish risk areas.",
+            subcommands: [Import.self])
 
         struct Import: AsyncParsableCommand {
             static let configuration = CommandConfiguration(abstract: "导入并发布风险区名单 CSV.")

@@ -1,11 +1,12 @@
 import ArgumentParser
 import CountyServer
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
 import Logging
 import RegistryCore
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 extension SyncServerCommand {
     struct Serve: AsyncParsableCommand {
@@ -14,11 +15,14 @@ extension SyncServerCommand {
         @Option(help: "监听地址 / Host.") var host = "127.0.0.1"
         @Option(help: "端口（0 为任意空闲端口） / Port (0: any free port).") var port = 8080
         @Option(help: "允许的时钟超前（秒） / Allowed clock skew in seconds.") var maxSkew = 600
-        @Option(help: "新连接须在几秒内发出请求头 / Seconds a new connection has to send its request headers.") var headerTimeout = 30.0
+        @Option(help: "新连接须在几秒内发出请求头 / Seconds a new connection has to send its request headers.") var headerTimeout =
+            30.0
         @Option(help: "保持连接的空闲上限（秒） / Seconds a kept-alive connection may sit idle.") var idleTimeout = 60.0
         @Option(help: "每个地址最多同时连接数 / Connections one address may hold at once.") var maxConnectionsPerAddress = 256
-        @Option(help: ArgumentHelp("请求体上限（字节） / The largest request body, in bytes.", visibility: .hidden)) var maxBodyBytes = 2 << 20
-        @Option(help: "定时向上级转发，如 5m、30s、1h（须先 upstream set） / Relay up on this schedule, e.g. 5m.") var upstreamEvery: String?
+        @Option(help: ArgumentHelp("请求体上限（字节） / The largest request body, in bytes.", visibility: .hidden))
+        var maxBodyBytes = 2 << 20
+        @Option(help: "定时向上级转发，如 5m、30s、1h（须先 upstream set） / Relay up on this schedule, e.g. 5m.") var upstreamEvery:
+            String?
         @Option(help: "HTTPS 证书链（PEM） / Serve HTTPS with this certificate chain (PEM).") var tlsCert: String?
         @Option(help: "HTTPS 私钥（PEM） / The certificate's private key (PEM).") var tlsKey: String?
 
@@ -45,7 +49,8 @@ extension SyncServerCommand {
                 if let tlsCert, let tlsKey { serverOptions.tls = (tlsCert, tlsKey) }
                 let app = try buildApplication(store: db, options: serverOptions, logger: logger) { port in
                     // Scripts and tests read the bound port from this line.
-                    FileHandle.standardOutput.write(Data("listening on \(tlsCert == nil ? "" : "https://")\(host):\(port)\n".utf8))
+                    FileHandle.standardOutput.write(
+                        Data("listening on \(tlsCert == nil ? "" : "https://")\(host):\(port)\n".utf8))
                 }
                 let relay = upstreamEvery.flatMap(UpstreamSchedule.seconds).map { interval in
                     Task { await UpstreamSchedule.run(every: interval, store: db, logger: logger) }
@@ -65,11 +70,11 @@ extension SyncServerCommand {
 /// (130 MB). The server's memory stays bounded by what it uses at its peak.
 func keepFreedMemory() {
     #if canImport(Glibc)
-    // mallopt is declared in malloc.h, which Glibc's Swift module does not include: look it up by name.
-    typealias Mallopt = @convention(c) (Int32, Int32) -> Int32
-    guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "mallopt") else { return }  // RTLD_DEFAULT
-    let mallopt = unsafeBitCast(symbol, to: Mallopt.self)
-    _ = mallopt(-1, 128 << 20)  // M_TRIM_THRESHOLD
-    _ = mallopt(-3, 128 << 20)  // M_MMAP_THRESHOLD
+        // mallopt is declared in malloc.h, which Glibc's Swift module does not include: look it up by name.
+        typealias Mallopt = @convention(c) (Int32, Int32) -> Int32
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "mallopt") else { return }  // RTLD_DEFAULT
+        let mallopt = unsafeBitCast(symbol, to: Mallopt.self)
+        _ = mallopt(-1, 128 << 20)  // M_TRIM_THRESHOLD
+        _ = mallopt(-3, 128 << 20)  // M_MMAP_THRESHOLD
     #endif
 }

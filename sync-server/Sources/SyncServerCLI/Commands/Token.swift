@@ -6,7 +6,8 @@ import RegistryCore
 
 extension SyncServerCommand {
     struct Token: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "村令牌 / Village tokens.", subcommands: [Issue.self, Revoke.self, List.self])
+        static let configuration = CommandConfiguration(
+            abstract: "村令牌 / Village tokens.", subcommands: [Issue.self, Revoke.self, List.self])
 
         struct Issue: AsyncParsableCommand {
             static let configuration = CommandConfiguration(abstract: "签发令牌（只显示这一次） / Issue a token (shown once).")
@@ -16,12 +17,15 @@ extension SyncServerCommand {
             @Option(help: "6 位下级区划代码（市、省级服务器，须在名册中） / A region of this server's roster.") var region: String?
 
             func validate() throws {
-                if [village != nil, county, region != nil].filter({ $0 }).count != 1 { throw ValidationError("give --village CODE, --region CODE or --county") }
+                if [village != nil, county, region != nil].filter({ $0 }).count != 1 {
+                    throw ValidationError("give --village CODE, --region CODE or --county")
+                }
             }
 
             func run() async throws {
                 try await options.run { db in
-                    Terminal.out(try await db.issueToken(village: county ? try await db.settings().county : village ?? region!))
+                    Terminal.out(
+                        try await db.issueToken(village: county ? try await db.settings().county : village ?? region!))
                 }
             }
         }
@@ -48,9 +52,11 @@ extension SyncServerCommand {
                 try await options.run { db in
                     for token in try await db.tokens() {
                         let zh = options.language == .zh
-                        Terminal.out("\(token.village)  \(token.name ?? (token.village.count == 6 ? (zh ? "本级令牌" : "own token") : (zh ? "（不在村名册）" : "(not on the roster)")))  "
-                                     + (zh ? "签发 \(token.createdAt)  " : "issued \(token.createdAt)  ")
-                                     + (token.revokedAt.map { zh ? "已吊销 \($0)" : "revoked \($0)" } ?? (zh ? "有效" : "active")))
+                        Terminal.out(
+                            "\(token.village)  \(token.name ?? (token.village.count == 6 ? (zh ? "本级令牌" : "own token") : (zh ? "（不在村名册）" : "(not on the roster)")))  "
+                                + (zh ? "签发 \(token.createdAt)  " : "issued \(token.createdAt)  ")
+                                + (token.revokedAt.map { zh ? "已吊销 \($0)" : "revoked \($0)" } ?? (zh ? "有效" : "active"))
+                        )
                     }
                 }
             }

@@ -6,7 +6,8 @@ import RegistryCore
 
 extension SyncServerCommand {
     struct Villages: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "村名册 / The roster of villages.", subcommands: [Import.self])
+        static let configuration = CommandConfiguration(
+            abstract: "村名册 / The roster of villages.", subcommands: [Import.self])
 
         struct Import: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
@@ -20,8 +21,10 @@ extension SyncServerCommand {
                     let contacts = try VillageContacts.parse(csv)  // checked first: a bad one refuses the whole file
                     let result = try await db.writing { try $0.importVillages(csv) }
                     try await db.setVillageContacts(contacts)
-                    Terminal.out(options.language == .zh ? "村名册：新增 \(result.added)，更新 \(result.updated)"
-                                                          : "villages: \(result.added) added, \(result.updated) updated")
+                    Terminal.out(
+                        options.language == .zh
+                            ? "村名册：新增 \(result.added)，更新 \(result.updated)"
+                            : "villages: \(result.added) added, \(result.updated) updated")
                 }
             }
         }

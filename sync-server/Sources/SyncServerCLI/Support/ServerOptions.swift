@@ -5,7 +5,10 @@ import RegistryCore
 
 /// `--db`, shared by every command.
 struct ServerOptionsGroup: ParsableArguments {
-    @Option(help: "县数据库：SQLite 文件或 postgres://用户:密码@主机:端口/库 / County database: a SQLite file or a postgres:// URL (default: $SYNC_SERVER_DB or ./county.sqlite).") var db: String?
+    @Option(
+        help:
+            "县数据库：SQLite 文件或 postgres://用户:密码@主机:端口/库 / County database: a SQLite file or a postgres:// URL (default: $SYNC_SERVER_DB or ./county.sqlite)."
+    ) var db: String?
     @Option(help: "输出语言 zh|en.") var lang: String = "zh"
 
     var language: Language { Language(rawValue: lang) ?? .zh }

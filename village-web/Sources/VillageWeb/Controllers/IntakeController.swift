@@ -27,18 +27,21 @@ struct IntakeController: Sendable {
         FieldView(name: "name", label: "姓名", required: true),
         FieldView(name: "id_number", label: "身份证号", required: true, hint: "18 位；15 位旧号自动升级", inputmode: "text"),
         FieldView(name: "phone", label: "手机号", type: "tel", inputmode: "tel"),
-        FieldView(name: "from", label: "从哪里返回（地名或区划代码）", required: true, hint: "输入地名可选择，如 武汉市江岸区；街道填 9 位代码", list: "places"),
+        FieldView(
+            name: "from", label: "从哪里返回（地名或区划代码）", required: true, hint: "输入地名可选择，如 武汉市江岸区；街道填 9 位代码", list: "places"),
         FieldView(name: "from_name", label: "来源地详细名称", hint: "可空；如 某某街道某社区"),
         FieldView(name: "stayed_from", label: "到达来源地日期", type: "date"),
         FieldView(name: "departed", label: "离开来源地日期", type: "date", required: true, hint: "密接填末次接触日"),
         FieldView(name: "arrived", label: "到达本村日期", type: "date", required: true),
-        FieldView(name: "category", label: "人员类别", hint: "一般按旅居史自动判定；只能指定更严的类别",
-                  options: [.init(value: "", label: "按旅居史判定", selected: false)]
-                      + Category.overrides.map { .init(value: $0.rawValue, label: $0.label(.zh), selected: false) }),
+        FieldView(
+            name: "category", label: "人员类别", hint: "一般按旅居史自动判定；只能指定更严的类别",
+            options: [.init(value: "", label: "按旅居史判定", selected: false)]
+                + Category.overrides.map { .init(value: $0.rawValue, label: $0.label(.zh), selected: false) }),
         FieldView(name: "transport", label: "交通方式", hint: "如 自驾、火车 G123"),
-        FieldView(name: "health_code", label: "健康码",
-                  options: [.init(value: "", label: "未填", selected: false)]
-                      + HealthCode.allCases.map { .init(value: $0.rawValue, label: $0.chinese, selected: false) }),
+        FieldView(
+            name: "health_code", label: "健康码",
+            options: [.init(value: "", label: "未填", selected: false)]
+                + HealthCode.allCases.map { .init(value: $0.rawValue, label: $0.chinese, selected: false) }),
         FieldView(name: "vaccine_doses", label: "疫苗剂次", inputmode: "numeric"),
         FieldView(name: "address", label: "在村住址"),
         FieldView(name: "with", label: "同行人身份证号", hint: "多人用分号隔开"),
@@ -48,7 +51,9 @@ struct IntakeController: Sendable {
     /// County-level places and above by their full names, for the place field's suggestions (a datalist: no script).
     static let places: [String] = {
         let g = Gazetteer.shared
-        return g.codes.compactMap { g.place(code: $0) }.filter { $0.successor == nil && $0.level <= .county }.map { g.path($0) }
+        return g.codes.compactMap { g.place(code: $0) }.filter { $0.successor == nil && $0.level <= .county }.map {
+            g.path($0)
+        }
     }()
 
     func add(to router: Router<WebContext>) {
@@ -62,11 +67,14 @@ struct IntakeController: Sendable {
                     posted = PostedForm(lead: lead, today: app.registry.clock.today)
                     leadLine = Self.leadLine(lead)
                 case .failure(let error):
-                    return page(PostedForm(fields: [:]), error: error, lead: nil, leadLine: nil, plan: nil, request: request, context: context,
-                                status: .notFound)
+                    return page(
+                        PostedForm(fields: [:]), error: error, lead: nil, leadLine: nil, plan: nil, request: request,
+                        context: context,
+                        status: .notFound)
                 }
             }
-            return page(posted, error: nil, lead: leadID, leadLine: leadLine, plan: nil, request: request, context: context)
+            return page(
+                posted, error: nil, lead: leadID, leadLine: leadLine, plan: nil, request: request, context: context)
         }
         router.post("/intake") { request, context in
             let form = try await PostedForm.read(request, context)
@@ -78,26 +86,39 @@ struct IntakeController: Sendable {
             if form["action"] == "preview" {
                 switch app.attempt({ try app.registry.preview(intake) }) {
                 case .success(let outcome):
-                    return page(form, error: nil, lead: lead, leadLine: leadLine, plan: Self.plan(outcome), request: request, context: context)
+                    return page(
+                        form, error: nil, lead: lead, leadLine: leadLine, plan: Self.plan(outcome), request: request,
+                        context: context)
                 case .failure(let error):
-                    return page(form, error: error, lead: lead, leadLine: leadLine, plan: nil, request: request, context: context, status: .unprocessableContent)
+                    return page(
+                        form, error: error, lead: lead, leadLine: leadLine, plan: nil, request: request,
+                        context: context, status: .unprocessableContent)
                 }
             }
-            switch app.attempt({ try lead.map { try app.registry.intake(intake, lead: $0) } ?? app.registry.intake(intake) }) {
+            switch app.attempt({
+                try lead.map { try app.registry.intake(intake, lead: $0) } ?? app.registry.intake(intake)
+            }) {
             case .success(let outcome):
                 return Pages.redirect("/people/\(outcome.person.idNumber)", done: .registered)
             case .failure(let error):
-                return page(form, error: error, lead: lead, leadLine: leadLine, plan: nil, request: request, context: context, status: .unprocessableContent)
+                return page(
+                    form, error: error, lead: lead, leadLine: leadLine, plan: nil, request: request, context: context,
+                    status: .unprocessableContent)
             }
         }
     }
 
-    func page(_ form: PostedForm, error: RegistryError?, lead: String?, leadLine: String?, plan: Plan?, request: Request, context: WebContext,
-              status: HTTPResponse.Status = .ok) -> Response {
+    func page(
+        _ form: PostedForm, error: RegistryError?, lead: String?, leadLine: String?, plan: Plan?, request: Request,
+        context: WebContext,
+        status: HTTPResponse.Status = .ok
+    ) -> Response {
         let (fields, orphan) = Self.fields.filled(form, error: error)
-        return app.pages.render("intake", title: "登记", active: "/intake",
-                                content: View(fields: fields, formError: orphan, lead: lead, leadLine: leadLine, plan: plan, places: Self.places),
-                                app: app, context: context, request: request, status: status)
+        return app.pages.render(
+            "intake", title: "登记", active: "/intake",
+            content: View(
+                fields: fields, formError: orphan, lead: lead, leadLine: leadLine, plan: plan, places: Self.places),
+            app: app, context: context, request: request, status: status)
     }
 
     /// The intake form of the posted fields.
@@ -106,7 +127,9 @@ struct IntakeController: Sendable {
         intake.name = form["name"]
         intake.idNumber = form["id_number"]
         intake.phone = form["phone"]
-        intake.stays = [.init(code: form["from"], name: form["from_name"], from: form["stayed_from"], to: form["departed"])]
+        intake.stays = [
+            .init(code: form["from"], name: form["from_name"], from: form["stayed_from"], to: form["departed"])
+        ]
         intake.arrived = form["arrived"]
         intake.category = form["category"]
         intake.transport = form["transport"]
@@ -125,11 +148,13 @@ struct IntakeController: Sendable {
     }
 
     static func plan(_ outcome: IntakeOutcome) -> Plan {
-        Plan(category: outcome.arrival.category.label(.zh), dayZero: "\(outcome.arrival.dayZero)", policy: outcome.arrival.policy,
-             measure: outcome.measure.summary(.zh),
-             tests: outcome.tests.compactMap { $0.dueOn.map { "\($0)" } }.joined(separator: "、"),
-             status: outcome.isNewPerson ? "新建档案" : outcome.isNewArrival ? "已有档案，新增一次返乡" : "该次返乡已登记，保存不会重复写入",
-             warnings: outcome.warnings.map(\.zh))
+        Plan(
+            category: outcome.arrival.category.label(.zh), dayZero: "\(outcome.arrival.dayZero)",
+            policy: outcome.arrival.policy,
+            measure: outcome.measure.summary(.zh),
+            tests: outcome.tests.compactMap { $0.dueOn.map { "\($0)" } }.joined(separator: "、"),
+            status: outcome.isNewPerson ? "新建档案" : outcome.isNewArrival ? "已有档案，新增一次返乡" : "该次返乡已登记，保存不会重复写入",
+            warnings: outcome.warnings.map(\.zh))
     }
 }
 
@@ -137,8 +162,11 @@ extension PostedForm {
     /// The form a lead fills in (the fields the returnee declared).
     init(lead: Lead, today: Day) {
         let form = IntakeForm(lead: lead)
-        fields = ["name": form.name, "id_number": form.idNumber, "phone": form.phone, "from": form.stays[0].code,
-                  "from_name": form.stays[0].name, "departed": form.stays[0].to, "arrived": form.arrived.isEmpty ? "\(today)" : form.arrived,
-                  "address": form.address, "transport": form.transport]
+        fields = [
+            "name": form.name, "id_number": form.idNumber, "phone": form.phone, "from": form.stays[0].code,
+            "from_name": form.stays[0].name, "departed": form.stays[0].to,
+            "arrived": form.arrived.isEmpty ? "\(today)" : form.arrived,
+            "address": form.address, "transport": form.transport,
+        ]
     }
 }

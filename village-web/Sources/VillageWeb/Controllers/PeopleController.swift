@@ -39,25 +39,35 @@ struct PeopleController: Sendable {
             func link(_ p: Int) -> String {
                 var parts = URLComponents()
                 parts.path = "/people"
-                parts.queryItems = [URLQueryItem(name: "q", value: q), URLQueryItem(name: "filter", value: filter),
-                                    URLQueryItem(name: "kind", value: kind), URLQueryItem(name: "page", value: "\(p)")]
+                parts.queryItems = [
+                    URLQueryItem(name: "q", value: q), URLQueryItem(name: "filter", value: filter),
+                    URLQueryItem(name: "kind", value: kind), URLQueryItem(name: "page", value: "\(p)"),
+                ]
                 return parts.string ?? "/people"
             }
             let view = View(
                 q: q, filter: filter, kind: kind,
                 rows: shown.map { s in
-                    Row(name: s.person.name, idNumber: s.person.idNumber, phone: s.person.phone ?? "", address: s.person.address ?? "",
+                    Row(
+                        name: s.person.name, idNumber: s.person.idNumber, phone: s.person.phone ?? "",
+                        address: s.person.address ?? "",
                         arrivedOn: "\(s.arrival.arrivedOn)", fromName: s.arrival.stays.last?.name ?? "",
                         category: s.arrival.category.label(.zh), measure: s.phaseToday?.kind.label(.zh) ?? "—",
                         status: s.measure.status.label(.zh))
                 },
                 total: total, pageLine: "共 \(total) 人，第 \(min(page, pages))/\(pages) 页",
                 previous: page > 1 ? link(page - 1) : nil, next: page < pages ? link(page + 1) : nil,
-                filters: [.init(value: "all", label: "全部", selected: filter != "active"), .init(value: "active", label: "管控中", selected: filter == "active")],
+                filters: [
+                    .init(value: "all", label: "全部", selected: filter != "active"),
+                    .init(value: "active", label: "管控中", selected: filter == "active"),
+                ],
                 kinds: [.init(value: "", label: "任何措施", selected: kind.isEmpty)]
-                    + MeasureKind.allCases.map { .init(value: $0.rawValue, label: $0.label(.zh), selected: $0.rawValue == kind) },
+                    + MeasureKind.allCases.map {
+                        .init(value: $0.rawValue, label: $0.label(.zh), selected: $0.rawValue == kind)
+                    },
                 empty: total == 0)
-            return app.pages.render("people", title: "台账", active: "/people", content: view, app: app, context: context, request: request)
+            return app.pages.render(
+                "people", title: "台账", active: "/people", content: view, app: app, context: context, request: request)
         }
     }
 }

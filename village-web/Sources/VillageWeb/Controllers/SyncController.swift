@@ -28,17 +28,26 @@ struct SyncController: Sendable {
         router.get("/sync") { request, context in try page(nil, request: request, context: context) }
         router.post("/sync") { request, context in
             let form = try await PostedForm.read(request, context)
-            switch app.attempt({ try app.syncRunner.start(server: form.optional("server"), token: form.optional("token")) }) {
+            switch app.attempt({
+                try app.syncRunner.start(server: form.optional("server"), token: form.optional("token"))
+            }) {
             case .success: return Pages.redirect("/sync")
-            case .failure(let error): return try page((form, error), request: request, context: context, status: .unprocessableContent)
+            case .failure(let error):
+                return try page((form, error), request: request, context: context, status: .unprocessableContent)
             }
         }
     }
 
-    func page(_ failed: (form: PostedForm, error: RegistryError)?, request: Request, context: WebContext, status: HTTPResponse.Status = .ok) throws -> Response {
+    func page(
+        _ failed: (form: PostedForm, error: RegistryError)?, request: Request, context: WebContext,
+        status: HTTPResponse.Status = .ok
+    ) throws -> Response {
         let s = try SyncStatus.of(app.registry)
         var running = false
-        var progress: String?, outcome: String?, failure: String?, alert: String?
+        var progress: String?
+        var outcome: String?
+        var failure: String?
+        var alert: String?
         switch app.syncRunner.current {
         case .idle: break
         case .running(let line): (running, progress) = (true, line)
@@ -46,14 +55,22 @@ struct SyncController: Sendable {
             (outcome, alert) = ("\(at) " + r.summary(.zh), r.alert(.zh))
         case .failed(let message, let at): failure = "\(at) 同步未完成：\(message)（已登记的数据不会丢失，可稍后再试）"
         }
-        let (fields, orphan) = [FieldView(name: "server", label: "县服务器地址", hint: "首次填写，之后记住；如 http://县服务器:8080"),
-                                FieldView(name: "token", label: "本村令牌", type: "password", hint: "首次填写，之后记住")]
-            .filled(failed?.form ?? PostedForm(fields: ["server": s.server ?? ""]), error: failed?.error)
-        let view = View(running: running, progress: progress, outcome: outcome, alert: alert, failed: failure,
-                        server: s.server ?? "未设置", lastSuccess: s.last_success ?? "从未", pending: s.pending, hasServer: s.server != nil,
-                        rejected: s.rejected.map { Rejected(seq: "\($0.seq)", table: $0.table, pk: $0.pk, reason: $0.reason, at: $0.rejected_at) },
-                        hasRejected: !s.rejected.isEmpty, fields: fields, formError: orphan)
-        var response = app.pages.render("sync", title: "同步", active: "/sync", content: view, app: app, context: context, request: request, status: status)
+        let (fields, orphan) = [
+            FieldView(name: "server", label: "县服务器地址", hint: "首次填写，之后记住；如 http://县服务器:8080"),
+            FieldView(name: "token", label: "本村令牌", type: "password", hint: "首次填写，之后记住"),
+        ]
+        .filled(failed?.form ?? PostedForm(fields: ["server": s.server ?? ""]), error: failed?.error)
+        let view = View(
+            running: running, progress: progress, outcome: outcome, alert: alert, failed: failure,
+            server: s.server ?? "未设置", lastSuccess: s.last_success ?? "从未", pending: s.pending,
+            hasServer: s.server != nil,
+            rejected: s.rejected.map {
+                Rejected(seq: "\($0.seq)", table: $0.table, pk: $0.pk, reason: $0.reason, at: $0.rejected_at)
+            },
+            hasRejected: !s.rejected.isEmpty, fields: fields, formError: orphan)
+        var response = app.pages.render(
+            "sync", title: "同步", active: "/sync", content: view, app: app, context: context, request: request,
+            status: status)
         if running { response.headers[.init("Refresh")!] = "1" }
         return response
     }

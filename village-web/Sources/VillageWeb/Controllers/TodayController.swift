@@ -37,7 +37,9 @@ struct TodayController: Sendable {
         let declarationCount: Int, hasDeclarations: Bool, leadCount: Int, hasLeads: Bool
 
         init(groups: [Group], declarations: [Lead], leads: [Lead], reportSent: Bool, reportLine: String) {
-            (self.groups, self.declarations, self.leads, self.reportSent, self.reportLine) = (groups, declarations, leads, reportSent, reportLine)
+            (self.groups, self.declarations, self.leads, self.reportSent, self.reportLine) = (
+                groups, declarations, leads, reportSent, reportLine
+            )
             (declarationCount, hasDeclarations) = (declarations.count, !declarations.isEmpty)
             (leadCount, hasLeads) = (leads.count, !leads.isEmpty)
         }
@@ -49,15 +51,23 @@ struct TodayController: Sendable {
             let today = app.registry.clock.today
             let list = try app.registry.workList(on: today, limit: 100)
             let report = try app.registry.report(on: today)
-            return app.pages.render("today", title: "今日工作", active: "/today", content: view(list, report: report), app: app,
-                                    context: context, request: request)
+            return app.pages.render(
+                "today", title: "今日工作", active: "/today", content: view(list, report: report), app: app,
+                context: context, request: request)
         }
     }
 
     func view(_ list: WorkList, report: ReportView) -> View {
-        func group(_ key: String, _ title: String, _ items: [WorkList.Item], _ detail: (WorkList.Item) -> String) -> Group {
-            Group(key: key, title: title, count: list.counts[key] ?? items.count,
-                  items: items.map { Item(name: $0.name, idNumber: $0.id_number, phone: $0.phone ?? "", address: $0.address ?? "", detail: detail($0)) })
+        func group(_ key: String, _ title: String, _ items: [WorkList.Item], _ detail: (WorkList.Item) -> String)
+            -> Group
+        {
+            Group(
+                key: key, title: title, count: list.counts[key] ?? items.count,
+                items: items.map {
+                    Item(
+                        name: $0.name, idNumber: $0.id_number, phone: $0.phone ?? "", address: $0.address ?? "",
+                        detail: detail($0))
+                })
         }
         let groups = [
             group("new_contacts", "新增密接", list.new_contacts) { "\($0.reason ?? "")，\($0.on ?? "") 判定，今日采样" },
@@ -71,15 +81,20 @@ struct TodayController: Sendable {
             group("ended_not_released", "期满待解除", list.ended_not_released) { "已于 \($0.on ?? "") 期满，请解除或延长" },
         ]
         func lead(_ l: WorkList.LeadItem) -> Lead {
-            Lead(id: l.lead_id, name: l.name, idNumber: l.id_number ?? "", phone: l.phone ?? "", fromName: l.from_name ?? "",
-                 arrivedOn: l.arrived_on ?? "", deadline: l.deadline, reason: l.reason ?? "", address: l.address ?? "",
-                 overdue: l.overdue, registered: l.registered_person_id.map { _ in l.id_number ?? "" })
+            Lead(
+                id: l.lead_id, name: l.name, idNumber: l.id_number ?? "", phone: l.phone ?? "",
+                fromName: l.from_name ?? "",
+                arrivedOn: l.arrived_on ?? "", deadline: l.deadline, reason: l.reason ?? "", address: l.address ?? "",
+                overdue: l.overdue, registered: l.registered_person_id.map { _ in l.id_number ?? "" })
         }
         let declared = list.leads.filter { $0.source == LeadSource.selfReport.rawValue }
         let sent = report.submitted != nil
-        return View(groups: groups, declarations: declared.map(lead),
-                    leads: list.leads.filter { $0.source != LeadSource.selfReport.rawValue }.map(lead), reportSent: sent,
-                    reportLine: report.submitted.map { "今日日报已报送（第 \($0.revision) 版，\($0.submittedAt)）" + (report.isStale ? "，但登记库已有变化，请重新报送" : "") }
-                        ?? "今日日报尚未报送（没有情况也要零报告）")
+        return View(
+            groups: groups, declarations: declared.map(lead),
+            leads: list.leads.filter { $0.source != LeadSource.selfReport.rawValue }.map(lead), reportSent: sent,
+            reportLine: report.submitted.map {
+                "今日日报已报送（第 \($0.revision) 版，\($0.submittedAt)）" + (report.isStale ? "，但登记库已有变化，请重新报送" : "")
+            }
+                ?? "今日日报尚未报送（没有情况也要零报告）")
     }
 }
