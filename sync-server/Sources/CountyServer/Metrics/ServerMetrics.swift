@@ -16,6 +16,8 @@ public enum ServerMetrics {
     /// (`http.server.request.duration` → `http_server_request_duration`).
     public static func bootstrap() {
         var factory = PrometheusMetricsFactory(registry: registry)
+        // The library's buckets end at 10 s; a push that waited 30 s or a minute at 17:00 is what an operator must see.
+        factory.defaultDurationHistogramBuckets += [.seconds(30), .seconds(60)]
         factory.nameAndLabelSanitizer = { name, labels in (sanitized(name), labels.map { (sanitized($0.0), $0.1) }) }
         MetricsSystem.bootstrap(factory)
     }
