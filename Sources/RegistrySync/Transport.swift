@@ -100,6 +100,15 @@ public struct HTTPTransport: SyncTransport {
         .ending(.unreachable)
     }
 
+    /// The CA file an operator named (`--ca-cert`), checked readable and made absolute, for remembering: the village's
+    /// sync and a server's upstream link take it alike.
+    public static func caFile(_ path: String) throws -> String {
+        guard FileManager.default.isReadableFile(atPath: path) else {
+            throw RegistryError(nil, zh: "--ca-cert：无法读取 \(path)", en: "--ca-cert: cannot read \(path)").ending(.usage)
+        }
+        return URL(fileURLWithPath: path).standardizedFileURL.path
+    }
+
     /// Refuses to send a token in clear to anything but this machine, unless `insecureHTTP`.
     public static func checkScheme(_ base: URL, insecureHTTP: Bool) throws {
         switch base.scheme?.lowercased() {

@@ -28,11 +28,7 @@ extension RegistryCommand {
                 let lang = global.lang
                 do {
                     let registry = try global.open()
-                    if let caCert, !FileManager.default.isReadableFile(atPath: caCert) {
-                        throw RegistryError(nil, zh: "--ca-cert：无法读取 \(caCert)", en: "--ca-cert: cannot read \(caCert)")
-                            .ending(.usage)
-                    }
-                    let caFile = caCert.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
+                    let caFile = try caCert.map(HTTPTransport.caFile)
                     var state = try await registry.writer.write { db in
                         try SyncState.remember(
                             db, server: server, token: token ?? ProcessInfo.processInfo.environment["REGISTRY_TOKEN"],

@@ -110,20 +110,21 @@ extension CountyDatabase {
                     ($0[0] as String, $0[1] as String)
                 },
                 uniquingKeysWith: { a, _ in a })
+            /// A row's cell in column `i` (absent columns and short rows read as empty), trimmed.
+            func trimmedCell(_ fields: [String], _ i: Int?) -> String {
+                i.map { $0 < fields.count ? fields[$0].trimmingCharacters(in: .whitespaces) : "" } ?? ""
+            }
+            // The persons named by id number alone, looked up once for the whole file.
             let named = Set(
                 csv.rows.compactMap { row -> String? in
-                    func cell(_ i: Int?) -> String {
-                        i.map { $0 < row.fields.count ? row.fields[$0].trimmingCharacters(in: .whitespaces) : "" } ?? ""
-                    }
-                    return cell(villageCol).isEmpty ? (try? ResidentID(cell(idCol)))?.number : nil
+                    trimmedCell(row.fields, villageCol).isEmpty
+                        ? (try? ResidentID(trimmedCell(row.fields, idCol)))?.number : nil
                 })
             let registered = named.isEmpty ? [:] : try CountyDatabase.persons(db, numbers: Array(named), mask: mask)
             var added = 0
             var unchanged = 0
             for row in csv.rows {
-                func cell(_ i: Int?) -> String {
-                    i.map { $0 < row.fields.count ? row.fields[$0].trimmingCharacters(in: .whitespaces) : "" } ?? ""
-                }
+                func cell(_ i: Int?) -> String { trimmedCell(row.fields, i) }
                 do {
                     let idNumber = cell(idCol).isEmpty ? nil : try ResidentID(cell(idCol)).number
                     let phone = cell(phoneCol).isEmpty ? nil : try Validate.phone(cell(phoneCol))

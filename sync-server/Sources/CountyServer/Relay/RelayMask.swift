@@ -46,6 +46,9 @@ public struct RelayMask: Sendable {
         try self.init(hex: text)
     }
 
+    /// The key's text form (what `upstream set` keeps with the link).
+    public var hex: String { key.map { String(format: "%02x", $0) }.joined() }
+
     /// A new random key's text form.
     public static func generate() -> String {
         SymmetricKey(size: .bits256).withUnsafeBytes { $0.map { String(format: "%02x", $0) }.joined() }

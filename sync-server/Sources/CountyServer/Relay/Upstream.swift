@@ -80,12 +80,9 @@ public struct Upstream: Sendable, Equatable {
         guard !token.isEmpty else { throw RegistryError(nil, zh: "--token 不能为空", en: "--token must not be empty") }
         if let maskKey { _ = try RelayMask(hex: maskKey) }
         try HTTPTransport.checkScheme(parsed, insecureHTTP: insecureHTTP)
-        if let caFile, !FileManager.default.isReadableFile(atPath: caFile) {
-            throw RegistryError(nil, zh: "--ca-cert：无法读取 \(caFile)", en: "--ca-cert: cannot read \(caFile)")
-        }
         var upstream = Upstream(
             url: url, token: token, maskKey: maskKey?.trimmingCharacters(in: .whitespacesAndNewlines))
-        upstream.caFile = caFile.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
+        upstream.caFile = try caFile.map(HTTPTransport.caFile)
         upstream.insecureHTTP = insecureHTTP
         return upstream
     }

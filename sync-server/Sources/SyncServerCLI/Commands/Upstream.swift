@@ -39,10 +39,7 @@ struct UpstreamCommand: AsyncParsableCommand {
                 guard mask == (maskKey != nil) else {
                     throw RegistryError(nil, zh: "--mask 与 --mask-key 须一起给出", en: "--mask and --mask-key go together")
                 }
-                let key = try maskKey.map { file in
-                    try RelayMask(file: file)
-                    return try String(contentsOfFile: file, encoding: .utf8)
-                }
+                let key = try maskKey.map { try RelayMask(file: $0).hex }
                 let upstream = try Upstream.checked(
                     url: server, token: token, maskKey: key, caFile: caCert, insecureHTTP: insecureHTTP)
                 let settings = try await db.settings()
