@@ -30,17 +30,14 @@ actor PushGroups {
     /// its client's timeout and then sent again. 50,000 changes are ten seconds of the writer in a slow hour and
     /// about 50 MB of memory.
     let limit: Int
-    /// A pause before each group commit (`SYNC_SERVER_WRITER_DELAY_MS`): a deliberately slowed writer, for the test and
-    /// the benchmark of back-pressure only.
+    /// A pause before each group commit (`SYNC_SERVER_WRITER_DELAY_MS`): a deliberately slowed writer, for the
+    /// back-pressure test only.
     let delay: UInt64
 
     init(environment: [String: String] = ProcessInfo.processInfo.environment) {
         limit = environment["SYNC_SERVER_QUEUE_LIMIT"].flatMap(Int.init).map { max($0, 1) } ?? 50_000
         delay = environment["SYNC_SERVER_WRITER_DELAY_MS"].flatMap(UInt64.init) ?? 0
     }
-
-    /// The changes waiting for the writer now (the metrics' queue length).
-    var length: Int { queued }
 
     /// Queues `push` and returns its acknowledgement once the group holding it has committed; refuses it as busy when
     /// the queue is full (a push alone larger than the limit still waits when the queue is empty).
