@@ -42,8 +42,8 @@ done
 # The county side: apply rate in process, pull cost against log size, and a load of villages pushing over HTTP to
 # a real server process (VILLAGES defaults to 500, the DESIGN.md load; set it lower for a quick run).
 VILLAGES=${VILLAGES:-500}
-(cd sync-server && swift build -c release --product sync-server >/dev/null && swift build -c release --product sync-bench >/dev/null)
-SBIN="$(cd sync-server && swift build -c release --show-bin-path)"
+swift build -c release --product sync-server >/dev/null && swift build -c release --product sync-bench >/dev/null
+SBIN="$BIN"
 "$SBIN/sync-bench" apply 500
 "$SBIN/sync-bench" apply 50 concurrent
 "$SBIN/sync-bench" apply 500 concurrent

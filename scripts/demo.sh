@@ -5,12 +5,14 @@
 # Usage: scripts/demo.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
+scripts/setup.sh
 swift build --product registry
-(cd sync-server && swift build --product sync-server)
-(cd village-web && swift build --product registry-web)
-REGISTRY="$(swift build --show-bin-path)/registry"
-SERVER="$(cd sync-server && swift build --show-bin-path)/sync-server"
-export REGISTRY_WEB="$(cd village-web && swift build --show-bin-path)/registry-web"  # what `registry serve` runs
+swift build --product sync-server
+swift build --product registry-web
+BIN="$(swift build --show-bin-path)"
+REGISTRY="$BIN/registry"
+SERVER="$BIN/sync-server"
+export REGISTRY_WEB="$BIN/registry-web"  # what `registry serve` runs (it finds it beside registry anyway)
 rm -rf demo && mkdir -p demo
 # The demo replays one day of the 2022 autumn wave, so "now" is fixed and moves as the day does: the county
 # publishes at 08:00, each village syncs at 08:30 (risk areas and leads come down), the clerks work at 16:30 and

@@ -15,12 +15,25 @@ SCRATCH="$PWD/.build-package"
 FLAGS=(-c "$CONFIG" --static-swift-stdlib -Xlinker -l_CFXMLInterface -Xlinker -lxml2)
 
 echo "== building ($CONFIG, Swift's standard library linked in) =="
-swift build "${FLAGS[@]}" --scratch-path "$SCRATCH/village" --product registry
-(cd village-web && swift build "${FLAGS[@]}" --scratch-path "$SCRATCH/web" --product registry-web)
-(cd sync-server && swift build "${FLAGS[@]}" --scratch-path "$SCRATCH/server" --product sync-server)
-REGISTRY="$(swift build "${FLAGS[@]}" --scratch-path "$SCRATCH/village" --show-bin-path)/registry"
-WEB="$(cd village-web && swift build "${FLAGS[@]}" --scratch-path "$SCRATCH/web" --show-bin-path)/registry-web"
-SERVER="$(cd sync-server && swift build "${FLAGS[@]}" --scratch-path "$SCRATCH/server" --show-bin-path)/sync-server"
+# The village's CLI first, alone: it must compile nothing of the server's packages (a village laptop builds it).
+# Checked when the build folder is new (always in CI); in a folder an earlier run filled, the modules are there anyway.
+fresh=true
+[ -d "$SCRATCH" ] && fresh=false
+swift build "${FLAGS[@]}" --scratch-path "$SCRATCH" --product registry
+BIN="$(swift build "${FLAGS[@]}" --scratch-path "$SCRATCH" --show-bin-path)"
+if $fresh; then
+    server_modules=$(ls -d "$BIN"/*.build | grep -E '/(Hummingbird|NIO|Postgres|AsyncHTTPClient|Crypto)[A-Za-z]*\.build$' || true)
+    if [ -n "$server_modules" ]; then
+        echo "building registry compiled $(echo $server_modules | xargs -n1 basename | tr '\n' ' '): the village side must not need the server's packages" >&2
+        exit 1
+    fi
+    echo "registry built alone: $(ls -d "$BIN"/*.build | wc -l) modules, none of Hummingbird, NIO, PostgresNIO or swift-crypto"
+fi
+swift build "${FLAGS[@]}" --scratch-path "$SCRATCH" --product registry-web
+swift build "${FLAGS[@]}" --scratch-path "$SCRATCH" --product sync-server
+REGISTRY="$BIN/registry"
+WEB="$BIN/registry-web"
+SERVER="$BIN/sync-server"
 
 VERSION=$("$REGISTRY" --version)
 DESCRIBE=$(git describe --tags --always --dirty 2>/dev/null || echo "no git")

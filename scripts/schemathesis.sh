@@ -6,7 +6,7 @@
 # (DB: the county database to use, a postgres:// URL of an empty database; default a SQLite file in a temporary folder)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-SERVER="$(cd sync-server && swift build --show-bin-path)/sync-server"
+SERVER="$(swift build --show-bin-path)/sync-server"
 WORK="$(mktemp -d)"
 trap 'for p in ${PID:-} ${CITY_PID:-}; do kill $p 2>/dev/null || true; done; rm -rf "$WORK"' EXIT
 DB="${1:-$WORK/c.sqlite}"
