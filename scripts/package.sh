@@ -22,12 +22,14 @@ fresh=true
 swift build "${FLAGS[@]}" --scratch-path "$SCRATCH" --product registry
 BIN="$(swift build "${FLAGS[@]}" --scratch-path "$SCRATCH" --show-bin-path)"
 if $fresh; then
-    server_modules=$(ls -d "$BIN"/*.build | grep -E '/(Hummingbird|NIO|Postgres|AsyncHTTPClient|Crypto)[A-Za-z]*\.build$' || true)
+    # SwiftPM lays out a folder for every module of the package graph; a compiled one holds object files.
+    server_modules=$(find "$BIN" -name '*.o' -path '*.build/*' | sed 's|.*/\([^/]*\)\.build/.*|\1|' | sort -u \
+        | grep -E '^(C?Hummingbird|C?NIO|C?Postgres|AsyncHTTPClient|C?Crypto)' || true)
     if [ -n "$server_modules" ]; then
-        echo "building registry compiled $(echo $server_modules | xargs -n1 basename | tr '\n' ' '): the village side must not need the server's packages" >&2
+        echo "building registry compiled $(echo $server_modules): the village side must not need the server's packages" >&2
         exit 1
     fi
-    echo "registry built alone: $(ls -d "$BIN"/*.build | wc -l) modules, none of Hummingbird, NIO, PostgresNIO or swift-crypto"
+    echo "registry built alone: $(ls "$BIN"/Modules/*.swiftmodule | wc -l) Swift modules compiled, none of Hummingbird, NIO, PostgresNIO or swift-crypto"
 fi
 swift build "${FLAGS[@]}" --scratch-path "$SCRATCH" --product registry-web
 swift build "${FLAGS[@]}" --scratch-path "$SCRATCH" --product sync-server
