@@ -19,6 +19,8 @@ public struct SyncSession: Sendable {
         /// Persons whose positive result came from the county (its lab import) in this pull: their measures were
         /// escalated and the people around them moved here.
         public var positives: [String] = []
+        /// Persons classified again because risk areas came down new, raised or in force earlier (信息返流).
+        public var reclassified: [Reclassification] = []
 
         /// What the clerk reads after a sync: the counts.
         public func summary(_ language: Language) -> String {
@@ -31,10 +33,16 @@ public struct SyncSession: Sendable {
 
         /// A positive result from the county, to be shown apart from the counts and before them; nil when none came.
         public func alert(_ language: Language) -> String? {
-            guard !positives.isEmpty else { return nil }
-            return language == .zh
-                ? "县检测结果阳性：\(positives.joined(separator: "、"))。已升级管控，身边人员已转入密接管理，请立即处置"
-                : "Positive results from the county: \(positives.joined(separator: ", ")). Measures escalated, the people around them moved to the contact plan; act now"
+            var lines: [String] = []
+            if !positives.isEmpty {
+                lines.append(
+                    language == .zh
+                        ? "县检测结果阳性：\(positives.joined(separator: "、"))。已升级管控，身边人员已转入密接管理，请立即处置"
+                        : "Positive results from the county: \(positives.joined(separator: ", ")). Measures escalated, the people around them moved to the contact plan; act now"
+                )
+            }
+            if let line = Reclassification.alert(reclassified, language) { lines.append(line) }
+            return lines.isEmpty ? nil : lines.joined(separator: "\n")
         }
 
         /// The alert (if any) on its own line, then the counts: what the command line prints.
@@ -74,6 +82,11 @@ public struct SyncSession: Sendable {
         let restored = knownEpoch != nil && knownEpoch != health.epoch
         try await push(site: settings.site, report: &report, probe: restored, progress: progress)
         try await pull(site: settings.site, village: settings.village, report: &report, progress: progress)
+        // What the pull set off here (persons classified again, a positive escalated and its contacts moved) goes up
+        // in the same sync: the county's dashboard counts them now, not after the village's next sync.
+        if !report.reclassified.isEmpty || !report.positives.isEmpty {
+            try await push(site: settings.site, report: &report, progress: progress)
+        }
         try await registry.writer.write { db in
             try LocalSettings.set(db, SyncState.Key.lastSuccess, registry.clock.isoText(registry.clock.now()))
         }
@@ -253,7 +266,11 @@ public struct SyncSession: Sendable {
                 continue
             }
             let now = registry.clock.milliseconds
-            let positives = try await registry.writer.write { db -> [String] in
+            let effects = try await registry.writer.write { db -> Registry.PullEffects in
+                // Risk areas as they were, when the page brings any: what changed classifies persons again.
+                let areasBefore =
+                    page.changes.contains { $0.table == RiskArea.databaseTableName }
+                    ? try RiskArea.fetchAll(db) : nil
                 // The county sends this village's rows and its own (a county's code starts the village's).
                 let plan = try ChangeApplier.apply(page.changes, scopes: [village, String(village.prefix(6))], db: db)
                 if let rejection = plan.rejections.first {
@@ -275,9 +292,10 @@ public struct SyncSession: Sendable {
                 }
                 try SyncState.setPull(db, max(page.next, 0), epoch: page.epoch)
                 // A positive result from the county's lab import escalates the measure and moves the contacts here.
-                return try registry.afterPulling(page.changes, db: db)
+                return try registry.afterPulling(page.changes, areasBefore: areasBefore, db: db)
             }
-            report.positives += positives
+            report.positives += effects.positives
+            report.reclassified += effects.reclassified
             report.pulled += page.changes.count
             progress(.pulling(done: report.pulled))
             if !page.more { return }

@@ -70,7 +70,9 @@ extension RegistryCommand {
                         }
                     }
                     if terminal { FileHandle.standardError.write(Data("\r".utf8)) }
-                    Console.out(report.text(lang))
+                    // The alert (a positive, persons classified again) in red on a terminal, before the counts.
+                    if let alert = report.alert(lang) { Console.alert(alert) }
+                    Console.out(report.summary(lang))
                     if report.rejected > 0 {
                         Console.error(
                             lang == .zh

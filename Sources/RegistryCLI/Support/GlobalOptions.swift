@@ -63,6 +63,14 @@ enum Console {
         FileHandle.standardError.write(Data((text.terminalSafe + "\n").utf8))
     }
 
+    /// Prints lines that must not be missed: in bold red when stdout is a terminal, plain into a file or pipe.
+    static func alert(_ text: String) {
+        let safe = text.terminalSafe
+        print(
+            isatty(1) == 1
+                ? safe.split(separator: "\n").map { "\u{1B}[1;31m\($0)\u{1B}[0m" }.joined(separator: "\n") : safe)
+    }
+
     /// Whether stdin is a terminal (a clerk typing) rather than a file or pipe.
     static var isInteractive: Bool { isatty(0) == 1 }
 }

@@ -61,6 +61,8 @@ extension PersonFile {
         public var sampled_on: String?
         public var result: String
         public var result_on: String?
+        /// The laboratory, when a result came from one (the county's import writes it).
+        public var lab: String?
     }
 
     public struct CheckView: Encodable, Sendable {
@@ -119,7 +121,7 @@ extension PersonFile {
             trip.tests.map {
                 TestView(
                     due_on: $0.dueOn?.description, sampled_on: $0.sampledOn?.description,
-                    result: $0.result.rawValue, result_on: $0.resultOn?.description)
+                    result: $0.result.rawValue, result_on: $0.resultOn?.description, lab: $0.lab)
             }
         }
         let trips = self.trips.map { trip in

@@ -27,6 +27,16 @@ public struct LabTest: SyncedRecord, Equatable {
         case resultOn = "result_on"
         case lab, deleted
     }
+
+    /// A test from its parts (the county writes one into a village's file for a sample the village never recorded).
+    public init(
+        id: String, village: String, personId: String, measureId: String?, dueOn: Day?, sampledOn: Day?,
+        result: TestResult, resultOn: Day?, lab: String?, deleted: Bool
+    ) {
+        (self.id, self.village, self.personId, self.measureId) = (id, village, personId, measureId)
+        (self.dueOn, self.sampledOn, self.result, self.resultOn) = (dueOn, sampledOn, result, resultOn)
+        (self.lab, self.deleted) = (lab, deleted)
+    }
 }
 
 /// A temperature and symptom check (体温监测), taken twice a day while under a measure.

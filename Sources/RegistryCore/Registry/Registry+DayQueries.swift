@@ -141,4 +141,32 @@ enum DayQueries {
         .map { (personId: $0[0] as String, on: $0[1] as String, reason: $0[2] as String) }
         .filter { seen.insert($0.personId).inserted }
     }
+
+    /// Persons classified again because risk areas were published late (新增风险人员): those now under a plan until
+    /// they have been sampled since the day learned, those whose risk period was already over for 7 days after
+    /// it; the latest event per person, newest first. Rows: person id, the day learned, the event's reason, detail.
+    static func reclassified(_ db: Database, on day: Day) throws -> [(
+        personId: String, on: String, reason: String, detail: String?
+    )] {
+        var seen: Set<String> = []
+        return try Row.fetchAll(
+            db,
+            sql: """
+                SELECT m.person_id, e.on_date, e.reason, e.detail FROM measure_event e JOIN measure m ON m.id = e.measure_id
+                WHERE e.on_date BETWEEN ? AND ? AND e.action = 'planned' AND substr(e.reason, 1, 4) = ? AND e.deleted = 0
+                  AND m.deleted = 0
+                  AND ((substr(e.reason, -7) = ? AND e.on_date >= ?)
+                    OR (m.status IN ('active', 'extended')
+                        AND NOT EXISTS (SELECT 1 FROM lab_test t WHERE t.person_id = m.person_id AND t.deleted = 0
+                                        AND t.sampled_on >= e.on_date AND t.sampled_on <= ?)))
+                ORDER BY e.on_date DESC, e.id DESC
+                """,
+            arguments: [
+                "\(day.adding(days: -30))", "\(day)", MeasureEvent.reclassifiedReasonPrefix,
+                MeasureEvent.periodOverSuffix, "\(day.adding(days: -6))", "\(day)",
+            ]
+        )
+        .map { (personId: $0[0] as String, on: $0[1] as String, reason: $0[2] as String, detail: $0[3] as String?) }
+        .filter { seen.insert($0.personId).inserted }
+    }
 }

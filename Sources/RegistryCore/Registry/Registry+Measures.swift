@@ -102,6 +102,12 @@ extension Registry {
         }
     }
 
+    /// What a pulled page set off here: positives from the county's lab import, persons classified again.
+    public struct PullEffects: Sendable {
+        public var positives: [String] = []
+        public var reclassified: [Reclassification] = []
+    }
+
     /// How the sites of servers begin (`sync-server init` names them after their level).
     static let serverSitePrefixes = ["county-", "city-", "province-"]
 
@@ -135,15 +141,28 @@ extension Registry {
     /// Only a server's changes count: another laptop of this village that recorded a positive has escalated the
     /// measure itself, and its changes arrive here too (servers' sites are named `county-…`, `city-…`, `province-…`;
     /// a laptop's is a bare UUID).
-    public func afterPulling(_ changes: [Change], db: Database) throws -> [String] {
+    ///
+    /// Risk areas the pull made stricter than `areasBefore` (the areas as they were before the page was applied)
+    /// classify the persons concerned again, in the same transaction (`reclassify`).
+    public func afterPulling(_ changes: [Change], areasBefore: [RiskArea]?, db: Database) throws -> PullEffects {
         let positives = changes.filter {
             $0.table == LabTest.databaseTableName
                 && $0.columns.values["result"] == .string(TestResult.positive.rawValue)
                 && Registry.serverSitePrefixes.contains(where: $0.origin.hasPrefix)
         }
-        guard !positives.isEmpty else { return [] }
+        var effects = PullEffects()
+        if let areasBefore {
+            let tightened = RiskAreaChange.tightened(before: areasBefore, after: try RiskArea.fetchAll(db))
+            if !tightened.isEmpty {
+                let settings = try RegistrySettings.load(db)
+                effects.reclassified = try ChangeRecorder.recording(db, site: settings.site, clock: clock) { recorder in
+                    try reclassify(after: tightened, db: db, recorder: &recorder, settings: settings)
+                }
+            }
+        }
+        guard !positives.isEmpty else { return effects }
         let settings = try RegistrySettings.load(db)
-        return try ChangeRecorder.recording(db, site: settings.site, clock: clock) { recorder in
+        effects.positives = try ChangeRecorder.recording(db, site: settings.site, clock: clock) { recorder in
             var names: [String] = []
             for change in positives {
                 guard let test = try LabTest.fetchOne(db, key: change.pk), test.result == .positive, !test.deleted,
@@ -157,6 +176,7 @@ extension Registry {
             }
             return names
         }
+        return effects
     }
 
     /// Ends a person's measure on `day`. Before its last day it needs `force` and a reason.

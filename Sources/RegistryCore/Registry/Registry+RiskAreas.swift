@@ -7,6 +7,8 @@ public struct RiskAreaImport: Sendable, Equatable {
     public var unchanged = 0
     /// Rows whose place the gazetteer knew only in part (a street not in the data: kept at its district).
     public var partial: [Localized] = []
+    /// Persons classified again because an area is new, raised or in force earlier (信息返流), at a village.
+    public var reclassified: [Reclassification] = []
 
     public init() {}
 
@@ -16,7 +18,9 @@ public struct RiskAreaImport: Sendable, Equatable {
             lang == .zh
             ? "风险区：新增 \(added)，更新 \(updated)，无变化 \(unchanged)"
             : "Risk areas: \(added) added, \(updated) updated, \(unchanged) unchanged"
-        return ([head] + partial.map { (lang == .zh ? "注意：" : "Note: ") + $0(lang) }).joined(separator: "\n")
+        var lines = [head] + partial.map { (lang == .zh ? "注意：" : "Note: ") + $0(lang) }
+        if let alert = Reclassification.alert(reclassified, lang) { lines.insert(alert, at: 0) }
+        return lines.joined(separator: "\n")
     }
 
     /// Writes `areas`: new ones added, changed ones (an area lifted) updated, the same list again unchanged. An
@@ -116,9 +120,12 @@ extension Registry {
     public func importRiskAreas(_ csv: CSVFile) throws -> RiskAreaImport {
         try write { db, recorder, settings in
             var partial: [Localized] = []
+            let before = try RiskArea.fetchAll(db)
             var result = try RiskAreaImport.apply(
                 try RiskArea.rows(from: csv, owner: settings.village, partial: &partial), db: db, recorder: &recorder)
             result.partial = partial
+            let tightened = RiskAreaChange.tightened(before: before, after: try RiskArea.fetchAll(db))
+            result.reclassified = try reclassify(after: tightened, db: db, recorder: &recorder, settings: settings)
             return result
         }
     }

@@ -37,6 +37,9 @@ public struct WorkList: Sendable, Encodable {
         /// The person registered here under the lead's id number, when there is one: a declaration of someone
         /// already registered is marked for the clerk (the sender is never told).
         public var registered_person_id: String?
+        /// For a declaration not yet registered: the risk area now in force at the place declared (a returnee on the
+        /// way from a place that became risky), by name.
+        public var from_risk_area: String? = nil
     }
 
     public var date: String
@@ -53,6 +56,12 @@ public struct WorkList: Sendable, Encodable {
     /// have been sampled since: `on` is the day the plan was set, `reason` says around whom (`密接：与 张三 同住`).
     public var new_contacts: [Item]
     public var leads: [LeadItem]
+    /// Persons classified again because risk areas were published after they arrived (新增风险人员), first on the
+    /// list until their first test since is sampled; those whose risk period was already over, for a week.
+    public var reclassified: [Reclassification] = []
+    /// Persons under a measure whose plan rested on an area since lifted (可研判解除): the clerk decides; `reason`
+    /// names the category the travel history gives now.
+    public var may_release: [Item] = []
     /// How many people each group holds in all, when the lists were cut to a limit: tests_due, tests_overdue,
     /// checks_missing, measures_ending, ended_not_released.
     public var counts: [String: Int]
@@ -118,15 +127,21 @@ extension Registry {
             let contacts = try DayQueries.newContacts(db, on: day)
             counts["new_contacts"] = contacts.count
             for entry in contacts.prefix(limit ?? .max) { item(6, entry.personId, on: entry.on, reason: entry.reason) }
+            let reclassifiedRows = try DayQueries.reclassified(db, on: day)
+            counts["reclassified"] = reclassifiedRows.count
+            let rules = try RulesContext.load(db, settings: try RegistrySettings.load(db))
+            for entry in try Registry.mayRelease(db, on: day, areas: rules.areas).prefix(limit ?? .max) {
+                item(7, entry.personId, on: d, measure: entry.measure, reason: entry.now.rawValue)
+            }
             var people: [String: Person] = [:]
-            let ids = Array(Set(pending.map(\.personID)))
+            let ids = Array(Set(pending.map(\.personID) + reclassifiedRows.map(\.personId)))
             for chunk in stride(from: 0, to: ids.count, by: 500) {
                 for person in try Person.filter(keys: ids[chunk..<min(chunk + 500, ids.count)]).fetchAll(db)
                 where !person.deleted {
                     people[person.id] = person
                 }
             }
-            var sections: [[WorkList.Item]] = [[], [], [], [], [], [], []]
+            var sections: [[WorkList.Item]] = Array(repeating: [], count: 8)
             for entry in pending {
                 guard let p = people[entry.personID] else { continue }
                 sections[entry.section].append(
@@ -149,7 +164,12 @@ extension Registry {
                     arguments: StatementArguments(leadNumbers)
                 ).map { ($0["id_number"] as String, $0["id"] as String) },
                 uniquingKeysWith: { a, _ in a })
-            return WorkList(
+            let reclassified = reclassifiedRows.prefix(limit ?? .max).compactMap { row in
+                people[row.personId].flatMap {
+                    Reclassification.from(event: row.reason, detail: row.detail, on: row.on, person: $0)
+                }
+            }
+            var list = WorkList(
                 date: d, tests_due: dueItems, tests_overdue: overdue,
                 checks_missing: checks.sorted { $0.name < $1.name }, measures_ending: ending,
                 ended_not_released: sections[4],
@@ -160,9 +180,20 @@ extension Registry {
                         from_name: $0.fromName, reason: $0.reason, deadline: "\($0.deadline)",
                         overdue: $0.deadline < day, source: ($0.source ?? .countyLead).rawValue,
                         arrived_on: $0.arrivedOn?.description, address: $0.address,
-                        registered_person_id: $0.idNumber.flatMap { registered[$0] })
+                        registered_person_id: $0.idNumber.flatMap { registered[$0] },
+                        from_risk_area: $0.source == .selfReport && $0.idNumber.flatMap { registered[$0] } == nil
+                            ? Registry.riskArea(
+                                at: $0.fromCode, from: min($0.departedOn ?? day, day),
+                                to: max($0.arrivedOn ?? day, day),
+                                areas: rules.areas)?.name
+                            : nil)
                 },
                 counts: counts)
+            list.reclassified = reclassified
+            list.may_release = sections[7]
+            counts["may_release"] = sections[7].count
+            list.counts = counts
+            return list
         }
     }
 }
@@ -188,7 +219,27 @@ extension WorkList {
                         : "  … and \(total - shown.count) more (--all shows all, --format json exports)")
             }
         }
-        // First: people just put under the close-contact plan, to call, quarantine and sample today.
+        // First: people whom a risk area published late put under a plan (信息返流), to call and sample today.
+        // Shown only when someone is listed: on most days no list arrives late.
+        if !reclassified.isEmpty {
+            out.append("")
+            out.append(
+                zh
+                    ? "新增风险人员（\(counts["reclassified"] ?? reclassified.count)）"
+                    : "Newly at risk (\(counts["reclassified"] ?? reclassified.count))")
+        }
+        for r in reclassified {
+            let from = Category(rawValue: r.from_category).map { zh ? $0.chinese : $0.rawValue } ?? r.from_category
+            let to = Category(rawValue: r.to_category).map { zh ? $0.chinese : $0.rawValue } ?? r.to_category
+            let what =
+                r.period_over
+                ? (zh ? "风险期已过，无需补做" : "risk period over; nothing due")
+                : (zh ? "请补做管控，今日采样" : "put under the measure; sample today")
+            out.append(
+                "  \(r.name)  \(r.id_number)  \(r.area)  \(from) → \(to)，"
+                    + (zh ? "\(r.learned_on) 获知；" : "learned \(r.learned_on); ") + what)
+        }
+        // Then: people just put under the close-contact plan, to call, quarantine and sample today.
         section(zh ? "新增密接" : "New close contacts", "new_contacts", new_contacts) {
             "\($0.reason ?? "")" + (zh ? "，\($0.on ?? "") 判定，今日采样" : " (\($0.on ?? "")); sample today")
         }
@@ -209,6 +260,12 @@ extension WorkList {
         section(zh ? "期满待解除" : "Ended, not yet released", "ended_not_released", ended_not_released) {
             (zh ? "已于 \($0.on ?? "") 期满，请解除或延长" : "ended \($0.on ?? ""); release or extend")
         }
+        section(zh ? "风险区已解除，可研判解除" : "Risk area lifted: may be released", "may_release", may_release) {
+            let now = $0.reason.flatMap(Category.init(rawValue:))
+            return zh
+                ? "按现有风险区为\(now?.chinese ?? "")，由村里研判是否解除"
+                : "now \(now?.rawValue ?? "") by the areas in force; decide whether to release"
+        }
         let declared = leads.filter { $0.source == LeadSource.selfReport.rawValue }
         out.append("")
         out.append(zh ? "待核实的自主申报（\(declared.count)）" : "Self-declarations to verify (\(declared.count))")
@@ -216,9 +273,11 @@ extension WorkList {
         for lead in declared {
             let known =
                 lead.registered_person_id == nil ? "" : (zh ? "  ⚠ 该身份证号已登记" : "  ⚠ id number already registered")
+            let risky =
+                lead.from_risk_area.map { zh ? "  ⚠ 来自风险区（\($0)），到达即管控" : "  ⚠ from a risk area (\($0))" } ?? ""
             out.append(
                 "  \(lead.lead_id)  \(lead.name)  \(lead.id_number ?? "")  \(lead.phone ?? "")  \(lead.from_name ?? "")  "
-                    + (zh ? "\(lead.arrived_on ?? "") 到达" : "arrived \(lead.arrived_on ?? "")") + known)
+                    + (zh ? "\(lead.arrived_on ?? "") 到达" : "arrived \(lead.arrived_on ?? "")") + known + risky)
         }
         if !declared.isEmpty {
             out.append(

@@ -34,7 +34,18 @@ public struct DashboardActions: Sendable {
         public var outcomeOn: Day?
     }
 
+    /// Persons a late risk area classified again in a village (信息返流), and how many of them have no test sampled
+    /// since the day the village learned of it.
+    public struct Reclassified: Sendable {
+        public var village: String
+        public var count: Int
+        public var unsampled: Int
+    }
+
     public var flagged: [Flagged]
+    /// Lab positives for persons registered in no village, not yet sent to one (阳性未落地): listed first.
+    public var unlanded: [LabResults.Kept] = []
+    public var reclassified: [Reclassified] = []
     public var testsOverdue: [VillageCount]
     public var measuresEnding: [VillageCount]
     public var leads: [LeadLine]
@@ -56,6 +67,7 @@ public struct DashboardActions: Sendable {
             f.idNumber = Mask.idNumber(f.idNumber)
             return f
         }
+        copy.unlanded = unlanded.map(\.masked)
         copy.leads = leads.map {
             var l = $0
             l.name = Mask.name(l.name)
@@ -134,7 +146,26 @@ extension CountyDatabase {
                     id: lead.id, village: lead.village, name: lead.name, idNumber: lead.idNumber ?? "",
                     deadline: lead.deadline, status: status, outcomeOn: lead.outcomeOn)
             }
-            return DashboardActions(flagged: flagged, testsOverdue: overdue, measuresEnding: ending, leads: leads)
+            var actions = DashboardActions(
+                flagged: flagged, testsOverdue: overdue, measuresEnding: ending, leads: leads)
+            // Reclassified: the villages' events of a plan set by a risk area known late, the last 14 days.
+            actions.reclassified = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT m.village, count(DISTINCT m.person_id) AS n,
+                      count(DISTINCT CASE WHEN NOT EXISTS (SELECT 1 FROM lab_test t WHERE t.person_id = m.person_id
+                        AND t.deleted = 0 AND t.sampled_on >= e.on_date) THEN m.person_id END) AS unsampled
+                    FROM measure_event e JOIN measure m ON m.id = e.measure_id
+                    WHERE e.action = 'planned' AND substr(e.reason, 1, 4) = ? AND substr(e.reason, -7) <> ?
+                      AND e.deleted = 0 AND m.deleted = 0 AND e.on_date BETWEEN ? AND ?\(village == nil ? "" : " AND m.village = ?")
+                    GROUP BY m.village ORDER BY unsampled DESC, n DESC, m.village
+                    """,
+                arguments: [
+                    MeasureEvent.reclassifiedReasonPrefix, MeasureEvent.periodOverSuffix, "\(day.adding(days: -13))",
+                    "\(day)",
+                ] + scope
+            ).map { DashboardActions.Reclassified(village: $0["village"], count: $0["n"], unsampled: $0["unsampled"]) }
+            return actions
         }
     }
 }
@@ -142,6 +173,19 @@ extension CountyDatabase {
 extension CountyStore {
     /// The officer's lists for `day` (see `CountyDatabase.actions`).
     public func actions(on day: Day, village: String? = nil) async throws -> DashboardActions {
-        try await reading { try $0.actions(on: day, village: village) }
+        var actions = try await reading { try $0.actions(on: day, village: village) }
+        guard village == nil else { return actions }
+        // Positives registered nowhere, not sent as a lead, and still not registered by any village since.
+        let waiting = try await unmatchedResults().filter { $0.result == .positive && $0.leadVillage == nil }
+        if !waiting.isEmpty {
+            let numbers = waiting.map(\.idNumber)
+            let registered = try await reading { county in
+                try county.writer.read { db in
+                    Set(try CountyDatabase.persons(db, numbers: numbers, mask: nil).keys)
+                }
+            }
+            actions.unlanded = waiting.filter { !registered.contains($0.idNumber) }
+        }
+        return actions
     }
 }

@@ -149,6 +149,10 @@ public enum DashboardPage {
         let villagesExpected, reportsReceived, onTime, late, missing: Int
         let chase: [Chase], hasChase: Bool, chaseCounties: Bool
         let flagged: [FlaggedRow], hasFlagged: Bool
+        struct Unlanded { let name, idNumber, phone, lab, sampled, importedAt: String }
+        let unlanded: [Unlanded], hasUnlanded: Bool
+        struct ReclassifiedRow { let village, township, href: String; let count, unsampled: Int }
+        let reclassified: [ReclassifiedRow], hasReclassified: Bool
         let overdue: [CountRow], hasOverdue: Bool, overdueTotal: String, overdueNotListed: String?
         let ending: [CountRow], hasEnding: Bool, endingTotal: String, endingNotListed: String?
         let leadCounts: [LeadCount], leadRows: [LeadRow], hasLeadRows: Bool
@@ -219,6 +223,18 @@ public enum DashboardPage {
                     href: villageHref(f.village) + "#flag-\(f.personId)", what: f.what, positive: f.positive)
             }
             hasFlagged = !flagged.isEmpty
+            unlanded = input.actions.unlanded.map {
+                Unlanded(
+                    name: $0.name, idNumber: $0.idNumber, phone: $0.phone ?? "（无）", lab: $0.lab ?? "",
+                    sampled: ReadableTime.short($0.sampledOn), importedAt: ReadableTime.minute($0.importedAt))
+            }
+            hasUnlanded = !unlanded.isEmpty
+            reclassified = input.actions.reclassified.map {
+                ReclassifiedRow(
+                    village: name($0.village), township: township($0.village), href: villageHref($0.village),
+                    count: $0.count, unsampled: $0.unsampled)
+            }
+            hasReclassified = !reclassified.isEmpty
             // Villages with the most tests overdue (measures ending) first, up to 20: a list an officer can work down on
             // a phone. Every village's count is also in its row of the township tables.
             func countRows(_ counts: [DashboardActions.VillageCount]) -> (

@@ -136,6 +136,15 @@ final class ServerHarness: @unchecked Sendable {
 
     deinit { _ = stop() }
 
+    /// Sets the county's clock (`SYNC_SERVER_NOW`, ISO 8601) for its commands and its server: a running server is
+    /// restarted on its port, as the villages' clocks must stay within minutes of it to sync.
+    func setClock(_ now: String) throws {
+        environment["SYNC_SERVER_NOW"] = now
+        guard let process, process.isRunning else { return }
+        stop()
+        try start(port: port)
+    }
+
     var url: URL { URL(string: "http://127.0.0.1:\(port)")! }
 
     func transport(_ token: String) -> HTTPTransport {

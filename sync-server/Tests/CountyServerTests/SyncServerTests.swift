@@ -115,7 +115,8 @@ struct SyncServerTests {
         try county.start()
         let tokenB = try county.command(["token", "issue", "--village", "110105001002"])
         let a = try makeVillage(county, code: "110105001001")
-        try intake(a, name: "张三", id: "420102199003071232")
+        // From a place no risk area covers: the pulled list classifies nobody again (which would push once more).
+        try intake(a, name: "张三", id: "420102199003071232", from: "110101")
         // Through a health check that does not say whose the token is (as before servers said so), the client pushes,
         // and the server's own scope check must hold.
         let report = try await SyncSession(registry: a, transport: AnonymousHealthTransport(county.transport(tokenB)))
@@ -209,7 +210,8 @@ struct SyncServerTests {
         let token = try county.command(["token", "issue", "--village", "110105001001"])
         let clock = Clock(Date().addingTimeInterval(365 * 86_400))
         let a = try makeVillage(county, code: "110105001001", clock: clock)
-        try intake(a, name: "张三", id: "420102199003071232")
+        // From a place no risk area covers: the pulled list classifies nobody again (which would push once more).
+        try intake(a, name: "张三", id: "420102199003071232", from: "110101")
         await #expect { try await SyncSession(registry: a, transport: county.transport(token)).run() } throws: {
             RegistryError.from($0).message(.zh).contains("请先校正电脑的日期和时间")
         }

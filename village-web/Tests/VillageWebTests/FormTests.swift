@@ -221,3 +221,33 @@ struct TemplateTests {
         }
     }
 }
+
+@Suite("Clerk's work list after a late risk area")
+struct LateRiskPageTests {
+    @Test("a risk area imported after an arrival lists the person first on 今日工作 as 新增风险人员, above the declarations")
+    func reclassifiedFirst() async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("web-\(UUID().uuidString).sqlite").path
+        let now = RegistryClock.fixed(Date()).instant(Day("2022-11-05")!, hour: 9, minute: 0)
+        let registry = try Registry.open(path: path, now: { now })
+        _ = try registry.initialize(village: "110105001001", name: "东村")
+        var form = IntakeForm()
+        form.name = "王强"
+        form.idNumber = "310115199001011232"
+        form.stays = [.init(code: "310115", name: "上海市浦东新区", from: "", to: "2022-11-03")]
+        form.arrived = "2022-11-04"
+        _ = try registry.intake(form)
+        let areas = "code,name,level,in_force_from,lifted_on\n310115,上海市浦东新区,高,2022-11-01,\n"
+        let imported = try registry.importRiskAreas(try CSVFile(data: Data(areas.utf8), file: "areas.csv"))
+        #expect(imported.reclassified.map(\.name) == ["王强"])
+        let web = WebApp(registry: registry, options: WebOptions())
+        try await Application(router: web.router()).test(.router) { client in
+            try await client.execute(uri: "/today", method: .get) { response in
+                let page = String(buffer: response.body)
+                #expect(response.status == .ok)
+                let listed = try #require(page.range(of: "id=\"reclassified\""))
+                #expect(listed.lowerBound < page.range(of: "id=\"declarations\"")!.lowerBound)
+                #expect(page.contains("新增风险人员") && page.contains("王强") && page.contains("低风险区 → 高风险区"), "\(page)")
+            }
+        }
+    }
+}

@@ -33,6 +33,9 @@ public final class CountyDatabase: Sendable {
         migrator.registerMigration("county-v7") { db in
             try db.execute(sql: String(decoding: PackageResources.county_v7_sql, as: UTF8.self))
         }
+        migrator.registerMigration("county-v8") { db in
+            try db.execute(sql: String(decoding: PackageResources.county_v8_sql, as: UTF8.self))
+        }
         return migrator
     }
 

@@ -30,6 +30,12 @@ public protocol CountyStore: Sendable {
     /// Sets the contacts given (others stay).
     func setVillageContacts(_ contacts: [String: String]) async throws
 
+    /// Lab results for persons registered nowhere (`LabResults.Kept`), kept at the county only: the same person and
+    /// sample day again replaces the row (a lead village given later is kept).
+    func keepUnmatchedResults(_ rows: [LabResults.Kept]) async throws
+    /// Every kept result, newest sample first.
+    func unmatchedResults() async throws -> [LabResults.Kept]
+
     /// A city's or province's roster of the regions below it (empty at a county).
     func regions() async throws -> [RegionEntry]
     /// Keeps regions already checked (`Regions.parse`): new codes added, known ones renamed or moved.

@@ -27,6 +27,7 @@ public enum StoreCopy {
             ("change_log", "seq"), ("setting", "key"), ("site_cursor", "site"), ("token", "id"),
             ("report_receipt", "report_id || '/' || revision"),
             ("village_contact", "code"), ("sync_rejection", "seq"), ("region", "code"),
+            ("lab_unmatched", "id_number || '/' || sampled_on"),
         ]
     }
 

@@ -28,15 +28,22 @@ struct TodayController: Sendable {
         let id, name, idNumber, phone, fromName, arrivedOn, deadline, reason, address: String
         let overdue: Bool
         let registered: String?
+        /// A declaration from a place that is a risk area now (风险区): the clerk knows before the returnee comes.
+        let fromRisk: String?
     }
     struct View: Sendable {
+        /// Shown first, above the declarations: persons a late risk area put under a plan (新增风险人员).
+        let urgent: [Group]
         let groups: [Group]
         let declarations: [Lead], leads: [Lead]
         let reportSent: Bool
         let reportLine: String
         let declarationCount: Int, hasDeclarations: Bool, leadCount: Int, hasLeads: Bool
 
-        init(groups: [Group], declarations: [Lead], leads: [Lead], reportSent: Bool, reportLine: String) {
+        init(
+            urgent: [Group], groups: [Group], declarations: [Lead], leads: [Lead], reportSent: Bool, reportLine: String
+        ) {
+            self.urgent = urgent
             (self.groups, self.declarations, self.leads, self.reportSent, self.reportLine) = (
                 groups, declarations, leads, reportSent, reportLine
             )
@@ -69,6 +76,16 @@ struct TodayController: Sendable {
                         detail: detail($0))
                 })
         }
+        let reclassified = Group(
+            key: "reclassified", title: "新增风险人员（风险区公布晚于到达）", count: list.counts["reclassified"] ?? 0,
+            items: list.reclassified.map { r in
+                let from = Category(rawValue: r.from_category)?.chinese ?? r.from_category
+                let to = Category(rawValue: r.to_category)?.chinese ?? r.to_category
+                return Item(
+                    name: r.name, idNumber: r.id_number, phone: "", address: "",
+                    detail: "\(r.area)：\(from) → \(to)，\(r.learned_on) 获知；"
+                        + (r.period_over ? "风险期已过，无需补做" : "请补做管控，今日采样"))
+            })
         let groups = [
             group("new_contacts", "新增密接", list.new_contacts) { "\($0.reason ?? "")，\($0.on ?? "") 判定，今日采样" },
             group("to_assess", "红码待研判", list.to_assess) { "\($0.on ?? "") 到达，旅居史未判定管控，请研判" },
@@ -79,18 +96,22 @@ struct TodayController: Sendable {
             group("tests_overdue", "逾期未检核酸", list.tests_overdue) { "应于 \($0.on ?? "") 采样" },
             group("measures_ending", "今日管控期满", list.measures_ending) { _ in "可办理解除" },
             group("ended_not_released", "期满待解除", list.ended_not_released) { "已于 \($0.on ?? "") 期满，请解除或延长" },
+            group("may_release", "风险区已解除，可研判解除", list.may_release) {
+                "按现有风险区为\($0.reason.flatMap(Category.init(rawValue:))?.chinese ?? "")，由村里研判是否解除"
+            },
         ]
         func lead(_ l: WorkList.LeadItem) -> Lead {
             Lead(
                 id: l.lead_id, name: l.name, idNumber: l.id_number ?? "", phone: l.phone ?? "",
                 fromName: l.from_name ?? "",
                 arrivedOn: l.arrived_on ?? "", deadline: l.deadline, reason: l.reason ?? "", address: l.address ?? "",
-                overdue: l.overdue, registered: l.registered_person_id.map { _ in l.id_number ?? "" })
+                overdue: l.overdue, registered: l.registered_person_id.map { _ in l.id_number ?? "" },
+                fromRisk: l.from_risk_area)
         }
         let declared = list.leads.filter { $0.source == LeadSource.selfReport.rawValue }
         let sent = report.submitted != nil
         return View(
-            groups: groups, declarations: declared.map(lead),
+            urgent: [reclassified], groups: groups, declarations: declared.map(lead),
             leads: list.leads.filter { $0.source != LeadSource.selfReport.rawValue }.map(lead), reportSent: sent,
             reportLine: report.submitted.map {
                 "今日日报已报送（第 \($0.revision) 版，\($0.submittedAt)）" + (report.isStale ? "，但登记库已有变化，请重新报送" : "")
