@@ -24,7 +24,22 @@ public struct KnownRows: Sendable {
     /// Whether each of those persons is deleted, as stored.
     var personDeleted: [String: Bool] = [:]
 
+    /// The village of each stored person that a change of the batch names in its `person_id` (`namedPersons`).
+    var personVillage: [String: String] = [:]
+
     public init() {}
+
+    /// The persons the batch's rows are about (their `person_id`), whose villages a store looks up
+    /// (`setPersonVillage`): a village may write rows only about its own persons.
+    public static func namedPersons(_ changes: [Change]) -> [String] {
+        Array(Set(changes.compactMap { $0.columns.values["person_id"]?.stringValue }))
+    }
+
+    /// Sets the village of a stored person named by the batch.
+    public mutating func setPersonVillage(_ person: String, _ village: String) { personVillage[person] = village }
+
+    /// The village of the stored person `person`; nil when not stored (or not looked up).
+    public func village(ofPerson person: String) -> String? { personVillage[person] }
 
     /// The row `pk` of `table` as known (empty, no owner, when it does not exist or was not loaded).
     public func row(_ table: String, _ pk: String) -> Row { rows[table]?[pk] ?? Row() }

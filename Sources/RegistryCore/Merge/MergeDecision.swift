@@ -35,15 +35,19 @@ public enum MergeDecision {
         public let scope: String?
 
         /// `relayProblem`: what a relay's rules found wrong with the change (they need the receiver's level); `masked`:
-        /// the relay may carry masked id numbers and phones (`SyncedRules.problem(in:masked:)`).
+        /// the relay may carry masked id numbers and phones (`SyncedRules.problem(in:masked:)`); `latestDay`: the
+        /// receiver's today (with the skew it allows), after which nothing has happened yet
+        /// (`SyncedRules.futureProblem`).
         public init(
             _ change: Change, checkRules: Bool = false, scope: String? = nil, relayProblem: Localized? = nil,
-            masked: Bool = false
+            masked: Bool = false, latestDay: Day? = nil
         ) {
             self.change = change
             columns = change.columns.values.keys.filter { $0 != "id" }.sorted()
             logJSON = ColumnValues.json(sortedNames: columns, values: change.columns.values)
-            problem = relayProblem ?? (checkRules ? SyncedRules.problem(in: change, masked: masked) : nil)
+            problem =
+                relayProblem ?? (checkRules ? SyncedRules.problem(in: change, masked: masked) : nil)
+                ?? latestDay.flatMap { SyncedRules.futureProblem(in: change, latest: $0) }
             self.scope = scope
         }
     }
@@ -96,7 +100,7 @@ public enum MergeDecision {
         }
         if let sender, !sender.relays,
             let reason = scopeProblem(change, owner: row.owner, sender: sender) ?? item.problem
-                ?? deletionProblem(change, known: known)
+                ?? deletionProblem(change, known: known) ?? personProblem(change, known: known, sender: sender)
         {
             return reason
         }
@@ -123,6 +127,17 @@ public enum MergeDecision {
             }
         }
         return nil
+    }
+
+    /// Why a row `change` writes is about a person of another village (a test naming her, say: the county would
+    /// then list another village's resident as positive); nil when its person is the sender's or not stored.
+    static func personProblem(_ change: Change, known: KnownRows, sender: Sender) -> Localized? {
+        guard let person = change.columns.values["person_id"]?.stringValue,
+            let village = known.village(ofPerson: person), village != sender.village
+        else { return nil }
+        return Localized(
+            zh: "\(change.table).person_id：是其他村登记的人员，只能记录本村人员的信息",
+            en: "\(change.table).person_id: names a person of another village; a village writes only about its own")
     }
 
     /// Why `change` is outside what `sender` may write, or nil when it may; `owner` is the village of the row it

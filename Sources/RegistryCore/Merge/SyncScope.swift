@@ -22,8 +22,8 @@ public enum SyncScope: Sendable, Equatable {
         return false
     }
 
-    /// The tables whose changes may make a contact in another village visible. (A person registered later where a
-    /// lead should now go is picked up by the next such change or by the county's merge run.)
+    /// The tables whose changes may make a contact in another village visible: a test, a link, and a person
+    /// registered after someone named them (the county traces only around what the push wrote, so this is cheap).
     public static let contactTracingTables: Set<String> = Set(
         byTable.compactMap { table, scope in
             if case .village(_, true) = scope { return table }
@@ -31,7 +31,7 @@ public enum SyncScope: Sendable, Equatable {
         })
 }
 
-extension Person { public static let scope = SyncScope.village(deletedWithPerson: false, tracesContacts: false) }
+extension Person { public static let scope = SyncScope.village(deletedWithPerson: false, tracesContacts: true) }
 extension Arrival { public static let scope = SyncScope.village(deletedWithPerson: true, tracesContacts: false) }
 extension Measure { public static let scope = SyncScope.village(deletedWithPerson: true, tracesContacts: false) }
 extension MeasureEvent { public static let scope = SyncScope.village(deletedWithPerson: true, tracesContacts: false) }

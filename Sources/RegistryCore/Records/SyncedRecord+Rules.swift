@@ -137,6 +137,27 @@ public enum SyncedRules {
         return crossColumnProblem(change.table, change.columns.values)
     }
 
+    /// Columns that record what has already happened — a sample taken, a result, a check, an arrival, a departure,
+    /// a last contact, a birth — by table: a day after the receiver's today is refused, as the village refuses it
+    /// when a clerk types it. A sample "taken" on 2099-12-31 would otherwise count as a recent positive for ever, and
+    /// the county traces recent positives' contacts (the second security review found that).
+    public static let pastDays: [String: [String]] = [
+        LabTest.databaseTableName: ["sampled_on", "result_on"], HealthCheck.databaseTableName: ["taken_on"],
+        Arrival.databaseTableName: ["arrived_on", "departed_on"], Contact.databaseTableName: ["last_contact_on"],
+        Person.databaseTableName: ["birth_date"],
+    ]
+
+    /// Why `change` dates something that has happened after `latest` (the receiver's today, plus the clock skew it
+    /// allows), naming the column; nil when it does not.
+    public static func futureProblem(in change: Change, latest: Day) -> Localized? {
+        for column in pastDays[change.table] ?? [] {
+            guard let text = change.columns.values[column]?.text, let day = Day(text), day > latest else { continue }
+            return named(
+                change.table, column, Localized(zh: "\(day) 在今天（\(latest)）之后", en: "\(day) is after today (\(latest))"))
+        }
+        return nil
+    }
+
     /// Checks that span columns of one row's change.
     static func crossColumnProblem(_ table: String, _ values: [String: ColumnValue]) -> Localized? {
         switch table {

@@ -505,6 +505,19 @@ public enum ContactRules {
         return min(day, today)
     }
 
+    /// How many links of one positive the county follows into leads: a household, a trip and a workplace fit; a
+    /// village that names thousands cannot make the county (and other villages) do thousands of things.
+    public static let maxLinksPerPositive = 50
+
+    /// The reason of a lead to another village around a positive that only its village reported, not yet confirmed
+    /// by a laboratory: `密接（待县核实）：一村报告 与 张* 同行`. Closing it as found puts nobody under a measure.
+    public static func unconfirmedReason(around name: String, village: String, _ relations: [ContactRelation])
+        -> String
+    {
+        unconfirmedPrefix + "\(village)报告 与 \(name) " + relations.map(\.chinese).joined(separator: "、")
+    }
+    public static let unconfirmedPrefix = "密接（待县核实）："
+
     /// The reason a plan or lead around `name` gives: `密接：与 张三 同住、同行`, with the village when elsewhere.
     public static func reason(around name: String, village: String? = nil, _ relations: [ContactRelation]) -> String {
         MeasureEvent.contactReasonPrefix + "与 \(name)" + (village.map { "（\($0)）" } ?? " ")

@@ -109,7 +109,7 @@ extension Registry {
     }
 
     /// How the sites of servers begin (`sync-server init` names them after their level).
-    static let serverSitePrefixes = ["county-", "city-", "province-"]
+    public static let serverSitePrefixes = ["county-", "city-", "province-"]
 
     /// What a positive result sets off, whoever recorded it (the clerk, or the county's lab import pulled at a
     /// sync): the measure escalates and everyone around the person (household, companions, contacts registered

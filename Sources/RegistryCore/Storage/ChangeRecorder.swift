@@ -34,10 +34,12 @@ public struct ChangeRecorder {
     }
 
     /// Updates a row from its previous state and logs the columns that changed; does nothing when none did.
-    public mutating func update<R: SyncedRecord>(_ record: R, from old: R) throws {
+    /// `force`: columns written and logged even when unchanged (a laboratory confirming the result a village typed
+    /// writes its name again, so that the log says a server wrote it).
+    public mutating func update<R: SyncedRecord>(_ record: R, from old: R, force: Set<String> = []) throws {
         let new = try record.databaseDictionary
         let before = try old.databaseDictionary
-        let changed = new.filter { before[$0.key] != $0.value }
+        let changed = new.filter { before[$0.key] != $0.value || force.contains($0.key) }
         if changed.isEmpty { return }
         try Self.refuseBroken(R.databaseTableName, Array(changed.keys), Array(changed.values))
         try record.update(db, columns: Array(changed.keys))

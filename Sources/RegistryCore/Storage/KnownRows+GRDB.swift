@@ -49,6 +49,18 @@ extension KnownRows {
             for (pk, row) in rows { known.set(table, pk, row) }
         }
         try known.loadPersons(of: changes, db: db)
+        let named = KnownRows.namedPersons(changes)
+        for start in stride(from: 0, to: named.count, by: 500) {
+            let chunk = Array(named[start..<min(start + 500, named.count)])
+            for row in try GRDB.Row.fetchAll(
+                db,
+                sql: "SELECT id, village FROM person WHERE id IN ("
+                    + Array(repeating: "?", count: chunk.count).joined(separator: ", ") + ")",
+                arguments: StatementArguments(chunk))
+            {
+                known.setPersonVillage(row["id"], row["village"])
+            }
+        }
         return known
     }
 

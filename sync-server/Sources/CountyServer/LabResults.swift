@@ -33,6 +33,8 @@ public enum LabResults {
         public var unchanged = 0
         public var positives = 0
         public var leadsRaised = 0
+        /// Positives a village had typed that the laboratory's sheet confirms (their contacts elsewhere then act).
+        public var confirmed = 0
         /// Samples the village never recorded (乡采样、县检测): written into the person's file as a new test.
         public var samplesAdded = 0
         /// Persons registered nowhere: kept at the county (a positive is listed first on the dashboard).
@@ -174,6 +176,16 @@ extension CountyDatabase {
                 for test in tests {
                     if test.result == row.result {
                         outcome.unchanged += 1
+                        // A positive the village typed, now confirmed by the laboratory: its lab written at the county's
+                        // site is what confirms it for contacts in other villages (`confirmedPositive`).
+                        let lab = row.lab ?? test.lab ?? "县检测"
+                        if row.result == .positive, try !CountyDatabase.serverWroteResult(test, db: db) {
+                            var confirmed = test
+                            confirmed.lab = lab
+                            confirmed.resultOn = test.resultOn ?? clock.today
+                            try recorder.update(confirmed, from: test, force: ["lab"])
+                            outcome.confirmed += 1
+                        }
                     } else if test.result == .pending {
                         var updated = test
                         updated.result = row.result
@@ -192,7 +204,7 @@ extension CountyDatabase {
                     }
                 }
             }
-            if outcome.positives > 0 && settings.level == .county {
+            if outcome.positives + outcome.confirmed > 0 && settings.level == .county {
                 outcome.leadsRaised = try CountyDatabase.raiseContactLeads(db, recorder: &recorder, today: clock.today)
             }
             return outcome

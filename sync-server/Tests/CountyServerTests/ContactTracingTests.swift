@@ -45,19 +45,32 @@ struct ContactTracingTests {
         #expect(pushed.rejected == 0)
         _ = try await SyncSession(registry: b, transport: county.transport(tokenB)).run()
 
-        // B: a lead for 王五, due today, carrying day 0 (the shared trip's departure).
+        // B: a lead for 王五, due today, but only A's word so far: it says who reported it, masks the positive's name,
+        // and closing it as found puts nobody under a measure (one village's word is not another village's measure).
         let leadsB = try b.workList(on: today).leads
         #expect(leadsB.count == 1)
         let lead = try #require(leadsB.first)
         #expect(lead.id_number == "110101199001011237" && lead.deadline == "\(today)")
-        #expect(lead.reason == "密接：与 张三（一村）同行", "\(lead.reason ?? "")")
+        #expect(lead.reason == "密接（待县核实）：一村报告 与 张* 同行", "\(lead.reason ?? "")")
         #expect(lead.name == "王五", "named as the village registered him, though the link carried his id number alone")
-        // A: a lead to find 赵六, named but registered nowhere.
-        _ = try await SyncSession(registry: a, transport: county.transport(tokenA)).run()
-        #expect(try a.workList(on: today).leads.map(\.id_number) == ["110101198001011232"])
-
-        // B closes the lead as found: 王五 is put under the close-contact plan with a test today.
         _ = try b.closeLead(lead.lead_id, outcome: .found, on: today)
+        #expect(try b.file("110101199001011237").current?.arrival.category != .closeContact)
+        #expect(try b.workList(on: today).new_contacts.isEmpty)
+        _ = try await SyncSession(registry: b, transport: county.transport(tokenB)).run()
+        // A: leads for both named persons it has not registered, 赵六 (registered nowhere) and 王五 (registered in B):
+        // what comes back tells A nothing about other villages' registers.
+        _ = try await SyncSession(registry: a, transport: county.transport(tokenA)).run()
+        #expect(Set(try a.workList(on: today).leads.map(\.id_number)) == ["110101198001011232", "110101199001011237"])
+
+        // The laboratory confirms 张三's positive (the county imports its sheet): B's lead opens again with day 0
+        // (the shared trip's departure), and closing it as found puts 王五 under the close-contact plan, a test today.
+        try county.write(
+            "lab.csv", "id_number,name,sampled_on,result,lab\n420102199003071232,张三,\(today),positive,县疾控中心\n")
+        _ = try county.command(["results", "import", county.path("lab.csv")])
+        _ = try await SyncSession(registry: b, transport: county.transport(tokenB)).run()
+        let confirmed = try #require(try b.workList(on: today).leads.first)
+        #expect(confirmed.reason == "密接：与 张*（一村）同行", "\(confirmed.reason ?? "")")
+        _ = try b.closeLead(confirmed.lead_id, outcome: .found, on: today)
         let wang = try #require(try b.file("110101199001011237").current)
         #expect(wang.arrival.category == .closeContact && wang.arrival.dayZero == today.adding(days: -2))
         #expect(wang.tests.contains { $0.dueOn == today })

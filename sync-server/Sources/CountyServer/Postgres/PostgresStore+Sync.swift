@@ -47,7 +47,10 @@ extension PostgresStore {
         // missed here again.
         if pushes.contains(where: { !$0.relays && $0.tracesContacts }) {
             do {
-                _ = try await writing { try $0.raiseContactLeads() }
+                let written = zip(pushes, results).flatMap { push, result in
+                    (try? result.get()) == nil || push.relays ? [] : push.prepared.map(\.change)
+                }
+                _ = try await writing { try $0.raiseContactLeads(touching: written) }
             } catch {
                 logger.warning(
                     "contact leads not raised after a push; `sync-server merge` raises them",
@@ -211,6 +214,16 @@ extension PostgresStore {
                 deleted = flag == 1
             }
             known.setPerson(of: change.table, change.pk, person: person, deleted: deleted)
+        }
+        let named = KnownRows.namedPersons(changes)
+        if !named.isEmpty {
+            var binds = PostgresBindings()
+            binds.append(named)
+            for try await (id, village) in try await connection.query(
+                .sql("SELECT id, village FROM person WHERE id = ANY($1)", binds), logger: logger
+            ).decode((String, String).self) {
+                known.setPersonVillage(id, village)
+            }
         }
         return known
     }

@@ -42,8 +42,13 @@ extension CountyDatabase: GroupCommitting {
             if pushes.contains(where: { !$0.relays && $0.tracesContacts }) {
                 do {
                     try db.inSavepoint {
+                        let written = zip(pushes, results).flatMap { push, result in
+                            (try? result.get()) == nil || push.relays ? [] : push.prepared.map(\.change)
+                        }
+                        let among = try CountyDatabase.tracingCandidates(written, db: db)
                         try ChangeRecorder.recording(db, site: settings.site, clock: self.clock) { recorder in
-                            _ = try CountyDatabase.raiseContactLeads(db, recorder: &recorder, today: self.clock.today)
+                            _ = try CountyDatabase.raiseContactLeads(
+                                db, recorder: &recorder, today: self.clock.today, among: among)
                         }
                         return .commit
                     }

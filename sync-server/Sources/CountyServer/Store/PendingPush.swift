@@ -54,7 +54,9 @@ public struct PendingPush: Sendable {
         through = request.through
         self.village = village
         self.tokenID = tokenID
-        prepared = request.changes.map { MergeDecision.Prepared($0, checkRules: true) }
+        // The latest day anything pushed can have happened on: the county's today, at the far end of the skew allowed.
+        let latest = RegistryClock.fixed(now.addingTimeInterval(maxSkew)).today
+        prepared = request.changes.map { MergeDecision.Prepared($0, checkRules: true, latestDay: latest) }
         numbers = request.changes.map(\.originSeq)
         relays = false
         receipts = []
@@ -74,10 +76,12 @@ public struct PendingPush: Sendable {
         through = request.through
         village = region
         self.tokenID = tokenID
+        let latest = RegistryClock.fixed(now.addingTimeInterval(maxSkew)).today
         prepared = request.entries.map {
             MergeDecision.Prepared(
                 $0.change, checkRules: true, scope: $0.scope,
-                relayProblem: RelayRules.problem($0, region: region, receiver: receiver, latest: limit), masked: true)
+                relayProblem: RelayRules.problem($0, region: region, receiver: receiver, latest: limit), masked: true,
+                latestDay: latest)
         }
         numbers = request.entries.map(\.seq)
         relays = true
