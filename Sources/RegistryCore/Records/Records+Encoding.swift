@@ -27,6 +27,18 @@ extension Person: ColumnEncodable {
     }
 }
 
+extension Stay {
+    /// Stays as the `stays` column holds them (keys sorted, `from` null when unknown).
+    public static func json(_ stays: [Stay]) -> String {
+        JSONWriter.array(stays) { stay, w in
+            w.field("code", stay.code)
+            w.field("from", stay.from?.description)
+            w.field("name", stay.name)
+            w.field("to", stay.to.description)
+        }
+    }
+}
+
 extension Arrival: ColumnEncodable {
     public func encodeColumns(to container: inout OrderedColumns) {
         container[CodingKeys.id] = id
@@ -34,12 +46,7 @@ extension Arrival: ColumnEncodable {
         container[CodingKeys.personId] = personId
         container[CodingKeys.arrivedOn] = arrivedOn.description
         container[CodingKeys.departedOn] = departedOn.description
-        container[CodingKeys.stays] = JSONWriter.array(stays) { stay, w in
-            w.field("code", stay.code)
-            w.field("from", stay.from?.description)
-            w.field("name", stay.name)
-            w.field("to", stay.to.description)
-        }
+        container[CodingKeys.stays] = Stay.json(stays)
         container[CodingKeys.transport] = transport
         container[CodingKeys.healthCode] = healthCode?.rawValue
         container[CodingKeys.vaccineDoses] = vaccineDoses

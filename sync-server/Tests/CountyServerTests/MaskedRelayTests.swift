@@ -33,6 +33,19 @@ struct MaskedRelayTests {
             let registry = try makeVillage(county, code: code)
             try intake(registry, name: "欧阳娜娜", id: Self.id)
             _ = try registry.recordTest(Self.id, sampled: Day("2022-07-04")!, result: .pending, resultOn: nil, lab: nil)
+            if code == "110105001001" {
+                // Free text that names someone: a stay's place as typed and a reason (the second review found both at the
+                // city in clear).
+                var form = IntakeForm()
+                form.name = "王五"
+                form.idNumber = "110101199001011237"
+                form.stays = [.init(code: "420102", name: "张三丰家", from: "", to: "2022-07-01")]
+                form.arrived = "2022-07-02"
+                form.category = "密接"
+                _ = try registry.intake(form)
+                _ = try registry.extend(
+                    "110101199001011237", days: 3, reason: "密接：与 张三丰 同事", on: Day("2022-07-03")!, actor: nil)
+            }
             let token = try county.command(["token", "issue", "--village", code])
             _ = try await SyncSession(registry: registry, transport: county.transport(token)).run()
             let regionToken = try city.command(["token", "issue", "--region", region])
@@ -55,7 +68,8 @@ struct MaskedRelayTests {
         }
 
         // What the city holds: the keyed hash (the same in both counties), masked phone and name, nothing else.
-        let persons: [TestRow] = try rows(city.db, "SELECT name, id_number, phone, address, birth_date FROM person")
+        let persons: [TestRow] = try rows(
+            city.db, "SELECT name, id_number, phone, address, birth_date FROM person WHERE name <> '王*'")
         let hashes = Set(persons.map { $0["id_number"] as String })
         #expect(
             persons.count == 2 && hashes.count == 1 && MaskedForm.isHashedID(hashes.first ?? ""),
@@ -68,12 +82,15 @@ struct MaskedRelayTests {
                 city.db,
                 "SELECT count(*) FROM change_log WHERE columns LIKE '%\(Self.id)%' OR columns LIKE '%\(Self.phone)%'")
                 == 0)
-        // Not in any of the city's files (on SQLite), its log included.
+        // Not in any of the city's files (on SQLite), its log included; nor the name typed in free text.
         for file in [city.db, city.db + "-wal"] where FileManager.default.fileExists(atPath: file) {
             let bytes = try Data(contentsOf: URL(fileURLWithPath: file))
             #expect(
                 bytes.range(of: Data(Self.id.utf8)) == nil && bytes.range(of: Data(Self.phone.utf8)) == nil, "\(file)")
+            #expect(bytes.range(of: Data("张三丰".utf8)) == nil, "a name in free text reached the city: \(file)")
         }
+        #expect(try count(city.db, "SELECT count(*) FROM change_log WHERE columns LIKE '%张三丰%'") == 0)
+        #expect(try count(city.db, "SELECT count(*) FROM measure_event WHERE reason = '密接：（已脱敏）'") == 1)
         // A village cannot push the masked forms; only a relay may carry them.
         let change = Change(
             table: "person", pk: "p1",

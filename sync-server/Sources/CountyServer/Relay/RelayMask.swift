@@ -18,6 +18,26 @@ public struct RelayMask: Sendable {
     /// The tables whose rows name a person, and the columns masked in them.
     static let tables: Set<String> = [Person.databaseTableName, Contact.databaseTableName, Lead.databaseTableName]
     static let dropped: Set<String> = ["address", "birth_date"]
+    /// Free text a clerk typed, which may name people (`密接：与 张三丰 同事`, a release reason, a stay's place as
+    /// typed), by table: it goes up as its kind alone (`masked(text:)`), a stay with its code and days but no name,
+    /// an event's detail not at all.
+    static let freeText: [String: Set<String>] = [
+        Arrival.databaseTableName: ["transport"], Measure.databaseTableName: ["reason"],
+        MeasureEvent.databaseTableName: ["reason"], Lead.databaseTableName: ["reason"],
+        Person.databaseTableName: ["deleted_reason"], Contact.databaseTableName: ["deleted_reason"],
+    ]
+    /// How the texts the registry writes itself begin (a policy's plan, a risk area known late): they name places
+    /// and rules, never people, and the levels above count by them.
+    static let systemTexts = ["政策 ", MeasureEvent.reclassifiedReasonPrefix]
+
+    /// A free text as it goes up: the kind before the first `：` (密接：…), or nothing but a mark that there was one.
+    static func masked(text: String) -> String {
+        if text.isEmpty || systemTexts.contains(where: text.hasPrefix) { return text }
+        if let colon = text.firstIndex(of: "："), text.distance(from: text.startIndex, to: colon) <= 12 {
+            return String(text[...colon]) + "（已脱敏）"
+        }
+        return "（已脱敏）"
+    }
 
     /// A key from its text form: 64 hex digits (32 bytes), surrounding white space ignored.
     public init(hex: String) throws {
@@ -65,9 +85,26 @@ public struct RelayMask: Sendable {
 
     /// The entry as the server above is to receive it.
     func mask(_ entry: RelayWire.Entry) -> RelayWire.Entry {
-        guard Self.tables.contains(entry.change.table) else { return entry }
+        let table = entry.change.table
+        let free = Self.freeText[table] ?? []
+        guard Self.tables.contains(table) || !free.isEmpty || table == MeasureEvent.databaseTableName else {
+            return entry
+        }
         var values = entry.change.columns.values
         for (column, value) in values {
+            if free.contains(column), let text = value.stringValue {
+                values[column] = .string(Self.masked(text: text))
+                continue
+            }
+            if table == MeasureEvent.databaseTableName && column == "detail" {
+                values[column] = .null
+                continue
+            }
+            if table == Arrival.databaseTableName && column == "stays", let json = value.stringValue {
+                values[column] = .string(Self.maskedStays(json))
+                continue
+            }
+            guard Self.tables.contains(table) else { continue }
             switch (column, value.stringValue) {
             case ("id_number", let number?): values[column] = .string(hash(number))
             case ("phone", let phone?):
@@ -80,5 +117,12 @@ public struct RelayMask: Sendable {
         var change = entry.change
         change.columns = ColumnValues(values)
         return RelayWire.Entry(seq: entry.seq, scope: entry.scope, change: change)
+    }
+
+    /// A trip's stays with their codes and days, the names as typed left out (a clerk may write 张三家 there).
+    static func maskedStays(_ json: String) -> String {
+        guard var stays = try? JSONDecoder().decode([Stay].self, from: Data(json.utf8)) else { return "[]" }
+        for i in stays.indices { stays[i].name = "" }
+        return Stay.json(stays)
     }
 }
