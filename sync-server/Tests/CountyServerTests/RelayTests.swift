@@ -183,6 +183,55 @@ struct RelayTests {
     }
 
     @Test(
+        "a receipt is taken only for a report the city holds as that village's: 丰台 cannot file one for 朝阳's report and make it look late"
+    )
+    func forgedReceipt() async throws {
+        let city = try Self.city()
+        defer { city.stop() }
+        let fengtai = try city.command(["token", "issue", "--region", "110106"])
+        let chaoyang = try city.command(["token", "issue", "--region", "110105"])
+        func relay(_ token: String, _ request: RelayWire.PushRequest) async throws -> Int {
+            try await city.transport(token).send(
+                "POST", "/v1/relay/push", query: [:], body: try JSONEncoder().encode(request)
+            ).status
+        }
+        // 丰台 files a receipt for 朝阳's report (its id is predictable), stamped late, under a village of its own.
+        let forged = RelayWire.Receipt(
+            reportID: "r-chaoyang", revision: 1, village: "110106001001", date: "2022-07-02",
+            receivedAt: "2022-07-02T23:59:00+08:00")
+        #expect(
+            try await relay(
+                fengtai,
+                RelayWire.PushRequest(
+                    site: "county-feng", epoch: "e1", after: 0, through: 0, entries: [], receipts: [forged])) == 200)
+        // 朝阳 relays the report with its own receipt, on time.
+        let report = Change(
+            table: "daily_report", pk: "r-chaoyang",
+            columns: ColumnValues(
+                HostileInputTests.report(HostileInputTests.figures(newArrivals: 1), date: "2022-07-02").mapValues(
+                    ColumnValue.init
+                ).merging([
+                    "id": .string("r-chaoyang")
+                ]) { $1 }),
+            hlc: HLC(milliseconds: Int64(Date().timeIntervalSince1970 * 1000) - 60_000, counter: 0).raw,
+            origin: "0f1e2d3c-laptop", originSeq: 1)
+        let onTime = RelayWire.Receipt(
+            reportID: "r-chaoyang", revision: 1, village: "110105001001", date: "2022-07-02",
+            receivedAt: "2022-07-02T16:00:00+08:00")
+        #expect(
+            try await relay(
+                chaoyang,
+                RelayWire.PushRequest(
+                    site: "county-chao", epoch: "e1", after: 0, through: 1,
+                    entries: [RelayWire.Entry(seq: 1, scope: "110105001001", change: report)], receipts: [onTime]))
+                == 200)
+        let receipts: [TestRow] = try rows(city.db, "SELECT village, received_at FROM report_receipt")
+        #expect(receipts.count == 1, "\(receipts.map(\.values))")
+        #expect(receipts.first?["village"] as String? == "110105001001")
+        #expect(receipts.first?["received_at"] as String? == "2022-07-02T16:00:00+08:00")
+    }
+
+    @Test(
         "down and back: a province's lead reaches the village through the city and the county; the clerk's outcome returns to the province"
     )
     func leadFromTheProvince() async throws {

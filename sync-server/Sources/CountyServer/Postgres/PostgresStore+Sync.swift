@@ -117,7 +117,10 @@ extension PostgresStore {
                 .sql(
                     """
                     INSERT INTO report_receipt (report_id, revision, village, date, received_at)
-                    SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::text[]) ON CONFLICT DO NOTHING
+                    SELECT r.* FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::text[])
+                      AS r (report_id, revision, village, date, received_at)
+                    WHERE EXISTS (SELECT 1 FROM daily_report d WHERE d.id = r.report_id AND d.village = r.village AND d.date = r.date)
+                    ON CONFLICT DO NOTHING
                     """, binds), logger: logger)
         }
         let through = max(cursor, push.through)

@@ -100,12 +100,19 @@ extension CountyDatabase: GroupCommitting {
                 try recordReceipt(write.change, village: village, db: db, at: now)
             }
         }
+        // A region's receipts, each only for a report this server holds as that village's of that day (the relay
+        // brings the reports with them): a receipt for another region's report, whose id is predictable, would
+        // otherwise take its place and make an on-time report look late.
         for receipt in push.receipts {
             try db.execute(
                 sql: """
-                    INSERT OR IGNORE INTO report_receipt (report_id, revision, village, date, received_at) VALUES (?, ?, ?, ?, ?)
+                    INSERT OR IGNORE INTO report_receipt (report_id, revision, village, date, received_at)
+                    SELECT ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM daily_report WHERE id = ? AND village = ? AND date = ?)
                     """,
-                arguments: [receipt.reportID, receipt.revision, receipt.village, receipt.date, receipt.receivedAt])
+                arguments: [
+                    receipt.reportID, receipt.revision, receipt.village, receipt.date, receipt.receivedAt,
+                    receipt.reportID, receipt.village, receipt.date,
+                ])
         }
         let newest = plan.newest
         let through = max(cursor, push.through)
