@@ -26,10 +26,18 @@ enum Curl {
 
     private static let ready: Bool = curl_global_init(Int(CURL_GLOBAL_DEFAULT)) == CURLE_OK
 
+    /// The most an answer may hold: a pull page of 5,000 of the largest rows fits many times over. A hostile or
+    /// impersonated server (a plain-HTTP sync on the path) answering with gigabytes is cut off here rather than
+    /// buffered whole (the second security review saw 2 GB in 1.9 s).
+    static let maxResponseBytes = 128 << 20
+    /// The most header lines an answer may carry.
+    static let maxHeaders = 100
+
     /// What the callbacks fill in.
     private final class Sink {
         var body = Data()
         var headers: [String: String] = [:]
+        var tooLarge = false
     }
 
     static func perform(method: String, url: URL, headers: [String], body: Data?, caFile: String?, timeout: Int) throws
@@ -68,6 +76,10 @@ enum Curl {
         }
         _ = ccurl_set_function(handle, CURLOPT_WRITEFUNCTION) { data, size, count, context in
             let sink = Unmanaged<Sink>.fromOpaque(context!).takeUnretainedValue()
+            if sink.body.count + size * count > Curl.maxResponseBytes {
+                sink.tooLarge = true
+                return 0  // libcurl stops the transfer (CURLE_WRITE_ERROR)
+            }
             if let data {
                 sink.body.append(UnsafeRawPointer(data).assumingMemoryBound(to: UInt8.self), count: size * count)
             }
@@ -76,6 +88,10 @@ enum Curl {
         _ = ccurl_set_pointer(handle, CURLOPT_WRITEDATA, context)
         _ = ccurl_set_function(handle, CURLOPT_HEADERFUNCTION) { data, size, count, context in
             let sink = Unmanaged<Sink>.fromOpaque(context!).takeUnretainedValue()
+            if sink.headers.count >= Curl.maxHeaders {
+                sink.tooLarge = true
+                return 0
+            }
             if let data,
                 let line = String(bytes: UnsafeRawBufferPointer(start: data, count: size * count), encoding: .utf8),
                 let colon = line.firstIndex(of: ":")
@@ -88,6 +104,15 @@ enum Curl {
         _ = ccurl_set_pointer(handle, CURLOPT_HEADERDATA, context)
 
         let code = curl_easy_perform(handle)
+        if sink.tooLarge {
+            throw RegistryError(
+                nil,
+                zh:
+                    "服务器 \(url.host ?? "") 的回答超过 \(maxResponseBytes >> 20) MB 或 \(maxHeaders) 个头部，已中止：请确认地址是本县的服务器（未写入任何数据）",
+                en:
+                    "the answer of \(url.host ?? "") exceeds \(maxResponseBytes >> 20) MB or \(maxHeaders) headers and was cut off: check that the address is your county's server (nothing was written)"
+            )
+        }
         guard code == CURLE_OK else { throw Failure(code: code, detail: String(cString: curl_easy_strerror(code))) }
         return Response(status: ccurl_response_code(handle), body: sink.body, headers: sink.headers)
     }
