@@ -45,7 +45,11 @@ struct HostileServerTests {
     @Test("a server answering with a gigabyte is cut off with one line; the CLI's memory stays bounded")
     func hugeAnswer() throws {
         let (server, port) = try floodingServer(megabytes: 1024)
-        defer { server.terminate() }
+        defer {
+            // SIGKILL: a child may inherit the runner's ignored SIGTERM.
+            kill(server.processIdentifier, SIGKILL)
+            server.waitUntilExit()
+        }
         var cli = CLI(db: CLI.temporaryDatabase())
         #expect(try cli.run(["init", "--village", "110105001001", "--name", "测试村"]).status == 0)
         cli.env["REGISTRY_TOKEN"] = "a-token"
