@@ -49,7 +49,24 @@ extension String {
         return String(String.UnicodeScalarView(out.reversed()))
     }
 
-    private static func isBidiControl(_ s: Unicode.Scalar) -> Bool {
-        (0x202A...0x202E).contains(s.value) || (0x2066...0x2069).contains(s.value)
+    /// The bidirectional embeddings, overrides and isolates, and the direction marks (U+200E, U+200F, U+061C):
+    /// invisible, they reorder what a reader sees (U+202E turns `420102…` around on a printed notice).
+    static func isBidiControl(_ s: Unicode.Scalar) -> Bool {
+        (0x202A...0x202E).contains(s.value) || (0x2066...0x2069).contains(s.value) || s.value == 0x200E
+            || s.value == 0x200F || s.value == 0x061C
+    }
+
+    /// The text as one line of a log: `terminalSafe`, its line breaks and tabs made spaces, so that what someone
+    /// typed can never forge a line of its own.
+    public var oneLine: String {
+        String(
+            String.UnicodeScalarView(
+                terminalSafe.unicodeScalars.map { $0 == "\n" || $0 == "\r" || $0 == "\t" ? " " : $0 }))
+    }
+
+    /// The text without the bidirectional controls (`isBidiControl`): what every typed value is stored as.
+    public var withoutBidiControls: String {
+        guard unicodeScalars.contains(where: String.isBidiControl) else { return self }
+        return String(String.UnicodeScalarView(unicodeScalars.filter { !String.isBidiControl($0) }))
     }
 }

@@ -198,12 +198,14 @@ extension ColumnRule {
 }
 
 extension String {
-    /// Whether the text holds a C0 or C1 control character or DEL (an ESC sequence can clear an operator's screen);
+    /// Whether the text holds a C0 or C1 control character, DEL (an ESC sequence can clear an operator's screen) or a
+    /// bidirectional control (it disguises text on pages and printed notices);
     /// `allowingLineBreaks` lets `\n`, `\r` and `\t` through.
     func hasControlCharacters(allowingLineBreaks: Bool) -> Bool {
         unicodeScalars.contains { s in
             if allowingLineBreaks && (s == "\n" || s == "\r" || s == "\t") { return false }
             return s.value < 0x20 || (0x7F...0x9F).contains(s.value) || s.value == 0x2028 || s.value == 0x2029
+                || String.isBidiControl(s)
         }
     }
 }

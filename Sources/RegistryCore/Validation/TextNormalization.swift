@@ -14,9 +14,10 @@ extension String {
         return String(scalars)
     }
 
-    /// The text without leading and trailing white space (including the ideographic space U+3000).
+    /// The text without leading and trailing white space (including the ideographic space U+3000), and without the
+    /// invisible bidirectional controls anywhere in it (a declared name must read as it is stored).
     var trimmed: String {
-        let scalars = unicodeScalars
+        let scalars = withoutBidiControls.unicodeScalars
         guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }),
             let last = scalars.lastIndex(where: { !$0.properties.isWhitespace })
         else { return "" }

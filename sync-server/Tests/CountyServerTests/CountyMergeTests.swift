@@ -202,7 +202,7 @@ struct CountyMergeTests {
 }
 
 /// A request without a body over a plain TCP socket to 127.0.0.1; returns the response head.
-func rawRequest(port: Int, method: String = "GET", path: String) throws -> String {
+func rawRequest(port: Int, method: String = "GET", path: String, headers: [String] = []) throws -> String {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     defer { close(fd) }
     var address = sockaddr_in()
@@ -215,7 +215,9 @@ func rawRequest(port: Int, method: String = "GET", path: String) throws -> Strin
         }
     }
     guard connected == 0 else { throw RegistryError(nil, zh: "", en: "cannot connect to port \(port)") }
-    let request = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+    let request =
+        "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+        + headers.map { $0 + "\r\n" }.joined() + "\r\n"
     _ = request.withCString { send(fd, $0, strlen($0), 0) }
     var buffer = [UInt8](repeating: 0, count: 4096)
     let count = recv(fd, &buffer, buffer.count, 0)

@@ -37,6 +37,23 @@ struct DeclarationTests {
         ]
     }
 
+    @Test("bidirectional overrides a returnee types are not kept: the village reads the name as it is stored")
+    func bidiStripped() async throws {
+        let county = try ServerHarness()
+        try county.start()
+        let token = try county.command(["token", "issue", "--village", "110105001001"])
+        let village = try makeVillage(county, code: "110105001001")
+        let today = village.clock.today
+        var fields = declaration(today)
+        fields[0].1 = "李\u{202E}四"
+        fields[6].1 = "五组\u{2066}2号\u{2069}"
+        let (ok, _, _) = try await post(county.url.appendingPathComponent("declare/110105001001"), fields)
+        #expect(ok == 200)
+        _ = try await SyncSession(registry: village, transport: county.transport(token)).run()
+        let lead = try #require(try village.workList(on: today).leads.first)
+        #expect(lead.name == "李四" && lead.address == "五组2号", "\(lead.name) \(lead.address ?? "")")
+    }
+
     @Test(
         "a declaration becomes a self_report lead; the village sees it after a sync, registers from it, and the county sees it found"
     )

@@ -120,4 +120,30 @@ extension HostileInputTests {
         #expect(ack.rejected.isEmpty, "\(ack.rejected)")
         #expect(try count(county.db, "SELECT count(*) FROM lead") == ContactRules.maxLinksPerPositive)
     }
+
+    @Test("a pushed name with a bidirectional override is refused, naming the column")
+    func bidiPushed() async throws {
+        let county = try ServerHarness()
+        try county.start()
+        let pusher = Pusher(county: county, token: try county.command(["token", "issue", "--village", Self.village]))
+        let ack = try await pusher.push([("person", "p-bidi", Self.person(["name": "张\u{202E}三".databaseValue]))])
+        #expect(ack.rejected.count == 1 && ack.rejected[0].reason.contains("person.name"), "\(ack.rejected)")
+    }
+
+    @Test("the user name typed at the dashboard's login cannot forge a log line or send an escape sequence")
+    func logInjection() async throws {
+        let county = try ServerHarness()
+        try county.start()
+        let token = try county.command(["token", "issue", "--county"])
+        // Over a plain socket: URLSession waits for ever on a 401 that carries a challenge.
+        let user = "wang\n[FORGED] persons shown unmasked\u{1B}[2J"
+        let head = try rawRequest(
+            port: county.port, path: "/dashboard?full=1",
+            headers: ["Authorization: Basic " + Data("\(user):\(token)".utf8).base64EncodedString()])
+        #expect(head.hasPrefix("HTTP/1.1 200"), "\(head.prefix(200))")
+        let log = county.log
+        #expect(log.contains("persons shown unmasked") && log.contains("wang"), "\(log.suffix(800))")
+        #expect(!log.split(separator: "\n").contains { $0.hasPrefix("[FORGED]") }, "\(log.suffix(800))")
+        #expect(!log.contains("\u{1B}"))
+    }
 }

@@ -81,7 +81,9 @@ struct DashboardController<Store: CountyStore>: Sendable {
 
     private func logUnmasked(_ logger: Logger, caller: CountyCaller, day: Day, what: String, village: String?) {
         var metadata: Logger.Metadata = [
-            "token": .string(caller.tokenID), "user": .string(caller.name), "date": .string("\(day)"),
+            // The user name is what anyone typed in the login box: no line break or escape sequence reaches the log.
+            "token": .string(caller.tokenID), "user": .string(String(caller.name.oneLine.prefix(64))),
+            "date": .string("\(day)"),
             "page": .string(what), "at": .string(store.clock.isoText(store.clock.now())),
         ]
         if let village { metadata["village"] = .string(village) }
