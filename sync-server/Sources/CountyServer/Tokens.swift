@@ -62,28 +62,39 @@ extension CountyDatabase {
         public var name: String?
         public var createdAt: String
         public var revokedAt: String?
+        /// The token's id (not its secret): two tokens of one village are told apart by it.
+        public var id: String = ""
+        /// When a push under it last reached this server; nil when never.
+        public var lastUsed: String? = nil
 
-        public init(village: String, name: String?, createdAt: String, revokedAt: String?) {
+        public init(
+            village: String, name: String?, createdAt: String, revokedAt: String?, id: String = "",
+            lastUsed: String? = nil
+        ) {
             self.village = village
             self.name = name
             self.createdAt = createdAt
             self.revokedAt = revokedAt
+            self.id = id
+            self.lastUsed = lastUsed
         }
+
+        /// The statement both stores list tokens with.
+        static let sql = """
+            SELECT t.village, COALESCE(v.name, r.name) AS name, t.created_at, t.revoked_at, t.id,
+              (SELECT max(c.updated_at) FROM site_cursor c WHERE c.token_id = t.id) AS last_used FROM token t
+            LEFT JOIN village v ON v.code = t.village AND v.deleted = 0 LEFT JOIN region r ON r.code = t.village
+            ORDER BY t.village, t.created_at
+            """
     }
 
-    /// The tokens, without their secrets: village, its roster name, issued, revoked.
+    /// The tokens, without their secrets: village, its roster name, issued, revoked, id, last push.
     public func tokens() throws -> [TokenLine] {
         try writer.read { db in
-            try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT t.village, COALESCE(v.name, r.name) AS name, t.created_at, t.revoked_at FROM token t
-                    LEFT JOIN village v ON v.code = t.village AND v.deleted = 0 LEFT JOIN region r ON r.code = t.village
-                    ORDER BY t.village, t.created_at
-                    """
-            ).map {
+            try Row.fetchAll(db, sql: TokenLine.sql).map {
                 TokenLine(
-                    village: $0["village"], name: $0["name"], createdAt: $0["created_at"], revokedAt: $0["revoked_at"])
+                    village: $0["village"], name: $0["name"], createdAt: $0["created_at"], revokedAt: $0["revoked_at"],
+                    id: $0["id"], lastUsed: $0["last_used"])
             }
         }
     }

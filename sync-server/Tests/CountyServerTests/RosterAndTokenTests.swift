@@ -38,6 +38,14 @@ struct TokenVillageTests {
         #expect(try count(county.db, "SELECT count(*) FROM change_log WHERE tbl = 'person'") == 0)
         let list = try county.command(["token", "list"])
         #expect(list.contains("110105001002  二村") && list.contains("有效"), "\(list)")
+        // A second token of the same village is told apart: its own id, and which one has pushed (issue 34).
+        let second = try county.command(["token", "issue", "--village", "110105001002"])
+        let b = try makeVillage(county, code: "110105001002")
+        try intake(b, name: "李四", id: "11010519491231002X")
+        _ = try await SyncSession(registry: b, transport: county.transport(second)).run()
+        let lines = try county.command(["token", "list"]).split(separator: "\n").filter { $0.hasPrefix("110105001002") }
+        #expect(lines.count == 2 && Set(lines).count == 2, "\(lines)")
+        #expect(lines.filter { $0.contains("最近上传 从未") }.count == 1, "\(lines)")
     }
 
     @Test(

@@ -263,14 +263,12 @@ public final class PostgresStore: CountyStore, GroupCommitting {
 
     public func tokens() async throws -> [CountyDatabase.TokenLine] {
         var lines: [CountyDatabase.TokenLine] = []
-        for try await (village, name, created, revoked) in try await client.query(
-            """
-            SELECT t.village, COALESCE(v.name, r.name) AS name, t.created_at, t.revoked_at FROM token t
-            LEFT JOIN village v ON v.code = t.village AND v.deleted = 0 LEFT JOIN region r ON r.code = t.village
-            ORDER BY t.village, t.created_at
-            """, logger: logger
-        ).decode((String, String?, String, String?).self) {
-            lines.append(CountyDatabase.TokenLine(village: village, name: name, createdAt: created, revokedAt: revoked))
+        for try await (village, name, created, revoked, id, lastUsed) in try await client.query(
+            .sql(CountyDatabase.TokenLine.sql), logger: logger
+        ).decode((String, String?, String, String?, String, String?).self) {
+            lines.append(
+                CountyDatabase.TokenLine(
+                    village: village, name: name, createdAt: created, revokedAt: revoked, id: id, lastUsed: lastUsed))
         }
         return lines
     }

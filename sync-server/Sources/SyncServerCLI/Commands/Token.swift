@@ -54,7 +54,10 @@ extension SyncServerCommand {
                         let zh = options.language == .zh
                         Terminal.out(
                             "\(token.village)  \(token.name ?? (token.village.count == 6 ? (zh ? "本级令牌" : "own token") : (zh ? "（不在村名册）" : "(not on the roster)")))  "
+                                + (zh ? "编号 \(token.id.prefix(8))  " : "id \(token.id.prefix(8))  ")
                                 + (zh ? "签发 \(token.createdAt)  " : "issued \(token.createdAt)  ")
+                                + (zh
+                                    ? "最近上传 \(token.lastUsed ?? "从未")  " : "last push \(token.lastUsed ?? "never")  ")
                                 + (token.revokedAt.map { zh ? "已吊销 \($0)" : "revoked \($0)" } ?? (zh ? "有效" : "active"))
                         )
                     }
