@@ -78,6 +78,8 @@ let package = Package(
             dependencies: [
                 "RegistryCore", "RegistrySync", hummingbird, mustache,
                 .product(name: "MultipartKit", package: "multipart-kit"),
+                // The client's address (failed logins are counted per address).
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             path: "village-web/Sources/VillageWeb",
             // The pages' templates, compiled in so that the binary runs from anywhere with no file beside it.

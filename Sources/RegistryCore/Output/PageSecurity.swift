@@ -16,3 +16,22 @@ public enum PageSecurity {
         ]
     }
 }
+
+extension PageSecurity {
+    /// The key a client address is counted under by the pages' and the form's limits: an IPv4 address itself (an
+    /// IPv4-mapped IPv6 address as its IPv4), an IPv6 address by its /64, since one sender is handed 2^64 addresses.
+    public static func clientKey(_ address: String) -> String {
+        let text = address.lowercased()
+        guard text.contains(":") else { return text }
+        if let mapped = text.range(of: "::ffff:"), text.hasPrefix("::ffff:"), text[mapped.upperBound...].contains(".") {
+            return String(text[mapped.upperBound...])
+        }
+        // Expand `::` to the missing zero groups, then keep the first four.
+        let halves = text.components(separatedBy: "::")
+        let head = halves[0].split(separator: ":", omittingEmptySubsequences: true).map(String.init)
+        let tail =
+            halves.count > 1 ? halves[1].split(separator: ":", omittingEmptySubsequences: true).map(String.init) : []
+        let groups = head + Array(repeating: "0", count: max(0, 8 - head.count - tail.count)) + tail
+        return groups.prefix(4).map { String(Int($0, radix: 16) ?? 0, radix: 16) }.joined(separator: ":") + "::/64"
+    }
+}

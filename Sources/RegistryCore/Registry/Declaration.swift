@@ -99,3 +99,14 @@ extension Registry {
         }
     }
 }
+
+extension Declaration {
+    /// How the county marks, in a declaration's lead, a later declaration of the same id number that said otherwise.
+    public static let laterMark = "⚠ 同一身份证号另有申报"
+
+    /// What later declarations said, from a lead's reason (nil when none did).
+    public static func laterDeclarations(_ reason: String?) -> String? {
+        guard let reason, let range = reason.range(of: laterMark) else { return nil }
+        return String(reason[range.lowerBound...])
+    }
+}

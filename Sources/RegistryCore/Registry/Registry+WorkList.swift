@@ -37,6 +37,9 @@ public struct WorkList: Sendable, Encodable {
         /// The person registered here under the lead's id number, when there is one: a declaration of someone
         /// already registered is marked for the clerk (the sender is never told).
         public var registered_person_id: String?
+        /// For a declaration: what later declarations of the same id number said otherwise (the county keeps the
+        /// first and flags the rest: whoever declares first cannot own a returnee's lead), for the clerk to check.
+        public var second_declaration: String? = nil
         /// For a declaration not yet registered: the risk area now in force at the place declared (a returnee on the
         /// way from a place that became risky), by name.
         public var from_risk_area: String? = nil
@@ -181,6 +184,7 @@ extension Registry {
                         overdue: $0.deadline < day, source: ($0.source ?? .countyLead).rawValue,
                         arrived_on: $0.arrivedOn?.description, address: $0.address,
                         registered_person_id: $0.idNumber.flatMap { registered[$0] },
+                        second_declaration: $0.source == .selfReport ? Declaration.laterDeclarations($0.reason) : nil,
                         from_risk_area: $0.source == .selfReport && $0.idNumber.flatMap { registered[$0] } == nil
                             ? Registry.riskArea(
                                 at: $0.fromCode, from: min($0.departedOn ?? day, day),
@@ -277,7 +281,8 @@ extension WorkList {
                 lead.from_risk_area.map { zh ? "  ⚠ 来自风险区（\($0)），到达即管控" : "  ⚠ from a risk area (\($0))" } ?? ""
             out.append(
                 "  \(lead.lead_id)  \(lead.name)  \(lead.id_number ?? "")  \(lead.phone ?? "")  \(lead.from_name ?? "")  "
-                    + (zh ? "\(lead.arrived_on ?? "") 到达" : "arrived \(lead.arrived_on ?? "")") + known + risky)
+                    + (zh ? "\(lead.arrived_on ?? "") 到达" : "arrived \(lead.arrived_on ?? "")") + known + risky
+                    + (lead.second_declaration.map { "\n    \($0)" } ?? ""))
         }
         if !declared.isEmpty {
             out.append(

@@ -3,6 +3,8 @@ import RegistryCore
 import RegistrySync
 import Testing
 
+@testable import CountyServer
+
 #if canImport(FoundationNetworking)
     import FoundationNetworking
 #endif
@@ -35,6 +37,51 @@ struct DeclarationTests {
             ("departed", "\(today.adding(days: -2))"), ("arrived", "\(today.adding(days: -1))"), ("address", "五组2号"),
             ("transport", "火车"),
         ]
+    }
+
+    @Test(
+        "whoever declares an id number first does not own the lead: a later declaration with other details is shown beside it for the clerk"
+    )
+    func secondDeclarationFlagged() async throws {
+        let county = try ServerHarness()
+        try county.start()
+        let token = try county.command(["token", "issue", "--village", "110105001001"])
+        let village = try makeVillage(county, code: "110105001001")
+        let today = village.clock.today
+        let form = county.url.appendingPathComponent("declare/110105001001")
+        // Someone who knows 李四's id number declares first, with their own phone and address.
+        var impostor = declaration(today)
+        impostor[2].1 = "13900139000"
+        impostor[6].1 = "八组9号"
+        _ = try await post(form, impostor)
+        let (ok, page, _) = try await post(form, declaration(today))
+        #expect(ok == 200 && page.contains("申报已收到"), "the sender is told the same")
+        _ = try await SyncSession(registry: village, transport: county.transport(token)).run()
+        let list = try village.workList(on: today)
+        let lead = try #require(list.leads.first)
+        #expect(list.leads.count == 1 && lead.phone == "13900139000")
+        #expect(
+            lead.second_declaration?.contains("手机 13700137000，住址 五组2号") == true, "\(lead.second_declaration ?? "")")
+        #expect(list.text(.zh).contains("⚠ 同一身份证号另有申报"))
+    }
+
+    @Test("a village takes at most 300 declarations a day through the form; the 301st is asked to call the village")
+    func villageCap() async throws {
+        let county = try ServerHarness()
+        let store = try await openStore(county.db, clock: RegistryClock(now: { Date() }))
+        let today = RegistryClock(now: { Date() }).today
+        let declaredAt = RegistryClock(now: { Date() }).isoText(Date())
+        var outcomes: [CountyDatabase.DeclarationOutcome] = []
+        for n in 0...CountyDatabase.maxDeclarationsPerVillagePerDay {
+            var fields = Dictionary(uniqueKeysWithValues: declaration(today, id: residentID(n)))
+            fields["name"] = "人员\(n)"
+            let lead = try Declaration.lead(
+                Declaration.form(fields), village: "110105001001", today: today, declaredAt: declaredAt)
+            outcomes.append(try await store.writing { try $0.declare(lead) })
+        }
+        await store.close()
+        #expect(outcomes.dropLast().allSatisfy { $0 == .recorded } && outcomes.last == .villageFull)
+        #expect(try count(county.db, "SELECT count(*) FROM lead") == CountyDatabase.maxDeclarationsPerVillagePerDay)
     }
 
     @Test("bidirectional overrides a returnee types are not kept: the village reads the name as it is stored")

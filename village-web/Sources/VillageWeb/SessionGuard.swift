@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import NIOConcurrencyHelpers
+import RegistryCore
 
 /// A signed-in clerk: the token of the session cookie and the token every form must carry back (CSRF).
 public struct Session: Sendable {
@@ -19,7 +20,9 @@ public final class SessionGuard: Sendable {
     static let cookieName = "registry_session"
     let options: WebOptions
     private let sessions = NIOLockedValueBox([String: Session]())
-    private let failures = NIOLockedValueBox((start: Date.distantPast, count: 0))
+    /// Failed logins per client address (IPv6 by /64) in the current minute: one address guessing never locks out
+    /// the clerk at another.
+    private let failures = NIOLockedValueBox([String: (start: Date, count: Int)]())
     /// The session of a process without password.
     let open: Session
     /// How long a session lasts without use.
@@ -55,22 +58,25 @@ public final class SessionGuard: Sendable {
         }
     }
 
-    /// Checks a password: a new session when it is right; nil when wrong. Ten wrong ones a minute, and the next
-    /// attempts wait for the minute to end (`tooMany`), whatever the password.
+    /// Checks a password: a new session when it is right; nil when wrong. Ten wrong ones a minute from one address,
+    /// and that address's next attempts wait for the minute to end (`tooMany`), whatever the password; other
+    /// addresses are not held up.
     enum Login {
         case signedIn(Session)
         case wrong, tooMany
     }
 
-    func login(_ password: String) -> Login {
+    func login(_ password: String, from address: String) -> Login {
         let now = Date()
-        let blocked = failures.withLockedValue { f -> Bool in
-            if now.timeIntervalSince(f.start) > 60 { f = (now, 0) }
-            return f.count >= 10
+        let key = PageSecurity.clientKey(address)
+        let blocked = failures.withLockedValue { failures -> Bool in
+            if failures.count > 10_000 { failures = failures.filter { now.timeIntervalSince($0.value.start) <= 60 } }
+            if let f = failures[key], now.timeIntervalSince(f.start) > 60 { failures[key] = nil }
+            return (failures[key]?.count ?? 0) >= 10
         }
         if blocked { return .tooMany }
         guard let expected = options.password, constantTimeEqual(Data(password.utf8), Data(expected.utf8)) else {
-            failures.withLockedValue { $0.count += 1 }
+            failures.withLockedValue { $0[key, default: (now, 0)].count += 1 }
             return .wrong
         }
         let session = Session(id: Self.token(), csrf: Self.token(), expires: now.addingTimeInterval(idle))

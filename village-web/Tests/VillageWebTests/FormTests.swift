@@ -251,3 +251,35 @@ struct LateRiskPageTests {
         }
     }
 }
+
+@Suite("Clerk's login under attack")
+struct LoginLockoutTests {
+    @Test(
+        "ten wrong passwords from one address lock that address for the minute; the clerk at another address still signs in; an IPv6 /64 counts as one"
+    )
+    func perAddress() {
+        let guardian = SessionGuard(options: WebOptions(host: "0.0.0.0", password: "村委会密码"))
+        for _ in 0..<10 { #expect(guardian.login("guess", from: "192.168.1.50") == .wrong) }
+        #expect(guardian.login("村委会密码", from: "192.168.1.50") == .tooMany)
+        #expect(
+            guardian.login("村委会密码", from: "192.168.1.7").signedIn, "someone else's guesses never lock the clerk out")
+        // One sender's many IPv6 addresses are one: the /64.
+        for n in 0..<10 { #expect(guardian.login("guess", from: "2001:db8:1:2::\(n + 1)") == .wrong) }
+        #expect(guardian.login("村委会密码", from: "2001:db8:1:2:ffff::9") == .tooMany)
+        #expect(guardian.login("村委会密码", from: "2001:db8:1:3::1").signedIn)
+        #expect(PageSecurity.clientKey("::ffff:10.1.2.3") == "10.1.2.3")
+        #expect(PageSecurity.clientKey("2001:DB8:0:0:1::1") == "2001:db8:0:0::/64")
+        #expect(PageSecurity.clientKey("fe80::1") == "fe80:0:0:0::/64")
+    }
+}
+
+extension SessionGuard.Login {
+    static func == (a: Self, b: Self) -> Bool {
+        switch (a, b) {
+        case (.wrong, .wrong), (.tooMany, .tooMany): true
+        case (.signedIn, .signedIn): true
+        default: false
+        }
+    }
+    var signedIn: Bool { if case .signedIn = self { true } else { false } }
+}

@@ -27,7 +27,8 @@ struct DeclareController<Store: CountyStore>: Sendable {
         router.post("/declare/:code") { request, context in
             guard let code = villageCode(context) else { return html(.notFound, Self.notFoundPage) }
             let address = context.remoteAddress?.ipAddress ?? "unknown"
-            if let wait = limiter.admit(address) {
+            // By /64 for IPv6: one sender holds a whole prefix.
+            if let wait = limiter.admit(PageSecurity.clientKey(address)) {
                 logger.warning("declare: rate limited", metadata: ["address": .string(address)])
                 var response = html(.tooManyRequests, Self.busyPage)
                 response.headers[.retryAfter] = "\(wait)"
@@ -50,6 +51,7 @@ struct DeclareController<Store: CountyStore>: Sendable {
             let outcome = try await store.writing { try $0.declare(lead) }
             // The county's log tells the outcomes apart; the sender sees one page for all three.
             logger.info("declare", metadata: ["village": .string(code), "outcome": .string("\(outcome)")])
+            if outcome == .villageFull { return html(.tooManyRequests, Self.villageFullPage) }
             return html(.ok, DeclarePage.done(countyName: county, code: code))
         }
     }
@@ -65,6 +67,13 @@ struct DeclareController<Store: CountyStore>: Sendable {
         """
         <!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
         <title>地址不对</title></head><body><p>这个地址不对：请重新扫描村口海报上的二维码。</p></body></html>
+        """
+    }
+
+    static var villageFullPage: String {
+        """
+        <!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+        <title>请联系村委会</title></head><body><p>本村今日线上申报已满，请直接电话联系村委会报备。</p></body></html>
         """
     }
 

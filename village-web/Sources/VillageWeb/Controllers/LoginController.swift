@@ -19,7 +19,7 @@ struct LoginController: Sendable {
             guard app.options.password != nil else { return Pages.redirect("/today") }
             let form = PostedForm(
                 fields: FormEncoding.fields(String(buffer: try await request.body.collect(upTo: 4096))))
-            switch app.guardian.login(form["password"]) {
+            switch app.guardian.login(form["password"], from: context.remoteAddress?.ipAddress ?? "unknown") {
             case .signedIn(let session):
                 var response = Pages.redirect("/today")
                 response.setCookie(app.guardian.cookie(session))

@@ -30,6 +30,8 @@ struct TodayController: Sendable {
         let registered: String?
         /// A declaration from a place that is a risk area now (风险区): the clerk knows before the returnee comes.
         let fromRisk: String?
+        /// Another declaration of the same id number said otherwise: check by phone before registering.
+        let secondDeclaration: String?
     }
     struct View: Sendable {
         /// Shown first, above the declarations: persons a late risk area put under a plan (新增风险人员).
@@ -106,7 +108,7 @@ struct TodayController: Sendable {
                 fromName: l.from_name ?? "",
                 arrivedOn: l.arrived_on ?? "", deadline: l.deadline, reason: l.reason ?? "", address: l.address ?? "",
                 overdue: l.overdue, registered: l.registered_person_id.map { _ in l.id_number ?? "" },
-                fromRisk: l.from_risk_area)
+                fromRisk: l.from_risk_area, secondDeclaration: l.second_declaration)
         }
         let declared = list.leads.filter { $0.source == LeadSource.selfReport.rawValue }
         let sent = report.submitted != nil
