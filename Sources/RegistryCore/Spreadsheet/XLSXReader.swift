@@ -23,6 +23,10 @@ public struct XLSXFile: CSVRows, Sendable {
 
     /// Each part of the workbook is at most this large unpacked (a zip bomb is refused, not unpacked).
     static let maxPart: UInt64 = 128 << 20
+    /// The columns a sheet may fill: registry sheets have a few dozen.
+    static let maxColumns = 256
+    /// How deep a part's elements may nest: a worksheet needs five levels (worksheet, sheetData, row, c, is/t).
+    static let maxDepth = 64
 
     public init(path: String, sheet: String? = nil) throws {
         guard let data = FileManager.default.contents(atPath: path) else {
@@ -41,16 +45,35 @@ public struct XLSXFile: CSVRows, Sendable {
                 throw RegistryError(
                     .file, zh: "\(file) 的内容过大，不像登记表", en: "\(file) unpacks to more than a registry holds")
             }
+            // The header's size can lie: the bytes are counted as they inflate, and extraction stops at the limit.
             var bytes = Data()
+            var tooLarge = false
             do {
-                _ = try archive.extract(entry) { bytes.append($0) }
+                _ = try archive.extract(entry, skipCRC32: false) { chunk in
+                    guard UInt64(bytes.count + chunk.count) <= Self.maxPart else {
+                        tooLarge = true
+                        throw CocoaError(.fileReadTooLarge)
+                    }
+                    bytes.append(chunk)
+                }
             } catch {
+                if tooLarge {
+                    throw RegistryError(
+                        .file, zh: "\(file) 的内容过大，不像登记表", en: "\(file) unpacks to more than a registry holds")
+                }
                 throw notWorkbook
             }
             return bytes
         }
-        guard let workbook = try part("xl/workbook.xml").map(XMLTree.parse) ?? nil else { throw notWorkbook }
-        let relations = try part("xl/_rels/workbook.xml.rels").flatMap(XMLTree.parse)
+        let tooDeep = RegistryError(
+            .file, zh: "\(file) 的 XML 嵌套过深，不像登记表", en: "\(file) nests its XML deeper than any workbook does")
+        func parse(_ data: Data) throws -> XMLTree? {
+            let (tree, deep) = XMLTree.parse(data)
+            if deep { throw tooDeep }
+            return tree
+        }
+        guard let workbook = try part("xl/workbook.xml").map(parse) ?? nil else { throw notWorkbook }
+        let relations = try part("xl/_rels/workbook.xml.rels").flatMap(parse)
         let targets = Dictionary(
             (relations?.all("Relationship") ?? []).compactMap { r in
                 r["Id"].flatMap { id in r["Target"].map { (id, $0) } }
@@ -70,12 +93,12 @@ public struct XLSXFile: CSVRows, Sendable {
         let sheetPath = target.hasPrefix("/") ? String(target.dropFirst()) : "xl/" + target
         let date1904 = workbook.all("workbookPr").first?["date1904"].map { $0 == "1" || $0 == "true" } ?? false
         let shared =
-            try part("xl/sharedStrings.xml").flatMap(XMLTree.parse)?.children.filter { $0.name == "si" }.map { si in
+            try part("xl/sharedStrings.xml").flatMap(parse)?.children.filter { $0.name == "si" }.map { si in
                 // Rich text: the runs' texts, without the phonetic guide (rPh) Japanese workbooks add.
                 si.all("t", skipping: "rPh").map(\.text).joined()
             } ?? []
-        let dateStyles = try Self.dateStyles(part("xl/styles.xml").flatMap(XMLTree.parse))
-        guard let sheetXML = try part(sheetPath), let tree = XMLTree.parse(sheetXML) else { throw notWorkbook }
+        let dateStyles = try Self.dateStyles(part("xl/styles.xml").flatMap(parse))
+        guard let sheetXML = try part(sheetPath), let tree = try parse(sheetXML) else { throw notWorkbook }
 
         var rows: [(line: Int, fields: [String])] = []
         var nextRow = 1
@@ -89,6 +112,16 @@ public struct XLSXFile: CSVRows, Sendable {
                 nextColumn = index + 1
                 guard index < 16_384 else { continue }
                 let value = Self.value(cell, shared: shared, dateStyles: dateStyles, date1904: date1904)
+                // An empty cell pads nothing; a filled one far to the right of any registry's columns is refused
+                // rather than padded (20k rows with one cell at XFD once took 2 GB).
+                if value.isEmpty { continue }
+                guard index < Self.maxColumns else {
+                    throw RegistryError(
+                        .file, zh: "\(file) 第 \(number) 行第 \(index + 1) 列有内容：登记表最多 \(Self.maxColumns) 列",
+                        en:
+                            "\(file) row \(number) has a value in column \(index + 1): a registry sheet has at most \(Self.maxColumns) columns"
+                    )
+                }
                 if index >= fields.count { fields += Array(repeating: "", count: index - fields.count + 1) }
                 fields[index] = value
             }
@@ -215,24 +248,32 @@ final class XMLTree: @unchecked Sendable {
         return found
     }
 
-    /// The document's root, or nil when it is not well-formed XML. Element names lose their namespace prefix
-    /// (`x:row` → `row`), attributes keep theirs (`r:id`).
-    static func parse(_ data: Data) -> XMLTree? {
+    /// The document's root, or nil when it is not well-formed XML, and whether it nested deeper than
+    /// `XLSXFile.maxDepth` (parsing stops there: a 3 KB part of 100,000 nested elements once crashed the reader).
+    /// Element names lose their namespace prefix (`x:row` → `row`), attributes keep theirs (`r:id`).
+    static func parse(_ data: Data) -> (tree: XMLTree?, tooDeep: Bool) {
         let builder = Builder()
         let parser = XMLParser(data: data)
         parser.delegate = builder
         parser.shouldResolveExternalEntities = false
-        return parser.parse() ? builder.root : nil
+        let ok = parser.parse()
+        return (ok && !builder.tooDeep ? builder.root : nil, builder.tooDeep)
     }
 
     private final class Builder: NSObject, XMLParserDelegate {
         var root: XMLTree?
         var stack: [XMLTree] = []
+        var tooDeep = false
 
         func parser(
             _ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
             attributes: [String: String] = [:]
         ) {
+            guard stack.count < XLSXFile.maxDepth else {
+                tooDeep = true
+                parser.abortParsing()
+                return
+            }
             let local = name.split(separator: ":").last.map(String.init) ?? name
             let node = XMLTree(name: local, attributes: attributes)
             if let parent = stack.last { parent.children.append(node) } else { root = node }
@@ -240,7 +281,7 @@ final class XMLTree: @unchecked Sendable {
         }
 
         func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
-            stack.removeLast()
+            if !stack.isEmpty { stack.removeLast() }
         }
 
         func parser(_ parser: XMLParser, foundCharacters string: String) {
