@@ -193,7 +193,8 @@ extension Registry {
                             : nil)
                 },
                 counts: counts)
-            list.reclassified = reclassified
+            // Those with something to do first; those whose risk period was over after them.
+            list.reclassified = reclassified.filter { !$0.period_over } + reclassified.filter(\.period_over)
             list.may_release = sections[7]
             counts["may_release"] = sections[7].count
             list.counts = counts
