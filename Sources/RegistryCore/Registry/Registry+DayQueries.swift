@@ -107,17 +107,30 @@ enum DayQueries {
         try Int.fetchOne(db, sql: "SELECT count(*) " + endedCondition, arguments: ["\(day)"]) ?? 0
     }
 
-    /// Arrivals of the last 14 days with a red health code whose travel history put them under no measure: the clerk
-    /// decides (待研判). A red code means someone outside knows of a risk the travel history does not show.
-    static func toAssess(_ db: Database, on day: Day) throws -> [(personId: String, arrivedOn: String)] {
+    /// Arrivals of the last 14 days with a red health code whose travel history put them under no measure, and
+    /// persons found for a contact lead that another village's word alone raised (unconfirmed: closing it put no
+    /// measure on them) and under none since: the clerk decides (待研判). `reason` is nil for a red code, else the
+    /// lead's reason.
+    static func toAssess(_ db: Database, on day: Day) throws -> [(personId: String, arrivedOn: String, reason: String?)]
+    {
         try Row.fetchAll(
             db,
             sql: """
-                SELECT a.person_id, a.arrived_on FROM arrival a JOIN measure m ON m.arrival_id = a.id
+                SELECT a.person_id, a.arrived_on, NULL FROM arrival a JOIN measure m ON m.arrival_id = a.id
                 WHERE a.arrived_on BETWEEN ? AND ? AND a.deleted = 0 AND a.health_code = 'red' AND m.status = 'none' AND m.deleted = 0
-                ORDER BY a.arrived_on
-                """, arguments: ["\(day.adding(days: -13))", "\(day)"]
-        ).map { ($0[0], $0[1]) }
+                UNION ALL
+                SELECT l.person_id, l.outcome_on, l.reason FROM lead l
+                WHERE l.outcome = 'found' AND l.deleted = 0 AND l.person_id IS NOT NULL AND l.last_contact_on IS NULL
+                  AND substr(l.reason, 1, ?) = ? AND l.outcome_on BETWEEN ? AND ?
+                  AND NOT EXISTS (SELECT 1 FROM measure m WHERE m.person_id = l.person_id AND m.deleted = 0
+                                  AND m.status IN ('active', 'extended', 'escalated'))
+                ORDER BY 2
+                """,
+            arguments: [
+                "\(day.adding(days: -13))", "\(day)", ContactRules.unconfirmedPrefix.count,
+                ContactRules.unconfirmedPrefix, "\(day.adding(days: -13))", "\(day)",
+            ]
+        ).map { ($0[0], $0[1], $0[2]) }
     }
 
     /// Plans set by contact tracing in the last 14 days, on measures still open, whose person has not been sampled

@@ -126,7 +126,9 @@ extension Registry {
             }
             let assess = try DayQueries.toAssess(db, on: day)
             counts["to_assess"] = assess.count
-            for entry in assess.prefix(limit ?? .max) { item(5, entry.personId, on: entry.arrivedOn) }
+            for entry in assess.prefix(limit ?? .max) {
+                item(5, entry.personId, on: entry.arrivedOn, reason: entry.reason)
+            }
             let contacts = try DayQueries.newContacts(db, on: day)
             counts["new_contacts"] = contacts.count
             for entry in contacts.prefix(limit ?? .max) { item(6, entry.personId, on: entry.on, reason: entry.reason) }
@@ -248,8 +250,13 @@ extension WorkList {
         section(zh ? "新增密接" : "New close contacts", "new_contacts", new_contacts) {
             "\($0.reason ?? "")" + (zh ? "，\($0.on ?? "") 判定，今日采样" : " (\($0.on ?? "")); sample today")
         }
-        section(zh ? "红码待研判" : "Red health code, to assess", "to_assess", to_assess) {
-            zh ? "\($0.on ?? "") 到达，旅居史未判定管控，请研判" : "arrived \($0.on ?? ""); no measure from the travel history: decide"
+        section(zh ? "红码待研判" : "Red health code, to assess", "to_assess", to_assess) { item in
+            if let reason = item.reason {
+                return (zh ? "\(reason)，已找到，未经县核实，请研判" : "\(reason): found, unconfirmed; decide")
+            }
+            return zh
+                ? "\(item.on ?? "") 到达，旅居史未判定管控，请研判"
+                : "arrived \(item.on ?? ""); no measure from the travel history: decide"
         }
         section(zh ? "今日应检核酸" : "Tests due today", "tests_due", tests_due) { _ in "" }
         section(zh ? "逾期未检核酸" : "Tests overdue", "tests_overdue", tests_overdue) {

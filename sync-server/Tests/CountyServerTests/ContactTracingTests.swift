@@ -56,6 +56,9 @@ struct ContactTracingTests {
         _ = try b.closeLead(lead.lead_id, outcome: .found, on: today)
         #expect(try b.file("110101199001011237").current?.arrival.category != .closeContact)
         #expect(try b.workList(on: today).new_contacts.isEmpty)
+        // Found on one village's word: listed for the clerk to assess (待研判), under no measure.
+        let assess = try b.workList(on: today).to_assess
+        #expect(assess.map(\.name) == ["王五"] && assess.first?.reason?.hasPrefix("密接（待县核实）") == true, "\(assess)")
         _ = try await SyncSession(registry: b, transport: county.transport(tokenB)).run()
         // A: leads for both named persons it has not registered, 赵六 (registered nowhere) and 王五 (registered in B):
         // what comes back tells A nothing about other villages' registers.
@@ -75,6 +78,7 @@ struct ContactTracingTests {
         #expect(wang.arrival.category == .closeContact && wang.arrival.dayZero == today.adding(days: -2))
         #expect(wang.tests.contains { $0.dueOn == today })
         #expect(try b.workList(on: today).new_contacts.map(\.name) == ["王五"])
+        #expect(try b.workList(on: today).to_assess.isEmpty, "under the plan now, no longer to assess")
         _ = try await SyncSession(registry: b, transport: county.transport(tokenB)).run()
 
         // The county's merge lists the positive with its contacts by village and where they stand.

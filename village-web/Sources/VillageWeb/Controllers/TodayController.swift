@@ -90,7 +90,9 @@ struct TodayController: Sendable {
             })
         let groups = [
             group("new_contacts", "新增密接", list.new_contacts) { "\($0.reason ?? "")，\($0.on ?? "") 判定，今日采样" },
-            group("to_assess", "红码待研判", list.to_assess) { "\($0.on ?? "") 到达，旅居史未判定管控，请研判" },
+            group("to_assess", "红码待研判", list.to_assess) {
+                $0.reason.map { "\($0)，已找到，未经县核实，请研判" } ?? "\($0.on ?? "") 到达，旅居史未判定管控，请研判"
+            },
             group("checks_missing", "今日体温未测满两次", list.checks_missing) {
                 "已测 \($0.checks_taken ?? 0)/2 " + ($0.measure.flatMap(MeasureKind.init(rawValue:))?.label(.zh) ?? "")
             },
