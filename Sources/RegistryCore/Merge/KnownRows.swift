@@ -32,7 +32,10 @@ public struct KnownRows: Sendable {
     /// The persons the batch's rows are about (their `person_id`), whose villages a store looks up
     /// (`setPersonVillage`): a village may write rows only about its own persons.
     public static func namedPersons(_ changes: [Change]) -> [String] {
-        Array(Set(changes.compactMap { $0.columns.values["person_id"]?.stringValue }))
+        // Only well-formed ids are looked up: anything else is refused by the column rules anyway, and a pushed NUL
+        // byte must never reach a query (PostgreSQL refuses it as text).
+        Array(
+            Set(changes.compactMap { $0.columns.values["person_id"]?.stringValue }.filter(ColumnRule.isIdentifier)))
     }
 
     /// Sets the village of a stored person named by the batch.
