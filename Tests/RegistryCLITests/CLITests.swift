@@ -26,15 +26,20 @@ struct CLI {
         return dir.appendingPathComponent("registry.sqlite").path
     }
 
+    /// The environment the CLI runs with: this process's, the registry file, a fixed "now", then `env`.
+    var environment: [String: String] {
+        var environment = ProcessInfo.processInfo.environment
+        environment["REGISTRY_DB"] = db
+        environment["REGISTRY_NOW"] = environment["REGISTRY_NOW"] ?? "2022-07-10 09:00"
+        for (k, v) in env { environment[k] = v }
+        return environment
+    }
+
     @discardableResult
     func run(_ arguments: [String], stdin: String? = nil) throws -> (status: Int32, out: String, err: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: CLI.binary)
         process.arguments = arguments
-        var environment = ProcessInfo.processInfo.environment
-        environment["REGISTRY_DB"] = db
-        environment["REGISTRY_NOW"] = environment["REGISTRY_NOW"] ?? "2022-07-10 09:00"
-        for (k, v) in env { environment[k] = v }
         process.environment = environment
         let out = Pipe()
         let err = Pipe()

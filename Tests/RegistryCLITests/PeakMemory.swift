@@ -14,10 +14,6 @@ extension CLI {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", "-c", wrapper, CLI.binary] + arguments
-        var environment = ProcessInfo.processInfo.environment
-        environment["REGISTRY_DB"] = db
-        environment["REGISTRY_NOW"] = environment["REGISTRY_NOW"] ?? "2022-07-10 09:00"
-        for (k, v) in env { environment[k] = v }
         process.environment = environment
         let out = Pipe()
         let err = Pipe()
