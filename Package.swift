@@ -72,11 +72,32 @@ let package = Package(
         .testTarget(name: "RegistryCoreTests", dependencies: ["RegistryCore", grdb]),
         .testTarget(name: "RegistryCLITests", dependencies: ["RegistryCLI", "RegistryCore", grdb]),
 
+        // MARK: What both servers share: the connection guard and TLS from PEM files (Sources/ServerGuard)
+        .target(
+            name: "ServerGuard",
+            dependencies: [
+                "RegistryCore", hummingbird,
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ]
+        ),
+
+        .testTarget(
+            name: "ServerGuardTests",
+            dependencies: [
+                "ServerGuard", "VillageWeb", "RegistryCore",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
+
         // MARK: The clerk's pages (`registry serve` runs `registry-web`): village-web/
         .target(
             name: "VillageWeb",
             dependencies: [
-                "RegistryCore", "RegistrySync", hummingbird, mustache,
+                "RegistryCore", "RegistrySync", "ServerGuard", hummingbird, mustache,
                 .product(name: "MultipartKit", package: "multipart-kit"),
                 // The client's address (failed logins are counted per address).
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -107,9 +128,8 @@ let package = Package(
         .target(
             name: "CountyServer",
             dependencies: [
-                "CQREncode", "RegistryCore", "RegistrySync", hummingbird,
-                // HTTPS (`serve --tls-cert --tls-key`), over swift-nio-ssl.
-                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                "CQREncode", "RegistryCore", "RegistrySync", "ServerGuard", hummingbird,
+                // TLS to PostgreSQL (`sslmode=require`).
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -122,7 +142,6 @@ let package = Package(
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 mustache,
                 .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             path: "sync-server/Sources/CountyServer",

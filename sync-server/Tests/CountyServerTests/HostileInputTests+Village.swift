@@ -382,22 +382,29 @@ struct ForgingTransport: SyncTransport {
 
 extension HostileInputTests {
     @Test(
-        "idle connections are closed after the header timeout, one address holds at most its share, and /healthz answers throughout"
+        "idle connections are closed after the header timeout, one /24 holds at most its share, a full server closes the oldest idle ones, and /healthz answers throughout"
     )
     func idleConnections() async throws {
         let county = try ServerHarness()
-        try county.start(extra: ["--header-timeout", "2", "--max-connections-per-address", "100"])
-        // 300 connections that never send a byte, from another loopback address (127.0.0.2), as an attacker's.
-        let sockets = (0..<300).map { _ in openIdleSocket(from: "127.0.0.2", port: county.port) }
-        defer { for socket in sockets where socket >= 0 { close(socket) } }
-        #expect(sockets.filter { $0 >= 0 }.count == 300)  // the kernel accepts them; the server closes what is over
+        try county.start(extra: [
+            "--header-timeout", "2", "--max-connections-per-address", "100", "--max-connections", "150",
+        ])
+        // 300 connections that never send a byte, from another loopback /24 (127.0.2.2), as an attacker's; then 100
+        // more from a third /24, which fill the server's 150.
+        let sockets = (0..<300).map { _ in openIdleSocket(from: "127.0.2.2", port: county.port) }
+        try await Task.sleep(for: .milliseconds(300))
+        let more = (0..<100).map { _ in openIdleSocket(from: "127.0.3.2", port: county.port) }
+        defer { for socket in sockets + more where socket >= 0 { close(socket) } }
+        #expect((sockets + more).filter { $0 >= 0 }.count == 400)  // the kernel accepts them; the server closes
         try await Task.sleep(for: .milliseconds(500))
         #expect(
-            sockets.filter { isClosedByPeer($0) }.count >= 200,
-            "the connections over the address's 100 are closed at once")
+            sockets.filter { isClosedByPeer($0) }.count >= 250,
+            "over the /24's 100 closed at once, and the 50 oldest of the rest to make room for the later ones")
+        #expect(more.filter { isClosedByPeer($0) }.count == 0)
         #expect(try await county.transport("").send("GET", "/healthz", query: [:], body: nil).status == 200)
         try await Task.sleep(for: .seconds(3))
-        #expect(sockets.allSatisfy { isClosedByPeer($0) }, "an idle connection is closed after the header timeout")
+        #expect(
+            (sockets + more).allSatisfy { isClosedByPeer($0) }, "an idle connection is closed after the header timeout")
         #expect(try await county.transport("").send("GET", "/healthz", query: [:], body: nil).status == 200)
     }
 }

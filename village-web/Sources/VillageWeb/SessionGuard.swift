@@ -100,7 +100,10 @@ public final class SessionGuard: Sendable {
 
     /// The cookie of a session.
     func cookie(_ session: Session) -> Cookie {
-        Cookie(name: Self.cookieName, value: session.id, path: "/", httpOnly: true, sameSite: .strict)
+        // Secure when served over TLS: the browser then never sends it over plain HTTP.
+        Cookie(
+            name: Self.cookieName, value: session.id, path: "/", secure: options.tls != nil, httpOnly: true,
+            sameSite: .strict)
     }
 
     /// Whether the Host header names this server as the clerk's browser reaches it: on loopback, only the loopback

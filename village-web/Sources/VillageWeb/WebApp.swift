@@ -4,6 +4,7 @@ import Logging
 import Mustache
 import NIOCore
 import RegistryCore
+import ServerGuard
 
 /// The clerk's pages over one registry: the router and what its pages share.
 public final class WebApp: Sendable {
@@ -37,12 +38,17 @@ public final class WebApp: Sendable {
     }
 
     /// The HTTP application; `onRunning` gets the port (0 asks the system for a free one).
-    public func application(logger: Logger, onRunning: @escaping @Sendable (Int) async -> Void = { _ in })
+    /// Every connection passes the same guard as the county's (header and idle timeouts, per-address and total
+    /// caps): 1,100 half-open requests made `/today` unreachable without it.
+    public func application(logger: Logger, onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) throws
         -> some ApplicationProtocol
     {
         Application(
             router: router(),
-            configuration: .init(address: .hostname(options.host, port: options.port), serverName: "registry-web"),
+            server: try guardedServer(limits: options.connections, tls: options.tls),
+            configuration: .init(
+                address: .hostname(options.host, port: options.port), serverName: "registry-web",
+                availableConnectionsDelegate: acceptLimit(options.connections)),
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? self.options.port) },
             logger: logger)
     }

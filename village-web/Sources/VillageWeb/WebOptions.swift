@@ -1,4 +1,5 @@
 import Foundation
+import ServerGuard
 
 /// How the clerk's pages run.
 public struct WebOptions: Sendable {
@@ -7,6 +8,16 @@ public struct WebOptions: Sendable {
     /// The password of the login page; required when `host` is not a loopback address (an office PC shared with the
     /// township), optional otherwise.
     public var password: String?
+    /// The certificate chain and private key (PEM files) to serve HTTPS with: on a township's LAN the password and the
+    /// session cookie would otherwise cross the network in clear.
+    public var tls: (certificate: String, key: String)?
+    /// The county's connection guard, sized for one office: a few browsers, never thousands of connections.
+    public var connections: ConnectionLimits = {
+        var limits = ConnectionLimits()
+        limits.perAddress = 64
+        limits.maxConnections = 512
+        return limits
+    }()
 
     public init(host: String = "127.0.0.1", port: Int = 8420, password: String? = nil) {
         self.host = host

@@ -1,11 +1,10 @@
 import Foundation
 import Hummingbird
 import HummingbirdCore
-import HummingbirdTLS
 import Logging
 import NIOCore
-import NIOSSL
 import RegistryCore
+import ServerGuard
 
 /// How the server runs.
 public struct ServerOptions: Sendable {
@@ -15,14 +14,8 @@ public struct ServerOptions: Sendable {
     public var maxSkew: TimeInterval = 600
     /// The largest request body accepted; a push batch is at most about 1 MB.
     public var maxBody = 2 << 20
-    /// How long a new connection may take to send a request's headers.
-    public var headerTimeout: TimeInterval = 30
-    /// How long a kept-alive connection may sit idle between requests.
-    public var idleTimeout: TimeInterval = 60
-    /// How many connections one address may hold at once (a township's NAT may carry a few dozen villages).
-    public var connectionsPerAddress = 256
-    /// How many connections the server holds at once, below the process's file limit.
-    public var maxConnections = 4096
+    /// Header and idle timeouts, connections per address group and in all (`ConnectionLimits`).
+    public var connections = ConnectionLimits()
     /// How many declarations one address may post in `declarationWindow` seconds (a family at one phone, a
     /// village office helping its returnees: a few dozen; a script: thousands).
     public var declarationsPerAddress = 30
@@ -71,47 +64,12 @@ public func buildApplication<Store: CountyStore>(
     store: Store, options: ServerOptions, logger: Logger,
     onRunning: @escaping @Sendable (Int) async -> Void = { _ in }
 ) throws -> some ApplicationProtocol {
-    let counts = ConnectionGuard.Counts(perAddress: options.connectionsPerAddress)
-    let guardHandler: @Sendable () -> [any RemovableChannelHandler] = {
-        [
-            ConnectionGuard(
-                counts: counts, headerTimeout: .milliseconds(Int64(options.headerTimeout * 1000)),
-                idleTimeout: .milliseconds(Int64(options.idleTimeout * 1000)))
-        ]
-    }
-    return Application(
+    Application(
         router: buildRouter(store: store, options: options, logger: logger),
-        server: try options.tls.map {
-            try .tls(
-                .http1(configuration: .init(additionalChannelHandlers: guardHandler())),
-                tlsConfiguration: try tlsConfiguration(certificate: $0.certificate, key: $0.key))
-        }
-            ?? .http1(configuration: .init(additionalChannelHandlers: guardHandler())),
+        server: try guardedServer(limits: options.connections, tls: options.tls),
         configuration: .init(
             address: .hostname(options.host, port: options.port), serverName: "sync-server",
-            availableConnectionsDelegate: MaximumAvailableConnections(options.maxConnections)),
+            availableConnectionsDelegate: acceptLimit(options.connections)),
         onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? options.port) },
         logger: logger)
-}
-
-/// The server's TLS configuration from PEM files, refused in one line naming the file when one cannot be read.
-func tlsConfiguration(certificate: String, key: String) throws -> TLSConfiguration {
-    let chain: [NIOSSLCertificate]
-    let privateKey: NIOSSLPrivateKey
-    do {
-        chain = try NIOSSLCertificate.fromPEMFile(certificate)
-    } catch {
-        throw RegistryError(
-            nil, zh: "--tls-cert：无法读取证书 \(certificate)（应为 PEM）",
-            en: "--tls-cert: cannot read the certificate \(certificate) (PEM expected)")
-    }
-    do {
-        privateKey = try NIOSSLPrivateKey(file: key, format: .pem)
-    } catch {
-        throw RegistryError(
-            nil, zh: "--tls-key：无法读取私钥 \(key)（应为 PEM）",
-            en: "--tls-key: cannot read the private key \(key) (PEM expected)")
-    }
-    return TLSConfiguration.makeServerConfiguration(
-        certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(privateKey))
 }

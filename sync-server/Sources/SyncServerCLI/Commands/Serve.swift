@@ -18,7 +18,11 @@ extension SyncServerCommand {
         @Option(help: "新连接须在几秒内发出请求头 / Seconds a new connection has to send its request headers.") var headerTimeout =
             30.0
         @Option(help: "保持连接的空闲上限（秒） / Seconds a kept-alive connection may sit idle.") var idleTimeout = 60.0
-        @Option(help: "每个地址最多同时连接数 / Connections one address may hold at once.") var maxConnectionsPerAddress = 256
+        @Option(
+            help: "每个地址段（IPv4 /24、IPv6 /64）最多同时连接数 / Connections one address group (IPv4 /24, IPv6 /64) may hold.")
+        var maxConnectionsPerAddress = 256
+        @Option(help: "最多同时连接数（满时先关最早的空闲连接） / Connections in all (when full, the oldest idle one is closed).")
+        var maxConnections = 4096
         @Option(help: ArgumentHelp("请求体上限（字节） / The largest request body, in bytes.", visibility: .hidden))
         var maxBodyBytes = 2 << 20
         @Option(help: "定时向上级转发，如 5m、30s、1h（须先 upstream set） / Relay up on this schedule, e.g. 5m.") var upstreamEvery:
@@ -42,9 +46,10 @@ extension SyncServerCommand {
                 _ = try await db.settings()
                 var serverOptions = ServerOptions(host: host, port: port)
                 serverOptions.maxSkew = TimeInterval(maxSkew)
-                serverOptions.headerTimeout = headerTimeout
-                serverOptions.idleTimeout = idleTimeout
-                serverOptions.connectionsPerAddress = maxConnectionsPerAddress
+                serverOptions.connections.headerTimeout = headerTimeout
+                serverOptions.connections.idleTimeout = idleTimeout
+                serverOptions.connections.perAddress = maxConnectionsPerAddress
+                serverOptions.connections.maxConnections = maxConnections
                 serverOptions.maxBody = maxBodyBytes
                 if let tlsCert, let tlsKey { serverOptions.tls = (tlsCert, tlsKey) }
                 let app = try buildApplication(store: db, options: serverOptions, logger: logger) { port in
