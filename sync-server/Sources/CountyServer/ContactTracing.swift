@@ -180,13 +180,7 @@ extension CountyDatabase {
                         // Confirmed since it was raised: the lead now carries day 0 and says so; one already closed
                         // as found opens again, so that closing it now puts the plan on.
                         if confirmed, !own, old.lastContactOn == nil, old.outcome == nil || old.outcome == .found {
-                            var now = old
-                            now.lastContactOn = dayZero
-                            now.reason = reason
-                            now.outcome = nil
-                            now.outcomeOn = nil
-                            now.deadline = max(old.deadline, today)
-                            try recorder.update(now, from: old)
+                            try confirm(old, dayZero: dayZero, reason: reason, today: today, recorder: &recorder)
                         }
                         continue
                     }

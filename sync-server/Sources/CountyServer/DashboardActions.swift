@@ -32,6 +32,8 @@ public struct DashboardActions: Sendable {
         public var deadline: Day
         public var status: String
         public var outcomeOn: Day?
+        /// Raised on one village's word only, open or found: an officer may confirm it (`confirmContactLead`).
+        public var awaitsConfirmation = false
     }
 
     /// Persons a late risk area classified again in a village (信息返流), and how many of them have no test sampled
@@ -144,7 +146,10 @@ extension CountyDatabase {
                 let status = lead.outcome?.rawValue ?? (lead.deadline < day ? "overdue" : "pending")
                 return DashboardActions.LeadLine(
                     id: lead.id, village: lead.village, name: lead.name, idNumber: lead.idNumber ?? "",
-                    deadline: lead.deadline, status: status, outcomeOn: lead.outcomeOn)
+                    deadline: lead.deadline, status: status, outcomeOn: lead.outcomeOn,
+                    awaitsConfirmation: lead.lastContactOn == nil
+                        && lead.reason?.hasPrefix(ContactRules.unconfirmedPrefix) == true
+                        && (lead.outcome == nil || lead.outcome == .found))
             }
             var actions = DashboardActions(
                 flagged: flagged, testsOverdue: overdue, measuresEnding: ending, leads: leads)

@@ -118,7 +118,12 @@ public enum DashboardPage {
             let label, css: String
             let count: Int
         }
-        struct LeadRow { let name, idNumber, village, href, deadline, status, css: String }
+        struct LeadRow {
+            let name, idNumber, village, href, deadline, status, css: String
+            /// Where the officer confirms a lead raised on one village's word (a form's action), when it is one.
+            let confirmAction: String
+            let confirmable: Bool
+        }
         struct Duplicate { let idNumber, registrations: String }
         /// A region below a city or a province: a row of the page's first table, linking one level down.
         /// `silent`: nothing of the region has arrived (it has not linked, or never relayed): no villages known.
@@ -271,13 +276,17 @@ public enum DashboardPage {
             hasPendingNotListed = pendingNotListed > 0
             overdueLeadsNotListed = max(0, overdueLeads.count - 100)
             hasOverdueLeadsNotListed = overdueLeadsNotListed > 0
-            leadRows = (overdueLeads.prefix(100) + pending.prefix(50) + leads.filter { $0.outcomeOn == input.day })
-                .map { l in
-                    LeadRow(
-                        name: l.name, idNumber: l.idNumber, village: name(l.village), href: villageHref(l.village),
-                        deadline: ReadableTime.short(l.deadline), status: labels[l.status] ?? l.status,
-                        css: l.status == "overdue" ? "missing" : "")
-                }
+            let listed: [DashboardActions.LeadLine] =
+                Array(overdueLeads.prefix(100)) + Array(pending.prefix(50))
+                + leads.filter { $0.outcomeOn == input.day || ($0.awaitsConfirmation && $0.status == "found") }
+            leadRows = listed.map { l in
+                let label: String = labels[l.status] ?? l.status
+                return LeadRow(
+                    name: l.name, idNumber: l.idNumber, village: name(l.village), href: villageHref(l.village),
+                    deadline: ReadableTime.short(l.deadline), status: l.awaitsConfirmation ? label + "（待县核实）" : label,
+                    css: l.status == "overdue" ? "missing" : "",
+                    confirmAction: "/dashboard/leads/\(l.id)/confirm", confirmable: l.awaitsConfirmation)
+            }
             hasLeadRows = !leadRows.isEmpty
             // A city or a province lists its regions first; their villages are one click down (thousands of them).
             regions = summary.regions.map { r in
@@ -508,6 +517,8 @@ extension DashboardPage.View.LeadRow: MustacheParent {
         case "deadline": deadline
         case "status": status
         case "css": css
+        case "confirmAction": confirmAction
+        case "confirmable": confirmable
         default: nil
         }
     }

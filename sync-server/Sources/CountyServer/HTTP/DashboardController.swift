@@ -8,7 +8,8 @@ import RegistryCore
 /// - `GET /dashboard?date=D`: the county on a day, with the lists an officer acts on (at a city or a province, its
 ///   regions first; `&region=CODE` drills down to one);
 /// - `GET /dashboard/village/<code>?date=D`: one village on that day;
-/// - `GET /dashboard/merge.csv|merge.xlsx?date=D`: the day's merge as a file.
+/// - `GET /dashboard/merge.csv|merge.xlsx?date=D`: the day's merge as a file;
+/// - `POST /dashboard/leads/<id>/confirm`: the officer confirms a contact lead raised on one village's word.
 /// Persons are masked (张*伟, 420102********1232) unless `full=1`: a screen is seen over shoulders and shared as
 /// screenshots. Each unmasked view or download is logged with who (token and the user name typed), when, which day
 /// and which village.
@@ -47,6 +48,32 @@ struct DashboardController<Store: CountyStore>: Sendable {
             }
             if full { logUnmasked(context.logger, caller: caller, day: day, what: "village", village: code) }
             return html(page)
+        }
+        router.post("/dashboard/leads/:id/confirm") { request, context in
+            // The browser sends the officer's Basic credentials with any post to this server, also one a page of
+            // another site makes it send: only a form of this server's own pages is taken (its Origin is ours).
+            guard let origin = request.headers[.origin], let host = request.head.authority,
+                origin == "http://\(host)" || origin == "https://\(host)"
+            else {
+                throw Refusal(
+                    .forbidden, "cross_site",
+                    Localized(zh: "只接受本服务器页面上的表单", en: "only a form of this server's own pages is accepted"))
+            }
+            let caller = try await county.require(request, challenge: true)
+            let id = context.parameters.get("id") ?? ""
+            let officer = caller.name.isEmpty ? "令牌 \(caller.tokenID.prefix(8))" : caller.name
+            do {
+                let lead = try await store.confirmContactLead(id, by: officer)
+                context.logger.notice(
+                    "dashboard: contact lead confirmed",
+                    metadata: [
+                        "lead": .string(lead.id), "village": .string(lead.village), "token": .string(caller.tokenID),
+                        "user": .string(String(caller.name.oneLine.prefix(64))),
+                    ])
+            } catch let error as RegistryError {
+                throw Refusal(.conflict, "not_confirmable", error.reason)
+            }
+            return Response(status: .seeOther, headers: [.location: "/dashboard"])
         }
         for format in ["csv", "xlsx"] {
             router.get("/dashboard/merge.\(format)") { request, context in

@@ -15,7 +15,7 @@ let routeMethods: [String: HTTPRequest.Method] = [
 struct MethodNotAllowedMiddleware<Context: RequestContext>: RouterMiddleware {
     /// Paths under a prefix and the methods they take: the declaration form is read and posted.
     static var prefixMethods: [(prefix: String, methods: [HTTPRequest.Method])] {
-        [("/declare/", [.get, .post]), ("/dashboard/", [.get])]
+        [("/declare/", [.get, .post]), ("/dashboard/leads/", [.post]), ("/dashboard/", [.get])]
     }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws

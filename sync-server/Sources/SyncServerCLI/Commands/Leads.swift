@@ -6,7 +6,26 @@ extension SyncServerCommand {
     /// `sync-server leads import FILE.csv`.
     struct Leads: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "核查线索 / Leads.", subcommands: [Import.self, Assign.self])
+            abstract: "核查线索 / Leads.", subcommands: [Import.self, Assign.self, Confirm.self])
+
+        struct Confirm: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "确认仅凭一村报告提出的密接线索（县已核实） / Confirm a contact lead raised on one village's word.",
+                discussion: "确认后线索带上接触日，村里按“已找到”关闭即按密接管控。")
+            @OptionGroup var options: ServerOptionsGroup
+            @Argument(help: "任务编号 / Lead id.") var lead: String
+            @Option(help: "核实人 / Who confirmed it.") var by: String
+
+            func run() async throws {
+                try await options.run { db in
+                    let confirmed = try await db.confirmContactLead(lead, by: by)
+                    Terminal.out(
+                        options.language == .zh
+                            ? "已确认：\(confirmed.reason ?? "")（\(confirmed.village)，下次同步时下发）"
+                            : "confirmed: \(confirmed.reason ?? "") (\(confirmed.village), sent at its next sync)")
+                }
+            }
+        }
 
         struct Assign: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
