@@ -62,7 +62,7 @@ public struct Notice: Sendable {
 
     static let template: MustacheTemplate = {
         // Compiled into the binary; a template that does not parse is a build defect every test shows.
-        try! MustacheTemplate(string: String(decoding: PackageResources.notice_mustache, as: UTF8.self))
+        try! PageTemplate.parse(PackageResources.notice_mustache)
     }()
 
     struct Line: Sendable { let label, value: String }

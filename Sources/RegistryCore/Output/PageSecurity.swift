@@ -1,3 +1,5 @@
+import Mustache
+
 /// The response headers every HTML page of the project carries (the clerk's pages and the county's): no script,
 /// no outside resource, no framing, no type sniffing. Kept here so that both servers send the same policy.
 public enum PageSecurity {
@@ -33,5 +35,47 @@ extension PageSecurity {
             halves.count > 1 ? halves[1].split(separator: ":", omittingEmptySubsequences: true).map(String.init) : []
         let groups = head + Array(repeating: "0", count: max(0, 8 - head.count - tail.count)) + tail
         return groups.prefix(4).map { String(Int($0, radix: 16) ?? 0, radix: 16) }.joined(separator: ":") + "::/64"
+    }
+}
+
+/// Every page and document of the project is parsed through here: values are HTML-escaped, and characters that can
+/// reorder or hide what a reader sees are removed, whatever a row holds (a value stored before the checks existed, or
+/// by an older client): C0 and C1 controls but tab and line breaks, and the bidirectional embeddings, overrides,
+/// isolates and marks (U+202E turned a returnee's declared address around on the printed notice).
+public enum PageTemplate {
+    /// The content type's name, registered once.
+    static let contentType: String = {
+        MustacheContentTypes.register(SafeHTML(), named: "SAFE_HTML")
+        return "SAFE_HTML"
+    }()
+
+    /// A template from its source, rendering every `{{value}}` through `SafeHTML`.
+    public static func parse(_ source: [UInt8]) throws -> MustacheTemplate {
+        try MustacheTemplate(string: "{{% CONTENT_TYPE: \(contentType)}}" + String(decoding: source, as: UTF8.self))
+    }
+
+    struct SafeHTML: MustacheContentType {
+        func escapeText(_ text: String) -> String {
+            var out = String.UnicodeScalarView()
+            for scalar in text.unicodeScalars {
+                switch scalar {
+                case "&": out.append(contentsOf: "&amp;".unicodeScalars)
+                case "<": out.append(contentsOf: "&lt;".unicodeScalars)
+                case ">": out.append(contentsOf: "&gt;".unicodeScalars)
+                case "\"": out.append(contentsOf: "&quot;".unicodeScalars)
+                case "'": out.append(contentsOf: "&#39;".unicodeScalars)
+                case _ where PageTemplate.hides(scalar): continue
+                default: out.append(scalar)
+                }
+            }
+            return String(out)
+        }
+    }
+
+    /// Whether a character is one a page never shows: a control other than tab and line breaks, or a bidirectional
+    /// control (`String.isBidiControl`, the same the typed values lose and the terminal output drops).
+    static func hides(_ scalar: Unicode.Scalar) -> Bool {
+        if scalar == "\t" || scalar == "\n" || scalar == "\r" { return false }
+        return scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) || String.isBidiControl(scalar)
     }
 }

@@ -3,7 +3,7 @@ import Mustache
 extension ReportView {
     static let template: MustacheTemplate = {
         // Compiled into the binary; a template that does not parse is a build defect every test shows.
-        try! MustacheTemplate(string: String(decoding: PackageResources.daily_report_mustache, as: UTF8.self))
+        try! PageTemplate.parse(PackageResources.daily_report_mustache)
     }()
 
     struct Figure {

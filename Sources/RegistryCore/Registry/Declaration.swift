@@ -59,6 +59,8 @@ extension IntakeForm {
         address = lead.address ?? ""
         transport = lead.transport ?? ""
         source = (lead.source == .selfReport ? ArrivalSource.selfReport : .countyLead).rawValue
+        // A declared address joins nobody's household by itself (see `joinByAddress`); a county's lead may.
+        joinByAddress = lead.source != .selfReport
     }
 }
 
@@ -86,6 +88,8 @@ extension Registry {
                 throw RegistryError(.lead, zh: "找不到未关闭的核查任务“\(leadID)”", en: "no open lead with id \"\(leadID)\"")
             }
             intake.leadID = old.id
+            // Whatever the form said: a returnee's declared address joins no household by itself.
+            if old.source == .selfReport { intake.joinByAddress = false }
             let outcome = try register(
                 intake, db: db, recorder: &recorder, settings: settings,
                 rules: try RulesContext.load(db, settings: settings))

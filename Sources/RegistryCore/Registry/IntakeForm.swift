@@ -19,6 +19,10 @@ public struct IntakeForm: Sendable, Equatable {
     public var companions: [String] = []
     /// The person whose household this one joins (`--household`): an id number or a record id.
     public var household = ""
+    /// Whether a new person at the address of a registered household joins it. What the clerk types, yes; a
+    /// returnee's own declaration, no: anyone can declare a neighbour's address, and a household is who is moved with
+    /// a positive. The clerk then joins them by name (`household`) after checking, and the outcome warns.
+    public var joinByAddress = true
 
     /// One stay, as typed.
     public struct StayForm: Sendable, Equatable {
@@ -59,7 +63,7 @@ public struct IntakeForm: Sendable, Equatable {
             source: source.trimmed.isEmpty ? .selfReport : try Validate.choice(source, field: .source),
             companions: try parsedCompanions(own: identity.number),
             household: household.trimmed.isEmpty ? nil : household.trimmed,
-            warnings: identity.warnings + parsed.compactMap(\.note))
+            warnings: identity.warnings + parsed.compactMap(\.note), joinByAddress: joinByAddress)
     }
 
     /// Checks one field as typed, alone and against the fields it depends on when those are filled in: what the
@@ -264,4 +268,6 @@ public struct Intake: Sendable, Equatable {
     public var warnings: [Localized]
     /// The lead (a declaration, a county lead) this intake answers, when registered from one.
     public var leadID: String? = nil
+    /// See `IntakeForm.joinByAddress`.
+    public var joinByAddress = true
 }

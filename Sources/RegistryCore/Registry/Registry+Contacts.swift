@@ -58,12 +58,19 @@ extension Registry {
     /// someone already registered at the same address, else none (a household of their own).
     static func householdToJoin(_ db: Database, join: String?, address: String?) throws -> String? {
         if let join, !join.trimmed.isEmpty { return try resolve(db, join).householdKey }
-        guard let address = address?.trimmed, !address.isEmpty else { return nil }
+        guard let address else { return nil }
+        return try householdAt(db, address: address)?.householdKey
+    }
+
+    /// The first person registered at `address` (the household living there), if any.
+    static func householdAt(_ db: Database, address: String) throws -> Person? {
+        let address = address.trimmed
+        guard !address.isEmpty else { return nil }
         return try Person.fetchOne(
             try db.cachedStatement(
                 sql: """
                     SELECT * FROM person WHERE address = ? AND deleted = 0 ORDER BY id LIMIT 1
-                    """), arguments: [address])?.householdKey
+                    """), arguments: [address])
     }
 
     /// Registers a household member who did not travel (resident, no trip) in `query`'s household, or moves someone

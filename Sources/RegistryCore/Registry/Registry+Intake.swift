@@ -76,6 +76,7 @@ extension Registry {
         let now = nowText
         var isNewPerson = false
         var person: Person
+        var warnings = intake.warnings
         // Cached statements: these two lookups run once per row of a large import.
         if let existing = try Person.fetchOne(
             try db.cachedStatement(sql: "SELECT * FROM person WHERE id_number = ? AND deleted = 0 LIMIT 1"),
@@ -109,8 +110,19 @@ extension Registry {
                 id: ids.make(), village: settings.village, name: intake.name, idType: intake.idType,
                 idNumber: intake.idNumber, phone: intake.phone, sex: intake.sex,
                 birthDate: intake.birthDate, address: intake.address, createdAt: now, deleted: false,
-                household: try Registry.householdToJoin(db, join: intake.household, address: intake.address))
+                household: try Registry.householdToJoin(
+                    db, join: intake.household, address: intake.joinByAddress ? intake.address : nil))
             try recorder.insert(person)
+            if !intake.joinByAddress, intake.household == nil,
+                let address = intake.address, let other = try Registry.householdAt(db, address: address)
+            {
+                warnings.append(
+                    Localized(
+                        zh: "申报的住址与 \(other.name) 家相同，未并入该户；如确实同住，核实后在“加入某人的户”填其身份证号",
+                        en:
+                            "the declared address is \(other.name)'s household's; not joined to it: if they do live together, check and give \(other.name)'s id number as the household"
+                    ))
+            }
         }
         let policy = rules.book.inForce(on: intake.arrived)
         let (result, plan) = Classifier.decide(
@@ -158,10 +170,10 @@ extension Registry {
                 arrival: try Arrival.fetchOne(db, key: arrival.id)!,
                 measure: moved.measure,
                 tests: try LabTest.filter(Column("measure_id") == moved.measure.id && Column("deleted") == false)
-                    .order(Column("due_on")).fetchAll(db), warnings: intake.warnings, contacts: contacts)
+                    .order(Column("due_on")).fetchAll(db), warnings: warnings, contacts: contacts)
         }
         return IntakeOutcome(
             person: person, isNewPerson: isNewPerson, isNewArrival: true, arrival: arrival,
-            measure: measure, tests: tests, warnings: intake.warnings)
+            measure: measure, tests: tests, warnings: warnings)
     }
 }

@@ -9,7 +9,7 @@ import RegistryCore
 public enum DashboardPage {
     static let template: MustacheTemplate = {
         // The template ships inside the binary; a parse error in it is a build defect that every test would show.
-        try! MustacheTemplate(string: String(decoding: PackageResources.dashboard_mustache, as: UTF8.self))
+        try! PageTemplate.parse(PackageResources.dashboard_mustache)
     }()
 
     /// Whether the page shows persons in full, and the link to switch (the same day, the other way).

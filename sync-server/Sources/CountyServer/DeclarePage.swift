@@ -7,7 +7,7 @@ import RegistryCore
 /// words only: nothing from the database is ever shown.
 public enum DeclarePage {
     static let template: MustacheTemplate = {
-        try! MustacheTemplate(string: String(decoding: PackageResources.declare_mustache, as: UTF8.self))
+        try! PageTemplate.parse(PackageResources.declare_mustache)
     }()
 
     struct FieldView {

@@ -7,7 +7,7 @@ import RegistryCore
 /// (`<base-url>/declare/<code>`), one A4 page per village, for `sync-server poster`.
 public enum Poster {
     static let template: MustacheTemplate = {
-        try! MustacheTemplate(string: String(decoding: PackageResources.poster_mustache, as: UTF8.self))
+        try! PageTemplate.parse(PackageResources.poster_mustache)
     }()
 
     struct View {

@@ -7,7 +7,7 @@ import RegistryCore
 public enum SummaryDocument {
     static let template: MustacheTemplate = {
         // Compiled into the binary; a template that does not parse is a build defect every test shows.
-        try! MustacheTemplate(string: String(decoding: PackageResources.county_summary_mustache, as: UTF8.self))
+        try! PageTemplate.parse(PackageResources.county_summary_mustache)
     }()
 
     /// How many characters of village names a township's row holds before it says 等 N 个: one line per township,

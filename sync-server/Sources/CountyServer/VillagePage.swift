@@ -7,7 +7,7 @@ import RegistryCore
 /// or overdue; those flagged that day; its leads; the day's deletions with their reasons; the clerk to phone.
 public enum VillagePage {
     static let template: MustacheTemplate = {
-        try! MustacheTemplate(string: String(decoding: PackageResources.village_mustache, as: UTF8.self))
+        try! PageTemplate.parse(PackageResources.village_mustache)
     }()
 
     /// What the page is made from; persons already masked unless `privacy.full`.

@@ -17,6 +17,8 @@ import RegistrySync
 //   sync-bench relay            a county's log of 200k changes relayed to its city (changes/s, beside the county's
 //                               own apply rate); then a city of 10 counties × 500 villages: a day's load relayed
 //                               up and the city's merge run over it (ms)
+//   sync-bench tracing          another village's push beside one village's 20k persons and 3k positives with
+//                               contacts (ms before and after), and a full tracing pass over them
 //   sync-bench load V N B URL DB [C]   V villages × N changes pushed B per push to a running server, C villages
 //                                  at a time (default all; tokens issued through DB); total time, p50/p99 latency.
 //                                  URL may list several servers over one database, comma-separated: villages are
@@ -292,6 +294,8 @@ case "pull":
                 best * 1000))
         await db.close()
     }
+case "tracing":
+    try await TracingBench.run(dir: dir)
 case "decode":
     // What the server spends turning push bodies into changes (Foundation's JSONDecoder), per change.
     let body = try JSONEncoder().encode(
@@ -531,7 +535,7 @@ case "relay":
 default:
     FileHandle.standardError.write(
         Data(
-            "usage: sync-bench apply | floor | pull | decode | dashboard | relay | load VILLAGES CHANGES BATCH URL DB [AT_ONCE]\n"
+            "usage: sync-bench apply | floor | pull | decode | dashboard | relay | tracing | load VILLAGES CHANGES BATCH URL DB [AT_ONCE]\n"
                 .utf8))
     exit(2)
 }

@@ -18,7 +18,7 @@ struct Pages: Sendable {
             "files": PackageResources.files_mustache, "login": PackageResources.login_mustache,
         ]
         library = MustacheLibrary(
-            templates: sources.mapValues { try! MustacheTemplate(string: String(decoding: $0, as: UTF8.self)) })
+            templates: sources.mapValues { try! PageTemplate.parse($0) })
     }
 
     /// The page chrome every page shares: the village, the day, the menu, the CSRF token of the session.

@@ -84,8 +84,7 @@ struct PageHeadersMiddleware: RouterMiddleware {
 
 /// The page of a refused request (a form that expired, a person not found, a file too large).
 enum ErrorPage {
-    static let template = try! MustacheTemplate(
-        string: String(decoding: PackageResources.error_mustache, as: UTF8.self))
+    static let template = try! PageTemplate.parse(PackageResources.error_mustache)
 
     static func response(_ error: HTTPError) -> Response {
         let message: String

@@ -283,3 +283,39 @@ extension SessionGuard.Login {
     }
     var signedIn: Bool { if case .signedIn = self { true } else { false } }
 }
+
+/// A value stored before the checks existed (or by an older registry) that holds a bidirectional override or an
+/// escape sequence: every page and document shows it without them.
+@Suite("Stored controls")
+struct StoredControlsTests {
+    @Test("a stored name with U+202E and ESC is shown without them on the person page, the list, today and the notice")
+    func storedControls() async throws {
+        let web = try PersonPageTests.withCloseContact()
+        try await web.registry.writer.write { db in
+            try db.execute(
+                sql: "UPDATE person SET name = ?, address = ?", arguments: ["张\u{202E}三\u{1B}[2J", "一组\u{2066}3号"])
+        }
+        try await Application(router: web.router()).test(.router) { client in
+            for uri in [
+                "/people/420102199003071232", "/people", "/today", "/people/420102199003071232/notice/quarantine",
+            ] {
+                try await client.execute(uri: uri, method: .get) { response in
+                    let page = String(buffer: response.body)
+                    #expect(response.status == .ok, "\(uri)")
+                    #expect(
+                        !page.unicodeScalars.contains { $0 == "\u{202E}" || $0 == "\u{1B}" || $0 == "\u{2066}" },
+                        "\(uri) shows a control character")
+                    #expect(page.contains("张三"), "\(uri)")
+                }
+            }
+        }
+    }
+
+    @Test("the pages' escaping: markup escaped, controls and bidi removed, tab and line breaks kept")
+    func escaping() throws {
+        let template = try PageTemplate.parse(Array("<p>{{value}}</p>".utf8))
+        #expect(
+            template.render(["value": "<b>\"王\"</b> & '\u{202E}李\u{200F}'\t\n\u{7}"])
+                == "<p>&lt;b&gt;&quot;王&quot;&lt;/b&gt; &amp; &#39;李&#39;\t\n</p>")
+    }
+}

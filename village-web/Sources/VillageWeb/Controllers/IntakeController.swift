@@ -81,7 +81,11 @@ struct IntakeController: Sendable {
             let lead = form.optional("lead")
             var intake = Self.form(form)
             let record = lead.flatMap { try? app.registry.openLead($0) }
-            if let record { intake.source = IntakeForm(lead: record).source }
+            if let record {
+                let declared = IntakeForm(lead: record)
+                intake.source = declared.source
+                intake.joinByAddress = declared.joinByAddress
+            }
             let leadLine = record.map(Self.leadLine)
             if form["action"] == "preview" {
                 switch app.attempt({ try app.registry.preview(intake) }) {
