@@ -86,9 +86,7 @@ enum TracingBench {
         let fullStart = now()
         let raised = try await db.writing { try $0.raiseContactLeads() }
         let full = now() - fullStart
-        let leads = try await db.reading { county in
-            try county.writer.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM lead") ?? 0 }
-        }
+        let leads = try await db.actions(on: today).leads.count
         print(
             String(
                 format:
