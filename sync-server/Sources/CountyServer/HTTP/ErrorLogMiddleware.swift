@@ -1,5 +1,6 @@
 import Hummingbird
 import Logging
+import RegistryCore
 
 /// Logs a request that failed with an error the server did not mean to answer with (a 500), with the path and the
 /// error's type and text (never the body, which may hold personal data), then lets Hummingbird answer it.
@@ -16,7 +17,11 @@ struct ErrorLogMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch {
             logger.error(
                 "request failed",
-                metadata: ["path": .string(request.uri.path), "error": .string(String(describing: error))])
+                // One line each, whatever the path or the error quotes (an error may quote a pushed value).
+                metadata: [
+                    "path": .string(String(request.uri.path.oneLine.prefix(200))),
+                    "error": .string(String(describing: error).oneLine),
+                ])
             throw error
         }
     }
