@@ -13,7 +13,9 @@ Usage: python3 scripts/gazetteer.py   (installs the three pinned packages into a
 Output:
 - schema/gazetteer/places.tsv: code, level (1 province, 2 prefecture, 3 county), name, short name, parent code,
   pinyin of the short name, its initials, and for a code no longer in force its successor's code. The codes and
-  names in force in 2022, the changes since (2023, 2024), and codes replaced since 2018 with their successors.
+  names in force in 2022, the changes since (2023, 2024), and codes replaced since 1980 with their successors:
+  old codes live on in id numbers and old names in people's speech (藁城市 130182 is 藁城区 130109 since 2014). A
+  新区 is known by its name without 新区 (浦东新区: 浦东), other divisions without their last character (藁城区: 藁城).
 - schema/gazetteer/countries.tsv: ISO 3166 numeric code, Chinese name, other Chinese names, English name, pinyin,
   initials (China itself and its regions are places, not countries).
 """
@@ -85,10 +87,13 @@ def places():
             return
         entry = entries.get(code)
         if entry is None or year >= entry["year"]:
+            if name.endswith("新区") and len(name) >= 4:
+                short = name[:-2]
             entries[code] = {"year": year, "code": code, "level": level, "name": name, "short": short or name,
                              "parent": parent}
 
-    for year in range(2018, 2025):
+    first_year = min(by_year)
+    for year in range(first_year, 2025):
         for r in by_year.get(year, []):
             rank = r["rank"]
             if rank == "1":
@@ -108,7 +113,7 @@ def places():
     for code, entry in entries.items():
         if code in latest:
             continue
-        old = next((r for y in range(2024, 2017, -1) for r in by_year.get(y, [])
+        old = next((r for y in range(2024, first_year - 1, -1) for r in by_year.get(y, [])
                     if (r["county_adcode"] or r["city_adcode"] or r["province_adcode"]) == code), None)
         candidate = by_id.get(old["county_id"]) if old and old["county_id"] else None
         if candidate is None:

@@ -128,10 +128,12 @@ extension Validate {
     /// A place typed as a code or a name (see `Gazetteer.resolve`): its code, the name to record (the typed
     /// `name` if any, else the gazetteer's full path), and a note when the gazetteer changed what was typed (a
     /// replaced code, a name known only in part). Ambiguous and unknown names are refused, naming the candidates.
-    /// `abroad`: whether a country is a valid answer (a stay, not a risk area).
+    /// `abroad`: whether a country is a valid answer (a stay, not a risk area). `county`: whether a name must name at
+    /// least a county (a stay: a name that resolves only to a province or prefecture, 上海 or 上海某地, would put the
+    /// trip in the whole province, where no risk area is listed, and classify the person 低风险 silently).
     public static func place(
         _ text: String, name: String = "", field: Field = .from, lengths: Set<Int> = [6, 9, 12],
-        partial: Bool = true, abroad: Bool = true
+        partial: Bool = true, abroad: Bool = true, county: Bool = false
     ) throws -> (code: String, name: String, note: Localized?) {
         // What `Stay.place` writes (an export's 来源地: 湖北省武汉市江岸区（420102）) reads back as that code and name.
         if let written = text.trimmed.wholeMatch(of: /(.+?)\s*[（(]\s*([0-9]{3,12})\s*[）)]/) {
@@ -144,6 +146,13 @@ extension Validate {
         var match = gazetteer.resolve(text, partial: partial)
         if !abroad, case .place(let place) = match, place.level == .country {
             match = .unknown
+        }
+        if county {
+            switch match {
+            case .place(let place), .partial(let place, _):
+                if place.level < .county { throw Self.tooCoarse(text, place, field: field) }
+            default: break
+            }
         }
         switch match {
         case .code(let digits):
@@ -185,5 +194,22 @@ extension Validate {
                 field, zh: "不认识的地名“\(text.trimmed)”，请填区划代码或更完整的地名（registry places 查询）",
                 en: "unknown place \"\(text.trimmed)\"; give the area code or a fuller name (see registry places)")
         }
+    }
+
+    /// The refusal of a name that names only a province or a prefecture where a county is needed.
+    static func tooCoarse(_ text: String, _ place: Place, field: Field) -> RegistryError {
+        let gazetteer = Gazetteer.shared
+        let level = place.level == .province ? "省级" : "地市级"
+        let counties = gazetteer.codes.compactMap { gazetteer.place(code: $0) }
+            .filter { $0.parent == place.code && $0.successor == nil && $0.level == .county }.prefix(3)
+            .map(\.name)
+        let example = counties.isEmpty ? "" : "，如 \(gazetteer.path(place))\(counties.joined(separator: "、"))"
+        return RegistryError(
+            field,
+            zh:
+                "“\(text.trimmed)”只认出\(level)地名 \(gazetteer.path(place))（\(place.code)）：请写到区县\(example)，或填 6 位区县代码（registry places 查询）",
+            en:
+                "\"\(text.trimmed)\" names only \(gazetteer.path(place)) (\(place.code)), a \(place.level == .province ? "province" : "prefecture"); give the county or district, or its 6-digit code (see registry places)"
+        )
     }
 }

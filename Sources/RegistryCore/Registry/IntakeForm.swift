@@ -79,7 +79,7 @@ public struct IntakeForm: Sendable, Equatable {
             if let stay = stays.first, (try? Validate.day(stay.to, field: .departed)) != nil {
                 _ = try parsedStay(stay, arrived: arrived)
             }
-        case .from: _ = try Validate.place(stays.first?.code ?? "", field: .from)
+        case .from: _ = try Validate.place(stays.first?.code ?? "", field: .from, county: true)
         case .fromName: if let stay = stays.first { try Self.checkStayName(stay.name) }
         case .stayedFrom: _ = try Validate.optionalDay(stays.first?.from ?? "", field: .stayedFrom)
         case .departed:
@@ -160,7 +160,8 @@ public struct IntakeForm: Sendable, Equatable {
     private func parsedStay(_ form: StayForm, arrived: Day) throws -> (stay: Stay, note: Localized?) {
         let byName = form.code.trimmed.isEmpty && !form.name.trimmed.isEmpty
         let place = try Validate.place(
-            byName ? form.name : form.code, name: byName ? "" : form.name, field: byName ? .fromName : .from)
+            byName ? form.name : form.code, name: byName ? "" : form.name, field: byName ? .fromName : .from,
+            county: true)
         let to = try Validate.day(form.to, field: .departed)
         let from = try Validate.optionalDay(form.from, field: .stayedFrom)
         if let from, from > to {
