@@ -166,7 +166,10 @@ let package = Package(
         ),
         .testTarget(
             name: "CountyServerTests",
-            dependencies: ["CountyServer", .product(name: "HummingbirdTesting", package: "hummingbird"), grdb],
+            // VillageWeb: the clerk's pages' sync against a real county (OperationsTests).
+            dependencies: [
+                "CountyServer", "VillageWeb", .product(name: "HummingbirdTesting", package: "hummingbird"), grdb,
+            ],
             path: "sync-server/Tests/CountyServerTests"
         ),
     ],

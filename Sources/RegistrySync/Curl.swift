@@ -15,6 +15,25 @@ enum Curl {
     struct Failure: Error {
         var code: CURLcode
         var detail: String
+        /// What went wrong and what to do, in the clerk's words, for the failures a village office meets.
+        var advice: Localized {
+            switch code {
+            case CURLE_COULDNT_RESOLVE_HOST:
+                Localized(
+                    zh: "找不到这个地址：请核对服务器地址是否写错；地址无误时检查网络",
+                    en: "no such host: check the server address for a typo; if it is right, check the network")
+            case CURLE_COULDNT_CONNECT:
+                Localized(
+                    zh: "服务器没有应答：请核对地址和端口；无误时可能是网络不通或服务器未开，稍后再同步",
+                    en:
+                        "the server did not answer: check the address and port; if they are right, the network or the server is down, sync again later"
+                )
+            case CURLE_OPERATION_TIMEDOUT:
+                Localized(zh: "连接超时：网络不通或太慢，稍后再同步", en: "timed out: the network is down or too slow, sync again later")
+            default:
+                Localized(zh: detail, en: detail)
+            }
+        }
         var retryable: Bool {
             ![
                 CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CACERT_BADFILE, CURLE_SSL_CERTPROBLEM, CURLE_URL_MALFORMAT,

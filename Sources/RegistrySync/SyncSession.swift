@@ -8,6 +8,10 @@ import RegistryCore
 public struct SyncSession: Sendable {
     let registry: Registry
     let transport: any SyncTransport
+    /// Called when the county first accepts this sync's requests (its first acknowledgement or page): where the CLI
+    /// and the pages remember the server, token and CA file given, so that a mistyped address or a refused token
+    /// never replaces what worked, and a sync killed after the county answered still counts as having worked.
+    public var onAccepted: (@Sendable () async throws -> Void)?
 
     /// What a sync did.
     public struct Report: Sendable, Equatable {
@@ -76,9 +80,9 @@ public struct SyncSession: Sendable {
                     "this token belongs to \(owner)\(health.villageName.map { " (\($0))" } ?? ""), this registry is \(settings.village) (\(settings.villageName)); ask the county for this village's token (nothing was sent)"
             )
         }
-        report.restamped = try checkClock(health, site: settings.site)
+        report.restamped = try await checkClock(health, site: settings.site)
         // A new epoch: the county was restored from a backup, which may predate changes it had acknowledged.
-        let knownEpoch = try await registry.writer.read { try SyncState.load($0).epoch }
+        let knownEpoch = try registry.syncState().epoch
         let restored = knownEpoch != nil && knownEpoch != health.epoch
         try await push(site: settings.site, report: &report, probe: restored, progress: progress)
         try await pull(site: settings.site, village: settings.village, report: &report, progress: progress)
@@ -87,15 +91,13 @@ public struct SyncSession: Sendable {
         if !report.reclassified.isEmpty || !report.positives.isEmpty {
             try await push(site: settings.site, report: &report, progress: progress)
         }
-        try await registry.writer.write { db in
-            try LocalSettings.set(db, SyncState.Key.lastSuccess, registry.clock.isoText(registry.clock.now()))
-        }
+        try await registry.syncSucceeded()
         return report
     }
 
     /// Refuses to sync with a computer clock far from the server's; re-stamps pending changes stamped in the
     /// future (by a clock that was wrong and has been fixed), so that they are sent rather than lost.
-    func checkClock(_ health: Wire.Health, site: String) throws -> Int {
+    func checkClock(_ health: Wire.Health, site: String) async throws -> Int {
         guard let serverTime = StoredTime.date(health.time) else { return 0 }
         let now = registry.clock.now()
         let skew = Double(health.maxSkewSeconds)
@@ -109,27 +111,7 @@ public struct SyncSession: Sendable {
             )
         }
         let limit = Int64((serverTime.timeIntervalSince1970 + skew) * 1000)
-        return try registry.writer.write { db in
-            try LocalSettings.sawServerTime(db, serverTime)
-            let state = try SyncState.load(db)
-            let future = try ChangeLog.pendingCount(
-                db, site: site, cursor: state.pushCursor,
-                clockedAfter: HLC(milliseconds: limit, counter: 0).raw)
-            guard future > 0 else { return 0 }
-            // The clock was wrong when these were written. Re-stamp every pending change, in order, from the
-            // latest clock that is not in the future, so that their order among themselves is kept.
-            let settled = try ChangeLog.settledClock(
-                db, site: site, cursor: state.pushCursor, notAfter: HLC(milliseconds: limit, counter: 0).raw)
-            var clock = HLC(raw: settled)
-            let nowMillis = Int64(now.timeIntervalSince1970 * 1000)
-            let pending = try ChangeLog.pendingSeqs(db, site: site, cursor: state.pushCursor)
-            for seq in pending {
-                clock = clock.tick(now: nowMillis)
-                try ChangeLog.restamp(db, seq: seq, hlc: clock.raw)
-            }
-            try LocalSettings.set(db, "hlc", String(clock.raw))
-            return pending.count
-        }
+        return try await registry.acceptServerTime(serverTime, limit: HLC(milliseconds: limit, counter: 0), site: site)
     }
 
     /// Pushes the pending changes. With `probe` (the county was restored), an empty push first asks the county
@@ -138,43 +120,19 @@ public struct SyncSession: Sendable {
     func push(site: String, report: inout Report, probe: Bool = false, progress: @Sendable (Progress) -> Void)
         async throws
     {
-        let total = try await registry.writer.read { db in
-            try ChangeLog.pendingCount(db, site: site, cursor: try SyncState.load(db).pushCursor)
-        }
+        let total = try await registry.pendingCount(site: site)
         var gaps = 0
         // Shrunk when the server answers 413 (its body limit below ours); a change refused alone is set aside.
         var maxChanges = Wire.maxBatchChanges
         var maxBytes = Wire.maxBatchBytes
         var tooLarge: Set<Int64> = []
         var probe = probe
+        var accepted = false
         while true {
-            let (limitChanges, limitBytes, setAside) = (maxChanges, maxBytes, tooLarge)
-            let (cursor, batch, withheld, newest) = try await registry.writer.read { db in
-                let cursor = try SyncState.load(db).pushCursor
-                let rows = try ChangeLog.pending(db, site: site, cursor: cursor, limit: limitChanges)
-                let newest = try ChangeLog.newestSeq(db, origin: site)
-                var bytes = 0
-                var changes: [Change] = []
-                var withheld: [(seq: Int64, table: String, pk: String, bytes: Int)] = []
-                for row in rows {
-                    let json: String = row["columns"]
-                    let seq: Int64 = row["seq"]
-                    let size = json.utf8.count + 120
-                    // One change larger than any push can carry would block the queue for good: set it aside.
-                    if size > Wire.maxBatchBytes || setAside.contains(seq) {
-                        withheld.append((seq, row["tbl"], row["pk"], size))
-                        continue
-                    }
-                    bytes += size
-                    if bytes > limitBytes && !changes.isEmpty { break }
-                    changes.append(
-                        Change(
-                            table: row["tbl"], pk: row["pk"],
-                            columns: ColumnValues(json: json) ?? ColumnValues([String: ColumnValue]()),
-                            hlc: row["hlc"], origin: site, originSeq: seq))
-                }
-                return (cursor, changes, withheld, newest)
-            }
+            let next = try await registry.nextPushBatch(
+                site: site, maxChanges: maxChanges, maxBytes: maxBytes, largest: Wire.maxBatchBytes,
+                setAside: tooLarge)
+            let (cursor, batch, withheld, newest) = (next.cursor, next.changes, next.withheld, next.newest)
             guard let through = (batch.map(\.originSeq) + withheld.map(\.seq)).max() ?? (probe ? cursor : nil) else {
                 return
             }
@@ -186,6 +144,10 @@ public struct SyncSession: Sendable {
             switch status {
             case 200:
                 let ack = try decode(Wire.PushResponse.self, body)
+                if !accepted, let onAccepted {
+                    accepted = true
+                    try await onAccepted()
+                }
                 // An acknowledgement of more than was sent would mark changes as delivered that the county never got.
                 guard ack.ackedThrough <= through else {
                     throw RegistryError(
@@ -194,31 +156,9 @@ public struct SyncSession: Sendable {
                             "the county server acknowledged changes this computer never sent (\(ack.ackedThrough) > \(through)); they stay queued; tell the county"
                     )
                 }
-                try await registry.writer.write { db in
-                    for rejection in ack.rejected {
-                        guard let change = batch.first(where: { $0.originSeq == rejection.originSeq }) else { continue }
-                        try db.execute(
-                            sql: """
-                                INSERT OR REPLACE INTO sync_rejection (seq, tbl, pk, reason, rejected_at) VALUES (?, ?, ?, ?, ?)
-                                """,
-                            arguments: [
-                                change.originSeq, change.table, change.pk,
-                                "\(rejection.reasonZh) / \(rejection.reason)", ack.serverTime,
-                            ])
-                    }
-                    for item in withheld where item.seq <= ack.ackedThrough {
-                        try db.execute(
-                            sql: """
-                                INSERT OR REPLACE INTO sync_rejection (seq, tbl, pk, reason, rejected_at) VALUES (?, ?, ?, ?, ?)
-                                """,
-                            arguments: [
-                                item.seq, item.table, item.pk,
-                                "修改太大（\(item.bytes) 字节），无法上传，请更正该记录 / too large to send (\(item.bytes) bytes); correct the record",
-                                ack.serverTime,
-                            ])
-                    }
-                    try SyncState.setPush(db, max(cursor, ack.ackedThrough))
-                }
+                try await registry.acknowledge(
+                    next, through: ack.ackedThrough,
+                    refused: ack.rejected.map { ($0.originSeq, "\($0.reasonZh) / \($0.reason)") }, at: ack.serverTime)
                 let settled = batch.filter { $0.originSeq <= ack.ackedThrough }.count
                 report.pushed += settled - ack.rejected.count
                 report.rejected += ack.rejected.count + withheld.filter { $0.seq <= ack.ackedThrough }.count
@@ -241,7 +181,7 @@ public struct SyncSession: Sendable {
                             "the county server claims changes this computer never wrote (\(expected) > \(newest)); tell the county"
                     )
                 }
-                try await registry.writer.write { db in try SyncState.setPush(db, expected) }
+                try await registry.resumePush(at: expected)
             default:
                 throw serverError(status, body)
             }
@@ -251,10 +191,15 @@ public struct SyncSession: Sendable {
     func pull(site: String, village: String, report: inout Report, progress: @Sendable (Progress) -> Void) async throws
     {
         var restarts = 0
+        var accepted = false
         while true {
-            let state = try await registry.writer.read { try SyncState.load($0) }
+            let state = try registry.syncState()
             let page: Wire.PullResponse = try await get(
                 "/v1/sync/pull", query: ["after": String(state.pullCursor), "limit": "1000", "site": site])
+            if !accepted, let onAccepted {
+                accepted = true
+                try await onAccepted()
+            }
             if let epoch = state.epoch, epoch != page.epoch, state.pullCursor > 0 {
                 // The server was restored from a backup: its sequence numbers mean something else now. Pull
                 // from scratch; merging is idempotent, so rows already held are untouched.
@@ -262,37 +207,24 @@ public struct SyncSession: Sendable {
                 guard restarts <= 1 else {
                     throw RegistryError(nil, zh: "县服务器纪元反复变化", en: "the server epoch keeps changing")
                 }
-                try await registry.writer.write { db in try SyncState.setPull(db, 0, epoch: page.epoch) }
+                try await registry.restartPull(epoch: page.epoch)
                 continue
             }
-            let now = registry.clock.milliseconds
-            let effects = try await registry.writer.write { db -> Registry.PullEffects in
-                // Risk areas as they were, when the page brings any: what changed classifies persons again.
-                let areasBefore =
-                    page.changes.contains { $0.table == RiskArea.databaseTableName }
-                    ? try RiskArea.fetchAll(db) : nil
+            let effects: Registry.PullEffects
+            do {
                 // The county sends this village's rows and its own (a county's code starts the village's).
-                let plan = try ChangeApplier.apply(page.changes, scopes: [village, String(village.prefix(6))], db: db)
-                if let rejection = plan.rejections.first {
-                    // A newer county may send a table or column this registry does not know yet: say so plainly
-                    // rather than "no writable column". Throwing rolls the transaction back, so nothing of the page is
-                    // applied, and the next sync after an upgrade resumes from the same cursor.
-                    guard let name = ChangeApplier.unknownName(in: page.changes[rejection.index]) else {
-                        throw RegistryError(nil, rejection.reason)
-                    }
-                    throw RegistryError(
-                        nil, zh: "县服务器的数据版本比本机新（\(name)），请升级 registry 后再同步（已登记的数据不受影响，本机修改已上传）",
-                        en:
-                            "the county server's data is newer than this registry (\(name)); upgrade registry, then sync again (nothing is lost; this computer's changes were sent)"
-                    )
-                }
-                // The clock moves past everything seen, once per page.
-                if let newest = page.changes.map(\.hlc).max() {
-                    try LocalSettings.observe(db, remote: HLC(raw: newest), now: now)
-                }
-                try SyncState.setPull(db, max(page.next, 0), epoch: page.epoch)
-                // A positive result from the county's lab import escalates the measure and moves the contacts here.
-                return try registry.afterPulling(page.changes, areasBefore: areasBefore, db: db)
+                effects = try await registry.applyPulled(
+                    page.changes, next: page.next, epoch: page.epoch, village: village)
+            } catch let refused as Registry.PulledPageRefused {
+                // A newer county may send a table or column this registry does not know yet: say so plainly rather
+                // than "no writable column". Nothing of the page was applied; the next sync after an upgrade resumes
+                // from the same cursor.
+                guard let name = refused.unknownName else { throw RegistryError(nil, refused.reason) }
+                throw RegistryError(
+                    nil, zh: "县服务器的数据版本比本机新（\(name)），请升级 registry 后再同步（已登记的数据不受影响，本机修改已上传）",
+                    en:
+                        "the county server's data is newer than this registry (\(name)); upgrade registry, then sync again (nothing is lost; this computer's changes were sent)"
+                )
             }
             report.positives += effects.positives
             report.reclassified += effects.reclassified

@@ -92,10 +92,10 @@ public struct HTTPTransport: SyncTransport {
                 }
             }
         }
+        let advice = lastError?.advice ?? Localized(zh: "", en: "")
         throw RegistryError(
-            nil, zh: "无法连接服务器 \(base.absoluteString)（\(lastError?.detail ?? "")），已保存的数据不受影响，稍后再同步",
-            en:
-                "cannot reach the server \(base.absoluteString) (\(lastError?.detail ?? "")); nothing is lost, sync again later"
+            nil, zh: "无法连接服务器 \(base.absoluteString)（\(advice.zh)）。已登记的数据不受影响",
+            en: "cannot reach the server \(base.absoluteString) (\(advice.en)); nothing is lost"
         )
         .ending(.unreachable)
     }

@@ -1,4 +1,5 @@
 import Foundation
+import RegistryCore
 import Testing
 
 /// What a new clerk's trial found wrong or misleading (issue 14), through the built binary.
@@ -180,7 +181,12 @@ struct TrustTests {
     @Test("once a village syncs with a county, risk-areas import is refused: the county publishes the list")
     func riskAreasBelongToTheCounty() throws {
         let cli = try village()
-        _ = try cli.run(["sync", "--server", "http://127.0.0.1:9", "--token", "t"])  // remembered, though unreachable
+        // A sync that never reached the county remembers nothing, and the village may still import its own list.
+        _ = try cli.run(["sync", "--server", "http://127.0.0.1:9", "--token", "t"])
+        #expect(try Registry.open(path: cli.db, now: { Date() }).syncState().server == nil)
+        // Once a sync worked, the server is remembered (as `onAccepted` does).
+        try Registry.open(path: cli.db, now: { Date() }).rememberSync(
+            server: "https://county.example:8443", token: "t", caFile: nil)
         let areas = URL(fileURLWithPath: cli.db).deletingLastPathComponent().appendingPathComponent("areas.csv").path
         let result = try cli.run(["risk-areas", "import", areas])
         #expect(result.status == 1 && result.err.contains("县统一发布"), "\(result.err)")

@@ -16,7 +16,7 @@ extension RegistryCommand {
 
         func run() throws {
             try global.run { registry in
-                let bytes = try Backup.copy(registry.writer, to: output)
+                let bytes = try registry.backup(to: output)
                 Console.out(
                     global.lang == .zh
                         ? "已备份到 \(output)（\(bytes / 1024) KB）" : "Backed up to \(output) (\(bytes / 1024) KB)")

@@ -19,7 +19,7 @@ extension RegistryCommand {
 
             func run() throws {
                 try global.run { registry in
-                    if let server = try registry.writer.read({ try SyncState.load($0) }).server {
+                    if let server = try registry.syncState().server {
                         throw RegistryError(
                             .file,
                             zh: "本村已连接县服务器（\(server)），风险区名单由县统一发布，每次同步自动下发；请由县指挥部导入（sync-server risk-areas import）",

@@ -29,35 +29,34 @@ extension RegistryCommand {
                 do {
                     let registry = try global.open()
                     let caFile = try caCert.map(HTTPTransport.caFile)
-                    var state = try await registry.writer.write { db in
-                        try SyncState.remember(
-                            db, server: server, token: token ?? ProcessInfo.processInfo.environment["REGISTRY_TOKEN"],
-                            caFile: caFile)
-                        return try SyncState.load(db)
-                    }
-                    guard let address = state.server, let url = URL(string: address), url.scheme != nil else {
+                    // What is given now, else what worked before; what is given is remembered only once the sync
+                    // worked, so that a mistyped address or a refused token never replaces a good one.
+                    let remembered = try registry.syncState()
+                    var givenToken = token ?? ProcessInfo.processInfo.environment["REGISTRY_TOKEN"]
+                    guard let address = server ?? remembered.server, let url = URL(string: address), url.scheme != nil
+                    else {
                         throw RegistryError(
                             nil, zh: "首次同步请给出 --server 地址和令牌（$REGISTRY_TOKEN 或按提示输入）",
                             en: "the first sync needs --server URL and a token ($REGISTRY_TOKEN or the prompt)"
                         ).ending(.usage)
                     }
                     try HTTPTransport.checkScheme(url, insecureHTTP: insecureHTTP)
-                    if state.token == nil, let typed = TokenPrompt.read(lang) {
-                        try await registry.writer.write { db in try SyncState.remember(db, server: nil, token: typed) }
-                        state.token = typed
-                    }
-                    guard let secret = state.token else {
+                    if givenToken == nil && remembered.token == nil { givenToken = TokenPrompt.read(lang) }
+                    guard let secret = givenToken ?? remembered.token else {
                         throw RegistryError(
                             nil, zh: "缺少本村令牌：放在 $REGISTRY_TOKEN 中，或在终端里运行按提示输入",
                             en: "no token: put it in $REGISTRY_TOKEN, or run in a terminal and type it at the prompt"
                         ).ending(.usage)
                     }
                     let terminal = isatty(2) == 1
-                    let session = SyncSession(
+                    var session = SyncSession(
                         registry: registry,
                         transport: HTTPTransport(
-                            base: url, token: secret, caFile: state.caFile,
+                            base: url, token: secret, caFile: caFile ?? remembered.caFile,
                             insecureHTTP: insecureHTTP))
+                    session.onAccepted = { [server, givenToken] in
+                        try registry.rememberSync(server: server, token: givenToken, caFile: caFile)
+                    }
                     let report = try await session.run { progress in
                         guard terminal else { return }
                         switch progress {

@@ -1,6 +1,5 @@
 import Foundation
 import GRDB
-import RegistryCore
 
 /// A village's sync bookkeeping, kept in its local settings: where it syncs to, and how far pushes and pulls
 /// have got. Every cursor is saved in the same transaction as what it counts.
@@ -24,7 +23,7 @@ public struct SyncState: Sendable, Equatable {
     }
 
     /// Reads the state.
-    public static func load(_ db: Database) throws -> SyncState {
+    static func load(_ db: Database) throws -> SyncState {
         SyncState(
             server: try LocalSettings.get(db, Key.server), token: try LocalSettings.get(db, Key.token),
             pushCursor: Int64(try LocalSettings.get(db, Key.push) ?? "0") ?? 0,
@@ -40,7 +39,7 @@ public struct SyncState: Sendable, Equatable {
     }
 
     /// Remembers the server and token given once with `registry sync --server --token`.
-    public static func remember(_ db: Database, server: String?, token: String?, caFile: String? = nil) throws {
+    static func remember(_ db: Database, server: String?, token: String?, caFile: String? = nil) throws {
         if let server { try LocalSettings.set(db, Key.server, server) }
         if let caFile { try LocalSettings.set(db, Key.caFile, caFile) }
         if let token { try LocalSettings.set(db, Key.token, token) }
@@ -64,18 +63,177 @@ public struct SyncStatus: Sendable, Encodable {
     }
 
     /// The status of `registry`.
-    public static func of(_ registry: Registry) throws -> SyncStatus {
-        let settings = try registry.settings()
-        return try registry.writer.read { db in
+    public static func of(_ registry: Registry) throws -> SyncStatus { try registry.syncStatus() }
+}
+
+/// The village's side of the sync log, as named operations: the sync library (`SyncSession`), the CLI and the pages
+/// call these and never the database itself, so that there is one way to read the cursors, to remember a server and
+/// to apply what the county sent.
+extension Registry {
+    /// Where this registry syncs to and how far it got.
+    public func syncState() throws -> SyncState { try writer.read { try SyncState.load($0) } }
+
+    /// Pending changes and those the county refused, for `registry sync status` and the sync page.
+    public func syncStatus() throws -> SyncStatus {
+        let site = try settings().site
+        return try writer.read { db in
             let state = try SyncState.load(db)
-            let pending = try ChangeLog.pendingCount(db, site: settings.site, cursor: state.pushCursor)
+            let pending = try ChangeLog.pendingCount(db, site: site, cursor: state.pushCursor)
             let rejected = try Row.fetchAll(db, sql: "SELECT * FROM sync_rejection ORDER BY seq").map {
-                RejectedChange(
+                SyncStatus.RejectedChange(
                     seq: $0["seq"], table: $0["tbl"], pk: $0["pk"], reason: $0["reason"], rejected_at: $0["rejected_at"]
                 )
             }
             return SyncStatus(
                 server: state.server, pending: pending, last_success: state.lastSuccess, rejected: rejected)
+        }
+    }
+
+    /// Remembers what a sync used, once it worked: a mistyped address or a refused token never replaces what worked
+    /// before. Nil keeps what is remembered.
+    public func rememberSync(server: String?, token: String?, caFile: String?) throws {
+        try writer.write { db in try SyncState.remember(db, server: server, token: token, caFile: caFile) }
+    }
+
+    /// Marks a sync as completed now.
+    public func syncSucceeded() async throws {
+        let now = clock.isoText(clock.now())
+        try await writer.write { db in try LocalSettings.set(db, SyncState.Key.lastSuccess, now) }
+    }
+
+    /// Takes the server's time (its clock is the reference for what is "too far ahead"); re-stamps pending changes
+    /// stamped after `limit` (by a clock that was wrong and has been fixed), in order, from the latest clock that is
+    /// not in the future, so that they are sent rather than lost. The number re-stamped.
+    public func acceptServerTime(_ serverTime: Date, limit: HLC, site: String) async throws -> Int {
+        let nowMillis = clock.milliseconds
+        return try await writer.write { db in
+            try LocalSettings.sawServerTime(db, serverTime)
+            let state = try SyncState.load(db)
+            let future = try ChangeLog.pendingCount(db, site: site, cursor: state.pushCursor, clockedAfter: limit.raw)
+            guard future > 0 else { return 0 }
+            let settled = try ChangeLog.settledClock(db, site: site, cursor: state.pushCursor, notAfter: limit.raw)
+            var clock = HLC(raw: settled)
+            let pending = try ChangeLog.pendingSeqs(db, site: site, cursor: state.pushCursor)
+            for seq in pending {
+                clock = clock.tick(now: nowMillis)
+                try ChangeLog.restamp(db, seq: seq, hlc: clock.raw)
+            }
+            try LocalSettings.set(db, "hlc", String(clock.raw))
+            return pending.count
+        }
+    }
+
+    /// How many own changes wait to be pushed.
+    public func pendingCount(site: String) async throws -> Int {
+        try await writer.read { db in
+            try ChangeLog.pendingCount(db, site: site, cursor: try SyncState.load(db).pushCursor)
+        }
+    }
+
+    /// The next push: the changes after the push cursor, at most `maxChanges` and about `maxBytes`; a change larger
+    /// than any push can carry (or one in `setAside`, refused alone as too large) is withheld, so that it never
+    /// blocks the queue.
+    public struct PushBatch: Sendable {
+        public var cursor: Int64
+        public var changes: [Change]
+        public var withheld: [(seq: Int64, table: String, pk: String, bytes: Int)]
+        /// The newest own change written (a county's gap answer may never point past it).
+        public var newest: Int64
+    }
+
+    public func nextPushBatch(site: String, maxChanges: Int, maxBytes: Int, largest: Int, setAside: Set<Int64>)
+        async throws -> PushBatch
+    {
+        try await writer.read { db in
+            let cursor = try SyncState.load(db).pushCursor
+            let rows = try ChangeLog.pending(db, site: site, cursor: cursor, limit: maxChanges)
+            var batch = PushBatch(
+                cursor: cursor, changes: [], withheld: [], newest: try ChangeLog.newestSeq(db, origin: site))
+            var bytes = 0
+            for row in rows {
+                let json: String = row["columns"]
+                let seq: Int64 = row["seq"]
+                let size = json.utf8.count + 120
+                if size > largest || setAside.contains(seq) {
+                    batch.withheld.append((seq, row["tbl"], row["pk"], size))
+                    continue
+                }
+                bytes += size
+                if bytes > maxBytes && !batch.changes.isEmpty { break }
+                batch.changes.append(
+                    Change(
+                        table: row["tbl"], pk: row["pk"],
+                        columns: ColumnValues(json: json) ?? ColumnValues([String: ColumnValue]()),
+                        hlc: row["hlc"], origin: site, originSeq: seq))
+            }
+            return batch
+        }
+    }
+
+    /// Records the county's acknowledgement of `batch` through `ackedThrough`: the changes it refused and the ones
+    /// withheld as too large go to `sync_rejection` with their reasons, and the push cursor moves, in one transaction.
+    public func acknowledge(
+        _ batch: PushBatch, through ackedThrough: Int64, refused: [(seq: Int64, reason: String)], at serverTime: String
+    ) async throws {
+        let insert = "INSERT OR REPLACE INTO sync_rejection (seq, tbl, pk, reason, rejected_at) VALUES (?, ?, ?, ?, ?)"
+        try await writer.write { db in
+            for refusal in refused {
+                guard let change = batch.changes.first(where: { $0.originSeq == refusal.seq }) else { continue }
+                try db.execute(
+                    sql: insert, arguments: [change.originSeq, change.table, change.pk, refusal.reason, serverTime])
+            }
+            for item in batch.withheld where item.seq <= ackedThrough {
+                try db.execute(
+                    sql: insert,
+                    arguments: [
+                        item.seq, item.table, item.pk,
+                        "修改太大（\(item.bytes) 字节），无法上传，请更正该记录 / too large to send (\(item.bytes) bytes); correct the record",
+                        serverTime,
+                    ])
+            }
+            try SyncState.setPush(db, max(batch.cursor, ackedThrough))
+        }
+    }
+
+    /// Moves the push cursor to where the county says this site's changes stand (a lost acknowledgement, a restored
+    /// county); the caller has checked it is not past what this registry wrote.
+    public func resumePush(at cursor: Int64) async throws {
+        try await writer.write { db in try SyncState.setPush(db, cursor) }
+    }
+
+    /// Starts pulling again from the beginning of a new epoch (the county was restored from a backup).
+    public func restartPull(epoch: String) async throws {
+        try await writer.write { db in try SyncState.setPull(db, 0, epoch: epoch) }
+    }
+
+    /// A refusal of a pulled page: the reason, and the table or column this registry does not know, if that was it.
+    public struct PulledPageRefused: Error, Sendable {
+        public var reason: Localized
+        public var unknownName: String?
+    }
+
+    /// Applies one pulled page in one transaction: the rows (this village's scope and its county's), the clock moved
+    /// past them, the pull cursor, and what they set off here (positives escalated, persons classified again). A
+    /// row that cannot be applied refuses the whole page (`PulledPageRefused`) and nothing of it is written, so the
+    /// next sync resumes from the same cursor.
+    public func applyPulled(_ changes: [Change], next: Int64, epoch: String, village: String) async throws
+        -> PullEffects
+    {
+        let now = clock.milliseconds
+        return try await writer.write { db -> PullEffects in
+            // Risk areas as they were, when the page brings any: what changed classifies persons again.
+            let areasBefore =
+                changes.contains { $0.table == RiskArea.databaseTableName } ? try RiskArea.fetchAll(db) : nil
+            let plan = try ChangeApplier.apply(changes, scopes: [village, String(village.prefix(6))], db: db)
+            if let rejection = plan.rejections.first {
+                throw PulledPageRefused(
+                    reason: rejection.reason, unknownName: ChangeApplier.unknownName(in: changes[rejection.index]))
+            }
+            if let newest = changes.map(\.hlc).max() {
+                try LocalSettings.observe(db, remote: HLC(raw: newest), now: now)
+            }
+            try SyncState.setPull(db, max(next, 0), epoch: epoch)
+            return try self.afterPulling(changes, areasBefore: areasBefore, db: db)
         }
     }
 }

@@ -39,3 +39,9 @@ public enum Backup {
         return (try manager.attributesOfItem(atPath: path)[.size] as? NSNumber)?.int64Value ?? 0
     }
 }
+
+extension Registry {
+    /// A consistent copy of this registry at `path` (`Backup.copy`), while others go on writing.
+    @discardableResult
+    public func backup(to path: String) throws -> Int64 { try Backup.copy(writer, to: path) }
+}

@@ -4,8 +4,10 @@ import GRDB
 /// The village registry: the one owner of the database file. It migrates the schema when opened and offers
 /// named operations, each one transaction that keeps the registry's rules and logs every change for sync.
 public final class Registry: Sendable {
-    /// The database (a pool on a file, a queue in memory).
-    public let writer: any DatabaseWriter
+    /// The database (a pool on a file, a queue in memory). Not public: the CLI, the pages and the sync library go
+    /// through named operations (`Registry+SyncLog`, `backup(to:)`, …), so that each rule lives in one place. Tests
+    /// that plant rows as an older or hostile program would reach it through `@testable import`.
+    let writer: any DatabaseWriter
     /// "Now" and the village's time zone.
     public let clock: RegistryClock
     /// Makes record ids.

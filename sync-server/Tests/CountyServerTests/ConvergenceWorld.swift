@@ -1,7 +1,7 @@
 import CountyServer
 import Foundation
 import GRDB
-import RegistryCore
+@testable import RegistryCore
 import RegistrySync
 
 /// The county and its villages for the randomized convergence test: a real server process, village registries

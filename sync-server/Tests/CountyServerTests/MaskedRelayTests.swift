@@ -1,7 +1,7 @@
 import CountyServer
 import Foundation
 import GRDB
-import RegistryCore
+@testable import RegistryCore
 import RegistrySync
 import Testing
 

@@ -3,6 +3,8 @@ import RegistryCore
 import RegistrySync
 import Testing
 
+@testable import VillageWeb
+
 #if canImport(FoundationNetworking)
     import FoundationNetworking
 #endif
@@ -70,18 +72,36 @@ struct OperationsTests {
         #expect(
             untrusted == 1 && message.contains("is not trusted: give the county's CA file (PEM) with --ca-cert"),
             "\(message)")
-        // Trusted with it; the token came from the environment and is kept in the registry's own file, readable by its owner only.
+        // Nothing of a sync that failed is remembered: the next one names the server again. Trusted with the CA; the
+        // token came from the environment and is kept in the registry's own file, readable by its owner only.
+        #expect(try Self.registry(db, ["sync", "--ca-cert", cert], environment: ["REGISTRY_TOKEN": token]).0 == 64)
         let (synced, output) = try Self.registry(
-            db, ["sync", "--ca-cert", cert], environment: ["REGISTRY_TOKEN": token])
+            db, ["sync", "--server", https, "--ca-cert", cert], environment: ["REGISTRY_TOKEN": token])
         #expect(synced == 0, "\(output)")
         #expect(try FileManager.default.attributesOfItem(atPath: db)[.posixPermissions] as? Int == 0o600)
-        // Both remembered: the next sync needs neither.
+        // All three remembered once it worked: the next sync needs none.
         #expect(try Self.registry(db, ["sync"]).0 == 0)
-        // A revoked token: 77. The server gone: 69 (nothing lost). A token over plain http to another machine: 64.
+        // A refused token: 77, and the good one is kept: a plain sync works next. A mistyped address: 69 with what
+        // to do, and the good one is kept too.
         let (wrong, why) = try Self.registry(
             db, ["sync", "--server", https], environment: ["REGISTRY_TOKEN": "not-a-token"])
         #expect(wrong == 77, "\(why)")
-        _ = try Self.registry(db, ["sync"], environment: ["REGISTRY_TOKEN": token])
+        #expect(try Self.registry(db, ["sync"]).0 == 0, "the refused token replaced nothing")
+        let (typo, typoWhy) = try Self.registry(db, ["sync", "--server", "https://no-such-county.invalid:8443"])
+        #expect(typo == 69 && typoWhy.contains("check the server address for a typo"), "\(typoWhy)")
+        #expect(try Self.registry(db, ["sync"]).0 == 0, "the mistyped address replaced nothing")
+        // The clerk's pages sync with what the CLI remembered, the county's own CA included.
+        let runner = SyncRunner(registry: try Registry.open(path: db, now: { Date() }))
+        #expect(try runner.start(server: nil, token: nil))
+        for _ in 0..<100 {
+            if case .running = runner.current { try await Task.sleep(for: .milliseconds(100)) } else { break }
+        }
+        if case .failed(let message, _) = runner.current { Issue.record("the page's sync failed: \(message)") }
+        guard case .finished = runner.current else {
+            Issue.record("the page's sync did not finish")
+            return
+        }
+        // The server gone: 69 (nothing lost). A token over plain http to another machine: 64.
         county.stop()
         let (down, downWhy) = try Self.registry(db, ["sync"])
         #expect(down == 69 && downWhy.contains("nothing is lost"), "\(downWhy)")

@@ -1,6 +1,6 @@
 import CountyServer
 import Foundation
-import RegistryCore
+@testable import RegistryCore
 import RegistrySync
 import Testing
 

@@ -1,6 +1,6 @@
 import Foundation
 import GRDB
-import RegistryCore
+@testable import RegistryCore
 import RegistrySync
 import Testing
 

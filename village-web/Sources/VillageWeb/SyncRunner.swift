@@ -20,24 +20,27 @@ final class SyncRunner: Sendable {
 
     var current: State { state.withLockedValue { $0 } }
 
-    /// Starts a sync with the server and token given (remembered) or remembered; false when one is running.
+    /// Starts a sync with the server and token given, else those remembered (with the remembered CA file: a county
+    /// with its own certificate authority syncs from the page as from the CLI); what was given is remembered once the
+    /// sync worked. False when one is running.
     func start(server: String?, token: String?) throws -> Bool {
-        let stored = try registry.writer.write { db in
-            try SyncState.remember(db, server: server, token: token)
-            return try SyncState.load(db)
-        }
-        guard let address = stored.server, let url = URL(string: address), url.scheme != nil, let secret = stored.token
+        let remembered = try registry.syncState()
+        guard let address = server ?? remembered.server, let url = URL(string: address), url.scheme != nil,
+            let secret = token ?? remembered.token
         else {
             throw RegistryError(
                 .file, zh: "首次同步请填写县服务器地址和本村令牌", en: "the first sync needs the server's address and the village token")
         }
+        try HTTPTransport.checkScheme(url, insecureHTTP: false)
         let started = state.withLockedValue { state -> Bool in
             if case .running = state { return false }
             state = .running("连接县服务器…")
             return true
         }
         guard started else { return false }
-        let session = SyncSession(registry: registry, transport: HTTPTransport(base: url, token: secret))
+        var session = SyncSession(
+            registry: registry, transport: HTTPTransport(base: url, token: secret, caFile: remembered.caFile))
+        session.onAccepted = { [registry] in try registry.rememberSync(server: server, token: token, caFile: nil) }
         Task.detached { [state, registry] in
             let at = registry.clock.localText(registry.clock.now())
             do {

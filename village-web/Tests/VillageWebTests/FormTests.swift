@@ -1,7 +1,7 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
-import RegistryCore
+@testable import RegistryCore
 import Testing
 
 @testable import VillageWeb
