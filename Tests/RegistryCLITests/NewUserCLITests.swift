@@ -34,4 +34,19 @@ struct NewUserCLITests {
         ])
         #expect(old.status == 0 && (old.out + old.err).contains("已调整为 130109"), "\(old.out)\(old.err)")
     }
+
+    @Test("a fever checked at the command line is listed first by today, until a test is sampled")
+    func feverFirst() throws {
+        let helper = LateRiskCLITests()
+        let cli = try helper.village()
+        try helper.arrive(cli, name: "王强", id: "420102199003071232", departed: "2022-11-02", arrived: "2022-11-03")
+        #expect(try cli.run(["check", "420102199003071232", "--temp", "38.2", "--at", "2022-11-04 08:00"]).status == 0)
+        let today = try cli.run(["today"])
+        let lines = today.out.split(separator: "\n").map(String.init).filter { !$0.isEmpty }
+        #expect(lines.count > 2 && lines[1].hasPrefix("⚠ 发热/症状待处置（1）") && lines[2].contains("王强"), "\(today.out)")
+        #expect(lines[2].contains("体温 38.2 ℃") && lines[2].contains("请立即报告村医"), "\(lines[2])")
+        #expect(
+            try cli.run(["test", "420102199003071232", "--sampled", "2022-11-04", "--result", "pending"]).status == 0)
+        #expect(!(try cli.run(["today"]).out.contains("发热/症状待处置")))
+    }
 }

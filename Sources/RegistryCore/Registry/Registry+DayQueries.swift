@@ -133,6 +133,28 @@ enum DayQueries {
         ).map { ($0[0], $0[1], $0[2]) }
     }
 
+    /// Checks flagged (fever, symptoms) in the last three days whose person has not been sampled since (发热待处置):
+    /// the first thing on the list until a test is recorded. The latest flagged check per person, newest first:
+    /// person id, when it was taken, its temperature and symptoms.
+    static func fevers(_ db: Database, on day: Day) throws -> [(
+        personId: String, takenAt: String, temperature: Double, symptoms: String
+    )] {
+        var seen: Set<String> = []
+        return try Row.fetchAll(
+            db,
+            sql: """
+                SELECT c.person_id, c.taken_at, c.temperature, c.symptoms FROM health_check c
+                WHERE c.taken_on BETWEEN ? AND ? AND c.flagged = 1 AND c.deleted = 0
+                  AND NOT EXISTS (SELECT 1 FROM lab_test t WHERE t.person_id = c.person_id AND t.deleted = 0
+                                  AND t.sampled_on >= c.taken_on AND t.sampled_on <= ?)
+                ORDER BY c.taken_at DESC
+                """, arguments: ["\(day.adding(days: -2))", "\(day)", "\(day)"]
+        )
+        .map { ($0[0] as String, $0[1] as String, $0[2] as Double, $0[3] as String) }
+        .filter { seen.insert($0.0).inserted }
+        .map { (personId: $0.0, takenAt: $0.1, temperature: $0.2, symptoms: $0.3) }
+    }
+
     /// Plans set by contact tracing in the last 14 days, on measures still open, whose person has not been sampled
     /// since (新增密接): the clerk's first call. Newest first, one entry per person.
     static func newContacts(_ db: Database, on day: Day) throws -> [(personId: String, on: String, reason: String)] {

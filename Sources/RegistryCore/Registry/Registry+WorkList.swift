@@ -46,6 +46,9 @@ public struct WorkList: Sendable, Encodable {
     }
 
     public var date: String
+    /// Checks flagged in the last three days (fever or symptoms) whose person has not been sampled since (发热待处置):
+    /// first on the list. `on` is when it was taken, `reason` what was found (`体温 38.2 ℃ 咳嗽`).
+    public var fevers: [Item] = []
     public var tests_due: [Item]
     public var tests_overdue: [Item]
     public var checks_missing: [Item]
@@ -132,6 +135,16 @@ extension Registry {
             let contacts = try DayQueries.newContacts(db, on: day)
             counts["new_contacts"] = contacts.count
             for entry in contacts.prefix(limit ?? .max) { item(6, entry.personId, on: entry.on, reason: entry.reason) }
+            let fevers = try DayQueries.fevers(db, on: day)
+            counts["fevers"] = fevers.count
+            for entry in fevers.prefix(limit ?? .max) {
+                let symptoms = entry.symptoms.split(separator: ",").compactMap {
+                    Symptom(rawValue: String($0))?.label(.zh)
+                }
+                item(
+                    8, entry.personId, on: entry.takenAt,
+                    reason: (["体温 \(String(format: "%.1f", entry.temperature)) ℃"] + symptoms).joined(separator: " "))
+            }
             let reclassifiedRows = try DayQueries.reclassified(db, on: day)
             counts["reclassified"] = reclassifiedRows.count
             let rules = try RulesContext.load(db, settings: try RegistrySettings.load(db))
@@ -146,7 +159,7 @@ extension Registry {
                     people[person.id] = person
                 }
             }
-            var sections: [[WorkList.Item]] = Array(repeating: [], count: 8)
+            var sections: [[WorkList.Item]] = Array(repeating: [], count: 9)
             for entry in pending {
                 guard let p = people[entry.personID] else { continue }
                 sections[entry.section].append(
@@ -198,6 +211,7 @@ extension Registry {
             // Those with something to do first; those whose risk period was over after them.
             list.reclassified = reclassified.filter { !$0.period_over } + reclassified.filter(\.period_over)
             list.may_release = sections[7]
+            list.fevers = sections[8]
             counts["may_release"] = sections[7].count
             list.counts = counts
             return list
@@ -226,7 +240,15 @@ extension WorkList {
                         : "  … and \(total - shown.count) more (--all shows all, --format json exports)")
             }
         }
-        // First: people whom a risk area published late put under a plan (信息返流), to call and sample today.
+        // First of all: a fever or symptoms not yet followed by a test (发热待处置), until one is sampled.
+        if !fevers.isEmpty {
+            section(zh ? "⚠ 发热/症状待处置" : "⚠ Fever or symptoms, not yet tested", "fevers", fevers) {
+                zh
+                    ? "\($0.reason ?? "")（\(ReadableTime.short($0.on ?? ""))），请立即报告村医和乡镇卫生院，安排核酸检测"
+                    : "\($0.reason ?? "") (\($0.on ?? "")): tell the village doctor and township clinic; arrange a test"
+            }
+        }
+        // Then: people whom a risk area published late put under a plan (信息返流), to call and sample today.
         // Shown only when someone is listed: on most days no list arrives late.
         if !reclassified.isEmpty {
             out.append("")

@@ -31,6 +31,8 @@ struct Pages: Sendable {
         let nav: [Item]
         let signedIn: Bool
         let flash: String?
+        /// The flash is an alert (a fever recorded), shown red.
+        let flashAlert: Bool
     }
 
     struct Screen<Content>: @unchecked Sendable {
@@ -53,7 +55,8 @@ struct Pages: Sendable {
             title: title, villageName: settings?.villageName ?? "", today: "\(app.registry.clock.today)",
             csrf: context.csrf, nav: Self.menu.map { .init(path: $0.path, label: $0.label, on: $0.path == active) },
             signedIn: app.options.password != nil && context.session != nil,
-            flash: request.uri.queryParameters["done"].map(String.init).flatMap(Flash.text))
+            flash: request.uri.queryParameters["done"].map(String.init).flatMap(Flash.text),
+            flashAlert: request.uri.queryParameters["done"].map(String.init) == Flash.checkedAbnormal.rawValue)
         let html = library.render(Screen(chrome: chrome, content: content), withTemplate: template) ?? ""
         return Response(
             status: status, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
@@ -74,13 +77,15 @@ struct Pages: Sendable {
 
 /// The messages shown after a redirect, by a fixed key (the address never carries free text).
 enum Flash: String {
-    case registered, checked, tested, released, extended, transferred, corrected, deleted, submitted, imported, synced,
+    case registered, checked, checkedAbnormal, tested, released, extended, transferred, corrected, deleted, submitted,
+        imported, synced,
         leadClosed
 
     static func text(_ key: String) -> String? {
         switch Flash(rawValue: key) {
         case .registered: "已登记。"
         case .checked: "体温已记录。"
+        case .checkedAbnormal: "⚠ 体温或症状异常，已记录：请立即报告村医和乡镇卫生院，安排核酸检测。已列在今日工作最前面，直到采样。"
         case .tested: "核酸检测已记录。"
         case .released: "已解除管控。"
         case .extended: "已延长管控。"

@@ -319,3 +319,46 @@ struct StoredControlsTests {
                 == "<p>&lt;b&gt;&quot;王&quot;&lt;/b&gt; &amp; &#39;李&#39;\t\n</p>")
     }
 }
+
+/// A fever typed on the pages (issue 37): an alert where it is typed, first on 今日工作 until a test is recorded.
+@Suite("Fever on the pages")
+struct FeverPageTests {
+    @Test("38.2 ℃ on the person page: a red alert, not a green 'recorded'; listed first on today until sampled")
+    func fever() async throws {
+        let web = try PersonPageTests.withCloseContact()
+        let csrf = web.guardian.open.csrf
+        let headers: HTTPFields = [.contentType: "application/x-www-form-urlencoded"]
+        let path = "/people/420102199003071232"
+        try await Application(router: web.router()).test(.router) { client in
+            try await client.execute(
+                uri: "\(path)/check", method: .post, headers: headers,
+                body: FormTests().form(["temp": "38.2", "symptom": "咳嗽", "csrf": csrf])
+            ) { response in
+                #expect(response.status == .seeOther)
+                let location = response.headers[.location] ?? ""
+                #expect(location.contains("done=checkedAbnormal"), "\(location)")
+                try await client.execute(uri: location, method: .get) { page in
+                    let html = String(buffer: page.body)
+                    #expect(html.contains("class=\"alert\" id=\"flash\"") && html.contains("请立即报告村医"), "\(html)")
+                    #expect(!html.contains("体温已记录。"))
+                }
+            }
+            try await client.execute(uri: "/today", method: .get) { response in
+                let html = String(buffer: response.body)
+                let fever = try #require(html.range(of: "id=\"fevers\""), "no fever section")
+                #expect(html.range(of: "id=\"declarations\"").map { fever.lowerBound < $0.lowerBound } == true)
+                #expect(html.contains("体温 38.2 ℃"))
+            }
+            // Sampled today: no longer listed.
+            try await client.execute(
+                uri: "\(path)/test", method: .post, headers: headers,
+                body: FormTests().form([
+                    "sampled": "\(web.registry.clock.today)", "result": "pending", "csrf": csrf,
+                ])
+            ) { #expect($0.status == .seeOther) }
+            try await client.execute(uri: "/today", method: .get) { response in
+                #expect(!String(buffer: response.body).contains("id=\"fevers\""))
+            }
+        }
+    }
+}

@@ -14,7 +14,8 @@ struct PersonController: Sendable {
         let fields: [FieldView]
         let flash: Flash
         let danger: Bool
-        let perform: @Sendable (Registry, String, PostedForm) throws -> Void
+        /// Does it; a flash other than `flash` to show, when the outcome calls for one.
+        let perform: @Sendable (Registry, String, PostedForm) throws -> Flash?
     }
 
     static let actions: [Action] = [
@@ -28,9 +29,11 @@ struct PersonController: Sendable {
             flash: .checked, danger: false
         ) { registry, person, form in
             let symptoms = form["symptom"].split(whereSeparator: { ",，、 ".contains($0) }).map(String.init)
-            _ = try registry.check(
+            let outcome = try registry.check(
                 person, temperature: try Validate.temperature(form["temp"]), symptoms: symptoms, at: form.optional("at")
             )
+            // A fever or a symptom is an alert where it was typed, not a green "recorded".
+            return outcome.check.flagged ? .checkedAbnormal : nil
         },
         Action(
             key: "test", title: "核酸检测", button: "记录检测",
@@ -50,6 +53,7 @@ struct PersonController: Sendable {
                 person, sampled: try Validate.day(form["sampled"], field: .sampled),
                 result: try Validate.choice(form["result"], field: .result),
                 resultOn: try Validate.optionalDay(form.optional("date"), field: .date), lab: form.optional("lab"))
+            return nil
         },
         Action(
             key: "release", title: "解除管控", button: "解除",
@@ -67,6 +71,7 @@ struct PersonController: Sendable {
             _ = try registry.release(
                 person, on: registry.clock.today, reason: form.optional("reason"), force: form["force"] == "yes",
                 actor: form.optional("by"))
+            return nil
         },
         Action(
             key: "extend", title: "延长管控", button: "延长",
@@ -81,6 +86,7 @@ struct PersonController: Sendable {
             }
             _ = try registry.extend(
                 person, days: days, reason: form["reason"], on: registry.clock.today, actor: form.optional("by"))
+            return nil
         },
         Action(
             key: "transfer", title: "转运集中隔离", button: "转运",
@@ -89,6 +95,7 @@ struct PersonController: Sendable {
         ) { registry, person, form in
             _ = try registry.transfer(
                 person, reason: form["reason"], on: registry.clock.today, actor: form.optional("by"))
+            return nil
         },
         Action(
             key: "correct", title: "更正信息", button: "更正",
@@ -102,6 +109,7 @@ struct PersonController: Sendable {
                 person,
                 PersonCorrection(
                     name: form.optional("name"), phone: form.fields["phone"], address: form.fields["address"]))
+            return nil
         },
         Action(
             key: "delete", title: "删除误登记", button: "删除",
@@ -109,6 +117,7 @@ struct PersonController: Sendable {
             flash: .deleted, danger: true
         ) { registry, person, form in
             _ = try registry.delete(person, reason: form["reason"])
+            return nil
         },
     ]
 
@@ -186,11 +195,11 @@ struct PersonController: Sendable {
             }
             let form = try await PostedForm.read(request, context)
             switch app.attempt({ try action.perform(app.registry, id, form) }) {
-            case .success:
+            case .success(let flash):
                 // A form on another page (the work list's quick check) comes back there.
                 let back = form.optional("back").flatMap { $0.hasPrefix("/") && !$0.hasPrefix("//") ? $0 : nil }
                 return Pages.redirect(
-                    back ?? (action.key == "delete" ? "/people" : "/people/\(id)"), done: action.flash)
+                    back ?? (action.key == "delete" ? "/people" : "/people/\(id)"), done: flash ?? action.flash)
             case .failure(let error):
                 return try page(
                     id, failed: (action.key, form, error), request: request, context: context,

@@ -88,6 +88,9 @@ struct TodayController: Sendable {
                     detail: "\(r.area)：\(from) → \(to)，\(r.learned_on) 获知；"
                         + (r.period_over ? "风险期已过，无需补做" : "请补做管控，今日采样"))
             })
+        let fevers = group("fevers", "⚠ 发热/症状待处置（请立即报告村医，安排核酸检测）", list.fevers) {
+            "\($0.reason ?? "")，\(ReadableTime.short($0.on ?? ""))"
+        }
         let groups = [
             group("new_contacts", "新增密接", list.new_contacts) { "\($0.reason ?? "")，\($0.on ?? "") 判定，今日采样" },
             group("to_assess", "红码待研判", list.to_assess) {
@@ -115,7 +118,7 @@ struct TodayController: Sendable {
         let declared = list.leads.filter { $0.source == LeadSource.selfReport.rawValue }
         let sent = report.submitted != nil
         return View(
-            urgent: [reclassified], groups: groups, declarations: declared.map(lead),
+            urgent: [fevers, reclassified], groups: groups, declarations: declared.map(lead),
             leads: list.leads.filter { $0.source != LeadSource.selfReport.rawValue }.map(lead), reportSent: sent,
             reportLine: report.submitted.map {
                 "今日日报已报送（第 \($0.revision) 版，\($0.submittedAt)）" + (report.isStale ? "，但登记库已有变化，请重新报送" : "")
