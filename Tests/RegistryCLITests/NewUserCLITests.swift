@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import RegistryCore
 import Testing
 
 /// What a new clerk met at the command line (issue 37), through the built `registry` binary.
@@ -48,5 +49,28 @@ struct NewUserCLITests {
         #expect(
             try cli.run(["test", "420102199003071232", "--sampled", "2022-11-04", "--result", "pending"]).status == 0)
         #expect(!(try cli.run(["today"]).out.contains("发热/症状待处置")))
+    }
+
+    @Test("export -o 台账.xlsx writes a workbook (the extension decides); --format csv with a .xlsx name is refused")
+    func exportByExtension() throws {
+        let helper = LateRiskCLITests()
+        let cli = try helper.village()
+        try helper.arrive(cli, name: "王强", id: "420102199003071232", departed: "2022-11-02", arrived: "2022-11-03")
+        let folder = URL(fileURLWithPath: cli.db).deletingLastPathComponent()
+        let book = folder.appendingPathComponent("台账-\(UUID().uuidString.prefix(6)).xlsx").path
+        let written = try cli.run(["export", "-o", book])
+        #expect(written.status == 0, "\(written.err)")
+        let data = try Data(contentsOf: URL(fileURLWithPath: book))
+        #expect(XLSXFile.isWorkbook(data), "a workbook, not CSV in a .xlsx name")
+        var rows: [[String]] = []
+        try XLSXFile(path: book).forEachRow { _, row in rows.append(row) }
+        #expect(rows.contains { $0.contains("王强") }, "\(rows)")
+        let mismatch = folder.appendingPathComponent("台账-\(UUID().uuidString.prefix(6)).xlsx").path
+        let refused = try cli.run(["export", "--format", "csv", "-o", mismatch])
+        #expect(refused.status == 64 && refused.err.contains("与文件名"), "\(refused.err)")
+        #expect(!FileManager.default.fileExists(atPath: mismatch))
+        let csv = folder.appendingPathComponent("台账-\(UUID().uuidString.prefix(6)).csv").path
+        #expect(try cli.run(["export", "-o", csv]).status == 0)
+        #expect(!XLSXFile.isWorkbook(try Data(contentsOf: URL(fileURLWithPath: csv))))
     }
 }

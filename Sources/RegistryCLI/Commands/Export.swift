@@ -8,7 +8,8 @@ extension RegistryCommand {
         static let configuration = CommandConfiguration(abstract: "导出台账（Excel 可直接打开） / Export the registry.")
 
         @OptionGroup var global: GlobalOptions
-        @Option(help: "输出格式 csv|xlsx|json（xlsx 须用 -o） / Format (xlsx needs -o).") var format: ExportFormat = .csv
+        @Option(help: "输出格式 csv|xlsx|json（默认按 -o 的扩展名，否则 csv；xlsx 须用 -o） / Format (default: -o's extension, else csv).")
+        var format: ExportFormat?
         @Flag(help: "只导出今日管控中的人员 / Only those under a measure today.") var active = false
         @Option(help: "到达日期起 / Arrived from.") var from: String?
         @Option(help: "到达日期止 / Arrived until.") var to: String?
@@ -28,6 +29,10 @@ extension RegistryCommand {
 
         func run() throws {
             try global.run { registry in
+                let format = ExportFormat(
+                    rawValue: try FileFormat.chosen(
+                        given: self.format?.rawValue, output: output, allowed: ExportFormat.allCases.map(\.rawValue),
+                        fallback: "csv"))!
                 let all = try registry.export(
                     activeOn: active ? registry.clock.today : nil,
                     from: try Validate.optionalDay(from, field: .date),

@@ -10,10 +10,11 @@ extension SyncServerCommand {
         @OptionGroup var options: ServerOptionsGroup
         @Option(help: "日期（默认今天） / Date (default today).") var date: String?
         @Option(
+            name: .customLong("format"),
             help:
-                "输出格式 table|json|csv|xlsx|html（xlsx 须用 -o；html：打印用的汇总表，A4 一页） / Format (xlsx needs -o; html: the printable summary)."
+                "输出格式 table|json|csv|xlsx|html（默认按 -o 的扩展名，否则 table；xlsx 须用 -o；html：打印用的汇总表，A4 一页） / Format (default: -o's extension, else table; xlsx needs -o; html: the printable summary)."
         )
-        var format = "table"
+        var formatGiven: String?
         @Option(name: .shortAndLong, help: "写入文件（只有本人可读） / Write to this file (readable by you only).") var output:
             String?
         @Flag(help: "脱敏：姓名、身份证号部分隐去（上报市里、发到群里时用）；csv 默认脱敏 / Mask names and id numbers (csv: by default).")
@@ -22,12 +23,14 @@ extension SyncServerCommand {
 
         func validate() throws {
             if mask && noMask { throw ValidationError("--mask 与 --no-mask 只能选一个 / --mask or --no-mask, not both") }
-            if format == "xlsx" && output == nil {
+            if formatGiven == "xlsx" && output == nil {
                 throw ValidationError("--format xlsx 须用 -o 文件.xlsx / --format xlsx needs -o FILE.xlsx")
             }
         }
 
         func run() async throws {
+            let format = try FileFormat.chosen(
+                given: formatGiven, output: output, allowed: ["json", "csv", "xlsx", "html"], fallback: "table")
             try await options.run { db in
                 let day = try date.map { try Validate.day($0, field: .date) } ?? db.clock.today
                 // Contacts of recent positives seen by nobody yet get their leads first (idempotent).
