@@ -73,4 +73,23 @@ struct NewUserCLITests {
         #expect(try cli.run(["export", "-o", csv]).status == 0)
         #expect(!XLSXFile.isWorkbook(try Data(contentsOf: URL(fileURLWithPath: csv))))
     }
+
+    @Test(
+        "the same id number under another name is refused with both names; --rename changes it; nothing written before")
+    func renameAsked() throws {
+        let helper = LateRiskCLITests()
+        let cli = try helper.village()
+        try helper.arrive(cli, name: "王强", id: "420102199003071232", departed: "2022-11-02", arrived: "2022-11-03")
+        let again = [
+            "intake", "--name", "王小强", "--id-number", "420102199003071232", "--phone", "13900139000", "--from",
+            "310115",
+            "--departed", "2022-11-02", "--arrived", "2022-11-03",
+        ]
+        let refused = try cli.run(again)
+        #expect(refused.status != 0, "\(refused.out)")
+        #expect(refused.err.contains("已登记为 王强（手机 13800138000），本次填写的是 王小强"), "\(refused.err)")
+        #expect(try helper.rows(cli, "SELECT name, phone FROM person") == [["王强", "13800138000"]])
+        #expect(try cli.run(again + ["--rename"]).status == 0)
+        #expect(try helper.rows(cli, "SELECT name, phone FROM person") == [["王小强", "13900139000"]])
+    }
 }

@@ -34,6 +34,8 @@ extension RegistryCommand {
         )
         var lead: String?
         @Option(help: "输出格式 table|json.") var format: OutputFormat = .table
+        @Flag(help: "确认更名：该身份证号已登记为别的姓名，本次姓名为准 / The registered person goes by this name now.")
+        var rename = false
         @Flag(help: .hidden) var ask = false
 
         /// The form of the flags given, over `start` (empty, or what a lead declared): a flag given replaces.
@@ -61,6 +63,7 @@ extension RegistryCommand {
             set(source, \.source)
             if !with.isEmpty { form.companions = with }
             set(household, \.household)
+            if rename { form.rename = true }
             return form
         }
 

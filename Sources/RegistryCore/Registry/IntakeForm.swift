@@ -23,6 +23,9 @@ public struct IntakeForm: Sendable, Equatable {
     /// returnee's own declaration, no: anyone can declare a neighbour's address, and a household is who is moved with
     /// a positive. The clerk then joins them by name (`household`) after checking, and the outcome warns.
     public var joinByAddress = true
+    /// The clerk confirmed that a person registered under this id number goes by the name typed now (`--rename`):
+    /// without it, another name for a registered id number is refused, never written over silently.
+    public var rename = false
 
     /// One stay, as typed.
     public struct StayForm: Sendable, Equatable {
@@ -63,7 +66,7 @@ public struct IntakeForm: Sendable, Equatable {
             source: source.trimmed.isEmpty ? .selfReport : try Validate.choice(source, field: .source),
             companions: try parsedCompanions(own: identity.number),
             household: household.trimmed.isEmpty ? nil : household.trimmed,
-            warnings: identity.warnings + parsed.compactMap(\.note), joinByAddress: joinByAddress)
+            warnings: identity.warnings + parsed.compactMap(\.note), joinByAddress: joinByAddress, rename: rename)
     }
 
     /// Checks one field as typed, alone and against the fields it depends on when those are filled in: what the
@@ -271,4 +274,6 @@ public struct Intake: Sendable, Equatable {
     public var leadID: String? = nil
     /// See `IntakeForm.joinByAddress`.
     public var joinByAddress = true
+    /// See `IntakeForm.rename`.
+    public var rename = false
 }

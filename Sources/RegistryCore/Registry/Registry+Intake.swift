@@ -82,7 +82,17 @@ extension Registry {
             try db.cachedStatement(sql: "SELECT * FROM person WHERE id_number = ? AND deleted = 0 LIMIT 1"),
             arguments: [intake.idNumber])
         {
-            // The same person again: keep one record, refresh what the clerk newly gave.
+            // The same person again: keep one record, refresh what the clerk newly gave. Another name is a typo or a
+            // real change of name; only the clerk can tell, so it is asked, never written over silently.
+            if existing.name != intake.name && !intake.rename {
+                throw RegistryError(
+                    .name,
+                    zh:
+                        "身份证号 \(existing.idNumber) 已登记为 \(existing.name)（手机 \(existing.phone ?? "未填")），本次填写的是 \(intake.name)：输错了请改回；确已更名请确认更名（--rename）",
+                    en:
+                        "id number \(existing.idNumber) is registered as \(existing.name) (phone \(existing.phone ?? "none")), typed now as \(intake.name): correct the name, or confirm the change of name (--rename)"
+                )
+            }
             person = existing
             person.name = intake.name
             if let phone = intake.phone { person.phone = phone }

@@ -362,3 +362,39 @@ struct FeverPageTests {
         }
     }
 }
+
+/// Another name for a registered id number on the intake page (issue 37): shown beside the name, saved only when the
+/// clerk confirms the change of name.
+@Suite("Rename on the pages")
+struct RenamePageTests {
+    @Test("the preview and the save say the id number is registered as 张三; 确认更名 = 是 saves the new name")
+    func rename() async throws {
+        let web = try PersonPageTests.withCloseContact()
+        let csrf = web.guardian.open.csrf
+        let headers: HTTPFields = [.contentType: "application/x-www-form-urlencoded"]
+        let today = web.registry.clock.today
+        let preview = [
+            "name": "张小三", "id_number": "420102199003071232", "from": "420102",
+            "departed": "\(today.adding(days: -1))", "arrived": "\(today)", "csrf": csrf, "action": "preview",
+        ]
+        let save = preview.merging(["action": "save"]) { $1 }
+        let confirmed = save.merging(["rename": "yes"]) { $1 }
+        try await Application(router: web.router()).test(.router) { client in
+            try await client.execute(uri: "/intake", method: .post, headers: headers, body: FormTests().form(preview)) {
+                response in
+                #expect(response.status == .unprocessableContent)
+                let page = String(buffer: response.body)
+                #expect(page.contains("id=\"name-error\"") && page.contains("已登记为 张三"), "\(page)")
+            }
+            try await client.execute(uri: "/intake", method: .post, headers: headers, body: FormTests().form(save)) {
+                #expect($0.status == .unprocessableContent)
+            }
+            #expect(try web.registry.file("420102199003071232").person.name == "张三")
+            try await client.execute(uri: "/intake", method: .post, headers: headers, body: FormTests().form(confirmed))
+            {
+                #expect($0.status == .seeOther)
+            }
+            #expect(try web.registry.file("420102199003071232").person.name == "张小三")
+        }
+    }
+}

@@ -46,6 +46,9 @@ struct IntakeController: Sendable {
         FieldView(name: "address", label: "在村住址"),
         FieldView(name: "with", label: "同行人身份证号", hint: "多人用分号隔开"),
         FieldView(name: "household", label: "加入某人的户", hint: "同户人的身份证号；默认按住址"),
+        FieldView(
+            name: "rename", label: "确认更名", hint: "仅当该身份证号已登记为别的姓名、且本人确已更名时选“是”",
+            options: [.init(value: "", label: "否", selected: false), .init(value: "yes", label: "是", selected: false)]),
     ]
 
     /// County-level places and above by their full names, for the place field's suggestions (a datalist: no script).
@@ -142,6 +145,7 @@ struct IntakeController: Sendable {
         intake.address = form["address"]
         intake.companions = form["with"].split(whereSeparator: { ";；, ，".contains($0) }).map(String.init)
         intake.household = form["household"]
+        intake.rename = form["rename"] == "yes"
         return intake
     }
 
