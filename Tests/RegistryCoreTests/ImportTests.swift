@@ -96,3 +96,24 @@ struct ImportTests {
         #expect(throws: RegistryError.self) { try CSVFile(data: Data([0xFF, 0xFE, 0x00, 0x81, 0x30]), file: "x.xlsx") }
     }
 }
+
+/// An id number typed into a number cell of a workbook (issue 37): named as Excel's conversion, not a check digit.
+@Suite("Numbers from workbooks")
+struct WorkbookNumberTests {
+    @Test("a whole number over 15 digits reads as Excel shows it and is refused as converted; shorter ones stay whole")
+    func longNumbers() {
+        let shown = XLSXFile.number("1.30109199003071E+17")
+        #expect(shown == "1.30109199003071E+17", "\(shown)")
+        #expect(XLSXFile.number("130109199003071232") == "1.30109199003071E+17")
+        #expect(XLSXFile.number("13800138000") == "13800138000")
+        #expect(XLSXFile.number("36.799999999999997") == "36.8")
+        do {
+            _ = try ResidentID(shown)
+            Issue.record("a converted number was taken")
+        } catch let error as RegistryError {
+            #expect(error.message(.zh).contains("被 Excel 改成的科学计数法"), "\(error.message(.zh))")
+        } catch {
+            Issue.record("\(error)")
+        }
+    }
+}

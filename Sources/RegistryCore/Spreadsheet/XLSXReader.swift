@@ -184,13 +184,20 @@ public struct XLSXFile: CSVRows, Sendable {
     }
 
     /// A stored number as text: a whole number with every digit stored (no exponent, no ".0"); another number to
-    /// 15 significant digits, as Excel shows it (36.799999999999997 → 36.8).
+    /// 15 significant digits, as Excel shows it (36.799999999999997 → 36.8). A whole number of more than 15 digits
+    /// cannot have been kept whole by a spreadsheet (it stores 15 significant digits): it is shown as Excel shows it,
+    /// `1.30109199003071E+17`, so that an id number typed into a number cell is named as converted, not as a wrong
+    /// check digit.
     static func number(_ raw: String) -> String {
         if let decimal = Decimal(string: raw, locale: Locale(identifier: "en_US_POSIX")), decimal.isFinite {
             var rounded = decimal
             var value = decimal
             NSDecimalRound(&rounded, &value, 0, .plain)
-            if rounded == decimal { return "\(rounded)" }
+            if rounded == decimal {
+                let digits = "\(rounded)".filter(\.isNumber)
+                if digits.count > 15, let double = Double(raw) { return String(format: "%.14E", double) }
+                return "\(rounded)"
+            }
         }
         guard let double = Double(raw) else { return raw }
         return String(format: "%.15g", double)
