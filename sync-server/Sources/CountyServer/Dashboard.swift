@@ -69,12 +69,13 @@ extension CountyStore {
         } else if settings.level != .county {
             shown.regions = shown.regions(under: settings.county)
         }
-        let input = DashboardPage.Input(
+        let due = clock.instant(day, hour: deadline.hour, minute: deadline.minute)
+        var input = DashboardPage.Input(
             summary: shown, actions: acted,
             contacts: try await contacts, countyName: title, series: try await series, day: day, today: clock.today,
-            deadline: clock.instant(day, hour: deadline.hour, minute: deadline.minute),
-            generatedAt: clock.localText(clock.now()),
+            deadline: due, generatedAt: clock.localText(clock.now()),
             privacy: .init(date: "\(day)", full: full, viewer: viewer, region: region))
+        input.beforeDeadline = clock.now() < due
         return DashboardPage.html(input)
     }
 }

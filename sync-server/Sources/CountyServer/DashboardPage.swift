@@ -48,6 +48,8 @@ public enum DashboardPage {
         public var deadline: Date
         public var generatedAt: String
         public var privacy: Privacy
+        /// Today's page before the deadline: a village not yet reported is 待报 (to come), not 未报 in red.
+        public var beforeDeadline = false
 
         public init(
             summary: CountySummary, actions: DashboardActions, contacts: [String: String], countyName: String,
@@ -178,7 +180,10 @@ public enum DashboardPage {
             let summary = input.summary
             let privacy = input.privacy
             let keep = privacy.keep
-            let status = ["on_time": ("按时", "ok"), "late": ("迟报", "late"), "missing": ("未报", "missing")]
+            let status = [
+                "on_time": ("按时", "ok"), "late": ("迟报", "late"),
+                "missing": input.beforeDeadline ? ("待报", "pending") : ("未报", "missing"),
+            ]
             let roster = Dictionary(summary.villages.map { ($0.village, $0) }, uniquingKeysWith: { a, _ in a })
             func name(_ code: String) -> String { roster[code]?.name ?? code }
             func township(_ code: String) -> String { roster[code]?.township_name ?? "" }

@@ -84,5 +84,11 @@ func requestedDay(_ request: Request, clock: RegistryClock) throws -> Day {
     guard let day = Day(text) else {
         throw Refusal(.badRequest, "bad_request", Localized(zh: "date 应为 YYYY-MM-DD", en: "date must be YYYY-MM-DD"))
     }
+    // A day to come has no reports yet: every village would read as missing.
+    guard day <= clock.today else {
+        throw Refusal(
+            .badRequest, "bad_request",
+            Localized(zh: "date 不能晚于今天（\(clock.today)）", en: "date cannot be after today (\(clock.today))"))
+    }
     return day
 }
