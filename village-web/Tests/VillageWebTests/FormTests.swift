@@ -398,3 +398,28 @@ struct RenamePageTests {
         }
     }
 }
+
+/// The report page once submitted (issue 37): what was sent, remarks included, in times people read.
+@Suite("Report page after submitting")
+struct ReportPageTests {
+    @Test("after submitting: the remarks shown and kept in the form, no 请核实后报送, times as 11月5日 18:10")
+    func submitted() async throws {
+        let web = try PersonPageTests.withCloseContact()
+        let csrf = web.guardian.open.csrf
+        let headers: HTTPFields = [.contentType: "application/x-www-form-urlencoded"]
+        try await Application(router: web.router()).test(.router) { client in
+            try await client.execute(
+                uri: "/report", method: .post, headers: headers,
+                body: FormTests().form(["reporter": "李会计", "remarks": "张三已转运", "csrf": csrf])
+            ) { #expect($0.status == .seeOther) }
+            try await client.execute(uri: "/report", method: .get) { response in
+                let page = String(buffer: response.body)
+                #expect(page.contains("填报人 李会计") && page.contains("备注：张三已转运"), "\(page)")
+                #expect(page.contains("value=\"张三已转运\""))
+                #expect(!page.contains("请核实后报送"))
+                #expect(page.range(of: #"时间 \d+月\d+日 \d\d:\d\d"#, options: .regularExpression) != nil, "\(page)")
+                #expect(!page.contains("+08:00"))
+            }
+        }
+    }
+}

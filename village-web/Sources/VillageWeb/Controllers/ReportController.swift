@@ -52,11 +52,16 @@ struct ReportController: Sendable {
         let (fields, orphan) = [
             FieldView(name: "reporter", label: "填报人", required: true, hint: "记住，下次自动填入"),
             FieldView(name: "remarks", label: "备注"),
-        ].filled(failed?.form ?? PostedForm(fields: ["reporter": reporter]), error: failed?.error)
+        ].filled(
+            failed?.form ?? PostedForm(fields: ["reporter": reporter, "remarks": report.submitted?.remarks ?? ""]),
+            error: failed?.error)
         let statusNames: [ReportDay.Status: String] = [.onTime: "按时", .late: "迟报", .missing: "未报"]
         let view = View(
             date: "\(today)",
-            statusLine: report.submitted.map { "已报送第 \($0.revision) 版，填报人 \($0.reporter)，时间 \($0.submittedAt)" }
+            statusLine: report.submitted.map {
+                "已报送第 \($0.revision) 版，填报人 \($0.reporter)，时间 \(ReadableTime.short($0.submittedAt))"
+                    + ($0.remarks.isEmpty ? "" : "；备注：\($0.remarks)")
+            }
                 ?? "尚未报送；没有情况也要报送零报告",
             submitted: report.submitted != nil, stale: report.isStale, zero: figures.isZeroReport,
             figures: ReportFigures.rows.map { Figure(key: $0.key, label: $0.zh, value: $0.value(figures)) },
@@ -68,7 +73,7 @@ struct ReportController: Sendable {
                 Day14(
                     date: $0.date, status: statusNames[$0.status] ?? $0.status.rawValue,
                     revision: $0.revision.map { "第 \($0) 版" } ?? "",
-                    submittedAt: $0.submitted_at ?? "", missing: $0.status == .missing)
+                    submittedAt: $0.submitted_at.map(ReadableTime.short) ?? "", missing: $0.status == .missing)
             })
         return app.pages.render(
             "report", title: "日报", active: "/report", content: view, app: app, context: context, request: request,
