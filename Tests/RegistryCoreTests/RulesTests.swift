@@ -235,3 +235,11 @@ struct ClassifierTests {
     }
 
 }
+
+@Test("a policy version is shown as people name it: 第九版, 二十条, 第八版; an unknown one as it is")
+func policyLabels() {
+    #expect(PolicyBook.label("9th") == "第九版")
+    #expect(PolicyBook.label("20measures") == "二十条")
+    #expect(PolicyBook.label("8th") == "第八版")
+    #expect(PolicyBook.label("county-2022-12") == "county-2022-12")
+}

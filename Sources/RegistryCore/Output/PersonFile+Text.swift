@@ -91,7 +91,7 @@ extension PersonFile {
             lines.append(
                 "  " + (zh ? "类别：" : "Category: ") + a.category.label(lang)
                     + (zh ? "    第 0 天：" : "    Day 0: ") + "\(a.dayZero)" + (zh ? "    政策：" : "    Policy: ")
-                    + a.policy
+                    + (zh ? PolicyBook.label(a.policy) : a.policy)
                     + (a.healthCode.map { (zh ? "    健康码：" : "    Health code: ") + $0.label(lang) } ?? ""))
             lines.append("  " + (zh ? "措施：" : "Measure: ") + trip.measure.summary(lang))
             if !trip.tests.isEmpty {

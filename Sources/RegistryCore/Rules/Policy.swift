@@ -138,4 +138,14 @@ public struct PolicyBook: Sendable {
 
     /// The version named `version`, if known.
     public func version(_ version: String) -> Policy? { policies.first { $0.version == version } }
+
+    /// A version as people name it (第九版, 二十条): the last bracketed part of a built-in version's title, else the
+    /// title, else the version itself (a county's own version unknown here). Never the file's `9th`.
+    public static func label(_ version: String) -> String {
+        guard let title = builtin.first(where: { $0.version == version })?.title else { return version }
+        if let open = title.lastIndex(of: "（"), title.hasSuffix("）") {
+            return String(title[title.index(after: open)..<title.index(before: title.endIndex)])
+        }
+        return title
+    }
 }

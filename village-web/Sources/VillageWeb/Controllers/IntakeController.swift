@@ -158,7 +158,7 @@ struct IntakeController: Sendable {
     static func plan(_ outcome: IntakeOutcome) -> Plan {
         Plan(
             category: outcome.arrival.category.label(.zh), dayZero: "\(outcome.arrival.dayZero)",
-            policy: outcome.arrival.policy,
+            policy: PolicyBook.label(outcome.arrival.policy),
             measure: outcome.measure.summary(.zh),
             tests: outcome.tests.compactMap { $0.dueOn.map { "\($0)" } }.joined(separator: "、"),
             status: outcome.isNewPerson ? "新建档案" : outcome.isNewArrival ? "已有档案，新增一次返乡" : "该次返乡已登记，保存不会重复写入",

@@ -252,7 +252,7 @@ struct PersonController: Sendable {
                 Trip(
                     arrivedOn: t.arrived_on, departedOn: t.departed_on, dayZero: t.day_zero,
                     category: label(Category.self, t.category),
-                    policy: t.policy, source: label(ArrivalSource.self, t.source),
+                    policy: PolicyBook.label(t.policy), source: label(ArrivalSource.self, t.source),
                     stays: t.stays.map { "\($0.name)（\($0.from.map { "\($0)–" } ?? "")\($0.to)）" }.joined(
                         separator: "；"),
                     measure: t.measure.phases.isEmpty
