@@ -423,3 +423,18 @@ struct ReportPageTests {
         }
     }
 }
+
+@Suite("Words on the person page")
+struct PersonWordsTests {
+    @Test("a planned test not yet sampled reads 待采样, not 待出结果; the policy reads 第九版 or 二十条, not 9th")
+    func words() async throws {
+        let web = try PersonPageTests.withCloseContact()
+        try await Application(router: web.router()).test(.router) { client in
+            try await client.execute(uri: "/people/420102199003071232", method: .get) { response in
+                let page = String(buffer: response.body)
+                #expect(page.contains("待采样") && !page.contains("<td>待出结果</td>"), "\(page)")
+                #expect(!page.contains(">9th<") && !page.contains(">20measures<") && !page.contains(">8th<"))
+            }
+        }
+    }
+}

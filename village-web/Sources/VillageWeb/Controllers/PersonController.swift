@@ -264,7 +264,8 @@ struct PersonController: Sendable {
                     tests: t.tests.map {
                         Test(
                             dueOn: $0.due_on ?? "", sampledOn: $0.sampled_on ?? "",
-                            result: label(TestResult.self, $0.result),
+                            // A planned test not yet sampled has no result to wait for: 待采样, as `registry show` says.
+                            result: $0.sampled_on == nil ? "待采样" : label(TestResult.self, $0.result),
                             resultOn: $0.result_on ?? "", positive: $0.result == TestResult.positive.rawValue)
                     },
                     events: t.measure.events.map {
