@@ -108,6 +108,25 @@ public struct IntakeForm: Sendable, Equatable {
         }
     }
 
+    /// Every field's problem at once, in the form's order (one per field): what a page shows beside each field, so
+    /// that a clerk on a phone fixes them in one round trip instead of one per submit. Empty when each field passes
+    /// alone; `validated(today:)` still decides the whole form.
+    public func problems(today: Day) -> [RegistryError] {
+        let order: [Field] = [
+            .name, .idNumber, .phone, .from, .fromName, .stayedFrom, .departed, .arrived, .category, .transport,
+            .healthCode, .vaccineDoses, .address, .source, .companions,
+        ]
+        var found: [RegistryError] = []
+        for field in order {
+            do {
+                try check(field, today: today)
+            } catch let error as RegistryError {
+                if !found.contains(where: { $0.field == error.field }) { found.append(error) }
+            } catch {}
+        }
+        return found
+    }
+
     // One parser per field, shared by the whole-form check and the field-by-field one.
 
     private func parsedName() throws -> String {

@@ -47,16 +47,33 @@ public enum DeclarePage {
         countyName: String, code: String, posted: [String: String] = [:], error: RegistryError? = nil,
         today: Day
     ) -> String {
-        // A place name resolved from `from` may be refused as from_name: the form has one place field.
-        let faulty = error?.field.map { $0 == .fromName ? "from" : $0 == .stayedFrom ? "departed" : $0.formName }
+        // Every field's problem at once (a returnee on a phone should not meet them one per submit). A place name
+        // resolved from `from` may be refused as from_name: the form has one place field.
+        func formName(_ field: Field) -> String {
+            field == .fromName ? "from" : field == .stayedFrom ? "departed" : field.formName
+        }
+        var errors = error.map { [$0] } ?? []
+        if error != nil {
+            let each = Declaration.form(posted).problems(today: today)
+            if !each.isEmpty { errors = each + errors.filter { e in !each.contains { $0.field == e.field } } }
+        }
+        var unplaced = errors
         let fields = layout.map { f in
-            FieldView(
+            let k = unplaced.firstIndex { $0.field.map(formName) == f.name }
+            let message = k.map { unplaced.remove(at: $0).reason.zh }
+            return FieldView(
                 name: f.name, label: f.label, type: f.type,
                 value: posted[f.name] ?? (f.name == "arrived" ? today.description : ""), required: f.required,
                 inputmode: f.inputmode, placeholder: f.placeholder, hint: f.hint,
-                error: faulty == f.name ? error?.reason.zh : nil, maxLength: f.maxLength)
+                error: message, maxLength: f.maxLength)
         }
-        let orphan = error != nil && !fields.contains { $0.error != nil } ? error?.message(.zh) : nil
+        var top = unplaced.map { $0.message(.zh) }
+        if errors.count > 1 {
+            top.insert(
+                "有 \(errors.count) 处需要修改：\(fields.filter { $0.error != nil }.map(\.label).joined(separator: "、"))",
+                at: 0)
+        }
+        let orphan = top.isEmpty ? nil : top.joined(separator: "；")
         return template.render(
             View(
                 countyName: countyName, code: code, action: "/declare/\(code)", done: false,

@@ -116,6 +116,11 @@ struct DeclarationTests {
         let (refused, page, _) = try await post(form, declaration(today, id: "320102197512010031"))
         #expect(refused == 422)
         #expect(page.contains("id=\"id_number-error\""))
+        // Every problem at once: a wrong digit and a short phone come back together, with a summary on top.
+        let twoWrong = declaration(today, id: "320102197512010031").map { $0.0 == "phone" ? ("phone", "1370013") : $0 }
+        let (bothRefused, both, _) = try await post(form, twoWrong)
+        #expect(bothRefused == 422 && both.contains("id=\"id_number-error\"") && both.contains("id=\"phone-error\""))
+        #expect(both.contains("有 2 处需要修改"), "\(both)")
         let (ok, done, _) = try await post(form, declaration(today))
         #expect(
             ok == 200 && done.contains("申报已收到") && !done.contains("李四"),

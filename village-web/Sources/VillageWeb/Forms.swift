@@ -117,8 +117,15 @@ extension Array where Element == FieldView {
     /// The fields with the values posted and the refusal beside the field it names; the message that names no field
     /// of this form comes back for the top of the form.
     func filled(_ form: PostedForm?, error: RegistryError?) -> (fields: [FieldView], orphan: String?) {
+        filled(form, errors: error.map { [$0] } ?? [])
+    }
+
+    /// The same with several refusals, each beside its field; those that name no field of this form come back for
+    /// the top, and with more than one problem the top also says how many and where (a phone shows the form's top
+    /// after a submit, not the fields further down).
+    func filled(_ form: PostedForm?, errors: [RegistryError]) -> (fields: [FieldView], orphan: String?) {
         var fields = self
-        var placed = false
+        var unplaced = errors
         for i in fields.indices {
             if let form, let value = form.fields[fields[i].name] { fields[i].value = value }
             fields[i].isSelect = fields[i].options != nil
@@ -127,12 +134,19 @@ extension Array where Element == FieldView {
                     .init(value: $0.value, label: $0.label, selected: $0.value == fields[i].value)
                 }
             }
-            if let error, let field = error.field, WebField.names(field).contains(fields[i].name), !placed {
-                fields[i].error = error.reason.zh
-                placed = true
+            if let k = unplaced.firstIndex(where: { e in
+                e.field.map { WebField.names($0).contains(fields[i].name) } ?? false
+            }) {
+                fields[i].error = unplaced[k].reason.zh
+                unplaced.remove(at: k)
             }
         }
-        return (fields, error != nil && !placed ? error!.message(.zh) : nil)
+        var top = unplaced.map { $0.message(.zh) }
+        if errors.count > 1 {
+            let where_ = fields.filter { $0.error != nil }.map(\.label)
+            top.insert("有 \(errors.count) 处需要修改：\(where_.joined(separator: "、"))", at: 0)
+        }
+        return (fields, top.isEmpty ? nil : top.joined(separator: "；"))
     }
 }
 

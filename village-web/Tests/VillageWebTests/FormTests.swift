@@ -438,3 +438,31 @@ struct PersonWordsTests {
         }
     }
 }
+
+@Suite("Every problem at once")
+struct AllProblemsTests {
+    @Test("a wrong id digit, a short phone and a departure after the arrival come back together, with a summary on top")
+    func together() async throws {
+        let web = try FormTests().app()
+        let csrf = web.guardian.open.csrf
+        let today = web.registry.clock.today
+        let fields = [
+            "name": "张三", "id_number": "420102199003071231", "phone": "1380013", "from": "武汉市江岸区",
+            "departed": "\(today)", "arrived": "\(today.adding(days: -1))", "action": "save", "csrf": csrf,
+        ]
+        try await Application(router: web.router()).test(.router) { client in
+            try await client.execute(
+                uri: "/intake", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"],
+                body: FormTests().form(fields)
+            ) { response in
+                #expect(response.status == .unprocessableContent)
+                let page = String(buffer: response.body)
+                for field in ["id_number", "phone", "departed"] {
+                    #expect(page.contains("id=\"\(field)-error\""), "\(field) has no message beside it")
+                }
+                #expect(page.contains("有 3 处需要修改"), "\(page)")
+                #expect(page.contains("value=\"张三\""), "what was typed is kept")
+            }
+        }
+    }
+}

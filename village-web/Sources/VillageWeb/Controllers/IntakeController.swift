@@ -120,7 +120,13 @@ struct IntakeController: Sendable {
         context: WebContext,
         status: HTTPResponse.Status = .ok
     ) -> Response {
-        let (fields, orphan) = Self.fields.filled(form, error: error)
+        // A refused form shows every field's problem at once, not only the first the whole-form check met.
+        var errors = error.map { [$0] } ?? []
+        if error != nil && !form.fields.isEmpty {
+            let each = Self.form(form).problems(today: app.registry.clock.today)
+            if !each.isEmpty { errors = each + errors.filter { e in !each.contains { $0.field == e.field } } }
+        }
+        let (fields, orphan) = Self.fields.filled(form, errors: errors)
         return app.pages.render(
             "intake", title: "登记", active: "/intake",
             content: View(
