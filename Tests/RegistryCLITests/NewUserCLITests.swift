@@ -92,4 +92,21 @@ struct NewUserCLITests {
         #expect(try cli.run(again + ["--rename"]).status == 0)
         #expect(try helper.rows(cli, "SELECT name, phone FROM person") == [["王小强", "13900139000"]])
     }
+
+    @Test("a later low-risk trip does not hide a 居家隔离 that still runs: list --active and today agree")
+    func overlappingTrips() throws {
+        let helper = LateRiskCLITests()
+        let cli = try helper.village()
+        try helper.publish(cli, "310115,上海市浦东新区,中,2022-10-01,\n")
+        try helper.arrive(cli, name: "王强", id: "420102199003071232", departed: "2022-10-31", arrived: "2022-11-01")
+        let second = try cli.run([
+            "intake", "--name", "王强", "--id-number", "420102199003071232", "--phone", "13800138000", "--from", "420102",
+            "--departed", "2022-11-02", "--arrived", "2022-11-03",
+        ])
+        #expect(second.status == 0, "\(second.err)")
+        let active = try cli.run(["list", "--active"])
+        #expect(active.out.contains("王强"), "\(active.out)")
+        let today = try cli.run(["today"])
+        #expect(today.out.contains("王强"), "\(today.out)")
+    }
 }

@@ -117,16 +117,20 @@ extension Registry {
             let byID = Dictionary(people.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
             let arrivals = try Arrival.filter(Column("deleted") == false).order(Column("arrived_on"), Column("id"))
                 .fetchAll(db)
-            var latest: [String: Arrival] = [:]
-            for arrival in arrivals { latest[arrival.personId] = arrival }
             let measures = try Measure.filter(Column("deleted") == false).fetchAll(db)
             let measureByArrival = Dictionary(measures.map { ($0.arrivalId, $0) }, uniquingKeysWith: { a, _ in a })
+            // Each person's latest trip; with `activeOnly`, their latest trip whose measure still holds: a later
+            // low-risk trip does not end a 居家隔离 that runs, as `today` and the report count it too.
+            var latest: [String: Arrival] = [:]
+            for arrival in arrivals where !activeOnly || measureByArrival[arrival.id]?.isHeld == true {
+                latest[arrival.personId] = arrival
+            }
             var rows: [PersonSummary] = []
             for (personID, arrival) in latest {
                 guard let person = byID[personID], let measure = measureByArrival[arrival.id] else { continue }
-                let phase = measure.phase(on: day)
-                if activeOnly && !measure.isHeld { continue }
-                rows.append(PersonSummary(person: person, arrival: arrival, measure: measure, phaseToday: phase))
+                rows.append(
+                    PersonSummary(
+                        person: person, arrival: arrival, measure: measure, phaseToday: measure.phase(on: day)))
             }
             return rows.sorted { ($0.arrival.arrivedOn, $0.person.name) > ($1.arrival.arrivedOn, $1.person.name) }
         }
