@@ -78,7 +78,4 @@ final class ConnectionTable: Sendable {
             state.entries[id]?.answered = true
         }
     }
-
-    /// How many connections are counted (for tests and metrics).
-    var count: Int { state.withLock { $0.entries.count } }
 }

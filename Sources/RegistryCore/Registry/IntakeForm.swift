@@ -127,6 +127,13 @@ public struct IntakeForm: Sendable, Equatable {
         return found
     }
 
+    /// What a refused form shows: every field's problem (`problems`), then `refusal` when it names a field none of
+    /// them does (a refusal only the registry could make, such as another name for a registered id number).
+    public func problems(today: Day, besides refusal: RegistryError) -> [RegistryError] {
+        let each = problems(today: today)
+        return each + [refusal].filter { r in !each.contains { $0.field == r.field } }
+    }
+
     // One parser per field, shared by the whole-form check and the field-by-field one.
 
     private func parsedName() throws -> String {

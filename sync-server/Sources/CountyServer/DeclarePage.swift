@@ -52,11 +52,7 @@ public enum DeclarePage {
         func formName(_ field: Field) -> String {
             field == .fromName ? "from" : field == .stayedFrom ? "departed" : field.formName
         }
-        var errors = error.map { [$0] } ?? []
-        if error != nil {
-            let each = Declaration.form(posted).problems(today: today)
-            if !each.isEmpty { errors = each + errors.filter { e in !each.contains { $0.field == e.field } } }
-        }
+        let errors = error.map { Declaration.form(posted).problems(today: today, besides: $0) } ?? []
         var unplaced = errors
         let fields = layout.map { f in
             let k = unplaced.firstIndex { $0.field.map(formName) == f.name }

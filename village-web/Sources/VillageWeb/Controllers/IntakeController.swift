@@ -121,11 +121,11 @@ struct IntakeController: Sendable {
         status: HTTPResponse.Status = .ok
     ) -> Response {
         // A refused form shows every field's problem at once, not only the first the whole-form check met.
-        var errors = error.map { [$0] } ?? []
-        if error != nil && !form.fields.isEmpty {
-            let each = Self.form(form).problems(today: app.registry.clock.today)
-            if !each.isEmpty { errors = each + errors.filter { e in !each.contains { $0.field == e.field } } }
-        }
+        let errors =
+            error.map {
+                form.fields.isEmpty ? [$0] : Self.form(form).problems(today: app.registry.clock.today, besides: $0)
+            }
+            ?? []
         let (fields, orphan) = Self.fields.filled(form, errors: errors)
         return app.pages.render(
             "intake", title: "登记", active: "/intake",
