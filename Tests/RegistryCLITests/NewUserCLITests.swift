@@ -19,6 +19,7 @@ struct NewUserCLITests {
         ])
         #expect(typed.status == 0, "\(typed.err)")
         #expect(!typed.out.contains("无需管控") && !typed.err.contains("不在区划库中"), "\(typed.out)\(typed.err)")
+        #expect(typed.out.contains("政策：第九版"), "the policy as people name it: \(typed.out)")
         let arrival = try helper.rows(cli, "SELECT category, json_extract(stays, '$[0].code') FROM arrival")
         #expect(arrival == [["high_risk", "310115"]], "\(arrival)")
         // A name that stops at the province: refused with one line, nothing written.

@@ -115,7 +115,7 @@ enum IntakeSummary {
         lines.append(
             (zh ? "类别：" : "Category: ") + outcome.arrival.category.label(lang)
                 + (zh ? "    第 0 天：" : "    Day 0: ") + "\(outcome.arrival.dayZero)"
-                + (zh ? "    政策：" : "    Policy: ") + outcome.arrival.policy)
+                + (zh ? "    政策：" + PolicyBook.label(outcome.arrival.policy) : "    Policy: " + outcome.arrival.policy))
         lines.append((zh ? "措施：" : "Measure: ") + outcome.measure.summary(lang))
         if !outcome.tests.isEmpty {
             lines.append(
