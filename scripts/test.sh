@@ -24,9 +24,12 @@ phase() {
     return 0
 }
 PGDIR=
+# A PostgreSQL county keeps its replica between runs (`ReplicaFile`); the tests' replicas go here, not to ~/.cache.
+export SYNC_SERVER_REPLICA_DIR="$(mktemp -d /tmp/replicas.XXXXXX)"
 finish() {
     status=$?
     [ -n "$PGDIR" ] && scripts/pg-cluster.sh stop "$PGDIR"
+    rm -rf "$SYNC_SERVER_REPLICA_DIR"
     phase ""
     echo "== time by phase =="
     printf '%s\n' "${PHASES[@]}"

@@ -19,6 +19,8 @@ import RegistrySync
 //                               up and the city's merge run over it (ms)
 //   sync-bench tracing          another village's push beside one village's 20k persons and 3k positives with
 //                               contacts (ms before and after), and a full tracing pass over them
+//   sync-bench start [N]        a county whose log holds N entries (default 1M), on SQLite and PostgreSQL: how long
+//                               a new process takes to its first merge run (a replica built, kept, caught up)
 //   sync-bench load V N B URL DB [C]   V villages × N changes pushed B per push to a running server, C villages
 //                                  at a time (default all; tokens issued through DB); total time, p50/p99 latency.
 //                                  URL may list several servers over one database, comma-separated: villages are
@@ -86,6 +88,12 @@ func county(_ path: String, villages: Int) async throws -> any CountyStore {
     var location = path
     if let postgres { location = try await newPostgresDatabase(postgres) }
     let db = try await openStore(location, clock: RegistryClock(now: { Date() }))
+    try await setUpCounty(db, villages: villages)
+    return db
+}
+
+/// Initialises the county 110105 with a roster of `villages` villages.
+func setUpCounty(_ db: any CountyStore, villages: Int) async throws {
     _ = try await db.initialize(county: "110105", name: "基准县")
     var roster = "code,name,township_code,township_name\n"
     for v in 0..<villages {
@@ -93,7 +101,6 @@ func county(_ path: String, villages: Int) async throws -> any CountyStore {
     }
     let file = try CSVFile(data: Data(roster.utf8), file: "roster.csv")
     _ = try await db.writing { try $0.importVillages(file) }
-    return db
 }
 
 /// Which store a figure was measured on.
@@ -296,6 +303,8 @@ case "pull":
     }
 case "tracing":
     try await TracingBench.run(dir: dir)
+case "start":
+    try await StartBench.run(dir: dir, entries: arguments.count > 1 ? Int(arguments[1])! : 1_000_000)
 case "decode":
     // What the server spends turning push bodies into changes (Foundation's JSONDecoder), per change.
     let body = try JSONEncoder().encode(

@@ -3,42 +3,87 @@ import GRDB
 import PostgresNIO
 import RegistryCore
 
-/// Each PostgreSQL server process keeps a replica of the county in a SQLite file of its own (a temporary file,
-/// removed when the process ends), which follows the PostgreSQL change log in `seq` order, as a village follows its
-/// county. The county's reads (the merge run, the dashboard, a roster name) run on the replica once it has caught
-/// up, with the registry's own queries and indexes; a county write (an import, a person edit, contact leads) runs on
-/// the replica too, and what it logged there is then sent to PostgreSQL through the one merge decision, under the
-/// log lock, as the county's own changes. So the queries over a county's rows exist once, for both stores.
+/// Each PostgreSQL server process keeps a replica of the county in a SQLite file of its own, which follows the
+/// PostgreSQL change log in `seq` order, as a village follows its county. The county's reads (the merge run, the
+/// dashboard, a roster name) run on the replica once it has caught up, with the registry's own queries and indexes; a
+/// county write (an import, a person edit, contact leads) runs on the replica too, and what it logged there is then
+/// sent to PostgreSQL through the one merge decision, under the log lock, as the county's own changes. So the queries
+/// over a county's rows exist once, for both stores.
 ///
-/// The replica is a cache: losing it loses nothing (it is rebuilt from the log), and it is rebuilt when the epoch
-/// changes (a restore) or a write could not be sent.
+/// The replica is a cache kept between runs (`ReplicaFile`): a process that finds a valid one catches up on what was
+/// logged since, so it is ready in about a second whatever the log's size. It is dropped and rebuilt from the log when
+/// it no longer matches: another epoch (a restore), a database whose entry at the replica's last `seq` is not the one
+/// it applied (a restored or replaced database), another build's tables, or a write that may not have reached
+/// PostgreSQL (the process died, or the send failed, between the two).
 actor Replica {
     let clock: RegistryClock
+    /// Where kept replicas live (nil: a temporary file, removed when the process ends).
+    let directory: URL?
     private var database: CountyDatabase?
-    private var directory: URL?
+    private var file: ReplicaFile?
     /// The last PostgreSQL `seq` applied.
     private var lastSeq: Int64 = 0
     private var epoch: String?
     /// The settings the county's operations read from the replica, as last copied there.
     private var settingsCopied: [String: String]?
     static let copiedSettings = ["county", "county_name", "site", "epoch", "deadline", "level"]
+    /// Log entries applied since the replica was opened (a kept one applies only what is new), and its file.
+    private(set) var applied = 0
+    var path: String? { file?.path }
+    /// Held while the replica is opened, caught up or written. An actor runs again while one of its calls awaits
+    /// (PostgreSQL, the pool), so without it two requests at once could each open a file, and one of them read a
+    /// replica the settings were never copied into; or two writes each send the other's entries.
+    private var busy = false
+    private var waiting: [CheckedContinuation<Void, Never>] = []
 
-    init(clock: RegistryClock) { self.clock = clock }
+    private func acquire() async {
+        if busy { await withCheckedContinuation { waiting.append($0) } } else { busy = true }
+    }
 
+    /// Hands the replica to the next caller waiting, if any (it stays busy), else frees it.
+    private func release() {
+        if waiting.isEmpty { busy = false } else { waiting.removeFirst().resume() }
+    }
+
+    init(clock: RegistryClock, directory: URL?) {
+        self.clock = clock
+        self.directory = directory
+    }
+
+    /// Closes the replica, keeping its file for the next run.
     func close() {
         database = nil
         settingsCopied = nil
-        if let directory { try? FileManager.default.removeItem(at: directory) }
-        directory = nil
+        file?.release()
+        file = nil
+    }
+
+    /// Closes the replica and removes its file: the next read rebuilds it from the log.
+    func discard() {
+        database = nil
+        file?.remove()
+        close()
     }
 
     /// The replica, caught up with everything committed in PostgreSQL.
     func caughtUp(_ store: PostgresStore) async throws -> CountyDatabase {
+        await acquire()
+        defer { release() }
+        return try await catchUp(store)
+    }
+
+    /// `caughtUp`, for a caller that holds the replica.
+    private func catchUp(_ store: PostgresStore) async throws -> CountyDatabase {
         // The county's settings, read once, copied into the replica only when they changed (every read comes here).
         let values = try await store.settingValues()
         let settings = try CountyDatabase.Settings(values)
-        if epoch != settings.epoch { close() }
-        let database = try self.database ?? open()
+        if let epoch, epoch != settings.epoch { discard() }
+        let database: CountyDatabase
+        if let open = self.database {
+            database = open
+        } else {
+            database = try await self.open(store, settings: settings)
+        }
         epoch = settings.epoch
         let copied = Replica.copiedSettings.reduce(into: [String: String]()) { $0[$1] = values[$1] }
         if copied != settingsCopied {
@@ -77,6 +122,9 @@ actor Replica {
                     if let newest = entries.map(\.change.hlc).max() {
                         try LocalSettings.observe(db, remote: HLC(raw: newest), now: now)
                     }
+                    // Where the next run starts, committed with what it applied.
+                    try LocalSettings.set(db, ReplicaFile.Key.seq, String(last.seq))
+                    try LocalSettings.set(db, ReplicaFile.Key.seqClock, String(last.change.hlc))
                 }
                 return skipped
             }
@@ -85,6 +133,7 @@ actor Replica {
                     "replica: changes this build cannot apply were left out", metadata: ["count": "\(skipped)"])
             }
             lastSeq = last.seq
+            applied += entries.count
             if entries.count < 5_000 { break }
         }
         return database
@@ -100,17 +149,43 @@ actor Replica {
         return known.columns.values.keys.contains { $0 != "id" } ? known : nil
     }
 
-    private func open() throws -> CountyDatabase {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
-            "sync-server-replica-" + UUID().uuidString)
-        try FileManager.default.createDirectory(
-            at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        self.directory = directory
+    /// Opens the kept replica if it still matches the database, else starts an empty one.
+    private func open(_ store: PostgresStore, settings: CountyDatabase.Settings) async throws -> CountyDatabase {
+        let file = ReplicaFile.take(
+            stem: ReplicaFile.stem(location: store.location, site: settings.site), in: directory)
+        self.file = file
+        applied = 0
+        if let kept = try? CountyDatabase.open(path: file.path, clock: clock),
+            let seq = try await self.usable(kept, store: store, settings: settings)
+        {
+            lastSeq = seq
+            database = kept
+            return kept
+        }
+        file.remove()
+        let database = try CountyDatabase.open(path: file.path, clock: clock)
+        try await database.writer.write { db in try LocalSettings.set(db, ReplicaFile.Key.format, ReplicaFile.format) }
         lastSeq = 0
-        let database = try CountyDatabase.open(
-            path: directory.appendingPathComponent("county.sqlite").path, clock: clock)
         self.database = database
         return database
+    }
+
+    /// The `seq` a kept replica stands at, if it can be used: same build, epoch, and the database's entry at that
+    /// `seq` the one it applied; no write left half-sent.
+    private func usable(_ kept: CountyDatabase, store: PostgresStore, settings: CountyDatabase.Settings) async throws
+        -> Int64?
+    {
+        let stored = try? await kept.writer.read { db in
+            try [
+                ReplicaFile.Key.format, ReplicaFile.Key.seq, ReplicaFile.Key.seqClock, ReplicaFile.Key.writing, "epoch",
+            ]
+            .map { try LocalSettings.get(db, $0) }
+        }
+        guard let stored, stored[0] == ReplicaFile.format, stored[3] == nil, stored[4] == settings.epoch,
+            let seq = stored[1].flatMap(Int64.init), let clock = stored[2].flatMap(Int64.init)
+        else { return nil }
+        guard try await store.logClock(at: seq) == clock else { return nil }
+        return seq
     }
 
     func read<T: Sendable>(_ store: PostgresStore, _ operation: @escaping @Sendable (CountyDatabase) throws -> T)
@@ -120,38 +195,50 @@ actor Replica {
         return try await offThePool { try operation(database) }
     }
 
-    /// Runs a county write on the replica and sends what it logged to PostgreSQL. The actor runs one at a time, so
-    /// the entries after `before` are this write's.
+    /// Runs a county write on the replica and sends what it logged to PostgreSQL. It holds the replica throughout, so
+    /// the entries after `before` are this write's. What an operation committed before it failed is sent too: the
+    /// replica holds it, so PostgreSQL must.
     func write<T: Sendable>(_ store: PostgresStore, _ operation: @escaping @Sendable (CountyDatabase) throws -> T)
         async throws -> T
     {
-        let database = try await caughtUp(store)
-        let before = try await offThePool { try database.writer.read { try ChangeLog.lastSeq($0) } }
-        let result = try await offThePool { try operation(database) }
-        let written: [(change: Change, scope: String)] = try await offThePool {
-            try database.writer.read { db in
-                try Row.fetchAll(
-                    db,
-                    sql: "SELECT tbl, pk, columns, hlc, origin, seq, scope FROM change_log WHERE seq > ? ORDER BY seq",
-                    arguments: [before]
-                ).map { row in
-                    (
-                        Change(
-                            table: row["tbl"], pk: row["pk"],
-                            columns: ColumnValues(json: row["columns"]) ?? ColumnValues([String: ColumnValue]()),
-                            hlc: row["hlc"], origin: row["origin"], originSeq: row["seq"]), row["scope"]
-                    )
-                }
+        await acquire()
+        defer { release() }
+        let database = try await catchUp(store)
+        let before = try await offThePool {
+            try database.writer.write { db in
+                try LocalSettings.set(db, ReplicaFile.Key.writing, "1")
+                return try ChangeLog.lastSeq(db)
             }
         }
-        if written.isEmpty { return result }
+        let result: Result<T, any Error>
+        do { result = .success(try await offThePool { try operation(database) }) } catch { result = .failure(error) }
         do {
-            try await store.forward(written)
+            let written: [(change: Change, scope: String)] = try await offThePool {
+                try database.writer.read { db in
+                    try Row.fetchAll(
+                        db,
+                        sql:
+                            "SELECT tbl, pk, columns, hlc, origin, seq, scope FROM change_log WHERE seq > ? ORDER BY seq",
+                        arguments: [before]
+                    ).map { row in
+                        (
+                            Change(
+                                table: row["tbl"], pk: row["pk"],
+                                columns: ColumnValues(json: row["columns"]) ?? ColumnValues([String: ColumnValue]()),
+                                hlc: row["hlc"], origin: row["origin"], originSeq: row["seq"]), row["scope"]
+                        )
+                    }
+                }
+            }
+            if !written.isEmpty { try await store.forward(written) }
+            try await offThePool {
+                try database.writer.write { db in try LocalSettings.set(db, ReplicaFile.Key.writing, nil) }
+            }
         } catch {
-            close()  // the replica holds a write PostgreSQL does not: rebuild it from the log
+            discard()  // the replica may hold a write PostgreSQL does not: rebuild it from the log
             throw error
         }
-        return result
+        return try result.get()
     }
 }
 
@@ -192,6 +279,17 @@ extension PostgresStore {
             bytes.append(columns.utf8.count)
         }
         return (entries, bytes)
+    }
+
+    /// The clock of the log's entry at `seq` (nil when there is none): a replica checks it is still on this log.
+    func logClock(at seq: Int64) async throws -> Int64? {
+        if seq == 0 { return 0 }
+        var binds = PostgresBindings()
+        binds.append(seq)
+        for try await hlc in try await client.query(
+            .sql("SELECT hlc FROM change_log WHERE seq = $1", binds), logger: logger
+        ).decode(Int64.self) { return hlc }
+        return nil
     }
 
     /// Applies the county's own changes (made on the replica) to PostgreSQL, under the log lock.

@@ -18,19 +18,21 @@ public final class PostgresStore: CountyStore, GroupCommitting {
     let pushes = PushGroups()
     let replica: Replica
 
-    private init(location: String, client: PostgresClient, clock: RegistryClock, logger: Logger) {
+    private init(location: String, client: PostgresClient, clock: RegistryClock, logger: Logger, replicas: URL?) {
         self.location = location
         self.client = client
         self.clock = clock
         self.logger = logger
         runner = Task { await client.run() }
-        replica = Replica(clock: clock)
+        replica = Replica(clock: clock, directory: replicas)
     }
 
     /// Connects to the database `url` names and brings its schema up to date (refusing one newer than this build).
-    public static func open(url: String, clock: RegistryClock, logger: Logger = Logger(label: "sync-server.postgres"))
-        async throws -> PostgresStore
-    {
+    /// The replica is kept in `replicas` between runs (`ReplicaFile`; nil: a temporary file).
+    public static func open(
+        url: String, clock: RegistryClock, logger: Logger = Logger(label: "sync-server.postgres"),
+        replicas: URL? = ReplicaFile.directory()
+    ) async throws -> PostgresStore {
         let configuration = try configuration(url)
         do {
             try await checkLogin(url, logger: logger)
@@ -38,7 +40,8 @@ public final class PostgresStore: CountyStore, GroupCommitting {
             throw PostgresStore.refusal(error, url: url)
         }
         let store = PostgresStore(
-            location: url, client: PostgresClient(configuration: configuration), clock: clock, logger: logger)
+            location: url, client: PostgresClient(configuration: configuration), clock: clock, logger: logger,
+            replicas: replicas)
         do {
             try await PostgresSchema.migrate(store.client, logger: logger)
         } catch {

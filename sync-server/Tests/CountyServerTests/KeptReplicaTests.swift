@@ -1,0 +1,108 @@
+import Foundation
+import GRDB
+import RegistryCore
+import RegistrySync
+import Testing
+
+@testable import CountyServer
+
+/// A PostgreSQL county's replica is kept between runs: the next process catches up on what is new instead of reading
+/// the whole log, and drops a replica that no longer matches the database. Needs PostgreSQL.
+@Suite("PostgreSQL: the replica kept between runs", .serialized, .enabled(if: TestStore.isPostgres))
+struct KeptReplicaTests {
+    let dir: URL
+    let replicas: URL
+    let clock = RegistryClock(now: { Date() })
+
+    init() throws {
+        dir = FileManager.default.temporaryDirectory.appendingPathComponent("kept-replica-" + UUID().uuidString)
+        replicas = dir.appendingPathComponent("replicas")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    }
+
+    func open(_ url: String) async throws -> PostgresStore {
+        try await PostgresStore.open(url: url, clock: clock, replicas: replicas)
+    }
+
+    /// `count` persons pushed by the village `village` (site `site`) after its `after` changes.
+    func push(_ store: PostgresStore, village: String, site: String, after: Int, count: Int) async throws {
+        var changes: [Change] = []
+        for i in after..<(after + count) {
+            let columns: [String: ColumnValue] = [
+                "village": .string(village), "name": .string("人\(i)"), "id_type": .string("resident_id"),
+                "id_number": .string(residentID(i + 1)), "created_at": .string("2022-07-02T09:00:00+08:00"),
+                "deleted": .integer(0),
+            ]
+            let hlc = HLC(milliseconds: clock.milliseconds - 60_000, counter: i).raw
+            changes.append(
+                Change(
+                    table: "person", pk: "\(site)-p\(i)", columns: ColumnValues(columns), hlc: hlc, origin: site,
+                    originSeq: Int64(i + 1)))
+        }
+        let response = try await store.push(
+            Wire.PushRequest(site: site, after: Int64(after), through: Int64(after + count), changes: changes),
+            village: village, tokenID: "t-\(site)", maxSkew: 600)
+        #expect(response.rejected.isEmpty && response.ackedThrough == Int64(after + count))
+    }
+
+    func persons(_ store: PostgresStore) async throws -> Int {
+        try await store.reading { db in try db.writer.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM person")! }
+        }
+    }
+
+    @Test(
+        "a second run catches up on what is new; a replaced log, a half-sent write or a running process' slot is not reused"
+    )
+    func keptAndChecked() async throws {
+        let url = try TestStore.newDatabase(in: dir)
+        let first = try await open(url)
+        _ = try await first.initialize(county: "110105", name: "朝阳区")
+        let roster = try CSVFile(
+            data: Data("code,name,township_code,township_name\n110105001001,一村,110105001,一街道\n".utf8), file: "v.csv")
+        _ = try await first.writing { try $0.importVillages(roster) }
+        try await push(first, village: "110105001001", site: "a", after: 0, count: 40)
+        #expect(try await persons(first) == 40)
+        let firstPath = await first.replica.path
+        await first.close()
+
+        // The next run: the same file, and only the 5 new entries applied.
+        let second = try await open(url)
+        try await push(second, village: "110105001001", site: "a", after: 40, count: 5)
+        #expect(try await persons(second) == 45)
+        #expect(await second.replica.path == firstPath)
+        #expect(await second.replica.applied == 5)
+
+        // A process running beside it takes another slot and builds its own.
+        let beside = try await open(url)
+        #expect(try await persons(beside) == 45)
+        #expect(await beside.replica.path != firstPath)
+        #expect(await beside.replica.applied > 45)
+        await beside.close()
+
+        // A county write (an edit) is sent to PostgreSQL and the replica stays usable.
+        _ = try await second.writing { try $0.importVillages(roster) }
+        await second.close()
+
+        // The entry the replica last applied is not the database's any more (a restore, another database under the
+        // same name): rebuilt from the whole log.
+        _ = try TestStore.psql(url, "UPDATE change_log SET hlc = hlc + 1 WHERE seq = (SELECT max(seq) FROM change_log)")
+        let third = try await open(url)
+        #expect(try await persons(third) == 45)
+        #expect(await third.replica.applied > 45)
+        await third.close()
+
+        // A write that may not have reached PostgreSQL (the process died between the replica and the database): the
+        // flag it left makes the next run rebuild.
+        let kept = try DatabaseQueue(path: firstPath!)
+        try await kept.write { db in
+            try db.execute(sql: "INSERT INTO setting (key, value) VALUES ('replica_writing', '1')")
+            try db.execute(sql: "DELETE FROM person")
+        }
+        try kept.close()
+        let fourth = try await open(url)
+        #expect(try await persons(fourth) == 45, "a half-sent replica is never read")
+        #expect(await fourth.replica.applied > 45)
+        await fourth.close()
+        try? FileManager.default.removeItem(at: dir)
+    }
+}
