@@ -130,12 +130,12 @@ extension CountyDatabase {
         return (0..<4).map { _ in String(generator.next() as UInt64, radix: 16).leftPadded16 }.joined()
     }
 
-    static func hash(_ token: String) -> String {
-        SHA256.hash(data: Data(token.utf8)).map { String($0, radix: 16).leftPadded2 }.joined()
-    }
+    static func hash(_ token: String) -> String { token.sha256Hex }
 }
 
 extension String {
     var leftPadded16: String { String(repeating: "0", count: max(0, 16 - count)) + self }
     var leftPadded2: String { count >= 2 ? self : "0" + self }
+    /// The SHA-256 of the text's UTF-8 bytes, as 64 hex digits.
+    var sha256Hex: String { SHA256.hash(data: Data(utf8)).map { String($0, radix: 16).leftPadded2 }.joined() }
 }

@@ -175,14 +175,14 @@ actor Replica {
     private func usable(_ kept: CountyDatabase, store: PostgresStore, settings: CountyDatabase.Settings) async throws
         -> Int64?
     {
+        typealias Key = ReplicaFile.Key
+        let keys = [Key.format, Key.seq, Key.seqClock, Key.writing, "epoch"]
         let stored = try? await kept.writer.read { db in
-            try [
-                ReplicaFile.Key.format, ReplicaFile.Key.seq, ReplicaFile.Key.seqClock, ReplicaFile.Key.writing, "epoch",
-            ]
-            .map { try LocalSettings.get(db, $0) }
+            try keys.reduce(into: [String: String]()) { $0[$1] = try LocalSettings.get(db, $1) }
         }
-        guard let stored, stored[0] == ReplicaFile.format, stored[3] == nil, stored[4] == settings.epoch,
-            let seq = stored[1].flatMap(Int64.init), let clock = stored[2].flatMap(Int64.init)
+        guard let stored, stored[Key.format] == ReplicaFile.format, stored[Key.writing] == nil,
+            stored["epoch"] == settings.epoch, let seq = stored[Key.seq].flatMap(Int64.init),
+            let clock = stored[Key.seqClock].flatMap(Int64.init)
         else { return nil }
         guard try await store.logClock(at: seq) == clock else { return nil }
         return seq

@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import GRDB
 import RegistryCore
@@ -40,8 +39,7 @@ public struct ReplicaFile {
         let components = URLComponents(string: location)
         let key = [components?.host ?? "", "\(components?.port ?? 5432)", components?.path ?? "", site]
             .joined(separator: "|")
-        let hash = SHA256.hash(data: Data(key.utf8)).prefix(12).map { String($0, radix: 16).leftPadded2 }.joined()
-        return "replica-" + hash
+        return "replica-" + key.sha256Hex.prefix(24)
     }
 
     /// Takes the first free slot for `stem` in `directory`; a temporary file when there is none.
@@ -83,7 +81,7 @@ public struct ReplicaFile {
             table + ":" + SyncedRules.tables[table]!.keys.sorted().joined(separator: ",")
         }
         let text = (tables + CountyDatabase.migrator.migrations).joined(separator: ";")
-        return SHA256.hash(data: Data(text.utf8)).prefix(12).map { String($0, radix: 16).leftPadded2 }.joined()
+        return String(text.sha256Hex.prefix(24))
     }()
 
     /// The keys of the replica's own bookkeeping, in its `setting` table.
