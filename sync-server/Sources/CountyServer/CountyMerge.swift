@@ -7,6 +7,12 @@ import RegistryCore
 /// registered in more than one village; leads overdue. What `sync-server merge`, `/v1/summary` and the
 /// dashboard show.
 public struct CountySummary: Encodable, Sendable {
+    /// Why `day` cannot be summed: a day to come has no reports yet, and every village would read as missing. The
+    /// dashboard's `?date=` and `sync-server merge --date` both ask it.
+    public static func futureProblem(_ day: Day, today: Day) -> Localized? {
+        day <= today ? nil : Localized(zh: "date 不能晚于今天（\(today)）", en: "date cannot be after today (\(today))")
+    }
+
     /// One village's line.
     public struct VillageLine: Encodable, Sendable {
         public var village: String

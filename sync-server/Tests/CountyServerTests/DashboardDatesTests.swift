@@ -25,6 +25,9 @@ struct DashboardDatesTests {
         #expect(early.contains("class=\"status\">待报") && !early.contains("class=\"status\">未报"), "\(early)")
         let (future, why) = try await page(["date": "2022-11-06"])
         #expect(future == 400 && why.contains("不能晚于今天"), "\(why)")
+        // The merge run refuses it too, in the same words, instead of listing every village as 未报.
+        let merge = try county.refusal(["merge", "--date", "2022-11-06"])
+        #expect(merge.contains("date cannot be after today (2022-11-05)"), "\(merge)")
         try county.setClock("2022-11-05T17:30:00+08:00")
         let (_, late) = try await page([:])
         #expect(late.contains("class=\"status\">未报") && !late.contains("class=\"status\">待报"))

@@ -84,11 +84,8 @@ func requestedDay(_ request: Request, clock: RegistryClock) throws -> Day {
     guard let day = Day(text) else {
         throw Refusal(.badRequest, "bad_request", Localized(zh: "date 应为 YYYY-MM-DD", en: "date must be YYYY-MM-DD"))
     }
-    // A day to come has no reports yet: every village would read as missing.
-    guard day <= clock.today else {
-        throw Refusal(
-            .badRequest, "bad_request",
-            Localized(zh: "date 不能晚于今天（\(clock.today)）", en: "date cannot be after today (\(clock.today))"))
+    if let problem = CountySummary.futureProblem(day, today: clock.today) {
+        throw Refusal(.badRequest, "bad_request", problem)
     }
     return day
 }

@@ -33,6 +33,9 @@ extension SyncServerCommand {
                 given: formatGiven, output: output, allowed: ["json", "csv", "xlsx", "html"], fallback: "table")
             try await options.run { db in
                 let day = try date.map { try Validate.day($0, field: .date) } ?? db.clock.today
+                if let problem = CountySummary.futureProblem(day, today: db.clock.today) {
+                    throw RegistryError(nil, problem)  // the text names the option
+                }
                 // Contacts of recent positives seen by nobody yet get their leads first (idempotent).
                 let raised = try await db.writing { try $0.raiseContactLeads() }
                 let full = try await db.summary(on: day)
