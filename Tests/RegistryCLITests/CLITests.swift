@@ -271,6 +271,8 @@ struct ReportEndToEndTests {
         later.env["REGISTRY_NOW"] = "2022-07-03 18:00"
         let second = try later.run(["report", "submit", "--remarks", "更正"])
         #expect(second.out.contains("第 2 版"), "\(second.err)")
+        // The time as a clerk reads it (issue 37), not the stored ISO text.
+        #expect(second.out.contains("时间 2022-07-03 18:00") && !second.out.contains("T18:00"), "\(second.out)")
         let report = try cli.run(["report", "--date", "2022-07-03", "--format", "json"])
         let json = try #require(try JSONSerialization.jsonObject(with: Data(report.out.utf8)) as? [String: Any])
         #expect(json["revision"] as? Int == 2)
@@ -281,6 +283,8 @@ struct ReportEndToEndTests {
         ])
         let days = try #require(try JSONSerialization.jsonObject(with: Data(history.out.utf8)) as? [[String: Any]])
         #expect(days.map { $0["status"] as? String } == ["missing", "on_time"])
+        let table = try cli.run(["report", "history", "--from", "2022-07-03", "--to", "2022-07-03"]).out
+        #expect(table.contains("2022-07-03 18:00") && !table.contains("T18:00"), "\(table)")
     }
 }
 

@@ -70,8 +70,8 @@ extension RegistryCommand {
                     let zero = report.isZeroReport ? (global.lang == .zh ? "（零报告）" : " (zero report)") : ""
                     Console.out(
                         global.lang == .zh
-                            ? "已报送 \(report.date) 日报第 \(report.revision) 版\(zero)，填报人 \(report.reporter)，时间 \(report.submittedAt)"
-                            : "Submitted the report for \(report.date), revision \(report.revision)\(zero), by \(report.reporter) at \(report.submittedAt)"
+                            ? "已报送 \(report.date) 日报第 \(report.revision) 版\(zero)，填报人 \(report.reporter)，时间 \(ReadableTime.minute(report.submittedAt))"
+                            : "Submitted the report for \(report.date), revision \(report.revision)\(zero), by \(report.reporter) at \(ReadableTime.minute(report.submittedAt))"
                     )
                 }
             }
@@ -106,7 +106,9 @@ extension RegistryCommand {
                         rows: days.map {
                             [
                                 $0.date, label[$0.status]!, $0.revision.map(String.init) ?? "",
-                                $0.submitted_at ?? "", $0.is_zero_report.map { $0 ? (zh ? "是" : "yes") : "" } ?? "",
+                                // CSV keeps the stored ISO time for a program; the table is read by people.
+                                $0.submitted_at.map { format == .csv ? $0 : ReadableTime.minute($0) } ?? "",
+                                $0.is_zero_report.map { $0 ? (zh ? "是" : "yes") : "" } ?? "",
                             ]
                         })
                     if format == .csv { return Console.out(table.csv(), terminator: "") }

@@ -100,7 +100,8 @@ extension RegistryCommand {
                     Console.out((zh ? "县服务器：" : "Server: ") + (status.server ?? (zh ? "未设置" : "not set")))
                     Console.out((zh ? "待上传修改：" : "Pending changes: ") + "\(status.pending)")
                     Console.out(
-                        (zh ? "上次成功同步：" : "Last successful sync: ") + (status.last_success ?? (zh ? "从未" : "never")))
+                        (zh ? "上次成功同步：" : "Last successful sync: ")
+                            + (status.last_success.map(ReadableTime.minute) ?? (zh ? "从未" : "never")))
                     Console.out((zh ? "被拒绝的修改：" : "Refused changes: ") + "\(status.rejected.count)")
                     if !status.rejected.isEmpty {
                         Console.out(
@@ -108,7 +109,7 @@ extension RegistryCommand {
                                 headers: zh
                                     ? ["序号", "表", "记录", "原因", "时间"] : ["Seq", "Table", "Record", "Reason", "At"],
                                 rows: status.rejected.map {
-                                    [String($0.seq), $0.table, $0.pk, $0.reason, $0.rejected_at]
+                                    [String($0.seq), $0.table, $0.pk, $0.reason, ReadableTime.minute($0.rejected_at)]
                                 }
                             ).aligned)
                     }

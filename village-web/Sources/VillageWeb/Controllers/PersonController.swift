@@ -276,7 +276,7 @@ struct PersonController: Sendable {
             },
             checks: v.checks.prefix(30).map {
                 Check(
-                    takenAt: $0.taken_at, temperature: String(format: "%.1f", $0.temperature),
+                    takenAt: ReadableTime.short($0.taken_at), temperature: String(format: "%.1f", $0.temperature),
                     symptoms: $0.symptoms.map { label(Symptom.self, $0) }.joined(separator: "、"), flagged: $0.flagged)
             },
             hasChecks: !v.checks.isEmpty, actions: actions, path: "/people/\(v.id_number)")

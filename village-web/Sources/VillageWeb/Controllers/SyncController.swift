@@ -62,10 +62,12 @@ struct SyncController: Sendable {
         .filled(failed?.form ?? PostedForm(fields: ["server": s.server ?? ""]), error: failed?.error)
         let view = View(
             running: running, progress: progress, outcome: outcome, alert: alert, failed: failure,
-            server: s.server ?? "未设置", lastSuccess: s.last_success ?? "从未", pending: s.pending,
+            server: s.server ?? "未设置", lastSuccess: s.last_success.map(ReadableTime.short) ?? "从未", pending: s.pending,
             hasServer: s.server != nil,
             rejected: s.rejected.map {
-                Rejected(seq: "\($0.seq)", table: $0.table, pk: $0.pk, reason: $0.reason, at: $0.rejected_at)
+                Rejected(
+                    seq: "\($0.seq)", table: $0.table, pk: $0.pk, reason: $0.reason,
+                    at: ReadableTime.short($0.rejected_at))
             },
             hasRejected: !s.rejected.isEmpty, fields: fields, formError: orphan)
         var response = app.pages.render(
