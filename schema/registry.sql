@@ -70,7 +70,7 @@ CREATE TABLE health_check (
     symptoms TEXT NOT NULL DEFAULT '',
     flagged INTEGER NOT NULL CHECK (flagged IN (0, 1)),
     deleted INTEGER NOT NULL DEFAULT 0 CHECK (deleted IN (0, 1))
-);
+, symptoms_written TEXT);
 
 CREATE TABLE lab_test (
     id TEXT PRIMARY KEY NOT NULL,

@@ -227,9 +227,21 @@ struct TrustTests {
                 of: "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", with: "",
                 options: .regularExpression)  // record ids
         #expect(words.range(of: "[A-Za-z]{4,}", options: .regularExpression) == nil, "\(zh)")
-        let symptom = try cli.run(["check", "420102199003071232", "--temp", "36.5", "--symptom", "头疼"])
-        #expect(symptom.err.contains("发热、干咳") && !symptom.err.contains("fever"), "\(symptom.err)")
-        #expect(try cli.run(["check", "420102199003071232", "--temp", "37.5", "--symptom", "咳嗽"]).out.contains("干咳"))
+        // Symptoms as clerks write them (issue 37): 咳嗽 stays 咳嗽, 头疼 is a headache, both separators, a word no list
+        // knows kept as 其他 with its words, a number refused as not a symptom.
+        let cough = try cli.run(["check", "420102199003071232", "--temp", "36.5", "--symptom", "咳嗽"])
+        #expect(cough.out.contains("咳嗽") && !cough.out.contains("干咳"), "\(cough.out)")
+        let several = try cli.run([
+            "check", "420102199003071232", "--temp", "36.6", "--symptom", "发热，头疼、流涕", "--symptom", "头晕",
+            "--at", "2022-07-02 09:00",
+        ])
+        #expect(several.out.contains("发热、头疼（头痛）、流涕、头晕（其他）"), "\(several.out + several.err)")
+        let number = try cli.run(["check", "420102199003071232", "--temp", "36.5", "--symptom", "38.5"])
+        #expect(number.status != 0 && number.err.contains("症状") && number.err.contains("体温"), "\(number.err)")
+        let shown = try cli.run(["show", "420102199003071232"]).out
+        #expect(shown.contains("发热、头疼、流涕、头晕") && shown.contains("咳嗽"), "\(shown)")
+        let json = try cli.run(["show", "420102199003071232", "--format", "json"]).out
+        #expect(json.contains("\"headache\"") && json.contains("\"other\"") && json.contains("头晕"), "\(json)")
     }
 
     @Test(

@@ -10,7 +10,10 @@ extension RegistryCommand {
         @OptionGroup var global: GlobalOptions
         @Argument(help: "身份证号或档案编号 / Id number or record id.") var person: String
         @Option(help: "体温 °C，如 36.8、３６．８、36.8℃ / Temperature.") var temp: String
-        @Option(help: "症状（可多次）：fever|dry_cough|fatigue|sore_throat|loss_of_smell_taste|diarrhoea 或中文.")
+        @Option(
+            help:
+                "症状，照实写：--symptom 发热,咳嗽 或 --symptom 发热 --symptom 咳嗽；常用说法（头疼、流鼻涕）自动归类，其他词记为“其他”并保留原话 / Symptoms as written; repeat or separate by commas."
+        )
         var symptom: [String] = []
         @Option(help: "时间 \"YYYY-MM-DD HH:MM\"（默认现在） / Time (default now).") var at: String?
 
@@ -20,15 +23,14 @@ extension RegistryCommand {
                     person, temperature: try Validate.temperature(temp), symptoms: symptom, at: at)
                 let zh = global.lang == .zh
                 let c = outcome.check
+                // Each word with what it was read as (头疼（头痛）、头晕（其他）): the clerk sees at once how it counts.
+                let symptoms = outcome.words.echo(global.lang)
                 if c.flagged {
-                    let symptoms = c.symptoms.split(separator: ",").compactMap {
-                        Symptom(rawValue: String($0))?.label(global.lang)
-                    }
                     Console.out(
                         (zh
                             ? "⚠ 异常：\(outcome.person.name) \(c.takenAt) 体温 \(c.temperature)°C"
                             : "⚠ ABNORMAL: \(outcome.person.name) \(c.takenAt) \(c.temperature)°C")
-                            + (symptoms.isEmpty ? "" : " " + symptoms.joined(separator: "、"))
+                            + (symptoms.isEmpty ? "" : " " + symptoms)
                             + (zh
                                 ? "。请立即报告村医和乡镇卫生院，安排核酸检测。"
                                 : ". Tell the village doctor and township clinic now; arrange a test."))

@@ -68,7 +68,9 @@ extension PersonFile {
     public struct CheckView: Encodable, Sendable {
         public var taken_at: String
         public var temperature: Double
+        /// Symptom codes (what the figures count) and the clerk's words, when kept.
         public var symptoms: [String]
+        public var symptoms_written: String?
         public var flagged: Bool
     }
 
@@ -146,7 +148,8 @@ extension PersonFile {
             checks: checks.map {
                 CheckView(
                     taken_at: $0.takenAt, temperature: $0.temperature,
-                    symptoms: $0.symptoms.split(separator: ",").map(String.init), flagged: $0.flagged)
+                    symptoms: $0.symptoms.split(separator: ",").map(String.init),
+                    symptoms_written: $0.symptomsWritten, flagged: $0.flagged)
             },
             trips: trips, household_key: person.householdKey,
             household: household.map { MemberView(id_number: $0.idNumber, name: $0.name) },

@@ -109,11 +109,9 @@ extension PersonFile {
             lines.append("")
             lines.append(zh ? "体温监测（最近 6 次）：" : "Checks (latest 6):")
             for check in checks.prefix(6) {
-                let symptoms = check.symptoms.split(separator: ",").compactMap {
-                    Symptom(rawValue: String($0))?.label(lang)
-                }
+                let symptoms = SymptomWords.display(codes: check.symptoms, written: check.symptomsWritten, lang)
                 let flag = check.flagged ? (zh ? "  ⚠ 异常" : "  ⚠ abnormal") : ""
-                lines.append("  \(check.takenAt)  \(check.temperature)°C  \(symptoms.joined(separator: "、"))\(flag)")
+                lines.append("  \(check.takenAt)  \(check.temperature)°C  \(symptoms)\(flag)")
             }
         }
         return lines.joined(separator: "\n")

@@ -51,8 +51,11 @@ public struct HealthCheck: SyncedRecord, Equatable {
     /// The local day of the check.
     public var takenOn: Day
     public var temperature: Double
-    /// Symptom codes, comma-separated.
+    /// Symptom codes, comma-separated: what the figures and the county count.
     public var symptoms: String
+    /// The clerk's own words for the symptoms (`咳嗽、头晕`), joined by 、; nil when none were written (and on checks
+    /// recorded before the words were kept).
+    public var symptomsWritten: String?
     /// Fever (≥ 37.3 °C) or any symptom.
     public var flagged: Bool
     public var deleted: Bool
@@ -66,7 +69,9 @@ public struct HealthCheck: SyncedRecord, Equatable {
         case takenAt = "taken_at"
         case takenOn = "taken_on"
         case temperature
-        case symptoms, flagged, deleted
+        case symptoms
+        case symptomsWritten = "symptoms_written"
+        case flagged, deleted
     }
 }
 

@@ -56,6 +56,7 @@ public enum SyncedRules {
         let check: [String: ColumnRule] = [
             "person_id": .id, "taken_at": .localTime, "taken_on": .day, "temperature": .real(34...43),
             "symptoms": .symptoms, "flagged": .flag,
+            "symptoms_written": ColumnRule.text(max: SymptomWords.maxWritten, empty: true).orNull,
         ]
         let report: [String: ColumnRule] = [
             "date": .day, "revision": .integer(1...10_000), "figures": .figures, "is_zero_report": .flag,

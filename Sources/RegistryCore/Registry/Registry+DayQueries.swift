@@ -139,18 +139,24 @@ enum DayQueries {
     static func fevers(_ db: Database, on day: Day) throws -> [(
         personId: String, takenAt: String, temperature: Double, symptoms: String
     )] {
+        // `symptoms` is what the clerk reads: the words written, else the labels of the codes.
         var seen: Set<String> = []
         return try Row.fetchAll(
             db,
             sql: """
-                SELECT c.person_id, c.taken_at, c.temperature, c.symptoms FROM health_check c
+                SELECT c.person_id, c.taken_at, c.temperature, c.symptoms, c.symptoms_written FROM health_check c
                 WHERE c.taken_on BETWEEN ? AND ? AND c.flagged = 1 AND c.deleted = 0
                   AND NOT EXISTS (SELECT 1 FROM lab_test t WHERE t.person_id = c.person_id AND t.deleted = 0
                                   AND t.sampled_on >= c.taken_on AND t.sampled_on <= ?)
                 ORDER BY c.taken_at DESC
                 """, arguments: ["\(day.adding(days: -2))", "\(day)", "\(day)"]
         )
-        .map { ($0[0] as String, $0[1] as String, $0[2] as Double, $0[3] as String) }
+        .map {
+            (
+                $0[0] as String, $0[1] as String, $0[2] as Double,
+                SymptomWords.display(codes: $0[3], written: $0[4])
+            )
+        }
         .filter { seen.insert($0.0).inserted }
         .map { (personId: $0.0, takenAt: $0.1, temperature: $0.2, symptoms: $0.3) }
     }

@@ -4,6 +4,8 @@ import GRDB
 public struct CheckOutcome: Sendable {
     public var person: Person
     public var check: HealthCheck
+    /// The symptoms as written, each with what it was read as.
+    public var words: SymptomWords
 }
 
 extension Registry {
@@ -15,17 +17,18 @@ extension Registry {
                 .temperature, zh: "\(temperature) °C 不在 34–43 °C 之间，请核对是否输错",
                 en: "\(temperature) °C is outside 34–43 °C; check for a typing error")
         }
-        let codes = try symptoms.map { try Validate.choice($0, field: .symptom, as: Symptom.self).rawValue }
+        let words = try SymptomWords(reading: symptoms)
+        let codes = words.codes.map(\.rawValue)
         let (takenAt, takenOn) = try localTime(at)
         return try write { db, recorder, settings in
             let person = try Registry.resolve(db, query)
             let check = HealthCheck(
                 id: ids.make(), village: settings.village, personId: person.id, takenAt: takenAt,
                 takenOn: takenOn, temperature: (temperature * 10).rounded() / 10,
-                symptoms: codes.joined(separator: ","),
+                symptoms: codes.joined(separator: ","), symptomsWritten: words.written,
                 flagged: temperature >= HealthCheck.feverThreshold || !codes.isEmpty, deleted: false)
             try recorder.insert(check)
-            return CheckOutcome(person: person, check: check)
+            return CheckOutcome(person: person, check: check, words: words)
         }
     }
 

@@ -138,12 +138,10 @@ extension Registry {
             let fevers = try DayQueries.fevers(db, on: day)
             counts["fevers"] = fevers.count
             for entry in fevers.prefix(limit ?? .max) {
-                let symptoms = entry.symptoms.split(separator: ",").compactMap {
-                    Symptom(rawValue: String($0))?.label(.zh)
-                }
                 item(
                     8, entry.personId, on: entry.takenAt,
-                    reason: (["体温 \(String(format: "%.1f", entry.temperature)) ℃"] + symptoms).joined(separator: " "))
+                    reason: (["体温 \(String(format: "%.1f", entry.temperature)) ℃", entry.symptoms])
+                        .filter { !$0.isEmpty }.joined(separator: " "))
             }
             let reclassifiedRows = try DayQueries.reclassified(db, on: day)
             counts["reclassified"] = reclassifiedRows.count

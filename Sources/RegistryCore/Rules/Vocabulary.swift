@@ -182,7 +182,9 @@ public enum RiskLevel: String, Choice {
     var category: Category { self == .high ? .highRisk : .midRisk }
 }
 
-/// A symptom from the screening form.
+/// A symptom from the screening form: the national form's six (发热、干咳、乏力、咽痛、嗅（味）觉减退、腹泻), the other
+/// presentations the ninth edition names (鼻塞、流涕、肌痛、结膜炎), what clerks commonly write (咳嗽、头痛、呼吸困难), and
+/// 其他 for a word none of these match: the clerk's own words are kept beside the codes (see `SymptomWords`).
 public enum Symptom: String, Choice {
     case fever
     case dryCough = "dry_cough"
@@ -190,6 +192,14 @@ public enum Symptom: String, Choice {
     case soreThroat = "sore_throat"
     case smellTasteLoss = "loss_of_smell_taste"
     case diarrhoea
+    case cough
+    case nasalCongestion = "nasal_congestion"
+    case runnyNose = "runny_nose"
+    case muscleAche = "muscle_ache"
+    case conjunctivitis
+    case headache
+    case shortBreath = "short_of_breath"
+    case other
 
     public var chinese: String {
         switch self {
@@ -199,18 +209,35 @@ public enum Symptom: String, Choice {
         case .soreThroat: "咽痛"
         case .smellTasteLoss: "嗅（味）觉减退"
         case .diarrhoea: "腹泻"
+        case .cough: "咳嗽"
+        case .nasalCongestion: "鼻塞"
+        case .runnyNose: "流涕"
+        case .muscleAche: "肌痛"
+        case .conjunctivitis: "结膜炎"
+        case .headache: "头痛"
+        case .shortBreath: "呼吸困难"
+        case .other: "其他"
         }
     }
 
     public var aliases: [String] {
         switch self {
         // What clerks actually write down, besides the labels of the national form.
-        case .fever: [chinese, "发烧"]
-        case .dryCough: [chinese, "咳嗽", "咳", "cough"]
-        case .fatigue: [chinese, "乏力", "没力气"]
-        case .soreThroat: [chinese, "咽痛", "嗓子疼", "喉咙痛", "咽喉痛"]
-        case .smellTasteLoss: [chinese, "嗅觉减退", "味觉减退", "loss_of_smell", "loss_of_taste"]
-        case .diarrhoea: [chinese, "拉肚子", "diarrhea"]
+        case .fever: [chinese, "发烧", "低烧", "高烧"]
+        case .dryCough: [chinese, "干咳嗽"]
+        case .fatigue: [chinese, "没力气", "浑身无力", "无力"]
+        case .soreThroat: [chinese, "嗓子疼", "嗓子痛", "喉咙痛", "喉咙疼", "咽喉痛", "咽喉疼", "嗓子痒"]
+        case .smellTasteLoss:
+            [chinese, "嗅觉减退", "味觉减退", "嗅觉丧失", "味觉丧失", "闻不到味", "尝不出味", "loss_of_smell", "loss_of_taste"]
+        case .diarrhoea: [chinese, "拉肚子", "拉稀", "diarrhea"]
+        case .cough: [chinese, "咳", "有咳嗽", "咳痰"]
+        case .nasalCongestion: [chinese, "鼻子堵", "鼻子不通气"]
+        case .runnyNose: [chinese, "流鼻涕", "流清涕", "鼻涕"]
+        case .muscleAche: [chinese, "肌肉酸痛", "肌肉痛", "浑身酸痛", "全身酸痛", "身上疼"]
+        case .conjunctivitis: [chinese, "眼睛红", "红眼"]
+        case .headache: [chinese, "头疼", "头痛头晕"]
+        case .shortBreath: [chinese, "气短", "气促", "气喘", "喘不上气", "胸闷气短"]
+        case .other: [chinese]
         }
     }
 }

@@ -11,6 +11,7 @@ public enum Migrations {
         ("v5", PackageResources.registry_v5_sql),
         ("v6", PackageResources.registry_v6_sql),
         ("v7", PackageResources.registry_v7_sql),
+        ("v8", PackageResources.registry_v8_sql),
     ]
 
     /// The registry's migrator; the county server runs it too (its data tables and change log are the same).

@@ -106,14 +106,22 @@ extension CountyDatabase {
             for row in try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT p.village, p.id, p.name, p.id_number, max(c.temperature) AS temperature, group_concat(c.symptoms, ',') AS symptoms
+                    SELECT p.village, p.id, p.name, p.id_number, max(c.temperature) AS temperature, group_concat(c.symptoms, ',') AS symptoms,
+                           group_concat(c.symptoms_written, '、') AS written
                     FROM health_check c JOIN person p ON p.id = c.person_id
                     WHERE c.taken_on = ? AND c.flagged = 1 AND c.deleted = 0 AND p.deleted = 0\(only)
                     GROUP BY p.id ORDER BY p.village, p.name
                     """, arguments: ["\(day)"] + scope) where seen.insert(row["id"]).inserted
             {
-                let symptoms = Set((row["symptoms"] as String? ?? "").split(separator: ",").map(String.init))
-                    .compactMap { Symptom(rawValue: $0)?.label(.zh) }.sorted()
+                // The clerk's words when kept (咳嗽, 头晕), else the labels of the codes; each once.
+                let written = (row["written"] as String? ?? "").split(separator: "、").map(String.init)
+                let symptoms = Array(
+                    Set(
+                        written.isEmpty
+                            ? (row["symptoms"] as String? ?? "").split(separator: ",").compactMap {
+                                Symptom(rawValue: String($0))?.label(.zh)
+                            } : written)
+                ).sorted()
                 let temperature: Double = row["temperature"]
                 flagged.append(
                     .init(

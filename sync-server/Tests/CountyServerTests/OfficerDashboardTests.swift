@@ -48,7 +48,7 @@ struct OfficerDashboardTests {
         #expect(page.contains("迟到 1 小时"), "西村 first submitted at 18:10, the deadline 17:00")
         // The positive and the fever, masked, each linked to its row on the village's page.
         #expect(
-            page.contains("张*") && page.contains("阳性（11月5日采样）") && page.contains("体温 38.6 ℃ 干咳"),
+            page.contains("张*") && page.contains("阳性（11月5日采样）") && page.contains("体温 38.6 ℃ 咳嗽"),
             "\(page.components(separatedBy: "id=\"flagged\"").last?.prefix(1500) ?? "")")
         #expect(page.contains("/dashboard/village/110105001001?date=2022-11-05#flag-"))
         #expect(

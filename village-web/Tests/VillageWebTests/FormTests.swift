@@ -332,7 +332,7 @@ struct FeverPageTests {
         try await Application(router: web.router()).test(.router) { client in
             try await client.execute(
                 uri: "\(path)/check", method: .post, headers: headers,
-                body: FormTests().form(["temp": "38.2", "symptom": "咳嗽", "csrf": csrf])
+                body: FormTests().form(["temp": "38.2", "symptom": "咳嗽、头疼", "csrf": csrf])
             ) { response in
                 #expect(response.status == .seeOther)
                 let location = response.headers[.location] ?? ""
@@ -341,13 +341,15 @@ struct FeverPageTests {
                     let html = String(buffer: page.body)
                     #expect(html.contains("class=\"alert\" id=\"flash\"") && html.contains("请立即报告村医"), "\(html)")
                     #expect(!html.contains("体温已记录。"))
+                    // The clerk's words, not 干咳 (issue 37, item 9).
+                    #expect(html.contains("咳嗽、头疼") && !html.contains("干咳"), "\(html)")
                 }
             }
             try await client.execute(uri: "/today", method: .get) { response in
                 let html = String(buffer: response.body)
                 let fever = try #require(html.range(of: "id=\"fevers\""), "no fever section")
                 #expect(html.range(of: "id=\"declarations\"").map { fever.lowerBound < $0.lowerBound } == true)
-                #expect(html.contains("体温 38.2 ℃"))
+                #expect(html.contains("体温 38.2 ℃ 咳嗽、头疼"), "\(html)")
             }
             // Sampled today: no longer listed.
             try await client.execute(

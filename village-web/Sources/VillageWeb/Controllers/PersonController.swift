@@ -23,14 +23,14 @@ struct PersonController: Sendable {
             key: "check", title: "测体温", button: "记录体温",
             fields: [
                 FieldView(name: "temp", label: "体温 °C", required: true, inputmode: "decimal"),
-                FieldView(name: "symptom", label: "症状", hint: "多个用逗号隔开，如 发热,咳嗽；无则空"),
+                FieldView(name: "symptom", label: "症状", hint: "照实写，多个用逗号或顿号隔开，如 发热、咳嗽、头疼；无则空"),
                 FieldView(name: "at", label: "时间", hint: "YYYY-MM-DD HH:MM，默认现在"),
             ],
             flash: .checked, danger: false
         ) { registry, person, form in
-            let symptoms = form["symptom"].split(whereSeparator: { ",，、 ".contains($0) }).map(String.init)
             let outcome = try registry.check(
-                person, temperature: try Validate.temperature(form["temp"]), symptoms: symptoms, at: form.optional("at")
+                person, temperature: try Validate.temperature(form["temp"]), symptoms: [form["symptom"]],
+                at: form.optional("at")
             )
             // A fever or a symptom is an alert where it was typed, not a green "recorded".
             return outcome.check.flagged ? .checkedAbnormal : nil
@@ -277,7 +277,9 @@ struct PersonController: Sendable {
             checks: v.checks.prefix(30).map {
                 Check(
                     takenAt: ReadableTime.short($0.taken_at), temperature: String(format: "%.1f", $0.temperature),
-                    symptoms: $0.symptoms.map { label(Symptom.self, $0) }.joined(separator: "、"), flagged: $0.flagged)
+                    symptoms: SymptomWords.display(
+                        codes: $0.symptoms.joined(separator: ","), written: $0.symptoms_written),
+                    flagged: $0.flagged)
             },
             hasChecks: !v.checks.isEmpty, actions: actions, path: "/people/\(v.id_number)")
         return app.pages.render(
