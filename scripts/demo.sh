@@ -111,7 +111,10 @@ echo
 echo "== 县级汇总 20:00 =="
 "$SERVER" merge --date 2022-11-05
 echo
-echo "看板 / dashboard: http://county:$COUNTY_TOKEN@${URL#http://}/dashboard?date=2022-11-05"
+# The county token is a password: kept in a 0600 file, never printed inside a URL (where history, logs and a
+# browser's address bar keep it).
+(umask 077 && printf '%s\n' "$COUNTY_TOKEN" > demo/county-token.txt)
+echo "看板 / dashboard: $URL/dashboard?date=2022-11-05（用户名 county，密码是县令牌，见 demo/county-token.txt）"
 command -v curl > /dev/null && curl -s -o demo/dashboard.html -u "county:$COUNTY_TOKEN" "$URL/dashboard?date=2022-11-05" && echo "（已保存到 demo/dashboard.html）"
 echo
 echo "== 东村再次同步：县里下发的密接核查（李四与西村阳性王芳同行）=="
@@ -155,4 +158,11 @@ echo "村干部网页 / clerk's pages: $(sed -n 's/^clerk pages on //p' demo/web
 if [ -t 0 ]; then
     echo "按 Ctrl-C 结束 / Ctrl-C to stop"
     wait "$WEB_PID"
+elif [ "${DEMO_WAIT:-0}" -gt 0 ]; then
+    echo "网页和县服务器保持 ${DEMO_WAIT} 秒后结束 / pages stay up for ${DEMO_WAIT} s"
+    sleep "$DEMO_WAIT"
+else
+    # Run without a terminal (a pipe, CI): nobody can press Ctrl-C, so the servers stop here; say so and how to keep them.
+    echo "（没有终端，网页和县服务器随演示结束；在终端里运行，或设 DEMO_WAIT=600，可保持开启）"
+    echo "(no terminal: the servers stop with the demo; run it in a terminal, or set DEMO_WAIT=600, to keep them up)"
 fi

@@ -24,8 +24,12 @@ struct DeclarationCLITests {
         try registry.write { _, recorder, _ in try recorder.insert(declared) }
 
         let today = try cli.run(["today"])
-        #expect(today.out.contains("待核实的自主申报（1）") && today.out.contains(declared.id) && today.out.contains("李四"))
-        let intake = try cli.run(["intake", "--lead", declared.id, "--address", "五组3号", "--format", "json"])
+        // The clerk is shown the person, not a record id (issue 37, item 12), and names the lead by the id number.
+        #expect(today.out.contains("待核实的自主申报（1）") && !today.out.contains(declared.id) && today.out.contains("李四"))
+        #expect(today.out.contains("registry intake --lead 身份证号"), "\(today.out)")
+        let intake = try cli.run([
+            "intake", "--lead", "32010219751201003x", "--address", "五组3号", "--format", "json",
+        ])
         #expect(intake.status == 0, "\(intake.err)")
         #expect(intake.out.contains("\"address\" : \"五组3号\"") && intake.out.contains("32010219751201003X"))
         #expect(intake.out.contains("\"arrived_on\" : \"2022-07-09\""))

@@ -12,7 +12,7 @@ extension RegistryCommand {
         @Option(help: "村（社区）名称 / Village name.") var name: String
         @Option(help: "时区（默认 Asia/Shanghai） / Time zone.") var timeZone: String?
         @Option(help: "日报截止时间 HH:MM（默认 17:00） / Daily report deadline.") var deadline: String?
-        @Option(help: "固定使用的政策版本（8th|9th|20measures）或政策文件 / Pin a policy version or a policy file.")
+        @Option(help: "固定使用的政策版本（第八版|第九版|二十条，或 8th|9th|20measures）或政策文件 / Pin a policy version or a policy file.")
         var policy: String?
 
         func run() throws {

@@ -30,7 +30,7 @@ extension RegistryCommand {
         @Option(help: "加入某人的户（身份证号或档案编号；默认按住址） / Join this person's household.") var household: String?
         @Option(
             help:
-                "按自主申报或核查任务登记（任务编号；已申报的信息自动填入，可用其他参数更正），并关闭该任务 / Register from a declaration or lead (its fields fill the form; flags correct them) and close it as found."
+                "按自主申报或核查任务登记（身份证号、手机号、姓名或任务编号；已申报的信息自动填入，可用其他参数更正），并关闭该任务 / Register from a declaration or lead (its fields fill the form; flags correct them) and close it as found."
         )
         var lead: String?
         @Option(help: "输出格式 table|json.") var format: OutputFormat = .table

@@ -68,9 +68,7 @@ extension Registry {
     /// An open lead by its id, or a refusal naming the field.
     public func openLead(_ id: String) throws -> Lead {
         try read { db, _ in
-            guard let lead = try Lead.fetchOne(db, key: id.trimmed), !lead.deleted else {
-                throw RegistryError(.lead, zh: "找不到核查任务“\(id)”", en: "no lead with id \"\(id)\"")
-            }
+            let lead = try Registry.lead(db, id)
             if let outcome = lead.outcome {
                 throw RegistryError(
                     .lead, zh: "该任务已关闭（\(outcome.chinese)）", en: "this lead is already closed (\(outcome.rawValue))")
@@ -84,8 +82,10 @@ extension Registry {
     public func intake(_ form: IntakeForm, lead leadID: String) throws -> IntakeOutcome {
         var intake = try form.validated(today: clock.today)
         return try write { db, recorder, settings in
-            guard let old = try Lead.fetchOne(db, key: leadID.trimmed), !old.deleted, old.outcome == nil else {
-                throw RegistryError(.lead, zh: "找不到未关闭的核查任务“\(leadID)”", en: "no open lead with id \"\(leadID)\"")
+            let old = try Registry.lead(db, leadID)
+            if let outcome = old.outcome {
+                throw RegistryError(
+                    .lead, zh: "该任务已关闭（\(outcome.chinese)）", en: "this lead is already closed (\(outcome.rawValue))")
             }
             intake.leadID = old.id
             // Whatever the form said: a returnee's declared address joins no household by itself.

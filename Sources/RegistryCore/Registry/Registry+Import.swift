@@ -187,7 +187,8 @@ extension Registry {
                     written += 1
                     if written % 1000 == 0 { progress?(written, rowsPerTrip.count) }
                     let outcome = try register(
-                        intake, db: db, recorder: &recorder, settings: settings, rules: rules, actor: "import")
+                        intake, db: db, recorder: &recorder, settings: settings, rules: rules,
+                        actor: "\(settings.villageName)（批量导入）")
                     if outcome.isNewArrival { report.imported += 1 } else { report.alreadyPresent += 1 }
                 }
                 if dryRun { throw ImportDryRun() }

@@ -71,7 +71,7 @@ extension Registry {
 
     func register(
         _ intake: Intake, db: Database, recorder: inout ChangeRecorder, settings: RegistrySettings,
-        rules: RulesContext, actor: String = "registry"
+        rules: RulesContext, actor: String? = nil
     ) throws -> IntakeOutcome {
         let now = nowText
         var isNewPerson = false
@@ -151,12 +151,12 @@ extension Registry {
             releasedOn: nil, orderedBy: actor, reason: nil, deleted: false)
         measure.setPhases(plan.phases)
         // Stored reasons are read by clerks and by the county: Chinese, like every reason a clerk types.
-        measure.reason = "政策 \(policy.version)：\(result.category.label(.zh))，第 0 天 \(result.dayZero)"
+        measure.reason = "政策 \(PolicyBook.label(policy.version))：\(result.category.label(.zh))，第 0 天 \(result.dayZero)"
         try recorder.insert(measure)
         try recorder.insert(
             MeasureEvent(
                 id: ids.make(), village: settings.village, measureId: measure.id, action: .planned,
-                onDate: intake.arrived, recordedAt: now, actor: actor, reason: measure.reason!,
+                onDate: intake.arrived, recordedAt: now, actor: actor ?? settings.villageName, reason: measure.reason!,
                 detail: plan.phases.detailText,
                 deleted: false))
         var tests: [LabTest] = []

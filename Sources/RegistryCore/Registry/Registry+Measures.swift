@@ -306,24 +306,7 @@ extension Registry {
     /// under the close-contact plan from that day 0, stricter only, with a test that day.
     public func closeLead(_ query: String, outcome: LeadOutcome, on day: Day, person: String? = nil) throws -> Lead {
         try write { db, recorder, settings in
-            let q = query.trimmed
-            var lead = try Lead.filter(key: q).fetchOne(db)
-            if lead == nil {
-                let idForm = q.asciiCompacted.uppercased()
-                let open = try Lead.filter(
-                    (Column("id_number") == idForm || Column("phone") == idForm || Column("name") == q)
-                        && Column("deleted") == false
-                ).fetchAll(db)
-                if open.count > 1 {
-                    throw RegistryError(
-                        .lead, zh: "“\(query)”对应多条核查任务，请用任务编号",
-                        en: "\"\(query)\" matches several leads; give the lead id")
-                }
-                lead = open.first
-            }
-            guard let old = lead else {
-                throw RegistryError(.lead, zh: "找不到核查任务“\(query)”", en: "no lead matches \"\(query)\"")
-            }
+            let old = try Registry.lead(db, query)
             var closed = old
             closed.outcome = outcome
             closed.outcomeOn = day

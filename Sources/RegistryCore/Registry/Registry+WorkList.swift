@@ -308,15 +308,15 @@ extension WorkList {
             let risky =
                 lead.from_risk_area.map { zh ? "  ⚠ 来自风险区（\($0)），到达即管控" : "  ⚠ from a risk area (\($0))" } ?? ""
             out.append(
-                "  \(lead.lead_id)  \(lead.name)  \(lead.id_number ?? "")  \(lead.phone ?? "")  \(lead.from_name ?? "")  "
+                "  \(lead.name)  \(lead.id_number ?? "")  \(lead.phone ?? "")  \(lead.from_name ?? "")  "
                     + (zh ? "\(lead.arrived_on ?? "") 到达" : "arrived \(lead.arrived_on ?? "")") + known + risky
                     + (lead.second_declaration.map { "\n    \($0)" } ?? ""))
         }
         if !declared.isEmpty {
             out.append(
                 zh
-                    ? "  核实后登记：registry intake --lead 任务编号"
-                    : "  to register after checking: registry intake --lead LEAD_ID")
+                    ? "  核实后登记：registry intake --lead 身份证号（或手机号、姓名）"
+                    : "  to register after checking: registry intake --lead ID_NUMBER (or phone, name)")
         }
         let county = leads.filter { $0.source != LeadSource.selfReport.rawValue }
         out.append("")

@@ -139,6 +139,12 @@ public struct PolicyBook: Sendable {
     /// The version named `version`, if known.
     public func version(_ version: String) -> Policy? { policies.first { $0.version == version } }
 
+    /// The built-in version named `name`: its file's version (`9th`) or its label (`第九版`, `二十条`).
+    public static func builtinVersion(named name: String) -> String? {
+        let name = name.trimmed
+        return builtin.first { $0.version == name || label($0.version) == name }?.version
+    }
+
     /// A version as people name it (第九版, 二十条): the last bracketed part of a built-in version's title, else the
     /// title, else the version itself (a county's own version unknown here). Never the file's `9th`.
     public static func label(_ version: String) -> String {

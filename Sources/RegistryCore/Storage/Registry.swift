@@ -70,8 +70,14 @@ public final class Registry: Sendable {
             throw RegistryError(.timeZone, zh: "未知时区 \(timeZone)", en: "unknown time zone \(timeZone)")
         }
         if let deadline { _ = try LocalTimeOfDay(deadline, field: .deadline) }
-        if let policyVersion, PolicyBook.builtin.first(where: { $0.version == policyVersion }) == nil {
-            throw RegistryError.notOneOf(.policy, policyVersion, PolicyBook.builtin.map(\.version))
+        // A version by its file name (9th) or as people name it (第九版, 二十条).
+        let policyVersion = try policyVersion.map { named in
+            guard let version = PolicyBook.builtinVersion(named: named) else {
+                throw RegistryError.notOneOf(
+                    .policy, named, PolicyBook.builtin.map(\.version),
+                    chinese: PolicyBook.builtin.map { PolicyBook.label($0.version) })
+            }
+            return version
         }
         return try writer.write { db in
             if let existing = try Setting.get(db, .village), existing != village {

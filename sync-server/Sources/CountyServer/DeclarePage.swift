@@ -21,6 +21,9 @@ public enum DeclarePage {
 
     struct View {
         let countyName, code, action: String
+        /// Where the code lies, from the public gazetteer (河北省石家庄市藁城区): the returnee sees a place, not only
+        /// digits, and the page still shows nothing from the database (the same for a village on the roster or not).
+        let district: String?
         let done: Bool
         let formError: String?
         let fields: [FieldView]
@@ -72,12 +75,16 @@ public enum DeclarePage {
         let orphan = top.isEmpty ? nil : top.joined(separator: "；")
         return template.render(
             View(
-                countyName: countyName, code: code, action: "/declare/\(code)", done: false,
+                countyName: countyName, code: code, action: "/declare/\(code)",
+                district: Gazetteer.shared.name(ofCode: code), done: false,
                 formError: orphan, fields: fields))
     }
 
     /// The confirmation: the same whoever declared and whatever became of it.
     public static func done(countyName: String, code: String) -> String {
-        template.render(View(countyName: countyName, code: code, action: "", done: true, formError: nil, fields: []))
+        template.render(
+            View(
+                countyName: countyName, code: code, action: "", district: Gazetteer.shared.name(ofCode: code),
+                done: true, formError: nil, fields: []))
     }
 }

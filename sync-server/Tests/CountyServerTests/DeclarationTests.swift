@@ -175,6 +175,8 @@ struct DeclarationTests {
                 && knownPage.replacingOccurrences(of: "110105001001", with: "X")
                     == unknownPage.replacingOccurrences(of: "110105009999", with: "X"),
             "the sender cannot tell a village on the roster from one that is not")
+        // The place is named from the public gazetteer, not only as digits (issue 37, item 12).
+        #expect(knownPage.contains("北京市朝阳区"), "\(knownPage)")
         var get = URLRequest(url: county.url.appendingPathComponent("declare/12345"))
         get.httpMethod = "GET"
         let (_, malformed) = try await URLSession.shared.data(for: get)

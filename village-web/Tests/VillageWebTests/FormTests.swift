@@ -343,6 +343,8 @@ struct FeverPageTests {
                     #expect(!html.contains("体温已记录。"))
                     // The clerk's words, not 干咳 (issue 37, item 9).
                     #expect(html.contains("咳嗽、头疼") && !html.contains("干咳"), "\(html)")
+                    // Who set the plan is the village, not the program; the policy by the name people use.
+                    #expect(html.contains("东村 政策 ") && !html.contains("20measures") && !html.contains("9th"), "\(html)")
                 }
             }
             try await client.execute(uri: "/today", method: .get) { response in
