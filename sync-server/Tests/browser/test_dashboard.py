@@ -223,8 +223,25 @@ class OfficersPath(unittest.TestCase):
                     self.assertEqual(d.execute_script("return window.innerWidth"), width)
                     scroll = d.execute_script("return document.documentElement.scrollWidth")
                     self.assertLessEqual(scroll, width, f"{path} scrolls sideways at {width} px")
+                    # No table squeezed to a character per line (issue 37): a short header or value holds on one
+                    # line; a wide table scrolls inside its own box instead.
+                    squeezed = d.execute_script(SQUEEZED_CELLS)
+                    self.assertEqual(squeezed, [], f"{path} at {width} px: cells broken into lines")
             finally:
                 d.quit()
+
+
+# The text of table cells of at most 6 characters that the browser broke over more than one line.
+SQUEEZED_CELLS = """
+return [...document.querySelectorAll('th, td')].filter(cell => {
+    const text = cell.textContent.trim();
+    if (text.length < 2 || text.length > 6) return false;
+    const range = document.createRange();
+    range.selectNodeContents(cell);
+    const tops = new Set([...range.getClientRects()].map(r => Math.round(r.top)));
+    return tops.size > 1;
+}).map(cell => cell.textContent.trim());
+"""
 
 
 if __name__ == "__main__":
