@@ -122,6 +122,22 @@ struct ContactTests {
         #expect(try registry.file("110101199001011237").links.first?.recordedHere == false)
     }
 
+    @Test("a companion of a positive who arrives by import is a contact at once, as by intake")
+    func importedCompanion() throws {
+        let registry = try village()
+        _ = try registry.recordTest(
+            "420102199003071232", sampled: day("2022-07-10"), result: .positive, resultOn: nil, lab: nil)
+        let csv = try CSVFile(
+            data: Data(
+                ("身份证号,姓名,来源地代码,离开日期,到达日期\r\n"
+                    + "110101199001011237,王五,310101,2022-07-08,2022-07-09\r\n").utf8), file: "x.csv")
+        let report = try registry.importArrivals(csv)
+        #expect(report.imported == 1 && report.rejected.isEmpty, "\(report.rejected)")
+        let wang = try registry.file("110101199001011237")
+        #expect(wang.current?.measure.phases.first?.kind == .centralQuarantine)
+        #expect(wang.current?.measure.reason == "密接：与 张三 同行", "\(String(describing: wang.current?.measure.reason))")
+    }
+
     @Test("the contact plan follows the policy of its era: 8th, 9th, 20measures")
     func planPerEra() throws {
         for (now, expected) in [

@@ -25,6 +25,16 @@ struct GazetteerTests {
         #expect(code("火星") == nil)
     }
 
+    @Test("an exported place (name and code in brackets of either width) reads back as that code and name")
+    func exportedPlace() throws {
+        let full = try Validate.place("湖北省武汉市江岸区（420102）")
+        #expect(full.code == "420102" && full.name == "湖北省武汉市江岸区")
+        let ascii = try Validate.place("某街道 (420102003)")
+        #expect(ascii.code == "420102003" && ascii.name == "某街道")
+        #expect(Validate.nameAndCode("（420102）") == nil && Validate.nameAndCode("江岸区（4201a2）") == nil)
+        #expect(Validate.nameAndCode("江岸区（12）") == nil && Validate.nameAndCode("江岸区 420102") == nil)
+    }
+
     @Test("an ambiguous name lists every candidate with its path; a fuller name or the pinyin of a rare one decides")
     func ambiguity() throws {
         guard case .ambiguous(let places) = g.resolve("朝阳区") else {

@@ -182,7 +182,8 @@ extension Registry {
         // there, refused) are those the real import would have.
         do {
             try write { db, recorder, settings in
-                let rules = try RulesContext.load(db, settings: settings)
+                var rules = try RulesContext.load(db, settings: settings)
+                try rules.askPositives(db)
                 try importTrips { intake in
                     written += 1
                     if written % 1000 == 0 { progress?(written, rowsPerTrip.count) }

@@ -20,6 +20,16 @@ public struct IntakeOutcome: Sendable {
 struct RulesContext {
     let book: PolicyBook
     let areas: [RiskArea]
+    /// Whether a positive may be around a new arrival (see `moveIfAroundPositive`). True unless the caller asked:
+    /// an import, whose rows record no results, asks once instead of looking around every row's person.
+    var positivesMayExist = true
+
+    /// Sets `positivesMayExist` from the registry: whether any test is positive.
+    mutating func askPositives(_ db: Database) throws {
+        positivesMayExist =
+            try Bool.fetchOne(
+                db, sql: "SELECT EXISTS (SELECT 1 FROM lab_test WHERE result = 'positive' AND deleted = 0)") ?? true
+    }
 
     static func load(_ db: Database, settings: RegistrySettings) throws -> RulesContext {
         var published = try PolicyRecord.filter(Column("deleted") == false).fetchAll(db).compactMap {
@@ -173,7 +183,9 @@ extension Registry {
                 idNumber: companion, name: nil, phone: nil, relation: .companion, lastContact: nil)
         }
         // Around someone already positive (a companion registered after them, a household member): a contact at once.
-        let contacts = try moveIfAroundPositive(person, db: db, recorder: &recorder, settings: settings, rules: rules)
+        let contacts =
+            rules.positivesMayExist
+            ? try moveIfAroundPositive(person, db: db, recorder: &recorder, settings: settings, rules: rules) : []
         if let moved = contacts.first {
             return IntakeOutcome(
                 person: person, isNewPerson: isNewPerson, isNewArrival: true,
