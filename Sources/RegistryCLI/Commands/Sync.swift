@@ -28,35 +28,25 @@ extension RegistryCommand {
                 let lang = global.lang
                 do {
                     let registry = try global.open()
-                    let caFile = try caCert.map(HTTPTransport.caFile)
-                    // What is given now, else what worked before; what is given is remembered only once the sync
-                    // worked, so that a mistyped address or a refused token never replaces a good one.
-                    let remembered = try registry.syncState()
-                    var givenToken = token ?? ProcessInfo.processInfo.environment["REGISTRY_TOKEN"]
-                    guard let address = server ?? remembered.server, let url = URL(string: address), url.scheme != nil
-                    else {
+                    let target: SyncTarget
+                    do {
+                        target = try SyncTarget.resolve(
+                            registry, server: server,
+                            token: token ?? ProcessInfo.processInfo.environment["REGISTRY_TOKEN"], caFile: caCert,
+                            insecureHTTP: insecureHTTP, askToken: { TokenPrompt.read(lang) })
+                    } catch SyncTarget.Missing.server {
                         throw RegistryError(
                             nil, zh: "首次同步请给出 --server 地址和令牌（$REGISTRY_TOKEN 或按提示输入）",
                             en: "the first sync needs --server URL and a token ($REGISTRY_TOKEN or the prompt)"
                         ).ending(.usage)
-                    }
-                    try HTTPTransport.checkScheme(url, insecureHTTP: insecureHTTP)
-                    if givenToken == nil && remembered.token == nil { givenToken = TokenPrompt.read(lang) }
-                    guard let secret = givenToken ?? remembered.token else {
+                    } catch SyncTarget.Missing.token {
                         throw RegistryError(
                             nil, zh: "缺少本村令牌：放在 $REGISTRY_TOKEN 中，或在终端里运行按提示输入",
                             en: "no token: put it in $REGISTRY_TOKEN, or run in a terminal and type it at the prompt"
                         ).ending(.usage)
                     }
                     let terminal = isatty(2) == 1
-                    var session = SyncSession(
-                        registry: registry,
-                        transport: HTTPTransport(
-                            base: url, token: secret, caFile: caFile ?? remembered.caFile,
-                            insecureHTTP: insecureHTTP))
-                    session.onAccepted = { [server, givenToken] in
-                        try registry.rememberSync(server: server, token: givenToken, caFile: caFile)
-                    }
+                    let session = target.session(registry)
                     let report = try await session.run { progress in
                         guard terminal else { return }
                         switch progress {

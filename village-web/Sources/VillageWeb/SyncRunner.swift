@@ -24,23 +24,20 @@ final class SyncRunner: Sendable {
     /// with its own certificate authority syncs from the page as from the CLI); what was given is remembered once the
     /// sync worked. False when one is running.
     func start(server: String?, token: String?) throws -> Bool {
-        let remembered = try registry.syncState()
-        guard let address = server ?? remembered.server, let url = URL(string: address), url.scheme != nil,
-            let secret = token ?? remembered.token
-        else {
+        let target: SyncTarget
+        do {
+            target = try SyncTarget.resolve(registry, server: server, token: token)
+        } catch is SyncTarget.Missing {
             throw RegistryError(
                 .file, zh: "首次同步请填写县服务器地址和本村令牌", en: "the first sync needs the server's address and the village token")
         }
-        try HTTPTransport.checkScheme(url, insecureHTTP: false)
         let started = state.withLockedValue { state -> Bool in
             if case .running = state { return false }
             state = .running("连接县服务器…")
             return true
         }
         guard started else { return false }
-        var session = SyncSession(
-            registry: registry, transport: HTTPTransport(base: url, token: secret, caFile: remembered.caFile))
-        session.onAccepted = { [registry] in try registry.rememberSync(server: server, token: token, caFile: nil) }
+        let session = target.session(registry)
         Task.detached { [state, registry] in
             let at = registry.clock.localText(registry.clock.now())
             do {
