@@ -108,6 +108,7 @@ extension CountyDatabase {
     /// Who a token belongs to, if it is known and not revoked. Async: every request asks, and a blocking read
     /// would hold one of the few threads that serve all connections.
     public func authenticate(_ token: String) async throws -> TokenHolder? {
+        // A read of the local file: no round trip to save, so no cache (a PostgreSQL county has one, `TokenCache`).
         try await writer.read { db in
             try Row.fetchOne(
                 db, sql: "SELECT village, id FROM token WHERE hash = ? AND revoked_at IS NULL",

@@ -79,8 +79,19 @@ struct KeptReplicaTests {
         #expect(await beside.replica.applied > 45)
         await beside.close()
 
-        // A county write (an edit) is sent to PostgreSQL and the replica stays usable.
-        _ = try await second.writing { try $0.importVillages(roster) }
+        // A county write (a second village on the roster) reaches PostgreSQL, and the replica that made it reads it.
+        let grown = try CSVFile(
+            data: Data(
+                ("code,name,township_code,township_name\n110105001001,一村,110105001,一街道\n"
+                    + "110105001002,二村,110105001,一街道\n").utf8), file: "v.csv")
+        _ = try await second.writing { try $0.importVillages(grown) }
+        let villages = { (store: PostgresStore) async throws -> Int in
+            try await store.reading { db in
+                try db.writer.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM village WHERE deleted = 0")! }
+            }
+        }
+        #expect(try await villages(second) == 2)
+        #expect(try TestStore.psql(url, "SELECT count(*) FROM village WHERE deleted = 0") == [["2"]])
         await second.close()
 
         // The entry the replica last applied is not the database's any more (a restore, another database under the
@@ -88,6 +99,7 @@ struct KeptReplicaTests {
         _ = try TestStore.psql(url, "UPDATE change_log SET hlc = hlc + 1 WHERE seq = (SELECT max(seq) FROM change_log)")
         let third = try await open(url)
         #expect(try await persons(third) == 45)
+        #expect(try await villages(third) == 2, "the rebuilt replica has the county's own write too")
         #expect(await third.replica.applied > 45)
         await third.close()
 

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import NIOConcurrencyHelpers
 import PostgresNIO
 import RegistryCore
 import RegistrySync
@@ -16,6 +17,12 @@ public final class PostgresStore: CountyStore, GroupCommitting {
     private let runner: Task<Void, Never>
     /// Pushes waiting for this process's writer, applied in group commits (see `PushGroups`).
     let pushes = PushGroups()
+    /// Recently checked tokens (see `TokenCache`), in use while `revocations` listens.
+    let tokenCache = TokenCache()
+    /// Listens for revocations from any process; started by the first token check (a server, not a CLI command).
+    private let revocations = NIOLockedValueBox<Task<Void, Never>?>(nil)
+    /// The channel a revocation is announced on (`NOTIFY`), in the same transaction as the revocation.
+    static let revokedChannel = "sync_server_token_revoked"
     let replica: Replica
 
     private init(location: String, client: PostgresClient, clock: RegistryClock, logger: Logger, replicas: URL?) {
@@ -151,6 +158,10 @@ public final class PostgresStore: CountyStore, GroupCommitting {
     }
 
     public func close() async {
+        if let listening = revocations.withLockedValue({ $0 }) {
+            listening.cancel()
+            _ = await listening.value
+        }
         runner.cancel()
         _ = await runner.value
         await replica.close()
@@ -259,8 +270,16 @@ public final class PostgresStore: CountyStore, GroupCommitting {
             binds.append(CountyDatabase.hash(token))
             sql += " AND hash = $3"
         }
+        // The update and its announcement in one statement (one transaction): a listening server empties its token
+        // cache when the revocation commits, never before.
         var count = 0
-        for try await _ in try await client.query(.sql(sql + " RETURNING id", binds), logger: logger) { count += 1 }
+        for try await _ in try await client.query(
+            .sql(
+                "WITH revoked AS (\(sql) RETURNING id) SELECT id, pg_notify('\(Self.revokedChannel)', '') FROM revoked",
+                binds), logger: logger)
+        {
+            count += 1
+        }
         return count
     }
 
@@ -277,15 +296,48 @@ public final class PostgresStore: CountyStore, GroupCommitting {
     }
 
     public func authenticate(_ token: String) async throws -> CountyDatabase.TokenHolder? {
-        var binds = PostgresBindings()
-        binds.append(CountyDatabase.hash(token))
-        for try await (village, id) in try await client.query(
-            .sql("SELECT village, id FROM token WHERE hash = $1 AND revoked_at IS NULL", binds),
-            logger: logger
-        ).decode((String, String).self) {
-            return CountyDatabase.TokenHolder(village: village, tokenID: id)
+        listenForRevocations()
+        return try await tokenCache.holder(token: token) { [client, logger] hash in
+            var binds = PostgresBindings()
+            binds.append(hash)
+            for try await (village, id) in try await client.query(
+                .sql("SELECT village, id FROM token WHERE hash = $1 AND revoked_at IS NULL", binds),
+                logger: logger
+            ).decode((String, String).self) {
+                return CountyDatabase.TokenHolder(village: village, tokenID: id)
+            }
+            return nil
         }
-        return nil
+    }
+}
+
+extension PostgresStore {
+    /// Starts, once, the listener that keeps the token cache in use: the cache is enabled only while a connection
+    /// listens on `revokedChannel`, and emptied on each revocation and whenever listening stops or starts again.
+    func listenForRevocations() {
+        revocations.withLockedValue { task in
+            guard task == nil else { return }
+            task = Task { [client, tokenCache, logger] in
+                while !Task.isCancelled {
+                    do {
+                        try await client.withConnection { connection in
+                            try await connection.listen(on: Self.revokedChannel) { notifications in
+                                tokenCache.setEnabled(true)
+                                defer { tokenCache.setEnabled(false) }
+                                for try await _ in notifications { tokenCache.clear() }
+                            }
+                        }
+                    } catch {
+                        tokenCache.setEnabled(false)
+                        if Task.isCancelled { return }
+                        logger.warning(
+                            "token revocations: not listening, every token check asks the database",
+                            metadata: ["error": "\(String(reflecting: error))"])
+                        try? await Task.sleep(for: .seconds(2))
+                    }
+                }
+            }
+        }
     }
 }
 
