@@ -65,16 +65,9 @@ extension IntakeForm {
 }
 
 extension Registry {
-    /// An open lead by its id, or a refusal naming the field.
+    /// An open lead by its id, or the id number, phone or name it carries; or a refusal naming the field.
     public func openLead(_ id: String) throws -> Lead {
-        try read { db, _ in
-            let lead = try Registry.lead(db, id)
-            if let outcome = lead.outcome {
-                throw RegistryError(
-                    .lead, zh: "该任务已关闭（\(outcome.chinese)）", en: "this lead is already closed (\(outcome.rawValue))")
-            }
-            return lead
-        }
+        try read { db, _ in try Registry.openLead(db, id) }
     }
 
     /// Registers the person of a lead (a declaration or a county lead) and closes the lead as found, in one
@@ -82,11 +75,7 @@ extension Registry {
     public func intake(_ form: IntakeForm, lead leadID: String) throws -> IntakeOutcome {
         var intake = try form.validated(today: clock.today)
         return try write { db, recorder, settings in
-            let old = try Registry.lead(db, leadID)
-            if let outcome = old.outcome {
-                throw RegistryError(
-                    .lead, zh: "该任务已关闭（\(outcome.chinese)）", en: "this lead is already closed (\(outcome.rawValue))")
-            }
+            let old = try Registry.openLead(db, leadID)
             intake.leadID = old.id
             // Whatever the form said: a returnee's declared address joins no household by itself.
             if old.source == .selfReport { intake.joinByAddress = false }

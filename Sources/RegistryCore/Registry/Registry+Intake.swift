@@ -84,6 +84,8 @@ extension Registry {
         rules: RulesContext, actor: String? = nil
     ) throws -> IntakeOutcome {
         let now = nowText
+        // Who sets the plan: the village (the program is nobody a clerk can ask).
+        let actor = actor ?? settings.villageName
         var isNewPerson = false
         var person: Person
         var warnings = intake.warnings
@@ -166,7 +168,7 @@ extension Registry {
         try recorder.insert(
             MeasureEvent(
                 id: ids.make(), village: settings.village, measureId: measure.id, action: .planned,
-                onDate: intake.arrived, recordedAt: now, actor: actor ?? settings.villageName, reason: measure.reason!,
+                onDate: intake.arrived, recordedAt: now, actor: actor, reason: measure.reason!,
                 detail: plan.phases.detailText,
                 deleted: false))
         var tests: [LabTest] = []

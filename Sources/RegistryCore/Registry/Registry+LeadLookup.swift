@@ -25,4 +25,14 @@ extension Registry {
         }
         return lead
     }
+
+    /// The lead a clerk names (as `lead(_:_:)`), refused when it is already closed.
+    static func openLead(_ db: Database, _ query: String) throws -> Lead {
+        let lead = try Registry.lead(db, query)
+        if let outcome = lead.outcome {
+            throw RegistryError(
+                .lead, zh: "该任务已关闭（\(outcome.chinese)）", en: "this lead is already closed (\(outcome.rawValue))")
+        }
+        return lead
+    }
 }

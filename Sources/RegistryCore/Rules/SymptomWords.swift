@@ -3,7 +3,7 @@ import Foundation
 /// What a clerk wrote under 症状, read into the form's codes (what the figures and the county count) while the words
 /// themselves are kept: 咳嗽 stays 咳嗽, 头疼 is a headache, and a word no list knows (头晕) is 其他 rather than a
 /// refusal, because a symptom seen at the door must be recorded, not argued with.
-public struct SymptomWords: Sendable, Equatable {
+public struct SymptomWords: Sendable {
     /// Each word as written, with the symptom it was read as.
     public var words: [(word: String, symptom: Symptom)]
 
@@ -71,9 +71,5 @@ public struct SymptomWords: Sendable, Equatable {
             return word == label || word.lowercased() == symptom.rawValue
                 ? label : "\(word)（\(label)）"
         }.joined(separator: language == .zh ? "、" : ", ")
-    }
-
-    public static func == (a: SymptomWords, b: SymptomWords) -> Bool {
-        a.words.map(\.word) == b.words.map(\.word) && a.words.map(\.symptom) == b.words.map(\.symptom)
     }
 }

@@ -114,14 +114,8 @@ extension CountyDatabase {
                     """, arguments: ["\(day)"] + scope) where seen.insert(row["id"]).inserted
             {
                 // The clerk's words when kept (咳嗽, 头晕), else the labels of the codes; each once.
-                let written = (row["written"] as String? ?? "").split(separator: "、").map(String.init)
-                let symptoms = Array(
-                    Set(
-                        written.isEmpty
-                            ? (row["symptoms"] as String? ?? "").split(separator: ",").compactMap {
-                                Symptom(rawValue: String($0))?.label(.zh)
-                            } : written)
-                ).sorted()
+                let words = SymptomWords.display(codes: row["symptoms"] as String? ?? "", written: row["written"])
+                let symptoms = Set(words.split(separator: "、").map(String.init)).sorted()
                 let temperature: Double = row["temperature"]
                 flagged.append(
                     .init(

@@ -11,38 +11,43 @@ import NIOConcurrencyHelpers
 final class TokenCache: Sendable {
     static let lifetime: TimeInterval = 30
     static let capacity = 10_000
-    private let entries = NIOLockedValueBox([String: (holder: CountyDatabase.TokenHolder, until: Date)]())
-    private let on = NIOLockedValueBox(false)
 
-    var enabled: Bool { on.withLockedValue { $0 } }
+    /// Everything under one lock. `generation` counts the times the cache was emptied, so that a holder read from the
+    /// database before a revocation is not kept after it.
+    private struct State {
+        var entries: [String: (holder: CountyDatabase.TokenHolder, until: Date)] = [:]
+        var enabled = false
+        var generation = 0
+    }
+    private let state = NIOLockedValueBox(State())
+
+    var enabled: Bool { state.withLockedValue { $0.enabled } }
 
     /// Starts or stops using the cache; either way it starts empty.
     func setEnabled(_ value: Bool) {
-        entries.withLockedValue { entries in
-            entries.removeAll()
-            on.withLockedValue { $0 = value }
+        state.withLockedValue { state in
+            state.entries.removeAll()
+            state.enabled = value
+            state.generation += 1
         }
     }
 
-    func clear() { entries.withLockedValue { $0.removeAll() } }
+    func clear() {
+        state.withLockedValue { state in
+            state.entries.removeAll()
+            state.generation += 1
+        }
+    }
 
     /// The holder of the token of hash `hash` if it was seen less than `lifetime` ago.
     func holder(_ hash: String, now: Date = Date()) -> CountyDatabase.TokenHolder? {
-        entries.withLockedValue { entries in
-            guard let entry = entries[hash] else { return nil }
+        state.withLockedValue { state in
+            guard let entry = state.entries[hash] else { return nil }
             if entry.until <= now {
-                entries[hash] = nil
+                state.entries[hash] = nil
                 return nil
             }
             return entry.holder
-        }
-    }
-
-    func keep(_ hash: String, _ holder: CountyDatabase.TokenHolder, now: Date = Date()) {
-        entries.withLockedValue { entries in
-            if entries.count >= Self.capacity { entries = entries.filter { $0.value.until > now } }
-            if entries.count >= Self.capacity { entries.removeAll() }
-            entries[hash] = (holder, now.addingTimeInterval(Self.lifetime))
         }
     }
 
@@ -51,11 +56,22 @@ final class TokenCache: Sendable {
         token: String, lookUp: (String) async throws -> CountyDatabase.TokenHolder?
     ) async throws -> CountyDatabase.TokenHolder? {
         let hash = CountyDatabase.hash(token)
+        let (enabled, generation) = state.withLockedValue { ($0.enabled, $0.generation) }
         guard enabled else { return try await lookUp(hash) }
         if let known = holder(hash) { return known }
         guard let found = try await lookUp(hash) else { return nil }
-        // A revocation that arrived during the lookup emptied the cache; what was read before it is not kept.
-        if enabled { keep(hash, found) }
+        keep(hash, found, readAt: generation)
         return found
+    }
+
+    /// Keeps `holder` unless the cache was emptied (a revocation, listening stopped) since it was read.
+    private func keep(_ hash: String, _ holder: CountyDatabase.TokenHolder, readAt generation: Int, now: Date = Date())
+    {
+        state.withLockedValue { state in
+            guard state.enabled, state.generation == generation else { return }
+            if state.entries.count >= Self.capacity { state.entries = state.entries.filter { $0.value.until > now } }
+            if state.entries.count >= Self.capacity { state.entries.removeAll() }
+            state.entries[hash] = (holder, now.addingTimeInterval(Self.lifetime))
+        }
     }
 }
