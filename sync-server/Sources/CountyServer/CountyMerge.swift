@@ -101,13 +101,13 @@ public struct CountySummary: Encodable, Sendable {
 extension CountyDatabase {
     /// The deadline for daily reports, `HH:MM` in the county's time zone (default 17:00).
     public func deadline() throws -> String {
-        try writer.read { try LocalSettings.get($0, "deadline") } ?? "17:00"
+        try writer.read { try Self.setting($0, .deadline) } ?? CountySetting.defaultDeadline
     }
 
     /// Sets the report deadline.
     public func setDeadline(_ text: String) throws {
         _ = try LocalTimeOfDay(text, field: .deadline)
-        try writer.write { try LocalSettings.set($0, "deadline", text) }
+        try writer.write { try Self.setSetting($0, .deadline, text) }
     }
 
     /// The county summary for `day`, with this database's deadline.

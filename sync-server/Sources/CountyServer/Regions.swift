@@ -49,11 +49,11 @@ public enum RegionLevel: String, Sendable, CaseIterable {
     }
 
     /// Refuses to change the code or the level a database was set up with.
-    func checkSameAsStored(code: String, stored: [String: String]) throws {
-        if let existing = stored["county"], existing != code {
+    func checkSameAsStored(code: String, stored: [CountySetting: String]) throws {
+        if let existing = stored[.region], existing != code {
             throw RegistryError(.code, zh: "此数据库已属于 \(existing)", en: "this database already belongs to \(existing)")
         }
-        let level = stored["level"].flatMap(RegionLevel.init(rawValue:)) ?? (stored["county"] == nil ? self : .county)
+        let level = stored[.level].flatMap(RegionLevel.init(rawValue:)) ?? (stored[.region] == nil ? self : .county)
         if level != self {
             throw RegistryError(
                 nil, zh: "此数据库是\(level.chinese)服务器，不能改为\(chinese)",
@@ -75,7 +75,7 @@ public enum Regions {
     /// The regions of a roster file (`code,name,parent_code`, or 代码,名称,上级代码), every row checked before any is
     /// kept: a 6-digit code inside this server's region and below it, a name, and a parent that is this region or
     /// a city of the roster (the file's or the one kept) that the code lies inside.
-    public static func parse(_ csv: CSVFile, settings: CountyDatabase.Settings, known: [RegionEntry]) throws
+    public static func parse(_ csv: CSVFile, settings: CountySettings, known: [RegionEntry]) throws
         -> [RegionEntry]
     {
         guard settings.level != .county else {

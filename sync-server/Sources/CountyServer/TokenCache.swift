@@ -15,7 +15,7 @@ final class TokenCache: Sendable {
     /// Everything under one lock. `generation` counts the times the cache was emptied, so that a holder read from the
     /// database before a revocation is not kept after it.
     private struct State {
-        var entries: [String: (holder: CountyDatabase.TokenHolder, until: Date)] = [:]
+        var entries: [String: (holder: TokenHolder, until: Date)] = [:]
         var enabled = false
         var generation = 0
     }
@@ -40,7 +40,7 @@ final class TokenCache: Sendable {
     }
 
     /// The holder of the token of hash `hash` if it was seen less than `lifetime` ago.
-    func holder(_ hash: String, now: Date = Date()) -> CountyDatabase.TokenHolder? {
+    func holder(_ hash: String, now: Date = Date()) -> TokenHolder? {
         state.withLockedValue { state in
             guard let entry = state.entries[hash] else { return nil }
             if entry.until <= now {
@@ -53,9 +53,9 @@ final class TokenCache: Sendable {
 
     /// The holder from the cache when in use, else from `lookUp` (kept when known and the cache is in use).
     func holder(
-        token: String, lookUp: (String) async throws -> CountyDatabase.TokenHolder?
-    ) async throws -> CountyDatabase.TokenHolder? {
-        let hash = CountyDatabase.hash(token)
+        token: String, lookUp: (String) async throws -> TokenHolder?
+    ) async throws -> TokenHolder? {
+        let hash = TokenRules.hash(token)
         let (enabled, generation) = state.withLockedValue { ($0.enabled, $0.generation) }
         guard enabled else { return try await lookUp(hash) }
         if let known = holder(hash) { return known }
@@ -65,7 +65,7 @@ final class TokenCache: Sendable {
     }
 
     /// Keeps `holder` unless the cache was emptied (a revocation, listening stopped) since it was read.
-    private func keep(_ hash: String, _ holder: CountyDatabase.TokenHolder, readAt generation: Int, now: Date = Date())
+    private func keep(_ hash: String, _ holder: TokenHolder, readAt generation: Int, now: Date = Date())
     {
         state.withLockedValue { state in
             guard state.enabled, state.generation == generation else { return }

@@ -21,7 +21,7 @@ struct InProcessRelay: SyncTransport {
                     try JSONEncoder().encode(
                         try await city.relay(request, region: region, tokenID: "bench", maxSkew: 600))
                 )
-            } catch CountyDatabase.PushRefusal.gap(let expected) {
+            } catch PushRefusal.gap(let expected) {
                 return (
                     409,
                     try JSONEncoder().encode(

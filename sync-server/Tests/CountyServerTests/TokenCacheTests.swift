@@ -11,9 +11,9 @@ struct TokenCacheTests {
     @Test("the cache answers only while enabled, keeps only known tokens, and starts empty each time it is enabled")
     func rules() async throws {
         let cache = TokenCache()
-        let holder = CountyDatabase.TokenHolder(village: "110105001001", tokenID: "t1")
+        let holder = TokenHolder(village: "110105001001", tokenID: "t1")
         var asked = 0
-        let lookUp = { (_: String) async throws -> CountyDatabase.TokenHolder? in
+        let lookUp = { (_: String) async throws -> TokenHolder? in
             asked += 1
             return holder
         }
@@ -25,11 +25,11 @@ struct TokenCacheTests {
         #expect(try await cache.holder(token: "secret", lookUp: lookUp) == holder)
         #expect(asked == 3, "enabled: the second check is answered from the cache")
         #expect(try await cache.holder(token: "unknown") { _ in nil } == nil)
-        #expect(cache.holder(CountyDatabase.hash("unknown")) == nil, "an unknown token is not kept")
-        #expect(cache.holder(CountyDatabase.hash("secret"), now: Date().addingTimeInterval(TokenCache.lifetime)) == nil)
+        #expect(cache.holder(TokenRules.hash("unknown")) == nil, "an unknown token is not kept")
+        #expect(cache.holder(TokenRules.hash("secret"), now: Date().addingTimeInterval(TokenCache.lifetime)) == nil)
         cache.setEnabled(false)
         cache.setEnabled(true)
-        #expect(cache.holder(CountyDatabase.hash("secret")) == nil, "re-enabled: empty")
+        #expect(cache.holder(TokenRules.hash("secret")) == nil, "re-enabled: empty")
     }
 
     @Test(
@@ -49,7 +49,7 @@ struct TokenCacheTests {
         for _ in 0..<50 where !server.tokenCache.enabled { try await Task.sleep(for: .milliseconds(100)) }
         #expect(server.tokenCache.enabled, "the store listens for revocations")
         #expect(try await server.authenticate(token) != nil)
-        #expect(server.tokenCache.holder(CountyDatabase.hash(token)) != nil, "answered from the cache")
+        #expect(server.tokenCache.holder(TokenRules.hash(token)) != nil, "answered from the cache")
 
         // Another process (here another store, as `sync-server token revoke` opens one) revokes it.
         let cli = try await PostgresStore.open(url: url, clock: clock, replicas: nil)

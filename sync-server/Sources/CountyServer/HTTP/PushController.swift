@@ -45,14 +45,14 @@ struct PushController<Store: CountyStore>: Sendable {
                     ])
                 ServerMetrics.pushed(relay: false, changes: push.changes.count, rejected: ack.rejected)
                 return try json(ack)
-            } catch let refusal as CountyDatabase.PushRefusal {
+            } catch let refusal as PushRefusal {
                 throw refusal.answer(sender: village, logger: logger)
             }
         }
     }
 }
 
-extension CountyDatabase.PushRefusal {
+extension PushRefusal {
     /// The HTTP answer to a push (a village's, or a region's relay) the store refused as a whole.
     func answer(sender village: String, logger: Logger) -> Refusal {
         let refusal = refusal(sender: village, logger: logger)

@@ -6,7 +6,7 @@ import RegistryCore
 struct RegionAuthenticator<Store: CountyStore>: Sendable {
     let store: Store
 
-    func region(_ request: Request) async throws -> CountyDatabase.TokenHolder {
+    func region(_ request: Request) async throws -> TokenHolder {
         guard let header = request.headers[.authorization], header.hasPrefix("Bearer "),
             let holder = try await store.authenticate(String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces)),
             holder.village.count == 6, holder.village != (try await store.settings()).county

@@ -44,7 +44,7 @@ struct RelayController<Store: CountyStore>: Sendable {
                     ])
                 ServerMetrics.pushed(relay: true, changes: push.entries.count, rejected: ack.rejected)
                 return try json(ack)
-            } catch let refusal as CountyDatabase.PushRefusal {
+            } catch let refusal as PushRefusal {
                 throw refusal.answer(sender: holder.village, logger: logger)
             }
         }

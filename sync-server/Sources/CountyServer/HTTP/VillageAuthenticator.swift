@@ -7,7 +7,7 @@ struct VillageAuthenticator<Store: CountyStore>: Sendable {
 
     /// The holder of the request's bearer token; a token in the URL, a missing, unknown or revoked one, or a county
     /// token (it reads summaries; it does not sync) is refused (401) without saying which.
-    func holder(_ request: Request) async throws -> CountyDatabase.TokenHolder {
+    func holder(_ request: Request) async throws -> TokenHolder {
         if request.uri.queryParameters.get("token") != nil || request.uri.queryParameters.get("access_token") != nil {
             throw Refusal(
                 .unauthorized, "token_in_url",

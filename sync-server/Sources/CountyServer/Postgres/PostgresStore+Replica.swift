@@ -26,7 +26,7 @@ actor Replica {
     private var epoch: String?
     /// The settings the county's operations read from the replica, as last copied there.
     private var settingsCopied: [String: String]?
-    static let copiedSettings = ["county", "county_name", "site", "epoch", "deadline", "level"]
+    static let copiedSettings = CountySetting.readBySummaries.map(\.rawValue)
     /// Log entries applied since the replica was opened (a kept one applies only what is new), and its file.
     private(set) var applied = 0
     var path: String? { file?.path }
@@ -76,7 +76,7 @@ actor Replica {
     private func catchUp(_ store: PostgresStore) async throws -> CountyDatabase {
         // The county's settings, read once, copied into the replica only when they changed (every read comes here).
         let values = try await store.settingValues()
-        let settings = try CountyDatabase.Settings(values)
+        let settings = try CountySettings(values)
         if let epoch, epoch != settings.epoch { discard() }
         let database: CountyDatabase
         if let open = self.database {
@@ -150,7 +150,7 @@ actor Replica {
     }
 
     /// Opens the kept replica if it still matches the database, else starts an empty one.
-    private func open(_ store: PostgresStore, settings: CountyDatabase.Settings) async throws -> CountyDatabase {
+    private func open(_ store: PostgresStore, settings: CountySettings) async throws -> CountyDatabase {
         let file = ReplicaFile.take(
             stem: ReplicaFile.stem(location: store.location, site: settings.site), in: directory)
         self.file = file
@@ -172,7 +172,7 @@ actor Replica {
 
     /// The `seq` a kept replica stands at, if it can be used: same build, epoch, and the database's entry at that
     /// `seq` the one it applied; no write left half-sent.
-    private func usable(_ kept: CountyDatabase, store: PostgresStore, settings: CountyDatabase.Settings) async throws
+    private func usable(_ kept: CountyDatabase, store: PostgresStore, settings: CountySettings) async throws
         -> Int64?
     {
         typealias Key = ReplicaFile.Key

@@ -60,45 +60,37 @@ extension PostgresStore {
         return results
     }
 
-    /// Applies one push inside the group's transaction: replays are no-ops, a gap is refused with the expected number,
-    /// each change outside the village's (or relaying region's) scope is rejected with a reason and the rest applied.
-    func apply(_ push: PendingPush, settings: CountyDatabase.Settings, on connection: PostgresConnection) async throws
+    /// Applies one push inside the group's transaction as `PushProtocol` decides: this store reads what it asks and
+    /// writes what it answers.
+    func apply(_ push: PendingPush, settings: CountySettings, on connection: PostgresConnection) async throws
         -> Wire.PushResponse
     {
-        let village = push.village
         var binds = PostgresBindings()
         binds.append(push.site)
-        var cursorRow: (village: String, lastSeq: Int64, tokenID: String?)?
-        for try await row in try await connection.query(
+        var cursor: SiteCursor?
+        for try await (village, lastSeq, tokenID) in try await connection.query(
             .sql("SELECT village, last_seq, token_id FROM site_cursor WHERE site = $1", binds),
             logger: logger
         ).decode((String, Int64, String?).self) {
-            cursorRow = row
+            cursor = SiteCursor(village: village, lastSeq: lastSeq, tokenID: tokenID)
         }
-        if let owner = cursorRow?.village, owner != village { throw CountyDatabase.PushRefusal.wrongVillage }
-        if push.site == settings.site || push.site.hasPrefix(settings.site + "@") {
-            throw CountyDatabase.PushRefusal.foreignSite
+        var revoked = false
+        if let bound = PushProtocol.tokenToCheck(push, cursor: cursor) {
+            revoked = try await isRevoked(bound, on: connection)
         }
-        if !push.relays, let bound = cursorRow?.tokenID, bound != push.tokenID,
-            try await !isRevoked(bound, on: connection)
-        {
-            throw CountyDatabase.PushRefusal.foreignSite
-        }
-        let cursor = cursorRow?.lastSeq ?? 0
-        if push.after > cursor { throw CountyDatabase.PushRefusal.gap(expected: cursor) }
-        let (fresh, numbers) = push.fresh(after: cursor)
+        let admission = try PushProtocol.admit(
+            push, cursor: cursor, county: settings.county, countySite: settings.site, boundTokenRevoked: revoked)
         // The rows the batch touches, and which new ids other villages' rows already have, in one query per table.
-        let known = try await knownRows(
-            fresh.map(\.change), scopes: push.scopes(county: settings.county, fresh), on: connection)
-        let plan = MergeDecision.decide(
-            fresh, known: known, sender: MergeDecision.Sender(site: push.site, village: village, relays: push.relays))
+        let known = try await knownRows(admission.fresh.map(\.change), scopes: admission.scopes, on: connection)
+        let plan = MergeDecision.decide(admission.fresh, known: known, sender: admission.sender)
         try await execute(plan, ownSite: false, on: connection)
-        let reports = plan.writes.filter { $0.change.table == DailyReport.databaseTableName }.map(\.change.pk)
-        if !reports.isEmpty && !push.relays {
+        let done = PushProtocol.conclude(push, admission, plan: plan)
+        let at = clock.isoText(done.at)
+        if !done.receiptReports.isEmpty {
             var receipt = PostgresBindings()
-            receipt.append(village)
-            receipt.append(clock.isoText(push.at))
-            receipt.append(reports)
+            receipt.append(push.village)
+            receipt.append(at)
+            receipt.append(done.receiptReports)
             try await connection.query(
                 .sql(
                     """
@@ -106,13 +98,13 @@ extension PostgresStore {
                     SELECT id, revision, $1, date, $2 FROM daily_report WHERE id = ANY($3) ON CONFLICT DO NOTHING
                     """, receipt), logger: logger)
         }
-        if !push.receipts.isEmpty {
+        if !done.relayReceipts.isEmpty {
             var binds = PostgresBindings()
-            binds.append(push.receipts.map(\.reportID))
-            binds.append(push.receipts.map { Int64($0.revision) })
-            binds.append(push.receipts.map(\.village))
-            binds.append(push.receipts.map(\.date))
-            binds.append(push.receipts.map(\.receivedAt))
+            binds.append(done.relayReceipts.map(\.reportID))
+            binds.append(done.relayReceipts.map { Int64($0.revision) })
+            binds.append(done.relayReceipts.map(\.village))
+            binds.append(done.relayReceipts.map(\.date))
+            binds.append(done.relayReceipts.map(\.receivedAt))
             try await connection.query(
                 .sql(
                     """
@@ -123,22 +115,20 @@ extension PostgresStore {
                     ON CONFLICT DO NOTHING
                     """, binds), logger: logger)
         }
-        let through = max(cursor, push.through)
         var upsert = PostgresBindings()
         upsert.append(push.site)
-        upsert.append(village)
-        upsert.append(through)
-        upsert.append(clock.isoText(push.at))
-        upsert.append(push.tokenID)
+        upsert.append(done.cursor.village)
+        upsert.append(done.cursor.lastSeq)
+        upsert.append(at)
+        upsert.append(done.cursor.tokenID)
         try await connection.query(
             .sql(
                 """
                 INSERT INTO site_cursor (site, village, last_seq, updated_at, token_id) VALUES ($1, $2, $3, $4, $5)
                 ON CONFLICT (site) DO UPDATE SET last_seq = excluded.last_seq, updated_at = excluded.updated_at, token_id = excluded.token_id
                 """, upsert), logger: logger)
-        return Wire.PushResponse(
-            ackedThrough: through, rejected: PendingPush.rejections(plan, numbers: numbers),
-            serverTime: StoredTime.utcText(push.at))
+        // The server's clock moves past `done.newest` in the replica, which applies these entries from the log.
+        return done.response
     }
 
     /// Whether the token `id` was revoked (a village whose token leaked gets a new one, and its laptop keeps its site).
@@ -315,12 +305,10 @@ extension PostgresStore {
     public func pull(village: String, site: String?, after: Int64, limit: Int) async throws -> Wire.PullResponse {
         let settings = try await settings()
         var binds = PostgresBindings()
-        binds.append([village, settings.county] + RelayPage.ancestors(of: settings.county))
+        binds.append(PullProtocol.scopes(village: village, county: settings.county))
         binds.append(after)
         binds.append(Int64(limit))
-        var changes: [Change] = []
-        var next = after
-        var count = 0
+        var entries: [(seq: Int64, change: Change)] = []
         for try await (seq, table, pk, columns, hlc, origin, originSeq) in try await client.query(
             .sql(
                 """
@@ -328,15 +316,15 @@ extension PostgresStore {
                 WHERE scope = ANY($1) AND seq > $2 ORDER BY seq LIMIT $3
                 """, binds), logger: logger
         ).decode((Int64, String, String, String, Int64, String, Int64).self) {
-            count += 1
-            next = seq
-            // A village's own site's changes are skipped (it has them), but the cursor moves past them.
-            if let site, origin == site { continue }
-            changes.append(
-                Change(
-                    table: table, pk: pk, columns: ColumnValues(json: columns) ?? ColumnValues([String: ColumnValue]()),
-                    hlc: hlc, origin: origin, originSeq: originSeq))
+            entries.append(
+                (
+                    seq,
+                    Change(
+                        table: table, pk: pk,
+                        columns: ColumnValues(json: columns) ?? ColumnValues([String: ColumnValue]()), hlc: hlc,
+                        origin: origin, originSeq: originSeq)
+                ))
         }
-        return Wire.PullResponse(epoch: settings.epoch, changes: changes, next: next, more: count == limit)
+        return PullProtocol.response(entries, site: site, after: after, limit: limit, epoch: settings.epoch)
     }
 }

@@ -169,9 +169,9 @@ public final class PostgresStore: CountyStore, GroupCommitting {
 
     // MARK: Settings
 
-    func setting(_ key: String, on connection: PostgresConnection? = nil) async throws -> String? {
+    func setting(_ key: CountySetting, on connection: PostgresConnection? = nil) async throws -> String? {
         var binds = PostgresBindings()
-        binds.append(key)
+        binds.append(key.rawValue)
         let query = PostgresQuery.sql("SELECT value FROM setting WHERE key = $1", binds)
         let rows =
             if let connection { try await connection.query(query, logger: logger) } else {
@@ -181,9 +181,14 @@ public final class PostgresStore: CountyStore, GroupCommitting {
         return nil
     }
 
-    func setSetting(_ key: String, _ value: String, on connection: PostgresConnection) async throws {
+    /// Sets one of the county's settings; nil removes it.
+    func setSetting(_ key: CountySetting, _ value: String?, on connection: PostgresConnection) async throws {
         var binds = PostgresBindings()
-        binds.append(key)
+        binds.append(key.rawValue)
+        guard let value else {
+            try await connection.query(.sql("DELETE FROM setting WHERE key = $1", binds), logger: logger)
+            return
+        }
         binds.append(value)
         try await connection.query(
             .sql(
@@ -202,27 +207,20 @@ public final class PostgresStore: CountyStore, GroupCommitting {
         return values
     }
 
-    public func settings() async throws -> CountyDatabase.Settings {
-        try CountyDatabase.Settings(try await settingValues())
+    public func settings() async throws -> CountySettings {
+        try CountySettings(try await settingValues())
     }
 
-    public func initialize(region code: String, level: RegionLevel, name: String) async throws
-        -> CountyDatabase.Settings
-    {
+    public func initialize(region code: String, level: RegionLevel, name: String) async throws -> CountySettings {
         let (region, name) = try level.checkSetup(code: code, name: name)
         try await transaction { connection in
             try await connection.query(.sql("SELECT pg_advisory_xact_lock(\(PostgresSchema.logLock))"), logger: logger)
-            var existing: [String: String] = [:]
-            for key in ["county", "level"] { existing[key] = try await setting(key, on: connection) }
-            try level.checkSameAsStored(code: region, stored: existing)
-            try await setSetting("county", region, on: connection)
-            try await setSetting("county_name", name, on: connection)
-            try await setSetting("level", level.rawValue, on: connection)
-            if try await setting("site", on: connection) == nil {
-                try await setSetting("site", "\(level.rawValue)-" + UUID().uuidString.lowercased(), on: connection)
+            var stored: [CountySetting: String] = [:]
+            for key in [CountySetting.region, .level, .site, .epoch] {
+                stored[key] = try await setting(key, on: connection)
             }
-            if try await setting("epoch", on: connection) == nil {
-                try await setSetting("epoch", UUID().uuidString.lowercased(), on: connection)
+            for (key, value) in try CountySettings.initial(region: region, level: level, name: name, stored: stored) {
+                try await setSetting(key, value, on: connection)
             }
         }
         return try await settings()
@@ -231,15 +229,15 @@ public final class PostgresStore: CountyStore, GroupCommitting {
     public func newEpoch() async throws -> String {
         _ = try await settings()
         let epoch = UUID().uuidString.lowercased()
-        try await transaction { connection in try await setSetting("epoch", epoch, on: connection) }
+        try await transaction { connection in try await setSetting(.epoch, epoch, on: connection) }
         return epoch
     }
 
-    public func deadline() async throws -> String { try await setting("deadline") ?? "17:00" }
+    public func deadline() async throws -> String { try await setting(.deadline) ?? CountySetting.defaultDeadline }
 
     public func setDeadline(_ text: String) async throws {
         _ = try LocalTimeOfDay(text, field: .deadline)
-        try await transaction { connection in try await setSetting("deadline", text, on: connection) }
+        try await transaction { connection in try await setSetting(.deadline, text, on: connection) }
     }
 
     // MARK: Tokens
@@ -247,13 +245,13 @@ public final class PostgresStore: CountyStore, GroupCommitting {
     public func issueToken(village code: String) async throws -> String {
         let village = try Validate.areaCode(code, field: .village, lengths: [6, 12])
         let settings = try await settings()
-        try CountyDatabase.checkTokenHolder(
+        try TokenRules.checkHolder(
             village, settings: settings, regions: settings.level == .county ? [] : Set(try await regions().map(\.code)))
-        let token = CountyDatabase.newToken()
+        let token = TokenRules.newToken()
         var binds = PostgresBindings()
         binds.append(UUID().uuidString.lowercased())
         binds.append(village)
-        binds.append(CountyDatabase.hash(token))
+        binds.append(TokenRules.hash(token))
         binds.append(clock.isoText(clock.now()))
         try await client.query(
             .sql("INSERT INTO token (id, village, hash, created_at) VALUES ($1, $2, $3, $4)", binds), logger: logger)
@@ -267,7 +265,7 @@ public final class PostgresStore: CountyStore, GroupCommitting {
         binds.append(village)
         var sql = "UPDATE token SET revoked_at = $1 WHERE village = $2 AND revoked_at IS NULL"
         if let token {
-            binds.append(CountyDatabase.hash(token))
+            binds.append(TokenRules.hash(token))
             sql += " AND hash = $3"
         }
         // The update and its announcement in one statement (one transaction): a listening server empties its token
@@ -283,19 +281,19 @@ public final class PostgresStore: CountyStore, GroupCommitting {
         return count
     }
 
-    public func tokens() async throws -> [CountyDatabase.TokenLine] {
-        var lines: [CountyDatabase.TokenLine] = []
+    public func tokens() async throws -> [TokenLine] {
+        var lines: [TokenLine] = []
         for try await (village, name, created, revoked, id, lastUsed) in try await client.query(
-            .sql(CountyDatabase.TokenLine.sql), logger: logger
+            .sql(TokenLine.sql), logger: logger
         ).decode((String, String?, String, String?, String, String?).self) {
             lines.append(
-                CountyDatabase.TokenLine(
+                TokenLine(
                     village: village, name: name, createdAt: created, revokedAt: revoked, id: id, lastUsed: lastUsed))
         }
         return lines
     }
 
-    public func authenticate(_ token: String) async throws -> CountyDatabase.TokenHolder? {
+    public func authenticate(_ token: String) async throws -> TokenHolder? {
         listenForRevocations()
         return try await tokenCache.holder(token: token) { [client, logger] hash in
             var binds = PostgresBindings()
@@ -304,7 +302,7 @@ public final class PostgresStore: CountyStore, GroupCommitting {
                 .sql("SELECT village, id FROM token WHERE hash = $1 AND revoked_at IS NULL", binds),
                 logger: logger
             ).decode((String, String).self) {
-                return CountyDatabase.TokenHolder(village: village, tokenID: id)
+                return TokenHolder(village: village, tokenID: id)
             }
             return nil
         }

@@ -17,8 +17,8 @@ extension CountyDatabase {
 
     public func upstream() async throws -> Upstream? {
         try await writer.read { db in
-            var values: [String: String?] = [:]
-            for key in Upstream.keys { values[key] = try LocalSettings.get(db, key) }
+            var values: [CountySetting: String] = [:]
+            for key in Upstream.keys { values[key] = try Self.setting(db, key) }
             return Upstream(values)
         }
     }
@@ -26,17 +26,10 @@ extension CountyDatabase {
     public func setUpstream(_ upstream: Upstream?) async throws {
         try await writer.write { db in
             _ = try CountyDatabase.settings(db)
-            let old = try LocalSettings.get(db, Upstream.urlKey)
-            try LocalSettings.set(db, Upstream.urlKey, upstream?.url)
-            try LocalSettings.set(db, Upstream.tokenKey, upstream?.token)
-            try LocalSettings.set(db, Upstream.maskKey, upstream?.maskKey)
-            try LocalSettings.set(db, Upstream.caKey, upstream?.caFile)
-            try LocalSettings.set(db, Upstream.insecureKey, upstream?.insecureHTTP == true ? "1" : nil)
-            // A new server above holds nothing of this one yet; the same one (a new token) keeps its place.
-            if upstream == nil || upstream?.url != old {
-                for key in [Upstream.cursorKey, Upstream.pulledKey, Upstream.epochKey] {
-                    try LocalSettings.set(db, key, nil)
-                }
+            let old = try Self.setting(db, .upstreamURL)
+            for (key, value) in Upstream.linkSettings(upstream) { try Self.setSetting(db, key, value) }
+            if Upstream.startsOver(upstream, oldURL: old) {
+                for key in Upstream.placeSettings { try Self.setSetting(db, key, nil) }
                 try db.execute(sql: "DELETE FROM sync_rejection")
             }
         }
@@ -49,9 +42,9 @@ extension CountyDatabase {
                     sql: """
                         INSERT OR REPLACE INTO sync_rejection (seq, tbl, pk, reason, rejected_at)
                         SELECT seq, tbl, pk, ?, ? FROM change_log WHERE seq = ?
-                        """, arguments: ["\(rejection.reasonZh) / \(rejection.reason)", at, rejection.originSeq])
+                        """, arguments: [RelayProtocol.rejectionText(rejection), at, rejection.originSeq])
             }
-            try LocalSettings.set(db, Upstream.cursorKey, String(cursor))
+            try Self.setSetting(db, .upstreamCursor, String(cursor))
         }
     }
 
@@ -117,20 +110,20 @@ extension CountyDatabase {
             let settings = try CountyDatabase.settings(db)
             let (entries, _) = try Self.logEntries(
                 db, after: after, limit: limit, where: RelayPage.downCondition(region: region))
-            return RelayWire.PullResponse(
-                epoch: settings.epoch, entries: entries, next: entries.last?.seq ?? after, more: entries.count == limit)
+            return RelayProtocol.downResponse(entries, after: after, limit: limit, epoch: settings.epoch)
         }
     }
 
     public func applyFromAbove(_ entries: [RelayWire.Entry], next: Int64, epoch: String) async throws -> Int {
         try await writer.write { db in
-            let prepared = entries.map { MergeDecision.Prepared($0.change, scope: $0.scope) }
-            let known = try KnownRows.load(entries.map(\.change), scopes: Array(Set(entries.map(\.scope))), db: db)
+            let (prepared, scopes) = RelayProtocol.fromAbove(entries)
+            let known = try KnownRows.load(entries.map(\.change), scopes: scopes, db: db)
             let plan = MergeDecision.decide(prepared, known: known, sender: nil)
             try ChangeApplier.execute(plan, db: db)
             if plan.newest > .zero { try LocalSettings.observe(db, remote: plan.newest, now: self.clock.milliseconds) }
-            try LocalSettings.set(db, Upstream.pulledKey, String(next))
-            try LocalSettings.set(db, Upstream.epochKey, epoch)
+            for (key, value) in RelayProtocol.pulledSettings(next: next, epoch: epoch) {
+                try Self.setSetting(db, key, value)
+            }
             return plan.writes.count
         }
     }

@@ -16,45 +16,26 @@ extension PostgresStore {
 
     public func upstream() async throws -> Upstream? {
         let values = try await settingValues()
-        return Upstream(Dictionary(uniqueKeysWithValues: Upstream.keys.map { ($0, values[$0]) }))
+        return Upstream(Upstream.keys.reduce(into: [CountySetting: String]()) { $0[$1] = values[$1.rawValue] })
     }
 
     public func setUpstream(_ upstream: Upstream?) async throws {
         _ = try await settings()
         try await transaction { connection in
-            let old = try await setting(Upstream.urlKey, on: connection)
-            for (key, value) in [
-                (Upstream.urlKey, upstream?.url), (Upstream.tokenKey, upstream?.token),
-                (Upstream.maskKey, upstream?.maskKey),
-                (Upstream.caKey, upstream?.caFile), (Upstream.insecureKey, upstream?.insecureHTTP == true ? "1" : nil),
-            ] {
-                if let value {
-                    try await setSetting(key, value, on: connection)
-                } else {
-                    try await deleteSetting(key, on: connection)
-                }
-            }
-            // A new server above holds nothing of this one yet; the same one (a new token) keeps its place.
-            if upstream == nil || upstream?.url != old {
-                for key in [Upstream.cursorKey, Upstream.pulledKey, Upstream.epochKey] {
-                    try await deleteSetting(key, on: connection)
-                }
+            let old = try await setting(.upstreamURL, on: connection)
+            for (key, value) in Upstream.linkSettings(upstream) { try await setSetting(key, value, on: connection) }
+            if Upstream.startsOver(upstream, oldURL: old) {
+                for key in Upstream.placeSettings { try await setSetting(key, nil, on: connection) }
                 try await connection.query("DELETE FROM sync_rejection", logger: logger)
             }
         }
-    }
-
-    private func deleteSetting(_ key: String, on connection: PostgresConnection) async throws {
-        var binds = PostgresBindings()
-        binds.append(key)
-        try await connection.query(.sql("DELETE FROM setting WHERE key = $1", binds), logger: logger)
     }
 
     public func advanceUpstream(to cursor: Int64, rejected: [Wire.Rejection], at: String) async throws {
         try await transaction { connection in
             for rejection in rejected {
                 var binds = PostgresBindings()
-                binds.append("\(rejection.reasonZh) / \(rejection.reason)")
+                binds.append(RelayProtocol.rejectionText(rejection))
                 binds.append(at)
                 binds.append(rejection.originSeq)
                 try await connection.query(
@@ -64,7 +45,7 @@ extension PostgresStore {
                         ON CONFLICT (seq) DO UPDATE SET reason = excluded.reason, rejected_at = excluded.rejected_at
                         """, binds), logger: logger)
             }
-            try await setSetting(Upstream.cursorKey, String(cursor), on: connection)
+            try await setSetting(.upstreamCursor, String(cursor), on: connection)
         }
     }
 
@@ -106,21 +87,21 @@ extension PostgresStore {
         let settings = try await settings()
         let entries = try await logPage(after: after, limit: limit, where: RelayPage.downCondition(region: region))
             .entries
-        return RelayWire.PullResponse(
-            epoch: settings.epoch, entries: entries, next: entries.last?.seq ?? after, more: entries.count == limit)
+        return RelayProtocol.downResponse(entries, after: after, limit: limit, epoch: settings.epoch)
     }
 
     public func applyFromAbove(_ entries: [RelayWire.Entry], next: Int64, epoch: String) async throws -> Int {
         let logger = logger
         return try await transaction { connection in
             try await connection.query(.sql("SELECT pg_advisory_xact_lock(\(PostgresSchema.logLock))"), logger: logger)
-            let known = try await knownRows(
-                entries.map(\.change), scopes: Array(Set(entries.map(\.scope))), on: connection)
-            let plan = MergeDecision.decide(
-                entries.map { MergeDecision.Prepared($0.change, scope: $0.scope) }, known: known, sender: nil)
+            let (prepared, scopes) = RelayProtocol.fromAbove(entries)
+            let known = try await knownRows(entries.map(\.change), scopes: scopes, on: connection)
+            let plan = MergeDecision.decide(prepared, known: known, sender: nil)
             try await execute(plan, ownSite: false, on: connection)
-            try await setSetting(Upstream.pulledKey, String(next), on: connection)
-            try await setSetting(Upstream.epochKey, epoch, on: connection)
+            // The server's clock moves past `plan.newest` in the replica, which applies these entries from the log.
+            for (key, value) in RelayProtocol.pulledSettings(next: next, epoch: epoch) {
+                try await setSetting(key, value, on: connection)
+            }
             return plan.writes.count
         }
     }

@@ -10,7 +10,7 @@ enum RelayRules {
     static func rank(_ level: RegionLevel) -> Int { RegionLevel.allCases.firstIndex(of: level)! }
 
     /// Why `entry`, relayed by `region`, may not be written at the server `receiver`, or nil.
-    static func problem(_ entry: RelayWire.Entry, region: String, receiver: CountyDatabase.Settings, latest: HLC)
+    static func problem(_ entry: RelayWire.Entry, region: String, receiver: CountySettings, latest: HLC)
         -> Localized?
     {
         let change = entry.change

@@ -33,21 +33,36 @@ public struct Upstream: Sendable, Equatable {
     }
 
     /// The settings keys.
-    static let urlKey = "upstream_url", tokenKey = "upstream_token", cursorKey = "upstream_cursor",
-        pulledKey = "upstream_pulled", epochKey = "upstream_epoch", maskKey = "upstream_mask_key",
-        caKey = "upstream_ca_file", insecureKey = "upstream_insecure_http"
-    static let keys = [urlKey, tokenKey, cursorKey, pulledKey, epochKey, maskKey, caKey, insecureKey]
+    static let keys: [CountySetting] = [
+        .upstreamURL, .upstreamToken, .upstreamCursor, .upstreamPulled, .upstreamEpoch, .upstreamMaskKey,
+        .upstreamCAFile, .upstreamInsecureHTTP,
+    ]
 
     /// From stored settings, nil when not linked.
-    init?(_ values: [String: String?]) {
-        guard let url = values[Self.urlKey] ?? nil, let token = values[Self.tokenKey] ?? nil else { return nil }
+    init?(_ values: [CountySetting: String]) {
+        guard let url = values[.upstreamURL], let token = values[.upstreamToken] else { return nil }
         self.init(
-            url: url, token: token, cursor: (values[Self.cursorKey] ?? nil).flatMap { Int64($0) } ?? 0,
-            pulled: (values[Self.pulledKey] ?? nil).flatMap { Int64($0) } ?? 0, epoch: values[Self.epochKey] ?? nil,
-            maskKey: values[Self.maskKey] ?? nil)
-        caFile = values[Self.caKey] ?? nil
-        insecureHTTP = (values[Self.insecureKey] ?? nil) == "1"
+            url: url, token: token, cursor: values[.upstreamCursor].flatMap { Int64($0) } ?? 0,
+            pulled: values[.upstreamPulled].flatMap { Int64($0) } ?? 0, epoch: values[.upstreamEpoch],
+            maskKey: values[.upstreamMaskKey])
+        caFile = values[.upstreamCAFile]
+        insecureHTTP = values[.upstreamInsecureHTTP] == "1"
     }
+
+    /// The settings that link to `upstream` (nil values: unlinked).
+    static func linkSettings(_ upstream: Upstream?) -> [(CountySetting, String?)] {
+        [
+            (.upstreamURL, upstream?.url), (.upstreamToken, upstream?.token), (.upstreamMaskKey, upstream?.maskKey),
+            (.upstreamCAFile, upstream?.caFile), (.upstreamInsecureHTTP, upstream?.insecureHTTP == true ? "1" : nil),
+        ]
+    }
+
+    /// Whether linking to `upstream` where `oldURL` was linked starts over: a new server above holds nothing of this
+    /// one yet (its cursors and the rejections go); the same one (a new token) keeps its place.
+    static func startsOver(_ upstream: Upstream?, oldURL: String?) -> Bool { upstream == nil || upstream?.url != oldURL }
+
+    /// The settings of the relay's place, cleared when it starts over.
+    static let placeSettings: [CountySetting] = [.upstreamCursor, .upstreamPulled, .upstreamEpoch]
 
     /// One entry the server above refused, with its reason (in the language it was asked for).
     public struct Rejection: Sendable, Equatable {
@@ -94,7 +109,7 @@ public struct Upstream: Sendable, Equatable {
 enum RelayPage {
     /// The SQL condition on `scope` and `origin` (SQLite and PostgreSQL alike). Its values are written in: the
     /// region's code is 6 checked digits and the levels are this program's words, never a client's text.
-    static func condition(settings: CountyDatabase.Settings) -> String {
+    static func condition(settings: CountySettings) -> String {
         precondition(settings.county.utf8.allSatisfy { (48...57).contains($0) })
         let above = RegionLevel.allCases.filter { RelayRules.rank($0) > RelayRules.rank(settings.level) }
         return "scope LIKE '\(settings.county.prefix(settings.level.prefixLength))%'"

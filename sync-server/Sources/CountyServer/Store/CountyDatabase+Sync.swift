@@ -60,30 +60,18 @@ extension CountyDatabase: GroupCommitting {
         }
     }
 
-    /// Applies one push: replays are no-ops, a gap is refused with the expected number, each change outside the
-    /// village's (or relaying region's) scope is rejected with a reason and the rest applied. `county` is this
-    /// server's code.
+    /// Applies one push as `PushProtocol` decides: this store reads what it asks and writes what it answers.
     func apply(_ push: PendingPush, county: String, countySite: String, db: Database) throws -> Wire.PushResponse {
-        let village = push.village
-        let now = push.at
-        let cursorRow = try Row.fetchOne(
-            db, sql: "SELECT village, last_seq, token_id FROM site_cursor WHERE site = ?", arguments: [push.site])
-        if let owner: String = cursorRow?["village"], owner != village { throw PushRefusal.wrongVillage }
-        if push.site == countySite || push.site.hasPrefix(countySite + "@") { throw PushRefusal.foreignSite }
-        if !push.relays, let bound: String = cursorRow?["token_id"], bound != push.tokenID,
-            try !Self.mayTakeOver(bound, from: push.tokenID, db: db)
-        {
-            throw PushRefusal.foreignSite
-        }
-        let cursor: Int64 = cursorRow?["last_seq"] ?? 0
-        if push.after > cursor { throw PushRefusal.gap(expected: cursor) }
-        let (fresh, numbers) = push.fresh(after: cursor)
-        // The rows the batch touches, looked up once: their owners (for the scope check) and column versions.
-        let scopes = push.scopes(county: county, fresh)
-        let sender = MergeDecision.Sender(site: push.site, village: village, relays: push.relays)
+        let cursor = try Row.fetchOne(
+            db, sql: "SELECT village, last_seq, token_id FROM site_cursor WHERE site = ?", arguments: [push.site]
+        ).map { SiteCursor(village: $0["village"], lastSeq: $0["last_seq"], tokenID: $0["token_id"]) }
+        let revoked = try PushProtocol.tokenToCheck(push, cursor: cursor).map { try Self.isRevoked($0, db: db) }
+        let admission = try PushProtocol.admit(
+            push, cursor: cursor, county: county, countySite: countySite, boundTokenRevoked: revoked ?? false)
+        let changes = admission.fresh.map(\.change)
         var plan = MergeDecision.decide(
-            fresh, known: try KnownRows.load(fresh.map(\.change), scopes: scopes, probeForeign: false, db: db),
-            sender: sender)
+            admission.fresh, known: try KnownRows.load(changes, scopes: admission.scopes, probeForeign: false, db: db),
+            sender: admission.sender)
         do {
             try db.inSavepoint {
                 try ChangeApplier.execute(plan, db: db)
@@ -92,18 +80,20 @@ extension CountyDatabase: GroupCommitting {
         } catch is MergePlan.IDTaken {
             // A new row reuses an id some other village's row has: decide again with the ids probed, which rejects it.
             plan = MergeDecision.decide(
-                fresh, known: try KnownRows.load(fresh.map(\.change), scopes: scopes, db: db), sender: sender)
+                admission.fresh, known: try KnownRows.load(changes, scopes: admission.scopes, db: db),
+                sender: admission.sender)
             try ChangeApplier.execute(plan, db: db)
         }
-        if !push.relays {
-            for write in plan.writes where write.change.table == DailyReport.databaseTableName {
-                try recordReceipt(write.change, village: village, db: db, at: now)
-            }
+        let done = PushProtocol.conclude(push, admission, plan: plan)
+        let at = clock.isoText(done.at)
+        for report in done.receiptReports {
+            try db.execute(
+                sql: """
+                    INSERT OR IGNORE INTO report_receipt (report_id, revision, village, date, received_at)
+                    SELECT id, revision, ?, date, ? FROM daily_report WHERE id = ?
+                    """, arguments: [push.village, at, report])
         }
-        // A region's receipts, each only for a report this server holds as that village's of that day (the relay
-        // brings the reports with them): a receipt for another region's report, whose id is predictable, would
-        // otherwise take its place and make an on-time report look late.
-        for receipt in push.receipts {
+        for receipt in done.relayReceipts {
             try db.execute(
                 sql: """
                     INSERT OR IGNORE INTO report_receipt (report_id, revision, village, date, received_at)
@@ -114,35 +104,19 @@ extension CountyDatabase: GroupCommitting {
                     receipt.reportID, receipt.village, receipt.date,
                 ])
         }
-        let newest = plan.newest
-        let through = max(cursor, push.through)
         try db.execute(
             sql: """
                 INSERT INTO site_cursor (site, village, last_seq, updated_at, token_id) VALUES (?, ?, ?, ?, ?)
                 ON CONFLICT (site) DO UPDATE SET last_seq = excluded.last_seq, updated_at = excluded.updated_at, token_id = excluded.token_id
-                """, arguments: [push.site, village, through, clock.isoText(now), push.tokenID])
-        if newest > .zero { try LocalSettings.observe(db, remote: newest, now: clock.milliseconds) }
-        return Wire.PushResponse(
-            ackedThrough: through, rejected: PendingPush.rejections(plan, numbers: numbers),
-            serverTime: StoredTime.utcText(now))
+                """,
+            arguments: [push.site, done.cursor.village, done.cursor.lastSeq, at, done.cursor.tokenID])
+        if done.newest > .zero { try LocalSettings.observe(db, remote: done.newest, now: clock.milliseconds) }
+        return done.response
     }
 
-    /// Whether a push under `token` may take over a site bound to `bound`: only when `bound` was revoked (a
-    /// village whose token leaked gets a new one, and its laptop keeps its site). Both are of the same village,
-    /// which the caller has checked.
-    static func mayTakeOver(_ bound: String, from token: String, db: Database) throws -> Bool {
-        try String.fetchOne(db, sql: "SELECT revoked_at FROM token WHERE id = ?", arguments: [bound]) != nil
-    }
-
-    func recordReceipt(_ change: Change, village: String, db: Database, at now: Date) throws {
-        guard
-            let row = try Row.fetchOne(
-                db, sql: "SELECT date, revision FROM daily_report WHERE id = ?", arguments: [change.pk])
-        else { return }
-        try db.execute(
-            sql: """
-                INSERT OR IGNORE INTO report_receipt (report_id, revision, village, date, received_at) VALUES (?, ?, ?, ?, ?)
-                """, arguments: [change.pk, row["revision"] as Int, village, row["date"] as String, clock.isoText(now)])
+    /// Whether the token `id` was revoked.
+    static func isRevoked(_ id: String, db: Database) throws -> Bool {
+        try String.fetchOne(db, sql: "SELECT revoked_at FROM token WHERE id = ?", arguments: [id]) != nil
     }
 
     /// Changes after server sequence `after` that `village` should hold: its own rows (edited by the county or
@@ -152,17 +126,17 @@ extension CountyDatabase: GroupCommitting {
         try await writer.read { db in
             let settings = try CountyDatabase.settings(db)
             let rows = try ChangeLog.page(
-                db, scopes: [village, settings.county] + RelayPage.ancestors(of: settings.county), after: after,
-                limit: limit)
-            let changes = rows.filter { site == nil || ($0["origin"] as String) != site }.map { row in
-                Change(
-                    table: row["tbl"], pk: row["pk"],
-                    columns: ColumnValues(json: row["columns"]) ?? ColumnValues([String: ColumnValue]()),
-                    hlc: row["hlc"], origin: row["origin"], originSeq: row["oseq"])
+                db, scopes: PullProtocol.scopes(village: village, county: settings.county), after: after, limit: limit)
+            let entries = rows.map { row in
+                (
+                    seq: row["seq"] as Int64,
+                    change: Change(
+                        table: row["tbl"], pk: row["pk"],
+                        columns: ColumnValues(json: row["columns"]) ?? ColumnValues([String: ColumnValue]()),
+                        hlc: row["hlc"], origin: row["origin"], originSeq: row["oseq"])
+                )
             }
-            return Wire.PullResponse(
-                epoch: settings.epoch, changes: changes, next: rows.last?["seq"] ?? after,
-                more: rows.count == limit)
+            return PullProtocol.response(entries, site: site, after: after, limit: limit, epoch: settings.epoch)
         }
     }
 }

@@ -78,54 +78,22 @@ public final class CountyDatabase: Sendable {
         try CountyDatabase(writer: try DatabaseQueue(), clock: clock)
     }
 
-    /// The county's identity and sync settings.
-    public struct Settings: Sendable, Equatable {
-        public var county: String
-        public var name: String
-        public var site: String
-        public var epoch: String
-        /// County, city or province: what this server stands for (a county's databases, set up before levels
-        /// existed, have no key and are counties).
-        public var level: RegionLevel
-
-        /// The settings from the stored keys; refuses a store that was never initialised.
-        init(_ values: [String: String]) throws {
-            guard let county = values["county"], let site = values["site"], let epoch = values["epoch"] else {
-                throw RegistryError(
-                    nil, zh: "县数据库尚未初始化：请先运行 sync-server init --county 代码 --name 县名",
-                    en: "the county database is not initialised: run sync-server init --county CODE --name NAME")
-            }
-            self.county = county
-            self.name = values["county_name"] ?? ""
-            self.site = site
-            self.epoch = epoch
-            level = values["level"].flatMap(RegionLevel.init(rawValue:)) ?? .county
-        }
-    }
-
     /// Sets up the county: its 6-digit code, its name, a site id and an epoch.
     @discardableResult
-    public func initialize(county code: String, name: String) throws -> Settings {
+    public func initialize(county code: String, name: String) throws -> CountySettings {
         try initialize(region: code, level: .county, name: name)
     }
 
     /// Sets up the server for a region at `level` (a county, a city or a province): its 6-digit code, its name, a
     /// site id and an epoch. Run again it renames; it never changes the code or the level of a database.
     @discardableResult
-    public func initialize(region code: String, level: RegionLevel, name: String) throws -> Settings {
+    public func initialize(region code: String, level: RegionLevel, name: String) throws -> CountySettings {
         let (region, name) = try level.checkSetup(code: code, name: name)
         return try writer.write { db in
-            var existing: [String: String] = [:]
-            for key in ["county", "level"] { existing[key] = try LocalSettings.get(db, key) }
-            try level.checkSameAsStored(code: region, stored: existing)
-            try LocalSettings.set(db, "county", region)
-            try LocalSettings.set(db, "county_name", name)
-            try LocalSettings.set(db, "level", level.rawValue)
-            if try LocalSettings.get(db, "site") == nil {
-                try LocalSettings.set(db, "site", "\(level.rawValue)-" + UUID().uuidString.lowercased())
-            }
-            if try LocalSettings.get(db, "epoch") == nil {
-                try LocalSettings.set(db, "epoch", UUID().uuidString.lowercased())
+            var stored: [CountySetting: String] = [:]
+            for key in [CountySetting.region, .level, .site, .epoch] { stored[key] = try Self.setting(db, key) }
+            for (key, value) in try CountySettings.initial(region: region, level: level, name: name, stored: stored) {
+                try Self.setSetting(db, key, value)
             }
             return try CountyDatabase.settings(db)
         }
@@ -136,24 +104,34 @@ public final class CountyDatabase: Sendable {
         try writer.write { db in
             _ = try CountyDatabase.settings(db)
             let epoch = UUID().uuidString.lowercased()
-            try LocalSettings.set(db, "epoch", epoch)
+            try Self.setSetting(db, .epoch, epoch)
             return epoch
         }
     }
 
-    public func settings() throws -> Settings { try writer.read { try CountyDatabase.settings($0) } }
+    public func settings() throws -> CountySettings { try writer.read { try CountyDatabase.settings($0) } }
 
     /// A read-only look at the county's rows (tools and tests; writes inside throw).
     public func read<T>(_ body: (Database) throws -> T) throws -> T { try writer.read(body) }
 
-    static func settings(_ db: Database) throws -> Settings {
+    static func settings(_ db: Database) throws -> CountySettings {
         var values: [String: String] = [:]
-        for key in ["county", "county_name", "site", "epoch", "level"] { values[key] = try LocalSettings.get(db, key) }
-        return try Settings(values)
+        for key in CountySetting.identity { values[key.rawValue] = try setting(db, key) }
+        return try CountySettings(values)
+    }
+
+    /// One of the county's settings (`CountySetting`), or nil when unset.
+    static func setting(_ db: Database, _ key: CountySetting) throws -> String? {
+        try LocalSettings.get(db, key.rawValue)
+    }
+
+    /// Sets one of the county's settings; nil removes it.
+    static func setSetting(_ db: Database, _ key: CountySetting, _ value: String?) throws {
+        try LocalSettings.set(db, key.rawValue, value)
     }
 
     /// Runs `body` in one write transaction with a change recorder for the county's own site.
-    func write<T>(_ body: (Database, inout ChangeRecorder, Settings) throws -> T) throws -> T {
+    func write<T>(_ body: (Database, inout ChangeRecorder, CountySettings) throws -> T) throws -> T {
         try writer.write { db in
             let settings = try CountyDatabase.settings(db)
             return try ChangeRecorder.recording(db, site: settings.site, clock: clock) { try body(db, &$0, settings) }

@@ -15,9 +15,9 @@ public protocol CountyStore: Sendable {
     var clock: RegistryClock { get }
 
     /// The county's identity and sync settings; refuses an uninitialised store.
-    func settings() async throws -> CountyDatabase.Settings
+    func settings() async throws -> CountySettings
     /// Sets up the server for a county, city or province (its code and name; a site id and an epoch the first time).
-    func initialize(region: String, level: RegionLevel, name: String) async throws -> CountyDatabase.Settings
+    func initialize(region: String, level: RegionLevel, name: String) async throws -> CountySettings
     /// Starts a new epoch after a restore: villages then pull from scratch.
     func newEpoch() async throws -> String
     /// The report deadline, `HH:MM`.
@@ -45,9 +45,9 @@ public protocol CountyStore: Sendable {
 
     func issueToken(village: String) async throws -> String
     func revokeTokens(village: String, token: String?) async throws -> Int
-    func tokens() async throws -> [CountyDatabase.TokenLine]
+    func tokens() async throws -> [TokenLine]
     /// Who holds a token, if it is known and not revoked.
-    func authenticate(_ token: String) async throws -> CountyDatabase.TokenHolder?
+    func authenticate(_ token: String) async throws -> TokenHolder?
 
     // MARK: Sync
 
@@ -97,7 +97,7 @@ public protocol CountyStore: Sendable {
 
 extension CountyStore {
     /// Sets up a county (the level every server was before cities and provinces).
-    public func initialize(county: String, name: String) async throws -> CountyDatabase.Settings {
+    public func initialize(county: String, name: String) async throws -> CountySettings {
         try await initialize(region: county, level: .county, name: name)
     }
 

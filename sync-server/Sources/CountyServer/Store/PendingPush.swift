@@ -2,24 +2,6 @@ import Foundation
 import RegistryCore
 import RegistrySync
 
-extension CountyDatabase {
-    /// Why a push was answered with something other than an acknowledgement.
-    public enum PushRefusal: Error, Sendable {
-        /// The batch does not follow on from what the server has applied for the site (409).
-        case gap(expected: Int64)
-        /// A change is stamped further ahead of the server's clock than allowed (422): the computer's clock is wrong.
-        case clockAhead(minutes: Int)
-        /// The site belongs to another village (403).
-        case wrongVillage
-        /// The site is the county's own, or was first seen under another token (403).
-        case foreignSite
-        /// The batch's numbering does not hold together (400): why.
-        case malformed(Localized)
-        /// Too many changes wait for the writer (503): try again after `retryAfter` seconds.
-        case busy(retryAfter: Int)
-    }
-
-}
 
 /// A push that passed the checks needing no database, waiting for a store's writer: its numbering holds together, no
 /// change is clocked ahead of the server beyond the allowed skew, and each change is prepared for the merge
@@ -43,10 +25,10 @@ public struct PendingPush: Sendable {
     let at: Date
 
     init(_ request: Wire.PushRequest, village: String, tokenID: String, maxSkew: TimeInterval, now: Date) throws {
-        if let problem = Self.numberingProblem(request) { throw CountyDatabase.PushRefusal.malformed(problem) }
+        if let problem = Self.numberingProblem(request) { throw PushRefusal.malformed(problem) }
         let limit = HLC(milliseconds: Int64((now.timeIntervalSince1970 + maxSkew) * 1000), counter: 0xFFFF)
         if let ahead = request.changes.map({ HLC(raw: $0.hlc) }).max(), ahead > limit {
-            throw CountyDatabase.PushRefusal.clockAhead(
+            throw PushRefusal.clockAhead(
                 minutes: Int((Double(ahead.milliseconds) / 1000 - now.timeIntervalSince1970) / 60))
         }
         site = request.site
@@ -66,10 +48,10 @@ public struct PendingPush: Sendable {
     /// A region's relay to this server (`receiver`). An entry clocked ahead is rejected alone rather than refusing the
     /// push: the region cannot restamp a village's change, and its queue must flow.
     init(
-        relay request: RelayWire.PushRequest, region: String, tokenID: String, receiver: CountyDatabase.Settings,
+        relay request: RelayWire.PushRequest, region: String, tokenID: String, receiver: CountySettings,
         maxSkew: TimeInterval, now: Date
     ) throws {
-        if let problem = RelayWire.numberingProblem(request) { throw CountyDatabase.PushRefusal.malformed(problem) }
+        if let problem = RelayWire.numberingProblem(request) { throw PushRefusal.malformed(problem) }
         let limit = HLC(milliseconds: Int64((now.timeIntervalSince1970 + maxSkew) * 1000), counter: 0xFFFF)
         site = "\(request.site)@\(request.epoch)"
         after = request.after

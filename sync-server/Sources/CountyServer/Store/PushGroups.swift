@@ -45,7 +45,7 @@ actor PushGroups {
         let size = push.prepared.count
         if !queue.isEmpty && queued + size > limit {
             ServerMetrics.refused("busy")
-            throw CountyDatabase.PushRefusal.busy(retryAfter: Self.retryAfter(queued: queued))
+            throw PushRefusal.busy(retryAfter: Self.retryAfter(queued: queued))
         }
         queued += size
         ServerMetrics.queueLength(queued)
