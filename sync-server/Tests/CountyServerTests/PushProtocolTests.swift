@@ -31,7 +31,8 @@ struct PushProtocolTests {
     static func admit(_ push: PendingPush, _ cursor: SiteCursor?, revoked: Bool = false) throws
         -> PushProtocol.Admission
     {
-        try PushProtocol.admit(push, cursor: cursor, county: "110105", countySite: "county-1", boundTokenRevoked: revoked)
+        try PushProtocol.admit(
+            push, cursor: cursor, county: "110105", countySite: "county-1", boundTokenRevoked: revoked)
     }
 
     static func refusal(_ body: () throws -> Any) -> String {
@@ -54,9 +55,13 @@ struct PushProtocolTests {
     func order() throws {
         let other = SiteCursor(village: "110105001002", lastSeq: 0, tokenID: "t9")
         // Everything wrong at once: another village's site, the county's site, another token, a gap.
-        #expect(Self.refusal { try Self.admit(try Self.push(site: "county-1", after: 5, through: 6), other) } == "wrong village")
+        #expect(
+            Self.refusal { try Self.admit(try Self.push(site: "county-1", after: 5, through: 6), other) }
+                == "wrong village")
         let mine = SiteCursor(village: Self.village, lastSeq: 0, tokenID: "t9")
-        #expect(Self.refusal { try Self.admit(try Self.push(site: "county-1", after: 5, through: 6), mine) } == "foreign site")
+        #expect(
+            Self.refusal { try Self.admit(try Self.push(site: "county-1", after: 5, through: 6), mine) }
+                == "foreign site")
         #expect(Self.refusal { try Self.admit(try Self.push(after: 5, through: 6), mine) } == "foreign site")
         #expect(Self.refusal { try Self.admit(try Self.push(after: 5, through: 6), mine, revoked: true) } == "gap 0")
         #expect(Self.refusal { try Self.admit(try Self.push(after: 5, through: 6), nil) } == "gap 0")
@@ -115,6 +120,9 @@ struct PushProtocolTests {
         #expect(page.changes.map(\.origin) == ["county"] && page.next == 11 && page.more)
         let empty = PullProtocol.response([], site: nil, after: 9, limit: 2, epoch: "e")
         #expect(empty.next == 9 && !empty.more)
-        #expect(PullProtocol.scopes(village: Self.village, county: "110105") == [Self.village, "110105", "110000", "110100"])
+        #expect(
+            PullProtocol.scopes(village: Self.village, county: "110105") == [
+                Self.village, "110105", "110000", "110100",
+            ])
     }
 }

@@ -59,7 +59,9 @@ public struct Upstream: Sendable, Equatable {
 
     /// Whether linking to `upstream` where `oldURL` was linked starts over: a new server above holds nothing of this
     /// one yet (its cursors and the rejections go); the same one (a new token) keeps its place.
-    static func startsOver(_ upstream: Upstream?, oldURL: String?) -> Bool { upstream == nil || upstream?.url != oldURL }
+    static func startsOver(_ upstream: Upstream?, oldURL: String?) -> Bool {
+        upstream == nil || upstream?.url != oldURL
+    }
 
     /// The settings of the relay's place, cleared when it starts over.
     static let placeSettings: [CountySetting] = [.upstreamCursor, .upstreamPulled, .upstreamEpoch]

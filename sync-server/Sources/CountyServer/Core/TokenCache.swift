@@ -65,8 +65,7 @@ final class TokenCache: Sendable {
     }
 
     /// Keeps `holder` unless the cache was emptied (a revocation, listening stopped) since it was read.
-    private func keep(_ hash: String, _ holder: TokenHolder, readAt generation: Int, now: Date = Date())
-    {
+    private func keep(_ hash: String, _ holder: TokenHolder, readAt generation: Int, now: Date = Date()) {
         state.withLockedValue { state in
             guard state.enabled, state.generation == generation else { return }
             if state.entries.count >= Self.capacity { state.entries = state.entries.filter { $0.value.until > now } }

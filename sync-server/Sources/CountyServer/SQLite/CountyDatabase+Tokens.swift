@@ -16,7 +16,9 @@ extension CountyDatabase {
             try TokenRules.checkHolder(village, settings: settings, regions: regions)
             try db.execute(
                 sql: "INSERT INTO token (id, village, hash, created_at) VALUES (?, ?, ?, ?)",
-                arguments: [UUID().uuidString.lowercased(), village, TokenRules.hash(token), clock.isoText(clock.now())])
+                arguments: [
+                    UUID().uuidString.lowercased(), village, TokenRules.hash(token), clock.isoText(clock.now()),
+                ])
         }
         return token
     }
@@ -67,14 +69,4 @@ extension CountyDatabase {
         }
     }
 
-}
-
-extension TokenLine {
-        /// The statement both stores list tokens with.
-        static let sql = """
-            SELECT t.village, COALESCE(v.name, r.name) AS name, t.created_at, t.revoked_at, t.id,
-              (SELECT max(c.updated_at) FROM site_cursor c WHERE c.token_id = t.id) AS last_used FROM token t
-            LEFT JOIN village v ON v.code = t.village AND v.deleted = 0 LEFT JOIN region r ON r.code = t.village
-            ORDER BY t.village, t.created_at
-            """
 }

@@ -2,7 +2,6 @@ import Foundation
 import RegistryCore
 import RegistrySync
 
-
 /// A push that passed the checks needing no database, waiting for a store's writer: its numbering holds together, no
 /// change is clocked ahead of the server beyond the allowed skew, and each change is prepared for the merge
 /// (`MergeDecision.Prepared`, its columns' rules checked) on the caller's thread rather than on the single writer.

@@ -1,6 +1,4 @@
 import Foundation
-import GRDB
-import PostgresNIO
 import RegistryCore
 
 /// What a server stands for. Reporting runs village → county → city → province (GB/T 2260 codes: a province's
@@ -130,73 +128,6 @@ public enum Regions {
             }
         }
         return entries
-    }
-}
-
-extension CountyDatabase {
-    /// The regions below this server, by code.
-    public func regions() throws -> [RegionEntry] {
-        try writer.read { db in
-            try Row.fetchAll(db, sql: "SELECT code, name, parent_code FROM region ORDER BY code").map {
-                RegionEntry(code: $0["code"], name: $0["name"], parentCode: $0["parent_code"])
-            }
-        }
-    }
-
-    /// Keeps `entries` (new codes added, known ones renamed or moved); returns how many of each.
-    public func setRegions(_ entries: [RegionEntry]) throws -> (added: Int, updated: Int) {
-        try writer.write { db in
-            var added = 0
-            var updated = 0
-            for entry in entries {
-                let known =
-                    try Bool.fetchOne(db, sql: "SELECT 1 FROM region WHERE code = ?", arguments: [entry.code]) ?? false
-                try db.execute(
-                    sql: """
-                        INSERT INTO region (code, name, parent_code) VALUES (?, ?, ?)
-                        ON CONFLICT (code) DO UPDATE SET name = excluded.name, parent_code = excluded.parent_code
-                        """, arguments: [entry.code, entry.name, entry.parentCode])
-                if known { updated += 1 } else { added += 1 }
-            }
-            return (added, updated)
-        }
-    }
-}
-
-extension PostgresStore {
-    public func regions() async throws -> [RegionEntry] {
-        var entries: [RegionEntry] = []
-        for try await (code, name, parent) in try await client.query(
-            "SELECT code, name, parent_code FROM region ORDER BY code", logger: logger
-        )
-        .decode((String, String, String).self) {
-            entries.append(RegionEntry(code: code, name: name, parentCode: parent))
-        }
-        return entries
-    }
-
-    public func setRegions(_ entries: [RegionEntry]) async throws -> (added: Int, updated: Int) {
-        try await transaction { connection in
-            var added = 0
-            var updated = 0
-            for entry in entries {
-                var binds = PostgresBindings()
-                binds.append(entry.code)
-                binds.append(entry.name)
-                binds.append(entry.parentCode)
-                // xmax = 0 only on a row this statement inserted.
-                for try await inserted in try await connection.query(
-                    .sql(
-                        """
-                        INSERT INTO region (code, name, parent_code) VALUES ($1, $2, $3)
-                        ON CONFLICT (code) DO UPDATE SET name = excluded.name, parent_code = excluded.parent_code RETURNING (xmax = 0)
-                        """, binds), logger: logger
-                ).decode(Bool.self) {
-                    if inserted { added += 1 } else { updated += 1 }
-                }
-            }
-            return (added, updated)
-        }
     }
 }
 
