@@ -72,6 +72,20 @@ CREATE TABLE health_check (
     deleted INTEGER NOT NULL DEFAULT 0 CHECK (deleted IN (0, 1))
 , symptoms_written TEXT);
 
+CREATE TABLE household (
+    id TEXT PRIMARY KEY NOT NULL,
+    village TEXT NOT NULL,
+    address TEXT NOT NULL,
+    head_name TEXT,
+    head_id_number TEXT,
+    phone TEXT,
+    members INTEGER CHECK (members BETWEEN 0 AND 999),
+    grid TEXT,
+    notes TEXT,
+    created_at TEXT NOT NULL,
+    deleted INTEGER NOT NULL DEFAULT 0 CHECK (deleted IN (0, 1))
+);
+
 CREATE TABLE lab_test (
     id TEXT PRIMARY KEY NOT NULL,
     village TEXT NOT NULL,
@@ -168,6 +182,31 @@ CREATE TABLE setting (
     value TEXT NOT NULL
 ) WITHOUT ROWID;
 
+CREATE TABLE sweep_round (
+    id TEXT PRIMARY KEY NOT NULL,
+    village TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    due_at TEXT,
+    started_at TEXT NOT NULL,
+    order_id TEXT,
+    closed_at TEXT,
+    close_reason TEXT,
+    deleted INTEGER NOT NULL DEFAULT 0 CHECK (deleted IN (0, 1))
+);
+
+CREATE TABLE sweep_visit (
+    id TEXT PRIMARY KEY NOT NULL,
+    village TEXT NOT NULL,
+    round_id TEXT NOT NULL,
+    household_id TEXT NOT NULL,
+    result TEXT NOT NULL CHECK (result IN ('seen', 'nobody_home', 'refused', 'moved')),
+    returnees INTEGER CHECK (returnees BETWEEN 0 AND 999),
+    note TEXT,
+    visited_at TEXT NOT NULL,
+    visitor TEXT,
+    deleted INTEGER NOT NULL DEFAULT 0 CHECK (deleted IN (0, 1))
+);
+
 CREATE TABLE sync_rejection (
     seq INTEGER PRIMARY KEY NOT NULL,
     tbl TEXT NOT NULL,
@@ -204,6 +243,8 @@ CREATE INDEX health_check_person ON health_check (person_id);
 
 CREATE INDEX health_check_taken_on ON health_check (taken_on);
 
+CREATE INDEX household_address ON household (address);
+
 CREATE INDEX lab_test_due_on ON lab_test (due_on, deleted, sampled_on, measure_id);
 
 CREATE INDEX lab_test_person ON lab_test (person_id);
@@ -239,5 +280,7 @@ CREATE INDEX person_name ON person (name);
 CREATE INDEX person_phone ON person (phone);
 
 CREATE INDEX risk_area_code ON risk_area (code);
+
+CREATE INDEX sweep_visit_round ON sweep_visit (round_id, household_id);
 
 CREATE INDEX village_code ON village (code);

@@ -12,7 +12,8 @@ struct RegistryCommand: AsyncParsableCommand {
             Init.self, Intake.self, List.self, Show.self, CheckCommand.self, TestCommand.self, Release.self,
             Extend.self, Transfer.self, Today.self, Report.self, RiskAreas.self, Import.self, Export.self, Sync.self,
             LeadCommand.self,
-            Correct.self, Delete.self, Restore.self, ContactCommand.self, HouseholdCommand.self, Places.self,
+            Correct.self, Delete.self, Restore.self, ContactCommand.self, HouseholdCommand.self, HouseholdsCommand.self,
+            SweepCommand.self, Places.self,
             NoticeCommand.self,
             Serve.self, BackupCommand.self,
         ])

@@ -27,7 +27,10 @@ extension RegistryCommand {
         @Option(help: "信息来源 self_report|county_lead|checkpoint|health_feedback.") var source: String?
         @Option(name: .customLong("with"), help: "同行人身份证号（可重复） / A companion's id number (repeatable).") var with:
             [String] = []
-        @Option(help: "加入某人的户（身份证号或档案编号；默认按住址） / Join this person's household.") var household: String?
+        @Option(
+            help:
+                "加入某户：某人的身份证号或档案编号，或户籍台账中的住址、户主（入户排查发现的返乡人员；住址随之填入）；默认按住址 / Join this person's household, or a household of the register."
+        ) var household: String?
         @Option(
             help:
                 "按自主申报或核查任务登记（身份证号、手机号、姓名或任务编号；已申报的信息自动填入，可用其他参数更正），并关闭该任务 / Register from a declaration or lead (its fields fill the form; flags correct them) and close it as found."

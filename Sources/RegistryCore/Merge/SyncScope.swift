@@ -41,6 +41,10 @@ extension HealthCheck { public static let scope = SyncScope.village(deletedWithP
 extension DailyReport { public static let scope = SyncScope.village(deletedWithPerson: false, tracesContacts: false) }
 /// A contact link is deleted with a reason of its own (its column rules ask for one).
 extension Contact { public static let scope = SyncScope.village(deletedWithPerson: false, tracesContacts: true) }
+/// The household register and its sweeps: the village's own rows, deleted on their own.
+extension Household { public static let scope = SyncScope.village(deletedWithPerson: false, tracesContacts: false) }
+extension SweepRound { public static let scope = SyncScope.village(deletedWithPerson: false, tracesContacts: false) }
+extension SweepVisit { public static let scope = SyncScope.village(deletedWithPerson: false, tracesContacts: false) }
 extension Lead { public static let scope = SyncScope.county(villageColumns: ["outcome", "outcome_on", "person_id"]) }
 extension RiskArea { public static let scope = SyncScope.county(villageColumns: []) }
 extension PolicyRecord { public static let scope = SyncScope.county(villageColumns: []) }

@@ -87,6 +87,23 @@ public enum SyncedRules {
             "code": .code([12]), "name": .text(max: placeName), "township_code": .code([9]),
             "township_name": .text(max: placeName),
         ]
+        let household: [String: ColumnRule] = [
+            "address": .text(max: 200), "head_name": ColumnRule.text(max: nameLength).orNull,
+            "head_id_number": ColumnRule.documentNumber.orNull, "phone": ColumnRule.phone.orNull,
+            "members": ColumnRule.integer(0...999).orNull, "grid": ColumnRule.text(max: shortText).orNull,
+            "notes": ColumnRule.text(max: longText, empty: true, multiline: true).orNull, "created_at": .timestamp,
+        ]
+        let round: [String: ColumnRule] = [
+            "reason": .text(max: longText), "due_at": ColumnRule.localTime.orNull, "started_at": .localTime,
+            "order_id": ColumnRule.id.orNull, "closed_at": ColumnRule.localTime.orNull,
+            "close_reason": ColumnRule.text(max: longText).orNull,
+        ]
+        let visit: [String: ColumnRule] = [
+            "round_id": .id, "household_id": .id, "result": .choice(SweepResult.self),
+            "returnees": ColumnRule.integer(0...999).orNull,
+            "note": ColumnRule.text(max: longText, empty: true, multiline: true).orNull, "visited_at": .localTime,
+            "visitor": ColumnRule.text(max: nameLength).orNull,
+        ]
         func merged(_ base: [String: ColumnRule], _ own: [String: ColumnRule]) -> [String: ColumnRule] {
             base.merging(own) { $1 }
         }
@@ -97,18 +114,31 @@ public enum SyncedRules {
             DailyReport.databaseTableName: merged(common, report), Lead.databaseTableName: merged(county, lead),
             RiskArea.databaseTableName: merged(county, area), PolicyRecord.databaseTableName: merged(county, policy),
             VillageEntry.databaseTableName: merged(county, roster), Contact.databaseTableName: merged(common, contact),
+            Household.databaseTableName: merged(common, household), SweepRound.databaseTableName: merged(common, round),
+            SweepVisit.databaseTableName: merged(common, visit),
         ]
     }()
 
     /// Columns the schema fills in when a new row leaves them out (its `DEFAULT`s).
-    static let defaulted: Set<String> = ["deleted", "stays", "source", "remarks", "symptoms", "result", "phases"]
+    /// By table (`deleted` in every table): a column named alike elsewhere may have none (`sweep_visit.result`).
+    static let defaulted: [String: Set<String>] = [
+        Arrival.databaseTableName: ["stays", "source"], DailyReport.databaseTableName: ["remarks"],
+        HealthCheck.databaseTableName: ["symptoms"], LabTest.databaseTableName: ["result"],
+        Measure.databaseTableName: ["phases"],
+    ]
 
     /// The columns a new row of each table must carry (a rule that refuses null and no default), sorted: what the
     /// merge checks before it inserts a row, so that no insert is left for the database to refuse. A test holds
     /// this against the schema's NOT NULL columns.
-    public static let required: [String: [String]] = tables.mapValues { rules in
-        rules.filter { column, rule in column != "id" && !rule.nullable && !defaulted.contains(column) }.keys.sorted()
-    }
+    public static let required: [String: [String]] = Dictionary(
+        uniqueKeysWithValues: tables.map { table, rules in
+            let defaults = (defaulted[table] ?? []).union(["deleted"])
+            return (
+                table,
+                rules.filter { column, rule in column != "id" && !rule.nullable && !defaults.contains(column) }.keys
+                    .sorted()
+            )
+        })
 
     /// Why `change` breaks its table's rules, naming the column: an unknown table or column, a value of the wrong
     /// type, format, length or range, a resident ID that fails its check, or a person deleted without a reason.

@@ -57,9 +57,23 @@ extension Registry {
     /// The household a newly registered person joins: the one of the person named (`join`), else the one of
     /// someone already registered at the same address, else none (a household of their own).
     static func householdToJoin(_ db: Database, join: String?, address: String?) throws -> String? {
-        if let join, !join.trimmed.isEmpty { return try resolve(db, join).householdKey }
+        if let join, !join.trimmed.isEmpty { return try joinedHousehold(db, join).key }
         guard let address else { return nil }
-        return try householdAt(db, address: address)?.householdKey
+        if let person = try householdAt(db, address: address) { return person.householdKey }
+        // The household register's row at that address (排查到户): a returnee registered there joins it.
+        return try Household.filter(Column("address") == address.trimmed && Column("deleted") == false).fetchOne(db)?.id
+    }
+
+    /// The household `join` names, and its address: a registered person's (id number, record id), else a household
+    /// of the register (address, head's name or id number: a returnee found at the door during a sweep).
+    static func joinedHousehold(_ db: Database, _ join: String) throws -> (key: String, address: String?) {
+        do {
+            let person = try resolve(db, join)
+            return (person.householdKey, person.address)
+        } catch let notAPerson as RegistryError {
+            guard let household = try? resolveHousehold(db, join) else { throw notAPerson }
+            return (household.id, household.address)
+        }
     }
 
     /// The first person registered at `address` (the household living there), if any.

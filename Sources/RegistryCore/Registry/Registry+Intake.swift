@@ -128,12 +128,15 @@ extension Registry {
             }
         } else {
             isNewPerson = true
+            // Joining a household named (a person's, or the register's at a sweep) fills in its address.
+            let joined = try intake.household.map { try Registry.joinedHousehold(db, $0) }
             person = Person(
                 id: ids.make(), village: settings.village, name: intake.name, idType: intake.idType,
                 idNumber: intake.idNumber, phone: intake.phone, sex: intake.sex,
-                birthDate: intake.birthDate, address: intake.address, createdAt: now, deleted: false,
-                household: try Registry.householdToJoin(
-                    db, join: intake.household, address: intake.joinByAddress ? intake.address : nil))
+                birthDate: intake.birthDate, address: intake.address ?? joined?.address, createdAt: now,
+                deleted: false,
+                household: try joined?.key
+                    ?? Registry.householdToJoin(db, join: nil, address: intake.joinByAddress ? intake.address : nil))
             try recorder.insert(person)
             if !intake.joinByAddress, intake.household == nil,
                 let address = intake.address, let other = try Registry.householdAt(db, address: address)

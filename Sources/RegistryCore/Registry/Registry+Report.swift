@@ -57,6 +57,7 @@ extension Registry {
                 arguments: [d]) ?? 0
         let held = try DayQueries.inForce(db, on: day)
         f.households_under_measure = try households(db, of: held.map(\.0))
+        (f.sweep_households_total, f.sweep_households_visited) = try sweepCoverage(db)
         for (_, phase) in held {
             switch phase.kind {
             case .centralQuarantine: f.under_central_quarantine += 1

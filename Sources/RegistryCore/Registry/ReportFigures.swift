@@ -18,6 +18,10 @@ public struct ReportFigures: Codable, Sendable, Equatable {
     /// Households (户) with at least one member under a measure on the day (不漏一户). Reports made before households
     /// existed lack it and read as 0.
     public var households_under_measure = 0
+    /// The open sweep round's coverage (排查到户): households of the register, and those reached so far; 0 when no
+    /// round is open. Older reports read as 0.
+    public var sweep_households_total = 0
+    public var sweep_households_visited = 0
 
     public init() {}
 
@@ -25,7 +29,7 @@ public struct ReportFigures: Codable, Sendable, Equatable {
         case new_arrivals, new_by_category, cumulative_arrivals, under_central_quarantine, under_home_quarantine
         case under_home_health_monitoring, under_health_monitoring, tests_due, tests_done, tests_missed, positives,
             fevers
-        case released, households_under_measure
+        case released, households_under_measure, sweep_households_total, sweep_households_visited
     }
 
     public init(from decoder: any Decoder) throws {
@@ -44,6 +48,8 @@ public struct ReportFigures: Codable, Sendable, Equatable {
         fevers = try c.decode(Int.self, forKey: .fevers)
         released = try c.decode(Int.self, forKey: .released)
         households_under_measure = try c.decodeIfPresent(Int.self, forKey: .households_under_measure) ?? 0
+        sweep_households_total = try c.decodeIfPresent(Int.self, forKey: .sweep_households_total) ?? 0
+        sweep_households_visited = try c.decodeIfPresent(Int.self, forKey: .sweep_households_visited) ?? 0
     }
 
     /// Nothing new, nobody positive, nobody with fever: a zero report (零报告), which must still be sent.
@@ -64,6 +70,8 @@ public struct ReportFigures: Codable, Sendable, Equatable {
         ("fevers", "发热或有症状", { $0.fevers }),
         ("released", "当日解除管控", { $0.released }),
         ("households_under_measure", "管控人员涉及户数", { $0.households_under_measure }),
+        ("sweep_households_total", "排查应访户数", { $0.sweep_households_total }),
+        ("sweep_households_visited", "排查已访户数", { $0.sweep_households_visited }),
     ]
 
     /// The largest a figure may be: more than any village could count in a day or in all, far below where a
@@ -78,6 +86,7 @@ public struct ReportFigures: Codable, Sendable, Equatable {
         "tests_due": "Tests due", "tests_done": "Tests sampled", "tests_missed": "Tests overdue",
         "positives": "Positive",
         "fevers": "Fever or symptoms", "released": "Released", "households_under_measure": "Households under a measure",
+        "sweep_households_total": "Sweep: households", "sweep_households_visited": "Sweep: households visited",
     ]
 
     /// Adds another village's figures (county totals). Saturating, not trapping: reports pushed before the county
@@ -101,5 +110,7 @@ public struct ReportFigures: Codable, Sendable, Equatable {
         sum(&fevers, other.fevers)
         sum(&released, other.released)
         sum(&households_under_measure, other.households_under_measure)
+        sum(&sweep_households_total, other.sweep_households_total)
+        sum(&sweep_households_visited, other.sweep_households_visited)
     }
 }

@@ -12,6 +12,7 @@ public enum Migrations {
         ("v6", PackageResources.registry_v6_sql),
         ("v7", PackageResources.registry_v7_sql),
         ("v8", PackageResources.registry_v8_sql),
+        ("v9", PackageResources.registry_v9_sql),
     ]
 
     /// The registry's migrator; the county server runs it too (its data tables and change log are the same).

@@ -114,7 +114,10 @@ enum RelayPage {
     static func condition(settings: CountySettings) -> String {
         precondition(settings.county.utf8.allSatisfy { (48...57).contains($0) })
         let above = RegionLevel.allCases.filter { RelayRules.rank($0) > RelayRules.rank(settings.level) }
+        // The household register and its sweeps stay with the county (addresses, heads' names and id numbers): the
+        // levels above see a sweep's coverage in the daily reports' figures.
         return "scope LIKE '\(settings.county.prefix(settings.level.prefixLength))%'"
+            + " AND tbl NOT IN ('\(Household.databaseTableName)', '\(SweepRound.databaseTableName)', '\(SweepVisit.databaseTableName)')"
             + above.map { " AND origin NOT LIKE '\($0.rawValue)-%'" }.joined()
     }
 
