@@ -182,6 +182,17 @@ CREATE TABLE setting (
     value TEXT NOT NULL
 ) WITHOUT ROWID;
 
+CREATE TABLE sweep_order (
+    id TEXT PRIMARY KEY NOT NULL,
+    village TEXT NOT NULL,
+    batch TEXT NOT NULL,
+    given_for TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    due_at TEXT NOT NULL,
+    ordered_at TEXT NOT NULL,
+    deleted INTEGER NOT NULL DEFAULT 0 CHECK (deleted IN (0, 1))
+);
+
 CREATE TABLE sweep_round (
     id TEXT PRIMARY KEY NOT NULL,
     village TEXT NOT NULL,
@@ -280,6 +291,8 @@ CREATE INDEX person_name ON person (name);
 CREATE INDEX person_phone ON person (phone);
 
 CREATE INDEX risk_area_code ON risk_area (code);
+
+CREATE INDEX sweep_order_batch ON sweep_order (batch);
 
 CREATE INDEX sweep_visit_round ON sweep_visit (round_id, household_id);
 

@@ -46,3 +46,18 @@ CREATE TABLE sweep_visit (
     deleted INTEGER NOT NULL DEFAULT 0 CHECK (deleted IN (0, 1))
 );
 CREATE INDEX sweep_visit_round ON sweep_visit (round_id, household_id);
+
+-- A county's order to sweep (排查令): one row per village it reaches (a township's or the whole county's order is
+-- fanned out to each village of the roster, all rows sharing `batch`), published like a lead. The village answers
+-- it with a round whose `order_id` is the row's id.
+CREATE TABLE sweep_order (
+    id TEXT PRIMARY KEY NOT NULL,
+    village TEXT NOT NULL,
+    batch TEXT NOT NULL,
+    given_for TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    due_at TEXT NOT NULL,
+    ordered_at TEXT NOT NULL,
+    deleted INTEGER NOT NULL DEFAULT 0 CHECK (deleted IN (0, 1))
+);
+CREATE INDEX sweep_order_batch ON sweep_order (batch);

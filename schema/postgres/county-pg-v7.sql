@@ -46,3 +46,16 @@ CREATE TABLE sweep_visit (
     deleted BIGINT NOT NULL DEFAULT 0 CHECK (deleted IN (0, 1))
 );
 CREATE INDEX sweep_visit_round ON sweep_visit (round_id, household_id);
+
+-- A county's order to sweep, as in schema/migrations/registry-v9.sql.
+CREATE TABLE sweep_order (
+    id TEXT PRIMARY KEY NOT NULL,
+    village TEXT NOT NULL,
+    batch TEXT NOT NULL,
+    given_for TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    due_at TEXT NOT NULL,
+    ordered_at TEXT NOT NULL,
+    deleted BIGINT NOT NULL DEFAULT 0 CHECK (deleted IN (0, 1))
+);
+CREATE INDEX sweep_order_batch ON sweep_order (batch);

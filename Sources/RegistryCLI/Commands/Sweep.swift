@@ -14,7 +14,8 @@ extension RegistryCommand {
             static let configuration = CommandConfiguration(abstract: "开始一轮排查 / Open a sweep round.")
 
             @OptionGroup var global: GlobalOptions
-            @Option(help: "原因（如 新增风险区 某地） / Why.") var reason: String
+            @Option(help: "原因（如 新增风险区 某地；响应县里的排查令时可省略） / Why (taken from the county's order if omitted).")
+            var reason: String?
             @Option(help: "完成时限 \"YYYY-MM-DD HH:MM\" / Due by.") var due: String?
 
             func run() throws {

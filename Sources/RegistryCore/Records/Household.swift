@@ -129,3 +129,44 @@ public enum SweepResult: String, Choice {
 }
 
 extension SweepResult: DatabaseValueConvertible {}
+
+/// A county's order to sweep (排查令) for one village: a township's or the county's order is one row per village,
+/// sharing `batch`. Published by the county; the village answers with a round (`SweepRound.orderId`).
+public struct SweepOrder: SyncedRecord, Equatable {
+    public static let databaseTableName = "sweep_order"
+
+    public var id: String
+    public var village: String
+    /// The order this row is part of (one per `sync-server sweep order`).
+    public var batch: String
+    /// The code the order was given for: the village, its township, or the county.
+    public var givenFor: String
+    public var reason: String
+    /// Local `YYYY-MM-DD HH:MM`.
+    public var dueAt: String
+    public var orderedAt: String
+    public var deleted: Bool
+
+    enum CodingKeys: String, CodingKey {
+        case id, village, batch
+        case givenFor = "given_for"
+        case reason
+        case dueAt = "due_at"
+        case orderedAt = "ordered_at"
+        case deleted
+    }
+
+    public init(
+        id: String, village: String, batch: String, givenFor: String, reason: String, dueAt: String, orderedAt: String,
+        deleted: Bool = false
+    ) {
+        self.id = id
+        self.village = village
+        self.batch = batch
+        self.givenFor = givenFor
+        self.reason = reason
+        self.dueAt = dueAt
+        self.orderedAt = orderedAt
+        self.deleted = deleted
+    }
+}

@@ -104,6 +104,10 @@ public enum SyncedRules {
             "note": ColumnRule.text(max: longText, empty: true, multiline: true).orNull, "visited_at": .localTime,
             "visitor": ColumnRule.text(max: nameLength).orNull,
         ]
+        let order: [String: ColumnRule] = [
+            "village": .code([12]), "batch": .id, "given_for": .code([6, 9, 12]), "reason": .text(max: longText),
+            "due_at": .localTime, "ordered_at": .timestamp,
+        ]
         func merged(_ base: [String: ColumnRule], _ own: [String: ColumnRule]) -> [String: ColumnRule] {
             base.merging(own) { $1 }
         }
@@ -115,7 +119,7 @@ public enum SyncedRules {
             RiskArea.databaseTableName: merged(county, area), PolicyRecord.databaseTableName: merged(county, policy),
             VillageEntry.databaseTableName: merged(county, roster), Contact.databaseTableName: merged(common, contact),
             Household.databaseTableName: merged(common, household), SweepRound.databaseTableName: merged(common, round),
-            SweepVisit.databaseTableName: merged(common, visit),
+            SweepVisit.databaseTableName: merged(common, visit), SweepOrder.databaseTableName: merged(county, order),
         ]
     }()
 

@@ -34,13 +34,19 @@ public struct SweepStatus: Sendable, Encodable {
 }
 
 extension Registry {
-    /// Opens a sweep round (排查轮次); refused while another is open. `due`: local `YYYY-MM-DD HH:MM`.
-    public func startSweep(reason: String, due: String?, orderId: String? = nil) throws -> SweepRound {
-        let reason = try Validate.required(reason, field: .reason)
-        try SyncedRules.refuse(SweepRound.databaseTableName, "reason", reason, field: .reason)
-        let due = try due.map { try Self.localMinute($0, field: .due) }
+    /// Opens a sweep round (排查轮次); refused while another is open. `due`: local `YYYY-MM-DD HH:MM`. The round
+    /// answers the county's oldest order not yet answered, if there is one, whose reason and due time it takes when
+    /// none are given.
+    public func startSweep(reason: String?, due: String?) throws -> SweepRound {
+        let given = reason?.trimmingCharacters(in: .whitespacesAndNewlines).nilIfEmpty
+        if let given { try SyncedRules.refuse(SweepRound.databaseTableName, "reason", given, field: .reason) }
+        let givenDue = try due.map { try Self.localMinute($0, field: .due) }
         let (started, _) = try localTime(nil)
         return try write { db, recorder, settings in
+            let order = try Registry.unansweredOrders(db).first
+            guard let reason = given ?? order?.reason else { throw RegistryError.missing(.reason) }
+            let due = givenDue ?? order?.dueAt
+            let orderId = order?.id
             if let open = try Registry.openRound(db) {
                 throw RegistryError(
                     nil, zh: "已有进行中的排查轮次（\(open.reason)，\(open.startedAt) 开始）：先 registry sweep close",
@@ -152,6 +158,31 @@ extension Registry {
             try recorder.update(closed, from: round)
             return (closed, status.households_open)
         }
+    }
+
+    /// The county's orders to sweep that no round answers yet, oldest first.
+    static func unansweredOrders(_ db: Database) throws -> [SweepOrder] {
+        try SweepOrder.fetchAll(
+            db,
+            sql: """
+                SELECT * FROM sweep_order o WHERE o.deleted = 0
+                AND NOT EXISTS (SELECT 1 FROM sweep_round r WHERE r.order_id = o.id AND r.deleted = 0)
+                ORDER BY o.ordered_at, o.id
+                """)
+    }
+
+    /// What the work list shows of sweeps: the county's orders to answer and the open round's coverage.
+    static func sweepWork(_ db: Database) throws -> WorkList.Sweep? {
+        let orders = try unansweredOrders(db)
+        let status = try sweepStatus(db)
+        guard !orders.isEmpty || status != nil else { return nil }
+        return WorkList.Sweep(
+            orders: orders.map { .init(reason: $0.reason, due_at: $0.dueAt, ordered_at: $0.orderedAt) },
+            round: status.map {
+                .init(
+                    reason: $0.round.reason, due: $0.round.due, households_total: $0.households_total,
+                    households_visited: $0.households_visited, households_open: $0.households_open)
+            })
     }
 
     /// The open round (the latest one started, if not closed).

@@ -71,6 +71,27 @@ public struct WorkList: Sendable, Encodable {
     /// How many people each group holds in all, when the lists were cut to a limit: tests_due, tests_overdue,
     /// checks_missing, measures_ending, ended_not_released.
     public var counts: [String: Int]
+    /// Sweeps (排查到户): the county's orders not yet started, and the open round's coverage; nil when neither.
+    public var sweep: Sweep? = nil
+
+    public struct Sweep: Sendable, Encodable {
+        public struct Order: Sendable, Encodable {
+            public var reason: String
+            public var due_at: String
+            public var ordered_at: String
+        }
+
+        public struct Round: Sendable, Encodable {
+            public var reason: String
+            public var due: String?
+            public var households_total: Int
+            public var households_visited: Int
+            public var households_open: Int
+        }
+
+        public var orders: [Order]
+        public var round: Round?
+    }
 }
 
 extension Registry {
@@ -210,6 +231,7 @@ extension Registry {
             list.reclassified = reclassified.filter { !$0.period_over } + reclassified.filter(\.period_over)
             list.may_release = sections[7]
             list.fevers = sections[8]
+            list.sweep = try Registry.sweepWork(db)
             counts["may_release"] = sections[7].count
             list.counts = counts
             return list
@@ -236,6 +258,25 @@ extension WorkList {
                     zh
                         ? "  ……还有 \(total - shown.count) 人（--all 显示全部，--format json 导出）"
                         : "  … and \(total - shown.count) more (--all shows all, --format json exports)")
+            }
+        }
+        // A county's order to sweep, or a round still open: the households are the day's first errand (due by morning).
+        if let sweep {
+            out.append("")
+            out.append(zh ? "入户排查" : "Door-to-door sweep")
+            for order in sweep.orders {
+                out.append(
+                    zh
+                        ? "  ⚠ 县里要求排查：\(order.reason)，\(order.due_at) 前完成（registry sweep start 开始）"
+                        : "  ⚠ The county orders a sweep: \(order.reason), due \(order.due_at) (start it: registry sweep start)"
+                )
+            }
+            if let round = sweep.round {
+                out.append(
+                    zh
+                        ? "  \(round.reason)：已排查 \(round.households_visited)/\(round.households_total) 户，还有 \(round.households_open) 户\(round.due.map { "，\($0) 前完成" } ?? "")（registry sweep status）"
+                        : "  \(round.reason): \(round.households_visited)/\(round.households_total) households reached, \(round.households_open) open\(round.due.map { ", due \($0)" } ?? "")"
+                )
             }
         }
         // First of all: a fever or symptoms not yet followed by a test (发热待处置), until one is sampled.

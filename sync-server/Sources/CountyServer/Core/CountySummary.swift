@@ -94,4 +94,6 @@ public struct CountySummary: Encodable, Sendable {
     public var positives: [PositiveChain]
     /// At a city or a province: each region below (county, and at a province each city too), its villages' day.
     public var regions: [RegionLine] = []
+    /// The county's orders to sweep of the last 14 days, each with its coverage by village and township.
+    public var sweeps: [SweepCoverage] = []
 }

@@ -160,6 +160,8 @@ public enum DashboardPage {
         let unlanded: [Unlanded], hasUnlanded: Bool
         struct ReclassifiedRow { let village, township, href: String; let count, unsampled: Int }
         let reclassified: [ReclassifiedRow], hasReclassified: Bool
+        struct SweepRow { let village, township, href, order, due, coverage: String }
+        let sweepsBehind: [SweepRow], hasSweepsBehind: Bool
         let overdue: [CountRow], hasOverdue: Bool, overdueTotal: String, overdueNotListed: String?
         let ending: [CountRow], hasEnding: Bool, endingTotal: String, endingNotListed: String?
         let leadCounts: [LeadCount], leadRows: [LeadRow], hasLeadRows: Bool
@@ -245,6 +247,14 @@ public enum DashboardPage {
                     count: $0.count, unsampled: $0.unsampled)
             }
             hasReclassified = !reclassified.isEmpty
+            sweepsBehind = input.actions.sweepsBehind.map { order, line in
+                SweepRow(
+                    village: name(line.village), township: township(line.village), href: villageHref(line.village),
+                    order: order.reason, due: order.due_at,
+                    coverage: line.households_total == 0
+                        ? "无户籍台账" : "\(line.households_visited)/\(line.households_total) 户")
+            }
+            hasSweepsBehind = !sweepsBehind.isEmpty
             // Villages with the most tests overdue (measures ending) first, up to 20: a list an officer can work down on
             // a phone. Every village's count is also in its row of the township tables.
             func countRows(_ counts: [DashboardActions.VillageCount]) -> (

@@ -117,7 +117,7 @@ enum RelayPage {
         // The household register and its sweeps stay with the county (addresses, heads' names and id numbers): the
         // levels above see a sweep's coverage in the daily reports' figures.
         return "scope LIKE '\(settings.county.prefix(settings.level.prefixLength))%'"
-            + " AND tbl NOT IN ('\(Household.databaseTableName)', '\(SweepRound.databaseTableName)', '\(SweepVisit.databaseTableName)')"
+            + " AND tbl NOT IN ('\(Household.databaseTableName)', '\(SweepRound.databaseTableName)', '\(SweepVisit.databaseTableName)', '\(SweepOrder.databaseTableName)')"
             + above.map { " AND origin NOT LIKE '\($0.rawValue)-%'" }.joined()
     }
 

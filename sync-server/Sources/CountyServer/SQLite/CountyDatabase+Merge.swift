@@ -42,7 +42,7 @@ extension CountyDatabase {
             let leads = try Lead.filter(Column("outcome") == nil && Column("deleted") == false).order(
                 Column("deadline"), Column("village")
             ).fetchAll(db)
-            return CountySummary(
+            var summary = CountySummary(
                 date: "\(day)", deadline: deadlineText, villages_expected: lines.count,
                 reports_received: lines.filter { $0.status != "missing" }.count,
                 on_time: lines.filter { $0.status == "on_time" }.map(\.village),
@@ -56,6 +56,8 @@ extension CountyDatabase {
                         overdue: $0.deadline < day, sent_by: try Self.sender(ofLead: $0, db: db))
                 },
                 deletions: try deletions(db, on: day), positives: try CountyDatabase.chains(db, on: day))
+            summary.sweeps = try CountyDatabase.sweepCoverage(db, on: day, now: clock.localText(clock.now()))
+            return summary
         }
     }
 
