@@ -91,6 +91,11 @@ extension Registry {
         }
     }
 
+    /// The county's orders to sweep not yet answered by a round, oldest first.
+    public func sweepOrders() throws -> [SweepOrder] {
+        try read { db, _ in try Registry.unansweredOrders(db) }
+    }
+
     /// The open round's coverage, or nil when no round is open.
     public func sweepStatus() throws -> SweepStatus? {
         try read { db, _ in try Registry.sweepStatus(db) }

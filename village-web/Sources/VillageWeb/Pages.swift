@@ -16,6 +16,7 @@ struct Pages: Sendable {
             "people": PackageResources.people_mustache, "person": PackageResources.person_mustache,
             "report": PackageResources.report_mustache, "sync": PackageResources.sync_mustache,
             "files": PackageResources.files_mustache, "login": PackageResources.login_mustache,
+            "sweep": PackageResources.sweep_mustache,
         ]
         library = MustacheLibrary(
             templates: sources.mapValues { try! PageTemplate.parse($0) })
@@ -41,7 +42,8 @@ struct Pages: Sendable {
     }
 
     static let menu: [(path: String, label: String)] = [
-        ("/today", "今日工作"), ("/intake", "登记"), ("/people", "台账"), ("/report", "日报"), ("/sync", "同步"),
+        ("/today", "今日工作"), ("/intake", "登记"), ("/sweep", "入户排查"), ("/people", "台账"), ("/report", "日报"),
+        ("/sync", "同步"),
         ("/files", "导入/导出"),
     ]
 
@@ -79,7 +81,7 @@ struct Pages: Sendable {
 enum Flash: String {
     case registered, checked, checkedAbnormal, tested, released, extended, transferred, corrected, deleted, submitted,
         imported, synced,
-        leadClosed
+        leadClosed, visited, visitedOpen, sweepStarted, sweepClosed
 
     static func text(_ key: String) -> String? {
         switch Flash(rawValue: key) {
@@ -96,6 +98,10 @@ enum Flash: String {
         case .imported: "导入完成。"
         case .synced: "同步完成。"
         case .leadClosed: "核查任务已关闭。"
+        case .visited: "已记录入户结果。"
+        case .visitedOpen: "已记录：无人在家，该户仍列为未排查，请再去。"
+        case .sweepStarted: "已开始排查。"
+        case .sweepClosed: "本轮排查已结束。"
         case nil: nil
         }
     }

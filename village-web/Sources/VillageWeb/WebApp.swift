@@ -32,6 +32,7 @@ public final class WebApp: Sendable {
         PeopleController(app: self).add(to: router)
         PersonController(app: self).add(to: router)
         ReportController(app: self).add(to: router)
+        SweepController(app: self).add(to: router)
         SyncController(app: self).add(to: router)
         FilesController(app: self).add(to: router)
         return router

@@ -281,8 +281,41 @@ class ClerkPages(unittest.TestCase):
         self.assertIn("赵六", text)
         self.assertNotIn("钱七", text)
 
+    def test_2c_sweep_at_the_door_on_a_phone(self):
+        # The register imported from the command line (GB18030, as Excel saves it), then the round on a phone.
+        register = "住址,户主,网格\n东村一组1号,王建国,一组\n东村一组2号,李秀英,一组\n东村二组5号,张伟,二组\n"
+        with open(f"{self.world.dir}/register.csv", "wb") as f:
+            f.write(register.encode("gb18030"))
+        run(REGISTRY, "households", "import", f"{self.world.dir}/register.csv", env=self.world.village_env)
+        phone = browser(390, 844)
+        try:
+            phone.get(self.world.url + "/sweep")
+            phone.find_element(By.NAME, "reason").send_keys("新增风险区 江岸")
+            click_and_wait(phone, phone.find_element(By.CSS_SELECTOR, "form[action='/sweep/start'] button"))
+            self.assertIn("已排查 0/3 户", phone.find_element(By.ID, "sweep-coverage").text)
+            first = next(c for c in phone.find_elements(By.CSS_SELECTOR, ".household") if "东村一组1号" in c.text)
+            click_and_wait(phone, first.find_element(By.CSS_SELECTOR, "button[value='seen']"))
+            self.assertIn("已记录入户结果", phone.find_element(By.ID, "flash").text)
+            self.assertIn("已排查 1/3 户", phone.find_element(By.ID, "sweep-coverage").text)
+            self.assertNotIn("东村一组1号", " ".join(c.text for c in phone.find_elements(By.CSS_SELECTOR, ".household")))
+            second = next(c for c in phone.find_elements(By.CSS_SELECTOR, ".household") if "东村一组2号" in c.text)
+            click_and_wait(phone, second.find_element(By.CSS_SELECTOR, "button[value='nobody_home']"))
+            second = next(c for c in phone.find_elements(By.CSS_SELECTOR, ".household") if "东村一组2号" in c.text)
+            self.assertIn("无人在家 1 次", second.text)
+            overflow = phone.execute_script("return document.documentElement.scrollWidth - window.innerWidth")
+            self.assertLessEqual(overflow, 1, "/sweep scrolls sideways at 390px")
+            self.assertTrue(phone.save_screenshot(f"{SHOTS}/sweep-phone.png"))
+            # A returnee found at the door: the intake form comes with the household filled in.
+            third = next(c for c in phone.find_elements(By.CSS_SELECTOR, ".household") if "东村二组5号" in c.text)
+            click_and_wait(phone, third.find_element(By.LINK_TEXT, "发现返乡人员：登记"))
+            self.assertEqual(phone.find_element(By.NAME, "household").get_attribute("value"), "东村二组5号")
+        finally:
+            phone.quit()
+        status = run(REGISTRY, "sweep", "status", "--format", "json", env=self.world.village_env).stdout
+        self.assertIn('"households_visited" : 1', status)
+
     def test_3_screenshots_fit_phone_and_desktop(self):
-        pages = ["/today", "/intake", "/people", "/people/420102199003071232", "/report", "/sync", "/files"]
+        pages = ["/today", "/intake", "/sweep", "/people", "/people/420102199003071232", "/report", "/sync", "/files"]
         for width, height, label in ((390, 844, "phone"), (1280, 900, "desktop")):
             driver = browser(width, height)
             try:

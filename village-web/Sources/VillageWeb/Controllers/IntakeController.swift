@@ -45,7 +45,7 @@ struct IntakeController: Sendable {
         FieldView(name: "vaccine_doses", label: "疫苗剂次", inputmode: "numeric"),
         FieldView(name: "address", label: "在村住址"),
         FieldView(name: "with", label: "同行人身份证号", hint: "多人用分号隔开"),
-        FieldView(name: "household", label: "加入某人的户", hint: "同户人的身份证号；默认按住址"),
+        FieldView(name: "household", label: "加入某户", hint: "同户人的身份证号，或户籍台账中的住址、户主；默认按住址"),
         FieldView(
             name: "rename", label: "确认更名", hint: "仅当该身份证号已登记为别的姓名、且本人确已更名时选“是”",
             options: [.init(value: "", label: "否", selected: false), .init(value: "yes", label: "是", selected: false)]),
@@ -62,6 +62,10 @@ struct IntakeController: Sendable {
     func add(to router: Router<WebContext>) {
         router.get("/intake") { request, context in
             var posted = PostedForm(fields: ["arrived": "\(app.registry.clock.today)"])
+            // From 入户排查: a returnee found at a household's door joins it (its address is filled in on saving).
+            if let household = request.uri.queryParameters["household"].map(String.init) {
+                posted.fields["household"] = household
+            }
             var leadLine: String?
             let leadID = request.uri.queryParameters["lead"].map(String.init)
             if let leadID {
