@@ -117,5 +117,7 @@ struct SweepSyncTests {
         let html = String(decoding: page, as: UTF8.self)
         #expect(status == 200 && html.contains("入户排查未完成（已过时限）") && html.contains("1/2 户"), "\(html)")
         #expect(!html.contains("2/2 户"), "a complete village is not listed")
+        #expect(html.contains("入户排查（近 14 天的排查令）") && html.contains("1/2 村完成（已过时限）"), "\(html)")
+        #expect(html.contains("<td class=\"n\">3/4</td>"), "the township's households reached")
     }
 }

@@ -162,6 +162,9 @@ public enum DashboardPage {
         let reclassified: [ReclassifiedRow], hasReclassified: Bool
         struct SweepRow { let village, township, href, order, due, coverage: String }
         let sweepsBehind: [SweepRow], hasSweepsBehind: Bool
+        struct SweepTownship { let name, villages, households: String }
+        struct SweepOrderRow { let reason, due, status: String; let townships: [SweepTownship] }
+        let sweeps: [SweepOrderRow], hasSweeps: Bool
         let overdue: [CountRow], hasOverdue: Bool, overdueTotal: String, overdueNotListed: String?
         let ending: [CountRow], hasEnding: Bool, endingTotal: String, endingNotListed: String?
         let leadCounts: [LeadCount], leadRows: [LeadRow], hasLeadRows: Bool
@@ -255,6 +258,19 @@ public enum DashboardPage {
                         ? "无户籍台账" : "\(line.households_visited)/\(line.households_total) 户")
             }
             hasSweepsBehind = !sweepsBehind.isEmpty
+            sweeps = input.summary.sweeps.map { order in
+                let complete = order.villages.filter(\.complete).count
+                return SweepOrderRow(
+                    reason: order.reason, due: order.due_at,
+                    status: "\(complete)/\(order.villages.count) 村完成" + (order.past_due ? "（已过时限）" : ""),
+                    townships: order.townships.map {
+                        SweepTownship(
+                            name: $0.township_name.isEmpty ? $0.township_code : $0.township_name,
+                            villages: "\($0.villages_complete)/\($0.villages)",
+                            households: "\($0.households_visited)/\($0.households_total)")
+                    })
+            }
+            hasSweeps = !sweeps.isEmpty
             // Villages with the most tests overdue (measures ending) first, up to 20: a list an officer can work down on
             // a phone. Every village's count is also in its row of the township tables.
             func countRows(_ counts: [DashboardActions.VillageCount]) -> (
