@@ -120,6 +120,7 @@ struct SweepCLITests {
                 with: Data(try cli.run(["sweep", "status", "--format", "json"]).out.utf8)) as? [String: Any]
         #expect(json?["households_total"] as? Int == 4 && json?["households_visited"] as? Int == 2)
         #expect(json?["households_open"] as? Int == 2)
+        #expect(json?["returnees_found"] as? Int == 1, "the returnee found at 张伟's door")
         let open = (json?["open"] as? [[String: Any]])?.compactMap { $0["address"] as? String }
         #expect(open == ["东关村一组2号", "东关村二组6号"], "\(String(describing: open))")
         let grids = (json?["by_grid"] as? [[String: Any]])?.map { "\($0["grid"]!) \($0["total"]!) \($0["visited"]!)" }

@@ -31,6 +31,8 @@ public struct SweepStatus: Sendable, Encodable {
     public var households_open: Int
     public var by_grid: [Grid]
     public var open: [Open]
+    /// Returnees the visits found at the door (to register with `intake --household`).
+    public var returnees_found: Int
 }
 
 extension Registry {
@@ -76,7 +78,8 @@ extension Registry {
         }
         let note = note?.trimmingCharacters(in: .whitespacesAndNewlines).nilIfEmpty
         if let note { try SyncedRules.refuse(SweepVisit.databaseTableName, "note", note, field: .remarks) }
-        let visitor = visitor?.trimmingCharacters(in: .whitespacesAndNewlines).nilIfEmpty
+        // Who went: as given, else the clerk the registry remembers (the daily report's 填报人).
+        let visitor = try visitor?.trimmingCharacters(in: .whitespacesAndNewlines).nilIfEmpty ?? reporter()
         if let visitor { try SyncedRules.refuse(SweepVisit.databaseTableName, "visitor", visitor, field: .visitor) }
         let (visitedAt, _) = try localTime(at)
         return try write { db, recorder, settings in
@@ -107,7 +110,9 @@ extension Registry {
             .fetchAll(db)
         var reached = Set<String>()
         var nobodyHome: [String: Int] = [:]
+        var returnees = 0
         for visit in try SweepVisit.filter(Column("round_id") == round.id && Column("deleted") == false).fetchAll(db) {
+            returnees += visit.returnees ?? 0
             if visit.result.reaches {
                 reached.insert(visit.householdId)
             } else {
@@ -135,7 +140,7 @@ extension Registry {
             by_grid: grids.keys.sorted().map {
                 SweepStatus.Grid(grid: $0, total: grids[$0]!.total, visited: grids[$0]!.visited)
             },
-            open: open)
+            open: open, returnees_found: returnees)
     }
 
     /// Closes the open round. Refused while households are open, unless `reason` says why the gaps stand.

@@ -48,6 +48,8 @@ struct SweepPageTests {
             #expect(after.contains("无人在家 1 次") && after.contains("仍列为未排查"))
             let forged = try await PersonPageTests().post(client, "/sweep/visit", ["household": id2, "result": "seen"])
             #expect(forged.0 == .forbidden, "no CSRF token, nothing written")
+            let today = try await get(client, "/today")
+            #expect(today.contains("入户排查 新增风险区：已排查 1/3 户，还有 2 户"), "\(today)")
             let close = try await PersonPageTests().post(client, "/sweep/close", ["csrf": csrf])
             #expect(close.0 == .unprocessableContent && close.1.contains("还有 2 户未排查"), "\(close.1)")
             #expect(after.contains("href=\"/intake?household="))

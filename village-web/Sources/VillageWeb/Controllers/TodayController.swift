@@ -41,6 +41,8 @@ struct TodayController: Sendable {
         let reportSent: Bool
         let reportLine: String
         let declarationCount: Int, hasDeclarations: Bool, leadCount: Int, hasLeads: Bool
+        /// Sweeps first of all: the county's orders not yet started, and the open round's progress.
+        var sweepLines: [String] = []
 
         init(
             urgent: [Group], groups: [Group], declarations: [Lead], leads: [Lead], reportSent: Bool, reportLine: String
@@ -117,12 +119,18 @@ struct TodayController: Sendable {
         }
         let declared = list.leads.filter { $0.source == LeadSource.selfReport.rawValue }
         let sent = report.submitted != nil
-        return View(
+        var view = View(
             urgent: [fevers, reclassified], groups: groups, declarations: declared.map(lead),
             leads: list.leads.filter { $0.source != LeadSource.selfReport.rawValue }.map(lead), reportSent: sent,
             reportLine: report.submitted.map {
                 "今日日报已报送（第 \($0.revision) 版，\($0.submittedAt)）" + (report.isStale ? "，但登记库已有变化，请重新报送" : "")
             }
                 ?? "今日日报尚未报送（没有情况也要零报告）")
+        view.sweepLines =
+            (list.sweep?.orders ?? []).map { "⚠ 县里要求入户排查：\($0.reason)，\($0.due_at) 前完成" }
+            + (list.sweep?.round.map {
+                ["入户排查 \($0.reason)：已排查 \($0.households_visited)/\($0.households_total) 户，还有 \($0.households_open) 户"]
+            } ?? [])
+        return view
     }
 }
