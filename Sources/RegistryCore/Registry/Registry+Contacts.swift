@@ -61,7 +61,8 @@ extension Registry {
         guard let address else { return nil }
         if let person = try householdAt(db, address: address) { return person.householdKey }
         // The household register's row at that address (排查到户): a returnee registered there joins it.
-        return try Household.filter(Column("address") == address.trimmed && Column("deleted") == false).fetchOne(db)?.id
+        return try Household.filter(Household.Columns.address == address.trimmed && Household.Columns.deleted == false)
+            .fetchOne(db)?.id
     }
 
     /// The household `join` names, and its address: a registered person's (id number, record id), else a household
@@ -100,9 +101,10 @@ extension Registry {
             return try write { db, recorder, settings in
                 let head = try Registry.resolve(db, query)
                 var member: Person
-                if let existing = try Person.filter(Column("id_number") == id.number && Column("deleted") == false)
-                    .fetchOne(db)
-                {
+                if let existing = try Person.filter(
+                    Person.Columns.idNumber == id.number && Person.Columns.deleted == false
+                )
+                .fetchOne(db) {
                     guard existing.id != head.id else {
                         throw RegistryError(.idNumber, zh: "就是 \(head.name) 本人", en: "is \(head.name) themselves")
                     }
@@ -492,7 +494,8 @@ extension Registry {
     public func households(on day: Day, activeOnly: Bool = false) throws -> [HouseholdGroup] {
         let summaries = Dictionary(try list(on: day).map { ($0.person.id, $0) }, uniquingKeysWith: { a, _ in a })
         let people = try read { db, _ in
-            try Person.filter(Column("deleted") == false).order(Column("name"), Column("id")).fetchAll(db)
+            try Person.filter(Person.Columns.deleted == false).order(Person.Columns.name, Person.Columns.id).fetchAll(
+                db)
         }
         var groups: [String: HouseholdGroup] = [:]
         for person in people {
@@ -559,7 +562,8 @@ extension Registry {
         return try write { db, recorder, _ in
             let person = try Registry.resolve(db, query)
             let links = try Contact.filter(
-                Column("person_id") == person.id && Column("id_number") == number && Column("deleted") == false
+                Contact.Columns.personId == person.id && Contact.Columns.idNumber == number
+                    && Contact.Columns.deleted == false
             )
             .fetchAll(db).filter { only == nil || $0.relation == only }
             guard !links.isEmpty else {

@@ -43,22 +43,27 @@ extension Registry {
     /// arrived between `from` and `to`.
     public func export(activeOn: Day?, from: Day?, to: Day?, lang: Language) throws -> [ExportRow] {
         try read { db, _ in
-            var request = Arrival.filter(Column("deleted") == false)
-            if let from { request = request.filter(Column("arrived_on") >= "\(from)") }
-            if let to { request = request.filter(Column("arrived_on") <= "\(to)") }
-            let arrivals = try request.order(Column("arrived_on").desc).fetchAll(db)
+            var request = Arrival.filter(Arrival.Columns.deleted == false)
+            if let from { request = request.filter(Arrival.Columns.arrivedOn >= "\(from)") }
+            if let to { request = request.filter(Arrival.Columns.arrivedOn <= "\(to)") }
+            let arrivals = try request.order(Arrival.Columns.arrivedOn.desc).fetchAll(db)
             var rows: [ExportRow] = []
             for arrival in arrivals {
                 guard let person = try Person.fetchOne(db, key: arrival.personId), !person.deleted,
-                    let measure = try Measure.filter(Column("arrival_id") == arrival.id).fetchOne(db)
+                    let measure = try Measure.filter(Measure.Columns.arrivalId == arrival.id).fetchOne(db)
                 else { continue }
                 if activeOn != nil && !measure.isHeld { continue }
-                let tests = try LabTest.filter(Column("measure_id") == measure.id && Column("deleted") == false)
-                    .order(Column("due_on")).fetchAll(db)
-                let checks = try HealthCheck.filter(Column("person_id") == person.id && Column("deleted") == false)
-                let latest = try checks.order(Column("taken_at").desc).fetchOne(db)
-                let events = try MeasureEvent.filter(Column("measure_id") == measure.id).order(Column("recorded_at"))
-                    .fetchAll(db)
+                let tests = try LabTest.filter(
+                    LabTest.Columns.measureId == measure.id && LabTest.Columns.deleted == false
+                )
+                .order(LabTest.Columns.dueOn).fetchAll(db)
+                let checks = try HealthCheck.filter(
+                    HealthCheck.Columns.personId == person.id && HealthCheck.Columns.deleted == false)
+                let latest = try checks.order(HealthCheck.Columns.takenAt.desc).fetchOne(db)
+                let events = try MeasureEvent.filter(MeasureEvent.Columns.measureId == measure.id).order(
+                    MeasureEvent.Columns.recordedAt
+                )
+                .fetchAll(db)
                 rows.append(
                     ExportRow(
                         id_number: person.idNumber, name: person.name, sex: person.sex?.label(lang),

@@ -80,9 +80,10 @@ extension Registry {
         let counts = try write { db, recorder, settings -> (Int, Int, Int) in
             var added = 0, updated = 0, unchanged = 0
             for (_, row) in rows {
-                if let existing = try Household.filter(Column("address") == row.address && Column("deleted") == false)
-                    .fetchOne(db)
-                {
+                if let existing = try Household.filter(
+                    Household.Columns.address == row.address && Household.Columns.deleted == false
+                )
+                .fetchOne(db) {
                     var changed = existing
                     row.fill(&changed)
                     if changed == existing {
@@ -117,11 +118,11 @@ extension Registry {
     /// The register's households, by grid then address, with how many persons are registered in each.
     public func householdRegister(grid: String? = nil) throws -> [HouseholdLine] {
         try read { db, _ in
-            var request = Household.filter(Column("deleted") == false)
+            var request = Household.filter(Household.Columns.deleted == false)
             if let grid = grid?.trimmingCharacters(in: .whitespaces), !grid.isEmpty {
-                request = request.filter(Column("grid") == grid)
+                request = request.filter(Household.Columns.grid == grid)
             }
-            let households = try request.order(Column("grid"), Column("address")).fetchAll(db)
+            let households = try request.order(Household.Columns.grid, Household.Columns.address).fetchAll(db)
             var registered: [String: Int] = [:]
             for row in try Row.fetchAll(
                 db,
@@ -137,14 +138,18 @@ extension Registry {
     /// an address, when only one household has it).
     static func resolveHousehold(_ db: Database, _ query: String) throws -> Household {
         let query = query.trimmingCharacters(in: .whitespacesAndNewlines)
-        let alive = Column("deleted") == false
-        for column in ["id", "address", "head_id_number", "head_name"] {
-            let found = try Household.filter(Column(column) == query && alive).limit(6).fetchAll(db)
+        let alive = Household.Columns.deleted == false
+        for column in [
+            Household.Columns.id, Household.Columns.address, Household.Columns.headIdNumber,
+            Household.Columns.headName,
+        ] {
+            let found = try Household.filter(column == query && alive).limit(6).fetchAll(db)
             if found.count == 1 { return found[0] }
             if found.count > 1 { throw ambiguous(query, found) }
         }
         if !query.isEmpty {
-            let found = try Household.filter(Column("address").like("%\(query)%") && alive).limit(6).fetchAll(db)
+            let found = try Household.filter(Household.Columns.address.like("%\(query)%") && alive).limit(6).fetchAll(
+                db)
             if found.count == 1 { return found[0] }
             if found.count > 1 { throw ambiguous(query, found) }
         }

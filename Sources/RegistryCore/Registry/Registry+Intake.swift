@@ -32,7 +32,7 @@ struct RulesContext {
     }
 
     static func load(_ db: Database, settings: RegistrySettings) throws -> RulesContext {
-        var published = try PolicyRecord.filter(Column("deleted") == false).fetchAll(db).compactMap {
+        var published = try PolicyRecord.filter(PolicyRecord.Columns.deleted == false).fetchAll(db).compactMap {
             try? Policy(json: Data($0.body.utf8), file: "policy \($0.version)")
         }
         var pinned = settings.policyVersion
@@ -44,7 +44,7 @@ struct RulesContext {
         }
         return RulesContext(
             book: PolicyBook(published: published, pinned: pinned),
-            areas: try RiskArea.filter(Column("deleted") == false).fetchAll(db))
+            areas: try RiskArea.filter(RiskArea.Columns.deleted == false).fetchAll(db))
     }
 }
 
@@ -120,8 +120,9 @@ extension Registry {
                 ),
                 arguments: [person.id, intake.arrived.description])
             {
-                let measure = try Measure.filter(Column("arrival_id") == trip.id).fetchOne(db)!
-                let tests = try LabTest.filter(Column("measure_id") == measure.id).order(Column("due_on")).fetchAll(db)
+                let measure = try Measure.filter(Measure.Columns.arrivalId == trip.id).fetchOne(db)!
+                let tests = try LabTest.filter(LabTest.Columns.measureId == measure.id).order(LabTest.Columns.dueOn)
+                    .fetchAll(db)
                 return IntakeOutcome(
                     person: person, isNewPerson: false, isNewArrival: false, arrival: trip,
                     measure: measure, tests: tests, warnings: intake.warnings)
@@ -196,8 +197,10 @@ extension Registry {
                 person: person, isNewPerson: isNewPerson, isNewArrival: true,
                 arrival: try Arrival.fetchOne(db, key: arrival.id)!,
                 measure: moved.measure,
-                tests: try LabTest.filter(Column("measure_id") == moved.measure.id && Column("deleted") == false)
-                    .order(Column("due_on")).fetchAll(db), warnings: warnings, contacts: contacts)
+                tests: try LabTest.filter(
+                    LabTest.Columns.measureId == moved.measure.id && LabTest.Columns.deleted == false
+                )
+                .order(LabTest.Columns.dueOn).fetchAll(db), warnings: warnings, contacts: contacts)
         }
         return IntakeOutcome(
             person: person, isNewPerson: isNewPerson, isNewArrival: true, arrival: arrival,

@@ -9,8 +9,8 @@ extension Registry {
         if let lead = try Lead.fetchOne(db, key: q), !lead.deleted { return lead }
         let idForm = q.asciiCompacted.uppercased()
         let matches = try Lead.filter(
-            (Column("id_number") == idForm || Column("phone") == idForm || Column("name") == q)
-                && Column("deleted") == false
+            (Lead.Columns.idNumber == idForm || Lead.Columns.phone == idForm || Lead.Columns.name == q)
+                && Lead.Columns.deleted == false
         ).fetchAll(db)
         let open = matches.filter { $0.outcome == nil }
         if open.count > 1 {

@@ -287,7 +287,8 @@ extension Registry {
         do {
             return try resolve(db, query)
         } catch let error as RegistryError {
-            let named = try Person.filter(Column("name") == query.trimmed && Column("deleted") == false).fetchAll(db)
+            let named = try Person.filter(Person.Columns.name == query.trimmed && Person.Columns.deleted == false)
+                .fetchAll(db)
             if named.count == 1 { return named[0] }
             if named.count > 1 {
                 throw RegistryError(
@@ -316,7 +317,8 @@ extension Registry {
                 // The lead's id number, else its name when exactly one registered person has it.
                 if let idNumber = old.idNumber { closed.personId = try Registry.search(db, idNumber).first?.id }
                 if closed.personId == nil {
-                    let named = try Person.filter(Column("name") == old.name && Column("deleted") == false).fetchAll(db)
+                    let named = try Person.filter(Person.Columns.name == old.name && Person.Columns.deleted == false)
+                        .fetchAll(db)
                     if named.count == 1 { closed.personId = named[0].id }
                 }
             }

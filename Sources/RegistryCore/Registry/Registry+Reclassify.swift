@@ -104,13 +104,15 @@ extension Registry {
         var done: [Reclassification] = []
         // Only arrivals with a stay in one of the counties concerned are read (stays are JSON: matched by text).
         let counties = Set(tightened.map { String($0.code.prefix(6)) })
-        let candidates = try Arrival.filter(Column("deleted") == false).fetchAll(db).filter { arrival in
+        let candidates = try Arrival.filter(Arrival.Columns.deleted == false).fetchAll(db).filter { arrival in
             arrival.stays.contains { stay in counties.contains(String(stay.code.prefix(6))) }
         }
         for arrival in candidates {
             guard arrival.stays.contains(where: { stay in tightened.contains { RiskAreaChange.touches(stay, $0) } }),
-                let measure = try Measure.filter(Column("arrival_id") == arrival.id && Column("deleted") == false)
-                    .fetchOne(db),
+                let measure = try Measure.filter(
+                    Measure.Columns.arrivalId == arrival.id && Measure.Columns.deleted == false
+                )
+                .fetchOne(db),
                 ![.escalated, .transferred].contains(measure.status),
                 let person = try Person.fetchOne(db, key: arrival.personId), !person.deleted
             else { continue }
@@ -122,7 +124,7 @@ extension Registry {
                 rule: policy.rule(for: history.category), dayZero: history.dayZero, arrived: learned)
             let reason =
                 "\(MeasureEvent.reclassifiedReasonPrefix)\(area.name) 自 \(area.inForceFrom) 起为\(area.level.chinese)，\(learned) 公布"
-            let tests = try LabTest.filter(Column("measure_id") == measure.id && Column("deleted") == false)
+            let tests = try LabTest.filter(LabTest.Columns.measureId == measure.id && LabTest.Columns.deleted == false)
                 .fetchAll(db)
             let open = measure.status.isOpen && measure.status != .none
             let left = Planner.Plan(
@@ -143,8 +145,10 @@ extension Registry {
                 // The whole plan lies before the day learned: say so once, and correct the category.
                 guard riskier else { continue }
                 let text = reason + MeasureEvent.periodOverSuffix
-                let said = try MeasureEvent.filter(Column("measure_id") == measure.id && Column("reason") == text)
-                    .fetchCount(db)
+                let said = try MeasureEvent.filter(
+                    MeasureEvent.Columns.measureId == measure.id && MeasureEvent.Columns.reason == text
+                )
+                .fetchCount(db)
                 guard said == 0 else { continue }
                 var newArrival = arrival
                 newArrival.category = history.category
@@ -218,7 +222,7 @@ extension Registry {
     )] {
         let risky: [Category] = [.highRisk, .midRisk, .lowRiskSameCounty]
         let measures = try Measure.filter(
-            ["active", "extended"].contains(Column("status")) && Column("deleted") == false
+            ["active", "extended"].contains(Measure.Columns.status) && Measure.Columns.deleted == false
         ).fetchAll(db)
         var out: [(personId: String, measure: String?, now: Category)] = []
         for measure in measures {

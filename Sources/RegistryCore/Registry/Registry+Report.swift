@@ -175,8 +175,8 @@ extension Registry {
         return try read { db, settings in
             let deadline = try LocalTimeOfDay(settings.deadline, field: .deadline)
             let reports = try DailyReport.filter(
-                Column("village") == settings.village && Column("date") >= "\(from)"
-                    && Column("date") <= "\(to)" && Column("deleted") == false
+                DailyReport.Columns.village == settings.village && DailyReport.Columns.date >= "\(from)"
+                    && DailyReport.Columns.date <= "\(to)" && DailyReport.Columns.deleted == false
             ).fetchAll(db)
             let byDate = Dictionary(
                 reports.map { ($0.date, $0) }, uniquingKeysWith: { a, b in a.revision >= b.revision ? a : b })

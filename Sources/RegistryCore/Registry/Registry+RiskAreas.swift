@@ -133,7 +133,9 @@ extension Registry {
     /// Every risk area, in force first, then by code.
     public func riskAreas() throws -> [RiskArea] {
         try read { db, _ in
-            try RiskArea.filter(Column("deleted") == false).order(Column("lifted_on") != nil, Column("code")).fetchAll(
+            try RiskArea.filter(RiskArea.Columns.deleted == false).order(
+                RiskArea.Columns.liftedOn != nil, RiskArea.Columns.code
+            ).fetchAll(
                 db)
         }
     }

@@ -43,22 +43,25 @@ extension Registry {
     static func search(_ db: Database, _ query: String) throws -> [Person] {
         let q = query.trimmed
         if q.isEmpty { return [] }
-        let alive = Column("deleted") == false
+        let alive = SyncedColumns.deleted == false
         if let byID = try Person.filter(key: q.lowercased()).filter(alive).fetchOne(db) { return [byID] }
         let idForm = q.asciiCompacted.uppercased()
-        var found = try Person.filter(Column("id_number") == idForm && alive).fetchAll(db)
+        var found = try Person.filter(Person.Columns.idNumber == idForm && alive).fetchAll(db)
         if found.isEmpty, let phone = try? Validate.phone(q) {
-            found = try Person.filter(Column("phone") == phone && alive).fetchAll(db)
+            found = try Person.filter(Person.Columns.phone == phone && alive).fetchAll(db)
         }
         if found.isEmpty, idForm.count == 15, let upgraded = try? ResidentID(idForm) {
-            found = try Person.filter(Column("id_number") == upgraded.number && alive).fetchAll(db)
+            found = try Person.filter(Person.Columns.idNumber == upgraded.number && alive).fetchAll(db)
         }
         if found.isEmpty {
-            found = try Person.filter(Column("name").like("%\(q)%") && alive).order(Column("name")).fetchAll(db)
+            found = try Person.filter(Person.Columns.name.like("%\(q)%") && alive).order(Person.Columns.name).fetchAll(
+                db)
         }
         // Pinyin (zw, zhangwei → 张伟): every name transliterated, fine for a village's few thousand people.
         if found.isEmpty && Pinyin.isQuery(q) {
-            found = try Person.filter(alive).order(Column("name")).fetchAll(db).filter { Pinyin.matches($0.name, q) }
+            found = try Person.filter(alive).order(Person.Columns.name).fetchAll(db).filter {
+                Pinyin.matches($0.name, q)
+            }
         }
         return found
     }
@@ -88,22 +91,24 @@ extension Registry {
     }
 
     static func file(_ db: Database, person: Person) throws -> PersonFile {
-        let alive = Column("deleted") == false
-        let arrivals = try Arrival.filter(Column("person_id") == person.id && alive)
-            .order(Column("arrived_on").desc, Column("id").desc).fetchAll(db)
+        let alive = SyncedColumns.deleted == false
+        let arrivals = try Arrival.filter(Arrival.Columns.personId == person.id && alive)
+            .order(Arrival.Columns.arrivedOn.desc, Arrival.Columns.id.desc).fetchAll(db)
         var trips: [PersonFile.Trip] = []
         for arrival in arrivals {
-            guard let measure = try Measure.filter(Column("arrival_id") == arrival.id && alive).fetchOne(db) else {
+            guard let measure = try Measure.filter(Measure.Columns.arrivalId == arrival.id && alive).fetchOne(db) else {
                 continue
             }
-            let tests = try LabTest.filter(Column("measure_id") == measure.id && alive)
-                .order(Column("due_on"), Column("sampled_on")).fetchAll(db)
-            let events = try MeasureEvent.filter(Column("measure_id") == measure.id && alive).order(Column("id"))
-                .fetchAll(db)
+            let tests = try LabTest.filter(LabTest.Columns.measureId == measure.id && alive)
+                .order(LabTest.Columns.dueOn, LabTest.Columns.sampledOn).fetchAll(db)
+            let events = try MeasureEvent.filter(MeasureEvent.Columns.measureId == measure.id && alive).order(
+                MeasureEvent.Columns.id
+            )
+            .fetchAll(db)
             trips.append(PersonFile.Trip(arrival: arrival, measure: measure, tests: tests, events: events))
         }
-        let checks = try HealthCheck.filter(Column("person_id") == person.id && alive)
-            .order(Column("taken_at").desc).fetchAll(db)
+        let checks = try HealthCheck.filter(HealthCheck.Columns.personId == person.id && alive)
+            .order(HealthCheck.Columns.takenAt.desc).fetchAll(db)
         return PersonFile(
             person: person, trips: trips, checks: checks,
             household: try household(db, key: person.householdKey).filter { $0.id != person.id },
@@ -113,11 +118,13 @@ extension Registry {
     /// Every person with their latest trip, newest arrivals first; `activeOnly` keeps those under a measure.
     public func list(on day: Day, activeOnly: Bool = false) throws -> [PersonSummary] {
         try read { db, _ in
-            let people = try Person.filter(Column("deleted") == false).fetchAll(db)
+            let people = try Person.filter(Person.Columns.deleted == false).fetchAll(db)
             let byID = Dictionary(people.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
-            let arrivals = try Arrival.filter(Column("deleted") == false).order(Column("arrived_on"), Column("id"))
-                .fetchAll(db)
-            let measures = try Measure.filter(Column("deleted") == false).fetchAll(db)
+            let arrivals = try Arrival.filter(Arrival.Columns.deleted == false).order(
+                Arrival.Columns.arrivedOn, Arrival.Columns.id
+            )
+            .fetchAll(db)
+            let measures = try Measure.filter(Measure.Columns.deleted == false).fetchAll(db)
             let measureByArrival = Dictionary(measures.map { ($0.arrivalId, $0) }, uniquingKeysWith: { a, _ in a })
             // Each person's latest trip; with `activeOnly`, their latest trip whose measure still holds: a later
             // low-risk trip does not end a 居家隔离 that runs, as `today` and the report count it too.

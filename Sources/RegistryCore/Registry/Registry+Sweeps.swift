@@ -54,7 +54,7 @@ extension Registry {
                     nil, zh: "已有进行中的排查轮次（\(open.reason)，\(open.startedAt) 开始）：先 registry sweep close",
                     en: "a sweep round is already open (\(open.reason), started \(open.startedAt)): close it first")
             }
-            guard try Household.filter(Column("deleted") == false).fetchCount(db) > 0 else {
+            guard try Household.filter(Household.Columns.deleted == false).fetchCount(db) > 0 else {
                 throw RegistryError(
                     nil, zh: "户籍台账为空：先用 registry households import 导入全村住户",
                     en: "the household register is empty: import it first with registry households import")
@@ -106,12 +106,16 @@ extension Registry {
 
     static func sweepStatus(_ db: Database) throws -> SweepStatus? {
         guard let round = try openRound(db) else { return nil }
-        let households = try Household.filter(Column("deleted") == false).order(Column("grid"), Column("address"))
-            .fetchAll(db)
+        let households = try Household.filter(Household.Columns.deleted == false).order(
+            Household.Columns.grid, Household.Columns.address
+        )
+        .fetchAll(db)
         var reached = Set<String>()
         var nobodyHome: [String: Int] = [:]
         var returnees = 0
-        for visit in try SweepVisit.filter(Column("round_id") == round.id && Column("deleted") == false).fetchAll(db) {
+        for visit in try SweepVisit.filter(
+            SweepVisit.Columns.roundId == round.id && SweepVisit.Columns.deleted == false
+        ).fetchAll(db) {
             returnees += visit.returnees ?? 0
             if visit.result.reaches {
                 reached.insert(visit.householdId)
@@ -197,8 +201,8 @@ extension Registry {
 
     /// The open round (the latest one started, if not closed).
     static func openRound(_ db: Database) throws -> SweepRound? {
-        try SweepRound.filter(Column("deleted") == false && Column("closed_at") == nil)
-            .order(Column("started_at").desc, Column("id").desc).fetchOne(db)
+        try SweepRound.filter(SweepRound.Columns.deleted == false && SweepRound.Columns.closedAt == nil)
+            .order(SweepRound.Columns.startedAt.desc, SweepRound.Columns.id.desc).fetchOne(db)
     }
 
     /// The open round's households total and reached (0, 0 without one): the daily report's figures.

@@ -138,8 +138,8 @@ extension Registry {
             counts["checks_missing"] = missingChecks
 
             let endingToday = Measure.filter(
-                ["active", "extended", "escalated"].contains(Column("status"))
-                    && Column("ends_on") == d && Column("deleted") == false)
+                ["active", "extended", "escalated"].contains(Measure.Columns.status)
+                    && Measure.Columns.endsOn == d && Measure.Columns.deleted == false)
             counts["measures_ending"] = try endingToday.fetchCount(db)
             for measure in try endingToday.limit(limit ?? -1).fetchAll(db) {
                 item(3, measure.personId, on: d, measure: measure.phases.last?.kind.rawValue)
@@ -189,8 +189,8 @@ extension Registry {
             }
             let (dueItems, overdue, checks, ending) = (sections[0], sections[1], sections[2], sections[3])
 
-            let leads = try Lead.filter(Column("outcome") == nil && Column("deleted") == false).order(
-                Column("deadline")
+            let leads = try Lead.filter(Lead.Columns.outcome == nil && Lead.Columns.deleted == false).order(
+                Lead.Columns.deadline
             ).fetchAll(db)
             let leadNumbers = leads.compactMap(\.idNumber)
             let registered = Dictionary(

@@ -68,4 +68,22 @@ struct LayoutTests {
             }
         }
     }
+
+    @Test(
+        "records name their columns once (`Person.Columns.idNumber`), never as strings across the county's and the registry's files"
+    )
+    func columnsNamedOnce() throws {
+        let registry = Self.root.appendingPathComponent("../../../Sources/RegistryCore/Registry").standardizedFileURL
+        var texts = try Self.files().map { ("CountyServer/" + $0.path, $0.text) }
+        for name in try FileManager.default.contentsOfDirectory(atPath: registry.path) where name.hasSuffix(".swift") {
+            texts.append(
+                (
+                    "RegistryCore/Registry/" + name,
+                    try String(contentsOf: registry.appendingPathComponent(name), encoding: .utf8)
+                ))
+        }
+        #expect(texts.count > 80)
+        let spelled = texts.filter { $0.1.contains("Column(\"") }.map(\.0)
+        #expect(spelled.isEmpty, "column names spelled as strings in \(spelled)")
+    }
 }

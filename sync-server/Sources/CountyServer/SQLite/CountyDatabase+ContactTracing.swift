@@ -88,7 +88,7 @@ extension CountyDatabase {
     ) throws -> Int {
         if let among, among.isEmpty { return 0 }
         let roster = Dictionary(
-            try VillageEntry.filter(Column("deleted") == false).fetchAll(db).map { ($0.code, $0.name) },
+            try VillageEntry.filter(VillageEntry.Columns.deleted == false).fetchAll(db).map { ($0.code, $0.name) },
             uniquingKeysWith: { a, _ in a })
         var added = 0
         for (positive, sampled) in try positives(
@@ -230,7 +230,7 @@ extension CountyDatabase {
 
     static func chains(_ db: Database, on day: Day) throws -> [PositiveChain] {
         let names = Dictionary(
-            try VillageEntry.filter(Column("deleted") == false).fetchAll(db).map { ($0.code, $0.name) },
+            try VillageEntry.filter(VillageEntry.Columns.deleted == false).fetchAll(db).map { ($0.code, $0.name) },
             uniquingKeysWith: { a, _ in a })
         return try CountyDatabase.positives(db, resultOn: day).map { positive, sampled in
             var lines: [PositiveChain.ContactLine] = []
@@ -260,7 +260,7 @@ extension CountyDatabase {
                         status.append("tested_today")
                     }
                 }
-                let leads = try Lead.filter(Column("id_number") == contact.idNumber && Column("deleted") == false)
+                let leads = try Lead.filter(Lead.Columns.idNumber == contact.idNumber && Lead.Columns.deleted == false)
                     .fetchAll(db)
                 if leads.contains(where: { $0.outcome == nil }) {
                     status.append("lead_pending")

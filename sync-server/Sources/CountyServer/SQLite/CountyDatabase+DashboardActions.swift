@@ -64,9 +64,9 @@ extension CountyDatabase {
                     GROUP BY m.village ORDER BY n DESC, m.village
                     """, arguments: ["\(day)"] + scope
             ).map { DashboardActions.VillageCount(village: $0["village"], count: $0["n"]) }
-            var leadRequest = Lead.filter(Column("deleted") == false)
-            if let village { leadRequest = leadRequest.filter(Column("village") == village) }
-            let leads = try leadRequest.order(Column("deadline"), Column("village")).fetchAll(db).map { lead in
+            var leadRequest = Lead.filter(Lead.Columns.deleted == false)
+            if let village { leadRequest = leadRequest.filter(Lead.Columns.village == village) }
+            let leads = try leadRequest.order(Lead.Columns.deadline, Lead.Columns.village).fetchAll(db).map { lead in
                 let status = lead.outcome?.rawValue ?? (lead.deadline < day ? "overdue" : "pending")
                 return DashboardActions.LeadLine(
                     id: lead.id, village: lead.village, name: lead.name, idNumber: lead.idNumber ?? "",

@@ -21,7 +21,9 @@ extension CountyDatabase {
                     var reason = Localized(zh: "没有登记此人（已留县里待落地）", en: "nobody registered with this number (kept)")
                     if let village = row.village {
                         guard
-                            try VillageEntry.filter(Column("code") == village && Column("deleted") == false).fetchCount(
+                            try VillageEntry.filter(
+                                VillageEntry.Columns.code == village && VillageEntry.Columns.deleted == false
+                            ).fetchCount(
                                 db) > 0
                         else {
                             throw RegistryError(
@@ -46,8 +48,9 @@ extension CountyDatabase {
                     continue
                 }
                 let tests = try LabTest.filter(
-                    registered.map(\.id).contains(Column("person_id")) && Column("sampled_on") == "\(row.sampledOn)"
-                        && Column("deleted") == false
+                    registered.map(\.id).contains(LabTest.Columns.personId)
+                        && LabTest.Columns.sampledOn == "\(row.sampledOn)"
+                        && LabTest.Columns.deleted == false
                 ).fetchAll(db)
                 guard !tests.isEmpty else {
                     // The township sampled, the clerk never typed it (村报告、乡采样、县检测): the result still lands.
@@ -108,16 +111,17 @@ extension CountyDatabase {
         _ row: LabResults.Row, person: (id: String, village: String), db: Database, recorder: inout ChangeRecorder,
         today: Day
     ) throws {
-        let arrival = try Arrival.filter(Column("person_id") == person.id && Column("deleted") == false)
-            .order(Column("arrived_on").desc, Column("id").desc).fetchOne(db)
+        let arrival = try Arrival.filter(Arrival.Columns.personId == person.id && Arrival.Columns.deleted == false)
+            .order(Arrival.Columns.arrivedOn.desc, Arrival.Columns.id.desc).fetchOne(db)
         let measure = try arrival.flatMap {
-            try Measure.filter(Column("arrival_id") == $0.id && Column("deleted") == false).fetchOne(db)
+            try Measure.filter(Measure.Columns.arrivalId == $0.id && Measure.Columns.deleted == false).fetchOne(db)
         }
         if let measure,
             let planned = try LabTest.filter(
-                Column("measure_id") == measure.id && Column("sampled_on") == nil && Column("deleted") == false
-                    && Column("due_on") <= "\(row.sampledOn)"
-            ).order(Column("due_on").desc).fetchOne(db)
+                LabTest.Columns.measureId == measure.id && LabTest.Columns.sampledOn == nil
+                    && LabTest.Columns.deleted == false
+                    && LabTest.Columns.dueOn <= "\(row.sampledOn)"
+            ).order(LabTest.Columns.dueOn.desc).fetchOne(db)
         {
             var test = planned
             test.sampledOn = row.sampledOn

@@ -20,7 +20,9 @@ extension CountyDatabase {
             guard old.village != village else {
                 throw RegistryError(.village, zh: "任务已在 \(village)", en: "the lead is already with \(village)")
             }
-            guard try VillageEntry.filter(Column("code") == village && Column("deleted") == false).fetchCount(db) > 0
+            guard
+                try VillageEntry.filter(VillageEntry.Columns.code == village && VillageEntry.Columns.deleted == false)
+                    .fetchCount(db) > 0
             else {
                 throw RegistryError(.village, zh: "\(village) 不在村名册中", en: "\(village) is not on the roster")
             }

@@ -39,8 +39,8 @@ extension CountyDatabase {
                         late: group.filter { $0.status == "late" }.map(\.village),
                         missing: group.filter { $0.status == "missing" }.map(\.village), totals: subtotal))
             }
-            let leads = try Lead.filter(Column("outcome") == nil && Column("deleted") == false).order(
-                Column("deadline"), Column("village")
+            let leads = try Lead.filter(Lead.Columns.outcome == nil && Lead.Columns.deleted == false).order(
+                Lead.Columns.deadline, Lead.Columns.village
             ).fetchAll(db)
             var summary = CountySummary(
                 date: "\(day)", deadline: deadlineText, villages_expected: lines.count,
@@ -99,13 +99,14 @@ extension CountyDatabase {
     ) throws
         -> [CountySummary.VillageLine]
     {
-        var rosterRequest = VillageEntry.filter(Column("deleted") == false)
-        var reportRequest = DailyReport.filter(Column("date") == "\(day)" && Column("deleted") == false)
+        var rosterRequest = VillageEntry.filter(VillageEntry.Columns.deleted == false)
+        var reportRequest = DailyReport.filter(
+            DailyReport.Columns.date == "\(day)" && DailyReport.Columns.deleted == false)
         if let village {
-            rosterRequest = rosterRequest.filter(Column("code") == village)
-            reportRequest = reportRequest.filter(Column("village") == village)
+            rosterRequest = rosterRequest.filter(VillageEntry.Columns.code == village)
+            reportRequest = reportRequest.filter(DailyReport.Columns.village == village)
         }
-        let roster = try rosterRequest.order(Column("township_code"), Column("code")).fetchAll(db)
+        let roster = try rosterRequest.order(VillageEntry.Columns.townshipCode, VillageEntry.Columns.code).fetchAll(db)
         let reports = try reportRequest.fetchAll(db)
         let byVillage = Dictionary(
             reports.map { ($0.village, $0) }, uniquingKeysWith: { $0.revision >= $1.revision ? $0 : $1 })

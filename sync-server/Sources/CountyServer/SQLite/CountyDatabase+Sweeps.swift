@@ -16,11 +16,11 @@ extension CountyDatabase {
         let code = try code.map { try Validate.areaCode($0, field: .code, lengths: [9, 12]) }
         let orderedAt = clock.isoText(clock.now())
         return try write { db, recorder, settings in
-            var request = VillageEntry.filter(Column("deleted") == false)
+            var request = VillageEntry.filter(VillageEntry.Columns.deleted == false)
             if let code {
                 request = request.filter(Column(code.count == 12 ? "code" : "township_code") == code)
             }
-            let villages = try request.order(Column("code")).fetchAll(db).map(\.code)
+            let villages = try request.order(VillageEntry.Columns.code).fetchAll(db).map(\.code)
             guard !villages.isEmpty else {
                 throw RegistryError(
                     .code,
@@ -29,7 +29,7 @@ extension CountyDatabase {
                     en: code.map { "\($0) is not on the county's roster" } ?? "the roster is empty: import it first")
             }
             let batch = IDGenerator.stable("sweep|\(code ?? settings.county)|\(reason)|\(due)")
-            if try SweepOrder.filter(Column("batch") == batch).fetchCount(db) > 0 {
+            if try SweepOrder.filter(SweepOrder.Columns.batch == batch).fetchCount(db) > 0 {
                 throw RegistryError(
                     nil, zh: "同样的排查令已下达过（\(reason)，\(due)）", en: "the same order was given already (\(reason), \(due))")
             }

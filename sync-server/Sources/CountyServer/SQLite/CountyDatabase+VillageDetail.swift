@@ -6,12 +6,16 @@ extension CountyDatabase {
     /// The village's detail for `day`; nil when the code is not on the roster.
     public func villageDetail(_ code: String, on day: Day) throws -> VillageDetail? {
         try writer.read { db in
-            guard let entry = try VillageEntry.filter(Column("code") == code && Column("deleted") == false).fetchOne(db)
+            guard
+                let entry = try VillageEntry.filter(
+                    VillageEntry.Columns.code == code && VillageEntry.Columns.deleted == false
+                ).fetchOne(db)
             else { return nil }
             let report = try DailyReport.filter(
-                Column("village") == code && Column("date") == "\(day)" && Column("deleted") == false
+                DailyReport.Columns.village == code && DailyReport.Columns.date == "\(day)"
+                    && DailyReport.Columns.deleted == false
             )
-            .order(Column("revision").desc).fetchOne(db)
+            .order(DailyReport.Columns.revision.desc).fetchOne(db)
             let d = "\(day)"
             // Under a measure on the day: begun by then, not released or handed on before it, and either in its span or
             // still held past it (期满待解除).

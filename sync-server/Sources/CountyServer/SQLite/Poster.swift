@@ -37,7 +37,9 @@ public enum Poster {
         -> String
     {
         let roster = try db.read { db in
-            try VillageEntry.filter(Column("deleted") == false).order(Column("township_code"), Column("code")).fetchAll(
+            try VillageEntry.filter(VillageEntry.Columns.deleted == false).order(
+                VillageEntry.Columns.townshipCode, VillageEntry.Columns.code
+            ).fetchAll(
                 db)
         }
         var chosen = roster
