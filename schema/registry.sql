@@ -166,6 +166,17 @@ CREATE TABLE policy (
     deleted INTEGER NOT NULL DEFAULT 0 CHECK (deleted IN (0, 1))
 );
 
+CREATE TABLE responsible (
+    id TEXT PRIMARY KEY NOT NULL,
+    village TEXT NOT NULL,
+    person_id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    role TEXT NOT NULL CHECK (role IN ('cadre', 'doctor', 'grid', 'police', 'other')),
+    phone TEXT,
+    created_at TEXT NOT NULL,
+    deleted INTEGER NOT NULL DEFAULT 0 CHECK (deleted IN (0, 1))
+);
+
 CREATE TABLE risk_area (
     id TEXT PRIMARY KEY NOT NULL,
     village TEXT NOT NULL,
@@ -289,6 +300,8 @@ CREATE INDEX person_id_number ON person (id_number);
 CREATE INDEX person_name ON person (name);
 
 CREATE INDEX person_phone ON person (phone);
+
+CREATE INDEX responsible_person ON responsible (person_id);
 
 CREATE INDEX risk_area_code ON risk_area (code);
 

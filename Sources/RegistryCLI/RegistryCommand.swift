@@ -13,7 +13,7 @@ struct RegistryCommand: AsyncParsableCommand {
             Extend.self, Transfer.self, Today.self, Report.self, RiskAreas.self, Import.self, Export.self, Sync.self,
             LeadCommand.self,
             Correct.self, Delete.self, Restore.self, ContactCommand.self, HouseholdCommand.self, HouseholdsCommand.self,
-            SweepCommand.self, Places.self,
+            SweepCommand.self, Assign.self, Places.self,
             NoticeCommand.self,
             Serve.self, BackupCommand.self,
         ])

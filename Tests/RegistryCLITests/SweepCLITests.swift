@@ -72,6 +72,27 @@ struct SweepCLITests {
         #expect(list.contains("东关村二组6号") && list.contains("共 4 户"), "\(list)")
     }
 
+    @Test(
+        "300 households in GB18030 with one bad line: refused naming that line, nothing written; fixed, all 300 imported"
+    )
+    func threeHundred() throws {
+        var lines = ["住址,户主,联系电话,人口,网格"]
+        for n in 1...300 {
+            let phone = n == 150 ? "1380013800" : "1380013\(String(format: "%04d", n))"
+            lines.append("东关村\((n - 1) / 50 + 1)组\(n)号,户主\(n),\(phone),\(n % 6 + 1),\((n - 1) / 50 + 1)组")
+        }
+        let (cli, file) = try village("big.csv", lines.joined(separator: "\n") + "\n")
+        let before = try cli.contents()
+        let refused = try cli.run(["households", "import", file])
+        #expect(refused.status != 0 && refused.err.contains("第 151 行：手机号"), "\(refused.err)")
+        #expect(try cli.contents() == before)
+        lines[150] = lines[150].replacingOccurrences(of: "1380013800,", with: "13800130150,")
+        try Self.gb18030(lines.joined(separator: "\n") + "\n").write(to: URL(fileURLWithPath: file))
+        let imported = try cli.run(["households", "import", file])
+        #expect(imported.status == 0 && imported.out.contains("新增 300 户"), "\(imported.out)\(imported.err)")
+        #expect(try cli.run(["sweep", "start", "--reason", "全村排查"]).out.contains("共 300 户"))
+    }
+
     @Test("an .xlsx register with English headers imports like the CSV")
     func importWorkbook() throws {
         let (cli, _) = try village()
@@ -157,5 +178,29 @@ struct SweepCLITests {
             as? [[String: Any]]
         let six = json?.first { $0["address"] as? String == "东关村二组6号" }
         #expect(six?["registered"] as? Int == 1, "\(String(describing: json))")
+    }
+
+    @Test("one household whose members registered at two addresses: each address keeps its own register row")
+    func householdAtTwoAddresses() throws {
+        let (cli, file) = try village()
+        #expect(
+            try cli.run([
+                "intake", "--name", "刘二", "--id-number", "110105199003074528", "--from", "130109", "--departed",
+                "2022-07-08", "--address", "东关村二组6号",
+            ]).status == 0)
+        // Her son joined her household but gave the address of the house next door.
+        #expect(
+            try cli.run([
+                "intake", "--name", "刘三", "--id-number", "130109200001011237", "--from", "130109", "--departed",
+                "2022-07-08", "--address", "东关村二组5号", "--household", "110105199003074528",
+            ]).status == 0)
+        #expect(try cli.run(["households", "import", file]).status == 0)
+        let json =
+            try JSONSerialization.jsonObject(
+                with: Data(try cli.run(["households", "list", "--format", "json"]).out.utf8)) as? [[String: Any]]
+        let addresses = (json ?? []).compactMap { $0["address"] as? String }.sorted()
+        #expect(addresses == ["东关村一组1号", "东关村一组2号", "东关村二组5号", "东关村二组6号"], "\(addresses)")
+        let six = json?.first { $0["address"] as? String == "东关村二组6号" }
+        #expect(six?["registered"] as? Int == 2, "the household both registered in")
     }
 }

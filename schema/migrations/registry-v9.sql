@@ -61,3 +61,17 @@ CREATE TABLE sweep_order (
     deleted INTEGER NOT NULL DEFAULT 0 CHECK (deleted IN (0, 1))
 );
 CREATE INDEX sweep_order_batch ON sweep_order (batch);
+
+-- Who is responsible for a person under a measure (包保: 村干部、村医、网格员、民警): names, roles and phones, printed
+-- on the notice and grouping the work list (`registry today --by-responsible`).
+CREATE TABLE responsible (
+    id TEXT PRIMARY KEY NOT NULL,
+    village TEXT NOT NULL,
+    person_id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    role TEXT NOT NULL CHECK (role IN ('cadre', 'doctor', 'grid', 'police', 'other')),
+    phone TEXT,
+    created_at TEXT NOT NULL,
+    deleted INTEGER NOT NULL DEFAULT 0 CHECK (deleted IN (0, 1))
+);
+CREATE INDEX responsible_person ON responsible (person_id);

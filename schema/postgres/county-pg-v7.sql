@@ -59,3 +59,15 @@ CREATE TABLE sweep_order (
     deleted BIGINT NOT NULL DEFAULT 0 CHECK (deleted IN (0, 1))
 );
 CREATE INDEX sweep_order_batch ON sweep_order (batch);
+
+-- Who is responsible for a person under a measure (包保), as in schema/migrations/registry-v9.sql.
+CREATE TABLE responsible (
+    id TEXT PRIMARY KEY NOT NULL,
+    village TEXT NOT NULL,
+    person_id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    role TEXT NOT NULL CHECK (role IN ('cadre', 'doctor', 'grid', 'police', 'other')),
+    phone TEXT,
+    created_at TEXT NOT NULL,
+    deleted BIGINT NOT NULL DEFAULT 0 CHECK (deleted IN (0, 1))
+);

@@ -27,7 +27,7 @@ public enum Field: String, Sendable, CaseIterable {
     case lastContact = "last_contact"
     case headName = "head_name"
     case headIdNumber = "head_id_number"
-    case members, grid, visitor
+    case members, grid, visitor, role
     case sweepResult = "sweep_result"
     case due = "due"
 
@@ -57,7 +57,8 @@ public enum Field: String, Sendable, CaseIterable {
         .file: "文件", .lab: "检测机构", .lead: "核查任务", .outcome: "核查结果", .deadline: "截止日期",
         .reporter: "填报人", .remarks: "备注", .format: "格式", .timeZone: "时区",
         .companions: "同行人", .household: "同户", .relation: "关系", .lastContact: "末次接触日期",
-        .headName: "户主", .headIdNumber: "户主身份证号", .members: "人口", .grid: "网格", .visitor: "排查人", .sweepResult: "排查结果",
+        .headName: "户主", .headIdNumber: "户主身份证号", .members: "人口", .grid: "网格", .visitor: "排查人", .role: "角色",
+        .sweepResult: "排查结果",
         .due: "完成时限",
     ]
 }

@@ -45,6 +45,8 @@ extension Contact { public static let scope = SyncScope.village(deletedWithPerso
 extension Household { public static let scope = SyncScope.village(deletedWithPerson: false, tracesContacts: false) }
 extension SweepRound { public static let scope = SyncScope.village(deletedWithPerson: false, tracesContacts: false) }
 extension SweepVisit { public static let scope = SyncScope.village(deletedWithPerson: false, tracesContacts: false) }
+/// Who is responsible for a person: removed on its own (another cadre takes over).
+extension Responsible { public static let scope = SyncScope.village(deletedWithPerson: false, tracesContacts: false) }
 /// A county's order to sweep: published to the village it names, which never writes it.
 extension SweepOrder { public static let scope = SyncScope.county(villageColumns: []) }
 extension Lead { public static let scope = SyncScope.county(villageColumns: ["outcome", "outcome_on", "person_id"]) }

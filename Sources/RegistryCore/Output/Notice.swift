@@ -99,7 +99,7 @@ public struct Notice: Sendable {
                 label: $0.kind.chinese,
                 value: "\($0.startsOn) 至 \($0.endsOn)（\($0.endsOn.ordinal - $0.startsOn.ordinal + 1) 天）")
         }
-        let person = [
+        var person = [
             Line(label: "姓名", value: p.name), Line(label: "性别", value: p.sex?.label(.zh) ?? ""),
             Line(label: "证件号码", value: p.idNumber), Line(label: "联系电话", value: p.phone ?? ""),
             Line(label: "现住址", value: p.address ?? ""),
@@ -108,6 +108,10 @@ public struct Notice: Sendable {
                 value: a.source == .contactTracing ? "\(a.arrivedOn)（末次接触 \(a.dayZero)）" : "\(a.arrivedOn)（自 \(origin)）"
             ),
         ]
+        // Whom to call during the measure (包保).
+        if !file.responsible.isEmpty {
+            person.append(Line(label: "包保责任人", value: file.responsible.map(\.label).joined(separator: "、")))
+        }
         let tests = trip.tests.sorted {
             ($0.sampledOn ?? $0.dueOn ?? issuedOn) < ($1.sampledOn ?? $1.dueOn ?? issuedOn)
         }.map { t in

@@ -44,6 +44,14 @@ extension PersonFile {
         lines.append(
             (zh ? "手机号：" : "Phone: ") + (p.phone ?? "—") + (zh ? "    住址：" : "    Address: ") + (p.address ?? "—"))
         lines.append((zh ? "档案编号：" : "Record id: ") + p.id)
+        if !responsible.isEmpty {
+            lines.append(
+                (zh ? "包保责任人：" : "Responsible: ")
+                    + responsible.map {
+                        zh ? $0.label : "\($0.name) (\($0.role.rawValue)\($0.phone.map { ", \($0)" } ?? ""))"
+                    }
+                    .joined(separator: zh ? "、" : "; "))
+        }
         if !household.isEmpty {
             lines.append(
                 (zh ? "同户（共 \(household.count + 1) 人）：" : "Household (\(household.count + 1) people): ")

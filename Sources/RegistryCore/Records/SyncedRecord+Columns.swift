@@ -263,3 +263,16 @@ extension Person {
         public static let household = Column(CodingKeys.household)
     }
 }
+
+extension Responsible {
+    public enum Columns {
+        public static let id = Column(CodingKeys.id)
+        public static let village = Column(CodingKeys.village)
+        public static let personId = Column(CodingKeys.personId)
+        public static let name = Column(CodingKeys.name)
+        public static let role = Column(CodingKeys.role)
+        public static let phone = Column(CodingKeys.phone)
+        public static let createdAt = Column(CodingKeys.createdAt)
+        public static let deleted = Column(CodingKeys.deleted)
+    }
+}

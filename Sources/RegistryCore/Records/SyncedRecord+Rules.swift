@@ -108,6 +108,10 @@ public enum SyncedRules {
             "village": .code([12]), "batch": .id, "given_for": .code([6, 9, 12]), "reason": .text(max: longText),
             "due_at": .localTime, "ordered_at": .timestamp,
         ]
+        let responsible: [String: ColumnRule] = [
+            "person_id": .id, "name": .text(max: nameLength), "role": .choice(ResponsibleRole.self),
+            "phone": ColumnRule.phone.orNull, "created_at": .timestamp,
+        ]
         func merged(_ base: [String: ColumnRule], _ own: [String: ColumnRule]) -> [String: ColumnRule] {
             base.merging(own) { $1 }
         }
@@ -120,6 +124,7 @@ public enum SyncedRules {
             VillageEntry.databaseTableName: merged(county, roster), Contact.databaseTableName: merged(common, contact),
             Household.databaseTableName: merged(common, household), SweepRound.databaseTableName: merged(common, round),
             SweepVisit.databaseTableName: merged(common, visit), SweepOrder.databaseTableName: merged(county, order),
+            Responsible.databaseTableName: merged(common, responsible),
         ]
     }()
 

@@ -19,7 +19,7 @@ public enum SyncedTables {
     public static let all: [any SyncedRecord.Type] = [
         Person.self, Arrival.self, Measure.self, MeasureEvent.self, LabTest.self, HealthCheck.self,
         RiskArea.self, PolicyRecord.self, Lead.self, DailyReport.self, VillageEntry.self, Contact.self,
-        Household.self, SweepRound.self, SweepVisit.self, SweepOrder.self,
+        Household.self, SweepRound.self, SweepVisit.self, SweepOrder.self, Responsible.self,
     ]
 
     /// The synced table names, in the order of `all`.

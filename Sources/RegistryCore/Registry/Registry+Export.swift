@@ -57,7 +57,7 @@ extension Registry {
                     LabTest.Columns.measureId == measure.id && LabTest.Columns.deleted == false
                 )
                 .order(LabTest.Columns.dueOn).fetchAll(db)
-                let checks = try HealthCheck.filter(
+                let checks = HealthCheck.filter(
                     HealthCheck.Columns.personId == person.id && HealthCheck.Columns.deleted == false)
                 let latest = try checks.order(HealthCheck.Columns.takenAt.desc).fetchOne(db)
                 let events = try MeasureEvent.filter(MeasureEvent.Columns.measureId == measure.id).order(

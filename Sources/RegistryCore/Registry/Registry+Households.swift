@@ -94,13 +94,20 @@ extension Registry {
                     }
                     continue
                 }
-                // Persons already registered at the address: the register's row is their household.
-                let id = try Registry.householdAt(db, address: row.address)?.householdKey ?? ids.make()
+                // A household formed at this address (its first person lives here): the register's row is that
+                // household. A member who joined a household living elsewhere does not make this address theirs.
+                let founder = try Person.filter(
+                    Person.Columns.address == row.address && Person.Columns.deleted == false
+                        && (Person.Columns.household == nil || Person.Columns.household == Person.Columns.id)
+                ).order(Person.Columns.id).fetchOne(db)
+                var id = founder?.householdKey ?? ids.make()
+                let taken = try Household.fetchOne(db, key: id)
+                if let taken, !taken.deleted { id = ids.make() }
                 var household = Household(
                     id: id, village: settings.village, address: row.address, headName: nil, headIdNumber: nil,
                     phone: nil, members: nil, grid: nil, notes: nil, createdAt: now)
                 row.fill(&household)
-                if let old = try Household.fetchOne(db, key: id) {  // deleted once, registered again
+                if let old = taken, old.id == id {  // deleted once, registered again
                     household.deleted = false
                     try recorder.update(household, from: old)
                 } else {

@@ -11,6 +11,8 @@ public struct PersonFile: Sendable {
     public var household: [Person] = []
     /// The person's contact links, both ways (see `Contact`).
     public var links: [ContactLink] = []
+    /// Who is responsible for the person (包保), by role then name.
+    public var responsible: [Responsible] = []
 
     /// One trip and what was put on it.
     public struct Trip: Sendable {
@@ -112,7 +114,7 @@ extension Registry {
         return PersonFile(
             person: person, trips: trips, checks: checks,
             household: try household(db, key: person.householdKey).filter { $0.id != person.id },
-            links: try links(db, of: person))
+            links: try links(db, of: person), responsible: try responsible(db, of: [person.id])[person.id] ?? [])
     }
 
     /// Every person with their latest trip, newest arrivals first; `activeOnly` keeps those under a measure.

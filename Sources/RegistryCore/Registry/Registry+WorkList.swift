@@ -73,6 +73,26 @@ public struct WorkList: Sendable, Encodable {
     public var counts: [String: Int]
     /// Sweeps (排查到户): the county's orders not yet started, and the open round's coverage; nil when neither.
     public var sweep: Sweep? = nil
+    /// The tasks by who is responsible (包保), each with the checks their persons missed today; the last group (no
+    /// `name`) is those with nobody responsible.
+    public var by_responsible: [ResponsibleWork] = []
+
+    public struct ResponsibleWork: Sendable, Encodable {
+        public struct Person: Sendable, Encodable {
+            public var name: String
+            public var id_number: String
+            public var phone: String?
+            public var tasks: [String]
+            public var checks_missing: Int
+        }
+
+        public var name: String?
+        public var role: String?
+        public var phone: String?
+        public var persons: [Person]
+        /// Temperature checks their persons still lack today (two a day each).
+        public var checks_missing: Int
+    }
 
     public struct Sweep: Sendable, Encodable {
         public struct Order: Sendable, Encodable {
@@ -232,6 +252,7 @@ extension Registry {
             list.may_release = sections[7]
             list.fevers = sections[8]
             list.sweep = try Registry.sweepWork(db)
+            list.by_responsible = try Registry.byResponsible(db, list)
             counts["may_release"] = sections[7].count
             list.counts = counts
             return list
@@ -278,6 +299,24 @@ extension WorkList {
                         : "  \(round.reason): \(round.households_visited)/\(round.households_total) households reached, \(round.households_open) open\(round.due.map { ", due \($0)" } ?? "")"
                 )
             }
+        }
+        // Who is responsible (包保) and has persons whose checks are missing today.
+        let missing = by_responsible.filter { $0.name != nil && $0.checks_missing > 0 }
+        if !missing.isEmpty {
+            out.append("")
+            out.append(zh ? "包保责任人名下今日未测体温" : "Checks missing today, by who is responsible")
+            out.append(
+                TextTable(
+                    headers: [],
+                    rows: missing.map {
+                        [
+                            "\($0.name ?? "")（\($0.role ?? "")）", $0.phone ?? "",
+                            zh
+                                ? "\($0.persons.count) 人，缺 \($0.checks_missing) 次"
+                                : "\($0.persons.count), \($0.checks_missing) missing",
+                        ]
+                    }
+                ).alignedRows(indent: "  "))
         }
         // First of all: a fever or symptoms not yet followed by a test (发热待处置), until one is sampled.
         if !fevers.isEmpty {
@@ -368,6 +407,35 @@ extension WorkList {
             out.append(
                 "  \(lead.name)  \(lead.id_number ?? "")  \(lead.phone ?? "")  \(lead.from_name ?? "")  "
                     + (zh ? "截止 " : "deadline ") + lead.deadline + late + (lead.reason.map { "  \($0)" } ?? ""))
+        }
+        return out.joined(separator: "\n")
+    }
+}
+
+extension WorkList {
+    /// The day's tasks printed per responsible person (`registry today --by-responsible`), each block on its own so
+    /// that it can be cut out and handed over; those with nobody responsible last.
+    public func textByResponsible(_ lang: Language) -> String {
+        let zh = lang == .zh
+        var out = [zh ? "今日工作清单（按包保责任人） \(date)" : "Work list by who is responsible, \(date)"]
+        if by_responsible.isEmpty { out.append(zh ? "今日无待办" : "Nothing to do today") }
+        for group in by_responsible {
+            out.append("")
+            let who =
+                group.name.map { "\($0)（\(group.role ?? "")\(group.phone.map { "，\($0)" } ?? "")）" }
+                ?? (zh ? "未指定包保责任人（registry assign 指定）" : "Nobody responsible (registry assign)")
+            out.append(
+                who
+                    + (zh
+                        ? "：\(group.persons.count) 人，今日缺测体温 \(group.checks_missing) 次"
+                        : ": \(group.persons.count), \(group.checks_missing) checks missing today"))
+            out.append(
+                TextTable(
+                    headers: [],
+                    rows: group.persons.map {
+                        [$0.name, $0.id_number, $0.phone ?? "", $0.tasks.joined(separator: "；")]
+                    }
+                ).alignedRows(indent: "  "))
         }
         return out.joined(separator: "\n")
     }

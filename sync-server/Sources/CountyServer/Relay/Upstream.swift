@@ -114,10 +114,11 @@ enum RelayPage {
     static func condition(settings: CountySettings) -> String {
         precondition(settings.county.utf8.allSatisfy { (48...57).contains($0) })
         let above = RegionLevel.allCases.filter { RelayRules.rank($0) > RelayRules.rank(settings.level) }
-        // The household register and its sweeps stay with the county (addresses, heads' names and id numbers): the
-        // levels above see a sweep's coverage in the daily reports' figures.
+        // The household register and its sweeps stay with the county (addresses, heads' names and id numbers), and
+        // so do who is responsible for whom (the village's own staff): the levels above see a sweep's coverage in the
+        // daily reports' figures.
         return "scope LIKE '\(settings.county.prefix(settings.level.prefixLength))%'"
-            + " AND tbl NOT IN ('\(Household.databaseTableName)', '\(SweepRound.databaseTableName)', '\(SweepVisit.databaseTableName)', '\(SweepOrder.databaseTableName)')"
+            + " AND tbl NOT IN ('\(Household.databaseTableName)', '\(SweepRound.databaseTableName)', '\(SweepVisit.databaseTableName)', '\(SweepOrder.databaseTableName)', '\(Responsible.databaseTableName)')"
             + above.map { " AND origin NOT LIKE '\($0.rawValue)-%'" }.joined()
     }
 
