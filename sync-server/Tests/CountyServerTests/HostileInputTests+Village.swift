@@ -489,7 +489,7 @@ extension HostileInputTests {
         // What a newer server records when it migrates: SQLite's GRDB table, PostgreSQL's schema_migration.
         let (table, column, name) =
             TestStore.isPostgres
-            ? ("schema_migration", "name", "county-pg-v9") : ("grdb_migrations", "identifier", "county-v9")
+            ? ("schema_migration", "name", "county-pg-v99") : ("grdb_migrations", "identifier", "county-v99")
         try execute(county.db, "INSERT INTO \(table) (\(column)) VALUES (?)", arguments: [name.databaseValue])
         #expect { try county.command(["merge"]) } throws: { "\($0)".contains(name) }
         #expect(throws: (any Error).self) { try county.start() }

@@ -22,6 +22,8 @@ public enum CountySetting: String, CaseIterable, Sendable {
     case upstreamMaskKey = "upstream_mask_key"
     case upstreamCAFile = "upstream_ca_file"
     case upstreamInsecureHTTP = "upstream_insecure_http"
+    /// After how many hours without a push, a pull or a file a village is listed as gone quiet (default 24).
+    case quietHours = "quiet_hours"
 
     /// The keys that make up `CountySettings`.
     static let identity: [CountySetting] = [.region, .regionName, .site, .epoch, .level]
@@ -29,6 +31,27 @@ public enum CountySetting: String, CaseIterable, Sendable {
     static let readBySummaries: [CountySetting] = identity + [.deadline]
     /// The report deadline when none was set.
     static let defaultDeadline = "17:00"
+    /// The settings an officer may set with `sync-server settings set`, with what each accepts.
+    public static let officerSettable: [CountySetting] = [.quietHours]
+
+    /// The value `text` checked for this setting, or why it is refused.
+    public func checked(_ text: String) throws -> String {
+        let text = text.trimmingCharacters(in: .whitespaces)
+        switch self {
+        case .quietHours:
+            guard let hours = Int(text), (1...720).contains(hours) else {
+                throw RegistryError(
+                    nil, zh: "\(rawValue) 应为 1–720 的小时数", en: "\(rawValue) must be a number of hours from 1 to 720")
+            }
+            return String(hours)
+        default:
+            throw RegistryError(
+                nil, zh: "\(rawValue) 不能用 settings set 设置", en: "\(rawValue) cannot be set with settings set")
+        }
+    }
+
+    /// The value in force when none was set.
+    public var defaultValue: String? { self == .quietHours ? "24" : nil }
 }
 
 /// The county's identity and sync settings.

@@ -41,6 +41,15 @@ public protocol CountyStore: Sendable {
     /// Keeps regions already checked (`Regions.parse`): new codes added, known ones renamed or moved.
     func setRegions(_ entries: [RegionEntry]) async throws -> (added: Int, updated: Int)
 
+    /// Notes that `village` was heard from now (`via`: `http` or `file`); written at most once every few minutes.
+    func noteContact(village: String, via: String) async throws
+    /// When each village was last heard from, by village code.
+    func lastContacts() async throws -> [String: VillageContact]
+    /// A setting an officer sets (`CountySetting.officerSettable`), or its default.
+    func value(of key: CountySetting) async throws -> String?
+    /// Sets one of `CountySetting.officerSettable`, checked (`CountySetting.checked`).
+    func set(_ key: CountySetting, to text: String) async throws
+
     // MARK: Tokens
 
     func issueToken(village: String) async throws -> String
@@ -104,10 +113,40 @@ extension CountyStore {
     /// The county summary for `day` (the merge run's figures).
     public func summary(on day: Day, maxSkew: TimeInterval = 600) async throws -> CountySummary {
         let deadline = try await deadline()
-        let summary = try await reading { try $0.summary(on: day, deadline: deadline, maxSkew: maxSkew) }
+        var summary = try await reading { try $0.summary(on: day, deadline: deadline, maxSkew: maxSkew) }
         // A city or a province reads its regions first (`CountySummary.regions`).
-        guard try await settings().level != .county else { return summary }
+        guard try await settings().level != .county else {
+            try await addContacts(to: &summary)
+            return summary
+        }
         return summary.grouped(by: try await regions())
+    }
+
+    /// Each village's last contact, and those gone quiet: not heard from for more than `quiet_hours` by the
+    /// county's clock now, or never.
+    func addContacts(to summary: inout CountySummary) async throws {
+        let contacts = try await lastContacts()
+        let hours = Int(try await value(of: .quietHours) ?? "") ?? 24
+        let now = clock.now()
+        let iso = ISO8601DateFormatter()
+        summary.quiet_hours = hours
+        var quiet: [(since: Date, line: CountySummary.QuietVillage)] = []
+        for index in summary.villages.indices {
+            let line = summary.villages[index]
+            let contact = contacts[line.village]
+            summary.villages[index].last_contact = contact?.at
+            let since = contact.flatMap { iso.date(from: $0.at) } ?? .distantPast
+            if now.timeIntervalSince(since) > Double(hours) * 3600 {
+                quiet.append(
+                    (
+                        since,
+                        CountySummary.QuietVillage(
+                            village: line.village, name: line.name, township_name: line.township_name,
+                            last_contact: contact?.at, via: contact?.via)
+                    ))
+            }
+        }
+        summary.quiet = quiet.sorted { ($0.since, $0.line.village) < ($1.since, $1.line.village) }.map(\.line)
     }
 
     /// One village's line of the summary for `day` and its deletions that day (the village's dashboard page).

@@ -27,6 +27,18 @@ public struct CountySummary: Encodable, Sendable {
         public var received_at: String?
         public var is_zero_report: Bool?
         public var figures: ReportFigures?
+        /// When the county last heard from the village (a push, a pull or a file), county time; nil when never.
+        public var last_contact: String? = nil
+    }
+
+    /// A village the county has not heard from for longer than `quiet_hours` (or ever).
+    public struct QuietVillage: Encodable, Sendable {
+        public var village: String
+        public var name: String
+        public var township_name: String
+        public var last_contact: String?
+        /// `http` or `file`.
+        public var via: String?
     }
 
     /// A township's villages and subtotal, so that a township head can phone the late and missing ones.
@@ -96,4 +108,7 @@ public struct CountySummary: Encodable, Sendable {
     public var regions: [RegionLine] = []
     /// The county's orders to sweep of the last 14 days, each with its coverage by village and township.
     public var sweeps: [SweepCoverage] = []
+    /// Villages not heard from for more than `quiet_hours` (by HTTP or a carried file), longest silent first.
+    public var quiet: [QuietVillage] = []
+    public var quiet_hours: Int = 24
 }

@@ -31,6 +31,7 @@ struct PullController<Store: CountyStore>: Sendable {
                     "ms": .stringConvertible(Int(Date().timeIntervalSince(started) * 1000)),
                 ])
             ServerMetrics.pulled(relay: false, changes: page.changes.count)
+            try await store.noteContact(village: village, via: "http")
             return try json(page)
         }
     }

@@ -44,6 +44,7 @@ struct PushController<Store: CountyStore>: Sendable {
                         "ms": .stringConvertible(Int(Date().timeIntervalSince(started) * 1000)),
                     ])
                 ServerMetrics.pushed(relay: false, changes: push.changes.count, rejected: ack.rejected)
+                try await store.noteContact(village: village, via: "http")
                 return try json(ack)
             } catch let refusal as PushRefusal {
                 throw refusal.answer(sender: village, logger: logger)

@@ -165,6 +165,8 @@ public enum DashboardPage {
         struct SweepTownship { let name, villages, households: String }
         struct SweepOrderRow { let reason, due, status: String; let townships: [SweepTownship] }
         let sweeps: [SweepOrderRow], hasSweeps: Bool
+        struct QuietRow { let village, township, href, lastContact: String }
+        let quiet: [QuietRow], hasQuiet: Bool, quietHours: Int
         let overdue: [CountRow], hasOverdue: Bool, overdueTotal: String, overdueNotListed: String?
         let ending: [CountRow], hasEnding: Bool, endingTotal: String, endingNotListed: String?
         let leadCounts: [LeadCount], leadRows: [LeadRow], hasLeadRows: Bool
@@ -271,6 +273,13 @@ public enum DashboardPage {
                     })
             }
             hasSweeps = !sweeps.isEmpty
+            quiet = input.summary.quiet.map {
+                QuietRow(
+                    village: $0.name, township: $0.township_name, href: villageHref($0.village),
+                    lastContact: $0.last_contact.map { ReadableTime.minute($0) } ?? "从未联系")
+            }
+            hasQuiet = !quiet.isEmpty
+            quietHours = input.summary.quiet_hours
             // Villages with the most tests overdue (measures ending) first, up to 20: a list an officer can work down on
             // a phone. Every village's count is also in its row of the township tables.
             func countRows(_ counts: [DashboardActions.VillageCount]) -> (

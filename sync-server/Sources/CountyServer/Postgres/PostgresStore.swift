@@ -17,6 +17,8 @@ public final class PostgresStore: CountyStore, GroupCommitting {
     private let runner: Task<Void, Never>
     /// Pushes waiting for this process's writer, applied in group commits (see `PushGroups`).
     let pushes = PushGroups()
+    /// When each village's last contact was written by this process (`ContactThrottle`).
+    let contacts = ContactThrottle()
     /// Recently checked tokens (see `TokenCache`), in use while `revocations` listens.
     let tokenCache = TokenCache()
     /// Listens for revocations from any process; started by the first token check (a server, not a CLI command).

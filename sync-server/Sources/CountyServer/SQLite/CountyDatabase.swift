@@ -36,11 +36,16 @@ public final class CountyDatabase: Sendable {
         migrator.registerMigration("county-v8") { db in
             try db.execute(sql: String(decoding: PackageResources.county_v8_sql, as: UTF8.self))
         }
+        migrator.registerMigration("county-v9") { db in
+            try db.execute(sql: String(decoding: PackageResources.county_v9_sql, as: UTF8.self))
+        }
         return migrator
     }
 
     /// Pushes waiting for the writer, applied in group commits (see `PushGroups`).
     let pushes = PushGroups()
+    /// When each village's last contact was written by this process (`ContactThrottle`).
+    let contacts = ContactThrottle()
 
     init(writer: any DatabaseWriter, clock: RegistryClock) throws {
         self.writer = writer

@@ -1,0 +1,41 @@
+import Foundation
+import PostgresNIO
+import RegistryCore
+
+/// When the county last heard from each village, and the officer's settings, on PostgreSQL.
+extension PostgresStore {
+    public func noteContact(village: String, via: String) async throws {
+        let now = clock.now()
+        guard contacts.shouldWrite(village, now: now) else { return }
+        var binds = PostgresBindings()
+        binds.append(village)
+        binds.append(clock.isoText(now))
+        binds.append(via)
+        try await client.query(
+            .sql(
+                """
+                INSERT INTO village_seen (village, last_contact, via) VALUES ($1, $2, $3)
+                ON CONFLICT (village) DO UPDATE SET last_contact = excluded.last_contact, via = excluded.via
+                """, binds), logger: logger)
+    }
+
+    public func lastContacts() async throws -> [String: VillageContact] {
+        var contacts: [String: VillageContact] = [:]
+        for try await (village, at, via) in try await client.query(
+            "SELECT village, last_contact, via FROM village_seen", logger: logger
+        ).decode((String, String, String).self) {
+            contacts[village] = VillageContact(village: village, at: at, via: via)
+        }
+        return contacts
+    }
+
+    public func value(of key: CountySetting) async throws -> String? {
+        try await setting(key) ?? key.defaultValue
+    }
+
+    public func set(_ key: CountySetting, to text: String) async throws {
+        let value = try key.checked(text)
+        _ = try await settings()
+        try await transaction { connection in try await setSetting(key, value, on: connection) }
+    }
+}

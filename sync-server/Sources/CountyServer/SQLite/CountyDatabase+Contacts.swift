@@ -1,0 +1,42 @@
+import Foundation
+import GRDB
+import RegistryCore
+
+/// When the county last heard from each village, and the officer's settings, on SQLite.
+extension CountyDatabase {
+    public func noteContact(village: String, via: String) async throws {
+        let now = clock.now()
+        guard contacts.shouldWrite(village, now: now) else { return }
+        let at = clock.isoText(now)
+        try await writer.write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO village_seen (village, last_contact, via) VALUES (?, ?, ?)
+                    ON CONFLICT (village) DO UPDATE SET last_contact = excluded.last_contact, via = excluded.via
+                    """, arguments: [village, at, via])
+        }
+    }
+
+    public func lastContacts() async throws -> [String: VillageContact] {
+        try await writer.read { db in
+            var contacts: [String: VillageContact] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT village, last_contact, via FROM village_seen") {
+                contacts[row["village"]] = VillageContact(
+                    village: row["village"], at: row["last_contact"], via: row["via"])
+            }
+            return contacts
+        }
+    }
+
+    public func value(of key: CountySetting) async throws -> String? {
+        try await writer.read { try Self.setting($0, key) } ?? key.defaultValue
+    }
+
+    public func set(_ key: CountySetting, to text: String) async throws {
+        let value = try key.checked(text)
+        try await writer.write { db in
+            _ = try CountyDatabase.settings(db)
+            try Self.setSetting(db, key, value)
+        }
+    }
+}
