@@ -50,8 +50,6 @@ public struct DashboardActions: Sendable {
     public var testsOverdue: [VillageCount]
     public var measuresEnding: [VillageCount]
     public var leads: [LeadLine]
-    /// Villages below 100 % of a county order to sweep whose due time has passed, with the order.
-    public var sweepsBehind: [(order: SweepCoverage, village: SweepCoverage.Village)] = []
 
     /// Lead statuses in the order an officer reads them, with their labels.
     public static let leadStatuses: [(key: String, label: String)] = [

@@ -252,7 +252,10 @@ public enum DashboardPage {
                     count: $0.count, unsampled: $0.unsampled)
             }
             hasReclassified = !reclassified.isEmpty
-            sweepsBehind = input.actions.sweepsBehind.map { order, line in
+            // From the merge run's coverage, which the page already has: no second pass over the sweeps.
+            sweepsBehind = input.summary.sweeps.flatMap { order in
+                order.villages.filter { order.behind.contains($0.village) }.map { (order, $0) }
+            }.map { order, line in
                 SweepRow(
                     village: name(line.village), township: township(line.village), href: villageHref(line.village),
                     order: order.reason, due: order.due_at,

@@ -94,11 +94,6 @@ extension CountyDatabase {
                     "\(day)",
                 ] + scope
             ).map { DashboardActions.Reclassified(village: $0["village"], count: $0["n"], unsampled: $0["unsampled"]) }
-            for order in try CountyDatabase.sweepCoverage(db, on: day, now: clock.localText(clock.now())) {
-                for line in order.villages where order.behind.contains(line.village) {
-                    if village == nil || village == line.village { actions.sweepsBehind.append((order, line)) }
-                }
-            }
             return actions
         }
     }
