@@ -66,7 +66,13 @@ let package = Package(
         // libcurl (Debian: libcurl4-openssl-dev), as URLSession uses it underneath on Linux, but reachable: URLSession there
         // cannot trust a county's own certificate authority (`--ca-cert`) and waits forever on a 401 with a challenge.
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
-        .target(name: "RegistrySync", dependencies: ["RegistryCore", "CCurl", grdb]),
+        // libcrypto (Debian: libssl-dev), loaded by libcurl anyway: SHA-256 and HMAC for the carried files.
+        .systemLibrary(name: "CLibCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+        .target(
+            name: "RegistrySync",
+            dependencies: [
+                "RegistryCore", "CCurl", "CLibCrypto", grdb, .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ]),
         .executableTarget(name: "RegistryCLI", dependencies: ["RegistryCore", "RegistrySync", argumentParser]),
         .executableTarget(name: "RegistryBench", dependencies: ["RegistryCore", grdb], path: "Sources/RegistryBench"),
         .testTarget(name: "RegistryCoreTests", dependencies: ["RegistryCore", grdb]),
@@ -152,7 +158,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "SyncServerCLI",
-            dependencies: ["CountyServer", argumentParser, .product(name: "Logging", package: "swift-log")],
+            dependencies: ["CountyServer", "RegistrySync", argumentParser, .product(name: "Logging", package: "swift-log")],
             path: "sync-server/Sources/SyncServerCLI"
         ),
         .executableTarget(

@@ -8,9 +8,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Building: SQLite (GRDB), libcurl (the village's sync transport), zlib (ZIPFoundation, .xlsx), libqrencode (the
-# county's declaration poster); pkg-config finds the last two for the system-library targets.
-build=(libsqlite3-dev libcurl4-openssl-dev zlib1g-dev libqrencode-dev pkg-config)
+# Building: SQLite (GRDB), libcurl (the village's sync transport), libssl-dev (libcrypto: the carried files' HMAC),
+# zlib (ZIPFoundation, .xlsx), libqrencode (the county's declaration poster); pkg-config finds the system libraries.
+build=(libsqlite3-dev libcurl4-openssl-dev libssl-dev zlib1g-dev libqrencode-dev pkg-config)
 # Testing: PostgreSQL (the county's second store, a throwaway cluster per run), Chromium, its driver and a CJK font
 # (the pages and printed documents in a real browser), LibreOffice Calc (spreadsheet round trips), poppler-utils
 # (pdfinfo, pdftotext on printed PDFs), zbar-tools (decodes the poster's QR code), openssl (the TLS test's

@@ -23,11 +23,34 @@ extension RegistryCommand {
                 String?
             @Flag(help: "允许经未加密的 http:// 向非本机地址发送令牌（仅限县内专网） / Send the token over plain http:// to another machine.")
             var insecureHTTP = false
+            @Option(
+                help: ArgumentHelp(
+                    "不联网：把待上传的修改写进同步文件，带到乡镇或县里导入 / No network: write the pending changes into a file to carry.",
+                    valueName: "file")) var toFile: String?
+            @Option(help: "与 --to-file 合用：每个文件最多多少字节，超出分成几部分 / Split into parts of at most this many bytes.")
+            var maxBytes: Int?
+            @Option(
+                help: ArgumentHelp(
+                    "导入县里的回复文件（确认、风险区、政策、协查） / Apply the county's answer file.", valueName: "file")) var fromFile:
+                String?
+
+            func validate() throws {
+                if toFile != nil && fromFile != nil {
+                    throw ValidationError("--to-file 与 --from-file 不能同时用 / give one of --to-file, --from-file")
+                }
+                if maxBytes != nil && toFile == nil {
+                    throw ValidationError("--max-bytes 只与 --to-file 合用 / --max-bytes goes with --to-file")
+                }
+                if (toFile != nil || fromFile != nil) && (server != nil || caCert != nil) {
+                    throw ValidationError("同步文件不连服务器：不需要 --server、--ca-cert / a file sync needs no --server, --ca-cert")
+                }
+            }
 
             func run() async throws {
                 let lang = global.lang
                 do {
                     let registry = try global.open()
+                    if toFile != nil || fromFile != nil { return try await carried(registry, lang) }
                     let target: SyncTarget
                     do {
                         target = try SyncTarget.resolve(
@@ -72,6 +95,71 @@ extension RegistryCommand {
                     let refusal = RegistryError.from(error)
                     Console.error(refusal.message(lang))
                     throw ExitCode(refusal)
+                }
+            }
+
+            /// `--to-file` and `--from-file`: the sync by carried files (`CarriedSync`), keyed by the village's token.
+            func carried(_ registry: Registry, _ lang: Language) async throws {
+                let given = token ?? ProcessInfo.processInfo.environment["REGISTRY_TOKEN"]
+                let remembered = try registry.syncState().token
+                guard
+                    let secret = given ?? remembered ?? TokenPrompt.read(lang),
+                    !secret.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
+                else {
+                    throw RegistryError(
+                        nil, zh: "同步文件要用本村令牌封存：放在 $REGISTRY_TOKEN 中，或在终端里按提示输入",
+                        en:
+                            "a sync file is sealed with this village's token: put it in $REGISTRY_TOKEN, or type it at the prompt"
+                    ).ending(.usage)
+                }
+                let carried = CarriedSync(
+                    registry: registry, token: secret.trimmingCharacters(in: .whitespacesAndNewlines))
+                let zh = lang == .zh
+                if let toFile {
+                    let written = try await carried.write(to: toFile, maxBytes: maxBytes)
+                    for file in written.files {
+                        Console.out("\(file.path)  \(String(format: "%.1f KB", Double(file.bytes) / 1024))")
+                    }
+                    Console.out(
+                        zh
+                            ? "已写入 \(written.changes) 条待上传修改\(written.files.count > 1 ? "，共 \(written.files.count) 个文件" : "")。交乡镇或县里用 sync-server bundle import 导入，取回回复文件后运行 registry sync --from-file 回复文件"
+                            : "\(written.changes) pending changes written\(written.files.count > 1 ? " in \(written.files.count) files" : ""); the county imports them with sync-server bundle import; apply its answer with registry sync --from-file"
+                    )
+                    return
+                }
+                guard let fromFile else { return }
+                let applied = try await carried.apply(answer: fromFile)
+                // The token sealed an answer the county made: it works, and is remembered.
+                if given != nil { try registry.rememberSync(server: nil, token: secret, caFile: nil) }
+                if let alert = applied.report.alert(lang) { Console.alert(alert) }
+                Console.out(applied.report.summary(lang))
+                if applied.already > 0 {
+                    Console.out(
+                        zh
+                            ? "其中 \(applied.already) 批县里此前已收到（未重复写入）"
+                            : "\(applied.already) batches the county held already")
+                }
+                if applied.report.rejected > 0 {
+                    Console.error(
+                        zh
+                            ? "有被县服务器拒绝的修改，请运行 registry sync status 查看原因"
+                            : "Some changes were refused; see registry sync status")
+                }
+                if applied.more {
+                    Console.out(zh ? "县里还有数据没带回：再做一次同步文件带去" : "the county holds more: carry another file")
+                }
+                if let refusal = applied.refusal {
+                    Console.error(
+                        (zh ? "县里拒绝导入这份文件：" : "the county refused the file: ") + refusal.text(lang))
+                    throw ExitCode(ExitStatus.refused.rawValue)
+                }
+                if let gap = applied.gap {
+                    Console.error(
+                        zh
+                            ? "县里缺少本村更早的修改（只收到 #\(gap) 为止）：请重新运行 registry sync --to-file 生成新文件带去"
+                            : "the county lacks earlier changes (it holds through #\(gap)): make a new file with registry sync --to-file"
+                    )
+                    throw ExitCode(ExitStatus.refused.rawValue)
                 }
             }
         }

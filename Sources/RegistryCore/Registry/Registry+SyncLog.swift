@@ -130,6 +130,11 @@ extension Registry {
         }
     }
 
+    /// The newest change this registry wrote itself (an acknowledgement may never point past it).
+    public func newestOwnChange(site: String) async throws -> Int64 {
+        try await writer.read { db in try ChangeLog.newestSeq(db, origin: site) }
+    }
+
     /// The next push: the changes after the push cursor, at most `maxChanges` and about `maxBytes`; a change larger
     /// than any push can carry (or one in `setAside`, refused alone as too large) is withheld, so that it never
     /// blocks the queue.
@@ -141,11 +146,12 @@ extension Registry {
         public var newest: Int64
     }
 
-    public func nextPushBatch(site: String, maxChanges: Int, maxBytes: Int, largest: Int, setAside: Set<Int64>)
-        async throws -> PushBatch
-    {
+    /// `after`: from there instead of the push cursor (a carried file's batches follow one another unacknowledged).
+    public func nextPushBatch(
+        site: String, after: Int64? = nil, maxChanges: Int, maxBytes: Int, largest: Int, setAside: Set<Int64>
+    ) async throws -> PushBatch {
         try await writer.read { db in
-            let cursor = try SyncState.load(db).pushCursor
+            let cursor = try after ?? SyncState.load(db).pushCursor
             let rows = try ChangeLog.pending(db, site: site, cursor: cursor, limit: maxChanges)
             var batch = PushBatch(
                 cursor: cursor, changes: [], withheld: [], newest: try ChangeLog.newestSeq(db, origin: site))
@@ -195,6 +201,29 @@ extension Registry {
         }
     }
 
+    /// Records an acknowledgement that came back in a carried answer file: like `acknowledge`, but the batch is no
+    /// longer at hand, so the refused changes are looked up in the log; and an answer older than what is already
+    /// acknowledged (a file brought back late, after a live sync) never moves the cursor back.
+    public func acknowledgeCarried(
+        through ackedThrough: Int64, refused: [(seq: Int64, reason: String)], withheld: [Int64], at serverTime: String
+    ) async throws {
+        let insert = """
+            INSERT OR REPLACE INTO sync_rejection (seq, tbl, pk, reason, rejected_at)
+            SELECT seq, tbl, pk, ?, ? FROM change_log WHERE seq = ?
+            """
+        let tooLarge = "修改太大，无法上传，请更正该记录 / too large to send; correct the record"
+        try await writer.write { db in
+            let cursor = try SyncState.load(db).pushCursor
+            for refusal in refused where refusal.seq > cursor {
+                try db.execute(sql: insert, arguments: [refusal.reason, serverTime, refusal.seq])
+            }
+            for seq in withheld where seq > cursor && seq <= ackedThrough {
+                try db.execute(sql: insert, arguments: [tooLarge, serverTime, seq])
+            }
+            try SyncState.setPush(db, max(cursor, ackedThrough))
+        }
+    }
+
     /// Moves the push cursor to where the county says this site's changes stand (a lost acknowledgement, a restored
     /// county); the caller has checked it is not past what this registry wrote.
     public func resumePush(at cursor: Int64) async throws {
@@ -232,7 +261,11 @@ extension Registry {
             if let newest = changes.map(\.hlc).max() {
                 try LocalSettings.observe(db, remote: HLC(raw: newest), now: now)
             }
-            try SyncState.setPull(db, max(next, 0), epoch: epoch)
+            // Never back within an epoch: a carried answer brought back late re-applies rows already held
+            // (idempotent), but what was pulled since stays pulled.
+            let state = try SyncState.load(db)
+            let held = state.epoch == epoch ? state.pullCursor : 0
+            try SyncState.setPull(db, max(next, held, 0), epoch: epoch)
             return try self.afterPulling(changes, areasBefore: areasBefore, db: db)
         }
     }

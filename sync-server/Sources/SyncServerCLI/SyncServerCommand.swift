@@ -20,5 +20,6 @@ struct SyncServerCommand: AsyncParsableCommand {
             Init.self, Villages.self, RegionsCommand.self, Token.self, ResultsCommand.self, RiskAreas.self, Leads.self,
             PersonCommand.self, Merge.self, Serve.self, UpstreamCommand.self, MaskKeyCommand.self, Restored.self,
             Copy.self, PosterCommand.self, BackupCommand.self, SweepCommand.self, SettingsCommand.self,
+            BundleCommand.self,
         ])
 }

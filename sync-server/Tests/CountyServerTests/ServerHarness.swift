@@ -76,6 +76,15 @@ final class ServerHarness: @unchecked Sendable {
     /// Runs a `sync-server` command and returns its stdout; throws on a non-zero exit.
     @discardableResult
     func command(_ arguments: [String]) throws -> String {
+        let result = try run(arguments)
+        guard result.status == 0 else {
+            throw RegistryError(nil, zh: "", en: "sync-server \(arguments) failed: \(result.err)")
+        }
+        return result.out.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// Runs a `sync-server` command whatever its exit: status, stdout, stderr.
+    func run(_ arguments: [String]) throws -> (status: Int32, out: String, err: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: ServerHarness.binary)
         // copy names both stores itself; mask-key opens none
@@ -90,11 +99,9 @@ final class ServerHarness: @unchecked Sendable {
         let data = out.fileHandleForReading.readDataToEndOfFile()
         let errData = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw RegistryError(
-                nil, zh: "", en: "sync-server \(arguments) failed: \(String(decoding: errData, as: UTF8.self))")
-        }
-        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        return (
+            process.terminationStatus, String(decoding: data, as: UTF8.self), String(decoding: errData, as: UTF8.self)
+        )
     }
 
     /// Starts `serve` on a free port and waits for its "listening on" line.

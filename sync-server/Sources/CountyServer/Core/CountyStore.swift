@@ -57,6 +57,9 @@ public protocol CountyStore: Sendable {
     func tokens() async throws -> [TokenLine]
     /// Who holds a token, if it is known and not revoked.
     func authenticate(_ token: String) async throws -> TokenHolder?
+    /// The keys of a village's carried files: one per token it was ever issued, revoked ones marked (a file sealed
+    /// with one is recognised, and refused as such).
+    func carriedKeys(village: String) async throws -> [CarriedKey]
 
     // MARK: Sync
 

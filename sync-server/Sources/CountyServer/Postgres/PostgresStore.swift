@@ -312,6 +312,21 @@ public final class PostgresStore: CountyStore, GroupCommitting {
 }
 
 extension PostgresStore {
+    public func carriedKeys(village: String) async throws -> [CarriedKey] {
+        var binds = PostgresBindings()
+        binds.append(village)
+        var keys: [CarriedKey] = []
+        for try await (id, hash, revoked) in try await client.query(
+            .sql("SELECT id, hash, revoked_at FROM token WHERE village = $1 ORDER BY created_at DESC", binds),
+            logger: logger
+        ).decode((String, String, String?).self) {
+            if let key = CarriedKey(hash: hash, tokenID: id, revoked: revoked != nil) { keys.append(key) }
+        }
+        return keys
+    }
+}
+
+extension PostgresStore {
     /// Starts, once, the listener that keeps the token cache in use: the cache is enabled only while a connection
     /// listens on `revokedChannel`, and emptied on each revocation and whenever listening stops or starts again.
     func listenForRevocations() {

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import RegistryCore
+import RegistrySync
 
 /// Bearer tokens for villages: random, shown once, stored as SHA-256 hashes, revocable.
 extension CountyDatabase {
@@ -58,6 +59,17 @@ extension CountyDatabase {
                 db, sql: "SELECT village, id FROM token WHERE hash = ? AND revoked_at IS NULL",
                 arguments: [TokenRules.hash(token)]
             ).map { TokenHolder(village: $0["village"], tokenID: $0["id"]) }
+        }
+    }
+
+    public func carriedKeys(village: String) async throws -> [CarriedKey] {
+        try await writer.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT id, hash, revoked_at FROM token WHERE village = ? ORDER BY created_at DESC",
+                arguments: [village]
+            ).compactMap {
+                CarriedKey(hash: $0["hash"], tokenID: $0["id"], revoked: $0["revoked_at"] as String? != nil)
+            }
         }
     }
 
