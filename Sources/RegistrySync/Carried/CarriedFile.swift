@@ -145,27 +145,6 @@ public struct CarriedFile: Sendable {
         return encoder
     }()
 
-    /// Writes `data` to `path` readable by its owner only (it carries names, id numbers and phones), whole or not at
-    /// all: a temporary file beside it, renamed into place.
-    public static func write(_ data: Data, to path: String) throws {
-        let url = URL(fileURLWithPath: path)
-        let temporary = url.deletingLastPathComponent().appendingPathComponent(
-            ".\(url.lastPathComponent).\(UUID().uuidString.prefix(8)).tmp")
-        guard
-            FileManager.default.createFile(
-                atPath: temporary.path, contents: data, attributes: [.posixPermissions: 0o600])
-        else {
-            throw RegistryError(.file, zh: "无法写入 \(path)", en: "cannot write \(path)")
-        }
-        do {
-            if FileManager.default.fileExists(atPath: url.path) { try FileManager.default.removeItem(at: url) }
-            try FileManager.default.moveItem(at: temporary, to: url)
-        } catch {
-            try? FileManager.default.removeItem(at: temporary)
-            throw RegistryError(.file, zh: "无法写入 \(path)", en: "cannot write \(path)")
-        }
-    }
-
     /// Reads a file a user named.
     public static func read(_ path: String) throws -> Data {
         guard let data = FileManager.default.contents(atPath: path) else {

@@ -23,8 +23,21 @@ public struct CarriedSync: Sendable {
     }
 
     /// Writes every pending change into `path` (or, past `maxBytes`, into numbered parts beside it: `name-1of3.ext`),
-    /// sealed with the village's key.
+    /// sealed with the village's key, readable by its owner only (names, id numbers, phones). A file of the same name
+    /// is replaced: a newer file holds everything an older one did that the county has not acknowledged.
     public func write(to path: String, maxBytes: Int? = nil) async throws -> Written {
+        let (parts, changes) = try await sealed(maxBytes: maxBytes)
+        var written = Written(files: [], changes: changes)
+        for (index, data) in parts.enumerated() {
+            let name = parts.count == 1 ? path : Self.partPath(path, index + 1, of: parts.count)
+            try PrivateFile.write(data, to: name, overwrite: true)
+            written.files.append((name, data.count))
+        }
+        return written
+    }
+
+    /// The sealed parts of a push file of every pending change, and how many changes they carry.
+    public func sealed(maxBytes: Int? = nil) async throws -> (parts: [Data], changes: Int) {
         if let maxBytes, maxBytes < Self.smallestPart {
             throw RegistryError(
                 nil, zh: "--max-bytes 至少为 \(Self.smallestPart)（64 KB）",
@@ -51,22 +64,16 @@ public struct CarriedSync: Sendable {
         let groups = try parts(of: batches, maxBytes: maxBytes)
         let set = UUID().uuidString.lowercased()
         let created = registry.clock.isoText(registry.clock.now())
-        var written = Written(files: [], changes: batches.reduce(0) { $0 + $1.changes.count })
-        var sealed: [(String, Data)] = []
+        var parts: [Data] = []
         for (index, group) in groups.enumerated() {
             let header = CarriedFile.Header(
                 kind: .push, village: settings.village, site: settings.site, createdAt: created, set: set,
                 part: index + 1, parts: groups.count)
             let payload = try CarriedFile.encoder.encode(
                 Carried.Push(batches: group, epoch: state.epoch, pullAfter: state.pullCursor))
-            let name = groups.count == 1 ? path : Self.partPath(path, index + 1, of: groups.count)
-            sealed.append((name, try CarriedFile(header: header, payload: payload).sealed(key: key)))
+            parts.append(try CarriedFile(header: header, payload: payload).sealed(key: key))
         }
-        for (name, data) in sealed {
-            try CarriedFile.write(data, to: name)
-            written.files.append((name, data.count))
-        }
-        return written
+        return (parts, batches.reduce(0) { $0 + $1.changes.count })
     }
 
     /// The batches grouped into parts of about `maxBytes` compressed (each batch's size measured sealed alone).
@@ -112,8 +119,12 @@ public struct CarriedSync: Sendable {
 
     /// Applies the county's answer in `path`: acknowledgements, then the pull pages, each page in its transaction.
     public func apply(answer path: String) async throws -> Applied {
-        let name = (path as NSString).lastPathComponent
-        let (file, _) = try CarriedFile.open(try CarriedFile.read(path), name: name, keys: [key])
+        try await apply(answer: try CarriedFile.read(path), name: (path as NSString).lastPathComponent)
+    }
+
+    /// Applies an answer's bytes (`name`: how the clerk knows the file).
+    public func apply(answer data: Data, name: String) async throws -> Applied {
+        let (file, _) = try CarriedFile.open(data, name: name, keys: [key])
         let settings = try registry.settings()
         guard file.header.kind == .answer else {
             throw RegistryError(

@@ -142,6 +142,25 @@ struct CarriedFilesTests {
         #expect(
             try count(county.db, "SELECT count(*) FROM change_log") == afterFile, "the live sync's replay adds nothing")
 
+        // Two files made a day apart (no answer between): the newer holds the older's changes too. Brought in newest
+        // first, the older adds nothing; both given together, the older is skipped as superseded.
+        _ = try clerk.ok(["check", residentID(2), "--temp", "36.6"])
+        _ = try clerk.ok(["sync", "--to-file", "\(dir)/monday.sync"])
+        _ = try clerk.ok(["check", residentID(3), "--temp", "36.7"])
+        _ = try clerk.ok(["sync", "--to-file", "\(dir)/tuesday.sync"])
+        #expect(try carry(county, ["\(dir)/tuesday.sync"], answer: "\(dir)/tuesday.answer").0 == 0)
+        #expect(try count(county.db, "SELECT count(*) FROM change_log") == afterFile + 2)
+        let monday = try carry(county, ["\(dir)/monday.sync"], answer: "\(dir)/monday.answer")
+        #expect(monday.0 == 0 && monday.1.contains("收到 0 条，1 条此前已收到"), "\(monday.1)")
+        let both = try carry(county, ["\(dir)/tuesday.sync", "\(dir)/monday.sync"], answer: "\(dir)/both.answer")
+        #expect(both.0 == 0 && both.1.contains("monday.sync：已被更新的同步文件取代"), "\(both.1)")
+        #expect(try count(county.db, "SELECT count(*) FROM change_log") == afterFile + 2)
+        _ = try clerk.ok(["sync", "--from-file", "\(dir)/monday.answer"])
+        #expect(
+            try clerk.json(["sync", "status"])["pending"] as? Int == 1, "monday's answer acknowledges monday's change")
+        _ = try clerk.ok(["sync", "--from-file", "\(dir)/tuesday.answer"])
+        #expect(try clerk.json(["sync", "status"])["pending"] as? Int == 0)
+
         // A large backlog in parts; the second part brought first is refused with which part to bring, then both go.
         try rows.replacingOccurrences(of: "2022-11-02", with: "2022-11-03").write(
             toFile: "\(dir)/arrivals.csv", atomically: true, encoding: .utf8)

@@ -60,16 +60,29 @@ extension CountyStore {
             }
             opened.append((name, file, key, push))
         }
-        guard let last = opened.last else {
-            throw RegistryError(.file, zh: "没有给出文件", en: "no file given")
-        }
-        // In the order they were made, parts in their order: a part missing shows as a gap.
+        guard !opened.isEmpty else { throw RegistryError(.file, zh: "没有给出文件", en: "no file given") }
+        // Only the newest set counts: a village's file holds everything the county had not acknowledged when it was
+        // made, so an older file's changes are in the newer one or were acknowledged (the county has them). Its parts
+        // in their order: a part missing shows as a gap.
         opened.sort {
             ($0.file.header.createdAt, $0.file.header.part) < ($1.file.header.createdAt, $1.file.header.part)
         }
+        // The newest set reaches furthest (the laptop's clock may have been set back since); the time breaks a tie.
+        func reach(_ set: String) -> Int64 {
+            opened.filter { $0.file.header.set == set }.flatMap(\.push.batches).map(\.through).max() ?? 0
+        }
+        let newest = opened.map(\.file.header).max {
+            (reach($0.set), $0.createdAt) < (reach($1.set), $1.createdAt)
+        }!.set
+        let superseded = opened.filter { $0.file.header.set != newest }.map(\.name)
+        opened.removeAll { $0.file.header.set != newest }
+        let last = opened[opened.count - 1]
         let village = last.file.header.village
         let names = try await reading { try $0.villageName(village) }
         var outcome = CarriedImport(village: village, answer: Data())
+        if !superseded.isEmpty {
+            outcome.lines.append("\(superseded.joined(separator: "、"))：已被更新的同步文件取代，跳过")
+        }
         var acks: [Carried.Ack] = []
         // Where the county stands for the village's site: what a batch holds at or below it is acknowledged and not
         // applied again (the push path's own rule for a replay); a batch beginning past it is a gap.

@@ -41,7 +41,7 @@ extension SyncServerCommand {
                                 + (outcome.already > 0
                                     ? ", \(outcome.already) batches held already (not written twice)" : ""))
                     if let answerTo {
-                        try CarriedFile.write(outcome.answer, to: answerTo)
+                        try PrivateFile.write(outcome.answer, to: answerTo, overwrite: true)
                         Terminal.out(
                             zh
                                 ? "回复文件：\(answerTo)（下发 \(outcome.pulled) 条），交回村里运行 registry sync --from-file \((answerTo as NSString).lastPathComponent)"
