@@ -110,6 +110,7 @@ extension CountyStore {
                 }
                 do {
                     let ack = try await push(batch, village: village, tokenID: item.key.tokenID, maxSkew: maxSkew)
+                    try await notePushed(batch, ack)
                     let fresh = batch.changes.filter { $0.originSeq > cursor }.count
                     acks.append(
                         Carried.Ack(response: ack, withheld: batch.withheld.filter { $0 > cursor }, already: false))
@@ -142,6 +143,7 @@ extension CountyStore {
         var more = false
         for _ in 0..<Self.carriedPages {
             let page = try await pull(village: village, site: last.file.header.site, after: after, limit: 1000)
+            try await notePulled(page.changes)
             if !page.changes.isEmpty {
                 pages.append(Carried.Page(after: after, changes: page.changes, next: page.next))
             }

@@ -24,6 +24,11 @@ public enum CountySetting: String, CaseIterable, Sendable {
     case upstreamInsecureHTTP = "upstream_insecure_http"
     /// After how many hours without a push, a pull or a file a village is listed as gone quiet (default 24).
     case quietHours = "quiet_hours"
+    /// The clocks on a lead (`LeadClocks`), hours from its issue: to reach its village (default 2), to an outcome
+    /// back at the county (24), and for a person found, to a measure in place (24).
+    case leadReceiveHours = "lead_receive_hours"
+    case leadFoundHours = "lead_found_hours"
+    case leadMeasureHours = "lead_measure_hours"
 
     /// The keys that make up `CountySettings`.
     static let identity: [CountySetting] = [.region, .regionName, .site, .epoch, .level]
@@ -32,13 +37,15 @@ public enum CountySetting: String, CaseIterable, Sendable {
     /// The report deadline when none was set.
     static let defaultDeadline = "17:00"
     /// The settings an officer may set with `sync-server settings set`, with what each accepts.
-    public static let officerSettable: [CountySetting] = [.quietHours]
+    public static let officerSettable: [CountySetting] = [
+        .quietHours, .leadReceiveHours, .leadFoundHours, .leadMeasureHours,
+    ]
 
     /// The value `text` checked for this setting, or why it is refused.
     public func checked(_ text: String) throws -> String {
         let text = text.trimmingCharacters(in: .whitespaces)
         switch self {
-        case .quietHours:
+        case .quietHours, .leadReceiveHours, .leadFoundHours, .leadMeasureHours:
             guard let hours = Int(text), (1...720).contains(hours) else {
                 throw RegistryError(
                     nil, zh: "\(rawValue) 应为 1–720 的小时数", en: "\(rawValue) must be a number of hours from 1 to 720")
@@ -51,7 +58,13 @@ public enum CountySetting: String, CaseIterable, Sendable {
     }
 
     /// The value in force when none was set.
-    public var defaultValue: String? { self == .quietHours ? "24" : nil }
+    public var defaultValue: String? {
+        switch self {
+        case .quietHours, .leadFoundHours, .leadMeasureHours: "24"
+        case .leadReceiveHours: "2"
+        default: nil
+        }
+    }
 }
 
 /// The county's identity and sync settings.

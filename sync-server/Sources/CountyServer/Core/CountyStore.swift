@@ -43,6 +43,10 @@ public protocol CountyStore: Sendable {
 
     /// Notes that `village` was heard from now (`via`: `http` or `file`); written at most once every few minutes.
     func noteContact(village: String, via: String) async throws
+    /// Notes that the county saw `kind` done for `keys` now, where it had not before (`FirstSeen`).
+    func noteFirstSeen(_ kind: FirstSeen, keys: [String]) async throws
+    /// When the county first saw `kind` done, by key.
+    func firstSeen(_ kind: FirstSeen) async throws -> [String: String]
     /// When each village was last heard from, by village code.
     func lastContacts() async throws -> [String: VillageContact]
     /// A setting an officer sets (`CountySetting.officerSettable`), or its default.
@@ -120,6 +124,7 @@ extension CountyStore {
         // A city or a province reads its regions first (`CountySummary.regions`).
         guard try await settings().level != .county else {
             try await addContacts(to: &summary)
+            try await addLeadClocks(to: &summary, on: day)
             return summary
         }
         return summary.grouped(by: try await regions())
@@ -150,6 +155,28 @@ extension CountyStore {
             }
         }
         summary.quiet = quiet.sorted { ($0.since, $0.line.village) < ($1.since, $1.line.village) }.map(\.line)
+    }
+
+    /// The clocks on leads (`LeadClocks`) as they stood at the end of `day`, or now when `day` is today.
+    func addLeadClocks(to summary: inout CountySummary, on day: Day) async throws {
+        func hours(_ key: CountySetting) async throws -> Int {
+            Int(try await value(of: key) ?? "") ?? Int(key.defaultValue ?? "") ?? 24
+        }
+        let limits = LeadClocks.Limits(
+            receive_hours: try await hours(.leadReceiveHours), found_hours: try await hours(.leadFoundHours),
+            measure_hours: try await hours(.leadMeasureHours))
+        var seen: [FirstSeen: [String: String]] = [:]
+        for kind in FirstSeen.allCases { seen[kind] = try await firstSeen(kind) }
+        let leads = try await reading { try $0.leadsForClocks() }
+        let endOfDay = clock.instant(day.adding(days: 1), hour: 0, minute: 0)
+        let villages = Dictionary(
+            summary.villages.map {
+                ($0.village, (name: $0.name, township: $0.township_code, townshipName: $0.township_name))
+            },
+            uniquingKeysWith: { a, _ in a })
+        summary.lead_clocks = LeadClocks.evaluate(
+            leads.filter { $0.issued < endOfDay }, seen: seen, limits: limits, now: min(clock.now(), endOfDay),
+            villages: villages)
     }
 
     /// One village's line of the summary for `day` and its deletions that day (the village's dashboard page).

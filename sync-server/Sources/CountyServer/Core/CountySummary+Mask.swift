@@ -21,6 +21,11 @@ extension CountySummary {
             l.name = Mask.name(l.name)
             return l
         }
+        copy.lead_clocks?.overdue = (lead_clocks?.overdue ?? []).map {
+            var o = $0
+            o.name = Mask.name(o.name)
+            return o
+        }
         copy.deletions = deletions.map(\.masked)
         copy.positives = positives.map { p in
             var p = p

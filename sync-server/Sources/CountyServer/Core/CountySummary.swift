@@ -111,4 +111,6 @@ public struct CountySummary: Encodable, Sendable {
     /// Villages not heard from for more than `quiet_hours` (by HTTP or a carried file), longest silent first.
     public var quiet: [QuietVillage] = []
     public var quiet_hours: Int = 24
+    /// The clocks on leads: on time per stage by township and village, and what is overdue now (`LeadClocks`).
+    public var lead_clocks: LeadClocks? = nil
 }

@@ -32,6 +32,7 @@ struct PullController<Store: CountyStore>: Sendable {
                 ])
             ServerMetrics.pulled(relay: false, changes: page.changes.count)
             try await store.noteContact(village: village, via: "http")
+            try await store.notePulled(page.changes)
             return try json(page)
         }
     }

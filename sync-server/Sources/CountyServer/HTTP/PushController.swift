@@ -45,6 +45,7 @@ struct PushController<Store: CountyStore>: Sendable {
                     ])
                 ServerMetrics.pushed(relay: false, changes: push.changes.count, rejected: ack.rejected)
                 try await store.noteContact(village: village, via: "http")
+                try await store.notePushed(push, ack)
                 return try json(ack)
             } catch let refusal as PushRefusal {
                 throw refusal.answer(sender: village, logger: logger)

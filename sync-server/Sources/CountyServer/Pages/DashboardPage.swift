@@ -167,6 +167,10 @@ public enum DashboardPage {
         let sweeps: [SweepOrderRow], hasSweeps: Bool
         struct QuietRow { let village, township, href, lastContact: String }
         let quiet: [QuietRow], hasQuiet: Bool, quietHours: Int
+        struct LateLeadRow { let village, township, href, name, stage, due, over: String }
+        let lateLeads: [LateLeadRow], hasLateLeads: Bool
+        struct ClockRow { let name: String; let stages: [String] }
+        let clockRows: [ClockRow], hasClockRows: Bool, clockLimits: String
         let overdue: [CountRow], hasOverdue: Bool, overdueTotal: String, overdueNotListed: String?
         let ending: [CountRow], hasEnding: Bool, endingTotal: String, endingNotListed: String?
         let leadCounts: [LeadCount], leadRows: [LeadRow], hasLeadRows: Bool
@@ -283,6 +287,29 @@ public enum DashboardPage {
             }
             hasQuiet = !quiet.isEmpty
             quietHours = input.summary.quiet_hours
+            let clocks = input.summary.lead_clocks
+            lateLeads = (clocks?.overdue ?? []).prefix(DashboardPage.listedVillages).map {
+                LateLeadRow(
+                    village: $0.village_name, township: township($0.village), href: villageHref($0.village),
+                    name: $0.name, stage: $0.stage.label, due: ReadableTime.minute($0.due_at),
+                    over: "超时 \($0.hours_over) 小时")
+            }
+            hasLateLeads = !lateLeads.isEmpty
+            // Each township's share on time per stage, done or due: "3/4 按时" (or "—" when nothing is due yet).
+            func shares(_ stages: [LeadClocks.StageCount]) -> [String] {
+                stages.map {
+                    let due = $0.on_time + $0.late + $0.overdue
+                    return due == 0 ? "—" : "\($0.on_time)/\(due) 按时" + ($0.overdue > 0 ? "，\($0.overdue) 超时" : "")
+                }
+            }
+            clockRows =
+                (clocks?.townships ?? []).map { ClockRow(name: $0.name, stages: shares($0.stages)) }
+                + (clocks.map { [ClockRow(name: "合计", stages: shares($0.stages))] } ?? [])
+            hasClockRows = !(clocks?.townships.isEmpty ?? true)
+            clockLimits =
+                clocks.map {
+                    "时限自下发起：到村 \($0.limits.receive_hours) 小时，核查结果回县 \($0.limits.found_hours) 小时，找到的人落实管控 \($0.limits.measure_hours) 小时"
+                } ?? ""
             // Villages with the most tests overdue (measures ending) first, up to 20: a list an officer can work down on
             // a phone. Every village's count is also in its row of the township tables.
             func countRows(_ counts: [DashboardActions.VillageCount]) -> (

@@ -29,6 +29,34 @@ extension PostgresStore {
         return contacts
     }
 
+    public func noteFirstSeen(_ kind: FirstSeen, keys: [String]) async throws {
+        let at = clock.isoText(clock.now())
+        try await transaction { connection in
+            for key in Set(keys) {
+                var binds = PostgresBindings()
+                binds.append(kind.rawValue)
+                binds.append(key)
+                binds.append(at)
+                try await connection.query(
+                    .sql(
+                        "INSERT INTO first_seen (kind, key, at) VALUES ($1, $2, $3) ON CONFLICT (kind, key) DO NOTHING",
+                        binds), logger: logger)
+            }
+        }
+    }
+
+    public func firstSeen(_ kind: FirstSeen) async throws -> [String: String] {
+        var binds = PostgresBindings()
+        binds.append(kind.rawValue)
+        var seen: [String: String] = [:]
+        for try await (key, at) in try await client.query(
+            .sql("SELECT key, at FROM first_seen WHERE kind = $1", binds), logger: logger
+        ).decode((String, String).self) {
+            seen[key] = at
+        }
+        return seen
+    }
+
     public func value(of key: CountySetting) async throws -> String? {
         try await setting(key) ?? key.defaultValue
     }

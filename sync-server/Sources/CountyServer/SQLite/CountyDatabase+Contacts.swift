@@ -28,6 +28,29 @@ extension CountyDatabase {
         }
     }
 
+    public func noteFirstSeen(_ kind: FirstSeen, keys: [String]) async throws {
+        let at = clock.isoText(clock.now())
+        try await writer.write { db in
+            for key in Set(keys) {
+                try db.execute(
+                    sql: "INSERT INTO first_seen (kind, key, at) VALUES (?, ?, ?) ON CONFLICT (kind, key) DO NOTHING",
+                    arguments: [kind.rawValue, key, at])
+            }
+        }
+    }
+
+    public func firstSeen(_ kind: FirstSeen) async throws -> [String: String] {
+        try await writer.read { db in
+            var seen: [String: String] = [:]
+            for row in try Row.fetchAll(
+                db, sql: "SELECT key, at FROM first_seen WHERE kind = ?", arguments: [kind.rawValue])
+            {
+                seen[row["key"]] = row["at"]
+            }
+            return seen
+        }
+    }
+
     public func value(of key: CountySetting) async throws -> String? {
         try await writer.read { try Self.setting($0, key) } ?? key.defaultValue
     }

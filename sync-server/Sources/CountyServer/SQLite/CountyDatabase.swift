@@ -39,6 +39,9 @@ public final class CountyDatabase: Sendable {
         migrator.registerMigration("county-v9") { db in
             try db.execute(sql: String(decoding: PackageResources.county_v9_sql, as: UTF8.self))
         }
+        migrator.registerMigration("county-v10") { db in
+            try db.execute(sql: String(decoding: PackageResources.county_v10_sql, as: UTF8.self))
+        }
         return migrator
     }
 

@@ -11,7 +11,12 @@ extension SyncServerCommand {
 
         struct Set: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
-                abstract: "设置一项 / Set one.", discussion: "quiet_hours：多少小时未联系列为“长时间未联系”（默认 24）。")
+                abstract: "设置一项 / Set one.",
+                discussion: """
+                    quiet_hours：多少小时未联系列为“长时间未联系”（默认 24）。\
+                    lead_receive_hours、lead_found_hours、lead_measure_hours：协查线索从下发起到村里收到（默认 2）、\
+                    核查结果回到县里（24）、找到的人落实管控（24）的时限，小时。
+                    """)
             @OptionGroup var options: ServerOptionsGroup
             @Argument(help: "设置名 / The setting.") var key: String
             @Argument(help: "值 / Its value.") var value: String

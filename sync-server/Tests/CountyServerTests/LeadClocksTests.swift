@@ -1,0 +1,102 @@
+import Foundation
+import RegistryCore
+import Testing
+
+/// The clocks on leads (issue 40), through a real server, the built `registry` and a carried file: each stage on time
+/// or late by the county's clock where the county saw it, whatever a laptop's clock claims.
+@Suite("Clocks on leads", .serialized)
+struct LeadClocksTests {
+    func laptop(_ county: ServerHarness, code: String, now: String) throws -> Laptop {
+        let token = try county.command(["token", "issue", "--village", code])
+        let laptop = Laptop(db: county.path("village-\(code).sqlite"), county: county, token: token, now: now)
+        _ = try laptop.ok(["init", "--village", code, "--name", "村\(code.suffix(3))"])
+        return laptop
+    }
+
+    func clocks(_ county: ServerHarness, _ date: String) throws -> [String: Any] {
+        let json = try county.command(["merge", "--date", date, "--format", "json"])
+        let summary = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any] ?? [:]
+        return try #require(summary["lead_clocks"] as? [String: Any], "\(summary.keys)")
+    }
+
+    /// The county's counts of `stage`: on_time, late, overdue, pending.
+    func counts(_ clocks: [String: Any], _ stage: String) -> [Int] {
+        let line = (clocks["stages"] as? [[String: Any]])?.first { $0["stage"] as? String == stage } ?? [:]
+        return ["on_time", "late", "overdue", "pending"].map { line[$0] as? Int ?? -1 }
+    }
+
+    @Test(
+        "a lead found, put under a measure and answered within hours is on time at every stage; one carried by file a day late is late though the laptop's clock says otherwise; an untouched lead is listed overdue on the dashboard"
+    )
+    func leadStages() async throws {
+        let county = try ServerHarness(environment: ["SYNC_SERVER_NOW": "2022-11-05T08:00:00+08:00"])
+        let countyToken = try county.command(["token", "issue", "--county"])
+        try county.write(
+            "leads.csv",
+            "village,name,id_number,deadline\n110105001001,李四,420102199001011236,2022-11-06\n"
+                + "110105001002,赵六,110105199001011232,2022-11-06\n")
+        _ = try county.command(["leads", "import", county.path("leads.csv")])
+
+        // Village 1, online: the lead comes down at 08:30, the person is registered and found at 09:00.
+        try county.setClock("2022-11-05T08:30:00+08:00")
+        try county.start()
+        var one = try laptop(county, code: "110105001001", now: "2022-11-05 08:30")
+        _ = try one.sync()
+        one.now = "2022-11-05 09:00"
+        try county.setClock("2022-11-05T09:00:00+08:00")
+        _ = try one.ok([
+            "intake", "--name", "李四", "--id-number", "420102199001011236", "--phone", "13800138000", "--from", "420102",
+            "--departed", "2022-11-03", "--arrived", "2022-11-04",
+        ])
+        let lead = try #require(
+            (try one.json(["today"])["leads"] as? [[String: Any]])?.first?["lead_id"] as? String)
+        _ = try one.ok(["lead", lead, "--outcome", "found"])
+        _ = try one.sync()
+
+        // Village 2, offline, its laptop a day behind: the lead reaches it by file at 11:00 (3 h after issue), and the
+        // outcome it records "at 11:30" reaches the county by the next file, the next day at 10:00.
+        try county.setClock("2022-11-05T11:00:00+08:00")
+        var two = try laptop(county, code: "110105001002", now: "2022-11-05 09:00")
+        let dir = county.dir.path
+        _ = try two.ok(["sync", "--to-file", "\(dir)/two-1.sync"])
+        _ = try county.command(["bundle", "import", "\(dir)/two-1.sync", "--answer-to", "\(dir)/two-1.answer"])
+        two.now = "2022-11-05 11:30"
+        _ = try two.ok(["sync", "--from-file", "\(dir)/two-1.answer"])
+        let lead2 = try #require(
+            (try two.json(["today"])["leads"] as? [[String: Any]])?.first?["lead_id"] as? String)
+        _ = try two.ok(["lead", lead2, "--outcome", "absent"])
+        _ = try two.ok(["sync", "--to-file", "\(dir)/two-2.sync"])
+        try county.setClock("2022-11-06T10:00:00+08:00")
+        _ = try county.command(["bundle", "import", "\(dir)/two-2.sync", "--answer-to", "\(dir)/two-2.answer"])
+
+        let day2 = try clocks(county, "2022-11-06")
+        #expect(counts(day2, "received") == [1, 1, 0, 0], "\(day2)")
+        #expect(counts(day2, "outcome") == [1, 1, 0, 0], "the file's outcome counts when it arrived: \(day2)")
+        #expect(counts(day2, "measure") == [1, 0, 0, 0], "a person found and put under a measure within the day")
+        #expect((day2["limits"] as? [String: Int]) == ["receive_hours": 2, "found_hours": 24, "measure_hours": 24])
+        let townships = try #require(day2["townships"] as? [[String: Any]])
+        #expect(townships.first?["name"] as? String == "一街道", "\(townships)")
+
+        // A new lead nobody has pulled: past two hours it is overdue, on the dashboard under 需要处理.
+        try county.write(
+            "lead3.csv", "village,name,id_number,phone,deadline\n110105001001,王五,,13900139000,2022-11-07\n")
+        _ = try county.command(["leads", "import", county.path("lead3.csv")])
+        try county.setClock("2022-11-06T13:00:00+08:00")
+        let later = try clocks(county, "2022-11-06")
+        #expect(counts(later, "received")[2] == 1, "\(later)")
+        let overdue = try #require(later["overdue"] as? [[String: Any]])
+        #expect(overdue.first?["stage"] as? String == "received" && overdue.first?["hours_over"] as? Int == 1)
+        let (_, page) = try await county.transport(countyToken).send(
+            "GET", "/dashboard", query: ["date": "2022-11-06"], body: nil)
+        let html = String(decoding: page, as: UTF8.self)
+        let late = try #require(html.components(separatedBy: "id=\"late-leads\"").dropFirst().first?.prefix(600))
+        #expect(late.contains("王*") && late.contains("下发到村") && late.contains("超时 1 小时"), "\(late)")
+        #expect(html.contains("id=\"lead-clocks\"") && html.contains("1/2 按时"), "each township's share on time")
+
+        // The officer tightens the outcome limit: village 1's lead answered in an hour stays on time.
+        #expect(try county.command(["settings", "set", "lead_found_hours", "12"]) == "lead_found_hours = 12")
+        #expect(throws: RegistryError.self) { try county.command(["settings", "set", "lead_found_hours", "0"]) }
+        let tightened = try clocks(county, "2022-11-06")
+        #expect(counts(tightened, "outcome")[0] == 1 && counts(tightened, "outcome")[1] == 1)
+    }
+}
