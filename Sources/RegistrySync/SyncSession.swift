@@ -81,6 +81,7 @@ public struct SyncSession: Sendable {
             )
         }
         report.restamped = try await checkClock(health, site: settings.site)
+        if let hours = health.leadFoundHours { try await registry.rememberLeadLimit(hours: hours) }
         // A new epoch: the county was restored from a backup, which may predate changes it had acknowledged.
         let knownEpoch = try registry.syncState().epoch
         let restored = knownEpoch != nil && knownEpoch != health.epoch

@@ -137,11 +137,15 @@ public enum Wire {
         /// that a laptop given another village's token stops before pushing.
         public var village: String?
         public var villageName: String?
+        /// Hours the county allows from a lead's issue to its outcome back (`lead_found_hours`): the village shows
+        /// what remains of it on its work list.
+        public var leadFoundHours: Int?
 
         public init(
             status: String, time: String, epoch: String, maxSkewSeconds: Int, village: String? = nil,
-            villageName: String? = nil
+            villageName: String? = nil, leadFoundHours: Int? = nil
         ) {
+            self.leadFoundHours = leadFoundHours
             self.status = status
             self.time = time
             self.epoch = epoch
@@ -155,6 +159,7 @@ public enum Wire {
             case maxSkewSeconds = "max_skew_seconds"
             case village
             case villageName = "village_name"
+            case leadFoundHours = "lead_found_hours"
         }
     }
 

@@ -20,6 +20,7 @@ public struct SyncState: Sendable, Equatable {
     enum Key {
         static let server = "sync_server", token = "sync_token", push = "push_cursor", pull = "pull_cursor"
         static let epoch = "pull_epoch", lastSuccess = "last_sync", caFile = "sync_ca_file"
+        static let leadFoundHours = "lead_found_hours"
     }
 
     /// Reads the state.
@@ -93,6 +94,13 @@ extension Registry {
     /// before. Nil keeps what is remembered.
     public func rememberSync(server: String?, token: String?, caFile: String?) throws {
         try writer.write { db in try SyncState.remember(db, server: server, token: token, caFile: caFile) }
+    }
+
+    /// Remembers the county's limit from a lead's issue to its outcome back (`lead_found_hours`), which the work
+    /// list counts down.
+    public func rememberLeadLimit(hours: Int) async throws {
+        guard (1...720).contains(hours) else { return }
+        try await writer.write { db in try LocalSettings.set(db, SyncState.Key.leadFoundHours, String(hours)) }
     }
 
     /// Marks a sync as completed now.

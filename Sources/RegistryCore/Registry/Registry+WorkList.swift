@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 
 /// The clerk's work list for a day (今日工作清单).
@@ -43,6 +44,11 @@ public struct WorkList: Sendable, Encodable {
         /// For a declaration not yet registered: the risk area now in force at the place declared (a returnee on the
         /// way from a place that became risky), by name.
         public var from_risk_area: String? = nil
+        /// When the county wants the outcome back: the lead's issue (its first entry here, stamped by the county's
+        /// clock) plus the county's `lead_found_hours` (learned at the last sync; 24 before), and the whole hours that
+        /// remain of it now (negative once past).
+        public var respond_by: String? = nil
+        public var remaining_hours: Int? = nil
     }
 
     public var date: String
@@ -213,6 +219,14 @@ extension Registry {
                 Lead.Columns.deadline
             ).fetchAll(db)
             let leadNumbers = leads.compactMap(\.idNumber)
+            let issued = try ChangeLog.firstClocks(db, table: Lead.databaseTableName, pks: leads.map(\.id))
+            let limit = Int(try LocalSettings.get(db, SyncState.Key.leadFoundHours) ?? "") ?? 24
+            let now = clock.now()
+            func due(_ lead: Lead) -> Date? {
+                issued[lead.id].map {
+                    Date(timeIntervalSince1970: Double(HLC(raw: $0).milliseconds) / 1000 + Double(limit) * 3600)
+                }
+            }
             let registered = Dictionary(
                 try Row.fetchAll(
                     db,
@@ -244,7 +258,9 @@ extension Registry {
                                 at: $0.fromCode, from: min($0.departedOn ?? day, day),
                                 to: max($0.arrivedOn ?? day, day),
                                 areas: rules.areas)?.name
-                            : nil)
+                            : nil,
+                        respond_by: due($0).map { clock.isoText($0) },
+                        remaining_hours: due($0).map { Int(($0.timeIntervalSince(now) / 3600).rounded(.down)) })
                 },
                 counts: counts)
             // Those with something to do first; those whose risk period was over after them.
@@ -403,7 +419,13 @@ extension WorkList {
         out.append(zh ? "待核查线索（\(county.count)）" : "Leads to verify (\(county.count))")
         if county.isEmpty { out.append(zh ? "  无" : "  none") }
         for lead in county {
-            let late = lead.overdue ? (zh ? "  ⚠ 已逾期" : "  ⚠ overdue") : ""
+            var late = lead.overdue ? (zh ? "  ⚠ 已逾期" : "  ⚠ overdue") : ""
+            if let hours = lead.remaining_hours {
+                late +=
+                    hours >= 0
+                    ? (zh ? "  县里要求 \(hours) 小时内反馈" : "  \(hours) h left to answer the county")
+                    : (zh ? "  ⚠ 已超过县里的反馈时限 \(-hours) 小时" : "  ⚠ \(-hours) h past the county's limit")
+            }
             out.append(
                 "  \(lead.name)  \(lead.id_number ?? "")  \(lead.phone ?? "")  \(lead.from_name ?? "")  "
                     + (zh ? "截止 " : "deadline ") + lead.deadline + late + (lead.reason.map { "  \($0)" } ?? ""))

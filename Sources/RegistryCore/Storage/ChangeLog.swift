@@ -117,6 +117,23 @@ public enum ChangeLog {
             arguments: StatementArguments(scopes.map { $0.databaseValue } + [after.databaseValue, limit.databaseValue]))
     }
 
+    /// The clock of each of `pks`' first entry in `table`, by pk: when the row came to be (a lead: its issue, by the
+    /// clock of the server that wrote it).
+    public static func firstClocks(_ db: Database, table: String, pks: [String]) throws -> [String: Int64] {
+        var clocks: [String: Int64] = [:]
+        for chunk in stride(from: 0, to: pks.count, by: 500).map({ pks[$0..<min($0 + 500, pks.count)] }) {
+            for row in try Row.fetchAll(
+                db,
+                sql: "SELECT pk, min(hlc) FROM change_log WHERE tbl = ? AND pk IN ("
+                    + chunk.map { _ in "?" }.joined(separator: ", ") + ") GROUP BY pk",
+                arguments: StatementArguments([table] + Array(chunk)))
+            {
+                clocks[row[0]] = row[1]
+            }
+        }
+        return clocks
+    }
+
     /// The clock of each row's first entry in `table` within `scope`, by pk: when the row came to be (a village's
     /// roster entry: when it joined).
     public static func firstClocks(_ db: Database, table: String, scope: String) throws -> [String: Int64] {

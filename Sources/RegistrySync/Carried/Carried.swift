@@ -38,12 +38,15 @@ public enum Carried {
         public var serverTime: String
         /// Why the county stopped applying the file (a clock far ahead, a site of another token), if it did.
         public var refusal: Wire.ErrorBody?
+        /// The county's `lead_found_hours`, as `Wire.Health` carries it.
+        public var leadFoundHours: Int?
 
         public init(
             acks: [Ack], gap: Int64?, epoch: String, pages: [Page], more: Bool, serverTime: String,
-            refusal: Wire.ErrorBody? = nil
+            refusal: Wire.ErrorBody? = nil, leadFoundHours: Int? = nil
         ) {
             self.refusal = refusal
+            self.leadFoundHours = leadFoundHours
             self.acks = acks
             self.gap = gap
             self.epoch = epoch
@@ -55,6 +58,7 @@ public enum Carried {
         enum CodingKeys: String, CodingKey {
             case acks, gap, epoch, pages, more, refusal
             case serverTime = "server_time"
+            case leadFoundHours = "lead_found_hours"
         }
     }
 

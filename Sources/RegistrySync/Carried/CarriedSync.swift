@@ -203,6 +203,7 @@ public struct CarriedSync: Sendable {
                 )
             }
         }
+        if let hours = answer.leadFoundHours { try await registry.rememberLeadLimit(hours: hours) }
         try await registry.syncSucceeded()
         return applied
     }

@@ -42,6 +42,9 @@ struct LeadClocksTests {
         try county.start()
         var one = try laptop(county, code: "110105001001", now: "2022-11-05 08:30")
         _ = try one.sync()
+        let listed = try #require((try one.json(["today"])["leads"] as? [[String: Any]])?.first)
+        #expect(listed["remaining_hours"] as? Int == 23, "24 h from the county's issue at 08:00: \(listed)")
+        #expect(try one.ok(["today"]).contains("县里要求 23 小时内反馈"))
         one.now = "2022-11-05 09:00"
         try county.setClock("2022-11-05T09:00:00+08:00")
         _ = try one.ok([

@@ -156,7 +156,8 @@ extension CountyStore {
         let answer = Carried.Answer(
             acks: acks, gap: outcome.gap, epoch: settings.epoch, pages: pages, more: more,
             serverTime: clock.isoText(clock.now()),
-            refusal: outcome.stopped.map { Wire.ErrorBody(error: "refused", message: $0) })
+            refusal: outcome.stopped.map { Wire.ErrorBody(error: "refused", message: $0) },
+            leadFoundHours: Int(try await value(of: .leadFoundHours) ?? ""))
         let header = CarriedFile.Header(
             kind: .answer, village: village, site: last.file.header.site, createdAt: clock.isoText(clock.now()),
             set: last.file.header.set)

@@ -21,7 +21,8 @@ struct HealthController<Store: CountyStore>: Sendable {
                 Wire.Health(
                     status: "ok", time: StoredTime.utcText(store.clock.now()),
                     epoch: settings.epoch, maxSkewSeconds: Int(options.maxSkew),
-                    village: holder?.village, villageName: name))
+                    village: holder?.village, villageName: name,
+                    leadFoundHours: Int(try await store.value(of: .leadFoundHours) ?? "")))
         }
     }
 }
