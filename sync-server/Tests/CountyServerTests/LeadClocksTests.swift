@@ -102,4 +102,57 @@ struct LeadClocksTests {
         let tightened = try clocks(county, "2022-11-06")
         #expect(counts(tightened, "outcome")[0] == 1 && counts(tightened, "outcome")[1] == 1)
     }
+
+    @Test(
+        "a positive from the county's lab: the village online escalates and moves the household within the hour (on time); the village offline sends the escalation by file the next day (late, though its laptop says 09:30), its contacts within the day"
+    )
+    func positiveStages() async throws {
+        let county = try ServerHarness(environment: ["SYNC_SERVER_NOW": "2022-07-03T09:00:00+08:00"])
+        try county.start()
+        var one = try laptop(county, code: "110105001001", now: "2022-07-03 09:00")
+        var two = try laptop(county, code: "110105001002", now: "2022-07-03 09:00")
+        for (clerk, person, mother) in [
+            (one, ("张三", "420102199003071232"), ("张母", "110105195001011234")),
+            (two, ("李雷", "420102198505051237"), ("李母", "110105195505051248")),
+        ] {
+            _ = try clerk.ok([
+                "intake", "--name", person.0, "--id-number", person.1, "--phone", "13800138000", "--from", "420102",
+                "--departed", "2022-07-01", "--arrived", "2022-07-02", "--address", "一组3号",
+            ])
+            _ = try clerk.ok(["household", "add", person.1, "--name", mother.0, "--id-number", mother.1])
+        }
+        _ = try one.sync()
+        let dir = county.dir.path
+        _ = try two.ok(["sync", "--to-file", "\(dir)/two-1.sync"])
+        _ = try county.command(["bundle", "import", "\(dir)/two-1.sync", "--answer-to", "\(dir)/two-1.answer"])
+        _ = try two.ok(["sync", "--from-file", "\(dir)/two-1.answer"])
+
+        // 07-05 09:00: the county's lab sheet has both positive.
+        try county.setClock("2022-07-05T09:00:00+08:00")
+        try county.write(
+            "lab.csv",
+            "身份证号,姓名,采样日期,结果,检测机构\n420102199003071232,张三,2022-07-04,阳性,县疾控中心\n"
+                + "420102198505051237,李雷,2022-07-04,阳性,县疾控中心\n")
+        _ = try county.command(["results", "import", county.path("lab.csv")])
+        try county.setClock("2022-07-05T10:00:00+08:00")
+        one.now = "2022-07-05 10:00"
+        #expect(try one.sync().contains("县检测结果阳性：张三"))
+
+        // Village two, offline: the positive reaches it by file at 15:00, its escalation comes back the next morning.
+        try county.setClock("2022-07-05T15:00:00+08:00")
+        _ = try two.ok(["sync", "--to-file", "\(dir)/two-2.sync"])
+        _ = try county.command(["bundle", "import", "\(dir)/two-2.sync", "--answer-to", "\(dir)/two-2.answer"])
+        two.now = "2022-07-05 09:30"
+        #expect(try two.ok(["sync", "--from-file", "\(dir)/two-2.answer"]).contains("县检测结果阳性：李雷"))
+        _ = try two.ok(["sync", "--to-file", "\(dir)/two-3.sync"])
+        try county.setClock("2022-07-06T08:00:00+08:00")
+        _ = try county.command(["bundle", "import", "\(dir)/two-3.sync", "--answer-to", "\(dir)/two-3.answer"])
+
+        let json = try county.command(["merge", "--date", "2022-07-06", "--format", "json"])
+        let summary = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any] ?? [:]
+        let clocks = try #require(summary["positive_clocks"] as? [String: Any], "\(summary.keys)")
+        #expect(counts(clocks, "escalated") == [1, 1, 0, 0], "\(clocks)")
+        #expect(counts(clocks, "contacts") == [2, 0, 0, 0], "each household moved within the day: \(clocks)")
+        #expect((clocks["limits"] as? [String: Int]) == ["escalate_hours": 2, "contacts_hours": 24])
+    }
 }

@@ -24,11 +24,15 @@ public enum CountySetting: String, CaseIterable, Sendable {
     case upstreamInsecureHTTP = "upstream_insecure_http"
     /// After how many hours without a push, a pull or a file a village is listed as gone quiet (default 24).
     case quietHours = "quiet_hours"
-    /// The clocks on a lead (`LeadClocks`), hours from its issue: to reach its village (default 2), to an outcome
+    /// The clocks on a lead (`StageClocks`), hours from its issue: to reach its village (default 2), to an outcome
     /// back at the county (24), and for a person found, to a measure in place (24).
     case leadReceiveHours = "lead_receive_hours"
     case leadFoundHours = "lead_found_hours"
     case leadMeasureHours = "lead_measure_hours"
+    /// The clocks on a positive, hours from when the county saw the result: to the village escalating the person's
+    /// measure (default 2), and to every registered contact under a measure (24).
+    case positiveEscalateHours = "positive_escalate_hours"
+    case positiveContactsHours = "positive_contacts_hours"
 
     /// The keys that make up `CountySettings`.
     static let identity: [CountySetting] = [.region, .regionName, .site, .epoch, .level]
@@ -38,14 +42,16 @@ public enum CountySetting: String, CaseIterable, Sendable {
     static let defaultDeadline = "17:00"
     /// The settings an officer may set with `sync-server settings set`, with what each accepts.
     public static let officerSettable: [CountySetting] = [
-        .quietHours, .leadReceiveHours, .leadFoundHours, .leadMeasureHours,
+        .quietHours, .leadReceiveHours, .leadFoundHours, .leadMeasureHours, .positiveEscalateHours,
+        .positiveContactsHours,
     ]
 
     /// The value `text` checked for this setting, or why it is refused.
     public func checked(_ text: String) throws -> String {
         let text = text.trimmingCharacters(in: .whitespaces)
         switch self {
-        case .quietHours, .leadReceiveHours, .leadFoundHours, .leadMeasureHours:
+        case .quietHours, .leadReceiveHours, .leadFoundHours, .leadMeasureHours, .positiveEscalateHours,
+            .positiveContactsHours:
             guard let hours = Int(text), (1...720).contains(hours) else {
                 throw RegistryError(
                     nil, zh: "\(rawValue) 应为 1–720 的小时数", en: "\(rawValue) must be a number of hours from 1 to 720")
@@ -60,8 +66,8 @@ public enum CountySetting: String, CaseIterable, Sendable {
     /// The value in force when none was set.
     public var defaultValue: String? {
         switch self {
-        case .quietHours, .leadFoundHours, .leadMeasureHours: "24"
-        case .leadReceiveHours: "2"
+        case .quietHours, .leadFoundHours, .leadMeasureHours, .positiveContactsHours: "24"
+        case .leadReceiveHours, .positiveEscalateHours: "2"
         default: nil
         }
     }

@@ -124,7 +124,7 @@ extension CountyStore {
         // A city or a province reads its regions first (`CountySummary.regions`).
         guard try await settings().level != .county else {
             try await addContacts(to: &summary)
-            try await addLeadClocks(to: &summary, on: day)
+            try await addClocks(to: &summary, on: day)
             return summary
         }
         return summary.grouped(by: try await regions())
@@ -157,26 +157,35 @@ extension CountyStore {
         summary.quiet = quiet.sorted { ($0.since, $0.line.village) < ($1.since, $1.line.village) }.map(\.line)
     }
 
-    /// The clocks on leads (`LeadClocks`) as they stood at the end of `day`, or now when `day` is today.
-    func addLeadClocks(to summary: inout CountySummary, on day: Day) async throws {
-        func hours(_ key: CountySetting) async throws -> Int {
-            Int(try await value(of: key) ?? "") ?? Int(key.defaultValue ?? "") ?? 24
+    /// The clocks on leads and on positives (`StageClocks`) as they stood at the end of `day`, or now when `day` is
+    /// today: leads issued by then, positives sampled in the 14 days to `day`.
+    func addClocks(to summary: inout CountySummary, on day: Day) async throws {
+        var limits: [String: Int] = [:]
+        for (name, key) in [
+            ("receive_hours", CountySetting.leadReceiveHours), ("found_hours", .leadFoundHours),
+            ("measure_hours", .leadMeasureHours), ("escalate_hours", .positiveEscalateHours),
+            ("contacts_hours", .positiveContactsHours),
+        ] {
+            limits[name] = Int(try await value(of: key) ?? "") ?? Int(key.defaultValue ?? "") ?? 24
         }
-        let limits = LeadClocks.Limits(
-            receive_hours: try await hours(.leadReceiveHours), found_hours: try await hours(.leadFoundHours),
-            measure_hours: try await hours(.leadMeasureHours))
         var seen: [FirstSeen: [String: String]] = [:]
         for kind in FirstSeen.allCases { seen[kind] = try await firstSeen(kind) }
-        let leads = try await reading { try $0.leadsForClocks() }
+        let site = try await settings().site
+        let (leads, positives) = try await reading {
+            (try $0.leadsForClocks(), try $0.positivesForClocks(since: day.adding(days: -13), through: day, site: site))
+        }
         let endOfDay = clock.instant(day.adding(days: 1), hour: 0, minute: 0)
+        let now = min(clock.now(), endOfDay)
         let villages = Dictionary(
             summary.villages.map {
                 ($0.village, (name: $0.name, township: $0.township_code, townshipName: $0.township_name))
-            },
-            uniquingKeysWith: { a, _ in a })
-        summary.lead_clocks = LeadClocks.evaluate(
-            leads.filter { $0.issued < endOfDay }, seen: seen, limits: limits, now: min(clock.now(), endOfDay),
-            villages: villages)
+            }, uniquingKeysWith: { a, _ in a })
+        func only(_ names: [String]) -> [String: Int] { limits.filter { names.contains($0.key) } }
+        summary.lead_clocks = StageClocks.leads(
+            leads.filter { $0.issued < endOfDay }, seen: seen,
+            limits: only(["receive_hours", "found_hours", "measure_hours"]), now: now, villages: villages)
+        summary.positive_clocks = StageClocks.positives(
+            positives, seen: seen, limits: only(["escalate_hours", "contacts_hours"]), now: now, villages: villages)
     }
 
     /// One village's line of the summary for `day` and its deletions that day (the village's dashboard page).

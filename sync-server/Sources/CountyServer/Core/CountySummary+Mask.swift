@@ -21,10 +21,12 @@ extension CountySummary {
             l.name = Mask.name(l.name)
             return l
         }
-        copy.lead_clocks?.overdue = (lead_clocks?.overdue ?? []).map {
-            var o = $0
-            o.name = Mask.name(o.name)
-            return o
+        for clocks in [\CountySummary.lead_clocks, \.positive_clocks] {
+            copy[keyPath: clocks]?.overdue = (self[keyPath: clocks]?.overdue ?? []).map {
+                var o = $0
+                o.name = Mask.name(o.name)
+                return o
+            }
         }
         copy.deletions = deletions.map(\.masked)
         copy.positives = positives.map { p in

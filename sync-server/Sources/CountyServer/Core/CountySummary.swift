@@ -111,6 +111,8 @@ public struct CountySummary: Encodable, Sendable {
     /// Villages not heard from for more than `quiet_hours` (by HTTP or a carried file), longest silent first.
     public var quiet: [QuietVillage] = []
     public var quiet_hours: Int = 24
-    /// The clocks on leads: on time per stage by township and village, and what is overdue now (`LeadClocks`).
-    public var lead_clocks: LeadClocks? = nil
+    /// The clocks on leads and on positives: on time per stage by township and village, and what is overdue now
+    /// (`StageClocks`).
+    public var lead_clocks: StageClocks? = nil
+    public var positive_clocks: StageClocks? = nil
 }

@@ -12,6 +12,11 @@ public enum FirstSeen: String, Sendable, CaseIterable {
     case leadOutcome = "lead_outcome"
     /// A person's measure arriving in force: active, extended or escalated (key: the person's id).
     case personMeasured = "person_measured"
+    /// A person's measure arriving escalated (key: the person's id).
+    case personEscalated = "person_escalated"
+    /// A positive result arriving from a village (key: the lab test's id). The county's own lab import is stamped by
+    /// its own clock in the log.
+    case positiveResult = "positive_result"
 }
 
 extension CountyStore {
@@ -30,6 +35,10 @@ extension CountyStore {
             $0.table == Lead.databaseTableName && !($0.columns.values["outcome"]?.isNull ?? true)
         }.map(\.pk)
         if !outcomes.isEmpty { try await noteFirstSeen(.leadOutcome, keys: outcomes) }
+        let positives = kept.filter {
+            $0.table == LabTest.databaseTableName && $0.columns.values["result"]?.stringValue == "positive"
+        }.map(\.pk)
+        if !positives.isEmpty { try await noteFirstSeen(.positiveResult, keys: positives) }
         let inForce: Set<String> = ["active", "extended", "escalated"]
         let measures = kept.filter {
             $0.table == Measure.databaseTableName
@@ -37,9 +46,13 @@ extension CountyStore {
         }
         guard !measures.isEmpty else { return }
         // A change carries the columns that changed: a new measure names its person, an escalation may not.
-        var persons = measures.compactMap { $0.columns.values["person_id"]?.stringValue }
         let unnamed = measures.filter { $0.columns.values["person_id"] == nil }.map(\.pk)
-        if !unnamed.isEmpty { persons += try await reading { try $0.persons(ofMeasures: unnamed) } }
-        if !persons.isEmpty { try await noteFirstSeen(.personMeasured, keys: persons) }
+        let looked = unnamed.isEmpty ? [:] : try await reading { try $0.persons(ofMeasures: unnamed) }
+        func persons(_ changes: [Change]) -> [String] {
+            changes.compactMap { $0.columns.values["person_id"]?.stringValue ?? looked[$0.pk] }
+        }
+        try await noteFirstSeen(.personMeasured, keys: persons(measures))
+        let escalated = measures.filter { $0.columns.values["status"]?.stringValue == "escalated" }
+        if !escalated.isEmpty { try await noteFirstSeen(.personEscalated, keys: persons(escalated)) }
     }
 }

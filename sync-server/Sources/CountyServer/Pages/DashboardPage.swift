@@ -287,8 +287,11 @@ public enum DashboardPage {
             }
             hasQuiet = !quiet.isEmpty
             quietHours = input.summary.quiet_hours
-            let clocks = input.summary.lead_clocks
-            lateLeads = (clocks?.overdue ?? []).prefix(DashboardPage.listedVillages).map {
+            let leadClocks = input.summary.lead_clocks
+            let positiveClocks = input.summary.positive_clocks
+            lateLeads = ((leadClocks?.overdue ?? []) + (positiveClocks?.overdue ?? [])).sorted {
+                $0.hours_over > $1.hours_over
+            }.prefix(DashboardPage.listedVillages).map {
                 LateLeadRow(
                     village: $0.village_name, township: township($0.village), href: villageHref($0.village),
                     name: $0.name, stage: $0.stage.label, due: ReadableTime.minute($0.due_at),
@@ -296,20 +299,33 @@ public enum DashboardPage {
             }
             hasLateLeads = !lateLeads.isEmpty
             // Each township's share on time per stage, done or due: "3/4 按时" (or "—" when nothing is due yet).
-            func shares(_ stages: [LeadClocks.StageCount]) -> [String] {
-                stages.map {
+            func shares(_ stages: [StageClocks.StageCount]?, count: Int) -> [String] {
+                guard let stages else { return Array(repeating: "—", count: count) }
+                return stages.map {
                     let due = $0.on_time + $0.late + $0.overdue
                     return due == 0 ? "—" : "\($0.on_time)/\(due) 按时" + ($0.overdue > 0 ? "，\($0.overdue) 超时" : "")
                 }
             }
+            let codes = Set((leadClocks?.townships ?? []).map(\.code) + (positiveClocks?.townships ?? []).map(\.code))
             clockRows =
-                (clocks?.townships ?? []).map { ClockRow(name: $0.name, stages: shares($0.stages)) }
-                + (clocks.map { [ClockRow(name: "合计", stages: shares($0.stages))] } ?? [])
-            hasClockRows = !(clocks?.townships.isEmpty ?? true)
+                codes.sorted().map { code in
+                    let lead = leadClocks?.townships.first { $0.code == code }
+                    let positive = positiveClocks?.townships.first { $0.code == code }
+                    return ClockRow(
+                        name: lead?.name ?? positive?.name ?? code,
+                        stages: shares(lead?.stages, count: 3) + shares(positive?.stages, count: 2))
+                }
+                + [
+                    ClockRow(
+                        name: "合计",
+                        stages: shares(leadClocks?.stages, count: 3) + shares(positiveClocks?.stages, count: 2))
+                ]
+            hasClockRows = !codes.isEmpty
+            let limits = (leadClocks?.limits ?? [:]).merging(positiveClocks?.limits ?? [:]) { a, _ in a }
+            func hours(_ key: String) -> String { limits[key].map(String.init) ?? "—" }
             clockLimits =
-                clocks.map {
-                    "时限自下发起：到村 \($0.limits.receive_hours) 小时，核查结果回县 \($0.limits.found_hours) 小时，找到的人落实管控 \($0.limits.measure_hours) 小时"
-                } ?? ""
+                "协查时限自下发起：到村 \(hours("receive_hours")) 小时，核查结果回县 \(hours("found_hours")) 小时，找到的人落实管控 \(hours("measure_hours")) 小时；"
+                + "阳性自县里收到结果起：升级管控 \(hours("escalate_hours")) 小时，已登记的密接全部管控 \(hours("contacts_hours")) 小时"
             // Villages with the most tests overdue (measures ending) first, up to 20: a list an officer can work down on
             // a phone. Every village's count is also in its row of the township tables.
             func countRows(_ counts: [DashboardActions.VillageCount]) -> (
