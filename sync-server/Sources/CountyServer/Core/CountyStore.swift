@@ -47,6 +47,10 @@ public protocol CountyStore: Sendable {
     func noteFirstSeen(_ kind: FirstSeen, keys: [String]) async throws
     /// When the county first saw `kind` done, by key.
     func firstSeen(_ kind: FirstSeen) async throws -> [String: String]
+    /// Keeps a 无疫村 action (a review, a record, a revocation) as given.
+    func keepVillageStatusRecord(_ record: DiseaseFree.Record) async throws
+    /// Every 无疫村 action kept, oldest first.
+    func villageStatusRecords() async throws -> [DiseaseFree.Record]
     /// When each village was last heard from, by village code.
     func lastContacts() async throws -> [String: VillageContact]
     /// A setting an officer sets (`CountySetting.officerSettable`), or its default.

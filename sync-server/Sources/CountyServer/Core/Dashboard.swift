@@ -42,6 +42,7 @@ extension CountyStore {
             deadline: due, generatedAt: clock.localText(clock.now()),
             privacy: .init(date: "\(day)", full: full, viewer: viewer, region: region))
         input.beforeDeadline = clock.now() < due
+        if settings.level == .county { input.statuses = try await villageStatuses(on: day, maxSkew: maxSkew) }
         return DashboardPage.html(input)
     }
 }

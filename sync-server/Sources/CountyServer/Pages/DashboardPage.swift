@@ -50,6 +50,8 @@ public enum DashboardPage {
         public var privacy: Privacy
         /// Today's page before the deadline: a village not yet reported is 待报 (to come), not 未报 in red.
         public var beforeDeadline = false
+        /// Each village's 无疫村 status (a county's page).
+        public var statuses: [DiseaseFree.Status] = []
 
         public init(
             summary: CountySummary, actions: DashboardActions, contacts: [String: String], countyName: String,
@@ -167,6 +169,9 @@ public enum DashboardPage {
         let sweeps: [SweepOrderRow], hasSweeps: Bool
         struct QuietRow { let village, township, href, lastContact: String }
         let quiet: [QuietRow], hasQuiet: Bool, quietHours: Int
+        struct StatusRow { let village, township, href, label, failing: String }
+        let lostStatus: [StatusRow], hasLostStatus: Bool
+        let statusRows: [StatusRow], hasStatusRows: Bool, statusCounts: String
         struct LateLeadRow { let village, township, href, name, stage, due, over: String }
         let lateLeads: [LateLeadRow], hasLateLeads: Bool
         struct ClockRow { let name: String; let stages: [String] }
@@ -287,6 +292,23 @@ public enum DashboardPage {
             }
             hasQuiet = !quiet.isEmpty
             quietHours = input.summary.quiet_hours
+            // 无疫村: those recorded that no longer meet the criteria under 需要处理 (to revoke, with why); the recorded,
+            // the reviewed and the eligible listed below with their standing.
+            func statusRow(_ s: DiseaseFree.Status) -> StatusRow {
+                StatusRow(
+                    village: s.name, township: s.township_name, href: villageHref(s.village), label: s.label,
+                    failing: s.evidence.filter { !$0.holds }.map { "\($0.label)（\($0.detail)）" }.joined(separator: "；"))
+            }
+            lostStatus = input.statuses.filter { $0.status == "lost" }.map(statusRow)
+            hasLostStatus = !lostStatus.isEmpty
+            statusRows = input.statuses.filter { ["certified", "reviewed", "eligible", "lost"].contains($0.status) }
+                .map(
+                    statusRow)
+            hasStatusRows = !input.statuses.isEmpty
+            let tally = Dictionary(grouping: input.statuses, by: \.status).mapValues(\.count)
+            statusCounts =
+                "已认定 \(tally["certified"] ?? 0) 个，待认定 \(tally["reviewed"] ?? 0) 个，符合条件待审核 \(tally["eligible"] ?? 0) 个，"
+                + "已失去资格 \(tally["lost"] ?? 0) 个，未达到条件 \(tally["not_eligible"] ?? 0) 个"
             let leadClocks = input.summary.lead_clocks
             let positiveClocks = input.summary.positive_clocks
             lateLeads = ((leadClocks?.overdue ?? []) + (positiveClocks?.overdue ?? [])).sorted {

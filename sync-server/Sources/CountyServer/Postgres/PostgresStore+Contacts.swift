@@ -57,6 +57,29 @@ extension PostgresStore {
         return seen
     }
 
+    public func keepVillageStatusRecord(_ record: DiseaseFree.Record) async throws {
+        var binds = PostgresBindings()
+        binds.append(record.village)
+        binds.append(record.action)
+        binds.append(record.by)
+        binds.append(record.reason)
+        binds.append(record.at)
+        try await client.query(
+            .sql(
+                "INSERT INTO village_status_record (village, action, by_name, reason, at) VALUES ($1, $2, $3, $4, $5)",
+                binds), logger: logger)
+    }
+
+    public func villageStatusRecords() async throws -> [DiseaseFree.Record] {
+        var records: [DiseaseFree.Record] = []
+        for try await (village, action, by, reason, at) in try await client.query(
+            "SELECT village, action, by_name, reason, at FROM village_status_record ORDER BY seq", logger: logger
+        ).decode((String, String, String, String?, String).self) {
+            records.append(DiseaseFree.Record(village: village, action: action, by: by, reason: reason, at: at))
+        }
+        return records
+    }
+
     public func value(of key: CountySetting) async throws -> String? {
         try await setting(key) ?? key.defaultValue
     }

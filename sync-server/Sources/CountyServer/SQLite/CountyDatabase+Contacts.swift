@@ -51,6 +51,25 @@ extension CountyDatabase {
         }
     }
 
+    public func keepVillageStatusRecord(_ record: DiseaseFree.Record) async throws {
+        try await writer.write { db in
+            try db.execute(
+                sql: "INSERT INTO village_status_record (village, action, by_name, reason, at) VALUES (?, ?, ?, ?, ?)",
+                arguments: [record.village, record.action, record.by, record.reason, record.at])
+        }
+    }
+
+    public func villageStatusRecords() async throws -> [DiseaseFree.Record] {
+        try await writer.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT village, action, by_name, reason, at FROM village_status_record ORDER BY seq"
+            ).map {
+                DiseaseFree.Record(
+                    village: $0["village"], action: $0["action"], by: $0["by_name"], reason: $0["reason"], at: $0["at"])
+            }
+        }
+    }
+
     public func value(of key: CountySetting) async throws -> String? {
         try await writer.read { try Self.setting($0, key) } ?? key.defaultValue
     }

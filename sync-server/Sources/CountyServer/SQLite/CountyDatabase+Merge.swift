@@ -88,13 +88,13 @@ extension CountyDatabase {
         }
     }
 
-    private func deadlineInstant(_ day: Day, _ text: String) throws -> Date {
+    func deadlineInstant(_ day: Day, _ text: String) throws -> Date {
         let time = try LocalTimeOfDay(text, field: .deadline)
         return clock.instant(day, hour: time.hour, minute: time.minute)
     }
 
     /// Each roster village's line for `day` (or only `village`'s): on time, late or missing, with its report.
-    private func villageLines(
+    func villageLines(
         _ db: Database, on day: Day, deadline: Date, maxSkew: TimeInterval, only village: String? = nil
     ) throws
         -> [CountySummary.VillageLine]

@@ -7,7 +7,8 @@ import RegistryCore
 extension SyncServerCommand {
     struct Villages: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "村名册 / The roster of villages.", subcommands: [Import.self])
+            abstract: "村名册，无疫村状态 / The roster of villages, and 无疫村 status.",
+            subcommands: [Import.self, Status.self, Review.self, Certify.self, Certificate.self])
 
         struct Import: AsyncParsableCommand {
             static let configuration = CommandConfiguration(

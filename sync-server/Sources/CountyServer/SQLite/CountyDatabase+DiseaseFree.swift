@@ -1,0 +1,74 @@
+import Foundation
+import GRDB
+import RegistryCore
+
+/// What 无疫村 status is decided from (`DiseaseFree`): per village of the roster, over the window ending on a day.
+extension CountyDatabase {
+    public func diseaseFreeFacts(on day: Day, window: Int, deadline: String, maxSkew: TimeInterval = 600) throws
+        -> [DiseaseFree.Facts]
+    {
+        let days = (0..<window).map { day.adding(days: -$0) }.reversed()
+        let deadlines = try days.map { try deadlineInstant($0, deadline) }
+        return try writer.read { db in
+            // Each day's standing of each village's report: the merge run's own rule.
+            var notOnTime: [String: [(day: Day, status: String)]] = [:]
+            var due: [String: Int] = [:]
+            for (d, deadline) in zip(days, deadlines) {
+                for line in try villageLines(db, on: d, deadline: deadline, maxSkew: maxSkew) {
+                    due[line.village, default: 0] += 1
+                    if line.status != "on_time" { notOnTime[line.village, default: []].append((d, line.status)) }
+                }
+            }
+            var lastPositive: [String: Day] = [:]
+            for row in try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT p.village, max(t.sampled_on) AS last FROM lab_test t JOIN person p ON p.id = t.person_id
+                    WHERE t.result = 'positive' AND t.deleted = 0 AND p.deleted = 0 AND t.sampled_on <= ? GROUP BY p.village
+                    """, arguments: ["\(day)"])
+            {
+                lastPositive[row["village"]] = Day(row["last"] as String)
+            }
+            var overdue: [String: Int] = [:]
+            for row in try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT village, count(*) AS n FROM measure WHERE deleted = 0 AND status IN ('active', 'extended', 'escalated')
+                    AND ends_on IS NOT NULL AND ends_on < ? GROUP BY village
+                    """, arguments: ["\(day)"])
+            {
+                overdue[row["village"]] = row["n"]
+            }
+            let roster = try VillageEntry.filter(VillageEntry.Columns.deleted == false).order(
+                VillageEntry.Columns.townshipCode, VillageEntry.Columns.code
+            ).fetchAll(db)
+            return try roster.map { village in
+                var sweep: (Int, Int)?
+                if let round = try String.fetchOne(
+                    db,
+                    sql: """
+                        SELECT id FROM sweep_round WHERE village = ? AND deleted = 0 AND started_at <= ?
+                        ORDER BY started_at DESC LIMIT 1
+                        """, arguments: [village.code, "\(day.adding(days: 1))"])
+                {
+                    let total =
+                        try Int.fetchOne(
+                            db, sql: "SELECT count(*) FROM household WHERE village = ? AND deleted = 0",
+                            arguments: [village.code]) ?? 0
+                    let visited =
+                        try Int.fetchOne(
+                            db,
+                            sql: """
+                                SELECT count(DISTINCT v.household_id) FROM sweep_visit v JOIN household h ON h.id = v.household_id
+                                WHERE v.round_id = ? AND v.deleted = 0 AND h.deleted = 0 AND v.result <> 'nobody_home'
+                                """, arguments: [round]) ?? 0
+                    sweep = (visited, total)
+                }
+                return DiseaseFree.Facts(
+                    village: village.code, name: village.name, township_name: village.townshipName,
+                    lastPositive: lastPositive[village.code], overdueUnreleased: overdue[village.code] ?? 0,
+                    sweep: sweep, reportsNotOnTime: notOnTime[village.code] ?? [], reportDays: due[village.code] ?? 0)
+            }
+        }
+    }
+}
