@@ -56,8 +56,8 @@ struct LeadClocksTests {
         _ = try one.ok(["lead", lead, "--outcome", "found"])
         _ = try one.sync()
 
-        // Village 2, offline, its laptop a day behind: the lead reaches it by file at 11:00 (3 h after issue), and the
-        // outcome it records "at 11:30" reaches the county by the next file, the next day at 10:00.
+        // Village 2, offline, its laptop a day behind: the lead reaches it by file at 11:00 (3 h after issue); the person
+        // found and put under a measure "at 11:30" reaches the county by the next file, the next day at 10:00.
         try county.setClock("2022-11-05T11:00:00+08:00")
         var two = try laptop(county, code: "110105001002", now: "2022-11-05 09:00")
         let dir = county.dir.path
@@ -67,7 +67,11 @@ struct LeadClocksTests {
         _ = try two.ok(["sync", "--from-file", "\(dir)/two-1.answer"])
         let lead2 = try #require(
             (try two.json(["today"])["leads"] as? [[String: Any]])?.first?["lead_id"] as? String)
-        _ = try two.ok(["lead", lead2, "--outcome", "absent"])
+        _ = try two.ok([
+            "intake", "--name", "赵六", "--id-number", "110105199001011232", "--phone", "13900139000", "--from", "420102",
+            "--departed", "2022-11-03", "--arrived", "2022-11-04",
+        ])
+        _ = try two.ok(["lead", lead2, "--outcome", "found"])
         _ = try two.ok(["sync", "--to-file", "\(dir)/two-2.sync"])
         try county.setClock("2022-11-06T10:00:00+08:00")
         _ = try county.command(["bundle", "import", "\(dir)/two-2.sync", "--answer-to", "\(dir)/two-2.answer"])
@@ -75,7 +79,7 @@ struct LeadClocksTests {
         let day2 = try clocks(county, "2022-11-06")
         #expect(counts(day2, "received") == [1, 1, 0, 0], "\(day2)")
         #expect(counts(day2, "outcome") == [1, 1, 0, 0], "the file's outcome counts when it arrived: \(day2)")
-        #expect(counts(day2, "measure") == [1, 0, 0, 0], "a person found and put under a measure within the day")
+        #expect(counts(day2, "measure") == [1, 1, 0, 0], "one measure in place within the day, one the next: \(day2)")
         #expect((day2["limits"] as? [String: Int]) == ["receive_hours": 2, "found_hours": 24, "measure_hours": 24])
         let townships = try #require(day2["townships"] as? [[String: Any]])
         #expect(townships.first?["name"] as? String == "一街道", "\(townships)")
@@ -95,6 +99,7 @@ struct LeadClocksTests {
         let late = try #require(html.components(separatedBy: "id=\"late-leads\"").dropFirst().first?.prefix(600))
         #expect(late.contains("王*") && late.contains("下发到村") && late.contains("超时 1 小时"), "\(late)")
         #expect(html.contains("id=\"lead-clocks\"") && html.contains("1/2 按时"), "each township's share on time")
+        #expect(html.contains("　· 一村") && html.contains("　· 二村"), "and each village's")
 
         // The officer tightens the outcome limit: village 1's lead answered in an hour stays on time.
         #expect(try county.command(["settings", "set", "lead_found_hours", "12"]) == "lead_found_hours = 12")

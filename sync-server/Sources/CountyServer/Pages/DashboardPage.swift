@@ -328,14 +328,27 @@ public enum DashboardPage {
                     return due == 0 ? "—" : "\($0.on_time)/\(due) 按时" + ($0.overdue > 0 ? "，\($0.overdue) 超时" : "")
                 }
             }
-            let codes = Set((leadClocks?.townships ?? []).map(\.code) + (positiveClocks?.townships ?? []).map(\.code))
+            // Each township, then its villages with anything due (indented), then the county.
+            func rows(_ lead: [StageClocks.Group], _ positive: [StageClocks.Group], indent: String) -> [String:
+                ClockRow]
+            {
+                var rows: [String: ClockRow] = [:]
+                for code in Set(lead.map(\.code) + positive.map(\.code)) {
+                    let l = lead.first { $0.code == code }
+                    let p = positive.first { $0.code == code }
+                    rows[code] = ClockRow(
+                        name: indent + (l?.name ?? p?.name ?? code),
+                        stages: shares(l?.stages, count: 3) + shares(p?.stages, count: 2))
+                }
+                return rows
+            }
+            let townshipRows = rows(leadClocks?.townships ?? [], positiveClocks?.townships ?? [], indent: "")
+            let villageRows = rows(leadClocks?.villages ?? [], positiveClocks?.villages ?? [], indent: "　· ")
+            let codes = Set(townshipRows.keys)
             clockRows =
-                codes.sorted().map { code in
-                    let lead = leadClocks?.townships.first { $0.code == code }
-                    let positive = positiveClocks?.townships.first { $0.code == code }
-                    return ClockRow(
-                        name: lead?.name ?? positive?.name ?? code,
-                        stages: shares(lead?.stages, count: 3) + shares(positive?.stages, count: 2))
+                codes.sorted().flatMap { code in
+                    [townshipRows[code]!]
+                        + villageRows.keys.filter { $0.hasPrefix(code) }.sorted().map { villageRows[$0]! }
                 }
                 + [
                     ClockRow(
