@@ -57,6 +57,19 @@ struct DiseaseFreeTests {
         #expect(refused.contains("does not meet the criteria") && refused.contains("没有管控期满"), "\(refused)")
 
         _ = try clerk.ok(["release", "420102199001011236", "--by", "村医"])
+        // A sweep is under way: one household of two reached, so not yet.
+        try "住址,户主\n一组1号,王建国\n一组2号,李秀英\n".write(
+            toFile: county.path("register.csv"), atomically: true, encoding: .utf8)
+        _ = try clerk.ok(["households", "import", county.path("register.csv")])
+        _ = try clerk.ok(["sweep", "start", "--reason", "新增风险区"])
+        _ = try clerk.ok(["sweep", "visit", "一组1号", "--result", "seen"])
+        _ = try clerk.sync()
+        today = try status(county, "2022-11-14")
+        let sweeping = (today["110105001001"]?["evidence"] as? [[String: Any]])?.first {
+            $0["id"] as? String == "sweep_complete"
+        }
+        #expect(sweeping?["holds"] as? Bool == false && sweeping?["detail"] as? String == "最近一轮已排查 1/2 户")
+        _ = try clerk.ok(["sweep", "visit", "一组2号", "--result", "refused"])
         _ = try clerk.sync()
         today = try status(county, "2022-11-14")
         #expect(

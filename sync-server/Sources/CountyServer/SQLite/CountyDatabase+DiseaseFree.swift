@@ -39,31 +39,44 @@ extension CountyDatabase {
             {
                 overdue[row["village"]] = row["n"]
             }
+            // The latest sweep round of each village and its coverage, in three grouped reads (not three per village:
+            // the dashboard asks on every load).
+            var latestRound: [String: String] = [:]
+            for row in try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT village, id, max(started_at) FROM sweep_round WHERE deleted = 0 AND started_at < ?
+                    GROUP BY village
+                    """, arguments: ["\(day.adding(days: 1))"])
+            {
+                latestRound[row["village"]] = row["id"]
+            }
+            var households: [String: Int] = [:]
+            var visited: [String: Int] = [:]
+            if !latestRound.isEmpty {
+                for row in try Row.fetchAll(
+                    db, sql: "SELECT village, count(*) AS n FROM household WHERE deleted = 0 GROUP BY village")
+                {
+                    households[row["village"]] = row["n"]
+                }
+                let rounds = Array(latestRound.values)
+                for row in try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT v.round_id, count(DISTINCT v.household_id) AS n FROM sweep_visit v
+                        JOIN household h ON h.id = v.household_id
+                        WHERE v.round_id IN (\(rounds.map { _ in "?" }.joined(separator: ", ")))
+                        AND v.deleted = 0 AND h.deleted = 0 AND v.result <> 'nobody_home' GROUP BY v.round_id
+                        """, arguments: StatementArguments(rounds))
+                {
+                    visited[row["round_id"]] = row["n"]
+                }
+            }
             let roster = try VillageEntry.filter(VillageEntry.Columns.deleted == false).order(
                 VillageEntry.Columns.townshipCode, VillageEntry.Columns.code
             ).fetchAll(db)
-            return try roster.map { village in
-                var sweep: (Int, Int)?
-                if let round = try String.fetchOne(
-                    db,
-                    sql: """
-                        SELECT id FROM sweep_round WHERE village = ? AND deleted = 0 AND started_at <= ?
-                        ORDER BY started_at DESC LIMIT 1
-                        """, arguments: [village.code, "\(day.adding(days: 1))"])
-                {
-                    let total =
-                        try Int.fetchOne(
-                            db, sql: "SELECT count(*) FROM household WHERE village = ? AND deleted = 0",
-                            arguments: [village.code]) ?? 0
-                    let visited =
-                        try Int.fetchOne(
-                            db,
-                            sql: """
-                                SELECT count(DISTINCT v.household_id) FROM sweep_visit v JOIN household h ON h.id = v.household_id
-                                WHERE v.round_id = ? AND v.deleted = 0 AND h.deleted = 0 AND v.result <> 'nobody_home'
-                                """, arguments: [round]) ?? 0
-                    sweep = (visited, total)
-                }
+            return roster.map { village in
+                let sweep = latestRound[village.code].map { (visited[$0] ?? 0, households[village.code] ?? 0) }
                 return DiseaseFree.Facts(
                     village: village.code, name: village.name, township_name: village.townshipName,
                     lastPositive: lastPositive[village.code], overdueUnreleased: overdue[village.code] ?? 0,
