@@ -158,7 +158,9 @@ let package = Package(
         ),
         .executableTarget(
             name: "SyncServerCLI",
-            dependencies: ["CountyServer", "RegistrySync", argumentParser, .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "CountyServer", "RegistrySync", argumentParser, .product(name: "Logging", package: "swift-log"),
+            ],
             path: "sync-server/Sources/SyncServerCLI"
         ),
         .executableTarget(
