@@ -45,8 +45,8 @@ public protocol CountyStore: Sendable {
     func noteContact(village: String, via: String) async throws
     /// Notes that the county saw `kind` done for `keys` now, where it had not before (`FirstSeen`).
     func noteFirstSeen(_ kind: FirstSeen, keys: [String]) async throws
-    /// When the county first saw `kind` done, by key.
-    func firstSeen(_ kind: FirstSeen) async throws -> [String: String]
+    /// When the county first saw `kind` done for those of `keys` it saw, by key.
+    func firstSeen(_ kind: FirstSeen, keys: [String]) async throws -> [String: String]
     /// Keeps a 无疫村 action (a review, a record, a revocation) as given.
     func keepVillageStatusRecord(_ record: DiseaseFree.Record) async throws
     /// Every 无疫村 action kept, oldest first.
@@ -172,12 +172,19 @@ extension CountyStore {
         ] {
             limits[name] = Int(try await value(of: key) ?? "") ?? Int(key.defaultValue ?? "") ?? 24
         }
-        var seen: [FirstSeen: [String: String]] = [:]
-        for kind in FirstSeen.allCases { seen[kind] = try await firstSeen(kind) }
         let site = try await settings().site
         let (leads, positives) = try await reading {
             (try $0.leadsForClocks(), try $0.positivesForClocks(since: day.adding(days: -13), through: day, site: site))
         }
+        // Only the keys the clocks ask about: the table holds a row per person ever put under a measure.
+        let leadIDs = leads.map(\.id)
+        let persons = leads.compactMap(\.person) + positives.flatMap { [$0.person] + $0.contacts }
+        var seen: [FirstSeen: [String: String]] = [:]
+        seen[.leadReceived] = try await firstSeen(.leadReceived, keys: leadIDs)
+        seen[.leadOutcome] = try await firstSeen(.leadOutcome, keys: leadIDs)
+        seen[.personMeasured] = try await firstSeen(.personMeasured, keys: persons)
+        seen[.personEscalated] = try await firstSeen(.personEscalated, keys: positives.map(\.person))
+        seen[.positiveResult] = try await firstSeen(.positiveResult, keys: positives.map(\.test))
         let endOfDay = clock.instant(day.adding(days: 1), hour: 0, minute: 0)
         let now = min(clock.now(), endOfDay)
         let villages = Dictionary(

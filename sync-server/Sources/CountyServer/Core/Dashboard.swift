@@ -42,7 +42,9 @@ extension CountyStore {
             deadline: due, generatedAt: clock.localText(clock.now()),
             privacy: .init(date: "\(day)", full: full, viewer: viewer, region: region))
         input.beforeDeadline = clock.now() < due
-        if settings.level == .county { input.statuses = try await villageStatuses(on: day, maxSkew: maxSkew) }
+        if settings.level == .county {
+            input.statuses = try await villageStatuses(on: day, maxSkew: maxSkew, recordedOnly: true)
+        }
         return DashboardPage.html(input)
     }
 }

@@ -153,14 +153,21 @@ public enum DiseaseFree {
 
 extension CountyStore {
     /// Every village's 无疫村 status on `day` (`DiseaseFree`), as the data and the records stand.
-    public func villageStatuses(on day: Day, maxSkew: TimeInterval = 600) async throws -> [DiseaseFree.Status] {
+    /// - Parameter recordedOnly: only the villages with a review, a record or a revocation (the dashboard's, on
+    ///   every load: evaluating every village costs 14 days of the merge run's report standing).
+    public func villageStatuses(on day: Day, maxSkew: TimeInterval = 600, recordedOnly: Bool = false) async throws
+        -> [DiseaseFree.Status]
+    {
         let criteria = try DiseaseFree.Criteria.inForce(on: day)
+        let records = try await villageStatusRecords()
+        let only = recordedOnly ? Set(records.map(\.village)) : nil
+        if only?.isEmpty == true { return [] }
         let deadline = try await deadline()
         let facts = try await reading {
-            try $0.diseaseFreeFacts(on: day, window: criteria.window_days, deadline: deadline, maxSkew: maxSkew)
+            try $0.diseaseFreeFacts(
+                on: day, window: criteria.window_days, deadline: deadline, maxSkew: maxSkew, only: only)
         }
-        return DiseaseFree.evaluate(
-            facts, records: try await villageStatusRecords(), criteria: criteria, on: day)
+        return DiseaseFree.evaluate(facts, records: records, criteria: criteria, on: day)
     }
 
     /// Records the township's review (`review`), the county's record (`certify`) or a revocation (`revoke`, with a

@@ -307,8 +307,7 @@ public enum DashboardPage {
             hasStatusRows = !input.statuses.isEmpty
             let tally = Dictionary(grouping: input.statuses, by: \.status).mapValues(\.count)
             statusCounts =
-                "已认定 \(tally["certified"] ?? 0) 个，待认定 \(tally["reviewed"] ?? 0) 个，符合条件待审核 \(tally["eligible"] ?? 0) 个，"
-                + "已失去资格 \(tally["lost"] ?? 0) 个，未达到条件 \(tally["not_eligible"] ?? 0) 个"
+                "已认定 \(tally["certified"] ?? 0) 个，乡镇已审核待认定 \(tally["reviewed"] ?? 0) 个，已失去资格 \(tally["lost"] ?? 0) 个"
             let leadClocks = input.summary.lead_clocks
             let positiveClocks = input.summary.positive_clocks
             lateLeads = ((leadClocks?.overdue ?? []) + (positiveClocks?.overdue ?? [])).sorted {

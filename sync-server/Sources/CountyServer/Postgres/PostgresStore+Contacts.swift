@@ -45,12 +45,14 @@ extension PostgresStore {
         }
     }
 
-    public func firstSeen(_ kind: FirstSeen) async throws -> [String: String] {
+    public func firstSeen(_ kind: FirstSeen, keys: [String]) async throws -> [String: String] {
+        guard !keys.isEmpty else { return [:] }
         var binds = PostgresBindings()
         binds.append(kind.rawValue)
+        binds.append(Array(Set(keys)))
         var seen: [String: String] = [:]
         for try await (key, at) in try await client.query(
-            .sql("SELECT key, at FROM first_seen WHERE kind = $1", binds), logger: logger
+            .sql("SELECT key, at FROM first_seen WHERE kind = $1 AND key = ANY($2)", binds), logger: logger
         ).decode((String, String).self) {
             seen[key] = at
         }

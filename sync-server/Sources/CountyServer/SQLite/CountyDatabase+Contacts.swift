@@ -39,13 +39,20 @@ extension CountyDatabase {
         }
     }
 
-    public func firstSeen(_ kind: FirstSeen) async throws -> [String: String] {
-        try await writer.read { db in
+    public func firstSeen(_ kind: FirstSeen, keys: [String]) async throws -> [String: String] {
+        let keys = Array(Set(keys))
+        return try await writer.read { db in
             var seen: [String: String] = [:]
-            for row in try Row.fetchAll(
-                db, sql: "SELECT key, at FROM first_seen WHERE kind = ?", arguments: [kind.rawValue])
-            {
-                seen[row["key"]] = row["at"]
+            for start in stride(from: 0, to: keys.count, by: 500) {
+                let chunk = keys[start..<min(start + 500, keys.count)]
+                for row in try Row.fetchAll(
+                    db,
+                    sql: "SELECT key, at FROM first_seen WHERE kind = ? AND key IN ("
+                        + chunk.map { _ in "?" }.joined(separator: ", ") + ")",
+                    arguments: StatementArguments([kind.rawValue] + Array(chunk)))
+                {
+                    seen[row["key"]] = row["at"]
+                }
             }
             return seen
         }

@@ -4,9 +4,10 @@ import RegistryCore
 
 /// What 无疫村 status is decided from (`DiseaseFree`): per village of the roster, over the window ending on a day.
 extension CountyDatabase {
-    public func diseaseFreeFacts(on day: Day, window: Int, deadline: String, maxSkew: TimeInterval = 600) throws
-        -> [DiseaseFree.Facts]
-    {
+    /// - Parameter only: these villages only (the dashboard asks for those with a record); nil: every village.
+    public func diseaseFreeFacts(
+        on day: Day, window: Int, deadline: String, maxSkew: TimeInterval = 600, only: Set<String>? = nil
+    ) throws -> [DiseaseFree.Facts] {
         let days = (0..<window).map { day.adding(days: -$0) }.reversed()
         let deadlines = try days.map { try deadlineInstant($0, deadline) }
         return try writer.read { db in
@@ -14,7 +15,13 @@ extension CountyDatabase {
             var notOnTime: [String: [(day: Day, status: String)]] = [:]
             var due: [String: Int] = [:]
             for (d, deadline) in zip(days, deadlines) {
-                for line in try villageLines(db, on: d, deadline: deadline, maxSkew: maxSkew) {
+                let lines =
+                    try only.map { villages in
+                        try villages.sorted().flatMap {
+                            try villageLines(db, on: d, deadline: deadline, maxSkew: maxSkew, only: $0)
+                        }
+                    } ?? villageLines(db, on: d, deadline: deadline, maxSkew: maxSkew)
+                for line in lines {
                     due[line.village, default: 0] += 1
                     if line.status != "on_time" { notOnTime[line.village, default: []].append((d, line.status)) }
                 }
@@ -75,7 +82,7 @@ extension CountyDatabase {
             let roster = try VillageEntry.filter(VillageEntry.Columns.deleted == false).order(
                 VillageEntry.Columns.townshipCode, VillageEntry.Columns.code
             ).fetchAll(db)
-            return roster.map { village in
+            return roster.filter { only?.contains($0.code) ?? true }.map { village in
                 let sweep = latestRound[village.code].map { (visited[$0] ?? 0, households[village.code] ?? 0) }
                 return DiseaseFree.Facts(
                     village: village.code, name: village.name, township_name: village.townshipName,
