@@ -6,7 +6,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 steps="${1:-5000}"; runs="${2:-3}"
-swift build --build-tests > /tmp/convergence-build.log 2>&1 || { cat /tmp/convergence-build.log; exit 1; }
+read -r -a BUILD_FLAGS < scripts/build-flags
+swift build --build-tests "${BUILD_FLAGS[@]}" > /tmp/convergence-build.log 2>&1 || { cat /tmp/convergence-build.log; exit 1; }
 for _ in $(seq "$runs"); do
     CONVERGENCE_SEED=random CONVERGENCE_STEPS="$steps" swift test --skip-build --filter ConvergenceTests 2>&1 \
         | grep -E "convergence seed|^seed|✘|✔ Test run|failed" | cut -c1-400

@@ -6,10 +6,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
-swift build --product registry
-swift build --product sync-server
-swift build --product registry-web
-BIN="$(swift build --show-bin-path)"
+read -r -a BUILD_FLAGS < scripts/build-flags  # the same debug build as scripts/test.sh's, so neither redoes the other
+swift build "${BUILD_FLAGS[@]}" --product registry
+swift build "${BUILD_FLAGS[@]}" --product sync-server
+swift build "${BUILD_FLAGS[@]}" --product registry-web
+BIN="$(swift build "${BUILD_FLAGS[@]}" --show-bin-path)"
 REGISTRY="$BIN/registry"
 SERVER="$BIN/sync-server"
 export REGISTRY_WEB="$BIN/registry-web"  # what `registry serve` runs (it finds it beside registry anyway)

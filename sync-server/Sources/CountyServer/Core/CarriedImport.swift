@@ -90,8 +90,8 @@ extension CountyStore {
         do {
             cursor = try await standing(of: last.file.header.site, village: village, key: last.key, maxSkew: maxSkew)
         } catch let refusal as PushRefusal {
-            outcome.stopped = refusal.message
-            outcome.lines.append(refusal.message.zh)
+            outcome.stopped = refusal.message(.carried)
+            outcome.lines.append(refusal.message(.carried).zh)
         }
         files: for item in opened where outcome.stopped == nil {
             let label = "\(item.name)（\(item.file.header.part)/\(item.file.header.parts)）"
@@ -126,8 +126,8 @@ extension CountyStore {
                                 ? "请先导入第 \(item.file.header.part - 1) 部分" : "请村里带来更早的文件，或重新生成同步文件"))
                     break files
                 } catch let refusal as PushRefusal {
-                    outcome.stopped = refusal.message
-                    outcome.lines.append("\(label)：\(refusal.message.zh)")
+                    outcome.stopped = refusal.message(.carried)
+                    outcome.lines.append("\(label)：\(refusal.message(.carried).zh)")
                     break files
                 }
             }
@@ -184,26 +184,4 @@ extension CountyStore {
 
     /// The most pull pages (of 1,000 changes) one answer carries; the rest waits for the village's next file.
     static var carriedPages: Int { 50 }
-}
-
-extension PushRefusal {
-    /// The refusal in both languages, as the officer and the village read it.
-    var message: Localized {
-        switch self {
-        case .gap(let expected):
-            Localized(zh: "上传顺序不连续，应从 \(expected) 之后开始", en: "does not follow on; expected after \(expected)")
-        case .clockAhead(let minutes):
-            Localized(
-                zh: "村里电脑的时间比县服务器快了约 \(minutes) 分钟：请村里校正日期和时间后重新生成同步文件",
-                en: "the village's clock is about \(minutes) minutes ahead: fix it, then make a new file")
-        case .wrongVillage:
-            Localized(zh: "此设备已登记在其他村", en: "this device is registered to another village")
-        case .foreignSite:
-            Localized(zh: "此设备编号属于县服务器或其他令牌", en: "this site belongs to the county or to another token")
-        case .malformed(let reason):
-            reason
-        case .busy(let seconds):
-            Localized(zh: "县服务器正忙，请 \(seconds) 秒后重试", en: "the server is busy; try again in \(seconds) s")
-        }
-    }
 }

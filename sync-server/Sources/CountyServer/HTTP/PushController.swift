@@ -64,44 +64,24 @@ extension PushRefusal {
     }
 
     private func refusal(sender village: String, logger: Logger) -> Refusal {
+        let message = message(.http)
         switch self {
         case .gap(let expected):
-            return Refusal(
-                .conflict, "gap",
-                Localized(
-                    zh: "上传顺序不连续，应从 \(expected) 之后开始", en: "the batch does not follow on; expected after \(expected)"),
-                expected: expected)
+            return Refusal(.conflict, "gap", message, expected: expected)
         case .clockAhead(let minutes):
             logger.warning(
                 "push refused: clock ahead",
                 metadata: ["village": .string(village), "minutes": .stringConvertible(minutes)])
-            return Refusal(
-                .unprocessableContent, "clock_skew",
-                Localized(
-                    zh: "这台电脑的时间比县服务器快了约 \(minutes) 分钟。请校正电脑的日期和时间后再同步，已登记的数据不会丢失。",
-                    en:
-                        "This computer's clock is about \(minutes) minutes ahead of the county server. Fix the computer's date and time, then sync again; nothing is lost."
-                ))
+            return Refusal(.unprocessableContent, "clock_skew", message)
         case .wrongVillage:
-            return Refusal(
-                .forbidden, "wrong_village",
-                Localized(zh: "此设备已登记在其他村", en: "this device is registered to another village"))
+            return Refusal(.forbidden, "wrong_village", message)
         case .foreignSite:
             logger.warning("push refused: site of another token", metadata: ["village": .string(village)])
-            return Refusal(
-                .forbidden, "foreign_site",
-                Localized(
-                    zh: "此设备编号属于县服务器或其他令牌，不能用本令牌上传",
-                    en: "this site belongs to the county or to another token"))
-        case .malformed(let reason):
-            return Refusal(.badRequest, "bad_request", reason)
+            return Refusal(.forbidden, "foreign_site", message)
+        case .malformed:
+            return Refusal(.badRequest, "bad_request", message)
         case .busy(let seconds):
-            return Refusal(
-                .serviceUnavailable, "busy",
-                Localized(
-                    zh: "县服务器正忙，请 \(seconds) 秒后重试（数据没有丢失）",
-                    en: "the server is busy; try again in \(seconds) s (nothing is lost)"),
-                retryAfter: seconds)
+            return Refusal(.serviceUnavailable, "busy", message, retryAfter: seconds)
         }
     }
 }
