@@ -20,7 +20,7 @@ public enum ChangeLog {
                 "INSERT INTO change_log (tbl, pk, columns, hlc, origin, origin_seq, scope) VALUES (?, ?, ?, ?, ?, ?, ?)"
         )
         .execute(
-            arguments: StatementArguments([
+            arguments: StatementArguments(encoded: [
                 table.databaseValue, pk.databaseValue, json.databaseValue, hlc.databaseValue,
                 origin.databaseValue, originSeq?.databaseValue ?? .null, scope.databaseValue,
             ]))

@@ -2,6 +2,8 @@ extension String {
     /// The text with full-width digits, letters and punctuation (what a Chinese input method types) turned into
     /// their ASCII forms, and every kind of white space removed: "１１０１０５　１９４９" → "1101051949".
     var asciiCompacted: String {
+        // Most cells (id numbers, phones, dates) are printable ASCII already: nothing to drop or map.
+        if utf8.allSatisfy({ (0x21...0x7E).contains($0) }) { return self }
         var scalars = String.UnicodeScalarView()
         for scalar in unicodeScalars {
             if scalar.properties.isWhitespace { continue }

@@ -3,7 +3,8 @@ public enum Validate {
     /// A mainland mobile number: 11 digits `1[3-9]xxxxxxxxx`, optionally written with +86 / 0086 and with spaces
     /// or dashes. Returns the 11 digits.
     public static func phone(_ text: String) throws -> String {
-        var digits = text.asciiCompacted.replacingOccurrences(of: "-", with: "")
+        var digits = text.asciiCompacted
+        digits.removeAll { $0 == "-" }
         for prefix in ["+86", "0086"] where digits.hasPrefix(prefix) { digits.removeFirst(prefix.count) }
         if digits.count == 13, digits.hasPrefix("86") { digits.removeFirst(2) }
         guard digits.count == 11, digits.isAllASCIIDigits else {
