@@ -52,7 +52,9 @@ case "capture":
             try seconds {
                 try c.write { db in
                     let statement = try db.cachedStatement(sql: insertSQL)
-                    for columns in encoded { try statement.execute(arguments: StatementArguments(encoded: columns.values)) }
+                    for columns in encoded {
+                        try statement.execute(arguments: StatementArguments(encoded: columns.values))
+                    }
                 }
             })
         let a = try database()
