@@ -43,9 +43,7 @@ extension SyncServerCommand {
                 let summary = mask || (["csv", "xlsx"].contains(format) && !noMask) ? full.masked : full
                 switch format {
                 case "json":
-                    let encoder = JSONEncoder()
-                    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-                    Terminal.out(String(decoding: try encoder.encode(summary), as: UTF8.self))
+                    try Terminal.json(summary)
                 case "csv" where output != nil:
                     try PrivateFile.write(Data(summary.csv.utf8), to: output!, overwrite: true)
                 case "csv":

@@ -21,9 +21,7 @@ extension SyncServerCommand.Villages {
                 let statuses = try await db.villageStatuses(on: day)
                 switch format {
                 case "json":
-                    let encoder = JSONEncoder()
-                    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-                    Terminal.out(String(decoding: try encoder.encode(statuses), as: UTF8.self))
+                    try Terminal.json(statuses)
                 case "table":
                     for status in statuses {
                         Terminal.out("\(status.name)（\(status.village)，\(status.township_name)）：\(status.label)")

@@ -45,4 +45,11 @@ struct ServerOptionsGroup: ParsableArguments {
 /// removed before they reach the terminal (`terminalSafe`).
 enum Terminal {
     static func out(_ text: String, terminator: String = "\n") { print(text.terminalSafe, terminator: terminator) }
+
+    /// `--format json`: indented, keys sorted (a script diffs two days' output), printed like any other text.
+    static func json(_ value: some Encodable) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        out(String(decoding: try encoder.encode(value), as: UTF8.self))
+    }
 }
