@@ -41,9 +41,9 @@ trap finish EXIT
 phase "setup: system and PyPI packages"
 scripts/setup.sh --tests
 
-# Debug builds without DWARF and without the index store: a failing test names its file and line through XCTest, not
-# through debug info, and the build is 2-3x quicker (the village's CLI alone: 7.5 min with both, 2.7 min without, on
-# this 2-core machine). Build by hand with the same flags (scripts/build-flags) or every run rebuilds everything.
+# Debug builds without DWARF (scripts/build-flags): a failing test names its file and line through the test library,
+# not through debug info. The index store stays: on Linux the test build discovers the tests through it. Build by hand
+# with the same flags, or every run rebuilds everything.
 phase "build: every product and test target (debug)"
 read -r -a BUILD_FLAGS < scripts/build-flags
 swift build --build-tests "${BUILD_FLAGS[@]}"
