@@ -198,8 +198,8 @@ extension Registry {
             }
             var people: [String: Person] = [:]
             let ids = Array(Set(pending.map(\.personID) + reclassifiedRows.map(\.personId)))
-            for chunk in stride(from: 0, to: ids.count, by: 500) {
-                for person in try Person.filter(keys: ids[chunk..<min(chunk + 500, ids.count)]).fetchAll(db)
+            for chunk in ids.chunks(of: keysPerLookup) {
+                for person in try Person.filter(keys: chunk).fetchAll(db)
                 where !person.deleted {
                     people[person.id] = person
                 }

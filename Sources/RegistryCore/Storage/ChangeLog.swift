@@ -121,15 +121,11 @@ public enum ChangeLog {
     /// clock of the server that wrote it).
     public static func firstClocks(_ db: Database, table: String, pks: [String]) throws -> [String: Int64] {
         var clocks: [String: Int64] = [:]
-        for chunk in stride(from: 0, to: pks.count, by: 500).map({ pks[$0..<min($0 + 500, pks.count)] }) {
-            for row in try Row.fetchAll(
-                db,
-                sql: "SELECT pk, min(hlc) FROM change_log WHERE tbl = ? AND pk IN ("
-                    + chunk.map { _ in "?" }.joined(separator: ", ") + ") GROUP BY pk",
-                arguments: StatementArguments([table] + Array(chunk)))
-            {
-                clocks[row[0]] = row[1]
-            }
+        for row in try db.rows(
+            forKeys: pks, leading: [table],
+            { "SELECT pk, min(hlc) FROM change_log WHERE tbl = ? AND pk IN (\($0)) GROUP BY pk" })
+        {
+            clocks[row[0]] = row[1]
         }
         return clocks
     }

@@ -21,8 +21,7 @@ extension KnownRows {
         for (table, pks) in byTable {
             var rows: [String: Row] = [:]
             let all = Array(pks)
-            for start in stride(from: 0, to: all.count, by: 500) {
-                let chunk = all[start..<min(start + 500, all.count)]
+            for chunk in all.chunks(of: keysPerLookup) {
                 let cursor = try ChangeLog.entries(db, table: table, pks: chunk, scopes: scopes)
                 while let entry = try cursor.next() {
                     let pk: String = entry[0]
@@ -35,31 +34,17 @@ extension KnownRows {
             }
             if scopes != nil && probeForeign {
                 let unseen = all.filter { rows[$0] == nil }
-                for start in stride(from: 0, to: unseen.count, by: 500) {
-                    let chunk = Array(unseen[start..<min(start + 500, unseen.count)])
-                    // `table` is one of the synced tables (filtered above), never a pushed string.
-                    let taken = try String.fetchAll(
-                        db,
-                        sql: "SELECT id FROM \(table) WHERE id IN ("
-                            + Array(repeating: "?", count: chunk.count).joined(separator: ", ") + ")",
-                        arguments: StatementArguments(chunk))
-                    for pk in taken { rows[pk] = Row(foreign: true) }
+                // `table` is one of the synced tables (filtered above), never a pushed string.
+                for taken in try db.rows(forKeys: unseen, { "SELECT id FROM \(table) WHERE id IN (\($0))" }) {
+                    rows[taken[0]] = Row(foreign: true)
                 }
             }
             for (pk, row) in rows { known.set(table, pk, row) }
         }
         try known.loadPersons(of: changes, db: db)
         let named = KnownRows.namedPersons(changes)
-        for start in stride(from: 0, to: named.count, by: 500) {
-            let chunk = Array(named[start..<min(start + 500, named.count)])
-            for row in try GRDB.Row.fetchAll(
-                db,
-                sql: "SELECT id, village FROM person WHERE id IN ("
-                    + Array(repeating: "?", count: chunk.count).joined(separator: ", ") + ")",
-                arguments: StatementArguments(chunk))
-            {
-                known.setPersonVillage(row["id"], row["village"])
-            }
+        for row in try db.rows(forKeys: named, { "SELECT id, village FROM person WHERE id IN (\($0))" }) {
+            known.setPersonVillage(row["id"], row["village"])
         }
         return known
     }

@@ -28,13 +28,14 @@ extension CountyDatabase {
         }
     }
 
-    public func noteFirstSeen(_ kind: FirstSeen, keys: [String]) async throws {
+    public func noteFirstSeen(_ sightings: [FirstSeen: [String]]) async throws {
+        guard sightings.values.contains(where: { !$0.isEmpty }) else { return }
         let at = clock.isoText(clock.now())
         try await writer.write { db in
-            for key in Set(keys) {
-                try db.execute(
-                    sql: "INSERT INTO first_seen (kind, key, at) VALUES (?, ?, ?) ON CONFLICT (kind, key) DO NOTHING",
-                    arguments: [kind.rawValue, key, at])
+            let insert = try db.cachedStatement(
+                sql: "INSERT INTO first_seen (kind, key, at) VALUES (?, ?, ?) ON CONFLICT (kind, key) DO NOTHING")
+            for (kind, keys) in sightings {
+                for key in Set(keys) { try insert.execute(arguments: [kind.rawValue, key, at]) }
             }
         }
     }
@@ -43,16 +44,11 @@ extension CountyDatabase {
         let keys = Array(Set(keys))
         return try await writer.read { db in
             var seen: [String: String] = [:]
-            for start in stride(from: 0, to: keys.count, by: 500) {
-                let chunk = keys[start..<min(start + 500, keys.count)]
-                for row in try Row.fetchAll(
-                    db,
-                    sql: "SELECT key, at FROM first_seen WHERE kind = ? AND key IN ("
-                        + chunk.map { _ in "?" }.joined(separator: ", ") + ")",
-                    arguments: StatementArguments([kind.rawValue] + Array(chunk)))
-                {
-                    seen[row["key"]] = row["at"]
-                }
+            for row in try db.rows(
+                forKeys: keys, leading: [kind.rawValue],
+                { "SELECT key, at FROM first_seen WHERE kind = ? AND key IN (\($0))" })
+            {
+                seen[row["key"]] = row["at"]
             }
             return seen
         }

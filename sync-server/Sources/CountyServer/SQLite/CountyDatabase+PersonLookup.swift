@@ -19,17 +19,14 @@ extension CountyDatabase {
         var persons: [String: [(id: String, village: String)]] = [:]
         let keys = Array(forms.keys)
         // Read in batches (the county keeps no index on id numbers; one scan per batch).
-        for start in stride(from: 0, to: keys.count, by: 500) {
-            let batch = Array(keys[start..<min(start + 500, keys.count)])
-            for person in try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT id, village, id_number FROM person WHERE deleted = 0 AND id_number IN (\(databaseQuestionMarks(count: batch.count)))
-                    """, arguments: StatementArguments(batch))
+        for person in try db.rows(
+            forKeys: keys,
             {
-                if let number = forms[person["id_number"]] {
-                    persons[number, default: []].append((person["id"], person["village"]))
-                }
+                "SELECT id, village, id_number FROM person WHERE deleted = 0 AND id_number IN (\($0))"
+            })
+        {
+            if let number = forms[person["id_number"]] {
+                persons[number, default: []].append((person["id"], person["village"]))
             }
         }
         return persons
