@@ -43,8 +43,8 @@ public protocol CountyStore: Sendable {
 
     /// Notes that `village` was heard from now (`via`: `http` or `file`); written at most once every few minutes.
     func noteContact(village: String, via: String) async throws
-    /// Notes that the county saw `kind` done for `keys` now, where it had not before (`FirstSeen`).
-    func noteFirstSeen(_ kind: FirstSeen, keys: [String]) async throws
+    /// Notes that the county saw each kind done for its keys now, where it had not before (`FirstSeen`); one write.
+    func noteFirstSeen(_ sightings: [FirstSeen: [String]]) async throws
     /// When the county first saw `kind` done for those of `keys` it saw, by key.
     func firstSeen(_ kind: FirstSeen, keys: [String]) async throws -> [String: String]
     /// Keeps a 无疫村 action (a review, a record, a revocation) as given.

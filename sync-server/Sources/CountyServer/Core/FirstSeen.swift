@@ -23,36 +23,37 @@ extension CountyStore {
     /// Notes what a page going down to a village carries: its leads are received now.
     func notePulled(_ changes: [Change]) async throws {
         let leads = changes.filter { $0.table == Lead.databaseTableName }.map(\.pk)
-        if !leads.isEmpty { try await noteFirstSeen(.leadReceived, keys: leads) }
+        if !leads.isEmpty { try await noteFirstSeen([.leadReceived: leads]) }
     }
 
-    /// Notes what a village's push brought that the clocks measure: leads' outcomes, and persons put under a
-    /// measure. Changes the county refused count for nothing.
+    /// Notes what a village's push brought that the clocks measure: leads' outcomes, positive results, and persons
+    /// put under a measure, in one write. Changes the county refused count for nothing.
     func notePushed(_ request: Wire.PushRequest, _ ack: Wire.PushResponse) async throws {
         let refused = Set(ack.rejected.map(\.originSeq))
         let kept = request.changes.filter { !refused.contains($0.originSeq) }
-        let outcomes = kept.filter {
+        var sightings: [FirstSeen: [String]] = [:]
+        sightings[.leadOutcome] = kept.filter {
             $0.table == Lead.databaseTableName && !($0.columns.values["outcome"]?.isNull ?? true)
         }.map(\.pk)
-        if !outcomes.isEmpty { try await noteFirstSeen(.leadOutcome, keys: outcomes) }
-        let positives = kept.filter {
+        sightings[.positiveResult] = kept.filter {
             $0.table == LabTest.databaseTableName && $0.columns.values["result"]?.stringValue == "positive"
         }.map(\.pk)
-        if !positives.isEmpty { try await noteFirstSeen(.positiveResult, keys: positives) }
         let inForce: Set<String> = ["active", "extended", "escalated"]
         let measures = kept.filter {
             $0.table == Measure.databaseTableName
                 && ($0.columns.values["status"]?.stringValue).map(inForce.contains) == true
         }
-        guard !measures.isEmpty else { return }
-        // A change carries the columns that changed: a new measure names its person, an escalation may not.
-        let unnamed = measures.filter { $0.columns.values["person_id"] == nil }.map(\.pk)
-        let looked = unnamed.isEmpty ? [:] : try await reading { try $0.persons(ofMeasures: unnamed) }
-        func persons(_ changes: [Change]) -> [String] {
-            changes.compactMap { $0.columns.values["person_id"]?.stringValue ?? looked[$0.pk] }
+        if !measures.isEmpty {
+            // A change carries the columns that changed: a new measure names its person, an escalation may not.
+            let unnamed = measures.filter { $0.columns.values["person_id"] == nil }.map(\.pk)
+            let looked = unnamed.isEmpty ? [:] : try await reading { try $0.persons(ofMeasures: unnamed) }
+            func persons(_ changes: [Change]) -> [String] {
+                changes.compactMap { $0.columns.values["person_id"]?.stringValue ?? looked[$0.pk] }
+            }
+            sightings[.personMeasured] = persons(measures)
+            sightings[.personEscalated] = persons(
+                measures.filter { $0.columns.values["status"]?.stringValue == "escalated" })
         }
-        try await noteFirstSeen(.personMeasured, keys: persons(measures))
-        let escalated = measures.filter { $0.columns.values["status"]?.stringValue == "escalated" }
-        if !escalated.isEmpty { try await noteFirstSeen(.personEscalated, keys: persons(escalated)) }
+        try await noteFirstSeen(sightings)
     }
 }

@@ -29,18 +29,22 @@ extension PostgresStore {
         return contacts
     }
 
-    public func noteFirstSeen(_ kind: FirstSeen, keys: [String]) async throws {
+    public func noteFirstSeen(_ sightings: [FirstSeen: [String]]) async throws {
+        guard sightings.values.contains(where: { !$0.isEmpty }) else { return }
         let at = clock.isoText(clock.now())
         try await transaction { connection in
-            for key in Set(keys) {
+            // One statement per kind, its keys as one array: not a round trip per key.
+            for (kind, keys) in sightings where !keys.isEmpty {
                 var binds = PostgresBindings()
                 binds.append(kind.rawValue)
-                binds.append(key)
+                binds.append(Array(Set(keys)))
                 binds.append(at)
                 try await connection.query(
                     .sql(
-                        "INSERT INTO first_seen (kind, key, at) VALUES ($1, $2, $3) ON CONFLICT (kind, key) DO NOTHING",
-                        binds), logger: logger)
+                        """
+                        INSERT INTO first_seen (kind, key, at) SELECT $1, k, $3 FROM unnest($2::text[]) AS k
+                        ON CONFLICT (kind, key) DO NOTHING
+                        """, binds), logger: logger)
             }
         }
     }
