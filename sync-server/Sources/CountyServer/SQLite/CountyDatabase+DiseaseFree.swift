@@ -15,12 +15,7 @@ extension CountyDatabase {
             var notOnTime: [String: [(day: Day, status: String)]] = [:]
             var due: [String: Int] = [:]
             for (d, deadline) in zip(days, deadlines) {
-                let lines =
-                    try only.map { villages in
-                        try villages.sorted().flatMap {
-                            try villageLines(db, on: d, deadline: deadline, maxSkew: maxSkew, only: $0)
-                        }
-                    } ?? villageLines(db, on: d, deadline: deadline, maxSkew: maxSkew)
+                let lines = try villageLines(db, on: d, deadline: deadline, maxSkew: maxSkew, only: only)
                 for line in lines {
                     due[line.village, default: 0] += 1
                     if line.status != "on_time" { notOnTime[line.village, default: []].append((d, line.status)) }
@@ -66,15 +61,16 @@ extension CountyDatabase {
                 {
                     households[row["village"]] = row["n"]
                 }
-                let rounds = Array(latestRound.values)
-                for row in try Row.fetchAll(
-                    db,
-                    sql: """
+                for row in try db.rows(
+                    forKeys: Array(latestRound.values),
+                    {
+                        """
                         SELECT v.round_id, count(DISTINCT v.household_id) AS n FROM sweep_visit v
                         JOIN household h ON h.id = v.household_id
-                        WHERE v.round_id IN (\(rounds.map { _ in "?" }.joined(separator: ", ")))
+                        WHERE v.round_id IN (\($0))
                         AND v.deleted = 0 AND h.deleted = 0 AND v.result <> 'nobody_home' GROUP BY v.round_id
-                        """, arguments: StatementArguments(rounds))
+                        """
+                    })
                 {
                     visited[row["round_id"]] = row["n"]
                 }

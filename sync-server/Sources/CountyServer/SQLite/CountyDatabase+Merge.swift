@@ -82,7 +82,7 @@ extension CountyDatabase {
     {
         let deadline = try deadlineInstant(day, deadlineText)
         return try writer.read { db in
-            guard let line = try villageLines(db, on: day, deadline: deadline, maxSkew: maxSkew, only: village).first
+            guard let line = try villageLines(db, on: day, deadline: deadline, maxSkew: maxSkew, only: [village]).first
             else { return nil }
             return (line, try deletions(db, on: day, only: village))
         }
@@ -93,20 +93,22 @@ extension CountyDatabase {
         return clock.instant(day, hour: time.hour, minute: time.minute)
     }
 
-    /// Each roster village's line for `day` (or only `village`'s): on time, late or missing, with its report.
+    /// Each roster village's line for `day` (or only those of `villages`): on time, late or missing, with its report.
     func villageLines(
-        _ db: Database, on day: Day, deadline: Date, maxSkew: TimeInterval, only village: String? = nil
+        _ db: Database, on day: Day, deadline: Date, maxSkew: TimeInterval, only villages: Set<String>? = nil
     ) throws
         -> [CountySummary.VillageLine]
     {
         var rosterRequest = VillageEntry.filter(VillageEntry.Columns.deleted == false)
         var reportRequest = DailyReport.filter(
             DailyReport.Columns.date == "\(day)" && DailyReport.Columns.deleted == false)
-        if let village {
-            rosterRequest = rosterRequest.filter(VillageEntry.Columns.code == village)
-            reportRequest = reportRequest.filter(DailyReport.Columns.village == village)
+        // A few villages are read by code; more than one lookup's worth, the whole roster, filtered below.
+        if let villages, villages.count <= keysPerLookup {
+            rosterRequest = rosterRequest.filter(villages.contains(VillageEntry.Columns.code))
+            reportRequest = reportRequest.filter(villages.contains(DailyReport.Columns.village))
         }
         let roster = try rosterRequest.order(VillageEntry.Columns.townshipCode, VillageEntry.Columns.code).fetchAll(db)
+            .filter { villages?.contains($0.code) ?? true }
         let reports = try reportRequest.fetchAll(db)
         let byVillage = Dictionary(
             reports.map { ($0.village, $0) }, uniquingKeysWith: { $0.revision >= $1.revision ? $0 : $1 })
@@ -210,17 +212,11 @@ extension CountyDatabase {
         // Then every registration of those numbers, by row (a registration in the same village twice is listed too).
         var registrations: [String: [CountySummary.Duplicate.Registration]] = [:]
         let wanted = Array(Set(rowids))
-        for start in stride(from: 0, to: wanted.count, by: 500) {
-            let batch = Array(wanted[start..<min(start + 500, wanted.count)])
-            for row in try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT id_number, village, name, created_at FROM person WHERE rowid IN (\(databaseQuestionMarks(count: batch.count)))
-                    """, arguments: StatementArguments(batch))
-            where twice.contains(PackedText(row["id_number"] as String)) {
-                registrations[row["id_number"], default: []].append(
-                    .init(village: row["village"], name: row["name"], registered_at: row["created_at"]))
-            }
+        for row in try db.rows(
+            forKeys: wanted, { "SELECT id_number, village, name, created_at FROM person WHERE rowid IN (\($0))" })
+        where twice.contains(PackedText(row["id_number"] as String)) {
+            registrations[row["id_number"], default: []].append(
+                .init(village: row["village"], name: row["name"], registered_at: row["created_at"]))
         }
         return registrations.keys.sorted().compactMap { id in
             let found = registrations[id]!.sorted { ($0.registered_at, $0.village) < ($1.registered_at, $1.village) }
