@@ -53,19 +53,26 @@ struct ImportTests {
         #expect(report.unknownColumns == ["remark"])
     }
 
-    @Test("a bad check digit on line 4: every bad row listed, nothing written")
-    func allOrNothing() throws {
+    /// Run with pass 1 keeping every validated row (the usual case) and keeping only one, so that pass 2's
+    /// validation of the rows past the kept ones (a file of more than `Registry.keptIntakes` rows) is held too.
+    @Test(
+        "a bad check digit on line 4: every bad row listed, nothing written; then the rest imported",
+        arguments: [Registry.keptIntakes, 1])
+    func allOrNothing(keeping: Int) throws {
         let registry = try makeRegistry()
         let bad = chinese.replacingOccurrences(of: "32010219751201003X", with: "320102197512010031")
         let before = try snapshot(registry)
-        let report = try registry.importArrivals(try CSVFile(data: Data(bad.utf8), file: "x.csv"))
+        let report = try registry.importArrivals(try CSVFile(data: Data(bad.utf8), file: "x.csv"), keeping: keeping)
         #expect(!report.written)
         #expect(report.rejected.map(\.line) == [4])
         #expect(report.rejected[0].error.field == .idNumber)
         #expect(try snapshot(registry) == before)
 
-        let partial = try registry.importArrivals(try CSVFile(data: Data(bad.utf8), file: "x.csv"), mode: .skipInvalid)
+        let partial = try registry.importArrivals(
+            try CSVFile(data: Data(bad.utf8), file: "x.csv"), mode: .skipInvalid, keeping: keeping)
         #expect(partial.imported == 1 && partial.rejected.count == 1)
+        let trips = try registry.file("420102199003071232").trips
+        #expect(trips.count == 1 && trips[0].arrival.stays.map(\.code) == ["420102", "310115"])
     }
 
     @Test("re-importing the same file creates nothing new")

@@ -76,7 +76,7 @@ private struct ImportDryRun: Error {}
 extension Registry {
     /// How many validated rows an import keeps between its passes: about 100 MB at this many (a file of a million
     /// rows validates the rest twice rather than hold them all).
-    static let keptIntakes = 200_000
+    public static let keptIntakes = 200_000
 }
 
 extension Registry {
@@ -86,10 +86,12 @@ extension Registry {
     /// Two passes over the rows, so that memory stays bounded for a file of a million rows: the first validates each
     /// row and counts the rows of each trip (by a hash of its key); the second, inside the write transaction,
     /// registers a one-row trip at once and holds a trip of several rows only until its last row is read.
-    /// - Parameter progress: called every 1,000 trips written with (written, total), for a progress line.
+    /// - Parameters:
+    ///   - progress: called every 1,000 trips written with (written, total), for a progress line.
+    ///   - keeping: how many validated rows pass 1 keeps for pass 2 (the rest are validated again there).
     public func importArrivals<Rows: CSVRows>(
         _ file: Rows, mode: ImportMode = .allOrNothing, dryRun: Bool = false,
-        progress: ((Int, Int) -> Void)? = nil
+        progress: ((Int, Int) -> Void)? = nil, keeping keptIntakes: Int = Registry.keptIntakes
     ) throws -> ImportReport {
         var report = ImportReport()
         // The header is the first of the first ten rows that names every required column (title rows above it).
@@ -144,7 +146,7 @@ extension Registry {
             do {
                 let valid = try form(fields).validated(today: today)
                 rowsPerTrip["\(valid.idNumber)|\(valid.arrived)".hashValue, default: 0] += 1
-                if kept.count < Self.keptIntakes { kept.append(valid) }
+                if kept.count < keptIntakes { kept.append(valid) }
             } catch {
                 report.rejected.append(.init(line: line, fields: fields, error: RegistryError.from(error)))
             }

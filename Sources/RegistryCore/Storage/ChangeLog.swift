@@ -13,17 +13,13 @@ public enum ChangeLog {
         _ db: Database, table: String, pk: String, json: String, hlc: Int64, origin: String, originSeq: Int64?,
         scope: String
     ) throws {
-        // Arguments as plain `DatabaseValue`s: an array literal of mixed types boxes each value and casts it back,
-        // which showed in the import and apply profiles.
+        // An array literal: GRDB's `init(arrayLiteral:)` is specialised inside GRDB, cheaper than a map to
+        // existentials (`StatementArguments(encoded:)`: 2.2 % → 1.6 % of an import's samples).
         try db.cachedStatement(
             sql:
                 "INSERT INTO change_log (tbl, pk, columns, hlc, origin, origin_seq, scope) VALUES (?, ?, ?, ?, ?, ?, ?)"
         )
-        .execute(
-            arguments: StatementArguments(encoded: [
-                table.databaseValue, pk.databaseValue, json.databaseValue, hlc.databaseValue,
-                origin.databaseValue, originSeq?.databaseValue ?? .null, scope.databaseValue,
-            ]))
+        .execute(arguments: [table, pk, json, hlc, origin, originSeq, scope])
     }
 
     /// Gives `seq` a new clock (a change written while the computer's clock was far ahead, re-stamped before it is
