@@ -123,6 +123,21 @@ struct MergeTests {
         }
     }
 
+    @Test("the log's JSON: escapes as JSON requires, reads back to the same values, the insert's text is the update's")
+    func logJSON() throws {
+        let values: [String: DatabaseValue] = [
+            "a": "say \"hi\" \\ back".databaseValue, "b": "两行\n\t制表\r".databaseValue, "c": "\u{1F}\u{0}x".databaseValue,
+            "d": "湖北省武汉市🙂".databaseValue, "e": .null, "f": 42.databaseValue, "g": (-1.5).databaseValue,
+        ]
+        let json = ColumnValues(values).json
+        #expect(json.hasPrefix(#"{"a":"say \"hi\" \\ back","b":"两行\n\t制表\r","c":"\u001f\u0000x","d":"湖北省武汉市🙂""#))
+        #expect(json.hasSuffix(#","e":null,"f":42,"g":-1.5}"#), "\(json)")
+        #expect(ColumnValues(json: json) == ColumnValues(values))
+        // An insert writes the same text from its encoded columns, in the record's own column order.
+        let names = ["g", "c", "a", "f", "e", "d", "b"]
+        #expect(InsertShape.of("test_shape", names).json(names.map { values[$0]! }) == json)
+    }
+
     @Test("applying everything again changes nothing (idempotent) and logs nothing new", arguments: 1...5)
     func idempotent(seed: Int) throws {
         let changes = MergeTests.changes(seed: UInt64(seed), count: 30)

@@ -23,7 +23,28 @@ public struct IDGenerator: Sendable {
     }
 
     /// A new id, lower-case text.
-    public func make() -> String { next().uuidString.lowercased() }
+    public func make() -> String { Self.text(next()) }
+
+    /// A UUID as lower-case text, written straight from its bytes (`uuidString.lowercased()` made two strings per
+    /// id, 1.7 % of an import).
+    static func text(_ uuid: UUID) -> String {
+        let hex = Array("0123456789abcdef".utf8)
+        return withUnsafeBytes(of: uuid.uuid) { bytes in
+            String(unsafeUninitializedCapacity: 36) { out in
+                var n = 0
+                for (i, byte) in bytes.enumerated() {
+                    if i == 4 || i == 6 || i == 8 || i == 10 {
+                        out[n] = UInt8(ascii: "-")
+                        n += 1
+                    }
+                    out[n] = hex[Int(byte >> 4)]
+                    out[n + 1] = hex[Int(byte & 0x0F)]
+                    n += 2
+                }
+                return n
+            }
+        }
+    }
 
     static func makeV7(milliseconds: UInt64, random: UInt64) -> UUID {
         var bytes = [UInt8](repeating: 0, count: 16)
@@ -63,7 +84,7 @@ public struct IDGenerator: Sendable {
                 bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7],
                 bytes[8], bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]
             ))
-        return uuid.uuidString.lowercased()
+        return text(uuid)
     }
 }
 

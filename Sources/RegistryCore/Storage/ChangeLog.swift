@@ -19,7 +19,7 @@ public enum ChangeLog {
             sql:
                 "INSERT INTO change_log (tbl, pk, columns, hlc, origin, origin_seq, scope) VALUES (?, ?, ?, ?, ?, ?, ?)"
         )
-        .execute(arguments: [table, pk, json, hlc, origin, originSeq, scope])
+        .executeUnchecked([table, pk, json, hlc, origin, originSeq, scope])
     }
 
     /// Gives `seq` a new clock (a change written while the computer's clock was far ahead, re-stamped before it is

@@ -29,7 +29,7 @@ public struct ChangeRecorder {
         if let (i, reason) = shape.overLimit(columns.values) {
             throw Self.refusal(R.databaseTableName, columns.names[i], reason)
         }
-        try db.cachedStatement(sql: shape.sql).execute(arguments: StatementArguments(encoded: columns.values))
+        try db.cachedStatement(sql: shape.sql).executeUnchecked(StatementArguments(encoded: columns.values))
         try log(R.databaseTableName, record.id, record.village, json: shape.json(columns.values))
     }
 
@@ -104,8 +104,8 @@ struct InsertShape: Sendable {
     let sql: String
     /// Indexes into the encoded values, in the order of the sorted names.
     private let order: [Int]
-    /// `"name":` for each index of `order`.
-    private let keys: [String]
+    /// `"name":` for each index of `order`, as UTF-8.
+    private let keys: [[UInt8]]
     /// Each column's rule from `SyncedRules`, in `names` order: its length is checked on every insert, so the rules
     /// are looked up once here rather than by name per row.
     private let rules: [ColumnRule?]
@@ -127,9 +127,9 @@ struct InsertShape: Sendable {
         order = names.indices.sorted { names[$0] < names[$1] }
         rules = names.map { SyncedRules.tables[table]?[$0] }
         keys = order.map { index in
-            var key = ""
+            var key: [UInt8] = []
             ColumnValues.appendString(names[index], to: &key)
-            return key + ":"
+            return key + [UInt8(ascii: ":")]
         }
     }
 
@@ -145,13 +145,14 @@ struct InsertShape: Sendable {
 
     /// The log entry's JSON for `values` (in `names` order): the same text as `ColumnValues(...).json`.
     func json(_ values: [DatabaseValue]) -> String {
-        var out = "{"
-        out.reserveCapacity(40 * values.count)
+        var out: [UInt8] = [UInt8(ascii: "{")]
+        out.reserveCapacity(48 * values.count)
         for (i, index) in order.enumerated() {
-            if i > 0 { out += "," }
-            out += keys[i]
+            if i > 0 { out.append(UInt8(ascii: ",")) }
+            out.append(contentsOf: keys[i])
             ColumnValues.appendValue(ColumnValue(values[index]), to: &out)
         }
-        return out + "}"
+        out.append(UInt8(ascii: "}"))
+        return String(decoding: out, as: UTF8.self)
     }
 }
