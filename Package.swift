@@ -58,7 +58,10 @@ let package = Package(
         // MARK: The village: Sources/, Tests/
         .target(
             name: "RegistryCore",
-            dependencies: [grdb, .product(name: "ZIPFoundation", package: "ZIPFoundation"), mustache],
+            dependencies: [
+                grdb, .product(name: "GRDBSQLite", package: "GRDB.swift"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"), mustache,
+            ],
             // Sources/RegistryCore/Schema is a link to the top-level schema/ folder: the SQL migrations and
             // the policy tables are data kept there, and compiled into the binary so it runs from anywhere.
             resources: [.embedInCode("Schema"), .embedInCode("Documents")]

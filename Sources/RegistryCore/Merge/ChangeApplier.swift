@@ -64,7 +64,7 @@ public enum ChangeApplier {
                     + " WHERE id = ?"
             }
             do {
-                try db.cachedStatement(sql: sql).executeUnchecked(StatementArguments(encoded: arguments))
+                try db.cachedStatement(sql: sql).execute(binding: arguments)
             } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_PRIMARYKEY {
                 throw MergePlan.IDTaken(table: change.table)
             } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {

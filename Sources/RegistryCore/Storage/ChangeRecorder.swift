@@ -29,7 +29,7 @@ public struct ChangeRecorder {
         if let (i, reason) = shape.overLimit(columns.values) {
             throw Self.refusal(R.databaseTableName, columns.names[i], reason)
         }
-        try db.cachedStatement(sql: shape.sql).executeUnchecked(StatementArguments(encoded: columns.values))
+        try db.cachedStatement(sql: shape.sql).execute(binding: columns.values)
         try log(R.databaseTableName, record.id, record.village, json: shape.json(columns.values))
     }
 
