@@ -53,7 +53,7 @@ case "capture":
                 try c.write { db in
                     let statement = try db.cachedStatement(sql: insertSQL)
                     for columns in encoded {
-                        try statement.execute(arguments: StatementArguments(encoded: columns.values))
+                        try statement.execute(binding: columns.values)
                     }
                 }
             })

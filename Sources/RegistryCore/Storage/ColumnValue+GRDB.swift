@@ -34,23 +34,15 @@ extension ColumnValues {
     }
 }
 
-extension StatementArguments {
-    /// Arguments from values already encoded. GRDB's initializer for a sequence of concrete values maps it through a
-    /// key path that the runtime builds on every call (`_swift_getKeyPath`, with dynamic casts): 10 % of an import's
-    /// time went to building the arguments of its two inserts. Through existentials it is a plain map.
-    public init(encoded values: [DatabaseValue]) {
-        self.init(values.map { $0 as (any DatabaseValueConvertible)? })
-    }
-}
-
 extension Statement {
     /// Runs the statement with `values` bound to its placeholders in order: for the writes that run once per row of an
     /// import or a push (an INSERT made from the same column list as its values, so that the number matches by
     /// construction). GRDB's `execute(arguments:)` builds a `StatementArguments` (every value mapped through an
     /// existential and back), checks it, and binds through a recursion of closures: 10 % of an import's samples.
     /// Here each value is bound with GRDB's own public binding (`StatementBinding`) and the statement run by GRDB,
-    /// which marks it bound (`setUncheckedArguments` with none) so that it does not check them again.
-    func execute(binding values: [DatabaseValue]) throws {
+    /// which marks it bound (`setUncheckedArguments` with none) so that it does not check them again. Public for the
+    /// benchmarks' floors, which bind the same way so that they stay floors.
+    public func execute(binding values: [DatabaseValue]) throws {
         setUncheckedArguments(StatementArguments())
         for (i, value) in values.enumerated() {
             try bindChecked(value, at: i + 1)

@@ -252,7 +252,7 @@ case "floor":
                     "INSERT INTO change_log (tbl, pk, columns, hlc, origin, origin_seq, scope) VALUES (?, ?, ?, ?, ?, ?, ?)"
             )
             for i in chunk..<(chunk + 500) {
-                try row.execute(arguments: StatementArguments(encoded: prepared[i].0))
+                try row.execute(binding: prepared[i].0)
                 try log.execute(arguments: [
                     "person", rows[i].pk, prepared[i].1, rows[i].hlc, rows[i].origin, rows[i].originSeq,
                     villageCode(i / 2000),
