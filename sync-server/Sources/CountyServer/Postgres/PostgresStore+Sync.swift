@@ -50,7 +50,10 @@ extension PostgresStore {
                 let written = zip(pushes, results).flatMap { push, result in
                     (try? result.get()) == nil || push.relays ? [] : push.prepared.map(\.change)
                 }
-                _ = try await writing { try $0.raiseContactLeads(touching: written) }
+                // Asked of PostgreSQL first: the replica's catch-up costs as much again as the push did.
+                if try await !tracingCandidates(written).isEmpty {
+                    _ = try await writing { try $0.raiseContactLeads(touching: written) }
+                }
             } catch {
                 logger.warning(
                     "contact leads not raised after a push; `sync-server merge` raises them",
