@@ -58,6 +58,11 @@ public enum MergeDecision {
     public static func decide(_ batch: [Prepared], known: KnownRows, sender: Sender?) -> MergePlan {
         var known = known
         var plan = MergePlan()
+        // What a write did is recorded only for a row that a later change of the batch touches again: most batches
+        // write each row once, and recording builds a dictionary of versions per row (a fifth of a push's apply).
+        var touches: [String: Int] = [:]
+        touches.reserveCapacity(batch.count)
+        for item in batch { touches[item.change.pk, default: 0] += 1 }
         for (index, item) in batch.enumerated() {
             let change = item.change
             if let reason = problem(item, known: known, sender: sender) {
@@ -79,7 +84,9 @@ public enum MergeDecision {
                     logJSON: isNew
                         ? item.logJSON : ColumnValues.json(sortedNames: winners, values: change.columns.values),
                     scope: scope))
-            known.record(change.table, change.pk, columns: winners, version: change.version, owner: scope)
+            if touches[change.pk, default: 0] > 1 {
+                known.record(change.table, change.pk, columns: winners, version: change.version, owner: scope)
+            }
             if change.table == Person.databaseTableName, winners.contains("deleted"),
                 let deleted = change.columns.values["deleted"]
             {

@@ -7,10 +7,7 @@ extension PostgresStore {
     /// first so that it catches the replica up (every entry read back and applied again) only when a lead may follow:
     /// a push of persons nobody has named, the usual one, then costs no catch-up.
     func tracingCandidates(_ changes: [Change]) async throws -> Set<String> {
-        func pks(_ table: String) -> [String] {
-            // Only well-formed ids reach a query: a refused change may carry anything (PostgreSQL refuses a NUL).
-            changes.compactMap { $0.table == table && ColumnRule.isIdentifier($0.pk) ? $0.pk : nil }
-        }
+        let keys = TracingKeys(changes)
         func column(_ sql: String, _ keys: [String]) async throws -> [String] {
             guard !keys.isEmpty else { return [] }
             var binds = PostgresBindings()
@@ -21,14 +18,13 @@ extension PostgresStore {
             }
             return out
         }
-        var candidates = Set(
-            try await column("SELECT person_id FROM lab_test WHERE id = ANY($1)", pks(LabTest.databaseTableName)))
-        let contacts = pks(Contact.databaseTableName)
-        candidates.formUnion(try await column("SELECT person_id FROM contact WHERE id = ANY($1)", contacts))
-        let named = try await column("SELECT id_number FROM contact WHERE id = ANY($1)", contacts)
+        var candidates = Set(try await column("SELECT person_id FROM lab_test WHERE id = ANY($1)", keys.tests))
+        candidates.formUnion(try await column("SELECT person_id FROM contact WHERE id = ANY($1)", keys.contacts))
+        let named = try await column("SELECT id_number FROM contact WHERE id = ANY($1)", keys.contacts)
         candidates.formUnion(try await column("SELECT id FROM person WHERE id_number = ANY($1)", named))
-        let registered = try await column(
-            "SELECT id_number FROM person WHERE id = ANY($1)", pks(Person.databaseTableName))
+        let registered =
+            keys.idNumbers
+            + (try await column("SELECT id_number FROM person WHERE id = ANY($1)", keys.personsWithoutNumber))
         candidates.formUnion(
             try await column("SELECT person_id FROM contact WHERE id_number = ANY($1) AND deleted = 0", registered))
         return candidates

@@ -196,28 +196,20 @@ extension CountyDatabase {
 
     /// The persons around whom `changes` (just written) may have made a contact visible: the person of a test, the
     /// person who named a contact and anyone registered under the number named, and whoever named a person just
-    /// registered. Looked up by the rows' ids, so the work follows the push's size.
+    /// registered. Looked up by the rows' ids, so the work follows the push's size. A pushed person's id number is
+    /// taken as pushed (a change that lost to a newer one adds a candidate that was already one: harmless, the leads
+    /// are raised from what is stored); only a change that does not carry it is read back.
     static func tracingCandidates(_ changes: [Change], db: Database) throws -> Set<String> {
-        func pks(_ table: String) -> [String] { changes.filter { $0.table == table }.map(\.pk) }
-        func column(_ sql: String, _ values: [String]) throws -> [String] {
-            var out: [String] = []
-            for start in stride(from: 0, to: values.count, by: 500) {
-                let chunk = Array(values[start..<min(start + 500, values.count)])
-                out += try String.fetchAll(
-                    db,
-                    sql: sql.replacingOccurrences(
-                        of: "(?)", with: "(\(chunk.map { _ in "?" }.joined(separator: ",")))"),
-                    arguments: StatementArguments(chunk))
-            }
-            return out
+        let keys = TracingKeys(changes)
+        func column(_ sql: String, _ keys: [String]) throws -> [String] {
+            try db.rows(forKeys: keys) { sql.replacingOccurrences(of: "(?)", with: "(\($0))") }.map { $0[0] }
         }
-        var candidates = Set(
-            try column("SELECT person_id FROM lab_test WHERE id IN (?)", pks(LabTest.databaseTableName)))
-        let contacts = pks(Contact.databaseTableName)
-        candidates.formUnion(try column("SELECT person_id FROM contact WHERE id IN (?)", contacts))
-        let named = try column("SELECT id_number FROM contact WHERE id IN (?)", contacts)
+        var candidates = Set(try column("SELECT person_id FROM lab_test WHERE id IN (?)", keys.tests))
+        candidates.formUnion(try column("SELECT person_id FROM contact WHERE id IN (?)", keys.contacts))
+        let named = try column("SELECT id_number FROM contact WHERE id IN (?)", keys.contacts)
         candidates.formUnion(try column("SELECT id FROM person WHERE id_number IN (?)", named))
-        let registered = try column("SELECT id_number FROM person WHERE id IN (?)", pks(Person.databaseTableName))
+        let registered =
+            keys.idNumbers + (try column("SELECT id_number FROM person WHERE id IN (?)", keys.personsWithoutNumber))
         candidates.formUnion(
             try column("SELECT person_id FROM contact WHERE id_number IN (?) AND deleted = 0", registered))
         return candidates
