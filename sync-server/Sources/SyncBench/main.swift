@@ -345,7 +345,13 @@ case "load":
     }
     // AsyncHTTPClient rather than the village's URLSession transport: on Linux, URLSession (libcurl under dispatch
     // sources) spent 20 s of system time on these 500 uploads, on the cores the server needs. The wire is the same.
-    let client = HTTPClient(eventLoopGroupProvider: .singleton)
+    // One connection per village pushing at once, as 500 villages would open: AsyncHTTPClient otherwise keeps at most
+    // 8 connections to a host, so that earlier loads measured 8 pushes in flight, whatever C said. Capped under the
+    // server's 256 connections per address group (every client here is 127.0.0.1).
+    var configuration = HTTPClient.Configuration()
+    configuration.connectionPool = .init(
+        idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: min(250, min(concurrency, villages)))
+    let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     @Sendable func pushAll(_ v: Int) async throws -> [Double] {
         var times: [Double] = []
         for body in bodies[v] {
