@@ -19,14 +19,7 @@ extension ContactTracingTests {
         let b = try makeVillage(county, code: "110105001002")
         let today = a.clock.today
         func arrival(_ name: String, _ id: String, with companions: [String] = []) -> IntakeForm {
-            var form = IntakeForm()
-            form.name = name
-            form.idNumber = id
-            form.stays = [.init(code: "310101", name: "上海市黄浦区", from: "", to: "\(today.adding(days: -2))")]
-            form.arrived = "\(today.adding(days: -1))"
-            form.address = "一组3号"
-            form.companions = companions
-            return form
+            Self.arrival(name, id, with: companions, today: today)
         }
         _ = try a.intake(arrival("张三", "420102199003071232", with: ["110101199001011237"]))
         _ = try a.recordTest("张三", sampled: today, result: .positive, resultOn: nil, lab: nil)

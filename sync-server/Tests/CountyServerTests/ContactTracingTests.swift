@@ -19,14 +19,7 @@ struct ContactTracingTests {
         let b = try makeVillage(county, code: "110105001002")
         let today = a.clock.today
         func arrival(_ name: String, _ id: String, with companions: [String] = [], address: String) -> IntakeForm {
-            var form = IntakeForm()
-            form.name = name
-            form.idNumber = id
-            form.stays = [.init(code: "310101", name: "上海市黄浦区", from: "", to: "\(today.adding(days: -2))")]
-            form.arrived = "\(today.adding(days: -1))"
-            form.address = address
-            form.companions = companions
-            return form
+            Self.arrival(name, id, with: companions, address: address, today: today)
         }
         // 张三 (village A) came back with 李四 (A, another household) and 王五 (registered in B); 赵六 is named but
         // registered nowhere. At home in A lives 张母, who did not travel.
