@@ -45,8 +45,10 @@ struct ConnectionGuardTests {
             let second = (0..<30).map { _ in openIdleSocket(from: "127.0.2.3", port: port) }
             let other = (0..<30).map { _ in openIdleSocket(from: "127.0.3.2", port: port) }
             defer { for fd in first + second + other where fd >= 0 { close(fd) } }
+            // 60 s, not 10: under the whole suite (both cores busy for minutes) the 90 accepts took longer than 10 s
+            // once (CI, 2026-12-07); the count, not the time, is what is held.
             #expect(
-                try await eventually(within: 10) { (first + second).filter(isClosedByPeer).count == 20 },
+                try await eventually(within: 60) { (first + second).filter(isClosedByPeer).count == 20 },
                 "60 from one /24 with a share of 40: 20 closed")
             #expect(!other.contains(where: isClosedByPeer), "another /24 is not held up")
             #expect(try await get("/ping", port: port) == "HTTP/1.1 200 OK")
