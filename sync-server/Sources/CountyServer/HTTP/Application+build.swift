@@ -14,6 +14,8 @@ public struct ServerOptions: Sendable {
     public var maxSkew: TimeInterval = 600
     /// The largest request body accepted; a push batch is at most about 1 MB.
     public var maxBody = 2 << 20
+    /// The push bodies (villages' and relays') held at once, in bytes (`PushGate`); more wait, unread.
+    public var pushBytesInFlight = 6 << 20
     /// Header and idle timeouts, connections per address group and in all (`ConnectionLimits`).
     public var connections = ConnectionLimits()
     /// How many declarations one address may post in `declarationWindow` seconds (a family at one phone, a
@@ -45,10 +47,13 @@ public func buildRouter<Store: CountyStore>(store: Store, options: ServerOptions
     let villages = VillageAuthenticator(store: store)
     let county = CountyAuthenticator(store: store)
     HealthController(store: store, options: options, villages: villages).add(to: router)
-    PushController(store: store, options: options, logger: logger, villages: villages).add(to: router)
+    // One gate for villages' pushes and regions' relays: both end at the same writer, and both hold memory until then.
+    let gate = PushGate(budget: options.pushBytesInFlight)
+    PushController(store: store, options: options, logger: logger, villages: villages, gate: gate).add(to: router)
     PullController(store: store, logger: logger, villages: villages).add(to: router)
-    RelayController(store: store, options: options, logger: logger, regions: RegionAuthenticator(store: store)).add(
-        to: router)
+    RelayController(
+        store: store, options: options, logger: logger, regions: RegionAuthenticator(store: store), gate: gate
+    ).add(to: router)
     SummaryController(store: store, options: options, county: county).add(to: router)
     MetricsController(store: store, options: options, county: county).add(to: router)
     DashboardController(store: store, options: options, county: county).add(to: router)

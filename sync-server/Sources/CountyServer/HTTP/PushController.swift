@@ -10,47 +10,50 @@ struct PushController<Store: CountyStore>: Sendable {
     let options: ServerOptions
     let logger: Logger
     let villages: VillageAuthenticator<Store>
+    let gate: PushGate
 
     func add(to router: Router<CountyRequestContext>) {
         router.post("/v1/sync/push") { request, _ in
             let started = Date()
             let holder = try await villages.holder(request)
-            let village = holder.village
-            let buffer = try await request.body.collect(upTo: options.maxBody)
-            let push: Wire.PushRequest
             do {
-                push = try JSONDecoder().decode(Wire.PushRequest.self, from: Data(buffer: buffer))
-            } catch {
-                throw Refusal(
-                    .badRequest, "bad_request", Localized(zh: "请求格式不对", en: "the request body is not a valid push"))
-            }
-            do {
-                let ack = try await store.push(
-                    push, village: village, tokenID: holder.tokenID, maxSkew: options.maxSkew)
-                if !push.withheld.isEmpty {
-                    logger.warning(
-                        "push: changes withheld by the village as too large",
-                        metadata: [
-                            "village": .string(village), "withheld": .stringConvertible(push.withheld.count),
-                        ])
+                return try await gate.admitted(bytes: PushGate.bytes(of: request, atMost: options.maxBody)) {
+                    try await apply(request, holder: holder, started: started)
                 }
-                // One line per sync; never an id number, a phone or a token.
-                logger.info(
-                    "push",
-                    metadata: [
-                        "village": .string(village), "in": .stringConvertible(push.changes.count),
-                        "rejected": .stringConvertible(ack.rejected.count),
-                        "through": .stringConvertible(ack.ackedThrough),
-                        "ms": .stringConvertible(Int(Date().timeIntervalSince(started) * 1000)),
-                    ])
-                ServerMetrics.pushed(relay: false, changes: push.changes.count, rejected: ack.rejected)
-                try await store.noteContact(village: village, via: "http")
-                try await store.notePushed(push, ack)
-                return try json(ack)
             } catch let refusal as PushRefusal {
-                throw refusal.answer(sender: village, logger: logger)
+                throw refusal.answer(sender: holder.village, logger: logger)
             }
         }
+    }
+
+    /// Reads, checks and applies one push (inside the gate: its body is held from here to the answer).
+    private func apply(_ request: Request, holder: TokenHolder, started: Date) async throws -> Response {
+        let village = holder.village
+        let push = try await decodeBody(
+            Wire.PushRequest.self, of: request, upTo: options.maxBody,
+            invalid: Localized(zh: "请求格式不对", en: "the request body is not a valid push"))
+        let ack = try await store.push(
+            push, village: village, tokenID: holder.tokenID, maxSkew: options.maxSkew)
+        if !push.withheld.isEmpty {
+            logger.warning(
+                "push: changes withheld by the village as too large",
+                metadata: [
+                    "village": .string(village), "withheld": .stringConvertible(push.withheld.count),
+                ])
+        }
+        // One line per sync; never an id number, a phone or a token.
+        logger.info(
+            "push",
+            metadata: [
+                "village": .string(village), "in": .stringConvertible(push.changes.count),
+                "rejected": .stringConvertible(ack.rejected.count),
+                "through": .stringConvertible(ack.ackedThrough),
+                "ms": .stringConvertible(Int(Date().timeIntervalSince(started) * 1000)),
+            ])
+        ServerMetrics.pushed(relay: false, changes: push.changes.count, rejected: ack.rejected)
+        try await store.noteContact(village: village, via: "http")
+        try await store.notePushed(push, ack)
+        return try json(ack)
     }
 }
 

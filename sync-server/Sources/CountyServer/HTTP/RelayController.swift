@@ -11,39 +11,16 @@ struct RelayController<Store: CountyStore>: Sendable {
     let options: ServerOptions
     let logger: Logger
     let regions: RegionAuthenticator<Store>
+    let gate: PushGate
 
     func add(to router: Router<CountyRequestContext>) {
         router.post("/v1/relay/push") { request, _ in
             let started = Date()
             let holder = try await regions.region(request)
-            let buffer = try await request.body.collect(upTo: options.maxBody)
-            let push: RelayWire.PushRequest
             do {
-                push = try JSONDecoder().decode(RelayWire.PushRequest.self, from: Data(buffer: buffer))
-            } catch {
-                throw Refusal(
-                    .badRequest, "bad_request",
-                    Localized(zh: "请求格式不对", en: "the request body is not a valid relay push"))
-            }
-            guard push.entries.count <= RelayWire.maxEntries else {
-                throw Refusal(
-                    .contentTooLarge, "too_large",
-                    Localized(
-                        zh: "一批最多 \(RelayWire.maxEntries) 条", en: "at most \(RelayWire.maxEntries) entries a batch"))
-            }
-            do {
-                let ack = try await store.relay(
-                    push, region: holder.village, tokenID: holder.tokenID, maxSkew: options.maxSkew)
-                logger.info(
-                    "relay",
-                    metadata: [
-                        "region": .string(holder.village), "in": .stringConvertible(push.entries.count),
-                        "rejected": .stringConvertible(ack.rejected.count),
-                        "through": .stringConvertible(ack.ackedThrough),
-                        "ms": .stringConvertible(Int(Date().timeIntervalSince(started) * 1000)),
-                    ])
-                ServerMetrics.pushed(relay: true, changes: push.entries.count, rejected: ack.rejected)
-                return try json(ack)
+                return try await gate.admitted(bytes: PushGate.bytes(of: request, atMost: options.maxBody)) {
+                    try await relay(request, holder: holder, started: started)
+                }
             } catch let refusal as PushRefusal {
                 throw refusal.answer(sender: holder.village, logger: logger)
             }
@@ -67,4 +44,30 @@ struct RelayController<Store: CountyStore>: Sendable {
             return try json(page)
         }
     }
+
+    /// Reads, checks and applies one relayed page (inside the gate: its body is held from here to the answer).
+    private func relay(_ request: Request, holder: TokenHolder, started: Date) async throws -> Response {
+        let push = try await decodeBody(
+            RelayWire.PushRequest.self, of: request, upTo: options.maxBody,
+            invalid: Localized(zh: "请求格式不对", en: "the request body is not a valid relay push"))
+        guard push.entries.count <= RelayWire.maxEntries else {
+            throw Refusal(
+                .contentTooLarge, "too_large",
+                Localized(
+                    zh: "一批最多 \(RelayWire.maxEntries) 条", en: "at most \(RelayWire.maxEntries) entries a batch"))
+        }
+        let ack = try await store.relay(
+            push, region: holder.village, tokenID: holder.tokenID, maxSkew: options.maxSkew)
+        logger.info(
+            "relay",
+            metadata: [
+                "region": .string(holder.village), "in": .stringConvertible(push.entries.count),
+                "rejected": .stringConvertible(ack.rejected.count),
+                "through": .stringConvertible(ack.ackedThrough),
+                "ms": .stringConvertible(Int(Date().timeIntervalSince(started) * 1000)),
+            ])
+        ServerMetrics.pushed(relay: true, changes: push.entries.count, rejected: ack.rejected)
+        return try json(ack)
+    }
+
 }

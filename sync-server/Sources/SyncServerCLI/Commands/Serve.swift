@@ -25,6 +25,11 @@ extension SyncServerCommand {
         var maxConnections = 4096
         @Option(help: ArgumentHelp("请求体上限（字节） / The largest request body, in bytes.", visibility: .hidden))
         var maxBodyBytes = 2 << 20
+        @Option(
+            help: ArgumentHelp(
+                "同时处理的上传数据上限（字节），超出的先排队 / Push bodies held at once, in bytes; more wait.",
+                visibility: .hidden))
+        var pushBytesInFlight = 6 << 20
         @Option(help: "定时向上级转发，如 5m、30s、1h（须先 upstream set） / Relay up on this schedule, e.g. 5m.") var upstreamEvery:
             String?
         @Option(help: "HTTPS 证书链（PEM） / Serve HTTPS with this certificate chain (PEM).") var tlsCert: String?
@@ -51,6 +56,7 @@ extension SyncServerCommand {
                 serverOptions.connections.perAddress = maxConnectionsPerAddress
                 serverOptions.connections.maxConnections = maxConnections
                 serverOptions.maxBody = maxBodyBytes
+                serverOptions.pushBytesInFlight = pushBytesInFlight
                 if let tlsCert, let tlsKey { serverOptions.tls = (tlsCert, tlsKey) }
                 let app = try buildApplication(store: db, options: serverOptions, logger: logger) { port in
                     // Scripts and tests read the bound port from this line.
