@@ -126,3 +126,53 @@ struct PushProtocolTests {
             ])
     }
 }
+
+/// How a push group is cut into runs that one set of statements may apply (`PendingPush.runs`, PostgreSQL's group
+/// commit): pushes are decided together only where none could see another's writes.
+@Suite("Push groups: runs decided together, no database")
+struct PushRunsTests {
+    static func push(_ site: String, _ changes: [(table: String, pk: String, columns: [String: ColumnValue])]) throws
+        -> PendingPush
+    {
+        let stamped = changes.enumerated().map { index, change in
+            Change(
+                table: change.table, pk: change.pk, columns: ColumnValues(change.columns),
+                hlc: HLC(milliseconds: Int64(PushProtocolTests.now.timeIntervalSince1970 * 1000) - 60_000, counter: 0)
+                    .raw, origin: site, originSeq: Int64(index + 1))
+        }
+        return try PendingPush(
+            Wire.PushRequest(site: site, after: 0, through: Int64(stamped.count), changes: stamped),
+            village: PushProtocolTests.village, tokenID: "t-" + site, maxSkew: 600, now: PushProtocolTests.now)
+    }
+
+    static func sizes(_ pushes: [PendingPush]) -> [Int] { PendingPush.runs(pushes).map(\.count) }
+
+    @Test("villages writing their own rows are one run; a shared row, a named person or a second push of a site cuts")
+    func cuts() throws {
+        let a = try Self.push("a", [("person", "p1", [:]), ("trip", "t1", ["person_id": "p1"])])
+        let b = try Self.push("b", [("person", "p2", [:])])
+        let c = try Self.push("c", [("health_check", "h1", ["person_id": "p3"])])
+        #expect(Self.sizes([a, b, c]) == [3])
+        // The same row as an earlier push of the run.
+        let sameRow = try Self.push("d", [("person", "p2", ["name": "改"])])
+        #expect(Self.sizes([a, b, sameRow, c]) == [2, 2])
+        // A person another push of the run writes, named in `person_id`: its village must be read after that write.
+        let naming = try Self.push("e", [("health_check", "h2", ["person_id": "p2"])])
+        #expect(Self.sizes([b, naming]) == [1, 1])
+        let named = try Self.push("f", [("person", "p3", [:])])
+        #expect(Self.sizes([c, named]) == [1, 1])
+        // A site's second push waits for its first (its cursor moves).
+        #expect(Self.sizes([a, b, try Self.push("a", [("person", "p9", [:])])]) == [2, 1])
+        #expect(Self.sizes([]) == [])
+    }
+
+    @Test("a push deleting a row about a person runs alone")
+    func deletionsAlone() throws {
+        let a = try Self.push("a", [("person", "p1", [:])])
+        let deleting = try Self.push("b", [("health_check", "h9", ["deleted": .integer(1)])])
+        let c = try Self.push("c", [("person", "p3", [:])])
+        #expect(Self.sizes([a, deleting, c]) == [1, 1, 1])
+        #expect(Self.sizes([deleting]) == [1])
+        #expect(Self.sizes([a, c, deleting]) == [2, 1])
+    }
+}

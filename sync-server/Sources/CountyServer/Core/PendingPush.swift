@@ -83,6 +83,44 @@ public struct PendingPush: Sendable {
         relays ? Array(Set(fresh.compactMap(\.scope))).sorted() : [village, county]
     }
 
+    /// `pushes` cut, in order, into runs that may each be decided together, every push of a run against the database
+    /// as it was before the run: within a run no two pushes come from one site, touch one row, or one touches a
+    /// person another names (`person_id`); a push deleting a row about a person (whose lookups follow stored rows to
+    /// their person) runs alone. Then no push's decision depends on another's writes in its run, and deciding the run
+    /// one push after the other would decide the same. At 17:00 a group is one run: villages write their own rows.
+    static func runs(_ pushes: [PendingPush]) -> [ArraySlice<PendingPush>] {
+        var runs: [ArraySlice<PendingPush>] = []
+        var start = pushes.startIndex
+        var sites: Set<String> = []
+        var keys: Set<String> = []
+        for (index, push) in zip(pushes.indices, pushes) {
+            var own: Set<String> = []
+            for item in push.prepared {
+                own.insert(item.change.table + "\u{0}" + item.change.pk)
+                if let person = item.change.columns.values["person_id"]?.stringValue {
+                    own.insert(Person.databaseTableName + "\u{0}" + person)
+                }
+            }
+            let alone = !KnownRows.deletionsAboutPersons(push.prepared.map(\.change)).isEmpty
+            if index > start && (alone || sites.contains(push.site) || !keys.isDisjoint(with: own)) {
+                runs.append(pushes[start..<index])
+                start = index
+                sites = []
+                keys = []
+            }
+            sites.insert(push.site)
+            keys.formUnion(own)
+            if alone {
+                runs.append(pushes[index...index])
+                start = index + 1
+                sites = []
+                keys = []
+            }
+        }
+        if start < pushes.endIndex { runs.append(pushes[start...]) }
+        return runs
+    }
+
     /// Whether any change may make a contact in another village visible.
     var tracesContacts: Bool { prepared.contains { SyncScope.contactTracingTables.contains($0.change.table) } }
 

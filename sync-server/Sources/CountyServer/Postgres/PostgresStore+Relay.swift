@@ -97,7 +97,7 @@ extension PostgresStore {
             let (prepared, scopes) = RelayProtocol.fromAbove(entries)
             let known = try await knownRows(entries.map(\.change), scopes: scopes, on: connection)
             let plan = MergeDecision.decide(prepared, known: known, sender: nil)
-            try await execute(plan, ownSite: false, on: connection)
+            try await execute(plan.writes, ownSite: false, on: connection)
             // The server's clock moves past `plan.newest` in the replica, which applies these entries from the log.
             for (key, value) in RelayProtocol.pulledSettings(next: next, epoch: epoch) {
                 try await setSetting(key, value, on: connection)

@@ -301,7 +301,7 @@ extension PostgresStore {
             let known = try await knownRows(changes, scopes: Array(Set(written.map(\.scope))), on: connection)
             let plan = MergeDecision.decide(changes.map { MergeDecision.Prepared($0) }, known: known, sender: nil)
             if let rejection = plan.rejections.first { throw RegistryError(nil, rejection.reason) }
-            try await execute(plan, ownSite: true, on: connection)
+            try await execute(plan.writes, ownSite: true, on: connection)
         }
     }
 }

@@ -34,20 +34,15 @@ extension PostgresStore {
             // fewer; at 50 changes a push the round trips are most of a push's time.
             var cursors = try await siteCursors(Array(Set(pushes.map(\.site))), on: connection)
             var moved: [String: (cursor: SiteCursor, at: String)] = [:]
-            for push in pushes {
-                // No savepoint per push (two round trips each): a push is refused (a gap, a wrong village) before it
-                // writes anything, and a database error while writing fails the whole group, whose villages retry.
-                do {
-                    let (response, cursor, at) = try await apply(
-                        push, cursor: cursors[push.site], settings: settings, on: connection)
-                    cursors[push.site] = cursor
-                    moved[push.site] = (cursor, at)
-                    results.append(.success(response))
-                } catch let error as PSQLError {
-                    throw PostgresStore.refusal(error, url: "")
-                } catch {
-                    results.append(.failure(error))
+            // A database error while writing fails the whole group, whose villages retry; a push refused (a gap, a
+            // wrong village) is refused before anything of its run is written.
+            do {
+                for run in PendingPush.runs(pushes) {
+                    results += try await applyTogether(
+                        Array(run), cursors: &cursors, moved: &moved, settings: settings, on: connection)
                 }
+            } catch let error as PSQLError {
+                throw PostgresStore.refusal(error, url: "")
             }
             try await saveSiteCursors(moved, on: connection)
             return results
@@ -73,22 +68,61 @@ extension PostgresStore {
         return results
     }
 
-    /// Applies one push inside the group's transaction as `PushProtocol` decides: this store reads what it asks and
-    /// writes what it answers. `cursor` is the site's as the group stands; the cursor after the push, and when it was
-    /// applied, are returned for the group to write once (`saveSiteCursors`).
-    func apply(_ push: PendingPush, cursor: SiteCursor?, settings: CountySettings, on connection: PostgresConnection)
-        async throws -> (Wire.PushResponse, SiteCursor, String)
-    {
+    /// Applies a run of pushes (`PendingPush.runs`) inside the group's transaction as `PushProtocol` decides, this
+    /// store reading what it asks and writing what it answers: each push is admitted and decided as on its own, in
+    /// order, but their rows are looked up in one query per table and written in one insert per table and one for the
+    /// log. `cursors` are the sites' as the group stands; the pushes' new cursors, and when they were applied, go to
+    /// `moved` for the group to write once (`saveSiteCursors`). At 17:00 a group holds dozens of villages' pushes of
+    /// a few dozen changes each: statements per push, not rows, were what the log writer spent its time on
+    /// (docs/PERFORMANCE.md).
+    func applyTogether(
+        _ pushes: [PendingPush], cursors: inout [String: SiteCursor],
+        moved: inout [String: (cursor: SiteCursor, at: String)], settings: CountySettings,
+        on connection: PostgresConnection
+    ) async throws -> [Result<Wire.PushResponse, any Error>] {
+        var admitted: [(index: Int, admission: PushProtocol.Admission)] = []
+        var results: [Result<Wire.PushResponse, any Error>?] = Array(repeating: nil, count: pushes.count)
+        for (index, push) in pushes.enumerated() {
+            do {
+                admitted.append(
+                    (index, try await admit(push, cursor: cursors[push.site], settings: settings, on: connection)))
+            } catch let refusal as PushRefusal {
+                results[index] = .failure(refusal)
+            }
+        }
+        let known = try await knownRows(
+            admitted.map { ($0.admission.fresh.map(\.change), $0.admission.scopes) }, on: connection)
+        let plans = zip(admitted, known).map { item, known in
+            MergeDecision.decide(item.admission.fresh, known: known, sender: item.admission.sender)
+        }
+        try await execute(plans.flatMap(\.writes), ownSite: false, on: connection)
+        for (item, plan) in zip(admitted, plans) {
+            let push = pushes[item.index]
+            let (response, cursor, at) = try await conclude(push, item.admission, plan: plan, on: connection)
+            cursors[push.site] = cursor
+            moved[push.site] = (cursor, at)
+            results[item.index] = .success(response)
+        }
+        return results.map { $0! }
+    }
+
+    /// Refuses `push` or admits it (`PushProtocol.admit`), looking up the revocation it asks about.
+    private func admit(
+        _ push: PendingPush, cursor: SiteCursor?, settings: CountySettings, on connection: PostgresConnection
+    ) async throws -> PushProtocol.Admission {
         var revoked = false
         if let bound = PushProtocol.tokenToCheck(push, cursor: cursor) {
             revoked = try await isRevoked(bound, on: connection)
         }
-        let admission = try PushProtocol.admit(
+        return try PushProtocol.admit(
             push, cursor: cursor, county: settings.county, countySite: settings.site, boundTokenRevoked: revoked)
-        // The rows the batch touches, and which new ids other villages' rows already have, in one query per table.
-        let known = try await knownRows(admission.fresh.map(\.change), scopes: admission.scopes, on: connection)
-        let plan = MergeDecision.decide(admission.fresh, known: known, sender: admission.sender)
-        try await execute(plan, ownSite: false, on: connection)
+    }
+
+    /// Writes what a push decided as `plan` writes beside its rows (receipts), and returns its answer, its cursor and
+    /// when it was applied.
+    private func conclude(
+        _ push: PendingPush, _ admission: PushProtocol.Admission, plan: MergePlan, on connection: PostgresConnection
+    ) async throws -> (Wire.PushResponse, SiteCursor, String) {
         let done = PushProtocol.conclude(push, admission, plan: plan)
         let at = clock.isoText(done.at)
         if !done.receiptReports.isEmpty {
@@ -175,53 +209,103 @@ extension PostgresStore {
     }
 
     /// What the database holds of the rows `changes` touch (see `KnownRows.load` for SQLite, which this mirrors).
-    func knownRows(_ changes: [Change], scopes: [String]?, on connection: PostgresConnection) async throws -> KnownRows
+    func knownRows(_ changes: [Change], scopes: [String], on connection: PostgresConnection) async throws -> KnownRows {
+        try await knownRows([(changes, scopes)], on: connection)[0]
+    }
+
+    /// `knownRows` for several batches at once (a push group's pushes), each looked up in its own scopes: one query
+    /// per table for all of them, not one per push.
+    func knownRows(_ batches: [(changes: [Change], scopes: [String])], on connection: PostgresConnection)
+        async throws -> [KnownRows]
     {
-        var known = KnownRows()
-        var byTable: [String: Set<String>] = [:]
-        for change in changes where SyncedTables.nameSet.contains(change.table) {
-            byTable[change.table, default: []].insert(change.pk)
+        var known = Array(repeating: KnownRows(), count: batches.count)
+        // Per table, each id with its batch and where that batch's scopes lie in one array of all scopes (`lo`...`hi`,
+        // one-based as PostgreSQL's arrays are): scopes are sent values (a relay's), so they are never joined into text.
+        var allScopes: [String] = []
+        var bounds: [(lo: Int64, hi: Int64)] = []
+        for batch in batches {
+            bounds.append((Int64(allScopes.count + 1), Int64(allScopes.count + batch.scopes.count)))
+            allScopes += batch.scopes
         }
-        for (table, pks) in byTable {
-            var rows: [String: KnownRows.Row] = [:]
+        var byTable: [String: (ids: [String], batch: [Int64], lo: [Int64], hi: [Int64])] = [:]
+        for (index, batch) in batches.enumerated() {
+            var seen: Set<String> = []
+            for change in batch.changes where SyncedTables.nameSet.contains(change.table) {
+                guard seen.insert(change.table + "\u{0}" + change.pk).inserted else { continue }
+                byTable[change.table, default: ([], [], [], [])].ids.append(change.pk)
+                byTable[change.table]!.batch.append(Int64(index))
+                byTable[change.table]!.lo.append(bounds[index].lo)
+                byTable[change.table]!.hi.append(bounds[index].hi)
+            }
+        }
+        for (table, keys) in byTable {
+            var rows: [Int: [String: KnownRows.Row]] = [:]
             var binds = PostgresBindings()
             binds.append(table)
-            binds.append(Array(pks))
-            var sql = "SELECT pk, columns, hlc, origin, scope FROM change_log WHERE tbl = $1 AND pk = ANY($2)"
-            if let scopes {
-                binds.append(scopes)
-                // The scopes' entries for these ids, and the ids that rows outside them already hold (another
-                // village's), in one round trip; such a row comes back with a null `columns`. `table` is one of the
-                // synced tables (filtered above), never a pushed string. Each id is looked up on its own, through the
-                // log's (scope, tbl, pk) index and then, only when the log has nothing, the table's key: a LATERAL
-                // subquery that `OFFSET 0` keeps from being flattened, a scalar subquery that `LIMIT` keeps from being
-                // hashed. Left to choose, the planner hashed the whole table, or every entry of the village's log, for
-                // 500 ids (8 ms a push at 20k persons, and growing with the log; `sync-bench apply` on PostgreSQL).
-                sql = """
-                    SELECT k.id, l.columns, l.hlc, l.origin, l.scope FROM unnest($2::text[]) AS k (id)
-                    LEFT JOIN LATERAL (SELECT columns, hlc, origin, scope FROM change_log
-                      WHERE scope = ANY($3) AND tbl = $1 AND pk = k.id OFFSET 0) AS l ON true
-                    WHERE l.hlc IS NOT NULL OR (SELECT 1 FROM \(table) WHERE id = k.id LIMIT 1) IS NOT NULL
-                    """
-            }
-            for try await (pk, columns, hlc, origin, scope) in try await connection.query(
+            binds.append(keys.ids)
+            binds.append(keys.batch)
+            binds.append(keys.lo)
+            binds.append(keys.hi)
+            binds.append(allScopes)
+            // The ids the table holds, with their log entries in the batch's scopes, in one round trip; a row held
+            // outside them (another village's: its id is taken) comes back with a null `columns`. `table` is one of
+            // the synced tables (filtered above), never a pushed string. Each id is looked up on its own, first by the
+            // table's key and only when the row exists through the log's (scope, tbl, pk) index (a row and its log
+            // entries are written together, so a new id, most of a busy hour's, costs one probe): LATERAL subqueries
+            // that `LIMIT` and `OFFSET 0` keep from being flattened. Left to choose, the planner hashed the whole
+            // table, or every entry of the village's log, for 500 ids (8 ms a push at 20k persons, and growing with
+            // the log; `sync-bench apply` on PostgreSQL).
+            let sql = """
+                SELECT k.b, k.id, l.columns, l.hlc, l.origin, l.scope
+                FROM unnest($2::text[], $3::bigint[], $4::bigint[], $5::bigint[]) AS k (id, b, lo, hi)
+                CROSS JOIN LATERAL (SELECT 1 FROM \(table) WHERE id = k.id LIMIT 1) AS r
+                LEFT JOIN LATERAL (SELECT columns, hlc, origin, scope FROM change_log
+                  WHERE scope = ANY(($6::text[])[k.lo:k.hi]) AND tbl = $1 AND pk = k.id OFFSET 0) AS l ON true
+                """
+            for try await (batch, pk, columns, hlc, origin, scope) in try await connection.query(
                 .sql(sql, binds), logger: logger
             )
-            .decode((String, String?, Int64?, String?, String?).self) {
+            .decode((Int64, String, String?, Int64?, String?, String?).self) {
+                let b = Int(batch)
                 guard let columns, let hlc, let origin, let scope else {
-                    rows[pk] = KnownRows.Row(foreign: true)
+                    rows[b, default: [:]][pk] = KnownRows.Row(foreign: true)
                     continue
                 }
-                var row = rows[pk] ?? KnownRows.Row()
+                var row = rows[b]?[pk] ?? KnownRows.Row()
                 row.owner = scope
                 Merge.observe(
                     ColumnValues.names(json: columns), at: Version(hlc: HLC(raw: hlc), origin: origin),
                     into: &row.versions)
-                rows[pk] = row
+                rows[b, default: [:]][pk] = row
             }
-            for (pk, row) in rows { known.set(table, pk, row) }
+            for (b, batchRows) in rows { for (pk, row) in batchRows { known[b].set(table, pk, row) } }
         }
-        // For a deletion of a row about a person: the person, and whether they are deleted as stored.
+        for (index, batch) in batches.enumerated() {
+            try await loadDeletedPersons(batch.changes, into: &known[index], on: connection)
+        }
+        // The villages of the persons each batch names, in one query for all.
+        let named = batches.map { KnownRows.namedPersons($0.changes) }
+        let everyone = Array(Set(named.joined()))
+        if !everyone.isEmpty {
+            var binds = PostgresBindings()
+            binds.append(everyone)
+            var villages: [String: String] = [:]
+            for try await (id, village) in try await connection.query(
+                .sql("SELECT id, village FROM person WHERE id = ANY($1)", binds), logger: logger
+            ).decode((String, String).self) {
+                villages[id] = village
+            }
+            for (index, ids) in named.enumerated() {
+                for id in ids { if let village = villages[id] { known[index].setPersonVillage(id, village) } }
+            }
+        }
+        return known
+    }
+
+    /// For a deletion of a row about a person: the person, and whether they are deleted as stored.
+    private func loadDeletedPersons(_ changes: [Change], into known: inout KnownRows, on connection: PostgresConnection)
+        async throws
+    {
         for change in KnownRows.deletionsAboutPersons(changes) {
             var person: String?
             if change.table == MeasureEvent.databaseTableName {
@@ -243,17 +327,6 @@ extension PostgresStore {
             }
             known.setPerson(of: change.table, change.pk, person: person, deleted: deleted)
         }
-        let named = KnownRows.namedPersons(changes)
-        if !named.isEmpty {
-            var binds = PostgresBindings()
-            binds.append(named)
-            for try await (id, village) in try await connection.query(
-                .sql("SELECT id, village FROM person WHERE id = ANY($1)", binds), logger: logger
-            ).decode((String, String).self) {
-                known.setPersonVillage(id, village)
-            }
-        }
-        return known
     }
 
     /// A text column of a row as the batch (its latest change carrying it) or the database has it.
@@ -272,14 +345,16 @@ extension PostgresStore {
         return nil
     }
 
-    /// Carries out `plan`: new rows in multi-row inserts (one per table and column set), then updates in the plan's
-    /// order, then the log entries in the plan's order. `ownSite`: the county's own writes, logged without an
-    /// origin sequence (their `seq` is their number, as on SQLite). The caller holds the log lock.
-    func execute(_ plan: MergePlan, ownSite: Bool, on connection: PostgresConnection) async throws {
+    /// Carries out a plan's `writes` (or several plans' that touch no row in common): new rows in one insert per table
+    /// and column set, then updates in order, then the log entries in order, in one insert. Inserts bind a column's
+    /// values as one array (`ColumnArray`, `unnest`), so that a statement's text and its binds do not grow with its
+    /// rows. `ownSite`: the county's own writes, logged without an origin sequence (their `seq` is their number, as on
+    /// SQLite). The caller holds the log lock.
+    func execute(_ writes: [MergePlan.Write], ownSite: Bool, on connection: PostgresConnection) async throws {
         // Inserts first: a row inserted and then updated in the same plan is inserted with its first change's values.
         var inserts: [String: [MergePlan.Write]] = [:]
         var order: [String] = []
-        for write in plan.writes where write.isNew {
+        for write in writes where write.isNew {
             let key = write.change.table + "(" + write.columns.joined(separator: ",") + ")"
             if inserts[key] == nil { order.append(key) }
             inserts[key, default: []].append(write)
@@ -287,26 +362,34 @@ extension PostgresStore {
         for key in order {
             let writes = inserts[key]!
             let first = writes[0]
-            let width = first.columns.count + 1
-            for chunk in stride(from: 0, to: writes.count, by: max(1, 30_000 / width)).map({
-                writes[$0..<min($0 + max(1, 30_000 / width), writes.count)]
-            }) {
+            for start in stride(from: 0, to: writes.count, by: 5_000) {
+                let chunk = writes[start..<min(start + 5_000, writes.count)]
                 var binds = PostgresBindings()
-                var tuples: [String] = []
-                tuples.reserveCapacity(chunk.count)
-                for write in chunk {
-                    let base = binds.count
-                    tuples.append("(" + (1...width).map { "$\(base + $0)" }.joined(separator: ", ") + ")")
-                    binds.append(write.change.pk)
-                    for column in write.columns { binds.append(write.change.columns.values[column]!) }
+                binds.append(chunk.map(\.change.pk))
+                // `table` and the column names passed the schema's rules (`SyncedRules`): never pushed text.
+                var arrays = ["$1::text[]"]
+                var names = ["c0"]
+                var selected = ["u.c0"]
+                for (index, column) in first.columns.enumerated() {
+                    let values = ColumnArray(chunk.map { $0.change.columns.values[column]! })
+                    guard let type = values.sqlType else {
+                        selected.append("NULL")
+                        continue
+                    }
+                    binds.append(values)
+                    arrays.append("$\(binds.count)::\(type)")
+                    names.append("c\(index + 1)")
+                    selected.append("u.c\(index + 1)")
                 }
+                let source =
+                    "unnest(\(arrays.joined(separator: ", "))) AS u (\(names.joined(separator: ", ")))"
                 try await connection.query(
                     .sql(
-                        "INSERT INTO \(first.change.table) (id, " + first.columns.joined(separator: ", ") + ") VALUES "
-                            + tuples.joined(separator: ", "), binds), logger: logger)
+                        "INSERT INTO \(first.change.table) (id, \(first.columns.joined(separator: ", "))) SELECT "
+                            + selected.joined(separator: ", ") + " FROM " + source, binds), logger: logger)
             }
         }
-        for write in plan.writes where !write.isNew {
+        for write in writes where !write.isNew {
             var binds = PostgresBindings()
             for column in write.columns { binds.append(write.change.columns.values[column]!) }
             binds.append(write.change.pk)
@@ -315,26 +398,25 @@ extension PostgresStore {
                 .sql("UPDATE \(write.change.table) SET \(assignments) WHERE id = $\(write.columns.count + 1)", binds),
                 logger: logger)
         }
-        for start in stride(from: 0, to: plan.writes.count, by: 4_000) {
-            let chunk = plan.writes[start..<min(start + 4_000, plan.writes.count)]
-            var binds = PostgresBindings()
-            var tuples: [String] = []
-            for write in chunk {
-                let base = binds.count
-                tuples.append("(" + (1...7).map { "$\(base + $0)" }.joined(separator: ", ") + ")")
-                binds.append(write.change.table)
-                binds.append(write.change.pk)
-                binds.append(write.logJSON)
-                binds.append(write.change.hlc)
-                binds.append(write.change.origin)
-                if ownSite { binds.appendNull() } else { binds.append(write.change.originSeq) }
-                binds.append(write.scope)
-            }
-            try await connection.query(
-                .sql(
-                    "INSERT INTO change_log (tbl, pk, columns, hlc, origin, origin_seq, scope) VALUES "
-                        + tuples.joined(separator: ", "), binds), logger: logger)
-        }
+        // The log in the plan's order: `unnest` yields its elements in order, and `seq` is taken row by row as they come.
+        guard !writes.isEmpty else { return }
+        var binds = PostgresBindings()
+        binds.append(writes.map(\.change.table))
+        binds.append(writes.map(\.change.pk))
+        binds.append(writes.map(\.logJSON))
+        binds.append(writes.map(\.change.hlc))
+        binds.append(writes.map(\.change.origin))
+        // A sender's numbers start at 1 (`PendingPush.numberingProblem`): 0 stands for none.
+        binds.append(writes.map { ownSite ? 0 : $0.change.originSeq })
+        binds.append(writes.map(\.scope))
+        try await connection.query(
+            .sql(
+                """
+                INSERT INTO change_log (tbl, pk, columns, hlc, origin, origin_seq, scope)
+                SELECT tbl, pk, columns, hlc, origin, NULLIF(origin_seq, 0), scope
+                FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::text[], $6::bigint[], $7::text[])
+                  AS u (tbl, pk, columns, hlc, origin, origin_seq, scope)
+                """, binds), logger: logger)
     }
 
     public func pull(village: String, site: String?, after: Int64, limit: Int) async throws -> Wire.PullResponse {
