@@ -53,7 +53,7 @@ actor PushGroups {
             queue.append(Pending(push: push, continuation: continuation))
             if !draining {
                 draining = true
-                Task { await drain(database) }
+                Task(executorPreference: WriterExecutor.shared, priority: .high) { await self.drain(database) }
             }
         }
     }
