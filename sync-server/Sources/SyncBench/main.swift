@@ -7,6 +7,7 @@ import NIOCore
 import PostgresNIO
 import RegistryCore
 import RegistrySync
+import Synchronization
 
 // sync-bench: the county side's benchmarks (DESIGN.md Targets), printed beside their targets.
 //   sync-bench apply [BATCH [concurrent]]   changes/s merged from pushed batches, in process
@@ -78,9 +79,25 @@ func newPostgresDatabase(_ server: String) async throws -> String {
     let name = "bench_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
     try await client.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)"))
     runner.cancel()
+    benchDatabases.withLock { $0.append(name) }
     var components = URLComponents(string: server)!
     components.path = "/" + name
     return components.string!
+}
+
+/// The databases this run made on the PostgreSQL server, dropped when it ends (a benchmark's database is 100k+ rows).
+let benchDatabases = Mutex<[String]>([])
+
+/// Drops the databases this run made (`FORCE`: a store's pool may still hold a connection as the run ends).
+func dropBenchDatabases(_ server: String) async throws {
+    let names = benchDatabases.withLock { $0 }
+    guard !names.isEmpty else { return }
+    let client = PostgresClient(configuration: try PostgresStore.configuration(server))
+    let runner = Task { await client.run() }
+    for name in names {
+        try await client.query(PostgresQuery(unsafeSQL: "DROP DATABASE IF EXISTS \(name) WITH (FORCE)"))
+    }
+    runner.cancel()
 }
 
 /// A county store for a benchmark: a SQLite file `path`, or a new PostgreSQL database with $SYNC_BENCH_POSTGRES.
@@ -233,8 +250,17 @@ case "floor":
         try $0.execute(sql: "PRAGMA cache_size = -65536; PRAGMA wal_autocheckpoint = 16384")
     }
     let sqlite = try DatabasePool(path: dir + "/floor.sqlite", configuration: configuration)
-    let prepared = rows.map { change -> ([DatabaseValue], String) in
-        ([change.pk.databaseValue] + names.map { change.columns.values[$0]!.databaseValue }, change.columns.json)
+    // Both statements' values made before the clock starts, and bound directly (`execute(binding:)`), as the apply
+    // binds them: a floor that built `StatementArguments` per insert would read low.
+    let prepared = rows.enumerated().map { i, change -> ([DatabaseValue], [DatabaseValue]) in
+        (
+            [change.pk.databaseValue] + names.map { change.columns.values[$0]!.databaseValue },
+            [
+                "person".databaseValue, change.pk.databaseValue, change.columns.json.databaseValue,
+                change.hlc.databaseValue, change.origin.databaseValue, change.originSeq.databaseValue,
+                villageCode(i / 2000).databaseValue,
+            ]
+        )
     }
     if let pragma = ProcessInfo.processInfo.environment["FLOOR_PRAGMA"] {
         try await sqlite.write { try $0.execute(sql: pragma) }
@@ -253,10 +279,7 @@ case "floor":
             )
             for i in chunk..<(chunk + 500) {
                 try row.execute(binding: prepared[i].0)
-                try log.execute(arguments: [
-                    "person", rows[i].pk, prepared[i].1, rows[i].hlc, rows[i].origin, rows[i].originSeq,
-                    villageCode(i / 2000),
-                ])
+                try log.execute(binding: prepared[i].1)
             }
         }
     }
@@ -554,3 +577,4 @@ default:
                 .utf8))
     exit(2)
 }
+if let postgres { try await dropBenchDatabases(postgres) }
