@@ -90,6 +90,7 @@ struct BackPressureTests {
                 && value("http_server_request_duration_bucket{\(route),le=\"30.0\"}") == answered)
         #expect(value("sync_changes_applied_total{kind=\"village\"}") == Double(villages * perVillage))
         #expect(value("sync_writer_queue_changes") == 0)
+        #expect(value("sync_push_bytes_held") == 0 && value("sync_pushes_waiting") == 0, "the gate gave all back")
         #expect(!metrics.contains("420102") && !metrics.contains(tokens[0]))
 
         // The server's peak memory stays small: the queue, not the rush, bounds it.
@@ -100,5 +101,72 @@ struct BackPressureTests {
         {
             #expect(kb < 400_000, "peak resident memory \(kb) kB")
         }
+    }
+
+    @Test("pushes beyond the gate's bytes wait unread and are then applied, none refused; the gate gives all back")
+    func gateHoldsBack() async throws {
+        let villages = 60
+        let county = try ServerHarness()
+        var roster = "code,name,township_code,township_name\n"
+        for v in 0..<villages { roster += String(format: "110105100%03d,村%d,110105100,乡\n", v + 1, v) }
+        try county.write("roster60.csv", roster)
+        try county.command(["villages", "import", county.path("roster60.csv")])
+        let codes = (0..<villages).map { String(format: "110105100%03d", $0 + 1) }
+        let store = try await openStore(county.db, clock: RegistryClock(now: { Date() }))
+        var tokens: [String] = []
+        for code in codes { tokens.append(try await store.issueToken(village: code)) }
+        await store.close()
+        let own = try county.command(["token", "issue", "--county"])
+        // Room for about two pushes at once, and a writer that pauses 100 ms before each group commit.
+        county.environment["SYNC_SERVER_WRITER_DELAY_MS"] = "100"
+        try county.start(extra: ["--push-bytes-in-flight", "12000"])
+        defer { county.stop() }
+        let url = county.url
+        let issued = tokens
+        let ms = Int64(Date().timeIntervalSince1970 * 1000)
+        func metric(_ name: String) async throws -> Double? {
+            let (_, data) = try await HTTPTransport(base: url, token: own).send(
+                "GET", "/metrics", query: [:], body: nil)
+            return String(decoding: data, as: UTF8.self).split(separator: "\n").first { $0.hasPrefix(name + " ") }
+                .flatMap { Double($0.split(separator: " ").last ?? "") }
+        }
+        let pushes = Task {
+            try await withThrowingTaskGroup(of: Int.self) { group in
+                for v in 0..<villages {
+                    group.addTask {
+                        let changes = (1...Int64(20)).map { i in
+                            Change(
+                                table: "health_check", pk: "g-\(v)-\(i)",
+                                columns: ColumnValues([
+                                    "village": codes[v].databaseValue, "person_id": "p".databaseValue,
+                                    "taken_at": "2022-07-02 08:00".databaseValue,
+                                    "taken_on": "2022-07-02".databaseValue, "temperature": 36.5.databaseValue,
+                                    "flagged": 0.databaseValue,
+                                ]), hlc: HLC(milliseconds: ms, counter: Int(i)).raw, origin: "g-\(v)",
+                                originSeq: i)
+                        }
+                        return try await HTTPTransport(base: url, token: issued[v], attempts: 1).send(
+                            "POST", "/v1/sync/push", query: [:],
+                            body: try JSONEncoder().encode(
+                                Wire.PushRequest(site: "g-\(v)", after: 0, through: 20, changes: changes))
+                        ).status
+                    }
+                }
+                var all: [Int] = []
+                for try await status in group { all.append(status) }
+                return all
+            }
+        }
+        var sawWaiting = false
+        for _ in 0..<200 where !sawWaiting {
+            sawWaiting = try await (metric("sync_pushes_waiting") ?? 0) > 0
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        let statuses = try await pushes.value
+        #expect(sawWaiting, "no push ever waited at the gate")
+        #expect(statuses.count == villages && statuses.allSatisfy { $0 == 200 }, "\(statuses)")
+        #expect(try count(county.db, "SELECT count(*) FROM health_check") == villages * 20)
+        #expect(try await metric("sync_push_bytes_held") == 0)
+        #expect(try await metric("sync_pushes_waiting") == 0)
     }
 }

@@ -60,6 +60,7 @@ actor PushGate {
     private func enter(_ bytes: Int) async -> Bool {
         if waiters.isEmpty && fits(bytes) {
             held += bytes
+            ServerMetrics.gate(heldBytes: held, waiting: 0)
             return true
         }
         let id = nextID
@@ -67,6 +68,7 @@ actor PushGate {
         let wait = maxWait
         return await withCheckedContinuation { continuation in
             waiters.append(Waiter(id: id, bytes: bytes, continuation: continuation))
+            ServerMetrics.gate(heldBytes: held, waiting: waiters.count)
             Task {
                 try? await Task.sleep(for: wait)
                 await self.giveUp(id)
@@ -77,12 +79,14 @@ actor PushGate {
     private func giveUp(_ id: Int) {
         guard let index = waiters.firstIndex(where: { $0.id == id }) else { return }
         waiters.remove(at: index).continuation.resume(returning: false)
-        admitWaiting()  // the first in line may have been the one blocking smaller pushes behind it
+        admitWaiting()  // the first in line may have been the one holding smaller pushes back
+        ServerMetrics.gate(heldBytes: held, waiting: waiters.count)
     }
 
     private func leave(_ bytes: Int) {
         held -= bytes
         admitWaiting()
+        ServerMetrics.gate(heldBytes: held, waiting: waiters.count)
     }
 
     /// Lets in the waiting pushes that fit, in their order.

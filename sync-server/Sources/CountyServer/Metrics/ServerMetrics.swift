@@ -55,6 +55,13 @@ public enum ServerMetrics {
         Gauge(label: "sync_writer_queue_changes").record(changes)
     }
 
+    /// The push bodies admitted (bytes) and the pushes waiting to be read (`PushGate`): at 17:00 an operator sees
+    /// the server holding villages back before any is answered busy.
+    static func gate(heldBytes: Int, waiting: Int) {
+        Gauge(label: "sync_push_bytes_held").record(heldBytes)
+        Gauge(label: "sync_pushes_waiting").record(waiting)
+    }
+
     /// Today's villages by report status, set when `/metrics` is read.
     static func reports(onTime: Int, late: Int, missing: Int) {
         for (status, count) in [("on_time", onTime), ("late", late), ("missing", missing)] {
