@@ -1,9 +1,9 @@
 import Foundation
-import RegistryCore
 import RegistrySync
 import Testing
 
 @testable import CountyServer
+@testable import RegistryCore
 
 extension StoreContractTests {
     /// The group of pushes `groupAnswersAsOneByOne` applies: villages writing their own rows, a site's second push, a
@@ -91,5 +91,42 @@ extension StoreContractTests {
         #expect(outcomes[0][3] == "acked 1 rejected [1]")
         #expect(outcomes[0][4].contains("gap"))
         #expect(outcomes[0][6] == "acked 1 rejected [1]")
+    }
+}
+
+extension StoreContractTests {
+    @Test(
+        "PostgreSQL: rows read ahead of the log lock are read again when another writer touched them meanwhile",
+        .enabled(if: TestStore.isPostgres))
+    func readAheadSeesWritesInBetween() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("contract-" + UUID().uuidString)
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let store = try #require(try await Self.open("postgres", in: dir) as? PostgresStore)
+        let first = try #require(try await store.authenticate(try await store.issueToken(village: Self.village)))
+        let second = try #require(try await store.authenticate(try await store.issueToken(village: Self.neighbour)))
+        let mine = try PendingPush(
+            Wire.PushRequest(
+                site: "a1", after: 0, through: 1, changes: Self.checks(first.village, site: "a1", 1...1)),
+            village: first.village, tokenID: first.tokenID, maxSkew: 600, now: Date())
+        let county = try await store.settings().county
+        let touched = try await store.transaction { connection in
+            let ahead = try #require(try await store.readAhead([mine][...], county: county, on: connection))
+            #expect(ahead.known[0].rows.isEmpty, "nothing stored yet")
+            // Meanwhile another village's push, committed by another writer: first one of other rows, then one that
+            // takes the id this push will insert.
+            _ = try await Self.push(store, second, site: "b1", after: 0, through: 2)
+            let unrelated = try await store.written(since: ahead.before, touches: ahead.keys, on: connection)
+            var taken = Self.checks(second.village, site: "b2", 1...1)[0]
+            taken.pk = "a1-1"
+            _ = try await Self.push(store, second, site: "b2", after: 0, through: 1, [taken])
+            return (unrelated, try await store.written(since: ahead.before, touches: ahead.keys, on: connection))
+        }
+        #expect(touched.0 == false, "another village's own rows do not invalidate the read")
+        #expect(touched.1 == true, "a row this push touches, written in between, does")
+        // Applied as a group, the push is decided on what is stored now: the id is another village's.
+        let results = try await store.applyGroup([mine])
+        #expect(try results[0].get().rejected.map(\.originSeq) == [1])
+        await store.close()
     }
 }

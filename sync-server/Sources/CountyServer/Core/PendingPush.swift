@@ -94,14 +94,8 @@ public struct PendingPush: Sendable {
         var sites: Set<String> = []
         var keys: Set<String> = []
         for (index, push) in zip(pushes.indices, pushes) {
-            var own: Set<String> = []
-            for item in push.prepared {
-                own.insert(item.change.table + "\u{0}" + item.change.pk)
-                if let person = item.change.columns.values["person_id"]?.stringValue {
-                    own.insert(Person.databaseTableName + "\u{0}" + person)
-                }
-            }
-            let alone = !KnownRows.deletionsAboutPersons(push.prepared.map(\.change)).isEmpty
+            let own = push.keys
+            let alone = push.deletesAboutPersons
             if index > start && (alone || sites.contains(push.site) || !keys.isDisjoint(with: own)) {
                 runs.append(pushes[start..<index])
                 start = index
@@ -120,6 +114,22 @@ public struct PendingPush: Sendable {
         if start < pushes.endIndex { runs.append(pushes[start...]) }
         return runs
     }
+
+    /// What deciding this push reads: each row it touches (`table` NUL `id`) and each person it names (`person`
+    /// NUL `person_id`), a person's own row being the same key.
+    var keys: Set<String> {
+        var keys: Set<String> = []
+        for item in prepared {
+            keys.insert(item.change.table + "\u{0}" + item.change.pk)
+            if let person = item.change.columns.values["person_id"]?.stringValue {
+                keys.insert(Person.databaseTableName + "\u{0}" + person)
+            }
+        }
+        return keys
+    }
+
+    /// Whether the push deletes a row about a person (deciding it follows stored rows to their person).
+    var deletesAboutPersons: Bool { !KnownRows.deletionsAboutPersons(prepared.map(\.change)).isEmpty }
 
     /// Whether any change may make a contact in another village visible.
     var tracesContacts: Bool { prepared.contains { SyncScope.contactTracingTables.contains($0.change.table) } }

@@ -26,8 +26,16 @@ extension PostgresStore {
     public func applyGroup(_ pushes: [PendingPush]) async throws -> [Result<Wire.PushResponse, any Error>] {
         let settings = try await settings()
         let logger = logger
+        let runs = PendingPush.runs(pushes)
         let results: [Result<Wire.PushResponse, any Error>] = try await transaction { connection in
+            // The first run's rows are read before the log lock is taken, while another process may hold it, and
+            // kept if nothing written meanwhile touches them (`readAhead`): two processes then overlap their reads
+            // instead of taking turns for them.
+            var ahead = try await readAhead(runs.first, county: settings.county, on: connection)
             try await connection.query(.sql("SELECT pg_advisory_xact_lock(\(PostgresSchema.logLock))"), logger: logger)
+            if let read = ahead, try await written(since: read.before, touches: read.keys, on: connection) {
+                ahead = nil
+            }
             var results: [Result<Wire.PushResponse, any Error>] = []
             // The group's sites' cursors are read once and written once: under the log lock nobody else moves them,
             // and a site that pushes twice in one group sees its first push's cursor here. Per push, two round trips
@@ -37,9 +45,10 @@ extension PostgresStore {
             // A database error while writing fails the whole group, whose villages retry; a push refused (a gap, a
             // wrong village) is refused before anything of its run is written.
             do {
-                for run in PendingPush.runs(pushes) {
+                for (index, run) in runs.enumerated() {
                     results += try await applyTogether(
-                        Array(run), cursors: &cursors, moved: &moved, settings: settings, on: connection)
+                        Array(run), cursors: &cursors, moved: &moved, settings: settings,
+                        known: index == 0 ? ahead?.known : nil, on: connection)
                 }
             } catch let error as PSQLError {
                 throw PostgresStore.refusal(error, url: "")
@@ -77,7 +86,7 @@ extension PostgresStore {
     /// (docs/PERFORMANCE.md).
     func applyTogether(
         _ pushes: [PendingPush], cursors: inout [String: SiteCursor],
-        moved: inout [String: (cursor: SiteCursor, at: String)], settings: CountySettings,
+        moved: inout [String: (cursor: SiteCursor, at: String)], settings: CountySettings, known ahead: [KnownRows]?,
         on connection: PostgresConnection
     ) async throws -> [Result<Wire.PushResponse, any Error>] {
         var admitted: [(index: Int, admission: PushProtocol.Admission)] = []
@@ -90,8 +99,13 @@ extension PostgresStore {
                 results[index] = .failure(refusal)
             }
         }
-        let known = try await knownRows(
-            admitted.map { ($0.admission.fresh.map(\.change), $0.admission.scopes) }, on: connection)
+        let known =
+            if let ahead {
+                admitted.map { ahead[$0.index] }
+            } else {
+                try await knownRows(
+                    admitted.map { ($0.admission.fresh.map(\.change), $0.admission.scopes) }, on: connection)
+            }
         let plans = zip(admitted, known).map { item, known in
             MergeDecision.decide(item.admission.fresh, known: known, sender: item.admission.sender)
         }
@@ -104,6 +118,40 @@ extension PostgresStore {
             results[item.index] = .success(response)
         }
         return results.map { $0! }
+    }
+
+    /// The rows a run of villages' pushes touches, read before the log lock (each push's whole batch, in the scopes
+    /// its admission will give it: its village's and the county's), and the log's last `seq` before the reading.
+    /// Nil for a run that relays (a relay's scopes follow its admitted entries) or deletes rows about persons.
+    func readAhead(_ run: ArraySlice<PendingPush>?, county: String, on connection: PostgresConnection) async throws
+        -> (known: [KnownRows], before: Int64, keys: Set<String>)?
+    {
+        guard let run, run.allSatisfy({ !$0.relays && !$0.deletesAboutPersons }) else { return nil }
+        var before: Int64 = 0
+        for try await seq in try await connection.query(
+            .sql("SELECT COALESCE(max(seq), 0) FROM change_log"), logger: logger
+        ).decode(Int64.self) {
+            before = seq
+        }
+        let known = try await knownRows(
+            run.map { ($0.prepared.map(\.change), [$0.village, county]) }, on: connection)
+        return (known, before, run.reduce(into: []) { $0.formUnion($1.keys) })
+    }
+
+    /// Whether anything logged after `before` touches one of `keys` (`PendingPush.keys`): a row, or a person's row.
+    /// Asked under the log lock, when every earlier writer has committed.
+    func written(since before: Int64, touches keys: Set<String>, on connection: PostgresConnection) async throws
+        -> Bool
+    {
+        var binds = PostgresBindings()
+        binds.append(before)
+        var touched = false
+        for try await (table, pk) in try await connection.query(
+            .sql("SELECT tbl, pk FROM change_log WHERE seq > $1", binds), logger: logger
+        ).decode((String, String).self) {
+            touched = touched || keys.contains(table + "\u{0}" + pk)
+        }
+        return touched
     }
 
     /// Refuses `push` or admits it (`PushProtocol.admit`), looking up the revocation it asks about.
