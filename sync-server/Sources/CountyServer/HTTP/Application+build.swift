@@ -15,7 +15,7 @@ public struct ServerOptions: Sendable {
     /// The largest request body accepted; a push batch is at most about 1 MB.
     public var maxBody = 2 << 20
     /// The push bodies (villages' and relays') held at once, in bytes (`PushGate`); more wait, unread.
-    public var pushBytesInFlight = 6 << 20
+    public var pushBytesInFlight = 4 << 20
     /// Header and idle timeouts, connections per address group and in all (`ConnectionLimits`).
     public var connections = ConnectionLimits()
     /// How many declarations one address may post in `declarationWindow` seconds (a family at one phone, a

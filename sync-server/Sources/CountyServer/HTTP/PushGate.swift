@@ -8,10 +8,11 @@ import Hummingbird
 /// buffers, so waiting costs no memory); one that waits longer than `maxWait` is answered busy (503, `Retry-After`),
 /// as a full write queue is, and the village syncs again after it. Waiting is first come, first served.
 actor PushGate {
-    /// The body bytes admitted at once (`serve --push-bytes-in-flight`, default 6 MB: 20 pushes of 1,000 persons).
-    /// Measured with 50 villages pushing 1,000 persons each at a time (`sync-bench load`, docs/PERFORMANCE.md): a
-    /// waiting push holds about 1.8 KB a change, six times its bytes on the wire; unbounded the SQLite server peaked
-    /// at 243 MB, at 8 MB 200 MB, at 6 MB 197 MB, with the same total time (the writer still has 20,000 changes queued).
+    /// The body bytes admitted at once (`serve --push-bytes-in-flight`, default 4 MB: 13 pushes of 1,000 persons, 270
+    /// of 50). Measured with 50 villages pushing 1,000 persons each at a time (`sync-bench load`, docs/PERFORMANCE.md):
+    /// a waiting push holds about 1.8 KB a change, six times its bytes on the wire; the SQLite server peaked at 243 MB
+    /// unbounded, 197–216 MB at 6 MB, 186–191 MB at 4 MB, in the same time within the noise (the writer still has
+    /// 13,000 changes queued).
     let budget: Int
     /// How long a push may wait for room before it is answered busy.
     let maxWait: Duration

@@ -29,7 +29,7 @@ extension SyncServerCommand {
             help: ArgumentHelp(
                 "同时处理的上传数据上限（字节），超出的先排队 / Push bodies held at once, in bytes; more wait.",
                 visibility: .hidden))
-        var pushBytesInFlight = 6 << 20
+        var pushBytesInFlight = 4 << 20
         @Option(help: "定时向上级转发，如 5m、30s、1h（须先 upstream set） / Relay up on this schedule, e.g. 5m.") var upstreamEvery:
             String?
         @Option(help: "HTTPS 证书链（PEM） / Serve HTTPS with this certificate chain (PEM).") var tlsCert: String?
