@@ -22,6 +22,10 @@ public struct PendingPush: Sendable {
     /// A relay's report receipts inside the sending region (others are not its to give).
     let receipts: [RelayWire.Receipt]
     let at: Date
+    /// The rows and persons deciding it reads (`keys(_:)`), and whether it deletes a row about a person (deciding
+    /// that follows stored rows to their person): made here, on the caller's thread, for the writer's group commit.
+    let keys: Set<String>
+    let deletesAboutPersons: Bool
 
     init(_ request: Wire.PushRequest, village: String, tokenID: String, maxSkew: TimeInterval, now: Date) throws {
         if let problem = Self.numberingProblem(request) { throw PushRefusal.malformed(problem) }
@@ -42,6 +46,8 @@ public struct PendingPush: Sendable {
         relays = false
         receipts = []
         at = now
+        keys = Self.keys(prepared)
+        deletesAboutPersons = !KnownRows.deletionsAboutPersons(prepared.map(\.change)).isEmpty
     }
 
     /// A region's relay to this server (`receiver`). An entry clocked ahead is rejected alone rather than refusing the
@@ -68,6 +74,8 @@ public struct PendingPush: Sendable {
         relays = true
         receipts = request.receipts.filter { RegionLevel.of(region).contains($0.village, region: region) }
         at = now
+        keys = Self.keys(prepared)
+        deletesAboutPersons = !KnownRows.deletionsAboutPersons(prepared.map(\.change)).isEmpty
     }
 
     /// The changes that follow on from `cursor` (a replayed push's earlier ones are skipped), with their numbers.
@@ -117,7 +125,7 @@ public struct PendingPush: Sendable {
 
     /// What deciding this push reads: each row it touches (`table` NUL `id`) and each person it names (`person`
     /// NUL `person_id`), a person's own row being the same key.
-    var keys: Set<String> {
+    static func keys(_ prepared: [MergeDecision.Prepared]) -> Set<String> {
         var keys: Set<String> = []
         for item in prepared {
             keys.insert(item.change.table + "\u{0}" + item.change.pk)
@@ -127,9 +135,6 @@ public struct PendingPush: Sendable {
         }
         return keys
     }
-
-    /// Whether the push deletes a row about a person (deciding it follows stored rows to their person).
-    var deletesAboutPersons: Bool { !KnownRows.deletionsAboutPersons(prepared.map(\.change)).isEmpty }
 
     /// Whether any change may make a contact in another village visible.
     var tracesContacts: Bool { prepared.contains { SyncScope.contactTracingTables.contains($0.change.table) } }

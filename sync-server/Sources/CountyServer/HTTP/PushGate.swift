@@ -53,7 +53,7 @@ actor PushGate {
         request.headers[.contentLength].flatMap(Int.init).map { min(max($0, 0), limit) } ?? limit
     }
 
-    /// The bytes admitted and waiting, for tests and metrics.
+    /// The bytes admitted and the pushes waiting, for tests.
     var state: (held: Int, waiting: Int) { (held, waiters.count) }
 
     private func fits(_ bytes: Int) -> Bool { held == 0 || held + bytes <= budget }
