@@ -109,24 +109,54 @@ extension StoreContractTests {
             Wire.PushRequest(
                 site: "a1", after: 0, through: 1, changes: Self.checks(first.village, site: "a1", 1...1)),
             village: first.village, tokenID: first.tokenID, maxSkew: 600, now: Date())
-        let county = try await store.settings().county
+        let settings = try await store.settings()
         let touched = try await store.transaction { connection in
-            let ahead = try #require(try await store.readAhead([mine][...], county: county, on: connection))
-            #expect(ahead.known[0].rows.isEmpty, "nothing stored yet")
+            let ahead = try #require(try await store.readAhead([mine][...], settings: settings, on: connection))
+            #expect(ahead.decision.admitted.count == 1 && ahead.decision.refused.isEmpty, "admitted as first seen")
             // Meanwhile another village's push, committed by another writer: first one of other rows, then one that
             // takes the id this push will insert.
             _ = try await Self.push(store, second, site: "b1", after: 0, through: 2)
-            let unrelated = try await store.written(since: ahead.before, touches: ahead.keys, on: connection)
+            let unrelated = try await store.written(since: ahead.before, touches: ahead.touches, on: connection)
             var taken = Self.checks(second.village, site: "b2", 1...1)[0]
             taken.pk = "a1-1"
             _ = try await Self.push(store, second, site: "b2", after: 0, through: 1, [taken])
-            return (unrelated, try await store.written(since: ahead.before, touches: ahead.keys, on: connection))
+            return (unrelated, try await store.written(since: ahead.before, touches: ahead.touches, on: connection))
         }
         #expect(touched.0 == false, "another village's own rows do not invalidate the read")
         #expect(touched.1 == true, "a row this push touches, written in between, does")
         // Applied as a group, the push is decided on what is stored now: the id is another village's.
         let results = try await store.applyGroup([mine])
         #expect(try results[0].get().rejected.map(\.originSeq) == [1])
+        await store.close()
+    }
+
+    @Test(
+        "PostgreSQL: a push decided ahead of the log lock is decided again when its site's cursor moved meanwhile",
+        .enabled(if: TestStore.isPostgres))
+    func decisionAheadYieldsToAMovedCursor() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("contract-" + UUID().uuidString)
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let store = try #require(try await Self.open("postgres", in: dir) as? PostgresStore)
+        let first = try #require(try await store.authenticate(try await store.issueToken(village: Self.village)))
+        let request = Wire.PushRequest(
+            site: "a1", after: 0, through: 2, changes: Self.checks(first.village, site: "a1", 1...2))
+        let mine = try PendingPush(request, village: first.village, tokenID: first.tokenID, maxSkew: 600, now: Date())
+        let settings = try await store.settings()
+        let (ahead, now) = try await store.transaction { connection in
+            let ahead = try #require(try await store.readAhead([mine][...], settings: settings, on: connection))
+            #expect(ahead.decision.holds([mine], cursors: try await store.siteCursors(["a1"], on: connection)))
+            // The same push, sent again by a village that timed out, applied meanwhile by another writer.
+            _ = try await store.push(request, village: first.village, tokenID: first.tokenID, maxSkew: 600)
+            return (ahead, try await store.siteCursors(["a1"], on: connection))
+        }
+        #expect(ahead.decision.admitted.first?.admission.fresh.count == 2, "decided ahead: both changes fresh")
+        #expect(!ahead.decision.holds([mine], cursors: now), "the site's cursor moved: the decision does not stand")
+        // Applied, it is a replay: answered with the cursor as it stands, nothing logged twice.
+        let logged = try await store.lastLogSeq()
+        let results = try await store.applyGroup([mine])
+        #expect(try results[0].get().ackedThrough == 2 && results[0].get().rejected.isEmpty)
+        #expect(try await store.lastLogSeq() == logged)
         await store.close()
     }
 }

@@ -21,7 +21,12 @@ actor PushGroups {
     }
 
     private var queue: [Pending] = []
-    private var draining = false
+    /// The writer queues not applying a group now: one per group in flight.
+    private var idle: [WriterExecutor]
+    /// How many groups may be applied at once: 1 for SQLite (one writer); 2 for PostgreSQL, whose next group reads
+    /// its rows ahead (`PostgresStore.readAhead`) on a second connection while the group before it holds the log
+    /// lock, so that PostgreSQL's reading of one group overlaps its writing of the other.
+    let inFlight: Int
     /// The changes waiting in `queue`.
     private var queued = 0
 
@@ -34,7 +39,9 @@ actor PushGroups {
     /// back-pressure test only.
     let delay: UInt64
 
-    init(environment: [String: String] = ProcessInfo.processInfo.environment) {
+    init(inFlight: Int = 1, environment: [String: String] = ProcessInfo.processInfo.environment) {
+        self.inFlight = environment["SYNC_SERVER_GROUPS_IN_FLIGHT"].flatMap(Int.init).map { max($0, 1) } ?? inFlight
+        idle = (0..<self.inFlight).map { WriterExecutor("county.writer.\($0)") }
         limit = environment["SYNC_SERVER_QUEUE_LIMIT"].flatMap(Int.init).map { max($0, 1) } ?? 50_000
         delay = environment["SYNC_SERVER_WRITER_DELAY_MS"].flatMap(UInt64.init) ?? 0
     }
@@ -51,9 +58,8 @@ actor PushGroups {
         ServerMetrics.queueLength(queued)
         return try await withCheckedThrowingContinuation { continuation in
             queue.append(Pending(push: push, continuation: continuation))
-            if !draining {
-                draining = true
-                Task(executorPreference: WriterExecutor.shared, priority: .high) { await self.drain(database) }
+            if let writer = idle.popLast() {
+                Task(executorPreference: writer, priority: .high) { await self.drain(database, on: writer) }
             }
         }
     }
@@ -62,7 +68,7 @@ actor PushGroups {
     /// client adds jitter, so that the refused do not return together).
     static func retryAfter(queued: Int) -> Int { min(30, max(1, queued / 2_000)) }
 
-    private func drain(_ database: some GroupCommitting) async {
+    private func drain(_ database: some GroupCommitting, on writer: WriterExecutor) async {
         while !queue.isEmpty {
             var count = 0
             var changes = 0
@@ -83,7 +89,7 @@ actor PushGroups {
                 for pending in group { pending.continuation.resume(throwing: error) }
             }
         }
-        draining = false
+        idle.append(writer)
     }
 }
 

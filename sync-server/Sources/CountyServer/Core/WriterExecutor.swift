@@ -7,10 +7,16 @@ import Dispatch
 /// the pool's queue behind those decodes, while the one thing every push waits for, the writer, stood still: 500
 /// villages pushing 50 changes at once, a group of 100 pushes spent 45 ms waiting to begin and as long again between
 /// its statements (docs/PERFORMANCE.md). Here it resumes on its own thread as soon as the database answers.
+///
+/// Each group in flight (`PushGroups.inFlight`) has a queue of its own: on PostgreSQL the next group reads and decides
+/// ahead while the one before it holds the log lock, and on one queue its deciding (milliseconds of Swift per 5,000
+/// changes) held up the writing group's every resumption.
 final class WriterExecutor: TaskExecutor, @unchecked Sendable {
-    static let shared = WriterExecutor()
+    private let queue: DispatchQueue
 
-    private let queue = DispatchQueue(label: "county.writer", qos: .userInitiated)
+    init(_ label: String) {
+        queue = DispatchQueue(label: label, qos: .userInitiated)
+    }
 
     func enqueue(_ job: consuming ExecutorJob) {
         let job = UnownedJob(job)

@@ -28,12 +28,13 @@ extension PostgresStore {
         let logger = logger
         let runs = PendingPush.runs(pushes)
         let results: [Result<Wire.PushResponse, any Error>] = try await transaction { connection in
-            // The first run's rows are read before the log lock is taken, while another process may hold it, and
-            // kept if nothing written meanwhile touches them (`readAhead`): two processes then overlap their reads
-            // instead of taking turns for them.
-            var ahead = try await readAhead(runs.first, county: settings.county, on: connection)
+            // The first run is read and decided before the log lock is taken, while another group (of this process,
+            // `PushGroups.inFlight`, or of another) may hold it, and its decision kept if nothing written meanwhile
+            // touches its rows or moves its sites' cursors (`readAhead`): PostgreSQL then reads for one group while
+            // it writes for another, and the writer decides while the group before it commits.
+            var ahead = try await readAhead(runs.first, settings: settings, on: connection)
             try await connection.query(.sql("SELECT pg_advisory_xact_lock(\(PostgresSchema.logLock))"), logger: logger)
-            if let read = ahead, try await written(since: read.before, touches: read.keys, on: connection) {
+            if let read = ahead, try await written(since: read.before, touches: read.touches, on: connection) {
                 ahead = nil
             }
             var results: [Result<Wire.PushResponse, any Error>] = []
@@ -45,10 +46,15 @@ extension PostgresStore {
             // A database error while writing fails the whole group, whose villages retry; a push refused (a gap, a
             // wrong village) is refused before anything of its run is written.
             do {
-                for (index, run) in runs.enumerated() {
-                    results += try await applyTogether(
-                        Array(run), cursors: &cursors, moved: &moved, settings: settings,
-                        known: index == 0 ? ahead?.known : nil, on: connection)
+                for (index, slice) in runs.enumerated() {
+                    let run = Array(slice)
+                    let decision =
+                        if index == 0, let read = ahead, read.decision.holds(run, cursors: cursors) {
+                            read.decision
+                        } else {
+                            try await decide(run, cursors: cursors, settings: settings, on: connection)
+                        }
+                    results += try await write(run, decision, cursors: &cursors, moved: &moved, on: connection)
                 }
             } catch let error as PSQLError {
                 throw PostgresStore.refusal(error, url: "")
@@ -77,26 +83,35 @@ extension PostgresStore {
         return results
     }
 
-    /// Applies a run of pushes (`PendingPush.runs`) inside the group's transaction as `PushProtocol` decides, this
-    /// store reading what it asks and writing what it answers: each push is admitted and decided as on its own, in
-    /// order, but their rows are looked up in one query per table and written in one insert per table and one for the
-    /// log. `cursors` are the sites' as the group stands; the pushes' new cursors, and when they were applied, go to
-    /// `moved` for the group to write once (`saveSiteCursors`). At 17:00 a group holds dozens of villages' pushes of
-    /// a few dozen changes each: statements per push, not rows, were what the log writer spent its time on
-    /// (docs/PERFORMANCE.md).
-    func applyTogether(
-        _ pushes: [PendingPush], cursors: inout [String: SiteCursor],
-        moved: inout [String: (cursor: SiteCursor, at: String)], settings: CountySettings, known ahead: [KnownRows]?,
+    /// What a run of pushes (`PendingPush.runs`) was decided to be, as `PushProtocol` decides: each push refused, or
+    /// admitted with its merge plan, in order, as on its own; and the cursors of the run's sites it was decided on.
+    struct RunDecision {
+        var refused: [Int: PushRefusal] = [:]
+        var admitted: [(index: Int, admission: PushProtocol.Admission, plan: MergePlan)] = []
+        var cursors: [String: SiteCursor] = [:]
+
+        /// Whether the decision stands with the sites' cursors as they are now: a run decided ahead of the log lock
+        /// is decided again when another writer moved one (a retried push applied meanwhile, a site taken over).
+        func holds(_ run: [PendingPush], cursors now: [String: SiteCursor]) -> Bool {
+            run.allSatisfy { cursors[$0.site] == now[$0.site] }
+        }
+    }
+
+    /// Decides a run of pushes with the sites' `cursors` as they stand and the rows the database holds (`known`, or
+    /// read here): their rows looked up in one query per table for all pushes, each in its own scopes.
+    func decide(
+        _ run: [PendingPush], cursors: [String: SiteCursor], settings: CountySettings, known ahead: [KnownRows]? = nil,
         on connection: PostgresConnection
-    ) async throws -> [Result<Wire.PushResponse, any Error>] {
+    ) async throws -> RunDecision {
+        var decision = RunDecision()
         var admitted: [(index: Int, admission: PushProtocol.Admission)] = []
-        var results: [Result<Wire.PushResponse, any Error>?] = Array(repeating: nil, count: pushes.count)
-        for (index, push) in pushes.enumerated() {
+        for (index, push) in run.enumerated() {
+            decision.cursors[push.site] = cursors[push.site]
             do {
                 admitted.append(
                     (index, try await admit(push, cursor: cursors[push.site], settings: settings, on: connection)))
             } catch let refusal as PushRefusal {
-                results[index] = .failure(refusal)
+                decision.refused[index] = refusal
             }
         }
         let known =
@@ -106,13 +121,30 @@ extension PostgresStore {
                 try await knownRows(
                     admitted.map { ($0.admission.fresh.map(\.change), $0.admission.scopes) }, on: connection)
             }
-        let plans = zip(admitted, known).map { item, known in
-            MergeDecision.decide(item.admission.fresh, known: known, sender: item.admission.sender)
+        decision.admitted = zip(admitted, known).map { item, known in
+            (
+                item.index, item.admission,
+                MergeDecision.decide(item.admission.fresh, known: known, sender: item.admission.sender)
+            )
         }
-        try await execute(plans.flatMap(\.writes), ownSite: false, on: connection)
-        for (item, plan) in zip(admitted, plans) {
-            let push = pushes[item.index]
-            let (response, cursor, at) = try await conclude(push, item.admission, plan: plan, on: connection)
+        return decision
+    }
+
+    /// Writes a run as `decision` decided, inside the group's transaction under the log lock: one insert per table and
+    /// one for the log for all its pushes (at 17:00 a group holds dozens of villages' pushes of a few dozen changes
+    /// each: statements per push, not rows, were what the log writer spent its time on, docs/PERFORMANCE.md).
+    /// `cursors` are the sites' as the group stands; the pushes' new cursors, and when they were applied, go to
+    /// `moved` for the group to write once (`saveSiteCursors`).
+    func write(
+        _ run: [PendingPush], _ decision: RunDecision, cursors: inout [String: SiteCursor],
+        moved: inout [String: (cursor: SiteCursor, at: String)], on connection: PostgresConnection
+    ) async throws -> [Result<Wire.PushResponse, any Error>] {
+        var results: [Result<Wire.PushResponse, any Error>?] = Array(repeating: nil, count: run.count)
+        for (index, refusal) in decision.refused { results[index] = .failure(refusal) }
+        try await execute(decision.admitted.flatMap(\.plan.writes), ownSite: false, on: connection)
+        for item in decision.admitted {
+            let push = run[item.index]
+            let (response, cursor, at) = try await conclude(push, item.admission, plan: item.plan, on: connection)
             cursors[push.site] = cursor
             moved[push.site] = (cursor, at)
             results[item.index] = .success(response)
@@ -120,11 +152,13 @@ extension PostgresStore {
         return results.map { $0! }
     }
 
-    /// The rows a run of villages' pushes touches, read before the log lock (each push's whole batch, in the scopes
-    /// its admission will give it: its village's and the county's), and the log's last `seq` before the reading.
-    /// Nil for a run that relays (a relay's scopes follow its admitted entries) or deletes rows about persons.
-    func readAhead(_ run: ArraySlice<PendingPush>?, county: String, on connection: PostgresConnection) async throws
-        -> (known: [KnownRows], before: Int64, keys: Set<String>)?
+    /// A run of villages' pushes read and decided before the log lock: the rows they touch (each push's whole batch,
+    /// in the scopes its admission gives it: its village's and the county's) and their sites' cursors; the log's last
+    /// `seq` before the reading; and the rows and persons deciding read (`PendingPush.keys`), as tables and ids for
+    /// `written(since:touches:)`. Nil for a run that relays (a relay's scopes follow its admitted entries) or deletes
+    /// rows about persons.
+    func readAhead(_ run: ArraySlice<PendingPush>?, settings: CountySettings, on connection: PostgresConnection)
+        async throws -> (decision: RunDecision, before: Int64, touches: (tables: [String], ids: [String]))?
     {
         guard let run, run.allSatisfy({ !$0.relays && !$0.deletesAboutPersons }) else { return nil }
         var before: Int64 = 0
@@ -133,25 +167,47 @@ extension PostgresStore {
         ).decode(Int64.self) {
             before = seq
         }
+        let pushes = Array(run)
         let known = try await knownRows(
-            run.map { ($0.prepared.map(\.change), [$0.village, county]) }, on: connection)
-        return (known, before, run.reduce(into: []) { $0.formUnion($1.keys) })
+            pushes.map { ($0.prepared.map(\.change), [$0.village, settings.county]) }, on: connection)
+        let cursors = try await siteCursors(pushes.map(\.site), on: connection)
+        let decision = try await decide(pushes, cursors: cursors, settings: settings, known: known, on: connection)
+        var touches: (tables: [String], ids: [String]) = ([], [])
+        for key in pushes.reduce(into: Set<String>(), { $0.formUnion($1.keys) }) {
+            let parts = key.split(separator: "\u{0}", maxSplits: 1, omittingEmptySubsequences: false)
+            // A named person's id is a pushed value, and PostgreSQL's text holds no NUL: such an id names no row
+            // logged, and binding it would fail the group.
+            guard !parts[1].contains("\u{0}") else { continue }
+            touches.tables.append(String(parts[0]))
+            touches.ids.append(String(parts[1]))
+        }
+        return (decision, before, touches)
     }
 
-    /// Whether anything logged after `before` touches one of `keys` (`PendingPush.keys`): a row, or a person's row.
-    /// Asked under the log lock, when every earlier writer has committed.
-    func written(since before: Int64, touches keys: Set<String>, on connection: PostgresConnection) async throws
-        -> Bool
-    {
+    /// Whether anything logged after `before` touches one of the rows `touches` names (a table and an id each).
+    /// Asked under the log lock, when every earlier writer has committed. Compared by PostgreSQL: with two groups in
+    /// flight, the group before this one logged thousands of entries since `before`; the range is read through the
+    /// log's key (`ORDER BY seq`), which the planner, its statistics behind a fast-growing log, left for a scan of
+    /// the whole table (10 ms at 50k entries, and growing with the log). More than the limit logged since (a
+    /// region's initialization relayed meanwhile) counts as touched.
+    func written(
+        since before: Int64, touches: (tables: [String], ids: [String]), on connection: PostgresConnection
+    ) async throws -> Bool {
         var binds = PostgresBindings()
         binds.append(before)
-        var touched = false
-        for try await (table, pk) in try await connection.query(
-            .sql("SELECT tbl, pk FROM change_log WHERE seq > $1", binds), logger: logger
-        ).decode((String, String).self) {
-            touched = touched || keys.contains(table + "\u{0}" + pk)
+        binds.append(touches.tables)
+        binds.append(touches.ids)
+        for try await touched in try await connection.query(
+            .sql(
+                """
+                SELECT (SELECT COALESCE(max(seq), 0) FROM change_log) - $1 > 1000000 OR EXISTS (SELECT 1
+                  FROM (SELECT tbl, pk FROM change_log WHERE seq > $1 ORDER BY seq LIMIT 1000000) AS l
+                  JOIN unnest($2::text[], $3::text[]) AS k (tbl, pk) ON l.tbl = k.tbl AND l.pk = k.pk)
+                """, binds), logger: logger
+        ).decode(Bool.self) {
+            return touched
         }
-        return touched
+        return true
     }
 
     /// Refuses `push` or admits it (`PushProtocol.admit`), looking up the revocation it asks about.

@@ -16,7 +16,7 @@ public final class PostgresStore: CountyStore, GroupCommitting {
     let logger: Logger
     private let runner: Task<Void, Never>
     /// Pushes waiting for this process's writer, applied in group commits (see `PushGroups`).
-    let pushes = PushGroups()
+    let pushes = PushGroups(inFlight: 2)
     /// When each village's last contact was written by this process (`ContactThrottle`).
     let contacts = ContactThrottle()
     /// Recently checked tokens (see `TokenCache`), in use while `revocations` listens.
