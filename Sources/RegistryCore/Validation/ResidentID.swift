@@ -24,8 +24,9 @@ public struct ResidentID: Hashable, Sendable {
         let compact = text.asciiCompacted.uppercased()
         if compact.isEmpty { throw RegistryError.missing(.idNumber) }
         // Excel shows a long number in scientific notation and keeps 15 digits: the number is lost, not mistyped.
-        // The E first: a regex literal is parsed each time it runs, too dear for every row of a large import.
-        if compact.contains("E"), compact.wholeMatch(of: /[0-9](\.[0-9]+)?E\+?[0-9]+/) != nil {
+        // The E first: a regex literal is parsed each time it runs, too dear for every row of a large import. Looked
+        // for as a byte: `contains("E")` on a String is Foundation's substring search, a tenth of a push's checking.
+        if compact.utf8.contains(UInt8(ascii: "E")), compact.wholeMatch(of: /[0-9](\.[0-9]+)?E\+?[0-9]+/) != nil {
             throw RegistryError(
                 .idNumber, zh: "“\(text)”是被 Excel 改成的科学计数法，号码已丢失末几位；请把该列设为“文本”格式后重新输入身份证号",
                 en:

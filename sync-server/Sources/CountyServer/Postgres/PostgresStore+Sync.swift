@@ -177,7 +177,7 @@ extension PostgresStore {
             let parts = key.split(separator: "\u{0}", maxSplits: 1, omittingEmptySubsequences: false)
             // A named person's id is a pushed value, and PostgreSQL's text holds no NUL: such an id names no row
             // logged, and binding it would fail the group.
-            guard !parts[1].contains("\u{0}") else { continue }
+            guard !parts[1].utf8.contains(0) else { continue }
             touches.tables.append(String(parts[0]))
             touches.ids.append(String(parts[1]))
         }
