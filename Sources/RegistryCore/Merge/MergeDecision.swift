@@ -224,10 +224,23 @@ public struct MergePlan: Sendable {
         public let isNew: Bool
         /// The winning columns, sorted; their values are the change's.
         public let columns: [String]
+        /// The winning columns' values, in `columns`' order: looked up when deciding, which PostgreSQL's county does
+        /// for a group's first run before it takes the log lock, and not again per column while it holds it.
+        public let values: [ColumnValue]
         /// The log entry's columns, as JSON.
         public let logJSON: String
         /// The log entry's scope: the row's village (or the county, for its own rows).
         public let scope: String
+
+        public init(index: Int, change: Change, isNew: Bool, columns: [String], logJSON: String, scope: String) {
+            self.index = index
+            self.change = change
+            self.isNew = isNew
+            self.columns = columns
+            values = columns.map { change.columns.values[$0] ?? .null }
+            self.logJSON = logJSON
+            self.scope = scope
+        }
     }
 
     /// A change refused, with the reason the sender is told.
