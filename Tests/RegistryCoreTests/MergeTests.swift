@@ -67,7 +67,7 @@ struct MergeTests {
             }
             for start in stride(from: 0, to: changes.count, by: batch) {
                 let slice = Array(changes[start..<min(start + batch, changes.count)])
-                let plan = try ChangeApplier.apply(slice, scopes: ["110105"], db: db)
+                let plan = try ChangeApplier.apply(slice, scopes: .among(["110105"]), db: db)
                 #expect(plan.rejections.isEmpty)
             }
         }
@@ -206,5 +206,55 @@ struct MergeTests {
             #expect(throws: RegistryError.self) { try ChangeApplier.apply(badColumn, db: db) }
         }
         #expect(try queue.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM change_log") } == 0)
+    }
+
+    @Test("a relayed batch from 500 villages is looked up through the log's index, each change in its own scope alone")
+    func relayedLookupUsesTheIndex() throws {
+        let queue = try DatabaseQueue()
+        try Migrations.migrator.migrate(queue)
+        let villages = (1...500).map { "110105001\(String(format: "%03d", $0))" }
+        try queue.write { db in
+            for (number, village) in villages.enumerated() {
+                for row in 0..<4 {
+                    try ChangeLog.append(
+                        db, table: "person", pk: "\(village)-\(row)", json: #"{"name":"张三"}"#,
+                        hlc: Int64(number * 4 + row + 1), origin: "site-\(village)", originSeq: Int64(row + 1),
+                        scope: village)
+                }
+            }
+        }
+        // A relay page: one change to each village's second row, and one to a row no village holds.
+        var changes = villages.map {
+            Change(
+                table: "person", pk: "\($0)-1", columns: ColumnValues(["name": "李四".databaseValue]), hlc: 9_000,
+                origin: "county-site", originSeq: 1)
+        }
+        changes.append(
+            Change(
+                table: "person", pk: "new-row", columns: ColumnValues(["name": "王五".databaseValue]), hlc: 9_001,
+                origin: "county-site", originSeq: 2))
+        let scopes = villages + [villages[0]]
+        try queue.read { db in
+            var lookups: [(sql: String, expanded: String)] = []
+            db.trace(options: .statement) { event in
+                if case .statement(let statement) = event, statement.sql.contains("FROM change_log") {
+                    lookups.append((statement.sql, statement.expandedSQL))
+                }
+            }
+            let known = try KnownRows.load(changes, scopes: .own(scopes), db: db)
+            db.trace(options: .statement, nil)
+            #expect(known.row("person", "110105001007-1").owner == "110105001007")
+            #expect(known.row("person", "110105001007-1").versions["name"] != nil)
+            #expect(known.row("person", "new-row").owner == nil)
+            #expect(!lookups.isEmpty)
+            for lookup in lookups {
+                // One scope a lookup: offered 500 scopes and 500 ids, SQLite searches the index for every pair.
+                #expect(lookup.sql.contains("WHERE scope IN (?) AND tbl = ?"))
+                let plan = try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + lookup.expanded).map {
+                    $0["detail"] as String
+                }
+                #expect(plan.contains { $0.contains("USING INDEX change_log_row") }, "\(plan)")
+            }
+        }
     }
 }

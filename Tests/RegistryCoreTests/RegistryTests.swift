@@ -174,7 +174,7 @@ struct SchemaTests {
             let change = Change(
                 table: "person", pk: "p1", columns: ColumnValues(["name": "李四".databaseValue]), hlc: 9, origin: "s",
                 originSeq: 1)
-            let known = try KnownRows.load([change], scopes: ["110105001001", "110105"], db: db)
+            let known = try KnownRows.load([change], scopes: .among(["110105001001", "110105"]), db: db)
             #expect(known.row("person", "p1").owner == "110105001001")
             #expect(known.row("person", "p1").versions["name"] != nil)
         }

@@ -24,15 +24,15 @@ public enum ChangeApplier {
     /// column, or a new row that lacks required columns; nothing is written then.
     @discardableResult
     public static func apply(_ change: Change, db: Database) throws -> Outcome {
-        let plan = try apply([change], scopes: nil, db: db)
+        let plan = try apply([change], scopes: .anywhere, db: db)
         if let rejection = plan.rejections.first { throw RegistryError(nil, rejection.reason) }
         return plan.writes.first.map { .applied($0.columns) } ?? .superseded
     }
 
     /// Applies a batch received from the county (no sender: the county's rows are not held to a village's scope),
-    /// looking rows up among `scopes`; returns the plan carried out, rejections included (the caller decides
+    /// looking rows up where `scopes` says; returns the plan carried out, rejections included (the caller decides
     /// whether one fails the batch).
-    public static func apply(_ changes: [Change], scopes: [String]?, db: Database) throws -> MergePlan {
+    public static func apply(_ changes: [Change], scopes: KnownRows.Scopes, db: Database) throws -> MergePlan {
         let known = try KnownRows.load(changes, scopes: scopes, db: db)
         let plan = MergeDecision.decide(changes.map { MergeDecision.Prepared($0) }, known: known, sender: nil)
         try execute(plan, db: db)
@@ -52,12 +52,12 @@ public enum ChangeApplier {
                 // Arguments as plain `DatabaseValue`s: an array literal of mixed types boxes each value and casts it
                 // back, which showed in the apply profile.
                 arguments.append(change.pk.databaseValue)
-                for column in write.columns { arguments.append(change.columns.values[column]!.databaseValue) }
+                for value in write.values { arguments.append(value.databaseValue) }
                 sql =
                     "INSERT INTO \(change.table) (id, " + write.columns.joined(separator: ", ") + ") VALUES (?"
                     + String(repeating: ", ?", count: write.columns.count) + ")"
             } else {
-                for column in write.columns { arguments.append(change.columns.values[column]!.databaseValue) }
+                for value in write.values { arguments.append(value.databaseValue) }
                 arguments.append(change.pk.databaseValue)
                 sql =
                     "UPDATE \(change.table) SET " + write.columns.map { "\($0) = ?" }.joined(separator: ", ")

@@ -261,7 +261,7 @@ extension Registry {
             // Risk areas as they were, when the page brings any: what changed classifies persons again.
             let areasBefore =
                 changes.contains { $0.table == RiskArea.databaseTableName } ? try RiskArea.fetchAll(db) : nil
-            let plan = try ChangeApplier.apply(changes, scopes: [village, String(village.prefix(6))], db: db)
+            let plan = try ChangeApplier.apply(changes, scopes: .among([village, String(village.prefix(6))]), db: db)
             if let rejection = plan.rejections.first {
                 throw PulledPageRefused(
                     reason: rejection.reason, unknownName: ChangeApplier.unknownName(in: changes[rejection.index]))

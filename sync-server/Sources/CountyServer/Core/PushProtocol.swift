@@ -36,6 +36,12 @@ enum PushProtocol {
         /// The scopes whose rows `fresh` may touch (`PendingPush.scopes`).
         let scopes: [String]
         let sender: MergeDecision.Sender
+
+        /// Where a SQLite store looks `fresh` up: a relay's changes each in the scope its entry carries, a village's
+        /// among its own scope and the county's (see `KnownRows.Scopes`).
+        var lookup: KnownRows.Scopes {
+            sender.relays ? .own(fresh.map { $0.scope ?? "" }) : .among(scopes)
+        }
     }
 
     /// What a push writes beside its plan's rows, and what it answers.

@@ -100,20 +100,11 @@ actor Replica {
             let receipts = try await store.receipts(
                 of: entries.filter { $0.change.table == DailyReport.databaseTableName }.map(\.change.pk))
             let now = clock.milliseconds
+            let kept = entries.compactMap { entry in Replica.known(entry.change).map { ($0, entry.scope) } }
             let skipped = try await offThePool {
-                var skipped = 0
                 try database.writer.write { db in
-                    // Applied scope by scope, each looked up in its own: a row's entries all carry its village's scope,
-                    // so this decides as the whole page would, and the log's (scope, tbl, pk) index serves each
-                    // lookup. Looked up in all of a page's scopes at once (500 villages' at 17:00), SQLite scanned the
-                    // whole log for every 500 rows: 20 ms a query at 60k entries, a page 0.5 s, and growing with the
-                    // log (docs/PERFORMANCE.md, Issue 36).
-                    for (scope, changes) in Replica.byScope(entries) {
-                        let plan = try ChangeApplier.apply(changes, scopes: [scope], db: db)
-                        // A change the database holds but this build cannot apply (a newer server's row without the
-                        // columns this build requires) is left out of the replica, as the SQLite store's tables do.
-                        skipped += plan.rejections.count
-                    }
+                    // Each change looked up in its entry's scope, as it was logged.
+                    let plan = try ChangeApplier.apply(kept.map(\.0), scopes: .own(kept.map(\.1)), db: db)
                     for receipt in receipts {
                         try db.execute(
                             sql: """
@@ -130,8 +121,10 @@ actor Replica {
                     // Where the next run starts, committed with what it applied.
                     try LocalSettings.set(db, ReplicaFile.Key.seq, String(last.seq))
                     try LocalSettings.set(db, ReplicaFile.Key.seqClock, String(last.change.hlc))
+                    // A change the database holds but this build cannot apply (a newer server's row without the
+                    // columns this build requires) is left out of the replica, as the SQLite store's tables do.
+                    return plan.rejections.count
                 }
-                return skipped
             }
             if skipped > 0 {
                 store.logger.warning(
@@ -142,23 +135,6 @@ actor Replica {
             if entries.count < 5_000 { break }
         }
         return database
-    }
-
-    /// A page's changes this build can apply (`known`), grouped by the scope of their entries, each group in the
-    /// page's order, the groups in the order their scopes first come.
-    static func byScope(_ entries: [RelayWire.Entry]) -> [(String, [Change])] {
-        var groups: [(String, [Change])] = []
-        var index: [String: Int] = [:]
-        for entry in entries {
-            guard let change = known(entry.change) else { continue }
-            if let at = index[entry.scope] {
-                groups[at].1.append(change)
-            } else {
-                index[entry.scope] = groups.count
-                groups.append((entry.scope, [change]))
-            }
-        }
-        return groups
     }
 
     /// The part of a change this build's tables hold: a table or column it does not know (written by a newer server

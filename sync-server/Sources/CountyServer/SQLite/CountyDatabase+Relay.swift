@@ -116,8 +116,8 @@ extension CountyDatabase {
 
     public func applyFromAbove(_ entries: [RelayWire.Entry], next: Int64, epoch: String) async throws -> Int {
         try await writer.write { db in
-            let (prepared, scopes) = RelayProtocol.fromAbove(entries)
-            let known = try KnownRows.load(entries.map(\.change), scopes: scopes, db: db)
+            let (prepared, _) = RelayProtocol.fromAbove(entries)
+            let known = try KnownRows.load(entries.map(\.change), scopes: .own(entries.map(\.scope)), db: db)
             let plan = MergeDecision.decide(prepared, known: known, sender: nil)
             try ChangeApplier.execute(plan, db: db)
             if plan.newest > .zero { try LocalSettings.observe(db, remote: plan.newest, now: self.clock.milliseconds) }

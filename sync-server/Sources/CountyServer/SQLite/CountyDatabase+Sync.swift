@@ -70,7 +70,7 @@ extension CountyDatabase: GroupCommitting {
             push, cursor: cursor, county: county, countySite: countySite, boundTokenRevoked: revoked ?? false)
         let changes = admission.fresh.map(\.change)
         var plan = MergeDecision.decide(
-            admission.fresh, known: try KnownRows.load(changes, scopes: admission.scopes, probeForeign: false, db: db),
+            admission.fresh, known: try KnownRows.load(changes, scopes: admission.lookup, probeForeign: false, db: db),
             sender: admission.sender)
         do {
             try db.inSavepoint {
@@ -80,7 +80,7 @@ extension CountyDatabase: GroupCommitting {
         } catch is MergePlan.IDTaken {
             // A new row reuses an id some other village's row has: decide again with the ids probed, which rejects it.
             plan = MergeDecision.decide(
-                admission.fresh, known: try KnownRows.load(changes, scopes: admission.scopes, db: db),
+                admission.fresh, known: try KnownRows.load(changes, scopes: admission.lookup, db: db),
                 sender: admission.sender)
             try ChangeApplier.execute(plan, db: db)
         }
