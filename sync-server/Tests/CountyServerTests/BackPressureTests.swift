@@ -32,15 +32,7 @@ struct BackPressureTests {
 
     /// A push of `count` temperature checks by `village`'s laptop `site`, its first.
     static func checks(village: String, site: String, count: Int64, ms: Int64) throws -> Data {
-        let changes = (1...count).map { i in
-            Change(
-                table: "health_check", pk: "\(site)-\(i)",
-                columns: ColumnValues([
-                    "village": village.databaseValue, "person_id": "p".databaseValue,
-                    "taken_at": "2022-07-02 08:00".databaseValue, "taken_on": "2022-07-02".databaseValue,
-                    "temperature": 36.5.databaseValue, "flagged": 0.databaseValue,
-                ]), hlc: HLC(milliseconds: ms, counter: Int(i)).raw, origin: site, originSeq: i)
-        }
+        let changes = StoreContractTests.checks(village, site: site, 1...count, ms: ms)
         return try JSONEncoder().encode(Wire.PushRequest(site: site, after: 0, through: count, changes: changes))
     }
 

@@ -28,9 +28,11 @@ struct StoreContractTests {
         return store
     }
 
-    static func checks(_ village: String, site: String, _ numbers: ClosedRange<Int64>) -> [Change] {
-        let ms = Int64(Date().timeIntervalSince1970 * 1000)
-        return numbers.map { i in
+    static func checks(
+        _ village: String, site: String, _ numbers: ClosedRange<Int64>,
+        ms: Int64 = Int64(Date().timeIntervalSince1970 * 1000)
+    ) -> [Change] {
+        numbers.map { i in
             Change(
                 table: "health_check", pk: "\(site)-\(i)",
                 columns: ColumnValues([
