@@ -99,6 +99,9 @@ let package = Package(
             dependencies: [
                 "ServerGuard", "VillageWeb", "RegistryCore",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]
         ),
 
