@@ -117,4 +117,34 @@ struct KeptReplicaTests {
         await fourth.close()
         try? FileManager.default.removeItem(at: dir)
     }
+
+    @Test("a log of several pages (5,000 entries each) is built whole on a new machine, every row as PostgreSQL has it")
+    func severalPages() async throws {
+        let url = try TestStore.newDatabase(in: dir)
+        let first = try await open(url)
+        _ = try await first.initialize(county: "110105", name: "朝阳区")
+        let roster = try CSVFile(
+            data: Data("code,name,township_code,township_name\n110105001001,一村,110105001,一街道\n".utf8), file: "v.csv")
+        _ = try await first.writing { try $0.importVillages(roster) }
+        for after in stride(from: 0, to: 12_000, by: 1_000) {
+            try await push(first, village: "110105001001", site: "a", after: after, count: 1_000)
+        }
+        await first.close()
+        let entries = try #require(
+            Int(TestStore.psql(url, "SELECT count(*) FROM change_log").first?.first?.flatMap { $0 } ?? ""))
+        #expect(entries > 12_000)
+
+        // Another machine: no replica kept, so the whole log is read, page after page.
+        let elsewhere = try await PostgresStore.open(
+            url: url, clock: clock, replicas: dir.appendingPathComponent("elsewhere"))
+        #expect(try await persons(elsewhere) == 12_000)
+        #expect(await elsewhere.replica.applied == entries)
+        let names = try await elsewhere.reading { db in
+            try db.writer.read { try String.fetchAll($0, sql: "SELECT name FROM person ORDER BY id") }
+        }
+        let held = try TestStore.psql(url, "SELECT name FROM person ORDER BY id COLLATE \"C\"").map { $0[0] ?? "" }
+        #expect(names == held)
+        await elsewhere.close()
+        try? FileManager.default.removeItem(at: dir)
+    }
 }
