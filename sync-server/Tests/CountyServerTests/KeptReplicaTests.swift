@@ -147,4 +147,16 @@ struct KeptReplicaTests {
         await elsewhere.close()
         try? FileManager.default.removeItem(at: dir)
     }
+
+    @Test("a server started on PostgreSQL builds its replica at once, in the background, and logs it ready")
+    func builtAtStart() async throws {
+        let server = try ServerHarness()
+        try server.start()
+        let deadline = Date().addingTimeInterval(120)
+        while Date() < deadline && !server.log.contains("replica ready") {
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        #expect(server.log.contains("replica ready"), "\(server.log)")
+        #expect(server.stop() == 0)
+    }
 }

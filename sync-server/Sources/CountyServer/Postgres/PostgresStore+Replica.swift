@@ -257,6 +257,25 @@ extension PostgresStore {
         try await replica.write(self, operation)
     }
 
+    /// Builds or catches up the replica now, as a server starts, instead of on the officer's first page or the first
+    /// push that raises contact leads (on a new machine a 1M-entry log takes about 30 s: docs/PERFORMANCE.md). Pushes
+    /// and pulls never wait for it. A failure is logged; the next read tries again.
+    public func prepareReads() async {
+        let started = Date()
+        do {
+            _ = try await replica.caughtUp(self)
+            let applied = await replica.applied
+            logger.info(
+                "replica ready",
+                metadata: [
+                    "entries_applied": "\(applied)",
+                    "seconds": "\(String(format: "%.2f", Date().timeIntervalSince(started)))",
+                ])
+        } catch {
+            logger.warning("replica not ready; the next read builds it", metadata: ["error": "\(error)"])
+        }
+    }
+
     /// A page of the log after `seq`, with each entry's scope; only entries meeting `condition` (SQL over the log's
     /// columns, written by this program: `RelayPage`).
     /// With each entry, the length of its columns as stored (what a relay page is cut by).

@@ -67,6 +67,8 @@ extension SyncServerCommand {
                     Task { await UpstreamSchedule.run(every: interval, store: db, logger: logger) }
                 }
                 defer { relay?.cancel() }
+                let replica = (db as? PostgresStore).map { store in Task { await store.prepareReads() } }
+                defer { replica?.cancel() }
                 try await app.runService()
             }
         }
