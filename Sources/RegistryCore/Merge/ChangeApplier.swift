@@ -43,28 +43,28 @@ public enum ChangeApplier {
     /// taken by a row the lookups were not asked to probe (`MergePlan.IDTaken`); one that still happens is thrown as
     /// a `RegistryError` (the caller's transaction or savepoint then rolls back).
     public static func execute(_ plan: MergePlan, db: Database) throws {
+        // The statement of the write before serves the next when its table, kind and columns are the same (a push's
+        // changes come in runs of one table and column set): its SQL is built and looked up once a run, not once a
+        // write (the text's building and hashing showed in the apply's profile).
+        var last: (table: String, isNew: Bool, columns: [String], statement: Statement)?
         for write in plan.writes {
             let change = write.change
+            let statement: Statement
+            if let last, last.isNew == write.isNew, last.table == change.table, last.columns == write.columns {
+                statement = last.statement
+            } else {
+                statement = try db.cachedStatement(sql: sql(of: write))
+                last = (change.table, write.isNew, write.columns, statement)
+            }
+            // Arguments as plain `DatabaseValue`s: an array literal of mixed types boxes each value and casts it back,
+            // which showed in the apply profile.
             var arguments: [DatabaseValue] = []
             arguments.reserveCapacity(write.columns.count + 1)
-            let sql: String
-            if write.isNew {
-                // Arguments as plain `DatabaseValue`s: an array literal of mixed types boxes each value and casts it
-                // back, which showed in the apply profile.
-                arguments.append(change.pk.databaseValue)
-                for value in write.values { arguments.append(value.databaseValue) }
-                sql =
-                    "INSERT INTO \(change.table) (id, " + write.columns.joined(separator: ", ") + ") VALUES (?"
-                    + String(repeating: ", ?", count: write.columns.count) + ")"
-            } else {
-                for value in write.values { arguments.append(value.databaseValue) }
-                arguments.append(change.pk.databaseValue)
-                sql =
-                    "UPDATE \(change.table) SET " + write.columns.map { "\($0) = ?" }.joined(separator: ", ")
-                    + " WHERE id = ?"
-            }
+            if write.isNew { arguments.append(change.pk.databaseValue) }
+            for value in write.values { arguments.append(value.databaseValue) }
+            if !write.isNew { arguments.append(change.pk.databaseValue) }
             do {
-                try db.cachedStatement(sql: sql).execute(binding: arguments)
+                try statement.execute(binding: arguments)
             } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_PRIMARYKEY {
                 throw MergePlan.IDTaken(table: change.table)
             } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
@@ -76,5 +76,14 @@ public enum ChangeApplier {
                 db, table: change.table, pk: change.pk, json: write.logJSON,
                 hlc: change.hlc, origin: change.origin, originSeq: change.originSeq, scope: write.scope)
         }
+    }
+
+    /// The statement a write runs: an insert of the new row's id and winning columns, or an update of the winners.
+    static func sql(of write: MergePlan.Write) -> String {
+        let table = write.change.table
+        return write.isNew
+            ? "INSERT INTO \(table) (id, " + write.columns.joined(separator: ", ") + ") VALUES (?"
+                + String(repeating: ", ?", count: write.columns.count) + ")"
+            : "UPDATE \(table) SET " + write.columns.map { "\($0) = ?" }.joined(separator: ", ") + " WHERE id = ?"
     }
 }

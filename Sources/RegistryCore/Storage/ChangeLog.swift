@@ -42,11 +42,11 @@ public enum ChangeLog {
     /// (pk, columns JSON, hlc, origin, scope) rows.
     static func entries(_ db: Database, table: String, pks: ArraySlice<String>, scopes: [String]?) throws -> RowCursor {
         let inScopes =
-            scopes.map { "scope IN (" + Array(repeating: "?", count: $0.count).joined(separator: ", ") + ") AND " }
+            scopes.map { "scope IN (" + placeholders($0.count) + ") AND " }
             ?? ""
         let statement = try db.cachedStatement(
             sql: "SELECT pk, columns, hlc, origin, scope FROM change_log WHERE " + inScopes
-                + "tbl = ? AND pk IN (" + Array(repeating: "?", count: pks.count).joined(separator: ", ") + ")")
+                + "tbl = ? AND pk IN (" + placeholders(pks.count) + ")")
         return try Row.fetchCursor(statement, arguments: StatementArguments((scopes ?? []) + [table] + Array(pks)))
     }
 

@@ -19,6 +19,12 @@ extension Collection {
     }
 }
 
+/// `count` placeholders for an `IN (…)`: "?, ?, ?". Built once a lookup, so without an array of "?" to join (that
+/// showed in the county writer's profile).
+public func placeholders(_ count: Int) -> String {
+    count == 0 ? "" : "?" + String(repeating: ", ?", count: count - 1)
+}
+
 extension Database {
     /// The rows of a lookup by a list of keys, run once per `keysPerLookup` keys: `sql` is given the chunk's
     /// placeholders ("?, ?, …") to put inside its `IN (…)`; `leading` binds the placeholders before them.
@@ -31,7 +37,7 @@ extension Database {
             var arguments = StatementArguments(leading.map { $0 as (any DatabaseValueConvertible)? })
             // Through existentials: GRDB's generic initializer builds a key path at run time on every call.
             arguments += StatementArguments(chunk.map { $0 as (any DatabaseValueConvertible)? })
-            rows += try Row.fetchAll(self, sql: sql(databaseQuestionMarks(count: chunk.count)), arguments: arguments)
+            rows += try Row.fetchAll(self, sql: sql(placeholders(chunk.count)), arguments: arguments)
         }
         return rows
     }

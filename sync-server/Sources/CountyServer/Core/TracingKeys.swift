@@ -11,7 +11,9 @@ struct TracingKeys {
     var personsWithoutNumber: [String] = []
 
     init(_ changes: [Change]) {
-        for change in changes where ColumnRule.isIdentifier(change.pk) {
+        // The table first: most of a push is health checks and arrivals, whose ids need no check here.
+        for change in changes where SyncScope.contactTracingTables.contains(change.table) {
+            guard ColumnRule.isIdentifier(change.pk) else { continue }
             switch change.table {
             case LabTest.databaseTableName: tests.append(change.pk)
             case Contact.databaseTableName: contacts.append(change.pk)
