@@ -34,6 +34,9 @@ extension KnownRows {
         -> KnownRows
     {
         var known = KnownRows()
+        if case .own(let each) = scopes {
+            precondition(each.count == changes.count, "KnownRows.Scopes.own: one scope for each change, in order")
+        }
         // Per table, the ids to look up in each set of scopes (one set but for `.own`).
         var byTable: [String: [[String]?: Set<String>]] = [:]
         for (index, change) in changes.enumerated() where SyncedTables.nameSet.contains(change.table) {
