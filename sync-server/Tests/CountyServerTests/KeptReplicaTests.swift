@@ -24,6 +24,17 @@ struct KeptReplicaTests {
         try await PostgresStore.open(url: url, clock: clock, replicas: replicas)
     }
 
+    /// A new PostgreSQL county with one village on its roster (110105001001), and the store open on it.
+    func newCounty() async throws -> (url: String, store: PostgresStore) {
+        let url = try TestStore.newDatabase(in: dir)
+        let store = try await open(url)
+        _ = try await store.initialize(county: "110105", name: "朝阳区")
+        let roster = try CSVFile(
+            data: Data("code,name,township_code,township_name\n110105001001,一村,110105001,一街道\n".utf8), file: "v.csv")
+        _ = try await store.writing { try $0.importVillages(roster) }
+        return (url, store)
+    }
+
     /// `count` persons pushed by the village `village` (site `site`) after its `after` changes.
     func push(_ store: PostgresStore, village: String, site: String, after: Int, count: Int) async throws {
         var changes: [Change] = []
@@ -54,12 +65,7 @@ struct KeptReplicaTests {
         "a second run catches up on what is new; a replaced log, a half-sent write or a running process' slot is not reused"
     )
     func keptAndChecked() async throws {
-        let url = try TestStore.newDatabase(in: dir)
-        let first = try await open(url)
-        _ = try await first.initialize(county: "110105", name: "朝阳区")
-        let roster = try CSVFile(
-            data: Data("code,name,township_code,township_name\n110105001001,一村,110105001,一街道\n".utf8), file: "v.csv")
-        _ = try await first.writing { try $0.importVillages(roster) }
+        let (url, first) = try await newCounty()
         try await push(first, village: "110105001001", site: "a", after: 0, count: 40)
         #expect(try await persons(first) == 40)
         let firstPath = await first.replica.path
@@ -120,12 +126,7 @@ struct KeptReplicaTests {
 
     @Test("a log of several pages (5,000 entries each) is built whole on a new machine, every row as PostgreSQL has it")
     func severalPages() async throws {
-        let url = try TestStore.newDatabase(in: dir)
-        let first = try await open(url)
-        _ = try await first.initialize(county: "110105", name: "朝阳区")
-        let roster = try CSVFile(
-            data: Data("code,name,township_code,township_name\n110105001001,一村,110105001,一街道\n".utf8), file: "v.csv")
-        _ = try await first.writing { try $0.importVillages(roster) }
+        let (url, first) = try await newCounty()
         for after in stride(from: 0, to: 12_000, by: 1_000) {
             try await push(first, village: "110105001001", site: "a", after: after, count: 1_000)
         }
