@@ -149,6 +149,58 @@ struct KeptReplicaTests {
         try? FileManager.default.removeItem(at: dir)
     }
 
+    @Test(
+        "a process on a new machine starts from the replica a server shared and catches up from there; a damaged or foreign snapshot is not used"
+    )
+    func sharedSnapshot() async throws {
+        let (url, first) = try await newCounty()
+        for after in stride(from: 0, to: 3_000, by: 1_000) {
+            try await push(first, village: "110105001001", site: "a", after: after, count: 1_000)
+        }
+        let shared = try #require(await first.shareReplica(everyEntries: 1_000))
+        #expect(await first.shareReplica(everyEntries: 1_000) == nil, "nothing new to share")
+        try await push(first, village: "110105001001", site: "a", after: 3_000, count: 50)
+        await first.close()
+        let entries = try #require(
+            Int64(TestStore.psql(url, "SELECT count(*) FROM change_log").first?.first?.flatMap { $0 } ?? ""))
+        let held = try TestStore.psql(url, "SELECT name FROM person ORDER BY id COLLATE \"C\"").map { $0[0] ?? "" }
+        func names(_ store: PostgresStore) async throws -> [String] {
+            try await store.reading { db in
+                try db.writer.read { try String.fetchAll($0, sql: "SELECT name FROM person ORDER BY id") }
+            }
+        }
+
+        // Another machine: the snapshot, then only the 50 entries logged after it.
+        let elsewhere = try await PostgresStore.open(
+            url: url, clock: clock, replicas: dir.appendingPathComponent("elsewhere"))
+        #expect(try await names(elsewhere) == held)
+        #expect(held.count == 3_050)
+        #expect(await elsewhere.replica.applied == Int(entries - shared))
+        await elsewhere.close()
+
+        // A snapshot that does not match its checksum is never opened: built from the whole log.
+        _ = try TestStore.psql(url, "UPDATE replica_snapshot SET sha256 = repeat('0', 64)")
+        let damaged = try await PostgresStore.open(
+            url: url, clock: clock, replicas: dir.appendingPathComponent("damaged"))
+        #expect(try await names(damaged) == held)
+        #expect(await damaged.replica.applied == Int(entries))
+        await damaged.close()
+
+        // Nor one whose log entry at its seq is not the database's any more (a restore, another database).
+        let sharer = try await open(url)
+        let again = try #require(await sharer.shareReplica(everyEntries: 1))
+        await sharer.close()
+        #expect(again == entries)
+        #expect(try TestStore.psql(url, "SELECT count(*) FROM replica_snapshot") == [["1"]], "the older one dropped")
+        _ = try TestStore.psql(url, "UPDATE change_log SET hlc = hlc + 1 WHERE seq = \(again)")
+        let replaced = try await PostgresStore.open(
+            url: url, clock: clock, replicas: dir.appendingPathComponent("replaced"))
+        #expect(try await names(replaced) == held)
+        #expect(await replaced.replica.applied == Int(entries))
+        await replaced.close()
+        try? FileManager.default.removeItem(at: dir)
+    }
+
     @Test("a server started on PostgreSQL builds its replica at once, in the background, and logs it ready")
     func builtAtStart() async throws {
         let server = try ServerHarness()

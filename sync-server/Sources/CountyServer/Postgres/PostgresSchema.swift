@@ -19,6 +19,7 @@ enum PostgresSchema {
         ("county-pg-v8", String(decoding: PackageResources.county_pg_v8_sql, as: UTF8.self)),
         ("county-pg-v9", String(decoding: PackageResources.county_pg_v9_sql, as: UTF8.self)),
         ("county-pg-v10", String(decoding: PackageResources.county_pg_v10_sql, as: UTF8.self)),
+        ("county-pg-v11", String(decoding: PackageResources.county_pg_v11_sql, as: UTF8.self)),
     ]
 
     /// Advisory lock keys (any constants, fixed forever): the migration lock, and the change-log lock every writer of

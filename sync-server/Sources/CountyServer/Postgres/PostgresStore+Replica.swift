@@ -169,11 +169,66 @@ actor Replica {
             return kept
         }
         file.remove()
+        if let restored = await restore(store, settings: settings, into: file) { return restored }
         let database = try CountyDatabase.open(path: file.path, clock: clock)
         try await database.writer.write { db in try LocalSettings.set(db, ReplicaFile.Key.format, ReplicaFile.format) }
         lastSeq = 0
         self.database = database
         return database
+    }
+
+    /// The newest snapshot a server shared (`ReplicaSnapshot`), written to the replica's file and checked as a kept
+    /// file is; nil, and the file removed, when there is none or it fails a check (the replica is then built from the
+    /// log).
+    private func restore(_ store: PostgresStore, settings: CountySettings, into file: ReplicaFile) async
+        -> CountyDatabase?
+    {
+        let started = Date()
+        do {
+            guard let snapshot = try await store.newestSnapshot(epoch: settings.epoch),
+                try await store.logClock(at: snapshot.seq) == snapshot.seqClock
+            else { return nil }
+            if try await store.fetchSnapshot(snapshot, to: file.path) {
+                let database = try CountyDatabase.open(path: file.path, clock: clock)
+                if try await usable(database, store: store, settings: settings) == snapshot.seq {
+                    lastSeq = snapshot.seq
+                    self.database = database
+                    store.logger.info(
+                        "replica restored from the newest shared snapshot",
+                        metadata: [
+                            "seq": "\(snapshot.seq)", "bytes": "\(snapshot.size)",
+                            "seconds": "\(String(format: "%.2f", Date().timeIntervalSince(started)))",
+                        ])
+                    return database
+                }
+            }
+            store.logger.warning("replica: the shared snapshot failed its checks; building from the log")
+        } catch {
+            store.logger.warning(
+                "replica: the shared snapshot could not be used; building from the log",
+                metadata: ["error": "\(error)"])
+        }
+        file.remove()
+        return nil
+    }
+
+    /// Writes a consistent copy of the replica, caught up, to `path` (`VACUUM INTO`), when it stands past `seq`;
+    /// returns the `seq` it stands at and that entry's clock. It holds the replica meanwhile, so no county write is
+    /// half-way in the copy.
+    func copy(_ store: PostgresStore, to path: String, ifPast seq: Int64) async throws -> (seq: Int64, clock: Int64)? {
+        await acquire()
+        defer { release() }
+        let database = try await catchUp(store)
+        guard lastSeq > seq else { return nil }
+        return try await offThePool {
+            try database.writer.writeWithoutTransaction { db in
+                guard let seq = try LocalSettings.get(db, ReplicaFile.Key.seq).flatMap(Int64.init),
+                    let clock = try LocalSettings.get(db, ReplicaFile.Key.seqClock).flatMap(Int64.init)
+                else { return nil }
+                try db.execute(sql: "VACUUM INTO ?", arguments: [path])
+                return (seq, clock)
+            }
+        }
     }
 
     /// The `seq` a kept replica stands at, if it can be used: same build, epoch, and the database's entry at that

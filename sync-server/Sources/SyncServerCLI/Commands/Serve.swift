@@ -67,7 +67,7 @@ extension SyncServerCommand {
                     Task { await UpstreamSchedule.run(every: interval, store: db, logger: logger) }
                 }
                 defer { relay?.cancel() }
-                let replica = (db as? PostgresStore).map { store in Task { await store.prepareReads() } }
+                let replica = (db as? PostgresStore).map { store in Task { await store.keepReadsReady() } }
                 defer { replica?.cancel() }
                 try await app.runService()
             }
