@@ -71,6 +71,27 @@ enum StartBench {
         let caughtUp = try await firstMerge(url)
         let sqliteRun = try await nextMerge(sqlite)
         let pgRun = try await nextMerge(url)
+        // A server shares its replica (`ReplicaSnapshot`); a process on a new machine starts from it, then again once
+        // 10,000 more entries were logged after it.
+        let sharer = try await PostgresStore.open(url: url, clock: clock, replicas: replicas)
+        let t = now()
+        let sharedSeq = await sharer.shareReplica(everyEntries: 1)
+        let sharing = now() - t
+        await sharer.close()
+        precondition(sharedSeq != nil, "the replica was not shared")
+        try? FileManager.default.removeItem(at: replicas)
+        let fromSnapshot = try await firstMerge(url)
+        let files = try FileManager.default.contentsOfDirectory(atPath: replicas.path).filter {
+            $0.hasSuffix(".sqlite")
+        }
+        let bytes = try files.map {
+            try FileManager.default.attributesOfItem(atPath: replicas.appendingPathComponent($0).path)[.size] as! Int
+        }.reduce(0, +)
+        let more = try await PostgresStore.open(url: url, clock: clock, replicas: nil)
+        try await fill(more, perVillage: 20, from: entries / villages + 20)
+        await more.close()
+        try? FileManager.default.removeItem(at: replicas)
+        let fromSnapshotBehind = try await firstMerge(url)
         let log = entries.formatted()
         print(
             String(
@@ -80,8 +101,12 @@ enum StartBench {
                       PostgreSQL, no replica on this machine yet (first run) %.2f s
                       PostgreSQL, the replica its last run kept               %.2f s
                       PostgreSQL, that replica after 10,000 more entries      %.2f s
+                      PostgreSQL, a new machine, the snapshot a server shared %.2f s
+                      PostgreSQL, a new machine, that snapshot + 10,000 entries %.2f s
                     a merge run in a running process (median of 3): SQLite %.2f s, PostgreSQL %.2f s = %.2f× (target <= 1.5×)
-                    """, log, onSQLite, cold, kept, caughtUp, sqliteRun, pgRun, pgRun / sqliteRun))
+                    sharing the replica (copy and store in PostgreSQL): %.2f s; the replica file %.0f MB
+                    """, log, onSQLite, cold, kept, caughtUp, fromSnapshot, fromSnapshotBehind, sqliteRun, pgRun,
+                pgRun / sqliteRun, sharing, Double(bytes) / 1e6))
     }
 
     /// `perVillage` persons from each village after its first `from`, in pushes of 1,000, 50 villages at a time.
