@@ -157,7 +157,9 @@ struct KeptReplicaTests {
         for after in stride(from: 0, to: 3_000, by: 1_000) {
             try await push(first, village: "110105001001", site: "a", after: after, count: 1_000)
         }
-        let shared = try #require(await first.shareReplica(everyEntries: 1_000))
+        // In parts of 64 KB (8 MB in use), so that this small county's copy is many parts.
+        let shared = try #require(await first.shareReplica(everyEntries: 1_000, partSize: 64 << 10))
+        #expect(try TestStore.psql(url, "SELECT parts > 20 FROM replica_snapshot") == [["t"]])
         #expect(await first.shareReplica(everyEntries: 1_000) == nil, "nothing new to share")
         try await push(first, village: "110105001001", site: "a", after: 3_000, count: 50)
         await first.close()

@@ -43,7 +43,7 @@ extension PostgresStore {
     /// snapshot costs a copy of the whole replica. A server calls it after its replica is ready and then every few minutes. Returns
     /// the snapshot's `seq`, or nil when none was written (not needed, another process sharing, or a failure, logged).
     @discardableResult
-    public func shareReplica(everyEntries: Int64 = 10_000) async -> Int64? {
+    public func shareReplica(everyEntries: Int64 = 10_000, partSize: Int = 8 << 20) async -> Int64? {
         let started = Date()
         let path = FileManager.default.temporaryDirectory.appendingPathComponent(
             "sync-server-snapshot-" + UUID().uuidString + ".sqlite"
@@ -55,9 +55,10 @@ extension PostgresStore {
             guard let copied = try await replica.copy(self, to: path, ifPast: newest + everyEntries - 1) else {
                 return nil
             }
-            guard try await storeSnapshot(path: path, seq: copied.seq, seqClock: copied.clock, epoch: epoch) else {
-                return nil
-            }
+            guard
+                try await storeSnapshot(
+                    path: path, seq: copied.seq, seqClock: copied.clock, epoch: epoch, partSize: partSize)
+            else { return nil }
             logger.info(
                 "replica shared",
                 metadata: [
@@ -92,13 +93,15 @@ extension PostgresStore {
 
     /// Stores the replica copy at `path` as the newest snapshot, in one transaction, and drops the older ones of this
     /// build (and any of another epoch). False when another process holds the sharing lock.
-    func storeSnapshot(path: String, seq: Int64, seqClock: Int64, epoch: String) async throws -> Bool {
+    func storeSnapshot(
+        path: String, seq: Int64, seqClock: Int64, epoch: String, partSize: Int = ReplicaSnapshot.partSize
+    ) async throws -> Bool {
         guard let file = FileHandle(forReadingAtPath: path) else {
             throw RegistryError(nil, zh: "无法读取副本的快照", en: "the replica's snapshot could not be read")
         }
         defer { try? file.close() }
         let size = Int64(try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int ?? 0)
-        let parts = Int((size + Int64(ReplicaSnapshot.partSize) - 1) / Int64(ReplicaSnapshot.partSize))
+        let parts = Int((size + Int64(partSize) - 1) / Int64(partSize))
         let logger = logger
         return try await transaction { connection in
             var taken = false
@@ -127,7 +130,7 @@ extension PostgresStore {
             }
             var hash = SHA256()
             for part in 0..<parts {
-                let data = try file.read(upToCount: ReplicaSnapshot.partSize) ?? Data()
+                let data = try file.read(upToCount: partSize) ?? Data()
                 hash.update(data: data)
                 var binds = PostgresBindings()
                 binds.append(id)
@@ -156,32 +159,54 @@ extension PostgresStore {
         }
     }
 
-    /// Writes `snapshot` to `path` as it streams from the database. False when it is not there any more (a newer one
-    /// replaced it) or does not match its size and SHA-256; the file is then to be removed.
+    /// Writes `snapshot` to `path`, part by part. False when it is not whole (a part missing) or does not match its
+    /// size and SHA-256; the file is then to be removed.
     func fetchSnapshot(_ snapshot: ReplicaSnapshot, to path: String) async throws -> Bool {
         guard FileManager.default.createFile(atPath: path, contents: nil),
             let file = FileHandle(forWritingAtPath: path)
         else { return false }
         defer { try? file.close() }
-        var binds = PostgresBindings()
-        binds.append(snapshot.id)
-        var hash = SHA256()
-        var size: Int64 = 0
-        var next = 0
-        // One statement: the rows it streams are one consistent view, even if a newer snapshot drops this one
-        // meanwhile; the next part arrives while this one is written.
-        for try await (part, data) in try await client.query(
-            .sql("SELECT part, data FROM replica_snapshot_part WHERE snapshot = $1 ORDER BY part", binds),
-            logger: logger
-        ).decode((Int32, ByteBuffer).self) {
-            guard Int(part) == next else { return false }
-            next += 1
-            data.withUnsafeReadableBytes { hash.update(bufferPointer: $0) }
-            try file.write(contentsOf: data.readableBytesView)
-            size += Int64(data.readableBytes)
+        let logger = logger
+        return try await transaction { connection in
+            // One view of the database for every part, even if a newer snapshot replaces this one meanwhile.
+            try await connection.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ", logger: logger)
+            @Sendable func part(_ number: Int) async throws -> ByteBuffer? {
+                var binds = PostgresBindings()
+                binds.append(snapshot.id)
+                binds.append(Int32(number))
+                var data: ByteBuffer?
+                for try await row in try await connection.query(
+                    .sql("SELECT data FROM replica_snapshot_part WHERE snapshot = $1 AND part = $2", binds),
+                    logger: logger
+                ).decode(ByteBuffer.self) {
+                    data = row
+                }
+                return data
+            }
+            // A part at a time, the next one read while this one is hashed and written: at most two in memory (a
+            // single query streaming every part buffers as many rows as PostgresNIO's adaptive buffer lets in).
+            var hash = SHA256()
+            var size: Int64 = 0
+            var next: Task<ByteBuffer?, any Error>? = snapshot.parts > 0 ? Task { try await part(0) } : nil
+            var whole = true
+            do {
+                for number in 0..<snapshot.parts {
+                    guard let data = try await next?.value else {
+                        whole = false
+                        break
+                    }
+                    next = number + 1 < snapshot.parts ? Task { try await part(number + 1) } : nil
+                    data.withUnsafeReadableBytes { hash.update(bufferPointer: $0) }
+                    try file.write(contentsOf: data.readableBytesView)
+                    size += Int64(data.readableBytes)
+                }
+            } catch {
+                _ = try? await next?.value  // nothing left running on the connection when the transaction ends
+                throw error
+            }
+            _ = try? await next?.value  // nothing left running on the connection when the transaction ends
+            return whole && size == snapshot.size && ReplicaSnapshot.hex(hash.finalize()) == snapshot.sha256
         }
-        return next == snapshot.parts && size == snapshot.size
-            && ReplicaSnapshot.hex(hash.finalize()) == snapshot.sha256
     }
 }
 
