@@ -162,6 +162,15 @@ struct KeptReplicaTests {
         #expect(try TestStore.psql(url, "SELECT parts > 20 FROM replica_snapshot") == [["t"]])
         #expect(await first.shareReplica(everyEntries: 1_000) == nil, "nothing new to share")
         try await push(first, village: "110105001001", site: "a", after: 3_000, count: 50)
+        // A copy that caught a county write on its way to PostgreSQL (its flag set) is not shared.
+        let flagged = try DatabaseQueue(path: try #require(await first.replica.path))
+        try await flagged.write {
+            try $0.execute(sql: "INSERT INTO setting (key, value) VALUES ('replica_writing', '1')")
+        }
+        #expect(await first.shareReplica(everyEntries: 1) == nil)
+        try await flagged.write { try $0.execute(sql: "DELETE FROM setting WHERE key = 'replica_writing'") }
+        try flagged.close()
+        #expect(try TestStore.psql(url, "SELECT seq FROM replica_snapshot") == [["\(shared)"]])
         await first.close()
         let entries = try #require(
             Int64(TestStore.psql(url, "SELECT count(*) FROM change_log").first?.first?.flatMap { $0 } ?? ""))

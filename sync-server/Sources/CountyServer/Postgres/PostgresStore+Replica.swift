@@ -213,19 +213,25 @@ actor Replica {
     }
 
     /// Writes a consistent copy of the replica, caught up, to `path` (`VACUUM INTO`), when it stands past `seq`;
-    /// returns the `seq` it stands at and that entry's clock. It holds the replica meanwhile, so no county write is
-    /// half-way in the copy.
+    /// returns the `seq` the copy stands at and that entry's clock, nil when there is nothing new to share or the copy
+    /// caught a county write on its way to PostgreSQL.
     func copy(_ store: PostgresStore, to path: String, ifPast seq: Int64) async throws -> (seq: Int64, clock: Int64)? {
-        await acquire()
-        defer { release() }
-        let database = try await catchUp(store)
+        let database = try await caughtUp(store)
         guard lastSeq > seq else { return nil }
         return try await offThePool {
-            try database.writer.writeWithoutTransaction { db in
-                guard let seq = try LocalSettings.get(db, ReplicaFile.Key.seq).flatMap(Int64.init),
+            // On a reader's connection, outside the replica's lock: VACUUM INTO is one read transaction, a consistent
+            // copy, and reads, catch-ups and county writes go on meanwhile (the copy takes seconds at 1M entries).
+            try database.writer.unsafeRead { db in try db.execute(sql: "VACUUM INTO ?", arguments: [path]) }
+            // What the copy holds is told by the copy itself (a catch-up may have committed since the check above).
+            var configuration = Configuration()
+            configuration.readonly = true
+            let copy = try DatabaseQueue(path: path, configuration: configuration)
+            defer { try? copy.close() }
+            return try copy.read { db -> (seq: Int64, clock: Int64)? in
+                guard try LocalSettings.get(db, ReplicaFile.Key.writing) == nil,
+                    let seq = try LocalSettings.get(db, ReplicaFile.Key.seq).flatMap(Int64.init),
                     let clock = try LocalSettings.get(db, ReplicaFile.Key.seqClock).flatMap(Int64.init)
                 else { return nil }
-                try db.execute(sql: "VACUUM INTO ?", arguments: [path])
                 return (seq, clock)
             }
         }
