@@ -187,6 +187,12 @@ struct KeptReplicaTests {
         #expect(try await names(elsewhere) == held)
         #expect(held.count == 3_050)
         #expect(await elsewhere.replica.applied == Int(entries - shared))
+        // The county's persons, on disk: readable by this user only, the WAL as the file.
+        let restored = try #require(await elsewhere.replica.path)
+        for file in [restored, restored + "-wal"] {
+            let mode = try FileManager.default.attributesOfItem(atPath: file)[.posixPermissions] as? Int
+            #expect(mode == 0o600, "\(file)")
+        }
         await elsewhere.close()
 
         // A snapshot that does not match its checksum is never opened: built from the whole log.

@@ -60,17 +60,26 @@ public struct ReplicaFile {
         }
         let temporary = FileManager.default.temporaryDirectory.appendingPathComponent(
             "sync-server-replica-" + UUID().uuidString + ".sqlite")
+        createPrivate(temporary.path)
         return ReplicaFile(path: temporary.path, lockDescriptor: nil, persistent: false)
     }
 
-    /// Removes the database file and its WAL (the replica starts again from an empty file).
-    func remove() {
+    /// Creates `path` empty, readable by this user only: a replica holds every person of the county, and SQLite gives
+    /// its WAL the database file's mode. (SQLite takes an empty file as a new database; `VACUUM INTO` writes into one.)
+    @discardableResult
+    static func createPrivate(_ path: String) -> Bool {
+        FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600])
+    }
+
+    /// Removes the database file and its WAL; the replica starts again from an empty file, this user's only.
+    func remove(recreating: Bool = true) {
         for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+        if recreating { ReplicaFile.createPrivate(path) }
     }
 
     /// Gives the slot back; a temporary file is removed.
     func release() {
-        if !persistent { remove() }
+        if !persistent { remove(recreating: false) }
         if let lockDescriptor { close(lockDescriptor) }
     }
 

@@ -50,6 +50,9 @@ extension PostgresStore {
         ).path
         defer { try? FileManager.default.removeItem(atPath: path) }
         do {
+            guard ReplicaFile.createPrivate(path) else {
+                throw RegistryError(nil, zh: "无法创建副本的快照文件", en: "the replica's snapshot file could not be created")
+            }
             let epoch = try await settings().epoch
             let newest = try await newestSnapshot(epoch: epoch)?.seq ?? 0
             guard let copied = try await replica.copy(self, to: path, ifPast: newest + everyEntries - 1) else {
@@ -162,8 +165,7 @@ extension PostgresStore {
     /// Writes `snapshot` to `path`, part by part. False when it is not whole (a part missing) or does not match its
     /// size and SHA-256; the file is then to be removed.
     func fetchSnapshot(_ snapshot: ReplicaSnapshot, to path: String) async throws -> Bool {
-        guard FileManager.default.createFile(atPath: path, contents: nil),
-            let file = FileHandle(forWritingAtPath: path)
+        guard ReplicaFile.createPrivate(path), let file = FileHandle(forWritingAtPath: path)
         else { return false }
         defer { try? file.close() }
         let logger = logger
