@@ -218,6 +218,52 @@ struct KeptReplicaTests {
         try? FileManager.default.removeItem(at: dir)
     }
 
+    @Test("a kept replica far behind the newest shared snapshot is set aside for it; one close behind catches up")
+    func keptFarBehind() async throws {
+        let (url, first) = try await newCounty()
+        try await push(first, village: "110105001001", site: "a", after: 0, count: 100)
+        #expect(try await persons(first) == 100)
+        let keptPath = try #require(await first.replica.path)
+        await first.close()
+        let keptEntries = try #require(
+            Int(TestStore.psql(url, "SELECT count(*) FROM change_log").first?.first?.flatMap { $0 } ?? ""))
+        // The kept file as this run left it, to roll back to below.
+        let before = dir.appendingPathComponent("kept-before.sqlite").path
+        try FileManager.default.copyItem(atPath: keptPath, toPath: before)
+
+        // Meanwhile a server elsewhere takes 2,000 more and shares its replica.
+        let server = try await PostgresStore.open(
+            url: url, clock: clock, replicas: dir.appendingPathComponent("server"))
+        for after in stride(from: 100, to: 2_100, by: 1_000) {
+            try await push(server, village: "110105001001", site: "a", after: after, count: 1_000)
+        }
+        let shared = try #require(await server.shareReplica(everyEntries: 1))
+        try await push(server, village: "110105001001", site: "a", after: 2_100, count: 10)
+        await server.close()
+        let entries = try #require(
+            Int64(TestStore.psql(url, "SELECT count(*) FROM change_log").first?.first?.flatMap { $0 } ?? ""))
+
+        // 1,000 behind is close enough: the kept replica catches up.
+        let near = try await open(url)
+        await near.replica.setBehindSnapshot(10_000)
+        #expect(try await persons(near) == 2_110)
+        #expect(await near.replica.path == keptPath)
+        #expect(await near.replica.applied == Int(entries) - keptEntries)
+        await near.close()
+
+        // The same file 2,000 behind again (as the first run left it), with 1,000 as the limit: the snapshot takes its
+        // place, and only what was logged after it is applied.
+        ReplicaFile.remove(keptPath)
+        try FileManager.default.copyItem(atPath: before, toPath: keptPath)
+        let far = try await open(url)
+        await far.replica.setBehindSnapshot(1_000)
+        #expect(try await persons(far) == 2_110)
+        #expect(await far.replica.path == keptPath)
+        #expect(await far.replica.applied == Int(entries - shared))
+        await far.close()
+        try? FileManager.default.removeItem(at: dir)
+    }
+
     @Test("a server started on PostgreSQL builds its replica at once, in the background, and logs it ready")
     func builtAtStart() async throws {
         let server = try ServerHarness()

@@ -73,8 +73,13 @@ public struct ReplicaFile {
 
     /// Removes the database file and its WAL; the replica starts again from an empty file, this user's only.
     func remove(recreating: Bool = true) {
-        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+        ReplicaFile.remove(path)
         if recreating { ReplicaFile.createPrivate(path) }
+    }
+
+    /// Removes the SQLite database at `path` and its WAL.
+    static func remove(_ path: String) {
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
     }
 
     /// Gives the slot back; a temporary file is removed.
