@@ -36,9 +36,11 @@ struct PagesServingTests {
             let sockets = (0..<40).map { _ in openIdleSocket(from: "127.0.2.2", port: port) }
             for fd in sockets { send(fd, "GET /today HTTP/1.1\r\nHost: 127.0.0.1\r\n") }  // never finished
             defer { for fd in sockets where fd >= 0 { close(fd) } }
-            #expect(try await eventually(within: 10) { sockets.filter(isClosedByPeer).count >= 20 })
+            // Deadlines for a full suite on two busy cores (this test took 84 s of wall time there and once missed a
+            // 10 s deadline); what is checked is that they close and /today answers, not how fast.
+            #expect(try await eventually(within: 60) { sockets.filter(isClosedByPeer).count >= 20 })
             #expect(try await get("/today", port: port) == "HTTP/1.1 200 OK")
-            #expect(try await eventually(within: 10) { sockets.allSatisfy(isClosedByPeer) })
+            #expect(try await eventually(within: 60) { sockets.allSatisfy(isClosedByPeer) })
         }
     }
 
