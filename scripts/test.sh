@@ -38,6 +38,28 @@ finish() {
 }
 trap finish EXIT
 
+# `swift test --skip-build ARGS…`, run once more only if the test process crashed in Foundation's `Process.run()`:
+# on Linux with this toolchain (Swift 6.3.1) it copies 256 bytes of each /proc/self/fd entry's name and reads past
+# glibc's buffer when that buffer ends a mapping (swiftlang/swift-corelibs-foundation#5472, fixed upstream, not in this
+# toolchain), which kills a whole suite that starts processes about once in thirty runs here. Nothing in the products
+# calls `Process`; the tests start the built binaries with it. Any other failure fails at once.
+swift_test() {
+    local log
+    log="$(mktemp)"
+    if swift test --skip-build "$@" 2>&1 | tee "$log"; then
+        rm -f "$log"
+        return 0
+    fi
+    if grep -q "Program crashed" "$log" && grep -A4 " crashed:" "$log" | grep -q "Process.run()"; then
+        rm -f "$log"
+        echo "== the test process crashed in Foundation's Process.run() (swift-corelibs-foundation#5472): once more =="
+        swift test --skip-build "$@"
+        return
+    fi
+    rm -f "$log"
+    return 1
+}
+
 phase "setup: system and PyPI packages"
 scripts/setup.sh --tests
 
@@ -50,7 +72,7 @@ swift build --build-tests "${BUILD_FLAGS[@]}"
 BIN="$(swift build "${BUILD_FLAGS[@]}" --show-bin-path)"
 
 phase "swift test: village, clerk's pages, county server on SQLite"
-swift test --skip-build
+swift_test
 
 phase "spreadsheets: LibreOffice and openpyxl round trips"
 python3 Tests/spreadsheets/test_spreadsheets.py "$BIN/registry"
@@ -76,7 +98,7 @@ if [ -z "$postgres" ]; then
     chmod 755 "$PGDIR"
     postgres="$(scripts/pg-cluster.sh start "$PGDIR")"
 fi
-SYNC_SERVER_TEST_POSTGRES="$postgres" swift test --skip-build --filter CountyServerTests
+SYNC_SERVER_TEST_POSTGRES="$postgres" swift_test --filter CountyServerTests
 
 phase "schemathesis against the OpenAPI document (PostgreSQL)"
 db="county_schemathesis_$$"
