@@ -61,6 +61,28 @@ struct KeptReplicaTests {
         }
     }
 
+    /// The persons' names as a store's replica reads them, in id order.
+    func names(_ store: PostgresStore) async throws -> [String] {
+        try await store.reading { db in
+            try db.writer.read { try String.fetchAll($0, sql: "SELECT name FROM person ORDER BY id") }
+        }
+    }
+
+    /// The persons' names as PostgreSQL holds them, in the replica's order (bytes, as SQLite sorts).
+    func heldNames(_ url: String) throws -> [String] {
+        try TestStore.psql(url, "SELECT name FROM person ORDER BY id COLLATE \"C\"").map { $0[0] ?? "" }
+    }
+
+    /// The entries in the county's PostgreSQL log.
+    func logEntries(_ url: String) throws -> Int64 {
+        try #require(Int64(TestStore.psql(url, "SELECT count(*) FROM change_log").first?.first?.flatMap { $0 } ?? ""))
+    }
+
+    /// The county opened on another machine: a replica directory of its own, nothing kept there yet.
+    func onAnotherMachine(_ url: String, _ machine: String) async throws -> PostgresStore {
+        try await PostgresStore.open(url: url, clock: clock, replicas: dir.appendingPathComponent(machine))
+    }
+
     @Test(
         "a second run catches up on what is new; a replaced log, a half-sent write or a running process' slot is not reused"
     )
@@ -131,20 +153,14 @@ struct KeptReplicaTests {
             try await push(first, village: "110105001001", site: "a", after: after, count: 1_000)
         }
         await first.close()
-        let entries = try #require(
-            Int(TestStore.psql(url, "SELECT count(*) FROM change_log").first?.first?.flatMap { $0 } ?? ""))
+        let entries = try logEntries(url)
         #expect(entries > 12_000)
 
         // Another machine: no replica kept, so the whole log is read, page after page.
-        let elsewhere = try await PostgresStore.open(
-            url: url, clock: clock, replicas: dir.appendingPathComponent("elsewhere"))
+        let elsewhere = try await onAnotherMachine(url, "elsewhere")
         #expect(try await persons(elsewhere) == 12_000)
-        #expect(await elsewhere.replica.applied == entries)
-        let names = try await elsewhere.reading { db in
-            try db.writer.read { try String.fetchAll($0, sql: "SELECT name FROM person ORDER BY id") }
-        }
-        let held = try TestStore.psql(url, "SELECT name FROM person ORDER BY id COLLATE \"C\"").map { $0[0] ?? "" }
-        #expect(names == held)
+        #expect(await elsewhere.replica.applied == Int(entries))
+        #expect(try await names(elsewhere) == heldNames(url))
         await elsewhere.close()
         try? FileManager.default.removeItem(at: dir)
     }
@@ -172,18 +188,11 @@ struct KeptReplicaTests {
         try flagged.close()
         #expect(try TestStore.psql(url, "SELECT seq FROM replica_snapshot") == [["\(shared)"]])
         await first.close()
-        let entries = try #require(
-            Int64(TestStore.psql(url, "SELECT count(*) FROM change_log").first?.first?.flatMap { $0 } ?? ""))
-        let held = try TestStore.psql(url, "SELECT name FROM person ORDER BY id COLLATE \"C\"").map { $0[0] ?? "" }
-        func names(_ store: PostgresStore) async throws -> [String] {
-            try await store.reading { db in
-                try db.writer.read { try String.fetchAll($0, sql: "SELECT name FROM person ORDER BY id") }
-            }
-        }
+        let entries = try logEntries(url)
+        let held = try heldNames(url)
 
         // Another machine: the snapshot, then only the 50 entries logged after it.
-        let elsewhere = try await PostgresStore.open(
-            url: url, clock: clock, replicas: dir.appendingPathComponent("elsewhere"))
+        let elsewhere = try await onAnotherMachine(url, "elsewhere")
         #expect(try await names(elsewhere) == held)
         #expect(held.count == 3_050)
         #expect(await elsewhere.replica.applied == Int(entries - shared))
@@ -197,8 +206,7 @@ struct KeptReplicaTests {
 
         // A snapshot that does not match its checksum is never opened: built from the whole log.
         _ = try TestStore.psql(url, "UPDATE replica_snapshot SET sha256 = repeat('0', 64)")
-        let damaged = try await PostgresStore.open(
-            url: url, clock: clock, replicas: dir.appendingPathComponent("damaged"))
+        let damaged = try await onAnotherMachine(url, "damaged")
         #expect(try await names(damaged) == held)
         #expect(await damaged.replica.applied == Int(entries))
         await damaged.close()
@@ -210,8 +218,7 @@ struct KeptReplicaTests {
         #expect(again == entries)
         #expect(try TestStore.psql(url, "SELECT count(*) FROM replica_snapshot") == [["1"]], "the older one dropped")
         _ = try TestStore.psql(url, "UPDATE change_log SET hlc = hlc + 1 WHERE seq = \(again)")
-        let replaced = try await PostgresStore.open(
-            url: url, clock: clock, replicas: dir.appendingPathComponent("replaced"))
+        let replaced = try await onAnotherMachine(url, "replaced")
         #expect(try await names(replaced) == held)
         #expect(await replaced.replica.applied == Int(entries))
         await replaced.close()
@@ -225,30 +232,27 @@ struct KeptReplicaTests {
         #expect(try await persons(first) == 100)
         let keptPath = try #require(await first.replica.path)
         await first.close()
-        let keptEntries = try #require(
-            Int(TestStore.psql(url, "SELECT count(*) FROM change_log").first?.first?.flatMap { $0 } ?? ""))
+        let keptEntries = try logEntries(url)
         // The kept file as this run left it, to roll back to below.
         let before = dir.appendingPathComponent("kept-before.sqlite").path
         try FileManager.default.copyItem(atPath: keptPath, toPath: before)
 
         // Meanwhile a server elsewhere takes 2,000 more and shares its replica.
-        let server = try await PostgresStore.open(
-            url: url, clock: clock, replicas: dir.appendingPathComponent("server"))
+        let server = try await onAnotherMachine(url, "server")
         for after in stride(from: 100, to: 2_100, by: 1_000) {
             try await push(server, village: "110105001001", site: "a", after: after, count: 1_000)
         }
         let shared = try #require(await server.shareReplica(everyEntries: 1))
         try await push(server, village: "110105001001", site: "a", after: 2_100, count: 10)
         await server.close()
-        let entries = try #require(
-            Int64(TestStore.psql(url, "SELECT count(*) FROM change_log").first?.first?.flatMap { $0 } ?? ""))
+        let entries = try logEntries(url)
 
         // 1,000 behind is close enough: the kept replica catches up.
         let near = try await open(url)
         await near.replica.setBehindSnapshot(10_000)
         #expect(try await persons(near) == 2_110)
         #expect(await near.replica.path == keptPath)
-        #expect(await near.replica.applied == Int(entries) - keptEntries)
+        #expect(await near.replica.applied == Int(entries - keptEntries))
         await near.close()
 
         // The same file 2,000 behind again (as the first run left it), with 1,000 as the limit: the snapshot takes its

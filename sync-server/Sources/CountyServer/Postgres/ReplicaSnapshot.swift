@@ -21,10 +21,6 @@ struct ReplicaSnapshot: Sendable, Equatable {
     var sha256: String
     var parts: Int
 
-    /// Parts of 2 MB: each is copied four or five times on its way (file, buffer, bind, socket), so parts of 8 MB
-    /// raised a serving process' peak memory by 53 MB while it shared (152 -> 205 MB, a 500k-entry county); the
-    /// extra round trips of smaller parts cost little.
-    static let partSize = 2 << 20
     /// Lock key (fixed forever): one process shares at a time; another one finding it taken skips its turn.
     static let lock: Int64 = 0x636F_756E_7479_0003
 }
@@ -42,8 +38,13 @@ extension PostgresStore {
 
     /// Brings the replica up to date and shares a copy of it when the newest snapshot is `everyEntries` or more
     /// behind (or there is none). 10,000 by default: catching up on 10,000 entries takes about 0.4 s here, and a
-    /// snapshot costs a copy of the whole replica. A server calls it after its replica is ready and then every few minutes. Returns
-    /// the snapshot's `seq`, or nil when none was written (not needed, another process sharing, or a failure, logged).
+    /// snapshot costs a copy of the whole replica. A server calls it after its replica is ready and then every few
+    /// minutes. Returns the snapshot's `seq`, or nil when none was written (not needed, another process sharing, or a
+    /// failure, logged).
+    ///
+    /// Stored in parts of `partSize` bytes, 2 MB by default: each part is copied four or five times on its way (file,
+    /// buffer, bind, socket), so parts of 8 MB raised a serving process' peak memory by 53 MB while it shared (152 ->
+    /// 205 MB, a 500k-entry county); the extra round trips of smaller parts cost little.
     @discardableResult
     public func shareReplica(everyEntries: Int64 = 10_000, partSize: Int = 2 << 20) async -> Int64? {
         let started = Date()
@@ -99,7 +100,7 @@ extension PostgresStore {
     /// Stores the replica copy at `path` as the newest snapshot, in one transaction, and drops the older ones of this
     /// build (and any of another epoch). False when another process holds the sharing lock.
     func storeSnapshot(
-        path: String, seq: Int64, seqClock: Int64, epoch: String, partSize: Int = ReplicaSnapshot.partSize
+        path: String, seq: Int64, seqClock: Int64, epoch: String, partSize: Int
     ) async throws -> Bool {
         guard let file = FileHandle(forReadingAtPath: path) else {
             throw RegistryError(nil, zh: "无法读取副本的快照", en: "the replica's snapshot could not be read")
